@@ -1,0 +1,3 @@
+from kapsession.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,56 @@
+"""The quick scales rated with one keystroke, and their ranges."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from kapsession.core.errors import InputError
+
+ScaleName = Literal["moaas", "dissociation", "nausea", "aldrete"]
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: ScaleName
+    title: str
+    low: int
+    high: int
+    anchors: dict[int, str]
+
+
+SCALES: dict[str, Scale] = {
+    "moaas": Scale("moaas", "MOAA/S", 0, 5, {
+        5: "responds readily to name", 4: "lethargic response to name",
+        3: "responds only to loud or repeated name", 2: "responds only to prodding",
+        1: "responds only to trapezius squeeze", 0: "no response",
+    }),
+    "dissociation": Scale("dissociation", "Dissociation", 0, 10, {0: "none", 10: "complete"}),
+    "nausea": Scale("nausea", "Nausea", 0, 10, {0: "none", 10: "worst imaginable"}),
+    "aldrete": Scale("aldrete", "Modified Aldrete", 0, 10, {9: "ready for discharge at 9 or more"}),
+}
+
+ALIASES = {
+    "moaa/s": "moaas", "moaa": "moaas", "sedation": "moaas", "m": "moaas",
+    "diss": "dissociation", "dissoc": "dissociation", "d": "dissociation",
+    "n": "nausea", "a": "aldrete",
+}
+
+
+def parse_scale_name(text: str) -> ScaleName:
+    cleaned = text.strip().lower()
+    cleaned = ALIASES.get(cleaned, cleaned)
+    if cleaned not in SCALES:
+        raise InputError(f"'{text.strip()}' is not a scale: accepted {', '.join(SCALES)}")
+    return cleaned  # type: ignore[return-value]
+
+
+def parse_scale_value(scale: ScaleName, text: str) -> int:
+    spec = SCALES[scale]
+    cleaned = text.strip()
+    if not (cleaned.isascii() and cleaned.isdigit()):
+        raise InputError(f"{spec.title} '{cleaned}' is not a whole number: accepted {spec.low}-{spec.high}")
+    value = int(cleaned)
+    if not spec.low <= value <= spec.high:
+        raise InputError(f"{spec.title} {value} is out of range: accepted {spec.low}-{spec.high}")
+    return value

@@ -1,0 +1,103 @@
+"""Times typed to backdate an entry: `10:42`, `10.42pm`, `22:05`, `-5m`, or an ISO timestamp.
+
+A clock time means its most recent occurrence (so 23:50 typed at 00:10 means last night); an entry
+is never in the future.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone, tzinfo
+
+from dateutil import parser as date_parser
+from dateutil import tz
+
+from kapsession.core.errors import InputError
+
+ACCEPTED_TIMES = "accepted: a clock time like 10:42, 10.42pm or 22:05, '-5m' (minutes ago), or an ISO timestamp"
+
+_CLOCK = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?(?::(\d{2}))?\s*(am|pm|a|p)?$", re.ASCII)
+_AGO = re.compile(r"^-\s*(\d{1,3})\s*(m|min|mins|minutes?)?(\s+ago)?$", re.ASCII)
+_AGO_WORDS = re.compile(r"^(\d{1,3})\s*(m|min|mins|minutes?)\s+ago$", re.ASCII)
+
+
+def local_zone() -> tzinfo:
+    return tz.gettz() or timezone.utc
+
+
+def parse_entry_time(text: str, now: datetime, zone: tzinfo | None = None) -> datetime:
+    """Parse a typed time into an aware UTC datetime no later than `now`, or raise InputError."""
+    if not isinstance(text, str):
+        raise InputError("a time must be text; " + ACCEPTED_TIMES)
+    zone = zone or local_zone()
+    cleaned = text.strip().lower()
+    if not cleaned:
+        raise InputError("the time is empty; " + ACCEPTED_TIMES)
+
+    ago = _AGO.match(cleaned) or _AGO_WORDS.match(cleaned)
+    if ago:
+        minutes = int(ago.group(1))
+        if minutes > 12 * 60:
+            raise InputError(f"{minutes} minutes ago is more than 12 hours back; " + ACCEPTED_TIMES)
+        return (now - timedelta(minutes=minutes)).astimezone(timezone.utc)
+
+    clock = _CLOCK.match(cleaned)
+    if clock:
+        hour = int(clock.group(1))
+        minute = int(clock.group(2) or 0)
+        second = int(clock.group(3) or 0)
+        meridiem = clock.group(4)
+        if clock.group(2) is None and meridiem is None:
+            raise InputError(f"'{text.strip()}' needs minutes, like {hour}:00; " + ACCEPTED_TIMES)
+        if meridiem:
+            if not 1 <= hour <= 12:
+                raise InputError(f"'{text.strip()}' has hour {hour}; with am/pm accepted 1-12")
+            hour = hour % 12 + (12 if meridiem.startswith("p") else 0)
+        if hour > 23 or minute > 59 or second > 59:
+            raise InputError(f"'{text.strip()}' is not a time of day; " + ACCEPTED_TIMES)
+        local_now = now.astimezone(zone)
+        candidate = datetime(
+            local_now.year, local_now.month, local_now.day, hour, minute, second, tzinfo=zone
+        )
+        if candidate > local_now:
+            # The most recent occurrence: yesterday's, if that is within 12 hours.
+            yesterday = local_now - timedelta(days=1)
+            candidate = datetime(
+                yesterday.year, yesterday.month, yesterday.day, hour, minute, second, tzinfo=zone
+            )
+            if local_now - candidate > timedelta(hours=12):
+                raise InputError(
+                    f"{text.strip()} is in the future (it is now {local_now:%H:%M}); "
+                    "a backdated entry must be earlier"
+                )
+        return candidate.astimezone(timezone.utc)
+
+    if re.match(r"^\d{4}-\d{2}-\d{2}", cleaned, re.ASCII):
+        try:
+            parsed = date_parser.isoparse(text.strip())
+        except (ValueError, OverflowError, TypeError) as error:
+            raise InputError(f"'{text.strip()}' is not a valid ISO timestamp; " + ACCEPTED_TIMES) from error
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=zone)
+        parsed = parsed.astimezone(timezone.utc)
+        if parsed > now:
+            raise InputError(f"{text.strip()} is in the future; a backdated entry must be earlier")
+        return parsed
+
+    raise InputError(f"'{text.strip()}' is not a time; " + ACCEPTED_TIMES)
+
+
+def format_local(moment: datetime, zone: tzinfo | None = None, seconds: bool = False) -> str:
+    return moment.astimezone(zone or local_zone()).strftime("%H:%M:%S" if seconds else "%H:%M")
+
+
+def format_duration(delta: timedelta | float) -> str:
+    """`h:mm:ss` over an hour, else `m:ss`; negative durations get a minus sign."""
+    seconds = delta.total_seconds() if isinstance(delta, timedelta) else float(delta)
+    sign = "-" if seconds < 0 else ""
+    whole = int(abs(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
+    return f"{sign}{minutes}:{secs:02d}"
