@@ -1,0 +1,433 @@
+"""The command line: argument parsing; each subcommand is a thin call into the core and the store.
+
+Output rules: results on stdout, one clear sentence on stderr for anything refused, exit 2 for bad
+usage or input (nothing recorded), 1 for a store that cannot be used. Never a traceback, unless
+KAPSESSION_DEBUG=1. Textual is imported only by the subcommands that open a screen.
+
+Other packages add subcommands through `register(subparsers)` in the modules listed in
+EXTENSIONS, so each feature keeps its command line beside its code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+from kapsession import __version__
+from kapsession.core.errors import InputError, KapsessionError, NotFoundError, PresetError, StoreError
+
+EXTENSIONS = ("kapsession.summary.command_line", "kapsession.practice.command_line")
+
+
+class UsageError(KapsessionError):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but its complaints are one sentence and exit 2 like every other refusal."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"kapsession: {message}\n")
+        raise SystemExit(2)
+
+
+@dataclass
+class Context:
+    args: argparse.Namespace
+    _store: object | None = None
+    _library: object | None = None
+    out: Callable[[str], None] = field(default=print)
+
+    @property
+    def data_dir(self) -> Path:
+        from kapsession import locations
+
+        return locations.data_dir(getattr(self.args, "data_dir", None))
+
+    def store(self):  # noqa: ANN201 - EventStore, imported lazily
+        if self._store is None:
+            from kapsession.store import EventStore
+
+            self._store = EventStore(self.data_dir)
+        return self._store
+
+    def library(self):  # noqa: ANN201 - PresetLibrary
+        if self._library is None:
+            from kapsession.core.preset_library import default_library
+
+            self._library = default_library()
+        return self._library
+
+    def open_log(self, session_text: str, clock=None):  # noqa: ANN001, ANN201 - SessionLog
+        from kapsession.store.session_log import SessionLog
+
+        store = self.store()
+        session_id = store.resolve(session_text)
+        preset_name = store.session(session_id).preset
+        return SessionLog(store, session_id, self.library().get(preset_name), clock)
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()  # type: ignore[attr-defined]
+
+
+# -- presets ------------------------------------------------------------------------------------
+
+def cmd_presets(ctx: Context) -> int:
+    if getattr(ctx.args, "presets_action", None) == "check":
+        from kapsession.core.protocol import load_preset_file
+
+        load_preset_file(Path(ctx.args.file))
+        ctx.out("ok")
+        return 0
+    library = ctx.library()
+    for problem in library.problems:
+        print(f"kapsession: skipped a broken preset: {problem}", file=sys.stderr)
+    width = max((len(name) for name in library.presets), default=10)
+    for name in sorted(library.presets):
+        preset = library.presets[name]
+        ctx.out(f"{name:<{width}}  {preset.route:<13}  {preset.planned_total_minutes:>4} min  {preset.title}")
+    return 0
+
+
+# -- sessions -----------------------------------------------------------------------------------
+
+def cmd_new(ctx: Context) -> int:
+    from kapsession.core import commands
+    from kapsession.core.clock import SystemClock
+    from kapsession.settings import load_settings
+    from kapsession.store.event_store import series_defaults
+
+    args = ctx.args
+    preset = ctx.library().get(args.preset)
+    store = ctx.store()
+    number, last_dose = series_defaults(store, args.client)
+    opened = commands.open_session(
+        client_name=args.client, preset=preset, now=SystemClock().now(), weight_kg=args.weight_kg,
+        planned_dose_mg=args.dose_mg, series_number=number, previous_dose_mg=last_dose,
+        series_length=args.series_length or load_settings().series_length,
+    )
+    session_id, _ = store.create_session(opened)
+    if args.no_open:
+        ctx.out(session_id)
+        return 0
+    return _open_screen(ctx, session_id)
+
+
+def cmd_sessions(ctx: Context) -> int:
+    practice = True if ctx.args.practice else (None if ctx.args.all else False)
+    rows = ctx.store().list_sessions(practice=practice)
+    if ctx.args.json:
+        ctx.out(json.dumps([
+            {"id": r.id, "client": r.client_name, "preset": r.preset, "series_number": r.series_number,
+             "practice": r.practice, "created_at": r.created_at.isoformat(),
+             "started_at": r.started_at.isoformat() if r.started_at else None, "state": r.state}
+            for r in rows
+        ], indent=2, ensure_ascii=False))
+        return 0
+    if not rows:
+        ctx.out("No sessions yet. Create one with: kapsession new --client NAME --preset NAME --no-open")
+        return 0
+    for row in rows:
+        when = (row.started_at or row.created_at).astimezone()
+        mark = "  PRACTICE" if row.practice else ""
+        ctx.out(f"{row.id}  {when:%Y-%m-%d %H:%M}  {row.client_name[:24]:<24}  {row.preset:<22}  {row.state}{mark}")
+    return 0
+
+
+def cmd_add(ctx: Context) -> int:
+    from kapsession.core import commands
+
+    args = ctx.args
+    log = ctx.open_log(args.id)
+    state = log.state()
+    now = log.now()
+    what = args.what
+    if what == "vitals":
+        event = commands.record_vitals(state, " ".join(args.reading), now, args.at)
+    elif what == "note":
+        started = now
+        if args.at:
+            from kapsession.core.timeparse import parse_entry_time
+
+            started = parse_entry_time(args.at, now)
+        event = commands.write_note(state, " ".join(args.text), started, kind=args.kind, shareable=args.shareable)
+    elif what == "dose":
+        event = commands.give_dose(state, args.mg, now, route=args.route, devices=args.devices,
+                                   booster=args.booster, site=args.site, at_text=args.at)
+    elif what == "scale":
+        event = commands.rate_scale(state, args.scale, args.value, now, args.at)
+    elif what == "phase":
+        event = commands.start_phase(state, args.phase, now, args.at)
+    elif what == "intention":
+        event = commands.set_intention(state, " ".join(args.text), now)
+    elif what == "card":
+        event = commands.draw_card(state, now)
+    elif what == "tick":
+        event = commands.tick_item(state, args.checklist, " ".join(args.item), now)
+    elif what == "ack":
+        event = commands.acknowledge(state, now, args.key)
+    elif what == "alert":
+        event = commands.raise_alert(state, " ".join(args.text), now)
+    elif what == "strike":
+        event = commands.strike(state, args.seq, args.reason, now)
+    elif what == "next-session":
+        event = commands.set_next_session(state, " ".join(args.when), now)
+    elif what == "share":
+        event = commands.set_note_visibility(state, args.seq, not args.private, now)
+    elif what == "close":
+        event = commands.close_session(state, now, args.reason)
+    else:  # pragma: no cover - argparse restricts the choices
+        raise UsageError(f"unknown entry kind {what}")
+    stored = log.record(event)
+    from kapsession.core.timeline import describe
+    from kapsession.core.timeparse import format_local
+
+    label, text = describe(stored, log.state())
+    ctx.out(f"recorded #{stored.seq} at {format_local(stored.at)}: {label} {text}")
+    return 0
+
+
+def cmd_show(ctx: Context) -> int:
+    from kapsession.core.timeline import render_text
+
+    log = ctx.open_log(ctx.args.id)
+    ctx.out(render_text(log.state(), log.session_id).rstrip("\n"))
+    return 0
+
+
+EXPORT_SCHEMA_VERSION = 1
+
+
+def cmd_export(ctx: Context) -> int:
+    from kapsession.store.schema import SCHEMA_VERSION
+
+    log = ctx.open_log(ctx.args.id)
+    row = ctx.store().session(log.session_id)
+    document = {
+        "kapsession_export": EXPORT_SCHEMA_VERSION,
+        "store_schema": SCHEMA_VERSION,
+        "session": {"id": log.session_id, "client": row.client_name, "preset": row.preset,
+                    "series_number": row.series_number, "practice": row.practice},
+        "events": [json.loads(event.model_dump_json()) for event in log.events],
+    }
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    if ctx.args.output:
+        write_private_file(Path(ctx.args.output), text.encode("utf-8"))
+        print(f"wrote {ctx.args.output}", file=sys.stderr)
+    else:
+        ctx.out(text)
+    return 0
+
+
+def write_private_file(path: Path, data: bytes) -> None:
+    """Write `data` to `path` atomically, mode 0600: a temp file beside it, then a rename."""
+    import tempfile
+
+    directory = path.resolve().parent
+    if not directory.is_dir():
+        raise InputError(f"cannot write {path}: the folder {directory} does not exist")
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=".kapsession-", dir=directory)
+    except OSError as error:
+        raise InputError(f"cannot write {path}: {error.strerror or error}") from error
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def cmd_locate(ctx: Context) -> int:
+    from kapsession import locations
+
+    rows = [
+        ("data", ctx.data_dir),
+        ("database", ctx.data_dir / locations.DATABASE_NAME),
+        ("config", locations.config_dir()),
+        ("settings", locations.settings_path()),
+        ("presets (built-in)", locations.builtin_presets_dir()),
+        ("presets (yours)", locations.user_presets_dir()),
+        ("scenarios (built-in)", locations.builtin_scenarios_dir()),
+        ("scenarios (yours)", locations.user_scenarios_dir()),
+        ("themes (built-in)", locations.builtin_themes_dir()),
+        ("themes (yours)", locations.user_themes_dir()),
+    ]
+    for name, path in rows:
+        ctx.out(f"{name + ':':<22} {path}")
+    return 0
+
+
+# -- screens ------------------------------------------------------------------------------------
+
+def _open_screen(ctx: Context, session_id: str | None = None, resume: bool = False) -> int:
+    from kapsession.tui.app import run_app
+
+    ctx.close()
+    return run_app(data_dir=ctx.data_dir, session_id=session_id, theme=getattr(ctx.args, "theme", None))
+
+
+def cmd_home(ctx: Context) -> int:
+    return _open_screen(ctx)
+
+
+def cmd_resume(ctx: Context) -> int:
+    store = ctx.store()
+    if ctx.args.id:
+        session_id = store.resolve(ctx.args.id)
+    else:
+        interrupted = store.interrupted_sessions()
+        candidates = interrupted or [row for row in store.list_sessions(practice=False) if not row.closed_at]
+        if not candidates:
+            raise NotFoundError("there is no unfinished session to resume; `kapsession sessions` lists them all")
+        session_id = candidates[0].id
+    return _open_screen(ctx, session_id)
+
+
+# -- parser -------------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="kapsession", description="A quiet companion for KAP sessions. "
+                     "With no command, opens the home screen.")
+    parser.add_argument("--version", action="version", version=f"kapsession {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR", help="where sessions are stored (default: the user data dir, or $KAPSESSION_DATA_DIR)")
+    parser.add_argument("--theme", metavar="NAME", help="theme for the screens (remembered)")
+    parser.set_defaults(func=cmd_home)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    presets = sub.add_parser("presets", help="list protocol presets, or check a preset file")
+    presets.set_defaults(func=cmd_presets)
+    presets_sub = presets.add_subparsers(dest="presets_action", metavar="ACTION", parser_class=_Parser)
+    check = presets_sub.add_parser("check", help="validate one preset file: prints ok or the problem")
+    check.add_argument("file")
+
+    new = sub.add_parser("new", help="create a session (and open it, unless --no-open)")
+    new.add_argument("--client", required=True, help="display name or initials")
+    new.add_argument("--preset", required=True, help="protocol preset (see `kapsession presets`)")
+    new.add_argument("--weight-kg", metavar="N")
+    new.add_argument("--dose-mg", metavar="N", help="planned dose")
+    new.add_argument("--series-length", type=int, metavar="N", help="sessions planned in the series")
+    new.add_argument("--no-open", action="store_true", help="only create it, print its id")
+    new.set_defaults(func=cmd_new)
+
+    sessions = sub.add_parser("sessions", help="list sessions, newest first")
+    sessions.add_argument("--json", action="store_true")
+    group = sessions.add_mutually_exclusive_group()
+    group.add_argument("--practice", action="store_true", help="practice sessions only")
+    group.add_argument("--all", action="store_true", help="real and practice sessions")
+    sessions.set_defaults(func=cmd_sessions)
+
+    add = sub.add_parser("add", help="append one entry to a session")
+    add.add_argument("id", help="session id")
+    kinds = add.add_subparsers(dest="what", metavar="KIND", required=True, parser_class=_Parser)
+    vitals = kinds.add_parser("vitals", help="e.g. 128/84 76 98, or 128/84 hr 76 spo2 98 rr 14")
+    vitals.add_argument("reading", nargs="+")
+    vitals.add_argument("--at", metavar="TIME", help="backdate: 10:42, 10.42pm, -5m or ISO")
+    note = kinds.add_parser("note", help="a timestamped note (private unless --shareable)")
+    note.add_argument("text", nargs="+")
+    note.add_argument("--shareable", action="store_true", help="may appear in the client summary")
+    note.add_argument("--kind", default="observation",
+                      choices=["observation", "client-words", "intervention", "side-effect", "other"])
+    note.add_argument("--at", metavar="TIME")
+    dose = kinds.add_parser("dose", help="a dose in mg")
+    dose.add_argument("mg")
+    dose.add_argument("--route", help="default: the preset's route")
+    dose.add_argument("--devices", help="esketamine devices (default: mg / 28)")
+    dose.add_argument("--booster", action="store_true")
+    dose.add_argument("--site", help="injection site")
+    dose.add_argument("--at", metavar="TIME")
+    scale = kinds.add_parser("scale", help="moaas 0-5, dissociation 0-10, nausea 0-10, aldrete 0-10")
+    scale.add_argument("scale")
+    scale.add_argument("value")
+    scale.add_argument("--at", metavar="TIME")
+    phase = kinds.add_parser("phase", help="start a phase: a name or `next`")
+    phase.add_argument("phase")
+    phase.add_argument("--at", metavar="TIME")
+    intention = kinds.add_parser("intention", help="the client's intention in their own words")
+    intention.add_argument("text", nargs="+")
+    kinds.add_parser("card", help="draw an intention card")
+    tick = kinds.add_parser("tick", help="tick a checklist item (number or text)")
+    tick.add_argument("checklist", choices=["intake", "discharge"])
+    tick.add_argument("item", nargs="+")
+    ack = kinds.add_parser("ack", help="acknowledge the top open alert (or one by key)")
+    ack.add_argument("key", nargs="?")
+    alert = kinds.add_parser("alert", help="raise an alert on the live screen")
+    alert.add_argument("text", nargs="+")
+    strike_parser = kinds.add_parser("strike", help="strike an entry as entered in error")
+    strike_parser.add_argument("seq", type=int)
+    strike_parser.add_argument("--reason", required=True)
+    share = kinds.add_parser("share", help="make a note shareable (or --private)")
+    share.add_argument("seq", type=int)
+    share.add_argument("--private", action="store_true")
+    next_session = kinds.add_parser("next-session", help="e.g. 'in 3 days', '2026-12-03 10:00'")
+    next_session.add_argument("when", nargs="+")
+    close = kinds.add_parser("close", help="close the session (discharge)")
+    close.add_argument("--reason", help="needed before the minimum observation time")
+    add.set_defaults(func=cmd_add)
+
+    show = sub.add_parser("show", help="print a session as a readable timeline")
+    show.add_argument("id")
+    show.set_defaults(func=cmd_show)
+
+    export = sub.add_parser("export", help="the complete record as JSON")
+    export.add_argument("id")
+    export.add_argument("--format", choices=["json"], default="json")
+    export.add_argument("-o", "--output", metavar="FILE")
+    export.set_defaults(func=cmd_export)
+
+    resume = sub.add_parser("resume", help="open a session on the live screen (default: the interrupted one)")
+    resume.add_argument("id", nargs="?")
+    resume.set_defaults(func=cmd_resume)
+
+    locate = sub.add_parser("locate", help="print the data, preset and theme paths")
+    locate.set_defaults(func=cmd_locate)
+
+    for module_name in EXTENSIONS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name and module_name.startswith(error.name):
+                continue  # that feature is not installed in this build
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    ctx = Context(args)
+    try:
+        return int(args.func(ctx) or 0)
+    except (InputError, NotFoundError, PresetError, UsageError) as error:
+        print(f"kapsession: {error}", file=sys.stderr)
+        return 2
+    except StoreError as error:
+        print(f"kapsession: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback on screen
+        if os.environ.get("KAPSESSION_DEBUG"):
+            raise
+        print(f"kapsession: an unexpected {type(error).__name__} stopped this command; nothing beyond "
+              "what was printed was recorded (set KAPSESSION_DEBUG=1 to see details)", file=sys.stderr)
+        return 1
+    finally:
+        ctx.close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

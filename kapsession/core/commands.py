@@ -1,0 +1,318 @@
+"""Commands: what a person asked for, checked against the session, turned into one event.
+
+Each function returns an event ready to be appended, or raises InputError with a sentence that
+says what was wrong and what is accepted; nothing is recorded from a refused command. The caller
+(command line or screen) appends the event to the store.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from datetime import datetime, timedelta, timezone
+
+from dateutil import parser as date_parser
+from dateutil.relativedelta import relativedelta
+
+from kapsession.core.errors import InputError
+from kapsession.core.events import (
+    NOTE_KINDS,
+    AlertAcknowledged,
+    AlertRaised,
+    CardDrawn,
+    ChecklistTicked,
+    Client,
+    DoseGiven,
+    EntryStruck,
+    IntentionSet,
+    NextSessionSet,
+    NoteVisibilityChanged,
+    NoteWritten,
+    PhaseStarted,
+    ScaleRated,
+    SessionClosed,
+    SessionOpened,
+    VitalsRecorded,
+)
+from kapsession.core.phases import PHASE_TITLES, next_phase, parse_phase
+from kapsession.core.protocol import Preset
+from kapsession.core.scales import parse_scale_name, parse_scale_value
+from kapsession.core.state import SessionState
+from kapsession.core.timeparse import format_local, parse_entry_time
+from kapsession.core.vitals import VitalsReading, parse_vitals, split_backdate
+
+ROUTE_ALIASES = {
+    "sl": "sublingual", "troche": "sublingual", "sublingual": "sublingual", "lozenge": "sublingual",
+    "im": "intramuscular", "intramuscular": "intramuscular", "injection": "intramuscular",
+    "iv": "intravenous", "intravenous": "intravenous", "infusion": "intravenous",
+    "in": "intranasal", "intranasal": "intranasal", "nasal": "intranasal", "spray": "intranasal",
+}
+
+
+def _parse_number(text: str | float, what: str, low: float, high: float, unit: str) -> float:
+    if isinstance(text, (int, float)):
+        value = float(text)
+    else:
+        cleaned = text.strip().lower().removesuffix(unit.lower()).strip()
+        if not re.fullmatch(r"\d{1,4}(\.\d{1,3})?", cleaned, re.ASCII):
+            raise InputError(f"{what} '{text.strip()}' is not a number: accepted {low:g}-{high:g} {unit}")
+        value = float(cleaned)
+    if not low <= value <= high:
+        raise InputError(f"{what} {value:g} is out of range: accepted {low:g}-{high:g} {unit}")
+    return value
+
+
+def open_session(
+    *,
+    client_name: str,
+    preset: Preset,
+    now: datetime,
+    weight_kg: str | float | None = None,
+    planned_dose_mg: str | float | None = None,
+    series_number: int = 1,
+    series_length: int | None = None,
+    previous_dose_mg: float | None = None,
+    practice: bool = False,
+    scenario: str | None = None,
+) -> SessionOpened:
+    name = (client_name or "").strip()
+    if not name:
+        raise InputError("the client's name or initials are needed: accepted any text up to 120 characters")
+    if len(name) > 120:
+        raise InputError(f"the client's name is {len(name)} characters long: accepted up to 120")
+    weight = None if weight_kg in (None, "") else _parse_number(weight_kg, "weight", 20, 350, "kg")
+    dose = None if planned_dose_mg in (None, "") else _parse_number(
+        planned_dose_mg, "planned dose", 1, preset.dosing.max_mg, "mg")
+    return SessionOpened(
+        at=now, client=Client(name=name, weight_kg=weight), preset=preset.name,
+        series_number=series_number, series_length=series_length, planned_dose_mg=dose,
+        previous_dose_mg=previous_dose_mg, practice=practice, scenario=scenario,
+    )
+
+
+def _entry_time(state: SessionState, now: datetime, at_text: str | None) -> datetime:
+    if not at_text:
+        return now
+    moment = parse_entry_time(at_text, now)
+    if moment < state.opened.at:
+        raise InputError(
+            f"{at_text.strip()} is before this session was created ({format_local(state.opened.at)}); "
+            "accepted: a time between then and now"
+        )
+    return moment
+
+
+def _not_closed(state: SessionState, what: str) -> None:
+    if state.closed:
+        raise InputError(f"this session was closed at {format_local(state.closed_at)}; {what} can no longer be added")  # type: ignore[arg-type]
+
+
+def start_phase(state: SessionState, which: str, now: datetime, at_text: str | None = None) -> PhaseStarted:
+    _not_closed(state, "a phase change")
+    if which.strip().lower() in ("next", "n", ""):
+        phase = next_phase(state.phase)
+        if phase is None:
+            raise InputError("this is already the last phase (integration talk); close the session from the discharge checklist")
+    else:
+        phase = parse_phase(which)
+    if phase == state.phase:
+        raise InputError(f"the session is already in {PHASE_TITLES[phase]}")
+    at = _entry_time(state, now, at_text)
+    if state.current_span is not None and at < state.current_span.started_at:
+        raise InputError(
+            f"{PHASE_TITLES[phase]} cannot start before the current phase began ({format_local(state.current_span.started_at)})"
+        )
+    return PhaseStarted(at=at, phase=phase)
+
+
+def record_vitals(state: SessionState, text: str, now: datetime, at_text: str | None = None) -> VitalsRecorded:
+    """`text` may end with `@10:42` to backdate, as typed in the vitals dialog."""
+    _not_closed(state, "vitals")
+    body, suffix = split_backdate(text)
+    if suffix is not None and at_text:
+        raise InputError("give the time once: either '@10:42' in the line or --at, not both")
+    reading: VitalsReading = parse_vitals(body)
+    return VitalsRecorded(at=_entry_time(state, now, suffix or at_text), reading=reading)
+
+
+def give_dose(
+    state: SessionState,
+    mg: str | float,
+    now: datetime,
+    *,
+    route: str | None = None,
+    devices: str | int | None = None,
+    booster: bool = False,
+    site: str | None = None,
+    at_text: str | None = None,
+) -> DoseGiven:
+    _not_closed(state, "a dose")
+    preset = state.preset
+    amount = _parse_number(mg, "dose", 0.5, preset.dosing.max_mg, "mg")
+    chosen_route = preset.route
+    if route:
+        key = route.strip().lower()
+        if key not in ROUTE_ALIASES:
+            raise InputError(f"'{route}' is not a route: accepted sublingual, intramuscular, intravenous, intranasal")
+        chosen_route = ROUTE_ALIASES[key]  # type: ignore[assignment]
+    device_count: int | None = None
+    if devices not in (None, ""):
+        device_count = int(_parse_number(devices, "device count", 1, 6, "devices"))
+    elif chosen_route == "intranasal" and preset.timers.mg_per_device:
+        per = preset.timers.mg_per_device
+        if amount % per:
+            raise InputError(f"an esketamine dose is counted in devices of {per:g} mg: accepted {per:g}, {2 * per:g}, {3 * per:g} …")
+        device_count = int(amount // per)
+    if booster and not state.doses:
+        raise InputError("a booster needs a first dose before it; record the first dose without the booster mark")
+    weight = state.opened.client.weight_kg
+    return DoseGiven(
+        at=_entry_time(state, now, at_text), route=chosen_route, mg=amount,
+        mg_per_kg=round(amount / weight, 3) if weight else None,
+        site=(site or "").strip() or None, devices=device_count, booster=booster,
+    )
+
+
+def rate_scale(state: SessionState, scale: str, value: str | int, now: datetime, at_text: str | None = None) -> ScaleRated:
+    _not_closed(state, "a rating")
+    name = parse_scale_name(scale)
+    return ScaleRated(at=_entry_time(state, now, at_text), scale=name, value=parse_scale_value(name, str(value)))
+
+
+def write_note(
+    state: SessionState, text: str, started_at: datetime, *, kind: str = "observation",
+    shareable: bool = False,
+) -> NoteWritten:
+    """`started_at` is when the therapist began typing: the note belongs to that moment."""
+    cleaned = (text or "").strip()
+    if not cleaned:
+        raise InputError("the note is empty: write at least one word (Escape leaves without saving)")
+    if len(cleaned) > 20_000:
+        raise InputError(f"the note is {len(cleaned)} characters: accepted up to 20,000")
+    if kind not in NOTE_KINDS:
+        raise InputError(f"'{kind}' is not a kind of note: accepted {', '.join(NOTE_KINDS)}")
+    if started_at < state.opened.at:
+        started_at = state.opened.at
+    return NoteWritten(at=started_at, text=cleaned, kind=kind,  # type: ignore[arg-type]
+                       visibility="shareable" if shareable else "private")
+
+
+def set_note_visibility(state: SessionState, note_seq: int, shareable: bool, now: datetime) -> NoteVisibilityChanged:
+    note = next((n for n in state.notes if n.seq == note_seq), None)
+    if note is None:
+        raise InputError(f"there is no note #{note_seq} in this session")
+    return NoteVisibilityChanged(at=now, note_seq=note_seq, visibility="shareable" if shareable else "private")
+
+
+def set_intention(state: SessionState, text: str, now: datetime) -> IntentionSet:
+    cleaned = (text or "").strip()
+    if not cleaned:
+        raise InputError("the intention is empty: write it in the client's own words")
+    if len(cleaned) > 2_000:
+        raise InputError(f"the intention is {len(cleaned)} characters: accepted up to 2,000")
+    return IntentionSet(at=now, text=cleaned)
+
+
+def draw_card(state: SessionState, now: datetime, rng: random.Random | None = None) -> CardDrawn:
+    _not_closed(state, "a card")
+    left = state.cards_left()
+    if not left:
+        raise InputError("every card in this deck has been drawn in this session")
+    return CardDrawn(at=now, card=(rng or random.SystemRandom()).choice(left))
+
+
+def tick_item(state: SessionState, checklist: str, item: str | int, now: datetime, done: bool = True) -> ChecklistTicked:
+    _not_closed(state, "a checklist tick")
+    items = state.preset.intake_checklist if checklist == "intake" else state.preset.discharge_checklist
+    if isinstance(item, int) or (isinstance(item, str) and item.strip().isdigit()):
+        index = int(item)
+        if not 1 <= index <= len(items):
+            raise InputError(f"there is no item {index} on the {checklist} checklist: accepted 1-{len(items)}")
+        chosen = items[index - 1]
+    else:
+        matches = [candidate for candidate in items if candidate.casefold() == str(item).strip().casefold()]
+        if not matches:
+            raise InputError(f"'{item}' is not on the {checklist} checklist: accepted " + "; ".join(items))
+        chosen = matches[0]
+    return ChecklistTicked(at=now, checklist=checklist, item=chosen, done=done)  # type: ignore[arg-type]
+
+
+def acknowledge(state: SessionState, now: datetime, key: str | None = None) -> AlertAcknowledged:
+    alerts = state.open_alerts
+    if not alerts:
+        raise InputError("there is no open alert to acknowledge")
+    if key is None:
+        return AlertAcknowledged(at=now, key=alerts[0].key)
+    if not any(alert.key == key for alert in alerts):
+        raise InputError(f"there is no open alert '{key}'")
+    return AlertAcknowledged(at=now, key=key)
+
+
+def raise_alert(state: SessionState, message: str, now: datetime) -> AlertRaised:
+    cleaned = (message or "").strip()
+    if not cleaned:
+        raise InputError("the alert needs a few words saying what is wrong")
+    return AlertRaised(at=now, key=f"manual:{now.timestamp():.0f}", message=cleaned[:300])
+
+
+def strike(state: SessionState, target_seq: int, reason: str, now: datetime) -> EntryStruck:
+    cleaned = (reason or "").strip()
+    if not cleaned:
+        raise InputError("striking an entry needs a reason (for example 'entered in error: wrong client')")
+    target = next((e for e in state.events if e.seq == target_seq), None)
+    if target is None:
+        raise InputError(f"there is no entry #{target_seq} in this session")
+    if isinstance(target, (SessionOpened, EntryStruck, SessionClosed)):
+        raise InputError(f"entry #{target_seq} ({target.type.replace('_', ' ')}) cannot be struck")  # type: ignore[attr-defined]
+    if target_seq in state.struck:
+        raise InputError(f"entry #{target_seq} is already struck")
+    return EntryStruck(at=now, target_seq=target_seq, reason=cleaned)
+
+
+_RELATIVE = re.compile(r"^in\s+(\d{1,3})\s+(day|days|week|weeks)(?:\s+at\s+(.+))?$", re.ASCII)
+
+
+def set_next_session(state: SessionState, text: str, now: datetime) -> NextSessionSet:
+    """`in 3 days`, `in 1 week at 10:00`, `2026-12-03 10:00`, `dec 3 10am`."""
+    cleaned = (text or "").strip().lower()
+    accepted = "accepted: 'in 3 days', 'in 1 week at 10:00', or a date like 2026-12-03 10:00"
+    if not cleaned:
+        raise InputError("the next session date is empty; " + accepted)
+    from kapsession.core.timeparse import local_zone
+
+    zone = local_zone()
+    local_now = now.astimezone(zone)
+    relative = _RELATIVE.match(cleaned)
+    try:
+        if relative:
+            amount = int(relative.group(1))
+            delta = relativedelta(days=amount) if relative.group(2).startswith("day") else relativedelta(weeks=amount)
+            base = local_now.replace(second=0, microsecond=0)
+            when = base + delta
+            if relative.group(3):
+                clock = date_parser.parse(relative.group(3), default=base)
+                when = when.replace(hour=clock.hour, minute=clock.minute)
+        else:
+            default = local_now.replace(hour=10, minute=0, second=0, microsecond=0)
+            when = date_parser.parse(cleaned, default=default)
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=zone)
+    except (ValueError, OverflowError, TypeError) as error:
+        raise InputError(f"'{text.strip()}' is not a date; " + accepted) from error
+    if when <= local_now:
+        raise InputError(f"{when:%Y-%m-%d %H:%M} is not in the future; " + accepted)
+    if when - local_now > timedelta(days=400):
+        raise InputError(f"{when:%Y-%m-%d} is more than a year away; " + accepted)
+    return NextSessionSet(at=now, when=when.astimezone(timezone.utc))
+
+
+def close_session(state: SessionState, now: datetime, early_reason: str | None = None) -> SessionClosed:
+    _not_closed(state, "a second close")
+    until = state.observation_until
+    reason = (early_reason or "").strip() or None
+    if until is not None and now < until and reason is None:
+        raise InputError(
+            f"the minimum observation time runs until {format_local(until)}; "
+            "closing before then needs a reason, which is recorded"
+        )
+    return SessionClosed(at=now, early_reason=reason)

@@ -1,0 +1,609 @@
+"""Session state as a pure function of the events, the preset and "now".
+
+`fold(events, preset, now)` is the only way state comes to exist: the live screen, the command
+line, the summary and the practice debrief all read the same fold. Nothing here remembers
+anything between calls, so replaying the same events at the same moment always gives the same
+state.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Iterable, Literal, Sequence
+
+from kapsession.core.events import (
+    AlertAcknowledged,
+    AlertRaised,
+    CardDrawn,
+    ChecklistTicked,
+    DoseGiven,
+    EntryStruck,
+    EventBase,
+    IntentionSet,
+    NextSessionSet,
+    NoteVisibilityChanged,
+    NoteWritten,
+    PhaseStarted,
+    ScaleRated,
+    SessionClosed,
+    SessionOpened,
+    VitalsRecorded,
+)
+from kapsession.core.phases import PHASES, Phase
+from kapsession.core.protocol import Preset
+from kapsession.core.vitals import VitalsReading
+
+AlertLevel = Literal["alarm", "warning", "nudge", "info"]
+LEVEL_RANK: dict[str, int] = {"alarm": 0, "warning": 1, "nudge": 2, "info": 3}
+# Words carried with every alert, so none is signalled by colour alone.
+LEVEL_WORDS: dict[str, str] = {"alarm": "ALERT", "warning": "CHECK", "nudge": "note", "info": "info"}
+# A check this close to an earlier one is the same check (an interval and a fixed minute meeting).
+SAME_CHECK = timedelta(minutes=2)
+# A reading this soon after a check was due still counts as on time in a debrief.
+ON_TIME_GRACE = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class PhaseSpan:
+    phase: Phase
+    started_at: datetime
+    ended_at: datetime | None
+    planned_minutes: int
+    seq: int | None
+
+    def elapsed(self, now: datetime) -> timedelta:
+        return (self.ended_at or now) - self.started_at
+
+
+@dataclass(frozen=True)
+class VitalsCheck:
+    """One scheduled vitals check and the reading (if any) that answered it."""
+
+    label: str
+    due_at: datetime | None  # None: the baseline, due before the first dose is given
+    window_start: datetime | None
+    window_end: datetime | None  # the next check's window opens here
+    reading_at: datetime | None = None
+    reading_seq: int | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.reading_at is not None
+
+    def lateness(self) -> timedelta | None:
+        if self.reading_at is None or self.due_at is None:
+            return None
+        return max(timedelta(0), self.reading_at - self.due_at)
+
+    def status(self, now: datetime) -> str:
+        """`on time`, `late by m:ss`, `missed`, `overdue`, or `upcoming`, for the debrief."""
+        from kapsession.core.timeparse import format_duration
+
+        if self.reading_at is not None:
+            late = self.lateness()
+            if late is None or late <= ON_TIME_GRACE:
+                return "on time"
+            return f"late by {format_duration(late)}"
+        if self.window_end is not None and now >= self.window_end:
+            return "missed"
+        if self.due_at is not None and now > self.due_at:
+            return "overdue"
+        return "upcoming"
+
+
+@dataclass(frozen=True)
+class Alert:
+    key: str
+    kind: str
+    level: AlertLevel
+    message: str
+    raised_at: datetime
+    active: bool = True
+    acknowledged_at: datetime | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.acknowledged_at is None
+
+    @property
+    def word(self) -> str:
+        return LEVEL_WORDS[self.level]
+
+
+@dataclass(frozen=True)
+class RouteTimer:
+    label: str
+    due_at: datetime
+    done: bool = False
+
+
+@dataclass(frozen=True)
+class NoteView:
+    seq: int | None
+    at: datetime
+    text: str
+    kind: str
+    visibility: str
+
+    @property
+    def shareable(self) -> bool:
+        return self.visibility == "shareable"
+
+
+@dataclass(frozen=True)
+class Discharge:
+    ready: bool
+    missing: tuple[str, ...]
+
+
+@dataclass
+class SessionState:
+    opened: SessionOpened
+    preset: Preset
+    now: datetime
+    spans: list[PhaseSpan] = field(default_factory=list)
+    doses: list[DoseGiven] = field(default_factory=list)
+    vitals: list[VitalsRecorded] = field(default_factory=list)
+    scales: dict[str, list[ScaleRated]] = field(default_factory=dict)
+    notes: list[NoteView] = field(default_factory=list)
+    intention: str | None = None
+    cards: list[str] = field(default_factory=list)
+    intake_ticked: dict[str, bool] = field(default_factory=dict)
+    discharge_ticked: dict[str, bool] = field(default_factory=dict)
+    checks: list[VitalsCheck] = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)
+    timers: list[RouteTimer] = field(default_factory=list)
+    struck: dict[int, str] = field(default_factory=dict)
+    next_session_at: datetime | None = None
+    closed_at: datetime | None = None
+    early_reason: str | None = None
+    discharge: Discharge = Discharge(False, ())
+    events: list[EventBase] = field(default_factory=list)
+
+    # -- where we are ------------------------------------------------------------------------
+    @property
+    def clock_now(self) -> datetime:
+        """`now`, but frozen at the close for a closed session."""
+        return min(self.now, self.closed_at) if self.closed_at else self.now
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_at is not None
+
+    @property
+    def practice(self) -> bool:
+        return self.opened.practice
+
+    @property
+    def current_span(self) -> PhaseSpan | None:
+        return self.spans[-1] if self.spans else None
+
+    @property
+    def phase(self) -> Phase | None:
+        return self.spans[-1].phase if self.spans else None
+
+    @property
+    def started_at(self) -> datetime | None:
+        return self.spans[0].started_at if self.spans else None
+
+    def time_in_phase(self) -> timedelta | None:
+        span = self.current_span
+        return span.elapsed(self.clock_now) if span else None
+
+    def planned_in_phase(self) -> timedelta | None:
+        span = self.current_span
+        return timedelta(minutes=span.planned_minutes) if span else None
+
+    @property
+    def first_dose_at(self) -> datetime | None:
+        return self.doses[0].at if self.doses else None
+
+    def t_plus(self) -> timedelta | None:
+        first = self.first_dose_at
+        return self.clock_now - first if first else None
+
+    def total_elapsed(self) -> timedelta | None:
+        start = self.started_at
+        return self.clock_now - start if start else None
+
+    @property
+    def total_dose_mg(self) -> float:
+        return sum(dose.mg for dose in self.doses)
+
+    @property
+    def devices_given(self) -> int:
+        return sum(dose.devices or 0 for dose in self.doses)
+
+    # -- vitals ------------------------------------------------------------------------------
+    def latest(self, measure: str) -> tuple[float, datetime] | None:
+        for event in reversed(self.vitals):
+            value = getattr(event.reading, measure)
+            if value is not None:
+                return value, event.at
+        return None
+
+    def series(self, measure: str) -> list[tuple[datetime, float]]:
+        return [
+            (event.at, getattr(event.reading, measure))
+            for event in self.vitals
+            if getattr(event.reading, measure) is not None
+        ]
+
+    def latest_scale(self, scale: str) -> ScaleRated | None:
+        ratings = self.scales.get(scale)
+        return ratings[-1] if ratings else None
+
+    @property
+    def next_check(self) -> VitalsCheck | None:
+        """The check the header counts down to (or reports overdue)."""
+        now = self.clock_now
+        for check in self.checks:
+            if check.done:
+                continue
+            if check.window_end is not None and now >= check.window_end:
+                continue  # missed; the next one matters now
+            return check
+        return None
+
+    def vitals_overdue_by(self) -> timedelta | None:
+        check = self.next_check
+        if check is None or check.due_at is None:
+            return None
+        late = self.clock_now - check.due_at
+        return late if late > timedelta(0) else None
+
+    # -- alerts ------------------------------------------------------------------------------
+    @property
+    def open_alerts(self) -> list[Alert]:
+        return [alert for alert in self.alerts if alert.open]
+
+    @property
+    def top_alert(self) -> Alert | None:
+        alerts = self.open_alerts
+        return alerts[0] if alerts else None
+
+    @property
+    def observation_until(self) -> datetime | None:
+        first = self.first_dose_at
+        if first is None:
+            return None
+        return first + timedelta(minutes=self.preset.minimum_observation_minutes)
+
+    def shareable_notes(self) -> list[NoteView]:
+        return [note for note in self.notes if note.shareable]
+
+    def cards_left(self) -> list[str]:
+        drawn = {card.casefold() for card in self.cards}
+        return [card for card in self.preset.cards if card.casefold() not in drawn]
+
+
+def _planned_devices(opened: SessionOpened, preset: Preset) -> int | None:
+    per_device = preset.timers.mg_per_device
+    if not per_device or not opened.planned_dose_mg:
+        return None
+    return max(1, round(opened.planned_dose_mg / per_device))
+
+
+def _schedule(state: SessionState) -> list[tuple[str, datetime | None]]:
+    """Due times of every check in this session so far (baseline first, as `None`)."""
+    preset = state.preset
+    first = state.first_dose_at
+    due: list[tuple[str, datetime | None]] = []
+    timed: list[tuple[str, datetime]] = []
+    if first is not None:
+        for minute in preset.vitals.after_dose_minutes:
+            timed.append((f"T+{minute}", first + timedelta(minutes=minute)))
+        for span in state.spans:
+            interval = preset.vitals.every_minutes.get(span.phase)
+            if not interval:
+                continue
+            step = timedelta(minutes=interval)
+            # Multiples of the interval after the first dose that fall inside this span; the open
+            # current span reaches one interval past now, so the next check is known.
+            end = span.ended_at or (state.clock_now + step)
+            k = max(1, math.ceil((span.started_at - first) / step))
+            while first + k * step < end:
+                timed.append((f"T+{k * interval}", first + k * step))
+                k += 1
+    timed.sort(key=lambda item: item[1])
+    kept: list[tuple[str, datetime]] = []
+    for label, moment in timed:
+        if kept and moment - kept[-1][1] < SAME_CHECK:
+            continue
+        kept.append((label, moment))
+    if preset.vitals.baseline:
+        due.append(("baseline", None))
+    due.extend(kept)
+    return due
+
+
+def _match_checks(state: SessionState) -> list[VitalsCheck]:
+    """Give each scheduled check the first reading inside its window.
+
+    A check's window opens `tolerance` before it is due and closes where the next one opens; the
+    baseline's window is everything up to the first dose.
+    """
+    schedule = _schedule(state)
+    tolerance = timedelta(minutes=state.preset.vitals.tolerance_minutes)
+    first = state.first_dose_at
+    checks: list[VitalsCheck] = []
+    for index, (label, due) in enumerate(schedule):
+        if due is None:
+            start, end = None, first
+        else:
+            start = due - tolerance
+            end = None
+            if index + 1 < len(schedule) and schedule[index + 1][1] is not None:
+                end = schedule[index + 1][1] - tolerance  # type: ignore[operator]
+        reading = next(
+            (
+                event
+                for event in state.vitals
+                if (start is None or event.at >= start)
+                and (end is None or event.at < end or (due is None and event.at <= end))
+            ),
+            None,
+        )
+        checks.append(
+            VitalsCheck(
+                label=label,
+                due_at=due if due is not None else first,
+                window_start=start,
+                window_end=end if due is not None else None,
+                reading_at=reading.at if reading else None,
+                reading_seq=reading.seq if reading else None,
+            )
+        )
+    return checks
+
+
+_THRESHOLD_RULES: tuple[tuple[str, str], ...] = (
+    ("bp", "blood pressure high"),
+    ("heart_rate_high", "heart rate high"),
+    ("heart_rate_low", "heart rate low"),
+    ("spo2_low", "SpO2 low"),
+    ("resp_rate_low", "respiratory rate low"),
+    ("temperature_high", "temperature high"),
+)
+
+
+def _crossings(reading: VitalsReading, state: SessionState, before_dose: bool) -> dict[str, str]:
+    """Which threshold rules this reading crosses, with the words to show for each."""
+    limits = state.preset.thresholds
+    found: dict[str, str] = {}
+    if reading.systolic is not None and reading.diastolic is not None:
+        high_s, high_d = (
+            (limits.predose_systolic_high, limits.predose_diastolic_high)
+            if before_dose
+            else (limits.systolic_high, limits.diastolic_high)
+        )
+        if reading.systolic > high_s or reading.diastolic > high_d:
+            context = " before dosing: decide before giving the dose" if before_dose else ""
+            found["bp"] = f"BP {reading.systolic}/{reading.diastolic} above {high_s}/{high_d}{context}"
+    if reading.heart_rate is not None:
+        if reading.heart_rate > limits.heart_rate_high:
+            found["heart_rate_high"] = f"HR {reading.heart_rate} above {limits.heart_rate_high}"
+        if reading.heart_rate < limits.heart_rate_low:
+            found["heart_rate_low"] = f"HR {reading.heart_rate} below {limits.heart_rate_low}"
+    if reading.spo2 is not None and reading.spo2 < limits.spo2_low:
+        found["spo2_low"] = f"SpO2 {reading.spo2}% below {limits.spo2_low}%"
+    if reading.resp_rate is not None and reading.resp_rate < limits.resp_rate_low:
+        found["resp_rate_low"] = f"RR {reading.resp_rate} below {limits.resp_rate_low}"
+    if reading.temperature is not None and reading.temperature > limits.temperature_high:
+        found["temperature_high"] = f"T {reading.temperature:.1f}°C above {limits.temperature_high}"
+    return found
+
+
+_RULE_MEASURE = {
+    "bp": "systolic", "heart_rate_high": "heart_rate", "heart_rate_low": "heart_rate",
+    "spo2_low": "spo2", "resp_rate_low": "resp_rate", "temperature_high": "temperature",
+}
+
+
+def _threshold_alerts(state: SessionState) -> list[Alert]:
+    """One alert per episode: it opens at the first reading over a limit and stays active while
+    the latest reading of that measure is still over it (a later normal reading settles it)."""
+    alerts: list[Alert] = []
+    first = state.first_dose_at
+    episode: dict[str, tuple[int | None, datetime, str]] = {}
+    for event in state.vitals:
+        before_dose = first is None or event.at < first
+        crossed = _crossings(event.reading, state, before_dose)
+        for rule, _ in _THRESHOLD_RULES:
+            measure = _RULE_MEASURE[rule]
+            if getattr(event.reading, measure) is None:
+                continue
+            if rule in crossed:
+                if rule in episode:
+                    seq, raised, _old = episode[rule]
+                    episode[rule] = (seq, raised, crossed[rule])
+                else:
+                    episode[rule] = (event.seq, event.at, crossed[rule])
+            elif rule in episode:
+                seq, raised, message = episode.pop(rule)
+                alerts.append(Alert(f"threshold:{rule}:{seq}", "threshold", "alarm",
+                                    message + " (since settled)", raised, active=False))
+    for rule, (seq, raised, message) in episode.items():
+        level: AlertLevel = "warning" if "before dosing" in message else "alarm"
+        alerts.append(Alert(f"threshold:{rule}:{seq}", "threshold", level, message, raised))
+    return alerts
+
+
+def _reminder_alerts(state: SessionState) -> tuple[list[Alert], list[RouteTimer]]:
+    """Vitals due, phase time reached, route timers, observation: gentle, and only while true."""
+    from kapsession.core.timeparse import format_duration, format_local
+
+    now = state.clock_now
+    preset = state.preset
+    alerts: list[Alert] = []
+    timers: list[RouteTimer] = []
+
+    check = state.next_check
+    if check is not None and check.due_at is not None and now > check.due_at:
+        alerts.append(Alert(
+            f"vitals-due:{check.label}", "vitals-due", "warning",
+            f"Vitals {check.label} overdue by {format_duration(now - check.due_at)}",
+            check.due_at,
+        ))
+
+    span = state.current_span
+    if span is not None and span.elapsed(now) > timedelta(minutes=span.planned_minutes):
+        alerts.append(Alert(
+            f"phase-time:{span.phase}:{span.seq}", "phase-time", "nudge",
+            f"{span.phase} has passed its planned {span.planned_minutes} min",
+            span.started_at + timedelta(minutes=span.planned_minutes),
+        ))
+
+    timer_settings = preset.timers
+    if timer_settings.spit_after_minutes:
+        for dose in state.doses:
+            if dose.route != "sublingual":
+                continue
+            due = dose.at + timedelta(minutes=timer_settings.spit_after_minutes)
+            timers.append(RouteTimer("Spit troche", due, done=now >= due))
+            if now >= due:
+                alerts.append(Alert(f"spit:{dose.seq}", "spit", "nudge",
+                                    f"Troche: time to spit ({timer_settings.spit_after_minutes} min since the dose at {format_local(dose.at)})",
+                                    due))
+
+    planned_devices = _planned_devices(state.opened, preset)
+    if timer_settings.device_interval_minutes and state.doses and planned_devices:
+        given = state.devices_given
+        if given < planned_devices:
+            last = state.doses[-1].at
+            due = last + timedelta(minutes=timer_settings.device_interval_minutes)
+            timers.append(RouteTimer(f"Device {given + 1} of {planned_devices}", due))
+            if now >= due:
+                alerts.append(Alert(f"device:{given + 1}", "device", "nudge",
+                                    f"Device {given + 1} of {planned_devices} is due ({timer_settings.device_interval_minutes} min after the last)",
+                                    due))
+
+    window = timer_settings.booster_window
+    first = state.first_dose_at
+    if window and first is not None and not any(dose.booster for dose in state.doses):
+        opens = first + timedelta(minutes=window.start)
+        closes = first + timedelta(minutes=window.end)
+        if now < closes:
+            timers.append(RouteTimer("Booster window opens" if now < opens else "Booster window closes",
+                                     opens if now < opens else closes))
+        if opens <= now < closes:
+            alerts.append(Alert("booster-window", "booster", "info",
+                                f"Booster window open until {format_local(closes)} (T+{window.start}-{window.end} min)",
+                                opens))
+
+    until = state.observation_until
+    if until is not None:
+        timers.append(RouteTimer("Minimum observation", until, done=now >= until))
+        if now < until and state.phase in ("recovery", "integration"):
+            alerts.append(Alert("observation", "observation", "info",
+                                f"Minimum observation until {format_local(until)} ({format_duration(until - now)} to go)",
+                                span.started_at if span else now))
+    return alerts, timers
+
+
+def _discharge(state: SessionState) -> Discharge:
+    from kapsession.core.timeparse import format_local
+
+    missing: list[str] = []
+    for item in state.preset.discharge_checklist:
+        if not state.discharge_ticked.get(item):
+            missing.append(item)
+    aldrete = state.latest_scale("aldrete")
+    if aldrete is None:
+        missing.append("modified Aldrete score (9 or more)")
+    elif aldrete.value < 9:
+        missing.append(f"modified Aldrete 9 or more (latest {aldrete.value})")
+    until = state.observation_until
+    if until is not None and state.clock_now < until:
+        missing.append(f"minimum observation until {format_local(until)}")
+    if state.preset.vitals.before_discharge:
+        window = timedelta(minutes=state.preset.vitals.discharge_window_minutes)
+        if not state.vitals or state.clock_now - state.vitals[-1].at > window:
+            missing.append(f"vitals within the last {state.preset.vitals.discharge_window_minutes} min")
+    return Discharge(ready=not missing, missing=tuple(missing))
+
+
+def fold(events: Iterable[EventBase], preset: Preset, now: datetime) -> SessionState:
+    """Build the state of one session from its events (in store order) at the moment `now`."""
+    ordered: Sequence[EventBase] = list(events)
+    if not ordered or not isinstance(ordered[0], SessionOpened):
+        raise ValueError("a session's events begin with session_opened")
+    opened = ordered[0]
+    state = SessionState(opened=opened, preset=preset, now=now, events=list(ordered))
+    state.struck = {e.target_seq: e.reason for e in ordered if isinstance(e, EntryStruck)}
+    visibility = {e.note_seq: e.visibility for e in ordered if isinstance(e, NoteVisibilityChanged)}
+    acknowledged: dict[str, datetime] = {}
+    raised_by_person: list[AlertRaised] = []
+    phase_events: list[PhaseStarted] = []
+
+    for event in ordered:
+        if event.seq is not None and event.seq in state.struck:
+            continue
+        if isinstance(event, PhaseStarted):
+            phase_events.append(event)
+        elif isinstance(event, DoseGiven):
+            state.doses.append(event)
+        elif isinstance(event, VitalsRecorded):
+            state.vitals.append(event)
+        elif isinstance(event, ScaleRated):
+            state.scales.setdefault(event.scale, []).append(event)
+        elif isinstance(event, NoteWritten):
+            shown = visibility.get(event.seq, event.visibility) if event.seq is not None else event.visibility
+            state.notes.append(NoteView(event.seq, event.at, event.text, event.kind, shown))
+        elif isinstance(event, IntentionSet):
+            state.intention = event.text
+        elif isinstance(event, CardDrawn):
+            state.cards.append(event.card)
+        elif isinstance(event, ChecklistTicked):
+            target = state.intake_ticked if event.checklist == "intake" else state.discharge_ticked
+            target[event.item] = event.done
+        elif isinstance(event, AlertRaised):
+            raised_by_person.append(event)
+        elif isinstance(event, AlertAcknowledged):
+            acknowledged.setdefault(event.key, event.at)
+        elif isinstance(event, NextSessionSet):
+            state.next_session_at = event.when
+        elif isinstance(event, SessionClosed):
+            state.closed_at = event.at
+            state.early_reason = event.early_reason
+
+    # Clinical time order, not typing order: a backdated reading takes its place in the series.
+    state.doses.sort(key=lambda e: e.at)
+    state.vitals.sort(key=lambda e: e.at)
+    for ratings in state.scales.values():
+        ratings.sort(key=lambda e: e.at)
+    state.notes.sort(key=lambda n: n.at)
+    phase_events.sort(key=lambda e: e.at)
+    for index, event in enumerate(phase_events):
+        ended = phase_events[index + 1].at if index + 1 < len(phase_events) else state.closed_at
+        state.spans.append(PhaseSpan(event.phase, event.at, ended,
+                                     preset.phases[event.phase].minutes, event.seq))
+
+    state.checks = _match_checks(state)
+    derived = _threshold_alerts(state)
+    reminders, state.timers = ([], []) if state.closed else _reminder_alerts(state)
+    derived += reminders
+    derived += [Alert(e.key, "manual", "warning", e.message, e.at) for e in raised_by_person]
+    state.alerts = sorted(
+        (
+            Alert(a.key, a.kind, a.level, a.message, a.raised_at, a.active, acknowledged.get(a.key))
+            for a in derived
+            # A settled threshold episode still needs a look; a closed session needs nothing more.
+            if not state.closed or a.key in acknowledged
+        ),
+        key=lambda a: (LEVEL_RANK[a.level], a.raised_at),
+    )
+    state.discharge = _discharge(state)
+    return state
+
+
+def phase_label(phase: Phase | None) -> str:
+    from kapsession.core.phases import PHASE_TITLES
+
+    return PHASE_TITLES[phase] if phase else "Not started"
+
+
+__all__ = ["fold", "SessionState", "Alert", "VitalsCheck", "PhaseSpan", "RouteTimer", "NoteView",
+           "Discharge", "PHASES", "phase_label"]

@@ -1,0 +1,322 @@
+"""The event store: sessions and their append-only events in one SQLite file.
+
+WAL with `synchronous=FULL`, one transaction per event, committed before `append` returns: an
+event the caller has seen is on disk. Several processes may append to the same session (a nurse
+adding vitals from another terminal); SQLite's write lock serialises them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+from pydantic import TypeAdapter, ValidationError
+
+from kapsession.core.clock import utc_now
+from kapsession.core.errors import NotFoundError, StoreError
+from kapsession.core.events import (
+    DoseGiven,
+    Event,
+    EventBase,
+    PhaseStarted,
+    SessionClosed,
+    SessionOpened,
+    event_body_json,
+)
+from kapsession.store.schema import migrate
+from kapsession.store.session_ids import closest, new_session_id
+
+EVENT_LIST: TypeAdapter[list[Event]] = TypeAdapter(list[Event])
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def _when(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """One line of the session list, read from the projection without replaying events."""
+
+    id: str
+    client_name: str
+    preset: str
+    series_number: int
+    practice: bool
+    created_at: datetime
+    started_at: datetime | None
+    phase: str | None
+    first_dose_at: datetime | None
+    dose_mg: float | None
+    closed_at: datetime | None
+    last_event_at: datetime
+    event_count: int
+
+    @property
+    def state(self) -> str:
+        if self.closed_at:
+            return "closed"
+        if self.phase:
+            return self.phase
+        return "planned"
+
+
+_ROW_COLUMNS = (
+    "id, client_name, preset, series_number, practice, created_at, started_at, phase, "
+    "first_dose_at, dose_mg, closed_at, last_event_at, event_count"
+)
+
+
+def _row(values: tuple) -> SessionRow:
+    (sid, name, preset, number, practice, created, started, phase, first_dose, dose, closed,
+     last, count) = values
+    return SessionRow(sid, name, preset, number, bool(practice), _when(created), _when(started),  # type: ignore[arg-type]
+                      phase, _when(first_dose), dose, _when(closed), _when(last), count)  # type: ignore[arg-type]
+
+
+def ensure_private_dir(directory: Path) -> None:
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if stat.S_IMODE(directory.stat().st_mode) != 0o700:
+            os.chmod(directory, 0o700)
+    except OSError as error:
+        raise StoreError(f"the data directory {directory} cannot be used ({error.strerror or error})") from error
+    if not os.access(directory, os.R_OK | os.W_OK | os.X_OK):
+        raise StoreError(f"the data directory {directory} is not readable and writable by you")
+
+
+class EventStore:
+    def __init__(self, data_dir: Path) -> None:
+        from kapsession.locations import DATABASE_NAME
+
+        self.data_dir = Path(data_dir)
+        ensure_private_dir(self.data_dir)
+        self.path = self.data_dir / DATABASE_NAME
+        previous_umask = os.umask(0o077)  # the -wal and -shm files are born private too
+        try:
+            if not self.path.exists():
+                os.close(os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600))
+            self.connection = sqlite3.connect(self.path, isolation_level=None, timeout=10,
+                                              check_same_thread=False)
+            self.connection.execute("PRAGMA journal_mode=WAL")
+            self.connection.execute("PRAGMA synchronous=FULL")
+            self.connection.execute("PRAGMA foreign_keys=ON")
+            self.connection.execute("PRAGMA busy_timeout=10000")
+            migrate(self.connection)
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"the database {self.path} cannot be opened ({error})") from error
+        except OSError as error:
+            raise StoreError(f"the database {self.path} cannot be opened ({error.strerror or error})") from error
+        finally:
+            os.umask(previous_umask)
+        for suffix in ("", "-wal", "-shm"):
+            extra = Path(str(self.path) + suffix)
+            if extra.exists() and stat.S_IMODE(extra.stat().st_mode) != 0o600:
+                os.chmod(extra, 0o600)
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __enter__(self) -> "EventStore":
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # -- writing -------------------------------------------------------------------------------
+    def _insert(self, session_id: str, event: EventBase, recorded_at: datetime) -> int:
+        cursor = self.connection.execute(
+            "INSERT INTO events (session_id, type, at, recorded_at, body) VALUES (?, ?, ?, ?, ?)",
+            (session_id, event.type, _iso(event.at), _iso(recorded_at), event_body_json(event)),  # type: ignore[attr-defined]
+        )
+        return int(cursor.lastrowid)  # type: ignore[arg-type]
+
+    def create_session(self, opened: SessionOpened) -> tuple[str, SessionOpened]:
+        """Store a new session and its first event in one transaction; returns (id, stored event)."""
+        recorded = utc_now()
+        with self._transaction():
+            for _ in range(20):
+                session_id = new_session_id()
+                exists = self.connection.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone()
+                if not exists:
+                    break
+            else:  # pragma: no cover - 31**6 ids
+                raise StoreError("could not find a free session id")
+            self.connection.execute(
+                "INSERT INTO sessions (id, client_name, client_key, preset, series_number, practice, "
+                "created_at, dose_mg, last_event_at, event_count) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, 1)",
+                (session_id, opened.client.name, opened.client.name.casefold(), opened.preset,
+                 opened.series_number, int(opened.practice), _iso(opened.at), _iso(opened.at)),
+            )
+            seq = self._insert(session_id, opened, recorded)
+        return session_id, opened.model_copy(update={"seq": seq, "recorded_at": recorded})
+
+    def append(self, session_id: str, event: EventBase) -> EventBase:
+        """Make one event durable; returns it with its `seq` and `recorded_at`."""
+        if isinstance(event, SessionOpened):
+            raise StoreError("a session is opened with create_session, not append")
+        recorded = utc_now()
+        with self._transaction():
+            exists = self.connection.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            if not exists:
+                raise NotFoundError(f"there is no session '{session_id}'")
+            seq = self._insert(session_id, event, recorded)
+            self._project(session_id, event)
+        return event.model_copy(update={"seq": seq, "recorded_at": recorded})
+
+    def _project(self, session_id: str, event: EventBase) -> None:
+        at = _iso(event.at)
+        if event.type == "entry_struck":  # type: ignore[attr-defined]
+            self._reproject(session_id)
+            return
+        sql = "UPDATE sessions SET event_count = event_count + 1, last_event_at = MAX(last_event_at, ?)"
+        params: list[object] = [at]
+        if isinstance(event, PhaseStarted):
+            # The current phase is the latest by clinical time (a backdated change may be older).
+            sql += (", started_at = COALESCE(MIN(started_at, ?), ?), phase = (SELECT json_extract(body, '$.phase') "
+                    "FROM events WHERE session_id = ? AND type = 'phase_started' ORDER BY at DESC, seq DESC LIMIT 1)")
+            params += [at, at, session_id]
+        elif isinstance(event, DoseGiven):
+            sql += ", first_dose_at = COALESCE(MIN(first_dose_at, ?), ?), dose_mg = COALESCE(dose_mg, 0) + ?"
+            params += [at, at, event.mg]
+        elif isinstance(event, SessionClosed):
+            sql += ", closed_at = ?"
+            params.append(at)
+        self.connection.execute(sql + " WHERE id = ?", (*params, session_id))
+
+    def _reproject(self, session_id: str) -> None:
+        """After a strike, rebuild this session's listing row from its events."""
+        events = self.events(session_id)
+        struck = {e.target_seq for e in events if e.type == "entry_struck"}  # type: ignore[attr-defined]
+        live = [e for e in events if e.seq not in struck]
+        phases = sorted((e for e in live if isinstance(e, PhaseStarted)), key=lambda e: e.at)
+        doses = [e for e in live if isinstance(e, DoseGiven)]
+        closed = next((e for e in live if isinstance(e, SessionClosed)), None)
+        self.connection.execute(
+            "UPDATE sessions SET started_at = ?, phase = ?, first_dose_at = ?, dose_mg = ?, closed_at = ?, "
+            "event_count = ?, last_event_at = ? WHERE id = ?",
+            (
+                _iso(phases[0].at) if phases else None,
+                phases[-1].phase if phases else None,
+                _iso(min(d.at for d in doses)) if doses else None,
+                sum(d.mg for d in doses) if doses else None,
+                _iso(closed.at) if closed else None,
+                len(events),
+                _iso(max(e.at for e in events)),
+                session_id,
+            ),
+        )
+
+    class _Transaction:
+        def __init__(self, connection: sqlite3.Connection) -> None:
+            self.connection = connection
+
+        def __enter__(self) -> None:
+            self.connection.execute("BEGIN IMMEDIATE")
+
+        def __exit__(self, kind: object, *_: object) -> None:
+            self.connection.execute("COMMIT" if kind is None else "ROLLBACK")
+
+    def _transaction(self) -> "_Transaction":
+        return self._Transaction(self.connection)
+
+    def delete_practice_session(self, session_id: str) -> None:
+        """Practice sessions are rehearsals, not records: they may be deleted, and only they."""
+        with self._transaction():
+            row = self.connection.execute("SELECT practice FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            if row is None:
+                raise NotFoundError(f"there is no session '{session_id}'")
+            if not row[0]:
+                raise StoreError(f"session {session_id} is a real session; only practice sessions can be deleted")
+            self.connection.execute("DELETE FROM events WHERE session_id = ?", (session_id,))
+            self.connection.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+
+    # -- reading -------------------------------------------------------------------------------
+    def events(self, session_id: str, after_seq: int = 0) -> list[EventBase]:
+        rows = self.connection.execute(
+            "SELECT seq, type, at, recorded_at, body FROM events WHERE session_id = ? AND seq > ? ORDER BY seq",
+            (session_id, after_seq),
+        ).fetchall()
+        items = []
+        for seq, kind, at, recorded, body in rows:
+            item = json.loads(body)
+            item.update(seq=seq, type=kind, at=at, recorded_at=recorded)
+            items.append(item)
+        try:
+            return EVENT_LIST.validate_python(items)  # type: ignore[return-value]
+        except ValidationError as error:
+            raise StoreError(f"session {session_id} holds an event this version cannot read ({error.errors()[0]['msg']})") from error
+
+    def last_seq(self, session_id: str) -> int:
+        row = self.connection.execute("SELECT MAX(seq) FROM events WHERE session_id = ?", (session_id,)).fetchone()
+        return int(row[0] or 0)
+
+    def session(self, session_id: str) -> SessionRow:
+        row = self.connection.execute(f"SELECT {_ROW_COLUMNS} FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"there is no session '{session_id}'")
+        return _row(row)
+
+    def resolve(self, text: str) -> str:
+        """A typed session id (any case, surrounding spaces) to a stored one, or a clear error."""
+        wanted = (text or "").strip().lower()
+        if wanted and self.connection.execute("SELECT 1 FROM sessions WHERE id = ?", (wanted,)).fetchone():
+            return wanted
+        known = [row[0] for row in self.connection.execute("SELECT id FROM sessions")]
+        if not known:
+            raise NotFoundError(f"there is no session '{text.strip()}' (no sessions are stored yet)")
+        suggestion = closest(wanted, known)
+        hint = f"; did you mean {suggestion}?" if suggestion else "; `kapsession sessions` lists them"
+        raise NotFoundError(f"there is no session '{text.strip()}'{hint}")
+
+    def list_sessions(self, *, practice: bool | None = False, limit: int | None = None) -> list[SessionRow]:
+        """Newest first. practice=False: real sessions only; True: practice only; None: both."""
+        sql = f"SELECT {_ROW_COLUMNS} FROM sessions"
+        params: list[object] = []
+        if practice is not None:
+            sql += " WHERE practice = ?"
+            params.append(int(practice))
+        sql += " ORDER BY created_at DESC"
+        if limit:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [_row(values) for values in self.connection.execute(sql, params)]
+
+    def client_history(self, client_name: str) -> list[SessionRow]:
+        """A client's real sessions, oldest first (practice sessions never appear here)."""
+        rows = self.connection.execute(
+            f"SELECT {_ROW_COLUMNS} FROM sessions WHERE client_key = ? AND practice = 0 ORDER BY created_at",
+            (client_name.strip().casefold(),),
+        )
+        return [_row(values) for values in rows]
+
+    def interrupted_sessions(self) -> list[SessionRow]:
+        """Started, not closed, and not open on any screen now: the app died mid-session."""
+        from kapsession.store.live_lock import is_live
+
+        rows = self.connection.execute(
+            f"SELECT {_ROW_COLUMNS} FROM sessions WHERE started_at IS NOT NULL AND closed_at IS NULL "
+            "ORDER BY last_event_at DESC"
+        )
+        return [row for row in map(_row, rows) if not is_live(self.data_dir, row.id)]
+
+    def iter_all_events(self) -> Iterator[tuple[str, EventBase]]:
+        for session_id in [row[0] for row in self.connection.execute("SELECT id FROM sessions")]:
+            for event in self.events(session_id):
+                yield session_id, event
+
+
+def series_defaults(store: EventStore, client_name: str) -> tuple[int, float | None]:
+    """The next number in a client's series and their last dose (mg), from their history."""
+    history = store.client_history(client_name)
+    last_dose = next((row.dose_mg for row in reversed(history) if row.dose_mg), None)
+    return len(history) + 1, last_dose

@@ -1,0 +1,83 @@
+"""The database schema and its migrations, one per version since the first release.
+
+`PRAGMA user_version` holds the schema version. Each migration moves the database up by one
+version inside one transaction; a database from a newer kapsession is refused, never touched.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Callable
+
+from kapsession.core.errors import StoreError
+
+
+def _run(connection: sqlite3.Connection, script: str) -> None:
+    """Statement by statement: executescript() would commit the migration's transaction early."""
+    for statement in script.split(";"):
+        if statement.strip():
+            connection.execute(statement)
+
+
+def _v1(connection: sqlite3.Connection) -> None:
+    _run(
+        connection,
+        """
+        CREATE TABLE sessions (
+            id            TEXT PRIMARY KEY,
+            client_name   TEXT NOT NULL,
+            client_key    TEXT NOT NULL,          -- casefolded name, to find a series
+            preset        TEXT NOT NULL,
+            series_number INTEGER NOT NULL,
+            practice      INTEGER NOT NULL DEFAULT 0,
+            created_at    TEXT NOT NULL,
+            -- A projection of the events, kept in the same transaction as each append (the
+            -- home screen lists thousands of sessions without replaying any of them)
+            started_at    TEXT,
+            phase         TEXT,
+            first_dose_at TEXT,
+            dose_mg       REAL,
+            closed_at     TEXT,
+            last_event_at TEXT NOT NULL,
+            event_count   INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE events (
+            seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+            session_id  TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            type        TEXT NOT NULL,
+            at          TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            body        TEXT NOT NULL
+        );
+        CREATE INDEX events_by_session ON events (session_id, seq);
+        CREATE INDEX sessions_by_created ON sessions (practice, created_at DESC);
+        CREATE INDEX sessions_by_client ON sessions (client_key, practice, created_at);
+        """
+    )
+
+
+# MIGRATIONS[n] brings a database from version n to n + 1.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(connection: sqlite3.Connection) -> None:
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"the database was written by a newer kapsession (schema {version}; this one knows up to "
+            f"{SCHEMA_VERSION}); upgrade kapsession to open it"
+        )
+    while version < SCHEMA_VERSION:
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have migrated while we waited for the lock.
+            current = connection.execute("PRAGMA user_version").fetchone()[0]
+            if current == version:
+                MIGRATIONS[version](connection)
+                connection.execute(f"PRAGMA user_version = {version + 1}")
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
