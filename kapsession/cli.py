@@ -14,6 +14,7 @@ import argparse
 import importlib
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,11 +154,7 @@ def cmd_add(ctx: Context) -> int:
     if what == "vitals":
         event = commands.record_vitals(state, " ".join(args.reading), now, args.at)
     elif what == "note":
-        started = now
-        if args.at:
-            from kapsession.core.timeparse import parse_entry_time
-
-            started = parse_entry_time(args.at, now)
+        started = commands.entry_time(state, now, args.at)
         event = commands.write_note(state, " ".join(args.text), started, kind=args.kind, shareable=args.shareable)
     elif what == "dose":
         event = commands.give_dose(state, args.mg, now, route=args.route, devices=args.devices,
@@ -405,9 +402,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_NEGATIVE_TIME = re.compile(r"^-\s*\d")
+
+
+def join_option_values(argv: Sequence[str]) -> list[str]:
+    """`--at -5m` -> `--at=-5m`: argparse takes a value starting with '-' for an option, so a time
+    given as minutes ago would otherwise be refused. Nothing after a bare `--` is touched."""
+    joined: list[str] = []
+    index = 0
+    while index < len(argv):
+        token = argv[index]
+        if token == "--":
+            joined.extend(argv[index:])
+            break
+        if token == "--at" and index + 1 < len(argv) and _NEGATIVE_TIME.match(argv[index + 1]):
+            joined.append(f"--at={argv[index + 1]}")
+            index += 2
+            continue
+        joined.append(token)
+        index += 1
+    return joined
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(join_option_values(sys.argv[1:] if argv is None else list(argv)))
     ctx = Context(args)
     try:
         return int(args.func(ctx) or 0)

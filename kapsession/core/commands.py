@@ -102,6 +102,12 @@ def _entry_time(state: SessionState, now: datetime, at_text: str | None) -> date
     return moment
 
 
+def entry_time(state: SessionState, now: datetime, at_text: str | None) -> datetime:
+    """When an entry happened: now, or a typed backdate (never in the future, never before the
+    session was created)."""
+    return _entry_time(state, now, at_text)
+
+
 def _not_closed(state: SessionState, what: str) -> None:
     if state.closed:
         raise InputError(f"this session was closed at {format_local(state.closed_at)}; {what} can no longer be added")  # type: ignore[arg-type]
@@ -297,13 +303,16 @@ def set_next_session(state: SessionState, text: str, now: datetime) -> NextSessi
             when = date_parser.parse(cleaned, default=default)
             if when.tzinfo is None:
                 when = when.replace(tzinfo=zone)
+        # A typed zone such as +9999 only fails when the time is used.
+        when_utc = when.astimezone(timezone.utc)
+        ahead = when_utc - now
     except (ValueError, OverflowError, TypeError) as error:
         raise InputError(f"'{text.strip()}' is not a date; " + accepted) from error
-    if when <= local_now:
+    if ahead <= timedelta(0):
         raise InputError(f"{when:%Y-%m-%d %H:%M} is not in the future; " + accepted)
-    if when - local_now > timedelta(days=400):
+    if ahead > timedelta(days=400):
         raise InputError(f"{when:%Y-%m-%d} is more than a year away; " + accepted)
-    return NextSessionSet(at=now, when=when.astimezone(timezone.utc))
+    return NextSessionSet(at=now, when=when_utc)
 
 
 def close_session(state: SessionState, now: datetime, early_reason: str | None = None) -> SessionClosed:

@@ -7,11 +7,13 @@ is wrong; the other presets still load.
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
+from pydantic_core import PydanticCustomError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from kapsession.core.errors import PresetError
@@ -137,12 +139,14 @@ class Preset(Strict):
         if len(value) < 30:
             raise ValueError(f"the deck has {len(value)} cards; at least 30 are needed")
         seen: set[str] = set()
-        for card in value:
+        for index, card in enumerate(value):
             key = card.strip().casefold()
             if not key:
-                raise ValueError("a card is blank")
+                raise PydanticCustomError("blank_card", "a card is blank", {"index": index})
             if key in seen:
-                raise ValueError(f"the card '{card}' appears twice")
+                # The index lets the message point at the line of the repeated card.
+                raise PydanticCustomError("duplicate_card", "the card '{card}' appears twice",
+                                          {"card": card, "index": index})
             seen.add(key)
         return value
 
@@ -155,56 +159,227 @@ class Preset(Strict):
         return ROUTE_PLAIN_WORDS[self.route]
 
 
+_Token = tuple[int, str, str]  # (1-based line, kind, text)
+
+_TRIPLE_QUOTES = ('"' * 3, "'" * 3)
+
+
+def _tokens(text: str) -> list[_Token]:
+    """A small TOML tokenizer, enough to tell structure from values: strings (multi-line ones
+    included, as one token on the line where they begin), brackets, commas, `=`, bare words and
+    line ends. Comments are dropped."""
+    tokens: list[_Token] = []
+    line = 1
+    index = 0
+    length = len(text)
+    while index < length:
+        char = text[index]
+        if char == "\n":
+            tokens.append((line, "nl", char))
+            line += 1
+            index += 1
+        elif char in " \t\r":
+            index += 1
+        elif char == "#":
+            while index < length and text[index] != "\n":
+                index += 1
+        elif text[index:index + 3] in _TRIPLE_QUOTES:
+            quote = text[index:index + 3]
+            begin, begin_line = index, line
+            index += 3
+            while index < length and not text.startswith(quote, index):
+                if quote[0] == '"' and text[index] == "\\":
+                    index += 1
+                if index < length and text[index] == "\n":
+                    line += 1
+                index += 1
+            index += 3
+            while index < length and text[index] == quote[0]:  # up to two quotes may end the content
+                index += 1
+            tokens.append((begin_line, "str", text[begin:index]))
+        elif char in "\"'":
+            begin = index
+            index += 1
+            while index < length and text[index] not in (char, "\n"):
+                if char == '"' and text[index] == "\\":
+                    index += 1
+                index += 1
+            if index < length and text[index] == char:
+                index += 1
+            tokens.append((line, "str", text[begin:index]))
+        elif char in "[{":
+            tokens.append((line, "open", char))
+            index += 1
+        elif char in "]}":
+            tokens.append((line, "close", char))
+            index += 1
+        elif char in ",=":
+            tokens.append((line, "comma" if char == "," else "eq", char))
+            index += 1
+        else:
+            begin = index
+            while index < length and text[index] not in " \t\r\n[]{},=\"'#":
+                index += 1
+            tokens.append((line, "word", text[begin:index]))
+    return tokens
+
+
+def _structural_lines(text: str) -> set[int]:
+    """Lines that begin at the top level: not inside a multi-line string, array or inline table
+    (so a `[` line inside a prompt or a nested array is never taken for a table header)."""
+    found: set[int] = set()
+    depth = 0
+    line_start = True
+    in_header = False
+    for line, kind, _text in _tokens(text):
+        if kind == "nl":
+            line_start, in_header = True, False
+            continue
+        if line_start:
+            line_start = False
+            if depth == 0:
+                found.add(line)
+                if kind == "open":
+                    in_header = True
+                    continue
+        if in_header:
+            continue
+        if kind == "open":
+            depth += 1
+        elif kind == "close":
+            depth = max(0, depth - 1)
+    return found
+
+
 def _key_line(lines: list[str], path: tuple[Any, ...]) -> int | None:
     """The 1-based line where `path` (a pydantic error location) is set in a TOML file, if found.
 
     Tracks `[table]` headers and looks for `key =` (or a `[table.key]` header); good enough for the
-    hand-written files presets are, and only ever used to point a person at a line.
+    hand-written files presets are, and only ever used to point a person at a line. Lines inside
+    multi-line strings and arrays are skipped. A key given only through sub-tables (`phases` as
+    `[phases.intake]`, ...) points at the first of them.
     """
-    keys = [str(part) for part in path if not isinstance(part, int)]
+    keys = [str(part) for part in path if not isinstance(part, int) and part != "[key]"]
     if not keys:
         return None
+    structural = _structural_lines("\n".join(lines))
     table: list[str] = []
     best: int | None = None
+    child: int | None = None
     for number, raw in enumerate(lines, start=1):
+        if number not in structural:
+            continue
         line = raw.strip()
         header = re.match(r"^\[\[?([^\]]+)\]\]?", line)
         if header:
-            table = [part.strip().strip('"') for part in header.group(1).split(".")]
+            table = [part.strip().strip("\"'") for part in header.group(1).split(".")]
             if table == keys:
                 return number
             if keys[: len(table)] == table and best is None and len(table) > 0:
                 best = number
+            if table[: len(keys)] == keys and child is None:
+                child = number
             continue
-        assignment = re.match(r'^"?([A-Za-z0-9_-]+)"?\s*=', line)
+        assignment = re.match(r"^[\"']?([A-Za-z0-9_-]+)[\"']?\s*=", line)
         if assignment and table + [assignment.group(1)] == keys[: len(table) + 1]:
             if table + [assignment.group(1)] == keys or len(keys) > len(table) + 1:
                 return number
-    return best
+    return best if best is not None else child
+
+
+def _element_line(text: str, path: tuple[Any, ...], index: int) -> int | None:
+    """The line on which element `index` (0-based) of the array set at `path` begins."""
+    start = _key_line(text.splitlines(), path)
+    if start is None:
+        return None
+    tokens = _tokens(text)
+    position = next((i for i, (line, kind, _) in enumerate(tokens) if line == start and kind == "eq"), None)
+    if position is None or position + 1 >= len(tokens) or tokens[position + 1][2] != "[":
+        return None
+    depth = 0
+    element = -1
+    for line, kind, _text in tokens[position + 1:]:
+        if kind in ("nl", "comma", "eq"):
+            continue
+        if depth == 1 and kind in ("str", "word", "open"):
+            element += 1
+            if element == index:
+                return line
+        if kind == "open":
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+            if depth == 0:
+                break
+    return None
+
+
+_NOUNS = {"route": "a route", "phases": "a phase", "every_minutes": "a phase"}
+
+
+def _literal_message(problem: dict[str, Any]) -> str:
+    """`'oral' is not a route: accepted sublingual, intramuscular, intravenous, intranasal`."""
+    location = [str(part) for part in problem.get("loc", ()) if not isinstance(part, int)]
+    given = problem.get("input")
+    expected = str((problem.get("ctx") or {}).get("expected", ""))
+    accepted = expected.replace("'", "").replace(" or ", ", ")
+    nouns = [_NOUNS[part] for part in reversed(location) if part in _NOUNS]
+    noun = nouns[0] if nouns else "an accepted value"
+    return f"'{given}' is not {noun}: accepted {accepted}"
 
 
 def describe_validation_error(path: Path, text: str, error: ValidationError) -> str:
-    """One line: file, field, line, what is wrong (the first problem; the rest follow by count)."""
-    problems = error.errors()
+    """One line: file, field, line, what is wrong (the first problem; the rest follow by count).
+
+    An unknown field comes before everything else, since it is usually a typo; when a required
+    field at the same level is missing too and looks alike, the message names it.
+    """
+    problems = list(error.errors())
+    problems.sort(key=lambda problem: problem.get("type") != "extra_forbidden")
     first = problems[0]
     location = tuple(first.get("loc", ()))
-    field = ".".join(str(part) for part in location) or "(top level)"
+    field = ".".join(str(part) for part in location if part != "[key]") or "(top level)"
     line = _key_line(text.splitlines(), location)
-    where = f"{path}:{line}" if line else str(path)
     message = first.get("msg", "is invalid")
-    if first.get("type") == "missing":
+    kind = first.get("type")
+    count = len(problems) - 1
+    if kind == "missing":
         message = "is required but missing"
-    elif first.get("type") == "extra_forbidden":
+    elif kind == "extra_forbidden":
         message = "is not a known field (check the spelling)"
+        parent = location[:-1]
+        missing = [
+            str(problem["loc"][-1])
+            for problem in problems
+            if problem.get("type") == "missing" and tuple(problem.get("loc", ()))[:-1] == parent
+        ]
+        close = difflib.get_close_matches(str(location[-1]), missing, n=1, cutoff=0.5)
+        if close:
+            message = f"is not a known field; did you mean '{close[0]}'? (it is required but missing)"
+            count -= 1  # the missing field is the same typo
+    elif kind == "string_pattern_mismatch" and location[-1:] == ("name",):
+        message = f"'{first.get('input')}' is not a valid name: accepted: lower-case letters, digits and hyphens"
+    elif kind == "literal_error":
+        message = _literal_message(first)
     elif message.startswith("Value error, "):
         message = message[len("Value error, "):]
-    more = f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})" if len(problems) > 1 else ""
+    index = (first.get("ctx") or {}).get("index")
+    if isinstance(index, int):
+        line = _element_line(text, location, index) or line
+    where = f"{path}:{line}" if line else str(path)
+    more = f" (and {count} more problem{'s' if count > 1 else ''})" if count > 0 else ""
     return f"{where}: {field}: {message}{more}"
 
 
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_TOML_END = re.compile(r"\s*\(at end of document\)\s*$")
+
+
 def read_toml(path: Path) -> tuple[str, dict[str, Any]]:
+    """The text (a byte-order mark dropped) and the parsed table, or a one-line PresetError
+    `path:LINE: not valid TOML: message`."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except OSError as error:
         raise PresetError(f"{path}: cannot be read ({error.strerror or error})") from error
     except UnicodeDecodeError as error:
@@ -212,7 +387,17 @@ def read_toml(path: Path) -> tuple[str, dict[str, Any]]:
     try:
         return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise PresetError(f"{path}: not valid TOML: {error}") from error
+        message = str(error.args[0]) if error.args else str(error)
+        line: int | None = getattr(error, "lineno", None)
+        position = _TOML_POSITION.search(message)
+        if position:
+            line = int(position.group(1))
+            message = message[: position.start()] + f" (column {position.group(2)})"
+        elif _TOML_END.search(message):
+            line = line or max(1, len(text.splitlines()))
+            message = _TOML_END.sub(" (at the end of the file)", message)
+        where = f"{path}:{line}" if line else str(path)
+        raise PresetError(f"{where}: not valid TOML: {message}") from error
 
 
 def load_preset_file(path: Path) -> Preset:

@@ -54,3 +54,31 @@ def parse_scale_value(scale: ScaleName, text: str) -> int:
     if not spec.low <= value <= spec.high:
         raise InputError(f"{spec.title} {value} is out of range: accepted {spec.low}-{spec.high}")
     return value
+
+
+# The modified Aldrete score for discharge: five items, each 0-2, total 10; ready at 9 or more.
+ALDRETE_ITEMS: tuple[str, ...] = ("activity", "respiration", "circulation", "consciousness", "SpO2")
+ALDRETE_ACCEPTED = (
+    "accepted: five item scores 0-2 (activity, respiration, circulation, consciousness, SpO2), "
+    "like '2 2 2 2 1' or '22221', or the total 0-10"
+)
+
+
+def parse_aldrete(text: str) -> int:
+    """A modified Aldrete entry as typed: five item scores (`2 2 2 2 1`, `22221`) or the total."""
+    cleaned = (text or "").strip().replace(",", " ").replace("+", " ")
+    if not cleaned:
+        raise InputError("the Aldrete score is empty; " + ALDRETE_ACCEPTED)
+    tokens = cleaned.split()
+    if len(tokens) == 1 and len(tokens[0]) == len(ALDRETE_ITEMS):
+        tokens = list(tokens[0])
+    if not all(token.isascii() and token.isdigit() for token in tokens):
+        raise InputError(f"'{text.strip()}' is not a score; " + ALDRETE_ACCEPTED)
+    if len(tokens) == 1:
+        return parse_scale_value("aldrete", tokens[0])
+    if len(tokens) != len(ALDRETE_ITEMS):
+        raise InputError(f"{len(tokens)} item scores given, 5 are needed; " + ALDRETE_ACCEPTED)
+    for name, token in zip(ALDRETE_ITEMS, tokens):
+        if int(token) > 2:
+            raise InputError(f"{name} {token} is out of range: each item is scored 0-2")
+    return sum(int(token) for token in tokens)

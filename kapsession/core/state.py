@@ -300,11 +300,11 @@ def _schedule(state: SessionState) -> list[tuple[str, datetime | None]]:
             if not interval:
                 continue
             step = timedelta(minutes=interval)
-            # Multiples of the interval after the first dose that fall inside this span; the open
-            # current span reaches one interval past now, so the next check is known.
-            end = span.ended_at or (state.clock_now + step)
+            # Multiples of the interval after the first dose that fall inside this span (a check at
+            # the moment a phase ends belongs to the next one); the open current span reaches one
+            # interval past now, inclusive, so the next check is always known.
             k = max(1, math.ceil((span.started_at - first) / step))
-            while first + k * step < end:
+            while (first + k * step < span.ended_at) if span.ended_at else (first + k * step <= state.clock_now + step):
                 timed.append((f"T+{k * interval}", first + k * step))
                 k += 1
     timed.sort(key=lambda item: item[1])
@@ -351,7 +351,8 @@ def _match_checks(state: SessionState) -> list[VitalsCheck]:
                 label=label,
                 due_at=due if due is not None else first,
                 window_start=start,
-                window_end=end if due is not None else None,
+                # The baseline's window closes at the first dose: a later reading is no baseline.
+                window_end=end,
                 reading_at=reading.at if reading else None,
                 reading_seq=reading.seq if reading else None,
             )
@@ -423,12 +424,16 @@ def _threshold_alerts(state: SessionState) -> list[Alert]:
                     episode[rule] = (event.seq, event.at, crossed[rule])
             elif rule in episode:
                 seq, raised, message = episode.pop(rule)
-                alerts.append(Alert(f"threshold:{rule}:{seq}", "threshold", "alarm",
+                alerts.append(Alert(f"threshold:{rule}:{seq}", "threshold", _threshold_level(message),
                                     message + " (since settled)", raised, active=False))
     for rule, (seq, raised, message) in episode.items():
-        level: AlertLevel = "warning" if "before dosing" in message else "alarm"
-        alerts.append(Alert(f"threshold:{rule}:{seq}", "threshold", level, message, raised))
+        alerts.append(Alert(f"threshold:{rule}:{seq}", "threshold", _threshold_level(message), message, raised))
     return alerts
+
+
+def _threshold_level(message: str) -> AlertLevel:
+    """A pre-dose BP is a decision to make (warning), settled or not; anything else is an alarm."""
+    return "warning" if "before dosing" in message else "alarm"
 
 
 def _reminder_alerts(state: SessionState) -> tuple[list[Alert], list[RouteTimer]]:

@@ -75,11 +75,11 @@ def parse_entry_time(text: str, now: datetime, zone: tzinfo | None = None) -> da
     if re.match(r"^\d{4}-\d{2}-\d{2}", cleaned, re.ASCII):
         try:
             parsed = date_parser.isoparse(text.strip())
+            if parsed.tzinfo is None:
+                parsed = parsed.replace(tzinfo=zone)
+            parsed = parsed.astimezone(timezone.utc)
         except (ValueError, OverflowError, TypeError) as error:
             raise InputError(f"'{text.strip()}' is not a valid ISO timestamp; " + ACCEPTED_TIMES) from error
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=zone)
-        parsed = parsed.astimezone(timezone.utc)
         if parsed > now:
             raise InputError(f"{text.strip()} is in the future; a backdated entry must be earlier")
         return parsed

@@ -108,6 +108,14 @@ def _check_range(field: str, value: float) -> None:
         )
 
 
+def _without_unit(token: str) -> str:
+    """`98%` -> `98`, `36.8°c` -> `36.8` (as `describe()` writes them, so a reading reads back)."""
+    for unit in ("%", "°c", "°"):
+        if token.endswith(unit):
+            return token[: -len(unit)]
+    return token
+
+
 def _split_keyword(token: str) -> tuple[str | None, str | None]:
     """`hr` -> ('hr', None); `hr76`, `spo2:98`, `t=36.8` -> (keyword, value); else (None, None)."""
     token = token.rstrip(":=")
@@ -159,15 +167,15 @@ def parse_vitals(text: str) -> VitalsReading:
             if field == "bp":
                 assign_bp(value_token)
             else:
-                assign(field, _number(value_token.rstrip("%"), field))
-        elif _NUMBER.match(token.rstrip("%")):
+                assign(field, _number(_without_unit(value_token), field))
+        elif _NUMBER.match(_without_unit(token)):
             # Bare numbers fill heart rate, SpO2, RR, temperature in that order.
             while positional < len(POSITIONAL_ORDER) and POSITIONAL_ORDER[positional] in values:
                 positional += 1
             if positional >= len(POSITIONAL_ORDER):
                 raise InputError(f"there is one number too many ('{token}'); " + ACCEPTED_FORMAT)
             field = POSITIONAL_ORDER[positional]
-            assign(field, _number(token.rstrip("%"), field))
+            assign(field, _number(_without_unit(token), field))
             positional += 1
         else:
             raise InputError(f"'{token}' is not understood; " + ACCEPTED_FORMAT)
@@ -177,7 +185,8 @@ def parse_vitals(text: str) -> VitalsReading:
         _check_range(field, value)
     if "systolic" in values and values["diastolic"] >= values["systolic"]:
         raise InputError(
-            f"diastolic {int(values['diastolic'])} must be below systolic {int(values['systolic'])}"
+            f"diastolic {int(values['diastolic'])} must be below systolic {int(values['systolic'])}: "
+            f"accepted diastolic {MEASURES['diastolic'].accepted}, lower than the systolic"
         )
     cleaned = {
         field: (value if not MEASURES[field].integer else int(value)) for field, value in values.items()

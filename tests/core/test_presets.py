@@ -162,13 +162,13 @@ def line_of(path: Path, text: str) -> int:
 
 # file stem, field named in the message, text on the line the message points at (None: no line), what is said
 BROKEN_CASES = [
-    # No line: the phases are spread over [phases.*] headers and none of them is `phases` itself.
-    ("missing-phase", "phases", None, "missing phase(s) peak; all six are needed"),
+    # The phases are spread over [phases.*] headers: the message points at the first of them.
+    ("missing-phase", "phases", "[phases.intake]", "missing phase(s) peak; all six are needed"),
     ("unknown-field", "vitals.befor_discharge", "befor_discharge = true", "is not a known field (check the spelling)"),
     ("too-few-cards", "cards", "cards = [", "the deck has 12 cards; at least 30 are needed"),
-    # The line is the start of the deck, not the repeated card.
-    ("duplicate-card", "cards", "cards = [", "the card 'who do I miss?' appears twice"),
-    ("bad-route", "route", 'route = "oral"', "Input should be 'sublingual', 'intramuscular', 'intravenous' or 'intranasal'"),
+    # The line is the repeated card, not the start of the deck.
+    ("duplicate-card", "cards", '"who do I miss?"', "the card 'who do I miss?' appears twice"),
+    ("bad-route", "route", 'route = "oral"', "'oral' is not a route: accepted sublingual, intramuscular, intravenous, intranasal"),
     ("wrong-name", "name", 'name = "right-name"', "'right-name' must match the file name 'wrong-name'"),
     ("negative-minutes", "phases.peak.minutes", "minutes = -5", "greater than or equal to 1"),
     (
@@ -202,8 +202,8 @@ def test_toml_syntax_error_names_file_and_line() -> None:
     path = BROKEN_DIR / "toml-syntax.toml"
     message = broken_message("toml-syntax")
     assert "\n" not in message
-    assert message.startswith(f"{path}: not valid TOML: ")
-    assert f"(at line {line_of(path, 'an unterminated string')}," in message
+    assert message.startswith(f"{path}:{line_of(path, 'an unterminated string')}: not valid TOML: ")
+    assert "(column " in message and "(at line" not in message
 
 
 def test_every_broken_fixture_is_covered_and_says_something_different() -> None:

@@ -1,0 +1,153 @@
+"""Shared test helpers: the built-in presets, a manual clock, and `Chart`, a session kept in memory
+that is driven through the real core commands (events get a `seq` as the store would give them)."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from kapsession import locations
+from kapsession.core import commands
+from kapsession.core.clock import ManualClock
+from kapsession.core.events import EventBase
+from kapsession.core.preset_library import PresetLibrary
+from kapsession.core.protocol import Preset
+from kapsession.core.state import SessionState, fold
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+BUILTIN_PRESETS = ("sublingual-troche", "intramuscular", "iv-infusion", "intranasal-esketamine")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No test ever reads or writes the real user data or config dir."""
+    saved = {key: os.environ.get(key) for key in ("KAPSESSION_DATA_DIR", "KAPSESSION_CONFIG_DIR")}
+    os.environ["KAPSESSION_DATA_DIR"] = str(tmp_path_factory.mktemp("default-data"))
+    os.environ["KAPSESSION_CONFIG_DIR"] = str(tmp_path_factory.mktemp("default-config"))
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+_LIBRARY: PresetLibrary | None = None
+
+
+def builtin_library() -> PresetLibrary:
+    global _LIBRARY
+    if _LIBRARY is None:
+        _LIBRARY = PresetLibrary.load(locations.builtin_presets_dir())
+    return _LIBRARY
+
+
+def builtin_preset(name: str) -> Preset:
+    return builtin_library().get(name)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+class Chart:
+    """One session in memory. Every entry goes through the same command the screen and the command
+    line use, and gets the next `seq`, so what is folded is what the store would hold."""
+
+    def __init__(self, preset: Preset | str, clock: ManualClock | None = None, **opened: Any) -> None:
+        self.preset = builtin_preset(preset) if isinstance(preset, str) else preset
+        self.clock = clock or ManualClock(START)
+        opened.setdefault("client_name", "A.B.")
+        if "dose_mg" in opened:
+            opened["planned_dose_mg"] = opened.pop("dose_mg")
+        event = commands.open_session(preset=self.preset, now=self.clock.now(), **opened)
+        self.events: list[EventBase] = []
+        self.add(event)
+
+    # -- time ----------------------------------------------------------------------------------
+    @property
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def advance(self, minutes: float = 0, seconds: float = 0) -> "Chart":
+        self.clock.advance(timedelta(minutes=minutes, seconds=seconds))
+        return self
+
+    def at(self, minutes: float) -> datetime:
+        """The moment `minutes` after the session was opened."""
+        return START + timedelta(minutes=minutes)
+
+    # -- state ---------------------------------------------------------------------------------
+    def state(self, now: datetime | None = None) -> SessionState:
+        return fold(self.events, self.preset, now or self.clock.now())
+
+    def add(self, event: EventBase) -> EventBase:
+        stored = event.model_copy(update={"seq": len(self.events) + 1, "recorded_at": self.clock.now()})
+        self.events.append(stored)
+        return stored
+
+    # -- the commands --------------------------------------------------------------------------
+    def phase(self, which: str = "next", at: str | None = None) -> EventBase:
+        return self.add(commands.start_phase(self.state(), which, self.now, at))
+
+    def phases_until(self, last: str) -> None:
+        while self.state().phase != last:
+            self.phase("next")
+
+    def vitals(self, text: str, at: str | None = None) -> EventBase:
+        return self.add(commands.record_vitals(self.state(), text, self.now, at))
+
+    def dose(self, mg: str | float, **kwargs: Any) -> EventBase:
+        return self.add(commands.give_dose(self.state(), mg, self.now, **kwargs))
+
+    def scale(self, name: str, value: str | int) -> EventBase:
+        return self.add(commands.rate_scale(self.state(), name, value, self.now))
+
+    def note(self, text: str, **kwargs: Any) -> EventBase:
+        return self.add(commands.write_note(self.state(), text, self.now, **kwargs))
+
+    def tick(self, checklist: str, item: str | int) -> EventBase:
+        return self.add(commands.tick_item(self.state(), checklist, item, self.now))
+
+    def tick_all(self, checklist: str = "discharge") -> None:
+        items = self.preset.discharge_checklist if checklist == "discharge" else self.preset.intake_checklist
+        for number in range(1, len(items) + 1):
+            self.tick(checklist, number)
+
+    def ack(self, key: str | None = None) -> EventBase:
+        return self.add(commands.acknowledge(self.state(), self.now, key))
+
+    def strike(self, seq: int, reason: str = "entered in error") -> EventBase:
+        return self.add(commands.strike(self.state(), seq, reason, self.now))
+
+    def close(self, reason: str | None = None) -> EventBase:
+        return self.add(commands.close_session(self.state(), self.now, reason))
+
+
+@pytest.fixture(scope="session")
+def new_chart() -> type[Chart]:
+    """`new_chart("sublingual-troche", dose_mg=...)`: a fresh in-memory session (session-scoped so
+    hypothesis tests may use it too)."""
+    return Chart
+
+
+@pytest.fixture(scope="session")
+def preset_named() -> Any:
+    return builtin_preset
+
+
+def repo_root() -> Path:
+    return Path(__file__).resolve().parents[1]
+
+
+# `HYPOTHESIS_PROFILE=thorough pytest tests/core` digs deeper than the everyday run.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("thorough", max_examples=3000, deadline=None)
+_hypothesis_settings.register_profile("default", deadline=None)
+_hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
