@@ -31,7 +31,7 @@ from kapsession.core.events import (
     SessionOpened,
     VitalsRecorded,
 )
-from kapsession.core.phases import PHASES, Phase
+from kapsession.core.phases import PHASE_TITLES, PHASES, Phase
 from kapsession.core.protocol import Preset
 from kapsession.core.vitals import VitalsReading
 
@@ -457,7 +457,7 @@ def _reminder_alerts(state: SessionState) -> tuple[list[Alert], list[RouteTimer]
     if span is not None and span.elapsed(now) > timedelta(minutes=span.planned_minutes):
         alerts.append(Alert(
             f"phase-time:{span.phase}:{span.seq}", "phase-time", "nudge",
-            f"{span.phase} has passed its planned {span.planned_minutes} min",
+            f"{PHASE_TITLES[span.phase]} has passed its planned {span.planned_minutes} min",
             span.started_at + timedelta(minutes=span.planned_minutes),
         ))
 
