@@ -6,6 +6,7 @@ is never in the future.
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import datetime, timedelta, timezone, tzinfo
 
@@ -21,8 +22,21 @@ _AGO = re.compile(r"^-\s*(\d{1,3})\s*(m|min|mins|minutes?)?(\s+ago)?$", re.ASCII
 _AGO_WORDS = re.compile(r"^(\d{1,3})\s*(m|min|mins|minutes?)\s+ago$", re.ASCII)
 
 
+_ZONES: dict[str | None, tzinfo] = {}
+
+
 def local_zone() -> tzinfo:
-    return tz.gettz() or timezone.utc
+    """The local time zone ($TZ, else /etc/localtime), read once per value of $TZ.
+
+    dateutil caches named zones but not the local one: `tz.gettz()` reads and parses the zone
+    file on every call, and the live screen formats a dozen times a second (benchmarks/, idle
+    CPU). Keyed on $TZ, so a changed $TZ is still honoured.
+    """
+    key = os.environ.get("TZ")
+    zone = _ZONES.get(key)
+    if zone is None:
+        zone = _ZONES[key] = tz.gettz() or timezone.utc
+    return zone
 
 
 def parse_entry_time(text: str, now: datetime, zone: tzinfo | None = None) -> datetime:

@@ -1,0 +1,93 @@
+"""Writing exports and sending them to the printer: private files, never half-written.
+
+Every export is created mode 0600 through a temporary file in the same folder, flushed to disk
+and then renamed over the target, so a reader (or a crash) never sees half a PDF. Exports made
+without a chosen path go to the `exports` folder of the data directory (0700), not to a synced
+Documents folder: a clinical record should not end up in someone's cloud by default.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from kapsession.core.errors import InputError, KapsessionError
+
+EXPORTS_FOLDER = "exports"
+EXTENSIONS = {"md": "md", "html": "html", "pdf": "pdf"}
+
+
+class PrintError(KapsessionError):
+    """Nothing was printed; the message says why in one sentence."""
+
+
+def exports_dir(data_dir: Path) -> Path:
+    return Path(data_dir) / EXPORTS_FOLDER
+
+
+def default_export_path(data_dir: Path, session_id: str, day: str, kind: str, fmt: str) -> Path:
+    """`<data dir>/exports/2026-03-02-k7f3ab-summary.pdf`."""
+    return exports_dir(data_dir) / f"{day}-{session_id}-{kind}.{EXTENSIONS[fmt]}"
+
+
+def write_private(path: Path, data: bytes) -> Path:
+    """Write `data` to `path` atomically with mode 0600; any failure is one InputError sentence."""
+    path = Path(path).expanduser()
+    directory = path.absolute().parent
+    if path.is_dir():
+        raise InputError(f"cannot write {path}: it is a folder; give a file name")
+    if not directory.is_dir():
+        raise InputError(f"cannot write {path}: the folder {directory} does not exist")
+    temporary: str | None = None
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=".kapsession-", suffix=".part", dir=directory)
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), 0o600)
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+        temporary = None
+    except OSError as error:
+        raise InputError(f"cannot write {path}: {error.strerror or error}") from error
+    finally:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+    return path
+
+
+def write_export(path: Path, data: bytes, *, make_folder: bool = False) -> Path:
+    if make_folder:
+        try:
+            Path(path).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as error:
+            raise InputError(f"cannot create the folder {Path(path).parent}: {error.strerror or error}") from error
+    return write_private(path, data)
+
+
+def printer_command() -> str | None:
+    return shutil.which("lp")
+
+
+def send_to_printer(pdf: bytes, *, title: str = "kapsession") -> str:
+    """Send PDF bytes to the default printer with `lp`; returns lp's answer (the job id line).
+
+    The job title stays generic: print queues are often visible to everyone on the network.
+    """
+    lp = printer_command()
+    if lp is None:
+        raise PrintError("there is no printer command (lp) on this computer, so nothing was printed")
+    with tempfile.TemporaryDirectory(prefix="kapsession-print-") as folder:
+        target = Path(folder) / "document.pdf"
+        write_private(target, pdf)
+        try:
+            result = subprocess.run([lp, "-t", title, str(target)], capture_output=True, text=True, timeout=120)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise PrintError(f"the printer command failed ({error})") from error
+    if result.returncode != 0:
+        reason = (result.stderr or result.stdout).strip().splitlines()
+        raise PrintError("the printer refused the job" + (f" ({reason[0]})" if reason else ""))
+    return result.stdout.strip() or "sent to the printer"

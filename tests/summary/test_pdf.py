@@ -1,0 +1,157 @@
+"""The PDF: rendered in-process by typst from JSON data, fonts embedded, PDF/A, A4 or Letter,
+every script in the names prints, long notes flow, a typical session fits one page."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from pdf_text import page_count, page_size_points, pdf_text
+from summary_sessions import MULTISCRIPT_CLIENT, long_session, multiscript_session, short_session
+
+from kapsession.summary import pdf as pdf_module
+from kapsession.summary.model import build_summary
+from kapsession.summary.pdf import RenderError, font_dirs, render_pdf, render_summary_pdf, wrap_long_runs
+
+
+@pytest.fixture(scope="module")
+def short_pdf() -> bytes:
+    return render_summary_pdf(build_summary(short_session().state(), therapist_name="Dr Ana Reyes"))
+
+
+def test_renders_a_one_page_pdf_a_document(short_pdf: bytes) -> None:
+    assert short_pdf.startswith(b"%PDF")
+    assert page_count(short_pdf) == 1
+    assert b"pdfaid:part" in short_pdf and b"pdfaid:conformance" in short_pdf
+    text = pdf_text(short_pdf)
+    assert "Maya Lindqvist" in text and "Dr Ana Reyes" in text
+    assert "I am allowed to rest." in text
+
+
+def test_paper_sizes(short_pdf: bytes) -> None:
+    width, height = page_size_points(short_pdf)
+    assert (round(width), round(height)) == (595, 842)  # A4
+    letter = render_summary_pdf(build_summary(short_session().state(), paper="letter"))
+    width, height = page_size_points(letter)
+    assert (round(width), round(height)) == (612, 792)
+
+
+def _font_files(pdf: bytes) -> dict[str, bool]:
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    found: dict[str, bool] = {}
+    for page in reader.pages:
+        fonts = page["/Resources"].get_object().get("/Font", {})
+        for font in fonts.values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            target = descendants[0].get_object() if descendants else font
+            descriptor = target.get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor else {}
+            embedded = any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+            found[str(font.get("/BaseFont"))] = embedded
+    return found
+
+
+def test_every_font_is_embedded(short_pdf: bytes) -> None:
+    fonts = _font_files(short_pdf)
+    assert fonts and all(fonts.values()), fonts
+
+
+def test_names_and_notes_in_many_scripts_print() -> None:
+    pdf = render_summary_pdf(build_summary(multiscript_session().state()))
+    assert page_count(pdf) == 1
+    text = pdf_text(pdf)
+    for piece in ("Zoë", "Ñúñez", "Αλεξίου", "Ольга", "山田太", "김민준", "Crème brûlée", "Łódź", "Сказала"):
+        assert piece in text, piece
+    if len(font_dirs()) == 2:  # the Noto font packages are installed: every script has its face
+        names = " ".join(_font_files(pdf))
+        for face in ("NotoSansArabic", "NotoSansDevanagari", "NotoSansCJK", "NotoEmoji"):
+            assert face in names, f"{face} not used; fonts were {names}"
+
+
+def test_client_text_is_never_markup() -> None:
+    tricky = '#let x = 1 $a^2$ *not bold* _no_ <label> @ref = heading \\ ] [ "quotes" // not a comment'
+    pdf = render_summary_pdf(build_summary(short_session(notes=[(tricky, True, "observation")]).state()))
+    text = " ".join(pdf_text(pdf).split())
+    assert "#let x = 1 $a^2$ *not bold* _no_ <label> @ref = heading \\ ] [" in text
+    assert "// not a comment" in text
+
+
+def test_long_session_flows_across_pages() -> None:
+    script = long_session()
+    summary = build_summary(script.state())
+    assert len(summary.notes) == 50
+    pdf = render_summary_pdf(summary)
+    assert 2 <= page_count(pdf) <= 8
+    text = pdf_text(pdf)
+    assert "(note 1)" in text and "(note 148)" in text
+    assert "Looking after yourself".upper().replace(" ", "") in "".join(text.upper().split())
+
+
+def test_an_unbroken_run_wraps_instead_of_running_off_the_page() -> None:
+    assert "\u200b" in wrap_long_runs("x" * 80)
+    assert wrap_long_runs("short words stay as they are") == "short words stay as they are"
+    run = "https://example.org/" + "a" * 300
+    pdf = render_summary_pdf(build_summary(short_session(notes=[(run, True, "observation")]).state()))
+    text = pdf_text(pdf).replace("\u200b", "").replace("\n", "")
+    assert "a" * 200 in text
+
+
+def test_a_failed_render_is_one_sentence(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    (tmp_path / "summary.typ").write_text("#let data = json(bytes(sys.inputs.data))\n#data.missing_field\n")
+    monkeypatch.setattr(pdf_module, "TEMPLATES", tmp_path)
+    with pytest.raises(RenderError) as caught:
+        render_summary_pdf(build_summary(short_session().state()))
+    message = str(caught.value)
+    assert message.startswith("the PDF could not be rendered (") and "\n" not in message
+
+
+def test_a_missing_template_is_reported(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setattr(pdf_module, "TEMPLATES", tmp_path)
+    with pytest.raises(RenderError, match="template summary.typ is missing"):
+        render_pdf("summary", {})
+
+
+def test_data_reaches_typst_as_json_not_markup(monkeypatch) -> None:  # noqa: ANN001
+    seen: dict[str, str] = {}
+    real = pdf_module.render_pdf
+
+    def spy(template: str, data: dict, **kwargs: object) -> bytes:
+        seen["json"] = json.dumps(data)
+        return real(template, data, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pdf_module, "render_pdf", spy)
+    pdf_module.render_summary_pdf(build_summary(multiscript_session().state()))
+    assert MULTISCRIPT_CLIENT in json.loads(seen["json"])["client_name"]
+    template = (pdf_module.TEMPLATES / "summary.typ").read_text()
+    assert "sys.inputs" in template and "eval(" not in template
+
+
+def test_without_the_font_packages_it_still_renders(monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setattr(pdf_module, "font_dirs", lambda: [])
+    monkeypatch.setattr(pdf_module, "_font_cache", {})
+    pdf = render_summary_pdf(build_summary(multiscript_session().state()))
+    text = pdf_text(pdf)
+    assert "Zoë" in text and "Ольга" in text  # Libertinus Serif, typst's own, covers these
+
+
+def test_fonts_are_loaded_only_for_the_scripts_present() -> None:
+    from kapsession.summary.pdf import needs
+
+    assert needs("Maya Lindqvist, Zoë, Ольга, Γιώργος, محمد, देवनागरी 🌿") == (False, False)
+    assert needs("山田 太郎") == (True, False) and needs("김민준") == (True, False)
+    assert needs("ᚠᚢᚦ") == (False, True)  # runes: only the system's fonts might have them
+
+
+def test_summary_modules_do_not_load_textual() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, kapsession.summary.command_line, kapsession.summary.model, kapsession.summary.record, "
+            "kapsession.summary.pdf, kapsession.summary.html, kapsession.summary.markdown, kapsession.summary.files; "
+            "print('textual' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
