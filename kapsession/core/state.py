@@ -370,7 +370,7 @@ _THRESHOLD_RULES: tuple[tuple[str, str], ...] = (
 )
 
 
-def _crossings(reading: VitalsReading, state: SessionState, before_dose: bool) -> dict[str, str]:
+def threshold_crossings(reading: VitalsReading, state: SessionState, before_dose: bool) -> dict[str, str]:
     """Which threshold rules this reading crosses, with the words to show for each."""
     limits = state.preset.thresholds
     found: dict[str, str] = {}
@@ -411,7 +411,7 @@ def _threshold_alerts(state: SessionState) -> list[Alert]:
     episode: dict[str, tuple[int | None, datetime, str]] = {}
     for event in state.vitals:
         before_dose = first is None or event.at < first
-        crossed = _crossings(event.reading, state, before_dose)
+        crossed = threshold_crossings(event.reading, state, before_dose)
         for rule, _ in _THRESHOLD_RULES:
             measure = _RULE_MEASURE[rule]
             if getattr(event.reading, measure) is None:
@@ -508,7 +508,7 @@ def _reminder_alerts(state: SessionState) -> tuple[list[Alert], list[RouteTimer]
     return alerts, timers
 
 
-def _discharge(state: SessionState) -> Discharge:
+def discharge_readiness(state: SessionState) -> Discharge:
     from kapsession.core.timeparse import format_local
 
     missing: list[str] = []
@@ -600,7 +600,7 @@ def fold(events: Iterable[EventBase], preset: Preset, now: datetime) -> SessionS
         ),
         key=lambda a: (LEVEL_RANK[a.level], a.raised_at),
     )
-    state.discharge = _discharge(state)
+    state.discharge = discharge_readiness(state)
     return state
 
 

@@ -221,7 +221,7 @@ def discharge_ready_at(state: SessionState) -> datetime | None:
     by the fold's own discharge rule on a state holding just what that rule reads, so a long
     session costs one pass, not a fold per moment.
     """
-    from kapsession.core.state import _discharge  # the fold's own rule, not a copy of it
+    from kapsession.core.state import discharge_readiness  # the fold's own rule, not a copy of it
 
     relevant = sorted(
         (event for event in state.events
@@ -253,7 +253,7 @@ def discharge_ready_at(state: SessionState) -> datetime | None:
         if moment < start:
             continue
         scratch.now = moment
-        if _discharge(scratch).ready:
+        if discharge_readiness(scratch).ready:
             return moment
     return None
 
@@ -331,10 +331,10 @@ def record_alerts(state: SessionState) -> list[tuple[Alert, datetime | None]]:
 
 
 def _flags(state: SessionState, event: VitalsRecorded) -> str:
-    from kapsession.core.state import _crossings  # the fold's own threshold rules
+    from kapsession.core.state import threshold_crossings  # the fold's own threshold rules
 
     first = state.first_dose_at
-    crossed = _crossings(event.reading, state, first is None or event.at < first)
+    crossed = threshold_crossings(event.reading, state, first is None or event.at < first)
     return "; ".join(crossed.values())
 
 
