@@ -1,0 +1,453 @@
+"""The Textual app: themes, settings, the one event store, and the screens on top of them.
+
+`kapsession` with no command opens the home screen; `kapsession resume ID` (or `new` without
+`--no-open`) opens the live screen directly, with the home screen underneath it.
+
+Startup is kept light so the home screen paints fast (issue 6). Before the first paint only
+Textual, the home screen and the store's listing are loaded:
+- the theme is chosen and applied in `__init__`, before the stylesheet is first parsed (no second
+  parse, no flash of Textual's own theme), from a small cache of the validated theme files
+  (`_startup_themes`); the validator (`theme_files`, pydantic) runs only when a file changed;
+- the settings file is read for the theme and practice name only; the validated `Settings`
+  model, the presets, the session model and the modules the next screens need are loaded in a
+  background thread just after the first paint (`_warm_up`), or when first needed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+from textual.theme import Theme
+
+if TYPE_CHECKING:
+    from kapsession.core.clock import Clock
+    from kapsession.core.preset_library import PresetLibrary
+    from kapsession.settings import Settings
+    from kapsession.store.event_store import EventStore
+    from kapsession.store.session_log import SessionLog
+
+MIN_WIDTH = 80
+MIN_HEIGHT = 24
+DEFAULT_THEME = "dim-room"
+_THEME_CACHE_VERSION = 1
+
+
+class KapsessionApp(App[int]):
+    """The app. Screens reach shared things through it: `self.app.store`, `.presets`, `.settings`,
+    `.clock`, `.data_dir`; `open_live(id)` pushes the live screen for a stored session."""
+
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute, so a subclass elsewhere finds it
+    TITLE = "kapsession"
+
+    def __init__(
+        self,
+        data_dir: str | Path,
+        session_id: str | None = None,
+        theme: str | None = None,
+        clock: "Clock | None" = None,
+        practice: Any = None,
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.session_id = session_id
+        self.theme_override = theme
+        self.practice = practice
+        # A practice run's clock (scaled) drives that run only; every other session the app opens
+        # (from home: new, resume) runs on the real clock. Without practice, `clock` is the app's.
+        self._practice_clock = clock if practice is not None else None
+        self._clock = clock if practice is None else None
+        self._store: EventStore | None = None
+        self._settings: Settings | None = None
+        self._lock = threading.RLock()
+        self._presets: PresetLibrary | None = None
+        self._presets_reported = False
+        self._theme_ready = False  # theme changes are remembered only once startup chose one
+        self._theme_notes: list[str] = []
+        self._theme_problem_count = 0
+        remembered = _read_settings_file()
+        themes, problems, self._app_variables = _startup_themes()
+        super().__init__()
+        self.sub_title = remembered.get("practice_name") or ""
+        self._apply_startup_theme(themes, problems, remembered.get("theme") or DEFAULT_THEME)
+
+    # -- shared things, made when first needed ---------------------------------------------------
+    @property
+    def clock(self) -> "Clock":
+        if self._clock is None:
+            from kapsession.core.clock import SystemClock
+
+            self._clock = SystemClock()
+        return self._clock
+
+    @property
+    def store(self) -> "EventStore":
+        """The one EventStore of this app (raises StoreError if the data dir cannot be used)."""
+        if self._store is None:
+            with self._lock:
+                if self._store is None:
+                    from kapsession.store.event_store import EventStore
+
+                    self._store = EventStore(self.data_dir)
+        return self._store
+
+    @property
+    def settings(self) -> "Settings":
+        """The therapist's remembered settings (validated; loaded after the first paint)."""
+        if self._settings is None:
+            with self._lock:
+                if self._settings is None:
+                    from kapsession.settings import load_settings
+
+                    self._settings = load_settings()
+        return self._settings
+
+    @settings.setter
+    def settings(self, value: "Settings") -> None:
+        self._settings = value
+
+    @property
+    def presets(self) -> "PresetLibrary":
+        """Built-in and user presets, loaded once (in the warm-up thread, or here if sooner)."""
+        if self._presets is None:
+            with self._lock:
+                if self._presets is None:
+                    from kapsession.core.preset_library import default_library
+
+                    self._presets = default_library()
+        return self._presets
+
+    # -- themes -------------------------------------------------------------------------------------
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """kapsession's own colours (theme_files.APP_VARIABLE_DEFAULTS) for a theme without them."""
+        return dict(self._app_variables)
+
+    def _apply_startup_theme(self, themes: dict[str, Theme], problems: list[str], remembered: str) -> None:
+        """Register kapsession's themes and pick one: `--theme`, else the remembered one, else
+        dim-room. Every broken theme file, and a theme that could not be used, go into ONE
+        notification (shown on mount, as posting does); the app still starts, in dim-room."""
+        for theme in themes.values():
+            self.register_theme(theme)
+        fallback = DEFAULT_THEME if DEFAULT_THEME in themes else "textual-dark"
+        notes = [f"• {problem}" for problem in problems]
+        wanted = remembered
+        if self.theme_override:
+            if self.theme_override in themes:
+                wanted = self.theme_override
+            else:
+                known = ", ".join(sorted(themes)) or "none"
+                notes.append(f"There is no theme '{self.theme_override}' (known: {known}).")
+        if wanted not in themes:
+            if wanted != fallback:
+                notes.append(f"The theme '{wanted}' could not be used; showing {fallback} instead.")
+            wanted = fallback
+        if themes:
+            # Only kapsession's themes in the picker: each knows the app's own colours and the
+            # dim room. Textual's stay registered only if none of ours could be read.
+            from textual.theme import BUILTIN_THEMES
+
+            for name in BUILTIN_THEMES:
+                if name not in themes:
+                    self.unregister_theme(name)
+        # Set before the stylesheet is first parsed: no watcher, no re-parse, no flash.
+        self.set_reactive(App.theme, wanted)
+        self.stylesheet.set_variables(self.get_css_variables())
+        dark = self.current_theme.dark
+        self.update_classes({"-dark-mode": dark, "-light-mode": not dark, f"-theme-{wanted}": True},
+                            update=False)
+        refresh_filter = getattr(self, "_refresh_truecolor_filter", None)
+        if callable(refresh_filter):
+            refresh_filter(self.ansi_theme)
+        self._theme_notes = notes
+        self._theme_problem_count = len(problems)
+        self._theme_ready = True
+
+    def _report_theme_notes(self) -> None:
+        if not self._theme_notes:
+            return
+        count = self._theme_problem_count
+        title = (f"{count} theme file{'s' if count != 1 else ''} could not be read" if count
+                 else "Theme not found")
+        self.notify("\n".join(self._theme_notes), title=title, severity="error" if count else "warning",
+                    timeout=20, markup=False)
+
+    def watch_theme(self, theme_name: str) -> None:
+        """A theme picked in the command palette is remembered."""
+        if self._theme_ready and theme_name != self.settings.theme:
+            self._remember_theme(theme_name)
+
+    def _remember_theme(self, name: str) -> None:
+        self.settings.theme = name
+        self.save_settings()
+
+    def save_settings(self) -> None:
+        from kapsession.settings import save_settings
+
+        try:
+            save_settings(self.settings)
+        except OSError as error:
+            self.notify(f"Settings could not be saved ({error.strerror or error}).",
+                        title="Settings", severity="error", markup=False)
+
+    # -- lifecycle ----------------------------------------------------------------------------------
+    def get_default_screen(self) -> Screen:
+        from kapsession.tui.screens.home import HomeScreen
+
+        return HomeScreen(list_on_first_show=not self.session_id)
+
+    def on_mount(self) -> None:
+        self._report_theme_notes()
+        if self.session_id and not self.open_live(self.session_id, practice=self.practice,
+                                                  clock=self._practice_clock):
+            self.call_after_refresh(self.screen.refresh_sessions)  # type: ignore[attr-defined] - home stays
+        self._check_size()
+        self.screen_change_signal.subscribe(self, lambda _screen: self.call_later(self._check_size))
+        self.call_after_refresh(self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        if self.theme_override and self.theme == self.theme_override:
+            if self.settings.theme != self.theme:
+                self._remember_theme(self.theme)  # `--theme` is remembered
+        self._warm_up()
+
+    @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
+    def _warm_up(self) -> None:
+        """After the first paint: what the next key presses need, off the UI thread."""
+        self.settings  # noqa: B018 - loads pydantic and the Settings model
+        library = self.presets
+        import kapsession.core.commands  # noqa: F401 - the new-session form, the live screen
+        import kapsession.store.session_log  # noqa: F401
+
+        if library.problems:
+            self.call_from_thread(self._report_preset_problems)
+
+    def _report_preset_problems(self) -> None:
+        library = self._presets
+        if library is None or not library.problems or self._presets_reported:
+            return
+        self._presets_reported = True
+        count = len(library.problems)
+        self.notify(
+            "\n".join(f"• {problem}" for problem in library.problems),
+            title=f"{count} preset file{'s' if count > 1 else ''} could not be read; the others loaded",
+            severity="error",
+            timeout=20,
+            markup=False,
+        )
+
+    # -- too small ----------------------------------------------------------------------------------
+    def on_resize(self, event: Any) -> None:
+        self._check_size(event.size)  # this handler may run before App's own has stored the size
+
+    def _check_size(self, size: Any = None) -> None:
+        """Below 80x24, a clear "make the window larger" screen covers whatever screen is on top
+        (checked on resize and whenever a screen is pushed or popped); it goes when there is room."""
+        width, height = size or self.size
+        top = self.screen_stack[-1] if self.screen_stack else None
+        top_is_notice = type(top).__name__ == "TooSmallScreen"
+        if width < MIN_WIDTH or height < MIN_HEIGHT:
+            if top_is_notice:
+                top.show_size(width, height)  # type: ignore[union-attr]
+            else:
+                from kapsession.tui.screens.too_small import TooSmallScreen
+
+                self.push_screen(TooSmallScreen())
+        elif top_is_notice:
+            self.pop_screen()
+
+    # -- opening sessions ---------------------------------------------------------------------------
+    def session_log(self, session_id: str, clock: "Clock | None" = None) -> "SessionLog | None":
+        """A SessionLog for a stored session (on the app's clock unless another is given), or None
+        after telling the therapist why not."""
+        from kapsession.core.errors import KapsessionError
+        from kapsession.store.session_log import SessionLog
+
+        try:
+            row = self.store.session(session_id)
+            preset = self.presets.get(row.preset)
+            return SessionLog(self.store, session_id, preset, clock or self.clock)
+        except KapsessionError as error:
+            self.notify(str(error), title="The session cannot be opened", severity="error", timeout=12,
+                        markup=False)
+            return None
+
+    def open_live(self, session_id: str, practice: Any = None, clock: "Clock | None" = None) -> bool:
+        """Push the live screen for a session; False (and a notification) if it cannot open."""
+        log = self.session_log(session_id, clock)
+        if log is None:
+            return False
+        try:
+            from kapsession.tui.screens.live import LiveScreen
+        except ImportError as error:
+            self.notify(f"The live screen is not installed ({error}).", severity="error", markup=False)
+            return False
+        self.push_screen(LiveScreen(log, practice=practice))
+        return True
+
+    # -- command palette ----------------------------------------------------------------------------
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        state = "on" if self.settings.bell else "off"
+        commands = [
+            *super().get_system_commands(screen),
+            SystemCommand("Bell", f"Ring the terminal bell for new alerts (now {state}; silent by default)",
+                          self.action_toggle_bell),
+            SystemCommand("Settings", "Therapist and practice names for the summary, paper size, "
+                          "series length", self.action_settings),
+        ]
+        yield from commands
+        # Every key of the current screen is a command too: the palette is the map of the app.
+        seen = {command.title for command in commands}
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not isinstance(active.node, (Screen, App)):  # a widget's own keys (cursor moves)
+                continue
+            if not binding.description or not active.enabled or binding.description in seen:
+                continue
+            if binding.action in ("command_palette", "app.command_palette", "quit", "app.quit"):
+                continue
+            seen.add(binding.description)
+            shown = self.get_key_display(binding)
+            yield SystemCommand(
+                f"{binding.description} ({shown})",
+                binding.tooltip or f"The {shown} key on this screen",
+                _RunAction(self, binding.action, active.node),
+            )
+
+    def action_toggle_bell(self) -> None:
+        self.settings.bell = not self.settings.bell
+        self.save_settings()
+        if self.settings.bell:
+            self.notify("The terminal bell rings once for each new alert.", title="Bell on")
+            self.bell()
+        else:
+            self.notify("No sound: alerts only show on the screen.", title="Bell off")
+
+    def action_settings(self) -> None:
+        from kapsession.tui.screens.settings import SettingsScreen
+
+        self.push_screen(SettingsScreen(self.settings), self._settings_saved)
+
+    def _settings_saved(self, settings: "Settings | None") -> None:
+        if settings is None:
+            return
+        self.settings = settings
+        self.save_settings()
+        self.sub_title = settings.practice_name
+        self.notify("Saved.", title="Settings", timeout=3)
+
+
+class _RunAction:
+    """A palette callback that runs one binding's action in its own namespace."""
+
+    def __init__(self, app: App, action: str, node: Any) -> None:
+        self.app, self.action, self.node = app, action, node
+
+    async def __call__(self) -> None:
+        await self.app.run_action(self.action, self.node)
+
+
+# -- startup helpers: no pydantic on the way to the first paint ---------------------------------------
+
+def _read_settings_file() -> dict[str, Any]:
+    """The raw settings file (theme and practice name are read from it before the first paint;
+    `kapsession.settings.load_settings` validates the whole file later)."""
+    from kapsession.locations import settings_path
+
+    try:
+        data = json.loads(settings_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {key: value for key, value in data.items() if key in ("theme", "practice_name") and isinstance(value, str)}
+
+
+def _theme_dirs() -> tuple[Path, ...]:
+    """The folders `theme_files.default_theme_dirs()` reads, without importing the validator."""
+    from kapsession import locations
+
+    return (locations.builtin_themes_dir(), locations.user_themes_dir())
+
+
+def _theme_cache_path() -> Path:
+    from kapsession.locations import config_dir
+
+    return config_dir() / "cache" / "themes.json"
+
+
+def _theme_fingerprint(directories: tuple[Path, ...]) -> list[Any]:
+    """What the validated themes depend on: every theme file (name, mtime, size) and the validator."""
+    import importlib.util
+
+    from kapsession import __version__
+
+    spec = importlib.util.find_spec("kapsession.tui.theme_files")
+    validator = Path(spec.origin) if spec and spec.origin else None
+    parts: list[Any] = [_THEME_CACHE_VERSION, __version__]
+    for path in [validator] if validator else []:
+        status = path.stat()
+        parts.append([str(path), status.st_mtime_ns, status.st_size])
+    for directory in directories:
+        files = []
+        if directory.is_dir():
+            for path in sorted(directory.glob("*.toml")):
+                status = path.stat()
+                files.append([path.name, status.st_mtime_ns, status.st_size])
+        parts.append([str(directory), files])
+    return parts
+
+
+def _startup_themes() -> tuple[dict[str, Theme], list[str], dict[str, str]]:
+    """(themes, problems, app colour defaults): from the cache when no theme file changed since it
+    was written, else from `theme_files.load_themes` (which validates every file), re-caching."""
+    directories = _theme_dirs()
+    cache = _theme_cache_path()
+    try:
+        key = _theme_fingerprint(directories)
+    except OSError:
+        key = None
+    if key is not None:
+        try:
+            data = json.loads(cache.read_text(encoding="utf-8"))
+            if data["key"] == key:
+                themes = {name: Theme(**fields) for name, fields in data["themes"].items()}
+                return themes, [str(p) for p in data["problems"]], dict(data["defaults"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass
+    from dataclasses import asdict
+
+    from kapsession.tui.theme_files import APP_VARIABLE_DEFAULTS, default_theme_dirs, load_themes
+
+    themes, problems = load_themes(*default_theme_dirs())
+    if key is not None:
+        payload = {"key": key, "themes": {name: asdict(theme) for name, theme in themes.items()},
+                   "problems": problems, "defaults": APP_VARIABLE_DEFAULTS}
+        try:
+            cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            temporary = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
+            temporary.write_text(json.dumps(payload), encoding="utf-8")
+            os.replace(temporary, cache)
+        except OSError:
+            pass  # a cache is a convenience: without it, the next start validates again
+    return themes, problems, dict(APP_VARIABLE_DEFAULTS)
+
+
+def run_app(
+    data_dir: str | Path,
+    session_id: str | None = None,
+    theme: str | None = None,
+    practice: Any = None,
+    clock: "Clock | None" = None,
+) -> int:
+    """Run the app until it exits; returns the process exit code."""
+    app = KapsessionApp(data_dir, session_id=session_id, theme=theme, clock=clock, practice=practice)
+    app.store  # noqa: B018 - an unusable data dir is a one-line error from the command line, not a traceback
+    result = app.run()
+    if app.return_code:
+        return app.return_code
+    return result if isinstance(result, int) else 0

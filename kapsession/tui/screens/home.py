@@ -1,0 +1,316 @@
+"""The home screen (`kapsession` with no command): an interrupted session first, then today's and
+recent sessions, and the keys to start, resume, rehearse or preview.
+
+It must paint fast with years of sessions stored (issue 6): the list comes from the store's
+projection (`EventStore.list_sessions`, no event replay), only the 200 most recent rows are shown,
+and nothing a key press needs (the form, presets, the live screen) is imported before it is
+pressed.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from kapsession.core.phases import PHASE_TITLES
+
+if TYPE_CHECKING:
+    from kapsession.store.event_store import SessionRow
+    from kapsession.tui.app import KapsessionApp
+
+RECENT_LIMIT = 200
+PRESET_WIDTH = 21
+
+
+def client_width(screen_width: int) -> int:
+    """Client names are clipped to fit the five columns at 80 wide; wider screens show more."""
+    return max(16, min(40, screen_width - 64))
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _when(moment: datetime, today: datetime) -> str:
+    local = moment.astimezone()
+    if local.date() == today.date():
+        return f"today {local:%H:%M}"
+    if local.year == today.year:
+        return f"{local:%d %b %H:%M}"
+    return f"{local:%d %b %Y}"
+
+
+def state_words(row: "SessionRow") -> str:
+    if row.closed_at:
+        return "closed"
+    if row.phase:
+        return PHASE_TITLES.get(row.phase, row.phase)
+    return "not started"
+
+
+class HomeScreen(Screen[None]):
+    """Sessions at a glance. Everything is one key; all keys are also in the command palette."""
+
+    BINDINGS = [
+        Binding("i", "resume_interrupted", "Resume ⚠", id="home.resume-interrupted",
+                tooltip="Resume the session that was interrupted (shown at the top)"),
+        Binding("n", "new_session", "New", id="home.new", tooltip="Start a new session"),
+        Binding("r", "resume", "Open", id="home.resume",
+                tooltip="Open the selected session on the live screen"),
+        Binding("enter", "resume", "Open", show=False, id="home.open"),
+        Binding("p", "practice", "Practice", id="home.practice",
+                tooltip="Rehearse a protocol on a fast clock"),
+        Binding("v", "preview", "Summary", id="home.preview",
+                tooltip="Preview the client summary of the selected closed session"),
+        Binding("s", "settings", "Settings", show=False, id="home.settings",
+                tooltip="Therapist and practice names, paper size, series length"),
+        Binding("question_mark", "help", "Help", id="home.help", tooltip="What every key does"),
+        Binding("q", "quit", "Quit", id="home.quit", tooltip="Leave kapsession"),
+    ]
+
+    def __init__(self, list_on_first_show: bool = True) -> None:
+        super().__init__(id="home")
+        # False when the live screen opens over it at startup (`kapsession resume`): the list is
+        # read when the home screen is first really shown, not before the live screen paints.
+        self.listed_on_resume = list_on_first_show
+        self.rows: dict[str, SessionRow] = {}
+        self.interrupted: list[SessionRow] = []
+        self._generation = 0
+
+    @property
+    def kap(self) -> "KapsessionApp":
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="≡")
+        with Vertical(id="home-body"):
+            yield Static(id="interrupted", classes="hidden")
+            yield Static(id="home-heading")
+            table: DataTable[object] = DataTable(id="sessions", cursor_type="row", zebra_stripes=False)
+            table.add_column("Started", key="started")
+            table.add_column("Client", key="client")
+            table.add_column("No.", key="number")
+            table.add_column("Preset", key="preset")
+            table.add_column("State", key="state")
+            yield table
+            yield Static(
+                "No sessions yet.\n\nPress n to start a new session, or p to rehearse a protocol "
+                "in practice mode.",
+                id="home-empty",
+                classes="hidden",
+            )
+        yield Footer()
+
+    def on_screen_resume(self) -> None:
+        if self.listed_on_resume:
+            self.refresh_sessions()
+        self.listed_on_resume = True
+
+    # -- data ---------------------------------------------------------------------------------------
+    def refresh_sessions(self) -> None:
+        """Read the listing from the store's projection (never replays events)."""
+        store = self.kap.store
+        now = self.kap.clock.now().astimezone()
+        self.interrupted = store.interrupted_sessions()
+        recent = store.list_sessions(practice=None, limit=RECENT_LIMIT)
+        self.rows = {row.id: row for row in recent}
+
+        table = self.query_one("#sessions", DataTable)
+        selected = self.selected_id()
+        table.clear()
+        interrupted_ids = {row.id for row in self.interrupted}
+        width = client_width(self.app.size.width)
+        cells = [(row.id, self._cells(row, row.id in interrupted_ids, now, width)) for row in recent]
+        # A DataTable measures every cell it is given: give it what fits on the screen now and
+        # the rest just after the first paint.
+        first = max(self.app.size.height, 24)
+        for key, row_cells in cells[:first]:
+            table.add_row(*row_cells, key=key)
+        target = self.interrupted[0].id if self.interrupted else selected
+        self._generation += 1
+        if len(cells) > first:
+            self.call_after_refresh(self._add_rows, cells[first:], target, self._generation)
+        self._place_cursor(target)
+
+        today = sum(1 for row in recent if (row.started_at or row.created_at).astimezone().date() == now.date())
+        shown = f"the {RECENT_LIMIT} most recent" if len(recent) >= RECENT_LIMIT else "all"
+        heading = f"Today: {today} session{'s' if today != 1 else ''}" + (
+            f"   ·   showing {shown} ({len(recent)})" if recent else ""
+        )
+        self.query_one("#home-heading", Static).update(Text(heading))
+        self.query_one("#home-empty").set_class(bool(recent), "hidden")
+        table.set_class(not recent, "hidden")
+        self._show_interrupted()
+        if recent:
+            table.focus()
+        self.refresh_bindings()
+
+    @staticmethod
+    def _cells(row: "SessionRow", interrupted: bool, now: datetime, width: int) -> tuple[Text, ...]:
+        state = state_words(row)
+        return (
+            Text(_when(row.started_at or row.created_at, now)),
+            Text(_clip(row.client_name, width)),
+            Text("PRACTICE" if row.practice else str(row.series_number)),
+            Text(_clip(row.preset, PRESET_WIDTH)),
+            Text(f"⚠ {state}" if interrupted else state),
+        )
+
+    def _add_rows(self, cells: list[tuple[str, tuple[Text, ...]]], target: str | None, generation: int) -> None:
+        if generation != self._generation:  # the list was read again since
+            return
+        table = self.query_one("#sessions", DataTable)
+        for key, row_cells in cells:
+            if key not in table.rows:
+                table.add_row(*row_cells, key=key)
+        self._place_cursor(target)
+
+    def _place_cursor(self, target: str | None) -> None:
+        table = self.query_one("#sessions", DataTable)
+        if target is not None and target in table.rows:
+            table.move_cursor(row=table.get_row_index(target), animate=False)
+
+    def _show_interrupted(self) -> None:
+        banner = self.query_one("#interrupted", Static)
+        if not self.interrupted:
+            banner.add_class("hidden")
+            return
+        row = self.interrupted[0]
+        now = self.kap.clock.now().astimezone()
+        where = state_words(row)
+        kind = "practice session" if row.practice else f"session {row.series_number}"
+        text = Text()
+        text.append("⚠ INTERRUPTED SESSION:", style="bold")
+        text.append(f" {row.client_name}, {kind}, {row.preset}\n")
+        text.append(f"It stopped in {where}; the last entry was {_when(row.last_event_at, now)}. ")
+        text.append("Press ")
+        text.append(" i ", style="bold reverse")
+        text.append(" to resume it: the clocks show the true time since.")
+        if len(self.interrupted) > 1:
+            more = len(self.interrupted) - 1
+            text.append(f"\n{more} more interrupted session{'s are' if more > 1 else ' is'} marked ⚠ in the list.")
+        banner.update(text)
+        banner.remove_class("hidden")
+
+    def selected_id(self) -> str | None:
+        table = self.query_one("#sessions", DataTable)
+        if not self.rows or table.row_count == 0:
+            return None
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        except Exception:  # noqa: BLE001 - no cursor row
+            return None
+        return key.value
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "resume_interrupted":
+            return bool(self.interrupted)
+        if action in ("resume", "preview"):
+            return True if self.rows else None
+        return True
+
+    # -- keys ---------------------------------------------------------------------------------------
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_resume()
+
+    def action_resume_interrupted(self) -> None:
+        if self.interrupted:
+            self.kap.open_live(self.interrupted[0].id)
+
+    def action_resume(self) -> None:
+        session_id = self.selected_id()
+        if session_id is None:
+            self.notify("There is no session to open yet: press n to start one.", timeout=4)
+            return
+        self.kap.open_live(session_id)
+
+    def action_new_session(self) -> None:
+        from kapsession.tui.screens.new_session import NewSessionScreen
+
+        def created(session_id: str | None) -> None:
+            if session_id:
+                self.kap.open_live(session_id)
+
+        self.app.push_screen(NewSessionScreen(), created)
+
+    def action_practice(self) -> None:
+        if importlib.util.find_spec("kapsession.practice") is None or importlib.util.find_spec(
+            "kapsession.practice.screens"
+        ) is None:
+            self.notify("Practice mode is not installed.", title="Practice", timeout=5)
+            return
+        from kapsession.practice.screens import PracticePicker  # type: ignore[import-not-found]
+
+        self.app.push_screen(PracticePicker())
+
+    def action_preview(self) -> None:
+        session_id = self.selected_id()
+        if session_id is None:
+            return
+        row = self.rows[session_id]
+        if not row.closed_at:
+            self.notify(
+                "The summary can be previewed once the session is closed (discharge checklist, x, "
+                "on the live screen).",
+                title="Not closed yet",
+                timeout=6,
+            )
+            return
+        if importlib.util.find_spec("kapsession.tui.screens.preview") is None:
+            self.notify("The summary preview is not installed.", title="Summary", timeout=5)
+            return
+        from kapsession.tui.screens.preview import PreviewScreen  # type: ignore[import-not-found]
+
+        log = self.kap.session_log(session_id)
+        if log is not None:
+            self.app.push_screen(PreviewScreen(log))
+
+    def action_settings(self) -> None:
+        self.kap.action_settings()
+
+    def action_help(self) -> None:
+        self.app.push_screen(HomeHelpScreen())
+
+    def action_quit(self) -> None:
+        self.app.exit(0)
+
+
+HOME_HELP = """\
+kapsession: the home screen
+
+  i         resume the interrupted session (shown at the top if any)
+  ↑ ↓       choose a session in the list
+  Enter, r  open the chosen session on the live screen
+  n         new session: client, preset, weight, planned dose
+  p         practice mode: rehearse a protocol on a fast clock
+  v         preview the client summary of a closed session
+  s         settings: names on the summary, paper, series length
+  Ctrl+P    command palette: every key, the theme, the bell
+  q         quit (nothing is lost: each entry is saved as it is made)
+
+Practice sessions are marked PRACTICE; they never count in a series.
+The list shows the 200 most recent sessions; `kapsession sessions`
+lists them all.
+
+Escape, q or ? closes this help."""
+
+
+class HomeHelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,q,question_mark", "close", "Close", id="help.close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(HOME_HELP), id="help-text")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,233 @@
+"""The new-session form: client, preset, weight, planned dose.
+
+As the client's name is typed, the number in their series and their last dose fill in from the
+history (`series_defaults`; practice sessions never count). Enter checks every field with
+`commands.open_session`, shows what is wrong next to the field (keeping what was typed), and
+records nothing until all is valid; then it creates the session and dismisses with its id.
+Escape backs out, recording nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, Select, Static
+
+if TYPE_CHECKING:
+    from kapsession.core.protocol import Preset
+    from kapsession.tui.app import KapsessionApp
+
+FIELDS = ("client", "weight", "dose")
+
+
+def preset_label(preset: "Preset") -> str:
+    return f"{preset.title} · {preset.route}, {preset.planned_total_minutes} min"
+
+
+def _mg(value: float) -> str:
+    return f"{value:g} mg"
+
+
+class NewSessionScreen(ModalScreen["str | None"]):
+    """Dismissed with the new session's id, or None when the therapist backs out."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Back (nothing saved)", id="new.cancel"),
+        Binding("ctrl+s", "create", "Create", id="new.create",
+                tooltip="Create the session and open it (Enter in any field does the same)"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="new-session")
+        self._preset_chosen_by_hand = False
+        self._setting_preset = False
+
+    @property
+    def kap(self) -> "KapsessionApp":
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        library = self.kap.presets
+        options = [(preset_label(p), name) for name, p in sorted(library.presets.items(),
+                                                                    key=lambda item: item[1].title)]
+        with Vertical(id="new-session-form"):
+            yield Static("New session", id="new-session-title")
+            yield Label("Client (name or initials)", classes="field-label")
+            yield Input(placeholder="e.g. A.B.", id="client", max_length=200, compact=True)
+            yield Static(classes="field-error hidden", id="client-error")
+            yield Static(self._history_text("", None, 1), id="series-info")
+            yield Label("Preset", classes="field-label")
+            yield Select(options, id="preset", allow_blank=False, prompt="Choose a preset", compact=True)
+            yield Static(classes="field-error hidden", id="preset-error")
+            with Horizontal(id="amounts"):
+                with Vertical(classes="amount"):
+                    yield Label("Weight, kg (optional)", classes="field-label")
+                    yield Input(placeholder="e.g. 70", id="weight", max_length=12, compact=True)
+                    yield Static(classes="field-error hidden", id="weight-error")
+                with Vertical(classes="amount"):
+                    yield Label("Planned dose, mg (optional)", classes="field-label")
+                    yield Input(placeholder="e.g. 200", id="dose", max_length=12, compact=True)
+                    yield Static(classes="field-error hidden", id="dose-error")
+            yield Static(classes="field-error hidden", id="form-error")
+            yield Static("Enter: create it and open it  ·  Escape: back out, nothing is saved",
+                         id="new-session-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if not self.kap.presets.presets:
+            self._show_error("preset", "No presets could be loaded, so no session can be started; "
+                                       "`kapsession presets` shows the problem.")
+        self.query_one("#client", Input).focus()
+
+    # -- history as the name is typed ---------------------------------------------------------------
+    @staticmethod
+    def _history_text(name: str, last_dose: float | None, number: int) -> Text:
+        text = Text()
+        if not name.strip():
+            text.append("The session number and last dose fill in from the client's history.",
+                        style="italic")
+            return text
+        text.append(f"Session {number}", style="bold")
+        if number == 1:
+            text.append(" · the first for this client (no earlier sessions found)")
+        else:
+            text.append(" in this client's series")
+            text.append(" · last dose ")
+            text.append(_mg(last_dose) if last_dose else "none recorded", style="bold")
+        return text
+
+    @on(Input.Changed, "#client")
+    def _client_changed(self, event: Input.Changed) -> None:
+        from kapsession.store.event_store import series_defaults
+
+        name = event.value.strip()
+        number, last_dose = series_defaults(self.kap.store, name) if name else (1, None)
+        self.query_one("#series-info", Static).update(self._history_text(name, last_dose, number))
+        dose = self.query_one("#dose", Input)
+        dose.placeholder = f"last: {last_dose:g}" if last_dose else "e.g. 200"
+        if name and number > 1 and not self._preset_chosen_by_hand:
+            last_preset = self.kap.store.client_history(name)[-1].preset
+            if last_preset in self.kap.presets.presets:
+                self._setting_preset = True
+                self.query_one("#preset", Select).value = last_preset
+                self._setting_preset = False
+        if not self.query_one("#client-error").has_class("hidden"):
+            self._validate(only="client")
+
+    @on(Select.Changed, "#preset")
+    def _preset_changed(self, event: Select.Changed) -> None:
+        if not self._setting_preset and self.is_mounted and self.query_one("#client", Input).value:
+            self._preset_chosen_by_hand = True
+        if not self.query_one("#dose-error").has_class("hidden"):
+            self._validate(only="dose")
+
+    @on(Input.Changed, "#weight, #dose")
+    def _amount_changed(self, event: Input.Changed) -> None:
+        field = event.input.id or ""
+        if not self.query_one(f"#{field}-error").has_class("hidden"):
+            self._validate(only=field)
+
+    # -- validation ---------------------------------------------------------------------------------
+    def _preset(self) -> "Preset | None":
+        value = self.query_one("#preset", Select).value
+        if not isinstance(value, str):
+            return None
+        return self.kap.presets.presets.get(value)
+
+    def _values(self) -> dict[str, str]:
+        return {field: self.query_one(f"#{field}", Input).value for field in FIELDS}
+
+    def _validate(self, only: str | None = None) -> dict[str, str]:
+        """Check each field on its own with the core's own rules; show or clear its message."""
+        from kapsession.core import commands
+
+        preset = self._preset()
+        if preset is None:
+            self._show_error("preset", "Choose a preset.")
+            return {"preset": "Choose a preset."}
+        self._show_error("preset", None)
+        values = self._values()
+        now = self.kap.clock.now()
+        checks = {
+            "client": dict(client_name=values["client"]),
+            "weight": dict(client_name="x", weight_kg=values["weight"].strip() or None),
+            "dose": dict(client_name="x", planned_dose_mg=values["dose"].strip() or None),
+        }
+        errors: dict[str, str] = {}
+        for field, arguments in checks.items():
+            if only and field != only:
+                continue
+            try:
+                commands.open_session(preset=preset, now=now, **arguments)  # type: ignore[arg-type]
+            except ValueError as error:  # InputError, or the event model's own limits
+                errors[field] = _sentence(error)
+            self._show_error(field, errors.get(field))
+        return errors
+
+    def _show_error(self, field: str, message: str | None) -> None:
+        box = self.query_one(f"#{field}-error", Static)
+        if message:
+            box.update(Text(f"✗ {message}"))
+            box.remove_class("hidden")
+        else:
+            box.update("")
+            box.add_class("hidden")
+
+    # -- keys ---------------------------------------------------------------------------------------
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_create()
+
+    def action_create(self) -> None:
+        from kapsession.core import commands
+        from kapsession.core.errors import KapsessionError
+        from kapsession.store.event_store import series_defaults
+
+        errors = self._validate()
+        if errors:
+            first = next(field for field in ("client", "preset", "weight", "dose") if field in errors)
+            if first != "preset":
+                self.query_one(f"#{first}", Input).focus()
+            return
+        preset = self._preset()
+        assert preset is not None
+        values = self._values()
+        store = self.kap.store
+        number, last_dose = series_defaults(store, values["client"])
+        try:
+            opened = commands.open_session(
+                client_name=values["client"], preset=preset, now=self.kap.clock.now(),
+                weight_kg=values["weight"].strip() or None,
+                planned_dose_mg=values["dose"].strip() or None,
+                series_number=number, previous_dose_mg=last_dose,
+                series_length=self.kap.settings.series_length,
+            )
+            session_id, _ = store.create_session(opened)
+        except (KapsessionError, ValueError) as error:
+            self._show_error("form", _sentence(error))
+            return
+        self.dismiss(session_id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _sentence(error: Exception) -> str:
+    """An InputError's own sentence; for a model limit, the first problem in plain words."""
+    errors = getattr(error, "errors", None)
+    if callable(errors):
+        try:
+            first = errors()[0]
+            where = ".".join(str(part) for part in first.get("loc", ()))
+            return f"{where}: {first.get('msg', error)}" if where else str(first.get("msg", error))
+        except Exception:  # noqa: BLE001 - fall back to the plain text
+            pass
+    text = str(error)
+    return text[:1].upper() + text[1:]

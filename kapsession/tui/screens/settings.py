@@ -1,0 +1,85 @@
+"""A small settings form: the names on the client summary's header, paper size, series length.
+
+Dismissed with the changed `Settings` (the app saves them), or None on Escape. The bell and the
+theme are changed from the command palette ("Bell", "Theme").
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, Select, Static
+
+if TYPE_CHECKING:
+    from kapsession.settings import Settings
+
+
+class SettingsScreen(ModalScreen["Settings | None"]):
+    BINDINGS = [
+        Binding("escape", "cancel", "Back (nothing saved)", id="settings.cancel"),
+        Binding("ctrl+s", "save", "Save", id="settings.save"),
+    ]
+
+    def __init__(self, settings: "Settings") -> None:
+        super().__init__(id="settings")
+        self.settings = settings
+
+    def compose(self) -> ComposeResult:
+        s = self.settings
+        with Vertical(id="settings-form"):
+            yield Static("Settings", id="settings-title")
+            yield Label("Therapist's name (on the client summary)", classes="field-label")
+            yield Input(s.therapist_name, placeholder="e.g. Dr. R. Moss", id="therapist", max_length=120, compact=True)
+            yield Label("Practice name (on the client summary)", classes="field-label")
+            yield Input(s.practice_name, placeholder="e.g. Quiet Harbour Therapy", id="practice", max_length=120, compact=True)
+            yield Label("Sessions planned in a series", classes="field-label")
+            yield Input(str(s.series_length), id="series-length", max_length=3, compact=True)
+            yield Static(classes="field-error hidden", id="series-length-error")
+            yield Label("Paper for printed summaries", classes="field-label")
+            yield Select([("A4", "a4"), ("US Letter", "letter")], value=s.paper, allow_blank=False, id="paper", compact=True)
+            yield Static(
+                f"Bell: {'on' if s.bell else 'off'} and theme: {s.theme} (change both from the "
+                "command palette, Ctrl+P).",
+                id="settings-note",
+            )
+            yield Static("Enter: save  ·  Escape: back out, nothing is saved", id="settings-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#therapist", Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def action_save(self) -> None:
+        from pydantic import ValidationError
+
+        from kapsession.settings import Settings
+
+        error_box = self.query_one("#series-length-error", Static)
+        length_text = self.query_one("#series-length", Input).value.strip()
+        try:
+            updated = Settings.model_validate({
+                **self.settings.model_dump(),
+                "therapist_name": self.query_one("#therapist", Input).value.strip(),
+                "practice_name": self.query_one("#practice", Input).value.strip(),
+                "series_length": length_text,
+                "paper": self.query_one("#paper", Select).value,
+            })
+        except ValidationError:
+            error_box.update(Text(f"✗ '{length_text}' is not a number of sessions: accepted 1-50"))
+            error_box.remove_class("hidden")
+            self.query_one("#series-length", Input).focus()
+            return
+        self.dismiss(updated)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

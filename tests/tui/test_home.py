@@ -1,0 +1,442 @@
+"""The home screen and the new-session form, driven with the keys a therapist presses.
+
+Each test gets its own data dir (the `data_dir` constructor argument, as `--data-dir` gives) and
+config dir (KAPSESSION_CONFIG_DIR), so settings and themes never leak between tests. The live
+screen is stood in for by a small fake (engineer-independent; these tests are about getting
+there), so what is asserted is which session the app opened and what the store holds.
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import DataTable, Static
+
+from kapsession.core import commands
+from kapsession.core.clock import ManualClock
+from kapsession.core.events import DoseGiven, PhaseStarted, SessionClosed
+from kapsession.core.preset_library import PresetLibrary, default_library
+from kapsession.store.event_store import EventStore, series_defaults
+from kapsession.store.live_lock import LiveLock
+from kapsession.tui.app import KapsessionApp
+
+NOW = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
+SIZES = [(80, 24), (120, 40)]
+
+
+class FakeLive(Screen[None]):
+    """Stands in for kapsession.tui.screens.live.LiveScreen(log, practice=None)."""
+
+    def __init__(self, log, practice=None) -> None:  # noqa: ANN001
+        super().__init__()
+        self.session_log = log
+        self.practice = practice
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"LIVE {self.session_log.session_id}", id="fake-live")
+
+
+@pytest.fixture(autouse=True)
+def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    directory = tmp_path / "config"
+    monkeypatch.setenv("KAPSESSION_CONFIG_DIR", str(directory))
+    return directory
+
+
+@pytest.fixture
+def fake_live(monkeypatch: pytest.MonkeyPatch) -> type[FakeLive]:
+    module = types.ModuleType("kapsession.tui.screens.live")
+    module.LiveScreen = FakeLive  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "kapsession.tui.screens.live", module)
+    return FakeLive
+
+
+@pytest.fixture(scope="module")
+def library() -> PresetLibrary:
+    return default_library()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+def seed(store: EventStore, library: PresetLibrary, name: str, *, hours_ago: float,
+         preset: str = "sublingual-troche", practice: bool = False, phase: str | None = None,
+         closed: bool = False, dose: float | None = None) -> str:
+    at = NOW - timedelta(hours=hours_ago)
+    number, last = (1, None) if practice else series_defaults(store, name)
+    opened = commands.open_session(client_name=name, preset=library.get(preset), now=at,
+                                   series_number=number, previous_dose_mg=last, practice=practice)
+    session_id, _ = store.create_session(opened)
+    if phase:
+        store.append(session_id, PhaseStarted(at=at + timedelta(minutes=1), phase="intake"))
+        if phase != "intake":
+            store.append(session_id, PhaseStarted(at=at + timedelta(minutes=30), phase=phase))
+    if dose:
+        store.append(session_id, DoseGiven(at=at + timedelta(minutes=35), route=library.get(preset).route, mg=dose))
+    if closed:
+        store.append(session_id, SessionClosed(at=at + timedelta(minutes=170)))
+    return session_id
+
+
+def make_app(data_dir: Path, **kwargs: object) -> KapsessionApp:
+    return KapsessionApp(data_dir, clock=ManualClock(NOW), **kwargs)  # type: ignore[arg-type]
+
+
+def text_of(app: KapsessionApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+def table_rows(app: KapsessionApp) -> dict[str, list[str]]:
+    table = app.screen.query_one("#sessions", DataTable)
+    return {row_key.value: [str(cell) for cell in table.get_row(row_key)] for row_key in table.rows}
+
+
+# -- the list ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_home_lists_sessions_newest_first_with_practice_marked(data_dir: Path, library: PresetLibrary,
+                                                                      size: tuple[int, int]) -> None:
+    with EventStore(data_dir) as store:
+        old = seed(store, library, "A.B.", hours_ago=24 * 7, phase="integration", closed=True, dose=150)
+        practice = seed(store, library, "Trainee run", hours_ago=5, practice=True, phase="peak", closed=True)
+        today = seed(store, library, "C.D.", hours_ago=2, preset="intramuscular", phase="integration", closed=True)
+        planned = seed(store, library, "E.F.", hours_ago=0.5, preset="iv-infusion")
+    app = make_app(data_dir)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        rows = table_rows(app)
+        assert list(rows) == [planned, today, practice, old]
+        assert rows[today][1:] == ["C.D.", "1", "intramuscular", "closed"]
+        assert rows[practice][2] == "PRACTICE"
+        assert rows[planned][4] == "not started"
+        assert rows[old][0].startswith("23 Feb")
+        assert "Today: 3 sessions" in text_of(app, "#home-heading")
+        assert app.screen.query_one("#interrupted").has_class("hidden")
+
+
+async def test_home_shows_only_the_200_most_recent(data_dir: Path, library: PresetLibrary) -> None:
+    with EventStore(data_dir) as store:
+        preset = library.get("sublingual-troche")
+        for index in range(230):
+            opened = commands.open_session(client_name=f"Client {index}", preset=preset,
+                                           now=NOW - timedelta(hours=230 - index))
+            store.create_session(opened)
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one("#sessions", DataTable).row_count == 200
+        assert "the 200 most recent" in text_of(app, "#home-heading")
+
+
+async def test_empty_data_dir_says_what_to_do(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "Press n to start a new session" in text_of(app, "#home-empty")
+        assert not app.screen.query_one("#home-empty").has_class("hidden")
+
+
+async def test_enter_opens_the_selected_session(data_dir: Path, library: PresetLibrary, fake_live) -> None:  # noqa: ANN001
+    with EventStore(data_dir) as store:
+        older = seed(store, library, "A.B.", hours_ago=30, phase="integration", closed=True)
+        newer = seed(store, library, "C.D.", hours_ago=1, phase="integration", closed=True)
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FakeLive)
+        assert app.screen.session_log.session_id == older
+        assert app.screen.session_log.clock is app.clock
+        app.pop_screen()
+        await pilot.pause()
+        await pilot.press("up", "r")
+        await pilot.pause()
+        assert app.screen.session_log.session_id == newer
+
+
+# -- interrupted -------------------------------------------------------------------------------------
+
+async def test_interrupted_session_is_announced_first_and_i_resumes_it(data_dir: Path, library: PresetLibrary,
+                                                                        fake_live) -> None:  # noqa: ANN001
+    with EventStore(data_dir) as store:
+        interrupted = seed(store, library, "G.H.", hours_ago=1, phase="peak", dose=200)
+        seed(store, library, "A.B.", hours_ago=0.5)  # newer, but only planned
+        seed(store, library, "C.D.", hours_ago=3, phase="integration", closed=True)
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        banner = app.screen.query_one("#interrupted", Static)
+        assert not banner.has_class("hidden")
+        words = text_of(app, "#interrupted")
+        assert "INTERRUPTED SESSION" in words and "G.H." in words and "Peak" in words
+        assert "Press  i  to resume" in words
+        # First: above the list on the screen.
+        assert banner.region.y < app.screen.query_one("#sessions").region.y
+        assert table_rows(app)[interrupted][4] == "⚠ Peak"
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, FakeLive)
+        assert app.screen.session_log.session_id == interrupted
+
+
+async def test_a_session_open_on_another_screen_is_not_interrupted(data_dir: Path, library: PresetLibrary) -> None:
+    with EventStore(data_dir) as store:
+        running = seed(store, library, "G.H.", hours_ago=1, phase="peak")
+    lock = LiveLock(data_dir, running)
+    assert lock.acquire()
+    try:
+        app = make_app(data_dir)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert app.screen.query_one("#interrupted").has_class("hidden")
+            await pilot.press("i")  # nothing to resume: the key is disabled
+            await pilot.pause()
+            assert app.screen.id == "home"
+    finally:
+        lock.release()
+
+
+# -- new session -------------------------------------------------------------------------------------
+
+async def type_text(pilot, text: str) -> None:  # noqa: ANN001
+    for character in text:
+        await pilot.press(character if character != " " else "space")
+
+
+async def test_new_session_validates_and_records_nothing_until_valid(data_dir: Path, library: PresetLibrary,
+                                                                     fake_live) -> None:  # noqa: ANN001
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen.id == "new-session"
+        await pilot.press("enter")  # empty name
+        await pilot.pause()
+        assert "name or initials are needed" in text_of(app, "#client-error")
+        assert app.store.list_sessions(practice=None) == []
+
+        await type_text(pilot, "A.B.")
+        await pilot.press("tab", "tab")  # preset, then weight
+        await type_text(pilot, "5")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.id == "new-session"
+        assert "Weight 5 is out of range: accepted 20-350 kg" in text_of(app, "#weight-error")
+        assert app.screen.query_one("#client-error").has_class("hidden")  # the name is fine now
+        assert app.screen.query_one("#weight").value == "5"  # kept, to be fixed
+        assert app.store.list_sessions(practice=None) == []
+
+        await pilot.press("tab")
+        await type_text(pilot, "99999")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "planned dose" in text_of(app, "#dose-error").lower()
+        assert app.store.list_sessions(practice=None) == []
+
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.id == "home"
+        assert app.store.list_sessions(practice=None) == []
+
+
+async def test_new_session_gets_its_series_number_and_last_dose_and_opens_live(
+        data_dir: Path, library: PresetLibrary, fake_live) -> None:  # noqa: ANN001
+    with EventStore(data_dir) as store:
+        seed(store, library, "A.B.", hours_ago=24 * 10, preset="intramuscular", phase="integration", closed=True, dose=50)
+        seed(store, library, "A.B.", hours_ago=24 * 5, preset="intramuscular", phase="integration", closed=True, dose=75)
+        seed(store, library, "A.B.", hours_ago=24 * 2, practice=True, phase="peak", closed=True, dose=300)
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await type_text(pilot, "a.b.")  # any case: the same client
+        await pilot.pause()
+        info = text_of(app, "#series-info")
+        assert "Session 3" in info and "last dose 75 mg" in info
+        assert app.screen.query_one("#preset").value == "intramuscular"  # their last preset
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "70")
+        await pilot.press("tab")
+        await type_text(pilot, "80")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FakeLive)
+        session_id = app.screen.session_log.session_id
+        opened = app.store.events(session_id)[0]
+        assert opened.series_number == 3
+        assert opened.previous_dose_mg == 75
+        assert opened.client.name == "a.b."
+        assert opened.client.weight_kg == 70
+        assert opened.planned_dose_mg == 80
+        assert opened.preset == "intramuscular"
+        assert opened.practice is False
+        assert opened.at == NOW
+        assert len(app.store.list_sessions(practice=False)) == 3
+
+
+async def test_new_session_for_a_new_client_is_number_one(data_dir: Path, fake_live) -> None:  # noqa: ANN001
+    app = make_app(data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await type_text(pilot, "New Person")
+        await pilot.pause()
+        assert "the first for this client" in text_of(app, "#series-info")
+        await pilot.press("enter")
+        await pilot.pause()
+        [row] = app.store.list_sessions(practice=None)
+        assert (row.client_name, row.series_number) == ("New Person", 1)
+        assert app.screen.session_log.session_id == row.id
+
+
+# -- other keys ----------------------------------------------------------------------------------------
+
+async def test_practice_key_without_practice_mode_says_so(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+
+    def find_spec(name: str, *args: object):  # noqa: ANN202
+        return None if name.startswith("kapsession.practice") else real_find_spec(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        assert any("Practice mode is not installed" in n.message for n in app._notifications)
+
+
+async def test_preview_needs_a_closed_session(data_dir: Path, library: PresetLibrary) -> None:
+    with EventStore(data_dir) as store:
+        seed(store, library, "G.H.", hours_ago=1, phase="peak")
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("v")
+        await pilot.pause()
+        assert any("once the session is closed" in n.message for n in app._notifications)
+        assert app.screen.id == "home"
+
+
+async def test_help_and_quit(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert "resume the interrupted session" in text_of(app, "#help-text")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.id == "home"
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_home_keys_are_in_the_command_palette(data_dir: Path, library: PresetLibrary) -> None:
+    with EventStore(data_dir) as store:
+        seed(store, library, "A.B.", hours_ago=1, phase="peak")
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        names = [command.title for command in app.get_system_commands(app.screen)]
+        for expected in ("Resume ⚠ (i)", "New (n)", "Open (r)", "Practice (p)", "Summary (v)", "Help (?)",
+                         "Bell", "Settings", "Theme", "Quit"):
+            assert expected in names, names
+        assert names.count("Settings") == 1 and "Settings (s)" not in names
+        assert not any("Cursor" in name for name in names)  # a widget's own keys stay out
+
+
+# -- too small ----------------------------------------------------------------------------------------
+
+async def test_a_small_window_asks_to_be_made_larger(data_dir: Path, library: PresetLibrary) -> None:
+    with EventStore(data_dir) as store:
+        seed(store, library, "A.B.", hours_ago=1)
+    app = make_app(data_dir)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TooSmallScreen"
+        message = text_of(app, "#too-small-message")
+        assert "make the window larger" in message and "needs 80x24" in message and "60x20" in message
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause(0.1)
+        assert app.screen.id == "home"
+        await pilot.resize_terminal(79, 30)
+        await pilot.pause(0.1)
+        assert type(app.screen).__name__ == "TooSmallScreen"
+
+
+async def test_a_small_window_covers_a_live_screen_opened_at_startup(data_dir: Path, library: PresetLibrary,
+                                                                    fake_live) -> None:  # noqa: ANN001
+    with EventStore(data_dir) as store:
+        session_id = seed(store, library, "A.B.", hours_ago=1, phase="peak")
+    app = make_app(data_dir, session_id=session_id)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TooSmallScreen"
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, FakeLive)
+
+
+async def test_long_client_names_use_the_room_a_wide_screen_has(data_dir: Path, library: PresetLibrary) -> None:
+    name = "Maria Lopez-Fernández de la Vega"
+    with EventStore(data_dir) as store:
+        session_id = seed(store, library, name, hours_ago=1)
+    for size, shown in (((80, 24), "Maria Lopez-Fer…"), ((120, 40), name)):
+        app = make_app(data_dir)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            assert table_rows(app)[session_id][1] == shown
+
+
+# -- with the real screens the keys lead to ------------------------------------------------------------
+
+async def test_i_opens_the_real_live_screen_on_the_interrupted_session(data_dir: Path, library: PresetLibrary) -> None:
+    live = pytest.importorskip("kapsession.tui.screens.live")
+    with EventStore(data_dir) as store:
+        interrupted = seed(store, library, "G.H.", hours_ago=1, phase="peak", dose=200)
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, live.LiveScreen)
+        assert app.screen.session_log.session_id == interrupted
+
+
+async def test_p_opens_practice_mode(data_dir: Path) -> None:
+    practice = pytest.importorskip("kapsession.practice.screens")
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, practice.PracticePicker)
+
+
+async def test_v_previews_the_summary_of_a_closed_session(data_dir: Path, library: PresetLibrary) -> None:
+    preview = pytest.importorskip("kapsession.tui.screens.preview")
+    with EventStore(data_dir) as store:
+        closed = seed(store, library, "A.B.", hours_ago=5, phase="integration", closed=True, dose=150)
+    app = make_app(data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, preview.PreviewScreen)
+        assert app.screen.session_log.session_id == closed
