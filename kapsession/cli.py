@@ -285,7 +285,8 @@ def cmd_resume(ctx: Context) -> int:
     if ctx.args.id:
         session_id = store.resolve(ctx.args.id)
     else:
-        interrupted = store.interrupted_sessions()
+        # Without an id, a real session: a rehearsal is resumed by naming it (or from home).
+        interrupted = [row for row in store.interrupted_sessions() if not row.practice]
         candidates = interrupted or [row for row in store.list_sessions(practice=False) if not row.closed_at]
         if not candidates:
             raise NotFoundError("there is no unfinished session to resume; `kapsession sessions` lists them all")

@@ -30,7 +30,7 @@ class Client(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str = Field(min_length=1, max_length=120, description="display name or initials, as entered")
-    weight_kg: float | None = Field(default=None, gt=20, lt=350)
+    weight_kg: float | None = Field(default=None, ge=20, le=350)
     date_of_birth: date | None = None
 
     @field_validator("name")

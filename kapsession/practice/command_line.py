@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kapsession.practice.driver import DEFAULT_SPEED, MAX_SPEED, MIN_SPEED
+from kapsession.practice.speeds import DEFAULT_SPEED, MAX_SPEED, MIN_SPEED
 
 ACTIONS = ("list", "report", "delete", "check")
 USAGE = (

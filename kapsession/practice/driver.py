@@ -24,9 +24,7 @@ from kapsession.core.state import SessionState
 from kapsession.core.timeparse import format_local
 from kapsession.practice.scenario import KIND_WORDS, Scenario, ScenarioEvent
 
-DEFAULT_SPEED = 10
-MIN_SPEED = 1
-MAX_SPEED = 120
+from kapsession.practice.speeds import DEFAULT_SPEED, MAX_SPEED, MIN_SPEED  # noqa: F401 - re-exported
 
 
 @dataclass(frozen=True)

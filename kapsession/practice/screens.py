@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from kapsession.practice.driver import DEFAULT_SPEED, MAX_SPEED, MIN_SPEED
+from kapsession.practice.speeds import DEFAULT_SPEED, MAX_SPEED, MIN_SPEED
 
 if TYPE_CHECKING:
     from kapsession.core.state import SessionState

@@ -276,8 +276,22 @@ class KapsessionApp(App[int]):
                         markup=False)
             return None
 
+    def _is_practice(self, session_id: str) -> bool:
+        from kapsession.core.errors import KapsessionError
+
+        try:
+            return self.store.session(session_id).practice
+        except KapsessionError:
+            return False  # open_live's own path reports the problem
+
     def open_live(self, session_id: str, practice: Any = None, clock: "Clock | None" = None) -> bool:
         """Push the live screen for a session; False (and a notification) if it cannot open."""
+        if practice is None and clock is None and self._is_practice(session_id):
+            # A rehearsal runs on its own fast clock with its script (or shows its debrief once
+            # closed); on the wall clock its virtual timestamps would make every timer wrong.
+            from kapsession.practice.screens import open_rehearsal
+
+            return open_rehearsal(self, session_id)
         log = self.session_log(session_id, clock)
         if log is None:
             return False

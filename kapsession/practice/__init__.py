@@ -1,0 +1,1 @@
+"""Practice mode: rehearse a protocol on a fast clock with scripted events and a debrief."""
