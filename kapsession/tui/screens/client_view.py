@@ -1,0 +1,75 @@
+"""The client view: a calm full screen to show the client. Their intention in their own words
+and the cards they drew, in large, centred type with room around it; the phase in soft words;
+no clinical numbers. The same key (`w`) turns it back to the live screen."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Middle, Vertical
+from textual.screen import Screen
+
+from kapsession.core.phases import PHASE_SOFT_WORDS
+from kapsession.core.state import SessionState
+from kapsession.store.session_log import SessionLog
+from kapsession.tui.widgets.state_text import StateText, esc
+
+
+def soft_phase(state: SessionState) -> str:
+    if state.closed:
+        return "Thank you for today"
+    if state.phase is None:
+        return "Welcome"
+    return PHASE_SOFT_WORDS[state.phase]
+
+
+def intention_words(state: SessionState) -> str:
+    if state.intention:
+        return f"“{esc(state.intention)}”"
+    return "[$text-muted]Your intention will be written here, in your own words.[/]"
+
+
+def cards_words(state: SessionState) -> str:
+    return "\n\n".join(f"◇  {esc(card)}" for card in state.cards)
+
+
+class ClientViewScreen(Screen[None]):
+    CSS_PATH = "../client_view.tcss"
+    AUTO_FOCUS = ""
+    BINDINGS = [
+        Binding("w", "back", "Back to the live screen", id="client.back"),
+        Binding("escape", "back", "Back", id="client.escape", show=False),
+    ]
+
+    def __init__(self, log: SessionLog) -> None:
+        super().__init__()
+        self.session_log = log
+
+    def compose(self) -> ComposeResult:
+        with Middle(id="client-middle"):
+            with Center():
+                with Vertical(id="client-box"):
+                    yield StateText("", id="client-phase")
+                    yield StateText("Your intention", id="client-heading")
+                    yield StateText("", id="client-intention")
+                    yield StateText("", id="client-cards")
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+        self.set_interval(2.0, self.refresh_view)
+
+    def refresh_view(self) -> None:
+        try:
+            if self.session_log.has_news():
+                self.session_log.refresh()
+        except Exception:  # noqa: BLE001 - a busy database just means "look again next time"
+            pass
+        state = self.session_log.state()
+        self.query_one("#client-phase", StateText).show(soft_phase(state))
+        self.query_one("#client-intention", StateText).show(intention_words(state))
+        cards = self.query_one("#client-cards", StateText)
+        cards.display = bool(state.cards)
+        cards.show(cards_words(state))
+
+    def action_back(self) -> None:
+        self.dismiss(None)

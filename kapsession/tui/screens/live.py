@@ -1,0 +1,475 @@
+"""The live session screen: the screen a therapist lives in for two to three hours.
+
+One direction of travel: a key opens a dialog (or acts at once), the dialog builds one event with
+a core command, `SessionLog.record` makes it durable, and only then does the screen show it.
+Once a second the screen folds the stored events at the clock's "now" and offers each widget the
+new state; widgets redraw only when their text changed. Times are differences of stored
+timestamps (never counted ticks), so a resumed session shows the true elapsed time.
+
+`LiveScreen(log, practice=None)`: `log` is a `kapsession.store.session_log.SessionLog` (its clock
+is the injected clock). `practice`, when given, is duck-typed: `banner()`, `presented(state)`,
+`toggle_pause()`, `on_tick(state)`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from functools import partial
+from typing import Any, Iterable
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Static
+
+from kapsession.core import commands
+from kapsession.core.errors import InputError, KapsessionError
+from kapsession.core.events import CardDrawn, EventBase, SessionClosed
+from kapsession.core.phases import PHASE_TITLES, next_phase
+from kapsession.core.state import SessionState
+from kapsession.core.timeparse import format_duration, format_local
+from kapsession.store.live_lock import LiveLock
+from kapsession.store.session_log import SessionLog
+from kapsession.tui.screens.dialogs import (
+    ConfirmDialog,
+    DischargeDialog,
+    DoseDialog,
+    IntentionDialog,
+    NoteDialog,
+    ScaleDialog,
+    VitalsDialog,
+)
+from kapsession.tui.widgets.alerts_strip import AlertsStrip
+from kapsession.tui.widgets.big_figures import BigFigures
+from kapsession.tui.widgets.header_band import HeaderBand
+from kapsession.tui.widgets.intention_corner import IntentionCorner
+from kapsession.tui.widgets.key_bar import KeyBar, KeyHint
+from kapsession.tui.widgets.notes_log import NotesLog
+from kapsession.tui.widgets.phase_timeline import PhaseTimeline
+from kapsession.tui.widgets.practice_panel import PracticePanel
+from kapsession.tui.widgets.scales_panel import ScalesPanel
+from kapsession.tui.widgets.state_text import StateText, esc
+from kapsession.tui.widgets.vitals_panel import VitalsPanel, dose_text
+
+MIN_WIDTH, MIN_HEIGHT = 80, 24
+TALL_HEIGHT = 34  # from here the full timeline, the phase prompt and more alerts fit
+WIDE_WIDTH = 110
+
+def _key(key: str, action: str, description: str, binding_id: str, detail: str) -> tuple[Binding, str]:
+    return Binding(key, action, description, id=binding_id, tooltip=detail), detail
+
+
+# Each key: its binding (id + key-bar word) and a sentence for the help screen and palette.
+LIVE_KEYS: list[tuple[Binding, str]] = [
+    _key("v", "vitals", "Vitals", "live.vitals",
+         "record vitals on one line, e.g. 128/84 76 98 (add @10:42 to backdate)"),
+    _key("n", "note", "Note", "live.note",
+         "write a note; it keeps the time you started typing; private unless marked shareable"),
+    _key("d", "dose", "Dose", "live.dose",
+         "record the dose (mg from the plan, route from the preset; devices or booster where the route has them)"),
+    _key("c", "card", "Card", "live.card",
+         "draw an intention card (never the same one twice in a session)"),
+    _key("i", "intention", "Intention", "live.intention",
+         "write or edit the client's intention in their own words"),
+    _key("s", "scale", "Scale", "live.scale",
+         "rate MOAA/S, dissociation or nausea"),
+    _key("p", "next_phase", "Phase", "live.next_phase",
+         "move to the next phase (asks first: Enter or y confirms)"),
+    _key("a", "acknowledge", "Ack", "live.acknowledge",
+         "acknowledge the top open alert (recorded with its time)"),
+    _key("x", "discharge", "Discharge", "live.discharge",
+         "discharge checklist and modified Aldrete; close the session from here"),
+    _key("w", "client_view", "Client", "live.client_view",
+         "a calm full-screen view to show the client (the same key turns it back)"),
+    _key("r", "preview", "Summary", "live.preview",
+         "preview the client's summary"),
+    _key("space", "practice_pause", "Pause", "live.practice_pause",
+         "practice only: pause or resume the practice clock"),
+    _key("question_mark", "help", "Help", "live.help",
+         "this help"),
+    _key("q", "quit_live", "Quit", "live.quit",
+         "leave the live screen (asks first; nothing is lost, the session can be resumed)"),
+]
+
+TOO_SMALL = ("The window is too small for the live screen.\n\n"
+             "[b]Make the window larger[/b] (it needs at least {min_w}x{min_h}; it is {w}x{h} now).\n\n"
+             "Nothing is lost: the session keeps its time and everything recorded.")
+
+
+class LiveCommands(Provider):
+    """Every live-screen key is also a command in the palette (ctrl+p)."""
+
+    def _commands(self) -> Iterable[tuple[str, str, Any]]:
+        screen = self.screen
+        if not isinstance(screen, LiveScreen):
+            return
+        # An app that already lists the screen's keys as system commands gets no duplicates.
+        try:
+            listed = {str(command.title) for command in self.app.get_system_commands(screen)}
+        except Exception:  # noqa: BLE001 - the palette must open whatever the app does
+            listed = set()
+        for binding, detail in LIVE_KEYS:
+            if screen.check_action(binding.action, ()) is False:
+                continue
+            title = f"{binding.description} ({_key_name(binding.key)})"
+            if title in listed:
+                continue
+            yield title, detail, partial(screen.run_action, binding.action)
+
+    async def discover(self) -> Hits:
+        for title, detail, callback in self._commands():
+            yield DiscoveryHit(title, callback, help=detail)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, detail, callback in self._commands():
+            score = max(matcher.match(title), matcher.match(detail) * 0.5)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, help=detail)
+
+
+def _key_name(key: str) -> str:
+    return {"question_mark": "?", "space": "space"}.get(key, key)
+
+
+class LiveScreen(Screen[None]):
+    CSS_PATH = "../live.tcss"
+    AUTO_FOCUS = ""
+    COMMANDS = {LiveCommands}
+    BINDINGS = [binding for binding, _ in LIVE_KEYS]
+
+    def __init__(self, log: SessionLog, practice: Any = None, *, tick_seconds: float = 1.0) -> None:
+        super().__init__()
+        self.session_log = log
+        self.practice = practice
+        self.tick_seconds = tick_seconds
+        self.state: SessionState = log.state()
+        self._lock: LiveLock | None = None
+        self._seen_alarms: set[str] = set()
+        self.rings = 0  # bells rung (tests read it)
+        self.ticks = 0
+
+    # -- layout ---------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static("", id="too-small")
+        with Vertical(id="live"):
+            yield HeaderBand(practice_banner=self._practice_banner(), id="header")
+            yield PhaseTimeline(id="timeline")
+            yield BigFigures(id="figures")
+            yield AlertsStrip(id="alerts")
+            with Horizontal(id="body"):
+                with Vertical(id="left"):
+                    yield StateText("", id="dose-line")
+                    yield VitalsPanel(id="vitals")
+                    yield ScalesPanel(id="scales")
+                    yield StateText("", id="phase-prompt")
+                with Vertical(id="right"):
+                    yield IntentionCorner(id="intention")
+                    if self.practice is not None:
+                        yield PracticePanel(id="practice")
+                    yield NotesLog(id="notes")
+        yield KeyBar(id="keys")
+
+    def on_mount(self) -> None:
+        self._lock = LiveLock(self.session_log.store.data_dir, self.session_log.session_id)
+        if not self._lock.acquire():
+            self._lock = None
+            self.notify("This session is also open on another screen; both record into it.",
+                        severity="warning", timeout=8)
+        self.query_one("#phase-prompt").border_title = "Phase prompt"
+        state = self.session_log.state()
+        self._seen_alarms = {alert.key for alert in state.open_alerts if alert.level == "alarm"}
+        self._apply_size(self.app.size.width, self.app.size.height)
+        self.refresh_now()
+        self.query_one(KeyBar).show_keys([
+            KeyHint(_key_name(binding.key), binding.description, binding.action)
+            for binding, _ in LIVE_KEYS if self.check_action(binding.action, ()) is not False
+        ])
+        self.set_interval(self.tick_seconds, self._tick, name="live-tick")
+
+    def on_unmount(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def on_resize(self, event: Resize) -> None:
+        self._apply_size(event.size.width, event.size.height)
+
+    def _apply_size(self, width: int, height: int) -> None:
+        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
+        self.set_class(too_small, "-too-small")
+        self.set_class(height >= TALL_HEIGHT, "-tall")
+        self.query_one(BigFigures).display = height >= TALL_HEIGHT and not too_small
+        self.set_class(width >= WIDE_WIDTH, "-wide")
+        if too_small:
+            self.query_one("#too-small", Static).update(
+                TOO_SMALL.format(min_w=MIN_WIDTH, min_h=MIN_HEIGHT, w=width, h=height))
+        timeline = self.query_one(PhaseTimeline)
+        timeline.set_class(height >= TALL_HEIGHT, "-full")
+        self.query_one(AlertsStrip).limit = 4 if height >= TALL_HEIGHT else 2
+        if self.is_mounted:
+            self._show(self.state)
+
+    # -- the once-a-second refresh ----------------------------------------------------------------
+    def _tick(self) -> None:
+        self.ticks += 1
+        if self.practice is not None:
+            try:
+                self.practice.on_tick(self.session_log.state())
+            except Exception as error:  # noqa: BLE001 - a practice script must not end a session
+                self.notify(f"The practice script stumbled: {error}", severity="warning")
+        self.refresh_now(poll=True)
+
+    def poll(self) -> bool:
+        """Pull events another process added (co-monitoring); True if there were any."""
+        try:
+            if self.session_log.has_news():
+                return bool(self.session_log.refresh())
+        except (sqlite3.Error, KapsessionError):
+            pass  # busy or briefly unreadable: look again next second
+        return False
+
+    def refresh_now(self, poll: bool = False) -> SessionState:
+        """Fold the events at the clock's now and show it (only changed text is redrawn)."""
+        if poll:
+            self.poll()
+        state = self.session_log.state()
+        self.state = state
+        self._show(state)
+        self._ring_for_new_alarms(state)
+        return state
+
+    def _practice_banner(self) -> str | None:
+        if self.practice is None:
+            return None
+        try:
+            return str(self.practice.banner())
+        except Exception:  # noqa: BLE001
+            return "PRACTICE"
+
+    def _widgets(self) -> dict[str, Any]:
+        """The widgets `_show` feeds, looked up once (not six queries a second)."""
+        if not hasattr(self, "_cached_widgets"):
+            self._cached_widgets = {
+                "header": self.query_one(HeaderBand),
+                "timeline": self.query_one(PhaseTimeline),
+                "figures": self.query_one(BigFigures),
+                "dose": self.query_one("#dose-line", StateText),
+                "alerts": self.query_one(AlertsStrip),
+                "vitals": self.query_one(VitalsPanel),
+                "scales": self.query_one(ScalesPanel),
+                "intention": self.query_one(IntentionCorner),
+                "notes": self.query_one(NotesLog),
+                "prompt": self.query_one("#phase-prompt", StateText),
+                "practice": self.query_one(PracticePanel) if self.practice is not None else None,
+            }
+        return self._cached_widgets
+
+    def _show(self, state: SessionState) -> None:
+        w = self._widgets()
+        w["header"].show_state(state, self._practice_banner())
+        w["timeline"].show_state(state)
+        if w["figures"].display:
+            w["figures"].show_state(state)
+        w["dose"].show(dose_text(state))
+        w["alerts"].show_state(state)
+        w["vitals"].show_state(state)
+        w["scales"].show_state(state)
+        w["intention"].show_state(state)
+        w["notes"].show_state(state)
+        prompt = w["prompt"]
+        if state.phase and not state.closed:
+            title = f"Phase prompt: {PHASE_TITLES[state.phase]}"
+            if prompt.border_title != title:
+                prompt.border_title = title
+            prompt.show(f"[$text-muted]{esc(state.preset.phases[state.phase].prompt)}[/]")
+        else:
+            prompt.show("")
+        if w["practice"] is not None:
+            try:
+                items = list(self.practice.presented(state))
+            except Exception:  # noqa: BLE001
+                items = []
+            w["practice"].show_items(items)
+
+    def _ring_for_new_alarms(self, state: SessionState) -> None:
+        alarms = {alert.key for alert in state.open_alerts if alert.level == "alarm"}
+        new = alarms - self._seen_alarms
+        self._seen_alarms |= alarms
+        if new and self._bell_on():
+            self.rings += 1
+            self.app.bell()
+
+    def _bell_on(self) -> bool:
+        settings = getattr(self.app, "settings", None)
+        return bool(getattr(settings, "bell", False))
+
+    # -- recording --------------------------------------------------------------------------------
+    def record(self, event: EventBase | None) -> EventBase | None:
+        """Make one event durable, then show it. None (a dialog left with Escape) records nothing."""
+        if event is None:
+            return None
+        try:
+            stored = self.session_log.record(event)
+        except KapsessionError as error:
+            self.notify(f"Not saved: {error}", severity="error", timeout=10)
+            return None
+        except sqlite3.Error as error:
+            self.notify(f"Not saved: the database could not be written ({error}); try again.",
+                        severity="error", timeout=10)
+            return None
+        self.refresh_now()
+        return stored
+
+    def _record_all(self, events: list[EventBase] | None) -> None:
+        if not events:
+            return
+        for event in events:
+            if self.record(event) is None:
+                return
+            if isinstance(event, SessionClosed):
+                when = format_local(event.at)
+                extra = f" (before the minimum observation: {event.early_reason})" if event.early_reason else ""
+                self.notify(f"Session closed at {when}{extra}. r previews the client's summary.", timeout=8)
+        if not any(isinstance(event, SessionClosed) for event in events):
+            self.notify("Discharge checklist saved.", timeout=3)
+
+    def _refuse_if_closed(self, what: str) -> bool:
+        state = self.session_log.state()
+        if state.closed:
+            self.notify(f"This session was closed at {format_local(state.closed_at)}; {what} can no "  # type: ignore[arg-type]
+                        "longer be added.", severity="warning")
+            return True
+        return False
+
+    def _saved(self, what: str) -> Any:
+        def done(event: EventBase | None) -> None:
+            if self.record(event) is not None:
+                self.notify(what, timeout=3)
+        return done
+
+    # -- actions (one per key) ----------------------------------------------------------------
+    def action_vitals(self) -> None:
+        if not self._refuse_if_closed("vitals"):
+            self.app.push_screen(VitalsDialog(self.session_log), self._saved("Vitals saved."))
+
+    def action_note(self) -> None:
+        self.app.push_screen(NoteDialog(self.session_log), self._saved("Note saved."))
+
+    def action_dose(self) -> None:
+        if not self._refuse_if_closed("a dose"):
+            self.app.push_screen(DoseDialog(self.session_log), self._saved("Dose saved."))
+
+    def action_card(self) -> None:
+        try:
+            event = commands.draw_card(self.session_log.state(), self.session_log.now())
+        except InputError as error:
+            self.notify(str(error), severity="warning")
+            return
+        stored = self.record(event)
+        if isinstance(stored, CardDrawn):
+            self.notify(f"Card drawn: {stored.card}", timeout=5)
+
+    def action_intention(self) -> None:
+        self.app.push_screen(IntentionDialog(self.session_log), self._saved("Intention saved."))
+
+    def action_scale(self) -> None:
+        if not self._refuse_if_closed("a rating"):
+            self.app.push_screen(ScaleDialog(self.session_log), self._saved("Rating saved."))
+
+    def action_next_phase(self) -> None:
+        state = self.session_log.state()
+        try:
+            event = commands.start_phase(state, "next", self.session_log.now())
+        except InputError as error:
+            self.notify(str(error), severity="warning")
+            return
+        target = PHASE_TITLES[event.phase]
+        if state.phase is None:
+            prompt, detail = f"Start the session with the {target.lower()}?", "The session clock starts now."
+        else:
+            elapsed = format_duration(state.time_in_phase())  # type: ignore[arg-type]
+            planned = state.current_span.planned_minutes  # type: ignore[union-attr]
+            prompt = f"Move from {PHASE_TITLES[state.phase]} to {target}?"
+            detail = f"{PHASE_TITLES[state.phase]} has run {elapsed} of {planned} min."
+            if next_phase(event.phase) is None:
+                detail += " This is the last phase; close from the discharge checklist (x)."
+
+        def confirmed(yes: bool | None) -> None:
+            if yes and self.record(event) is not None:
+                self.notify(f"{target} started at {format_local(event.at)}.", timeout=3)
+
+        self.app.push_screen(ConfirmDialog(prompt, detail, yes=f"Start {target.lower()}"), confirmed)
+
+    def action_acknowledge(self) -> None:
+        state = self.session_log.state()
+        try:
+            event = commands.acknowledge(state, self.session_log.now())
+        except InputError as error:
+            self.notify(str(error), timeout=3)
+            return
+        alert = next(alert for alert in state.open_alerts if alert.key == event.key)
+        if self.record(event) is not None:
+            self.notify(f"Acknowledged: {alert.message}", timeout=3)
+
+    def action_discharge(self) -> None:
+        if not self._refuse_if_closed("discharge ticks"):
+            self.app.push_screen(DischargeDialog(self.session_log), self._record_all)
+
+    def action_client_view(self) -> None:
+        from kapsession.tui.screens.client_view import ClientViewScreen
+
+        self.app.push_screen(ClientViewScreen(self.session_log))
+
+    def action_preview(self) -> None:
+        try:
+            from kapsession.tui.screens.preview import PreviewScreen  # type: ignore[import-not-found]
+        except ModuleNotFoundError as error:
+            if error.name not in ("kapsession.tui.screens.preview",):
+                raise
+            self.notify("The summary preview is not part of this version yet.", timeout=4)
+            return
+        self.app.push_screen(PreviewScreen(self.session_log))
+
+    def action_practice_pause(self) -> None:
+        if self.practice is None:
+            return
+        paused = self.practice.toggle_pause()
+        self.notify("Practice paused." if paused else "Practice running.", timeout=2)
+        self.refresh_now()
+
+    def action_help(self) -> None:
+        from kapsession.tui.screens.help import HelpScreen
+
+        keys = [(binding, detail) for binding, detail in LIVE_KEYS
+                if self.check_action(binding.action, ()) is not False]
+        self.app.push_screen(HelpScreen(keys))
+
+    def action_quit_live(self) -> None:
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            # Back to the screen we came from (home), or out of the app when there is none
+            # (Textual's own blank default screen does not count).
+            stack = self.app.screen_stack
+            below = stack[-2] if len(stack) >= 2 and stack[-1] is self else None
+            if below is not None and below.id != "_default":
+                self.dismiss(None)
+            else:
+                self.app.exit()
+
+        self.app.push_screen(
+            ConfirmDialog("Leave the live screen?",
+                          "Everything is saved. The session stays open and can be resumed "
+                          "(its times keep counting from the stored timestamps).",
+                          yes="Leave", no="Stay"),
+            confirmed,
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "practice_pause":
+            return self.practice is not None
+        return True

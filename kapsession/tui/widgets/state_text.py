@@ -1,0 +1,100 @@
+"""A Static that is offered new text often and redraws only when the text really changed.
+
+The live screen folds the session once a second and offers every widget the new state; most of
+the time nothing they show has changed, and a Static that is not updated costs nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.cells import cell_len
+from textual.events import Resize
+from textual.widgets import Static
+
+_TAG = re.compile(r"(?<!\\)\[[^\[\]]*\]")
+
+
+def esc(text: str) -> str:
+    """Make typed text (names, notes, intentions, cards) safe inside Textual markup."""
+    # Textual's markup reads `\[` as a literal bracket and leaves other backslashes alone; a
+    # trailing backslash gets a space so it cannot escape a closing tag that follows it.
+    text = str(text).replace("[", "\\[")
+    return text + " " if text.endswith("\\") else text
+
+
+def visible_length(markup: str) -> int:
+    """Cells the markup takes on screen. The widgets' own markup is simple (style tags and
+    escaped brackets), so stripping tags is exact and far cheaper than parsing once a second."""
+    if "[" not in markup:
+        return cell_len(markup)
+    return cell_len(_TAG.sub("", markup).replace("\\[", "["))
+
+
+class StateText(Static):
+    """Shows markup; `show()` compares with what is on screen before touching it.
+
+    Subclasses that depend on their width override `compose_text(width)` and call `recompute()`;
+    a resize recomputes too.
+    """
+
+    def __init__(self, markup: str = "", **kwargs) -> None:
+        super().__init__(markup, **kwargs)
+        self._shown: str | None = markup
+        self.updates = 0  # how many times the text really changed (tests and benchmarks read it)
+
+    def show(self, markup: str) -> bool:
+        if markup == self._shown:
+            return False
+        self._shown = markup
+        self.updates += 1
+        self.update(markup)
+        return True
+
+    @property
+    def shown(self) -> str:
+        return self._shown or ""
+
+    # -- width-dependent text ----------------------------------------------------------------
+    def compose_text(self, width: int) -> str | None:
+        """Override to build text for a width; None means "keep what is shown"."""
+        return None
+
+    def content_width(self) -> int:
+        width = self.content_region.width or self.size.width
+        return width if width > 0 else 78
+
+    def recompute(self) -> None:
+        text = self.compose_text(self.content_width())
+        if text is not None:
+            self.show(text)
+
+    def on_resize(self, event: Resize) -> None:
+        self.recompute()
+
+
+def hang(prefix: str, body: str, width: int, indent: int, body_style: str = "") -> str:
+    """`prefix` (markup) then `body` (plain text) wrapped to `width`, continuation lines indented
+    by `indent` cells, so a wrapped note still reads as one entry under its time."""
+    import textwrap
+
+    used = visible_length(prefix)
+    room = max(10, width - indent)
+    first_room = max(1, width - used)
+    open_tag, close_tag = (f"[{body_style}]", "[/]") if body_style else ("", "")
+    words = body.split()
+    if not words:
+        return prefix
+    # The first line continues after the prefix; the rest wrap at the indent.
+    lines = textwrap.wrap(" ".join(words), width=room, initial_indent="\0" * max(0, used - indent),
+                          break_long_words=True, break_on_hyphens=False)
+    if not lines:
+        return prefix
+    first = lines[0].replace("\0", "")
+    if used - indent > room:  # the prefix alone fills the line
+        first_lines = textwrap.wrap(" ".join(words), width=first_room)
+        first = first_lines[0] if first_lines else ""
+        lines = [first] + textwrap.wrap(" ".join(words)[len(first):].strip(), width=room)
+    out = [prefix + open_tag + esc(first) + close_tag]
+    out += [" " * indent + open_tag + esc(line) + close_tag for line in lines[1:]]
+    return "\n".join(out)

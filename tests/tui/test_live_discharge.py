@@ -1,0 +1,101 @@
+"""Discharge from the keyboard: ticks, the modified Aldrete, closing (early with a reason)."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Static
+
+from kapsession.core import commands
+from kapsession.core.events import ChecklistTicked, ScaleRated, SessionClosed
+from kapsession.tui.screens.dialogs import ConfirmDialog, DischargeDialog, EarlyCloseDialog
+
+
+try:
+    from .conftest import LiveTestApp, advance_to_mid_peak, screen_text, type_text
+except ImportError:
+    from conftest import LiveTestApp, advance_to_mid_peak, screen_text, type_text
+
+
+def of_type(events, kind):
+    return [event for event in events if isinstance(event, kind)]
+
+
+async def test_ticks_and_aldrete_then_an_early_close_with_a_reason(session):
+    advance_to_mid_peak(session)
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("x")
+        assert isinstance(app.screen, DischargeDialog)
+        await pilot.press("1", "2", "tab")
+        await type_text(pilot, "2 2 2 2 3")
+        await pilot.press("enter")
+        # a bad Aldrete keeps the dialog open, says why, records nothing
+        assert isinstance(app.screen, DischargeDialog)
+        assert "SpO2 3 is out of range" in app.screen.query_one("#error", Static).render().plain
+        assert not of_type(session.fresh_events(), ChecklistTicked)
+        await pilot.press("backspace", "1", "enter")
+        assert app.screen is app.live
+        events = session.fresh_events()
+        assert [e.item for e in of_type(events, ChecklistTicked)] == list(session.log.preset.discharge_checklist[:2])
+        assert [(e.scale, e.value) for e in of_type(events, ScaleRated) if e.scale == "aldrete"] == [("aldrete", 9)]
+        assert "Aldrete 9/10" in screen_text(app)
+
+        # close before the minimum observation: a reason is asked for and recorded
+        await pilot.press("x")
+        await pilot.press("ctrl+e")
+        assert isinstance(app.screen, EarlyCloseDialog)
+        await pilot.press("enter")  # empty reason is refused in words
+        assert "a reason is needed" in app.screen.query_one("#error", Static).render().plain
+        await pilot.press("escape")  # back to the checklist, nothing recorded
+        assert isinstance(app.screen, DischargeDialog)
+        assert not of_type(session.fresh_events(), SessionClosed)
+        await pilot.press("ctrl+e")
+        await type_text(pilot, "client unwell, transferred to ER")
+        await pilot.press("enter")
+        assert app.screen is app.live
+        closed = of_type(session.fresh_events(), SessionClosed)
+        assert len(closed) == 1 and closed[0].early_reason == "client unwell, transferred to ER"
+        assert "■ CLOSED" in screen_text(app)
+        # a closed session takes no more vitals
+        count = len(session.fresh_events())
+        await pilot.press("v")
+        assert app.screen is app.live and len(session.fresh_events()) == count
+
+
+async def test_close_after_observation_asks_to_confirm(session):
+    advance_to_mid_peak(session)
+    session.clock.advance(minutes=70)
+    session.add(commands.record_vitals, "122/80 70 98", session.clock.now())
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("x")
+        for number in range(1, len(session.log.preset.discharge_checklist) + 1):
+            await pilot.press(str(number))
+        await pilot.press("tab")
+        await type_text(pilot, "22222")
+        await pilot.pause()
+        assert "✓ READY" in app.screen.query_one("#readiness", Static).render().plain
+        await pilot.press("ctrl+e")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        assert isinstance(app.screen, DischargeDialog)
+        assert app.screen.query_one("#aldrete", Input).value == "22222"  # kept
+        await pilot.press("ctrl+e", "y")
+        events = session.fresh_events()
+        closed = of_type(events, SessionClosed)
+        assert len(closed) == 1 and closed[0].early_reason is None
+        assert len(of_type(events, ChecklistTicked)) == len(session.log.preset.discharge_checklist)
+        state = session.log.state()
+        assert state.closed and state.closed_at == session.clock.now()
+
+
+async def test_escape_from_the_checklist_records_nothing(session):
+    advance_to_mid_peak(session)
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        count = len(session.fresh_events())
+        await pilot.press("x", "1", "2", "3", "escape")
+        assert app.screen is app.live
+        assert len(session.fresh_events()) == count

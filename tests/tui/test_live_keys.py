@@ -1,0 +1,229 @@
+"""Pressing the real keys a therapist presses, then asking the store (a fresh reader of the same
+data dir) what it holds and the screen what it shows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual.widgets import Input, Static
+
+from kapsession.core import commands
+from kapsession.core.events import (
+    AlertAcknowledged, CardDrawn, DoseGiven, IntentionSet, NoteWritten, PhaseStarted, ScaleRated,
+    VitalsRecorded,
+)
+from kapsession.tui.screens.dialogs import ConfirmDialog, NoteDialog, VitalsDialog
+
+try:  # tests/tui may become a package one day
+    from .conftest import LiveTestApp, advance_to_mid_peak, screen_text, type_text
+except ImportError:
+    from conftest import LiveTestApp, advance_to_mid_peak, screen_text, type_text
+
+
+def of_type(events, kind):
+    return [event for event in events if isinstance(event, kind)]
+
+
+async def test_a_session_by_keys_at_80x24(session):
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        # p: start the intake talk (Enter confirms)
+        await pilot.press("p")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("enter")
+        assert [e.phase for e in of_type(session.fresh_events(), PhaseStarted)] == ["intake"]
+
+        # v: baseline vitals on one line
+        session.clock.advance(minutes=3)
+        await pilot.press("v")
+        assert isinstance(app.screen, VitalsDialog)
+        await type_text(pilot, "128/84 76 98")
+        await pilot.press("enter")
+        vitals = of_type(session.fresh_events(), VitalsRecorded)
+        assert len(vitals) == 1 and vitals[0].reading.systolic == 128 and vitals[0].reading.spo2 == 98
+        assert vitals[0].at == session.clock.now()
+        assert "128/84" in screen_text(app)
+
+        # p then y: the intention phase; i: the intention; c twice: two different cards
+        await pilot.press("p")
+        await pilot.press("y")
+        await pilot.press("i")
+        await type_text(pilot, "to rest without guilt")
+        await pilot.press("enter")
+        await pilot.press("c")
+        await pilot.press("c")
+        events = session.fresh_events()
+        assert of_type(events, IntentionSet)[0].text == "to rest without guilt"
+        cards = [e.card for e in of_type(events, CardDrawn)]
+        assert len(cards) == 2 and len(set(cards)) == 2
+        shown = screen_text(app)
+        assert "to rest without guilt" in shown and cards[0] in shown and cards[1] in shown
+
+        # d: the dose, prefilled with the planned 200 mg (route from the preset)
+        await pilot.press("p", "enter")
+        session.clock.advance(minutes=1)
+        await pilot.press("d")
+        assert app.screen.query_one("#dose-mg", Input).value == "200"
+        await pilot.press("enter")
+        doses = of_type(session.fresh_events(), DoseGiven)
+        assert len(doses) == 1 and doses[0].mg == 200 and doses[0].route == "sublingual"
+        assert doses[0].mg_per_kg == round(200 / 70, 3)
+        assert "T+ 0:00" in screen_text(app)
+
+        # n: a private note, keeping the time typing began
+        session.clock.advance(minutes=4)
+        began = session.clock.now()
+        await pilot.press("n")
+        session.clock.advance(seconds=50)  # slow typing
+        await type_text(pilot, "eyes closed, breathing slow")
+        await pilot.press("enter")
+        # n, ctrl+s: a shareable note in the client's words (ctrl+t cycles the kind)
+        await pilot.press("n")
+        await type_text(pilot, "I am allowed to rest")
+        await pilot.press("ctrl+s", "ctrl+t")
+        await pilot.press("enter")
+        notes = of_type(session.fresh_events(), NoteWritten)
+        assert [(n.text, n.visibility) for n in notes] == [
+            ("eyes closed, breathing slow", "private"), ("I am allowed to rest", "shareable")]
+        assert notes[0].at == began
+        assert notes[1].kind == "client-words"
+        shown = screen_text(app)
+        assert "private" in shown and "SHARE ✓" in shown and "“I am allowed to rest”" in shown
+
+        # s: MOAA/S 4
+        await pilot.press("s")
+        await pilot.press("m", "4", "enter")
+        rating = of_type(session.fresh_events(), ScaleRated)
+        assert [(r.scale, r.value) for r in rating] == [("moaas", 4)]
+
+        # the spit timer (12 min) raises a nudge; a acknowledges it, as an event
+        session.clock.advance(minutes=9)
+        app.live.refresh_now()
+        await pilot.pause()
+        assert "Troche: time to spit" in screen_text(app)
+        await pilot.press("a")
+        acks = of_type(session.fresh_events(), AlertAcknowledged)
+        assert len(acks) == 1 and acks[0].key.startswith("spit:")
+        assert "Troche: time to spit" not in app.screen.query_one("#alerts", Static).render().plain
+
+
+async def test_invalid_vitals_keep_the_text_show_the_error_and_record_nothing(session):
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        before = len(session.fresh_events())
+        await pilot.press("v")
+        await type_text(pilot, "128/84 7")
+        await pilot.press("enter")
+        assert isinstance(app.screen, VitalsDialog)
+        error = app.screen.query_one("#error", Static)
+        assert error.display and "heart rate 7 is out of range" in error.render().plain
+        assert app.screen.query_one("#vitals-line", Input).value == "128/84 7"
+        assert len(session.fresh_events()) == before
+        # fixed in place, then saved
+        await pilot.press("6", "enter")
+        assert not isinstance(app.screen, VitalsDialog)
+        assert of_type(session.fresh_events(), VitalsRecorded)[0].reading.heart_rate == 76
+
+
+async def test_escape_backs_out_of_every_dialog_recording_nothing(session):
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("p", "enter")
+        before = len(session.fresh_events())
+        for key, text in (("v", "128/84 76 98"), ("n", "a thought"), ("d", ""), ("i", "an intention"),
+                          ("s", "4"), ("x", ""), ("p", ""), ("q", "")):
+            await pilot.press(key)
+            assert app.screen is not app.live, key
+            if text:
+                await type_text(pilot, text)
+            await pilot.press("escape")
+            assert app.screen is app.live, key
+        assert len(session.fresh_events()) == before
+        assert app.is_running
+
+
+async def test_phase_change_is_cancelled_with_n(session):
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.press("n")
+        assert app.screen is app.live
+        assert not of_type(session.fresh_events(), PhaseStarted)
+
+
+async def test_quit_asks_then_leaves_and_nothing_is_lost(session):
+    advance_to_mid_peak(session)
+    count = len(session.fresh_events())
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("q")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+    assert not app.is_running
+    assert len(session.fresh_events()) == count
+
+
+async def test_note_dialog_keeps_the_moment_typing_began(session):
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        opened_at = session.clock.now()
+        await pilot.press("n")
+        assert isinstance(app.screen, NoteDialog) and app.screen.started_at == opened_at
+        session.clock.advance(minutes=3)
+        await type_text(pilot, "late typing")
+        await pilot.press("enter")
+        note = of_type(session.fresh_events(), NoteWritten)[0]
+        assert note.at == opened_at and note.visibility == "private"
+
+
+async def test_empty_note_is_refused_in_words(session):
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("n", "enter")
+        assert isinstance(app.screen, NoteDialog)
+        assert "the note is empty" in app.screen.query_one("#error", Static).render().plain
+        assert not of_type(session.fresh_events(), NoteWritten)
+
+
+async def test_backdated_vitals_with_at(session):
+    advance_to_mid_peak(session)
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("v")
+        await type_text(pilot, "140/90 88 97 @-5m")
+        await pilot.pause()
+        assert "✓ 140/90" in app.screen.query_one("#preview", Static).render().plain
+        await pilot.press("enter")
+        latest = of_type(session.fresh_events(), VitalsRecorded)[-1]
+        assert latest.at == session.clock.now() - timedelta(minutes=5)
+
+
+async def test_scale_dialog_refuses_out_of_range(session):
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("s", "m", "7", "enter")
+        assert "MOAA/S 7 is out of range: accepted 0-5" in app.screen.query_one("#error", Static).render().plain
+        await pilot.press("n")  # nausea takes 0-10: the same 7 is fine there
+        await pilot.press("enter")
+        assert [(r.scale, r.value) for r in of_type(session.fresh_events(), ScaleRated)] == [("nausea", 7)]
+
+
+async def test_card_refused_when_the_deck_is_empty(session):
+    state = session.log.state()
+    for _ in range(len(state.preset.cards)):
+        session.add(commands.draw_card, session.clock.now())
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        count = len(session.fresh_events())
+        await pilot.press("c")
+        assert len(session.fresh_events()) == count

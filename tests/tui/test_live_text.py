@@ -1,0 +1,96 @@
+"""The live screen's words, as pure functions of the state (no screen needed)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual.content import Content
+
+from kapsession.core import commands
+from kapsession.tui.widgets.alerts_strip import alerts_text
+from kapsession.tui.widgets.header_band import times_line, who_line
+from kapsession.tui.widgets.notes_log import notes_text
+from kapsession.tui.widgets.phase_timeline import compact_line, full_lines, segments
+from kapsession.tui.widgets.state_text import esc, hang, visible_length
+from kapsession.tui.widgets.vitals_panel import bp_text, checks_text, flag, measure_text
+
+try:
+    from .conftest import advance_to_mid_peak
+except ImportError:
+    from conftest import advance_to_mid_peak
+
+
+def plain(markup: str) -> str:
+    return Content.from_markup(markup).plain
+
+
+def test_vitals_countdown_turns_into_overdue_by(session):
+    advance_to_mid_peak(session)  # T+32:30, the T+40 check is 7:30 away
+    state = session.log.state()
+    assert "vitals T+40 in 7:30" in plain(times_line(state, 78))
+    session.clock.advance(minutes=9, seconds=5)
+    state = session.log.state()
+    line = plain(times_line(state, 78))
+    assert "▲ vitals T+40 overdue by 1:35" in line
+    assert "CHECK" in plain(alerts_text(state, 2, 78)) and "overdue by 1:35" in plain(alerts_text(state, 2, 78))
+    assert "▲ T+40 overdue" in plain(checks_text(state))
+
+
+def test_header_fits_80_columns_in_every_phase(session):
+    for _ in range(6):
+        session.add(commands.start_phase, "next", session.clock.now())
+        if session.log.state().phase == "dose-onset":
+            session.add(commands.give_dose, 200, session.clock.now())
+        session.clock.advance(minutes=95)  # every phase far over plan, long totals
+        state = session.log.state()
+        assert visible_length(times_line(state, 78)) <= 78, plain(times_line(state, 78))
+        assert visible_length(who_line(state, 50)) <= 50
+
+
+def test_out_of_range_has_a_word_not_only_colour(session):
+    advance_to_mid_peak(session)
+    session.add(commands.record_vitals, "186/100 45 90 8 38.4", session.clock.now())
+    state = session.log.state()
+    assert "186/100 ▲ HIGH" in plain(bp_text(state))
+    assert "45 ▼ LOW" in plain(measure_text(state, "heart_rate", "HR "))
+    assert "90% ▼ LOW" in plain(measure_text(state, "spo2", "SpO2 ", "%"))
+    assert "8 ▼ LOW" in plain(measure_text(state, "resp_rate", "RR "))
+    assert "38.4°C ▲ HIGH" in plain(measure_text(state, "temperature", "T ", "°C"))
+    # before the dose, blood pressure is held to the pre-dose limits
+    first = state.first_dose_at
+    assert flag(state, "systolic", 150, first - timedelta(minutes=1)) == "▲ HIGH"
+    assert flag(state, "systolic", 150, first + timedelta(minutes=1)) is None
+
+
+def test_notes_say_private_or_shareable_in_words(session):
+    advance_to_mid_peak(session)
+    text = plain(notes_text(session.log.state(), 60))
+    lines = text.splitlines()
+    assert lines[0].startswith("09:43 SHARE ✓") and "client's words: “I am allowed to rest”" in lines[0]
+    assert lines[1].startswith("09:38 private") and "eyes closed" in lines[1]
+
+
+def test_timeline_done_current_upcoming_and_windows(session):
+    advance_to_mid_peak(session)
+    state = session.log.state()
+    statuses = [(seg.phase, seg.status, seg.minutes) for seg in segments(state)]
+    assert statuses == [("intake", "done", 14), ("intention", "done", 9), ("dose-onset", "done", 15),
+                        ("peak", "current", 17), ("recovery", "upcoming", 30), ("integration", "upcoming", 30)]
+    assert visible_length(compact_line(state, 78)) <= 78
+    lines = [plain(line) for line in full_lines(state, 116)]
+    assert len(lines) == 3 and all(len(line) <= 116 for line in lines)
+    axis = lines[1]
+    # dose at 09:23 (T0 09:00); onset T+10-15 and peak T+30-60 after it; now at 09:55:30
+    assert axis.index("◆") < axis.index("╌") < axis.index("━") and "│" in axis
+    assert axis.index("│") > axis.index("━")
+
+
+def test_markup_safety_of_typed_text():
+    for text in ("[b]not bold[/b]", "a [$alert-alarm]x", "path\\[1]", "[", "]"):
+        assert Content.from_markup(esc(text)).plain == text
+        assert visible_length(esc(text)) == len(text)
+    trailing = "ends with a backslash \\"
+    assert Content.from_markup("[b]" + esc(trailing) + "[/]").plain == trailing + " "
+    wrapped = hang("[b]09:00[/] ", "one two three four five six seven eight nine ten", 20, indent=6)
+    assert all(len(line) <= 20 for line in plain(wrapped).splitlines())
+    assert all(line.startswith("      ") for line in plain(wrapped).splitlines()[1:])
