@@ -12,7 +12,7 @@ from kapsession.store.event_store import EventStore
 try:
     from .conftest import LiveTestApp, advance_to_mid_peak, screen_text
 except ImportError:
-    from conftest import LiveTestApp, advance_to_mid_peak, screen_text
+    from live_support import LiveTestApp, advance_to_mid_peak, screen_text
 
 
 async def test_vitals_from_another_store_appear_within_two_seconds(session):

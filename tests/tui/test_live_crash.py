@@ -21,13 +21,13 @@ from kapsession.store.session_log import SessionLog
 try:
     from .conftest import START, LiveTestApp, screen_text
 except ImportError:
-    from conftest import START, LiveTestApp, screen_text
+    from live_support import START, LiveTestApp, screen_text
 
 CHILD = textwrap.dedent("""
     import asyncio, sys
     from datetime import timedelta
     sys.path.insert(0, {tests_dir!r})
-    from conftest import START, LiveTestApp
+    from live_support import START, LiveTestApp
     from kapsession.core.clock import ManualClock
     from kapsession.core.preset_library import default_library
     from kapsession.store.event_store import EventStore

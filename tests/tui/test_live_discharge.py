@@ -12,7 +12,7 @@ from kapsession.tui.screens.dialogs import ConfirmDialog, DischargeDialog, Early
 try:
     from .conftest import LiveTestApp, advance_to_mid_peak, screen_text, type_text
 except ImportError:
-    from conftest import LiveTestApp, advance_to_mid_peak, screen_text, type_text
+    from live_support import LiveTestApp, advance_to_mid_peak, screen_text, type_text
 
 
 def of_type(events, kind):

@@ -17,7 +17,7 @@ from kapsession.tui.screens.dialogs import ConfirmDialog, NoteDialog, VitalsDial
 try:  # tests/tui may become a package one day
     from .conftest import LiveTestApp, advance_to_mid_peak, screen_text, type_text
 except ImportError:
-    from conftest import LiveTestApp, advance_to_mid_peak, screen_text, type_text
+    from live_support import LiveTestApp, advance_to_mid_peak, screen_text, type_text
 
 
 def of_type(events, kind):

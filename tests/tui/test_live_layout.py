@@ -14,7 +14,7 @@ from kapsession.tui.widgets.state_text import StateText
 try:
     from .conftest import LiveTestApp, advance_to_mid_peak, screen_text
 except ImportError:
-    from conftest import LiveTestApp, advance_to_mid_peak, screen_text
+    from live_support import LiveTestApp, advance_to_mid_peak, screen_text
 
 
 async def test_80x24_shows_header_alerts_vitals_notes_intention_and_every_key(session):

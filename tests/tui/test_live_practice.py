@@ -10,7 +10,7 @@ from kapsession.tui.widgets.practice_panel import PracticePanel
 try:
     from .conftest import LiveTestApp, advance_to_mid_peak, screen_text
 except ImportError:
-    from conftest import LiveTestApp, advance_to_mid_peak, screen_text
+    from live_support import LiveTestApp, advance_to_mid_peak, screen_text
 
 
 class FakePractice:

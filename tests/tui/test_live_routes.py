@@ -14,7 +14,7 @@ from kapsession.store.session_log import SessionLog
 try:
     from .conftest import START, LiveTestApp, screen_text
 except ImportError:
-    from conftest import START, LiveTestApp, screen_text
+    from live_support import START, LiveTestApp, screen_text
 
 
 def open_with(session, preset_name: str, dose_mg: float) -> SessionLog:

@@ -16,7 +16,7 @@ from kapsession.tui.theme_files import relative_luminance
 try:
     from .conftest import LiveTestApp, advance_to_mid_peak, freeze_cursor, screen_text, shipped_theme_names
 except ImportError:
-    from conftest import LiveTestApp, advance_to_mid_peak, freeze_cursor, screen_text, shipped_theme_names
+    from live_support import LiveTestApp, advance_to_mid_peak, freeze_cursor, screen_text, shipped_theme_names
 
 # The SVG's window frame (traffic lights, title), not the app.
 FRAME_COLOURS = {"#ff5f57", "#febc2e", "#28c840", "#c5c8c6"}

@@ -17,7 +17,7 @@ from kapsession.tui.widgets.vitals_panel import bp_text, checks_text, flag, meas
 try:
     from .conftest import advance_to_mid_peak
 except ImportError:
-    from conftest import advance_to_mid_peak
+    from live_support import advance_to_mid_peak
 
 
 def plain(markup: str) -> str:
