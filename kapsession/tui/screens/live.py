@@ -19,12 +19,12 @@ from typing import Any, Iterable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Static
 
+from kapsession.tui.key_commands import KeyCommands
 from kapsession.core import commands
 from kapsession.core.errors import InputError, KapsessionError
 from kapsession.core.events import CardDrawn, EventBase, SessionClosed
@@ -99,7 +99,7 @@ TOO_SMALL = ("The window is too small for the live screen.\n\n"
              "Nothing is lost: the session keeps its time and everything recorded.")
 
 
-class LiveCommands(Provider):
+class LiveCommands(KeyCommands):
     """Every live-screen key is also a command in the palette (ctrl+p)."""
 
     def _commands(self) -> Iterable[tuple[str, str, Any]]:
@@ -118,17 +118,6 @@ class LiveCommands(Provider):
             if title in listed:
                 continue
             yield title, detail, partial(screen.run_action, binding.action)
-
-    async def discover(self) -> Hits:
-        for title, detail, callback in self._commands():
-            yield DiscoveryHit(title, callback, help=detail)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, detail, callback in self._commands():
-            score = max(matcher.match(title), matcher.match(detail) * 0.5)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, help=detail)
 
 
 def _key_name(key: str) -> str:

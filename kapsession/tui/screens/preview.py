@@ -20,7 +20,6 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
@@ -28,6 +27,7 @@ from textual.screen import Screen
 from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
+from kapsession.tui.key_commands import KeyCommands
 from kapsession.core import commands
 from kapsession.core.errors import KapsessionError
 from kapsession.core.state import NoteView, SessionState
@@ -60,7 +60,7 @@ PREVIEW_KEYS: list[tuple[Binding, str]] = [
 KEY_NAMES = {"space": "space", "escape": "esc"}
 
 
-class PreviewCommands(Provider):
+class PreviewCommands(KeyCommands):
     """Every preview key is also a command in the palette (ctrl+p)."""
 
     def _commands(self) -> Iterable[tuple[str, str, Any]]:
@@ -70,17 +70,6 @@ class PreviewCommands(Provider):
         for binding, detail in PREVIEW_KEYS:
             title = f"Summary: {binding.description} ({KEY_NAMES.get(binding.key, binding.key)})"
             yield title, detail, partial(screen.run_action, binding.action)
-
-    async def discover(self) -> Hits:
-        for title, detail, callback in self._commands():
-            yield DiscoveryHit(title, callback, help=detail)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, detail, callback in self._commands():
-            score = max(matcher.match(title), matcher.match(detail) * 0.5)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, help=detail)
 
 
 def note_prompt(note: NoteView, width: int = 60) -> Content:
