@@ -1,0 +1,1 @@
+"""The performance figures in docs/performance.md: `python -m benchmarks.run [--quick]`."""

@@ -1,0 +1,1 @@
+"""Baselines measured side by side with kapsession in the same run."""

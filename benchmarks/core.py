@@ -1,0 +1,168 @@
+"""In-process figures for the core, timed with time.perf_counter: append, fold, list.
+
+These are cheap, so each runs three times as many runs as the plan asks (15 for the usual 5):
+on a shared 2-core machine a median of 5 can still land on a busy moment.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import statistics
+import time
+from pathlib import Path
+
+from benchmarks.plan import Plan, Workspace
+from benchmarks.report import Row, ms, spread
+from kapsession.core import commands
+from kapsession.core.clock import ManualClock
+from kapsession.core.preset_library import default_library
+from kapsession.core.state import fold
+from kapsession.store.event_store import EventStore
+
+def _runs(plan: Plan) -> int:
+    return 3 * plan.runs
+
+
+_BARE_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, "
+    "type TEXT NOT NULL, at TEXT NOT NULL, recorded_at TEXT NOT NULL, body TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS events_by_session ON events (session_id, seq)",
+)
+
+
+def _bare_connection(path: Path) -> sqlite3.Connection:
+    """A plain sqlite3 connection with the store's settings (WAL, synchronous=FULL)."""
+    connection = sqlite3.connect(path, isolation_level=None, timeout=10)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=FULL")
+    connection.execute("PRAGMA busy_timeout=10000")
+    for statement in _BARE_SCHEMA:
+        connection.execute(statement)
+    return connection
+
+
+def bench_append(ws: Workspace) -> Row:
+    row = Row("append", "one durable event append (commit included)", "ratio <= 1.5")
+    plan = ws.plan
+    data_dir = ws.copy_of("long", "append")
+    session_id = str(ws.data["long_id"])
+    store = EventStore(data_dir)
+    preset = default_library().get(store.session(session_id).preset)
+    from kapsession.store.session_log import SessionLog
+
+    log = SessionLog(store, session_id, preset, ManualClock())
+    state = log.state()
+    event = commands.record_vitals(state, "128/84 76 98 14", state.now)
+    # The bare insert writes the same bytes the store writes for that event.
+    from kapsession.core.events import event_body_json
+
+    body = event_body_json(event)
+    at = event.at.isoformat()
+    bare = _bare_connection(data_dir / "bare.sqlite3")
+    insert = "INSERT INTO events (session_id, type, at, recorded_at, body) VALUES (?, ?, ?, ?, ?)"
+
+    def store_append() -> None:
+        store.append(session_id, event)
+
+    def bare_append() -> None:
+        bare.execute("BEGIN IMMEDIATE")
+        bare.execute(insert, (session_id, "vitals_recorded", at, at, body))
+        bare.execute("COMMIT")
+
+    for _ in range(3):  # warm both paths
+        store.append(session_id, event)
+        bare_append()
+    measured_runs, baseline_runs = [], []
+    try:
+        for _ in range(_runs(plan)):
+            ours, theirs = [], []
+            for i in range(plan.append_iterations):
+                # Alternate which goes first, so neither always follows the other's fsync.
+                pair = ((ours, store_append), (theirs, bare_append))
+                for into, call in (pair if i % 2 == 0 else pair[::-1]):
+                    started = time.perf_counter()
+                    call()
+                    into.append(time.perf_counter() - started)
+            measured_runs.append(statistics.median(ours))
+            baseline_runs.append(statistics.median(theirs))
+    finally:
+        store.close()
+        bare.close()
+    measured, baseline = statistics.median(measured_runs), statistics.median(baseline_runs)
+    row.measured, row.baseline = ms(measured), ms(baseline)
+    row.ratio = measured / baseline
+    row.met = row.ratio <= 1.5
+    row.details += [
+        f"`EventStore.append` of one vitals reading to the {plan.long_events}-event session (BEGIN IMMEDIATE, "
+        "session check, INSERT, listing-projection UPDATE, COMMIT), against a bare `sqlite3` "
+        "BEGIN IMMEDIATE + INSERT of the same JSON body + COMMIT into a table of the same shape, "
+        "both WAL with synchronous=FULL, both files in the same directory on the same disk.",
+        f"{plan.append_iterations} pairs per run, alternating which goes first; each run's figure is the "
+        f"median of its appends; {_runs(plan)} runs.",
+        f"EventStore.append per run: {spread(measured_runs)}; bare insert+commit per run: {spread(baseline_runs)}.",
+    ]
+    return row
+
+
+def bench_fold(ws: Workspace) -> Row:
+    plan = ws.plan
+    row = Row("fold", f"session state rebuilt from {plan.fold_events:,} events", "under 50 ms")
+    session_id = str(ws.data["fold_id"])
+    data_dir = Path(ws.data["fold"])  # type: ignore[arg-type]
+    reads, folds, totals = [], [], []
+    with EventStore(data_dir) as store:
+        preset = default_library().get(store.session(session_id).preset)
+        events = store.events(session_id)
+        now = max(event.at for event in events)
+        fold(events, preset, now)  # warm
+        for _ in range(_runs(plan)):
+            started = time.perf_counter()
+            events = store.events(session_id)
+            read = time.perf_counter() - started
+            per_run = []
+            for _ in range(plan.fold_iterations):
+                started = time.perf_counter()
+                fold(events, preset, now)
+                per_run.append(time.perf_counter() - started)
+            reads.append(read)
+            folds.append(statistics.median(per_run))
+            totals.append(read + folds[-1])
+    measured = statistics.median(folds)
+    row.measured = ms(measured)
+    row.baseline = "none"
+    row.ratio = None
+    row.met = measured < 0.050
+    row.details += [
+        f"`kapsession.core.state.fold(events, preset, now)` over a {len(events):,}-event session already in "
+        f"memory; {plan.fold_iterations} folds per run, median per run, {_runs(plan)} runs: {spread(folds)}.",
+        f"Reading those events from the store first (`EventStore.events`: SQL, JSON, pydantic validation): "
+        f"{spread(reads)}.",
+        f"Store read + fold together (what opening a session costs): {spread(totals)}.",
+    ]
+    return row
+
+
+def bench_list(ws: Workspace) -> Row:
+    plan = ws.plan
+    row = Row("list", f"list of {plan.list_sessions:,} sessions for the home screen", "under 100 ms")
+    data_dir = Path(ws.data["list"])  # type: ignore[arg-type]
+    firsts, warms = [], []
+    count = 0
+    for _ in range(_runs(plan)):
+        with EventStore(data_dir) as store:  # a fresh connection: SQLite's page cache is cold
+            started = time.perf_counter()
+            count = len(store.list_sessions())
+            firsts.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            store.list_sessions()
+            warms.append(time.perf_counter() - started)
+    measured = statistics.median(firsts)
+    row.measured = ms(measured)
+    row.baseline = "none"
+    row.met = measured < 0.100
+    row.details += [
+        f"`EventStore.list_sessions()` returning {count:,} `SessionRow`s from the listing projection, the "
+        f"first call on a freshly opened store each run, {_runs(plan)} runs: {spread(firsts)}.",
+        f"A second call on the same connection: {spread(warms)}.",
+    ]
+    return row
