@@ -12,6 +12,7 @@ built first through the real store and commands; see benchmarks/seed.py.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import traceback
@@ -111,6 +112,9 @@ def run(plan: Plan, only: Sequence[str] | None = None, log: Callable[[str], None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A user's machine writes .pyc files; measuring with them turned off would charge every
+    # launch for recompiling kapsession (some sandboxes set this variable).
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="idle CPU over 10 s instead of 60 s, fewer appends")
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (at least 5 for docs/performance.md)")

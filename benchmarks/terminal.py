@@ -112,7 +112,7 @@ def _alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as handle:
             return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):  # ESRCH while the process is being reaped
         return False
 
 
@@ -186,7 +186,7 @@ class Terminal:
                     waiting = handle.read().strip() not in ("", "0")
                 with open(f"/proc/{pid}/stat") as handle:
                     sleeping = handle.read().rsplit(")", 1)[1].split()[0] == "S"
-            except FileNotFoundError:
+            except (FileNotFoundError, ProcessLookupError):
                 return
             if started_sh and sleeping and waiting:
                 time.sleep(0.05)

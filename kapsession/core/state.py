@@ -9,7 +9,7 @@ state.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Iterable, Literal, Sequence
 
@@ -532,11 +532,46 @@ def discharge_readiness(state: SessionState) -> Discharge:
 
 def fold(events: Iterable[EventBase], preset: Preset, now: datetime) -> SessionState:
     """Build the state of one session from its events (in store order) at the moment `now`."""
+    return replay(events, preset).at(now)
+
+
+@dataclass(frozen=True)
+class Replay:
+    """What the events alone say (no clock): `fold(events, preset, now)` is
+    `replay(events, preset).at(now)`. One replay serves every `now` while the events stay the
+    same (the live screen folds once a second); `at` never changes it."""
+
+    base: SessionState
+    acknowledged: dict[str, datetime]
+    thresholds: tuple[Alert, ...]
+    manual: tuple[Alert, ...]  # raised by a person
+
+    def at(self, now: datetime) -> SessionState:
+        state = replace(self.base, now=now)
+        state.checks = _match_checks(state)
+        reminders, state.timers = ([], []) if state.closed else _reminder_alerts(state)
+        derived = [*self.thresholds, *reminders, *self.manual]
+        acknowledged = self.acknowledged
+        state.alerts = sorted(
+            (
+                Alert(a.key, a.kind, a.level, a.message, a.raised_at, a.active, acknowledged.get(a.key))
+                for a in derived
+                # A settled threshold episode still needs a look; a closed session needs nothing more.
+                if not state.closed or a.key in acknowledged
+            ),
+            key=lambda a: (LEVEL_RANK[a.level], a.raised_at),
+        )
+        state.discharge = discharge_readiness(state)
+        return state
+
+
+def replay(events: Iterable[EventBase], preset: Preset) -> Replay:
+    """Everything in `fold` that does not depend on the moment (see `Replay`)."""
     ordered: Sequence[EventBase] = list(events)
     if not ordered or not isinstance(ordered[0], SessionOpened):
         raise ValueError("a session's events begin with session_opened")
     opened = ordered[0]
-    state = SessionState(opened=opened, preset=preset, now=now, events=list(ordered))
+    state = SessionState(opened=opened, preset=preset, now=opened.at, events=list(ordered))
     state.struck = {e.target_seq: e.reason for e in ordered if isinstance(e, EntryStruck)}
     visibility = {e.note_seq: e.visibility for e in ordered if isinstance(e, NoteVisibilityChanged)}
     acknowledged: dict[str, datetime] = {}
@@ -586,22 +621,8 @@ def fold(events: Iterable[EventBase], preset: Preset, now: datetime) -> SessionS
         state.spans.append(PhaseSpan(event.phase, event.at, ended,
                                      preset.phases[event.phase].minutes, event.seq))
 
-    state.checks = _match_checks(state)
-    derived = _threshold_alerts(state)
-    reminders, state.timers = ([], []) if state.closed else _reminder_alerts(state)
-    derived += reminders
-    derived += [Alert(e.key, "manual", "warning", e.message, e.at) for e in raised_by_person]
-    state.alerts = sorted(
-        (
-            Alert(a.key, a.kind, a.level, a.message, a.raised_at, a.active, acknowledged.get(a.key))
-            for a in derived
-            # A settled threshold episode still needs a look; a closed session needs nothing more.
-            if not state.closed or a.key in acknowledged
-        ),
-        key=lambda a: (LEVEL_RANK[a.level], a.raised_at),
-    )
-    state.discharge = discharge_readiness(state)
-    return state
+    return Replay(state, acknowledged, tuple(_threshold_alerts(state)),
+                  tuple(Alert(e.key, "manual", "warning", e.message, e.at) for e in raised_by_person))
 
 
 def phase_label(phase: Phase | None) -> str:
@@ -610,5 +631,5 @@ def phase_label(phase: Phase | None) -> str:
     return PHASE_TITLES[phase] if phase else "Not started"
 
 
-__all__ = ["fold", "SessionState", "Alert", "VitalsCheck", "PhaseSpan", "RouteTimer", "NoteView",
+__all__ = ["fold", "replay", "Replay", "SessionState", "Alert", "VitalsCheck", "PhaseSpan", "RouteTimer", "NoteView",
            "Discharge", "PHASES", "phase_label"]

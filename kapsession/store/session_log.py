@@ -9,7 +9,7 @@ from __future__ import annotations
 from kapsession.core.clock import Clock, SystemClock
 from kapsession.core.events import EventBase, SessionOpened
 from kapsession.core.protocol import Preset
-from kapsession.core.state import SessionState, fold
+from kapsession.core.state import Replay, SessionState, replay
 from kapsession.store.event_store import EventStore
 
 
@@ -21,13 +21,19 @@ class SessionLog:
         self.clock: Clock = clock or SystemClock()
         self.events: list[EventBase] = store.events(session_id)
         self._last_seq = max((e.seq or 0 for e in self.events), default=0)
+        self._replayed: tuple[tuple[int, int, int], Replay] | None = None
 
     @property
     def opened(self) -> SessionOpened:
         return self.events[0]  # type: ignore[return-value]
 
     def state(self) -> SessionState:
-        return fold(self.events, self.preset, self.clock.now())
+        """`fold(self.events, self.preset, now)`; the replay of the events is kept while they
+        stay the same, so asking again a second later redoes only what depends on the time."""
+        key = (id(self.events), len(self.events), id(self.preset))
+        if self._replayed is None or self._replayed[0] != key:
+            self._replayed = (key, replay(self.events, self.preset))
+        return self._replayed[1].at(self.clock.now())
 
     def now(self):  # noqa: ANN201 - a datetime; kept short for callers
         return self.clock.now()

@@ -33,15 +33,6 @@ from kapsession.core.state import SessionState
 from kapsession.core.timeparse import format_duration, format_local
 from kapsession.store.live_lock import LiveLock
 from kapsession.store.session_log import SessionLog
-from kapsession.tui.screens.dialogs import (
-    ConfirmDialog,
-    DischargeDialog,
-    DoseDialog,
-    IntentionDialog,
-    NoteDialog,
-    ScaleDialog,
-    VitalsDialog,
-)
 from kapsession.tui.widgets.alerts_strip import AlertsStrip
 from kapsession.tui.widgets.big_figures import BigFigures
 from kapsession.tui.widgets.header_band import HeaderBand
@@ -124,8 +115,17 @@ def _key_name(key: str) -> str:
     return {"question_mark": "?", "space": "space"}.get(key, key)
 
 
+def _dialogs():  # noqa: ANN202 - the dialogs module, imported when first needed
+    """The dialogs are imported after the live screen has painted (`_warm_up`), or on first use."""
+    from kapsession.tui.screens import dialogs
+
+    return dialogs
+
+
 class LiveScreen(Screen[None]):
-    CSS_PATH = "../live.tcss"
+    # The dialogs' stylesheet comes with the screen's: parsed in the same pass, rather than
+    # re-parsing every rule and restyling the whole screen when the first dialog opens.
+    CSS_PATH = ["../live.tcss", "../dialogs.tcss"]
     AUTO_FOCUS = ""
     COMMANDS = {LiveCommands}
     BINDINGS = [binding for binding, _ in LIVE_KEYS]
@@ -140,15 +140,28 @@ class LiveScreen(Screen[None]):
         self._seen_alarms: set[str] = set()
         self.rings = 0  # bells rung (tests read it)
         self.ticks = 0
+        self._shown_events: tuple[int, int] | None = None  # which events the screen shows
 
     # -- layout ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        # The size classes are set before the widgets mount, so styles are applied once (setting
+        # them after the mount restyles every widget on the screen).
+        width, height = self.app.size
+        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
+        tall = height >= TALL_HEIGHT
+        self.set_class(too_small, "-too-small")
+        self.set_class(tall, "-tall")
+        self.set_class(width >= WIDE_WIDTH, "-wide")
+        figures = BigFigures(id="figures")
+        figures.display = tall and not too_small
+        alerts = AlertsStrip(id="alerts")
+        alerts.limit = 4 if tall else 2
         yield Static("", id="too-small")
         with Vertical(id="live"):
             yield HeaderBand(practice_banner=self._practice_banner(), id="header")
-            yield PhaseTimeline(id="timeline")
-            yield BigFigures(id="figures")
-            yield AlertsStrip(id="alerts")
+            yield PhaseTimeline(id="timeline", classes="-full" if tall else None)
+            yield figures
+            yield alerts
             with Horizontal(id="body"):
                 with Vertical(id="left"):
                     yield StateText("", id="dose-line")
@@ -169,8 +182,7 @@ class LiveScreen(Screen[None]):
             self.notify("This session is also open on another screen; both record into it.",
                         severity="warning", timeout=8)
         self.query_one("#phase-prompt").border_title = "Phase prompt"
-        state = self.session_log.state()
-        self._seen_alarms = {alert.key for alert in state.open_alerts if alert.level == "alarm"}
+        self._seen_alarms = {alert.key for alert in self.state.open_alerts if alert.level == "alarm"}
         self._apply_size(self.app.size.width, self.app.size.height)
         self.refresh_now()
         self.query_one(KeyBar).show_keys([
@@ -178,6 +190,13 @@ class LiveScreen(Screen[None]):
             for binding, _ in LIVE_KEYS if self.check_action(binding.action, ()) is not False
         ])
         self.set_interval(self.tick_seconds, self._tick, name="live-tick")
+        self.call_after_refresh(self._warm_up)
+
+    def _warm_up(self) -> None:
+        """After the first paint, off the UI thread: what the keys' dialogs need."""
+        import threading
+
+        threading.Thread(target=_dialogs, name="live-warm-up", daemon=True).start()
 
     def on_unmount(self) -> None:
         if self._lock is not None:
@@ -199,7 +218,7 @@ class LiveScreen(Screen[None]):
         timeline = self.query_one(PhaseTimeline)
         timeline.set_class(height >= TALL_HEIGHT, "-full")
         self.query_one(AlertsStrip).limit = 4 if height >= TALL_HEIGHT else 2
-        if self.is_mounted:
+        if self.is_mounted and self._shown_events is not None:  # (on mount, refresh_now shows it)
             self._show(self.state)
 
     # -- the once-a-second refresh ----------------------------------------------------------------
@@ -227,7 +246,10 @@ class LiveScreen(Screen[None]):
             self.poll()
         state = self.session_log.state()
         self.state = state
-        self._show(state)
+        events = self.session_log.events
+        key = (id(events), len(events))
+        self._show(state, events_changed=key != self._shown_events)
+        self._shown_events = key
         self._ring_for_new_alarms(state)
         return state
 
@@ -257,26 +279,33 @@ class LiveScreen(Screen[None]):
             }
         return self._cached_widgets
 
-    def _show(self, state: SessionState) -> None:
+    def _show(self, state: SessionState, events_changed: bool = True) -> None:
+        """Offer the state to every widget; with `events_changed=False` (the clock moved, no event
+        came) only to those whose text depends on the time."""
         w = self._widgets()
         w["header"].show_state(state, self._practice_banner())
         w["timeline"].show_state(state)
         if w["figures"].display:
             w["figures"].show_state(state)
-        w["dose"].show(dose_text(state))
         w["alerts"].show_state(state)
-        w["vitals"].show_state(state)
-        w["scales"].show_state(state)
-        w["intention"].show_state(state)
-        w["notes"].show_state(state)
-        prompt = w["prompt"]
-        if state.phase and not state.closed:
-            title = f"Phase prompt: {PHASE_TITLES[state.phase]}"
-            if prompt.border_title != title:
-                prompt.border_title = title
-            prompt.show(f"[$text-muted]{esc(state.preset.phases[state.phase].prompt)}[/]")
+        if not events_changed:
+            # Doses, readings, ratings, the intention, notes and the phase prompt are the events
+            # themselves: the same events show the same text. Only the checks' statuses age.
+            w["vitals"].show_checks(state)
         else:
-            prompt.show("")
+            w["dose"].show(dose_text(state))
+            w["vitals"].show_state(state)
+            w["scales"].show_state(state)
+            w["intention"].show_state(state)
+            w["notes"].show_state(state)
+            prompt = w["prompt"]
+            if state.phase and not state.closed:
+                title = f"Phase prompt: {PHASE_TITLES[state.phase]}"
+                if prompt.border_title != title:
+                    prompt.border_title = title
+                prompt.show(f"[$text-muted]{esc(state.preset.phases[state.phase].prompt)}[/]")
+            else:
+                prompt.show("")
         if w["practice"] is not None:
             try:
                 items = list(self.practice.presented(state))
@@ -343,14 +372,14 @@ class LiveScreen(Screen[None]):
     # -- actions (one per key) ----------------------------------------------------------------
     def action_vitals(self) -> None:
         if not self._refuse_if_closed("vitals"):
-            self.app.push_screen(VitalsDialog(self.session_log), self._saved("Vitals saved."))
+            self.app.push_screen(_dialogs().VitalsDialog(self.session_log), self._saved("Vitals saved."))
 
     def action_note(self) -> None:
-        self.app.push_screen(NoteDialog(self.session_log), self._saved("Note saved."))
+        self.app.push_screen(_dialogs().NoteDialog(self.session_log), self._saved("Note saved."))
 
     def action_dose(self) -> None:
         if not self._refuse_if_closed("a dose"):
-            self.app.push_screen(DoseDialog(self.session_log), self._saved("Dose saved."))
+            self.app.push_screen(_dialogs().DoseDialog(self.session_log), self._saved("Dose saved."))
 
     def action_card(self) -> None:
         try:
@@ -363,11 +392,11 @@ class LiveScreen(Screen[None]):
             self.notify(f"Card drawn: {stored.card}", timeout=5)
 
     def action_intention(self) -> None:
-        self.app.push_screen(IntentionDialog(self.session_log), self._saved("Intention saved."))
+        self.app.push_screen(_dialogs().IntentionDialog(self.session_log), self._saved("Intention saved."))
 
     def action_scale(self) -> None:
         if not self._refuse_if_closed("a rating"):
-            self.app.push_screen(ScaleDialog(self.session_log), self._saved("Rating saved."))
+            self.app.push_screen(_dialogs().ScaleDialog(self.session_log), self._saved("Rating saved."))
 
     def action_next_phase(self) -> None:
         state = self.session_log.state()
@@ -391,7 +420,7 @@ class LiveScreen(Screen[None]):
             if yes and self.record(event) is not None:
                 self.notify(f"{target} started at {format_local(event.at)}.", timeout=3)
 
-        self.app.push_screen(ConfirmDialog(prompt, detail, yes=f"Start {target.lower()}"), confirmed)
+        self.app.push_screen(_dialogs().ConfirmDialog(prompt, detail, yes=f"Start {target.lower()}"), confirmed)
 
     def action_acknowledge(self) -> None:
         state = self.session_log.state()
@@ -406,7 +435,7 @@ class LiveScreen(Screen[None]):
 
     def action_discharge(self) -> None:
         if not self._refuse_if_closed("discharge ticks"):
-            self.app.push_screen(DischargeDialog(self.session_log), self._record_all)
+            self.app.push_screen(_dialogs().DischargeDialog(self.session_log), self._record_all)
 
     def action_client_view(self) -> None:
         from kapsession.tui.screens.client_view import ClientViewScreen
@@ -451,7 +480,7 @@ class LiveScreen(Screen[None]):
                 self.app.exit()
 
         self.app.push_screen(
-            ConfirmDialog("Leave the live screen?",
+            _dialogs().ConfirmDialog("Leave the live screen?",
                           "Everything is saved. The session stays open and can be resumed "
                           "(its times keep counting from the stored timestamps).",
                           yes="Leave", no="Stay"),

@@ -46,10 +46,29 @@ class StateText(Static):
     def show(self, markup: str) -> bool:
         if markup == self._shown:
             return False
+        same_size = self._same_size(self._shown, markup)
         self._shown = markup
         self.updates += 1
-        self.update(markup)
+        # A text whose size on screen cannot change (a countdown ticking) repaints only this
+        # widget; a layout refresh would rearrange and repaint the whole screen every second.
+        self.update(markup, layout=not same_size)
         return True
+
+    def _same_size(self, old: str | None, new: str) -> bool:
+        """True when `new` takes exactly the cells `old` took: as many lines, none wrapped, and
+        (for an auto width) the same widest line."""
+        if old is None or not self.is_mounted:
+            return False
+        old_lines, new_lines = old.split("\n"), new.split("\n")
+        if len(old_lines) != len(new_lines):
+            return False
+        old_widths = [visible_length(line) for line in old_lines]
+        new_widths = [visible_length(line) for line in new_lines]
+        width = self.styles.width
+        if width is not None and width.is_auto:
+            return max(old_widths) == max(new_widths)
+        room = self.content_region.width
+        return room > 0 and max(old_widths) <= room and max(new_widths) <= room
 
     @property
     def shown(self) -> str:

@@ -174,3 +174,10 @@ class VitalsPanel(Vertical):
         texts["vital-history"].show(history_text(state))
         self._trend("trend-bp", state.series("systolic"))
         self._trend("trend-hr", state.series("heart_rate"))
+
+    def show_checks(self, state: SessionState) -> None:
+        """Only the scheduled checks (their statuses change with the time; the readings do not)."""
+        if not hasattr(self, "_texts"):
+            self.show_state(state)
+            return
+        self._texts["vital-checks"].show(checks_text(state))
