@@ -7,32 +7,21 @@ import sys
 import zipfile
 from pathlib import Path
 
-import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "--no-build-isolation", "-q", "-w", str(out)],
-        check=True, capture_output=True, timeout=300,
-    )
-    return next(out.glob("kapsession-*.whl"))
-
-
-def test_wheel_carries_every_preset_scenario_and_theme(wheel: Path) -> None:
-    names = set(zipfile.ZipFile(wheel).namelist())
+def test_wheel_carries_every_preset_scenario_and_theme(built_wheel: Path) -> None:
+    names = set(zipfile.ZipFile(built_wheel).namelist())
     for folder, packaged in (("presets", "kapsession/_builtin/presets"), ("themes", "kapsession/_builtin/themes")):
         for source in (REPO / folder).rglob("*.toml"):
             relative = source.relative_to(REPO / folder).as_posix()
             assert f"{packaged}/{relative}" in names, f"{folder}/{relative} is missing from the wheel"
 
 
-def test_installed_package_finds_its_builtins(wheel: Path, tmp_path: Path) -> None:
+def test_installed_package_finds_its_builtins(built_wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
-    zipfile.ZipFile(wheel).extractall(target)
+    zipfile.ZipFile(built_wheel).extractall(target)
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]);"
         "from kapsession import locations; from kapsession.core.preset_library import PresetLibrary;"

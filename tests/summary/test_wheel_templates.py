@@ -7,32 +7,20 @@ import sys
 import zipfile
 from pathlib import Path
 
-import pytest
-
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATES = sorted(p.name for p in (REPO / "kapsession" / "summary" / "templates").glob("*.typ"))
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("summary-wheel")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "--no-build-isolation", "-q", "-w", str(out)],
-        check=True, capture_output=True, timeout=300,
-    )
-    return next(out.glob("kapsession-*.whl"))
-
-
-def test_wheel_carries_the_templates(wheel: Path) -> None:
+def test_wheel_carries_the_templates(built_wheel: Path) -> None:
     assert {"summary.typ", "record.typ", "common.typ"} <= set(TEMPLATES)
-    names = set(zipfile.ZipFile(wheel).namelist())
+    names = set(zipfile.ZipFile(built_wheel).namelist())
     for name in TEMPLATES:
         assert f"kapsession/summary/templates/{name}" in names, f"{name} is missing from the wheel"
 
 
-def test_installed_copy_renders_from_its_own_templates(wheel: Path, tmp_path: Path) -> None:
+def test_installed_copy_renders_from_its_own_templates(built_wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
-    zipfile.ZipFile(wheel).extractall(target)
+    zipfile.ZipFile(built_wheel).extractall(target)
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]);"
         "from kapsession.summary import pdf;"
