@@ -216,35 +216,14 @@ def cmd_export(ctx: Context) -> int:
         "events": [json.loads(event.model_dump_json()) for event in log.events],
     }
     text = json.dumps(document, indent=2, ensure_ascii=False)
-    if ctx.args.output:
-        write_private_file(Path(ctx.args.output), text.encode("utf-8"))
+    if ctx.args.output is not None:
+        from kapsession.private_files import write_private
+
+        write_private(Path(ctx.args.output), text.encode("utf-8"))
         print(f"wrote {ctx.args.output}", file=sys.stderr)
     else:
         ctx.out(text)
     return 0
-
-
-def write_private_file(path: Path, data: bytes) -> None:
-    """Write `data` to `path` atomically, mode 0600: a temp file beside it, then a rename."""
-    import tempfile
-
-    directory = path.resolve().parent
-    if not directory.is_dir():
-        raise InputError(f"cannot write {path}: the folder {directory} does not exist")
-    try:
-        fd, temporary = tempfile.mkstemp(prefix=".kapsession-", dir=directory)
-    except OSError as error:
-        raise InputError(f"cannot write {path}: {error.strerror or error}") from error
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def cmd_locate(ctx: Context) -> int:
@@ -296,6 +275,12 @@ def cmd_resume(ctx: Context) -> int:
 
 # -- parser -------------------------------------------------------------------------------------
 
+def _series_length(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 50:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a series length: accepted 1-50")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="kapsession", description="A quiet companion for KAP sessions. "
                      "With no command, opens the home screen.")
@@ -316,7 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--preset", required=True, help="protocol preset (see `kapsession presets`)")
     new.add_argument("--weight-kg", metavar="N")
     new.add_argument("--dose-mg", metavar="N", help="planned dose")
-    new.add_argument("--series-length", type=int, metavar="N", help="sessions planned in the series")
+    new.add_argument("--series-length", type=_series_length, metavar="N", help="sessions planned in the series (1-50)")
     new.add_argument("--no-open", action="store_true", help="only create it, print its id")
     new.set_defaults(func=cmd_new)
 

@@ -11,8 +11,6 @@ import random
 import re
 from datetime import datetime, timedelta, timezone
 
-from dateutil import parser as date_parser
-from dateutil.relativedelta import relativedelta
 
 from kapsession.core.errors import InputError
 from kapsession.core.events import (
@@ -49,6 +47,19 @@ ROUTE_ALIASES = {
 }
 
 
+def _printable(text: str, what: str, newlines: bool = False) -> str:
+    """Refuse control and format characters (an escape sequence would repaint the therapist's
+    terminal and travel into summaries); ordinary spaces, and newlines where allowed, pass."""
+    import unicodedata
+
+    for character in text:
+        if character in "\n\t" and newlines:
+            continue
+        if unicodedata.category(character) in ("Cc", "Cf") and character not in ("\u200d", "\u200c"):
+            raise InputError(f"{what} contains a control character (U+{ord(character):04X}); accepted: ordinary text")
+    return text
+
+
 def _parse_number(text: str | float, what: str, low: float, high: float, unit: str) -> float:
     if isinstance(text, (int, float)):
         value = float(text)
@@ -75,7 +86,7 @@ def open_session(
     practice: bool = False,
     scenario: str | None = None,
 ) -> SessionOpened:
-    name = (client_name or "").strip()
+    name = _printable(client_name or "", "the client's name").strip()
     if not name:
         raise InputError("the client's name or initials are needed: accepted any text up to 120 characters")
     if len(name) > 120:
@@ -162,13 +173,26 @@ def give_dose(
             raise InputError(f"'{route}' is not a route: accepted sublingual, intramuscular, intravenous, intranasal")
         chosen_route = ROUTE_ALIASES[key]  # type: ignore[assignment]
     device_count: int | None = None
+    per = preset.timers.mg_per_device
     if devices not in (None, ""):
-        device_count = int(_parse_number(devices, "device count", 1, 6, "devices"))
-    elif chosen_route == "intranasal" and preset.timers.mg_per_device:
-        per = preset.timers.mg_per_device
+        if chosen_route != "intranasal":
+            raise InputError(f"a device count belongs to a nasal-spray dose, not a {chosen_route} one")
+        count = _parse_number(devices, "device count", 1, 6, "devices")
+        if not count.is_integer():
+            raise InputError(f"device count {count:g} is not a whole number: accepted 1-6 devices")
+        device_count = int(count)
+    if chosen_route == "intranasal" and per:
         if amount % per:
             raise InputError(f"an esketamine dose is counted in devices of {per:g} mg: accepted {per:g}, {2 * per:g}, {3 * per:g} …")
+        if device_count is not None and device_count * per != amount:
+            raise InputError(f"{device_count} device(s) of {per:g} mg make {device_count * per:g} mg, not {amount:g} mg")
         device_count = int(amount // per)
+    total = state.total_dose_mg + amount
+    if total > preset.dosing.max_mg:
+        raise InputError(
+            f"this dose would bring the session total to {total:g} mg, above the preset's maximum of "
+            f"{preset.dosing.max_mg:g} mg (given so far: {state.total_dose_mg:g} mg)"
+        )
     if booster and not state.doses:
         raise InputError("a booster needs a first dose before it; record the first dose without the booster mark")
     weight = state.opened.client.weight_kg
@@ -190,7 +214,7 @@ def write_note(
     shareable: bool = False,
 ) -> NoteWritten:
     """`started_at` is when the therapist began typing: the note belongs to that moment."""
-    cleaned = (text or "").strip()
+    cleaned = _printable(text or "", "the note", newlines=True).strip()
     if not cleaned:
         raise InputError("the note is empty: write at least one word (Escape leaves without saving)")
     if len(cleaned) > 20_000:
@@ -211,7 +235,7 @@ def set_note_visibility(state: SessionState, note_seq: int, shareable: bool, now
 
 
 def set_intention(state: SessionState, text: str, now: datetime) -> IntentionSet:
-    cleaned = (text or "").strip()
+    cleaned = _printable(text or "", "the intention", newlines=True).strip()
     if not cleaned:
         raise InputError("the intention is empty: write it in the client's own words")
     if len(cleaned) > 2_000:
@@ -230,7 +254,7 @@ def draw_card(state: SessionState, now: datetime, rng: random.Random | None = No
 def tick_item(state: SessionState, checklist: str, item: str | int, now: datetime, done: bool = True) -> ChecklistTicked:
     _not_closed(state, "a checklist tick")
     items = state.preset.intake_checklist if checklist == "intake" else state.preset.discharge_checklist
-    if isinstance(item, int) or (isinstance(item, str) and item.strip().isdigit()):
+    if isinstance(item, int) or (isinstance(item, str) and item.strip().isascii() and item.strip().isdigit()):
         index = int(item)
         if not 1 <= index <= len(items):
             raise InputError(f"there is no item {index} on the {checklist} checklist: accepted 1-{len(items)}")
@@ -284,6 +308,9 @@ def set_next_session(state: SessionState, text: str, now: datetime) -> NextSessi
     accepted = "accepted: 'in 3 days', 'in 1 week at 10:00', or a date like 2026-12-03 10:00"
     if not cleaned:
         raise InputError("the next session date is empty; " + accepted)
+    from dateutil import parser as date_parser  # lazy: not on the way to the first paint
+    from dateutil.relativedelta import relativedelta
+
     from kapsession.core.timeparse import local_zone
 
     zone = local_zone()

@@ -409,8 +409,17 @@ def _threshold_alerts(state: SessionState) -> list[Alert]:
     alerts: list[Alert] = []
     first = state.first_dose_at
     episode: dict[str, tuple[int | None, datetime, str]] = {}
+    dose_passed = False
     for event in state.vitals:
         before_dose = first is None or event.at < first
+        if not before_dose and not dose_passed:
+            # The dose ends every pre-dose episode: a post-dose alarm is a new alert with its own
+            # key, never one already acknowledged as a pre-dose decision.
+            dose_passed = True
+            for rule, (seq, raised, message) in episode.items():
+                alerts.append(Alert(f"threshold:{rule}:{seq}", "threshold", _threshold_level(message),
+                                    message, raised, active=False))
+            episode.clear()
         crossed = threshold_crossings(event.reading, state, before_dose)
         for rule, _ in _THRESHOLD_RULES:
             measure = _RULE_MEASURE[rule]
@@ -573,7 +582,9 @@ def replay(events: Iterable[EventBase], preset: Preset) -> Replay:
     opened = ordered[0]
     state = SessionState(opened=opened, preset=preset, now=opened.at, events=list(ordered))
     state.struck = {e.target_seq: e.reason for e in ordered if isinstance(e, EntryStruck)}
-    visibility = {e.note_seq: e.visibility for e in ordered if isinstance(e, NoteVisibilityChanged)}
+    # A struck visibility change no longer counts: striking "make shareable" makes it private again.
+    visibility = {e.note_seq: e.visibility for e in ordered
+                  if isinstance(e, NoteVisibilityChanged) and e.seq not in state.struck}
     acknowledged: dict[str, datetime] = {}
     raised_by_person: list[AlertRaised] = []
     phase_events: list[PhaseStarted] = []

@@ -10,7 +10,6 @@ import os
 import re
 from datetime import datetime, timedelta, timezone, tzinfo
 
-from dateutil import parser as date_parser
 from dateutil import tz
 
 from kapsession.core.errors import InputError
@@ -88,6 +87,8 @@ def parse_entry_time(text: str, now: datetime, zone: tzinfo | None = None) -> da
 
     if re.match(r"^\d{4}-\d{2}-\d{2}", cleaned, re.ASCII):
         try:
+            from dateutil import parser as date_parser  # lazy: not on the way to the first paint
+
             parsed = date_parser.isoparse(text.strip())
             if parsed.tzinfo is None:
                 parsed = parsed.replace(tzinfo=zone)

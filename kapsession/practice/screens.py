@@ -378,13 +378,13 @@ class DebriefScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="debrief-save")
     def _write(self, text: str) -> None:
-        from kapsession.cli import write_private_file
+        from kapsession.private_files import write_private
 
         folder = Path(self.app.data_dir) / "debriefs"  # type: ignore[attr-defined]
         try:
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             path = folder / f"practice-{self.session_id}.md"
-            write_private_file(path, text.encode("utf-8"))
+            write_private(path, text.encode("utf-8"))
         except Exception as error:  # noqa: BLE001 - reported, never a crash
             self.app.call_from_thread(self.notify, f"The debrief could not be saved ({error}).",
                                       title="Debrief", severity="error")

@@ -69,7 +69,7 @@ def _deliver(ctx: Any, args: argparse.Namespace, *, kind: str, session_id: str, 
     except RenderError as error:
         return _fail(str(error))
     written: Path | None = None
-    if args.output:
+    if args.output is not None:
         written = write_export(Path(args.output), data)
     elif fmt == "pdf":
         written = write_export(default_export_path(ctx.data_dir, session_id, day, kind, fmt), data, make_folder=True)

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from kapsession.core.errors import InputError, KapsessionError
+from kapsession.private_files import write_private
 
 EXPORTS_FOLDER = "exports"
 EXTENSIONS = {"md": "md", "html": "html", "pdf": "pdf"}
@@ -31,32 +32,6 @@ def exports_dir(data_dir: Path) -> Path:
 def default_export_path(data_dir: Path, session_id: str, day: str, kind: str, fmt: str) -> Path:
     """`<data dir>/exports/2026-03-02-k7f3ab-summary.pdf`."""
     return exports_dir(data_dir) / f"{day}-{session_id}-{kind}.{EXTENSIONS[fmt]}"
-
-
-def write_private(path: Path, data: bytes) -> Path:
-    """Write `data` to `path` atomically with mode 0600; any failure is one InputError sentence."""
-    path = Path(path).expanduser()
-    directory = path.absolute().parent
-    if path.is_dir():
-        raise InputError(f"cannot write {path}: it is a folder; give a file name")
-    if not directory.is_dir():
-        raise InputError(f"cannot write {path}: the folder {directory} does not exist")
-    temporary: str | None = None
-    try:
-        fd, temporary = tempfile.mkstemp(prefix=".kapsession-", suffix=".part", dir=directory)
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), 0o600)
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-        temporary = None
-    except OSError as error:
-        raise InputError(f"cannot write {path}: {error.strerror or error}") from error
-    finally:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
-    return path
 
 
 def write_export(path: Path, data: bytes, *, make_folder: bool = False) -> Path:

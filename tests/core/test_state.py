@@ -558,3 +558,29 @@ def test_fold_needs_the_opening_event(new_chart) -> None:  # noqa: ANN001
     chart.phase("intake")
     with pytest.raises(ValueError, match="begin with session_opened"):
         fold(chart.events[1:], chart.preset, chart.now)
+
+
+def test_a_post_dose_alarm_is_never_covered_by_a_pre_dose_acknowledgement(new_chart) -> None:
+    chart = new_chart("intramuscular", weight_kg="70", dose_mg="50")
+    chart.phase("intake")
+    chart.vitals("165/98 80 98")
+    pre_dose = chart.state().top_alert
+    assert pre_dose is not None and pre_dose.level == "warning" and "before dosing" in pre_dose.message
+    chart.ack()
+    chart.phase("dose-onset")
+    chart.advance(1)
+    chart.dose("50")
+    chart.advance(5)
+    chart.vitals("200/125 120 97")
+    alarm = chart.state().top_alert
+    assert alarm is not None and alarm.level == "alarm" and "200/125" in alarm.message
+    assert alarm.key != pre_dose.key
+
+
+def test_striking_a_share_makes_the_note_private_again(new_chart) -> None:
+    chart = new_chart("sublingual-troche")
+    note = chart.note("a private thought")
+    share = chart.add(commands.set_note_visibility(chart.state(), note.seq, True, chart.now))
+    assert [n.text for n in chart.state().shareable_notes()] == ["a private thought"]
+    chart.strike(share.seq)
+    assert chart.state().shareable_notes() == []

@@ -227,3 +227,28 @@ async def test_card_refused_when_the_deck_is_empty(session):
         count = len(session.fresh_events())
         await pilot.press("c")
         assert len(session.fresh_events()) == count
+
+
+async def test_a_note_the_store_refuses_stays_in_the_dialog_to_save_again(session, monkeypatch):
+    import sqlite3
+
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        before = len(session.fresh_events())
+        real_append = session.log.store.append
+        monkeypatch.setattr(session.log.store, "append",
+                            lambda *a, **k: (_ for _ in ()).throw(sqlite3.OperationalError("database is locked")))
+        await pilot.press("n")
+        await type_text(pilot, "she said the river is calm")
+        await pilot.press("enter")
+        assert isinstance(app.screen, NoteDialog)
+        assert "Not saved" in app.screen.query_one("#error", Static).render().plain
+        assert app.screen.query_one("#note-text", Input).value == "she said the river is calm"
+        assert len(session.fresh_events()) == before
+        monkeypatch.setattr(session.log.store, "append", real_append)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, NoteDialog)
+        notes = of_type(session.fresh_events(), NoteWritten)
+        assert [n.text for n in notes] == ["she said the river is calm"]

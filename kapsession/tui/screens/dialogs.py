@@ -9,6 +9,8 @@ Every dialog:
 
 from __future__ import annotations
 
+import sqlite3
+
 from datetime import datetime
 from typing import Generic, TypeVar
 
@@ -22,7 +24,7 @@ from textual.widgets import Button, Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from kapsession.core import commands
-from kapsession.core.errors import InputError
+from kapsession.core.errors import InputError, KapsessionError
 from kapsession.core.events import (
     NOTE_KINDS,
     DoseGiven,
@@ -76,6 +78,15 @@ class EntryDialog(Dialog[ResultType], Generic[ResultType]):
         except InputError as error:
             self.show_error(str(error))
             return
+        log = getattr(self, "session_log", None)
+        if isinstance(result, EventBase) and log is not None:
+            # Durable before the dialog goes: if the store refuses (locked by another terminal,
+            # disk full), what was typed stays here to save again.
+            try:
+                result = log.record(result)
+            except (KapsessionError, sqlite3.Error) as error:
+                self.show_error(f"Not saved ({error}); what you typed is kept: Enter tries again")
+                return
         self.dismiss(result)
 
     @on(Input.Submitted)
@@ -89,7 +100,7 @@ class NumberInput(Input):
     dialog's own bindings (Textual hands every printable key to a focused Input otherwise)."""
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
-        return character is not None and character.isdigit()
+        return character is not None and character in "0123456789"
 
 
 def _state_and_now(log: SessionLog) -> tuple[SessionState, datetime]:
@@ -356,7 +367,7 @@ class DoseDialog(EntryDialog[DoseGiven | None]):
             given = self.state.devices_given
             planned = planned_mg(self.state)
             of = f" of {max(1, round(planned / self.per_device))}" if planned else ""
-            count = int(text) if text.isdigit() else 0
+            count = int(text) if text.isascii() and text.isdigit() else 0
             first = f"device {given + 1}{of}" if count <= 1 else f"devices {given + 1}-{given + count}{of}"
             note.update(f"[$text-muted]{count} × {self.per_device:g} mg = [b]{count * self.per_device:g} mg[/b]"
                         f" · this is {first}[/]")
@@ -377,7 +388,7 @@ class DoseDialog(EntryDialog[DoseGiven | None]):
         state = self.session_log.state()
         if self.per_device:
             devices = self.query_one("#dose-devices", Input).value.strip()
-            if not devices.isdigit() or not 1 <= int(devices) <= 6:
+            if not (devices.isascii() and devices.isdigit()) or not 1 <= int(devices) <= 6:
                 raise InputError(f"device count '{devices}' is not accepted: accepted 1-6 devices")
             mg: str | float = int(devices) * self.per_device
         else:
@@ -635,7 +646,7 @@ class DischargeDialog(Dialog["list[EventBase] | None"]):
     def on_key(self, event: Key) -> None:
         # The item's number ticks it while the list has focus.
         focused = self.focused
-        if isinstance(focused, SelectionList) and event.character and event.character.isdigit():
+        if isinstance(focused, SelectionList) and event.character and event.character in "123456789":
             number = int(event.character)
             if 1 <= number <= len(self.items):
                 focused.toggle(self.items[number - 1])

@@ -364,8 +364,10 @@ class LiveScreen(Screen[None]):
         return False
 
     def _saved(self, what: str) -> Any:
+        """After an entry dialog: it has already made its event durable (see EntryDialog.action_save)."""
         def done(event: EventBase | None) -> None:
-            if self.record(event) is not None:
+            if event is not None:
+                self.refresh_now()
                 self.notify(what, timeout=3)
         return done
 
@@ -417,8 +419,16 @@ class LiveScreen(Screen[None]):
                 detail += " This is the last phase; close from the discharge checklist (x)."
 
         def confirmed(yes: bool | None) -> None:
-            if yes and self.record(event) is not None:
-                self.notify(f"{target} started at {format_local(event.at)}.", timeout=3)
+            if not yes:
+                return
+            # The phase starts when the therapist confirms, not when `p` was pressed.
+            try:
+                at_confirm = commands.start_phase(self.session_log.state(), event.phase, self.session_log.now())
+            except InputError as error:
+                self.notify(str(error), severity="warning")
+                return
+            if self.record(at_confirm) is not None:
+                self.notify(f"{target} started at {format_local(at_confirm.at)}.", timeout=3)
 
         self.app.push_screen(_dialogs().ConfirmDialog(prompt, detail, yes=f"Start {target.lower()}"), confirmed)
 
