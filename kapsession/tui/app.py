@@ -204,12 +204,16 @@ class KapsessionApp(App[int]):
         self._report_theme_notes()
         if self.session_id and not self.open_live(self.session_id, practice=self.practice,
                                                   clock=self._practice_clock):
-            self.call_after_refresh(self.screen.refresh_sessions)  # type: ignore[attr-defined] - home stays
+            self.call_after_refresh(self.screen.show_list)  # type: ignore[attr-defined] - home stays
         self._check_size()
         self.screen_change_signal.subscribe(self, lambda _screen: self.call_later(self._check_size))
         self.call_after_refresh(self._after_first_paint)
 
-    def _after_first_paint(self) -> None:
+    async def _after_first_paint(self) -> None:
+        home = self.screen_stack[0] if self.screen_stack else None
+        build = getattr(home, "build", None)
+        if build is not None:
+            await build()  # the home screen under the live screen, composed once that painted
         if self.theme_override and self.theme == self.theme_override:
             if self.settings.theme != self.theme:
                 self._remember_theme(self.theme)  # `--theme` is remembered

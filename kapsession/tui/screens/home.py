@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Static
 
 from kapsession.core.phases import PHASE_TITLES
@@ -81,37 +82,55 @@ class HomeScreen(Screen[None]):
         # False when the live screen opens over it at startup (`kapsession resume`): the list is
         # read when the home screen is first really shown, not before the live screen paints.
         self.listed_on_resume = list_on_first_show
+        self._deferred = not list_on_first_show
+        self._generation = 0
         self.rows: dict[str, SessionRow] = {}
         self.interrupted: list[SessionRow] = []
-        self._generation = 0
 
     @property
     def kap(self) -> "KapsessionApp":
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="≡")
-        with Vertical(id="home-body"):
-            yield Static(id="interrupted", classes="hidden")
-            yield Static(id="home-heading")
-            table: DataTable[object] = DataTable(id="sessions", cursor_type="row", zebra_stripes=False)
-            table.add_column("Started", key="started")
-            table.add_column("Client", key="client")
-            table.add_column("No.", key="number")
-            table.add_column("Preset", key="preset")
-            table.add_column("State", key="state")
-            yield table
-            yield Static(
+        if self._deferred:
+            return  # built when first shown (or just after the live screen painted): `build`
+        yield from self._body()
+
+    def _body(self) -> list[Widget]:
+        table: DataTable[object] = DataTable(id="sessions", cursor_type="row", zebra_stripes=False)
+        table.add_column("Started", key="started")
+        table.add_column("Client", key="client")
+        table.add_column("No.", key="number")
+        table.add_column("Preset", key="preset")
+        table.add_column("State", key="state")
+        body = Vertical(
+            Static(id="interrupted", classes="hidden"),
+            Static(id="home-heading"),
+            table,
+            Static(
                 "No sessions yet.\n\nPress n to start a new session, or p to rehearse a protocol "
                 "in practice mode.",
                 id="home-empty",
                 classes="hidden",
-            )
-        yield Footer()
+            ),
+            id="home-body",
+        )
+        return [Header(icon="≡"), body, Footer()]
 
-    def on_screen_resume(self) -> None:
+    async def build(self) -> None:
+        """Compose the widgets of a home screen that started under the live screen (`kapsession
+        resume`): none of them is made or styled before the live screen's first paint."""
+        if self._deferred:
+            self._deferred = False
+            await self.mount_all(self._body())
+
+    async def show_list(self) -> None:
+        await self.build()
+        self.refresh_sessions()
+
+    async def on_screen_resume(self) -> None:
         if self.listed_on_resume:
-            self.refresh_sessions()
+            await self.show_list()
         self.listed_on_resume = True
 
     # -- data ---------------------------------------------------------------------------------------
