@@ -204,6 +204,7 @@ EXPORT_SCHEMA_VERSION = 1
 
 
 def cmd_export(ctx: Context) -> int:
+    from kapsession.core.events import as_dict
     from kapsession.store.schema import SCHEMA_VERSION
 
     log = ctx.open_log(ctx.args.id)
@@ -213,7 +214,7 @@ def cmd_export(ctx: Context) -> int:
         "store_schema": SCHEMA_VERSION,
         "session": {"id": log.session_id, "client": row.client_name, "preset": row.preset,
                     "series_number": row.series_number, "practice": row.practice},
-        "events": [json.loads(event.model_dump_json()) for event in log.events],
+        "events": [as_dict(event) for event in log.events],
     }
     text = json.dumps(document, indent=2, ensure_ascii=False)
     if ctx.args.output is not None:

@@ -1,24 +1,38 @@
-"""The therapist's settings, remembered between runs in the config dir (a small JSON file)."""
+"""The therapist's settings, remembered between runs in the config dir (a small JSON file).
+
+A msgspec Struct (like the events and presets): the summary PDF reads the names and the paper size
+from here, and that path has no time for importing pydantic.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+import msgspec
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+class Settings(msgspec.Struct, kw_only=True):
+    """Unknown keys in the file are ignored (a newer version may have written them)."""
 
     theme: str = "dim-room"
     bell: bool = False
     practice_name: str = ""
     therapist_name: str = ""
     paper: Literal["a4", "letter"] = "a4"
-    series_length: int = Field(default=6, ge=1, le=50)
+    series_length: Annotated[int, msgspec.Meta(ge=1, le=50)] = 6
+
+
+def parse_settings(data: Any) -> Settings:
+    """Settings from a dict (numbers may be given as text, as typed in a form); raises
+    `msgspec.ValidationError` naming the field that is wrong."""
+    return msgspec.convert(data, Settings, strict=False)
+
+
+def as_dict(settings: Settings) -> dict[str, Any]:
+    return msgspec.structs.asdict(settings)
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -26,8 +40,8 @@ def load_settings(path: Path | None = None) -> Settings:
 
     path = path or settings_path()
     try:
-        return Settings.model_validate(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, ValidationError):
+        return parse_settings(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, msgspec.ValidationError):
         return Settings()
 
 
@@ -40,7 +54,7 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
     temporary = path.with_suffix(".tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(settings.model_dump_json(indent=2))
+        handle.write(json.dumps(as_dict(settings), indent=2, ensure_ascii=False))
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temporary, path)

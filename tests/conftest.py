@@ -3,6 +3,8 @@ that is driven through the real core commands (events get a `seq` as the store w
 
 from __future__ import annotations
 
+import msgspec
+
 import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -87,7 +89,7 @@ class Chart:
         return fold(self.events, self.preset, now or self.clock.now())
 
     def add(self, event: EventBase) -> EventBase:
-        stored = event.model_copy(update={"seq": len(self.events) + 1, "recorded_at": self.clock.now()})
+        stored = msgspec.structs.replace(event, **{"seq": len(self.events) + 1, "recorded_at": self.clock.now()})
         self.events.append(stored)
         return stored
 

@@ -10,11 +10,14 @@ durable).
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timezone
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+import msgspec
+from msgspec import Meta
 
+from kapsession.core.errors import InputError
 from kapsession.core.phases import Phase
 from kapsession.core.scales import ScaleName
 from kapsession.core.vitals import VitalsReading
@@ -25,159 +28,196 @@ Visibility = Literal["private", "shareable"]
 
 NOTE_KINDS: tuple[str, ...] = ("observation", "client-words", "intervention", "side-effect", "other")
 
+# Constraints are checked wherever an event is read or written through msgspec (the store decodes
+# every event it reads and re-reads every event before it writes it; see `checked`). msgspec, not
+# pydantic, because events are read on the way to the first paint and into the PDF: importing and
+# building the pydantic models cost more than the whole time budget of those paths.
+Mg = Annotated[float, Meta(gt=0, le=1000)]
 
-class Client(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
-    name: str = Field(min_length=1, max_length=120, description="display name or initials, as entered")
-    weight_kg: float | None = Field(default=None, ge=20, le=350)
+class Client(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    name: Annotated[str, Meta(min_length=1, max_length=120)]
+    """Display name or initials, as entered."""
+    weight_kg: Annotated[float, Meta(ge=20, le=350)] | None = None
     date_of_birth: date | None = None
 
-    @field_validator("name")
-    @classmethod
-    def _name_not_blank(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
+    def __post_init__(self) -> None:
+        name = self.name.strip()
+        if not name:
             raise ValueError("the client's name or initials must not be blank")
-        return value
+        if name != self.name:
+            msgspec.structs.force_setattr(self, "name", name)
 
 
-class EventBase(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+class EventBase(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True,
+                tag_field="type", tag=_snake):
+    """`type` is the snake-case class name (`DoseGiven` -> `dose_given`), stored as the tag."""
 
     at: datetime
     seq: int | None = None
     recorded_at: datetime | None = None
 
-    @field_validator("at", "recorded_at")
-    @classmethod
-    def _aware_utc(cls, value: datetime | None) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("timestamps must be timezone-aware")
-        return value.astimezone(timezone.utc)
+    type: ClassVar[str] = "event"
+
+    def __init_subclass__(cls, **options: Any) -> None:
+        super().__init_subclass__(**options)
+        cls.type = _snake(cls.__name__)
+
+    def __post_init__(self) -> None:
+        # Timestamps are aware and kept in UTC, whoever made them.
+        for name in ("at", "recorded_at"):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if value.tzinfo is None:
+                raise ValueError("timestamps must be timezone-aware")
+            if value.tzinfo is not timezone.utc:
+                msgspec.structs.force_setattr(self, name, value.astimezone(timezone.utc))
 
 
-class SessionOpened(EventBase):
-    type: Literal["session_opened"] = "session_opened"
+class SessionOpened(EventBase, frozen=True):
     client: Client
     preset: str
-    series_number: int = Field(ge=1, default=1)
-    series_length: int | None = Field(default=None, ge=1)
-    planned_dose_mg: float | None = Field(default=None, gt=0, le=1000)
+    series_number: Annotated[int, Meta(ge=1)] = 1
+    series_length: Annotated[int, Meta(ge=1)] | None = None
+    planned_dose_mg: Mg | None = None
     previous_dose_mg: float | None = None
     practice: bool = False
     scenario: str | None = None
 
 
-class PhaseStarted(EventBase):
-    type: Literal["phase_started"] = "phase_started"
+class PhaseStarted(EventBase, frozen=True):
     phase: Phase
 
 
-class DoseGiven(EventBase):
-    type: Literal["dose_given"] = "dose_given"
+class DoseGiven(EventBase, frozen=True):
     route: Route
-    mg: float = Field(gt=0, le=1000)
+    mg: Mg
     mg_per_kg: float | None = None
     site: str | None = None
-    devices: int | None = Field(default=None, ge=1, le=6)
+    devices: Annotated[int, Meta(ge=1, le=6)] | None = None
     booster: bool = False
 
 
-class VitalsRecorded(EventBase):
-    type: Literal["vitals_recorded"] = "vitals_recorded"
+class VitalsRecorded(EventBase, frozen=True):
     reading: VitalsReading
 
 
-class ScaleRated(EventBase):
-    type: Literal["scale_rated"] = "scale_rated"
+class ScaleRated(EventBase, frozen=True):
     scale: ScaleName
-    value: int = Field(ge=0, le=10)
+    value: Annotated[int, Meta(ge=0, le=10)]
 
 
-class NoteWritten(EventBase):
-    type: Literal["note_written"] = "note_written"
-    text: str = Field(min_length=1, max_length=20_000)
+class NoteWritten(EventBase, frozen=True):
+    text: Annotated[str, Meta(min_length=1, max_length=20_000)]
     kind: NoteKind = "observation"
     visibility: Visibility = "private"
 
 
-class NoteVisibilityChanged(EventBase):
-    type: Literal["note_visibility_changed"] = "note_visibility_changed"
+class NoteVisibilityChanged(EventBase, frozen=True):
     note_seq: int
     visibility: Visibility
 
 
-class IntentionSet(EventBase):
-    type: Literal["intention_set"] = "intention_set"
-    text: str = Field(min_length=1, max_length=2_000)
+class IntentionSet(EventBase, frozen=True):
+    text: Annotated[str, Meta(min_length=1, max_length=2_000)]
 
 
-class CardDrawn(EventBase):
-    type: Literal["card_drawn"] = "card_drawn"
+class CardDrawn(EventBase, frozen=True):
     card: str
 
 
-class ChecklistTicked(EventBase):
-    type: Literal["checklist_ticked"] = "checklist_ticked"
+class ChecklistTicked(EventBase, frozen=True):
     checklist: Literal["intake", "discharge"]
     item: str
     done: bool = True
 
 
-class AlertRaised(EventBase):
+class AlertRaised(EventBase, frozen=True):
     """An alert raised by a person (a co-monitoring nurse) rather than derived from the record."""
 
-    type: Literal["alert_raised"] = "alert_raised"
     key: str
     message: str
 
 
-class AlertAcknowledged(EventBase):
-    type: Literal["alert_acknowledged"] = "alert_acknowledged"
+class AlertAcknowledged(EventBase, frozen=True):
     key: str
 
 
-class EntryStruck(EventBase):
-    type: Literal["entry_struck"] = "entry_struck"
+class EntryStruck(EventBase, frozen=True):
     target_seq: int
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Annotated[str, Meta(min_length=1, max_length=500)]
 
 
-class NextSessionSet(EventBase):
-    type: Literal["next_session_set"] = "next_session_set"
+class NextSessionSet(EventBase, frozen=True):
     when: datetime
 
 
-class SessionClosed(EventBase):
-    type: Literal["session_closed"] = "session_closed"
+class SessionClosed(EventBase, frozen=True):
     early_reason: str | None = None
 
 
-Event = Annotated[
-    Union[
-        SessionOpened, PhaseStarted, DoseGiven, VitalsRecorded, ScaleRated, NoteWritten,
-        NoteVisibilityChanged, IntentionSet, CardDrawn, ChecklistTicked, AlertRaised,
-        AlertAcknowledged, EntryStruck, NextSessionSet, SessionClosed,
-    ],
-    Field(discriminator="type"),
-]
-
-EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
-EVENT_TYPES: tuple[str, ...] = tuple(
-    cls.model_fields["type"].default
-    for cls in (
-        SessionOpened, PhaseStarted, DoseGiven, VitalsRecorded, ScaleRated, NoteWritten,
-        NoteVisibilityChanged, IntentionSet, CardDrawn, ChecklistTicked, AlertRaised,
-        AlertAcknowledged, EntryStruck, NextSessionSet, SessionClosed,
-    )
+EVENT_CLASSES: tuple[type[EventBase], ...] = (
+    SessionOpened, PhaseStarted, DoseGiven, VitalsRecorded, ScaleRated, NoteWritten,
+    NoteVisibilityChanged, IntentionSet, CardDrawn, ChecklistTicked, AlertRaised,
+    AlertAcknowledged, EntryStruck, NextSessionSet, SessionClosed,
 )
+Event = Union[
+    SessionOpened, PhaseStarted, DoseGiven, VitalsRecorded, ScaleRated, NoteWritten,
+    NoteVisibilityChanged, IntentionSet, CardDrawn, ChecklistTicked, AlertRaised,
+    AlertAcknowledged, EntryStruck, NextSessionSet, SessionClosed,
+]
+EVENT_TYPES: tuple[str, ...] = tuple(cls.type for cls in EVENT_CLASSES)
 
 # Fields kept in their own store columns, not in the JSON body.
-ENVELOPE_FIELDS = {"seq", "recorded_at", "at", "type"}
+ENVELOPE_FIELDS = frozenset({"seq", "recorded_at", "at", "type"})
+
+_ENCODER = msgspec.json.Encoder()
+_EVENT_DECODER = msgspec.json.Decoder(Event)
+_EVENTS_DECODER = msgspec.json.Decoder(list[Event])
+
+
+def event_json(event: EventBase) -> bytes:
+    """The whole event as JSON, `type` included (what `decode_event` reads back)."""
+    return _ENCODER.encode(event)
+
+
+def decode_event(data: bytes | str) -> EventBase:
+    """One event from `event_json`'s form; a `msgspec.ValidationError` if it breaks a rule."""
+    return _EVENT_DECODER.decode(data)
+
+
+def decode_events(data: bytes | str) -> list[EventBase]:
+    """A JSON array of events in `event_json`'s form, decoded (and checked) in one call."""
+    return _EVENTS_DECODER.decode(data)
 
 
 def event_body_json(event: EventBase) -> str:
-    return event.model_dump_json(exclude=ENVELOPE_FIELDS)
+    """The JSON body the store keeps: every field but the envelope (`ENVELOPE_FIELDS`)."""
+    body = msgspec.structs.asdict(event)
+    for name in ("seq", "recorded_at", "at"):
+        body.pop(name, None)
+    return _ENCODER.encode(body).decode()
+
+
+def with_store_fields(event: EventBase, seq: int | None, recorded_at: datetime | None) -> EventBase:
+    """The same event with its store position and recording time (None, None: as if unstored)."""
+    return msgspec.structs.replace(event, seq=seq, recorded_at=recorded_at)
+
+
+def checked(event: EventBase) -> EventBase:
+    """`event`, read back from its own JSON so every rule above is checked before it is stored;
+    an `InputError` naming the field and the rule when one is broken (nothing is recorded)."""
+    try:
+        return decode_event(event_json(event))
+    except msgspec.ValidationError as error:
+        raise InputError(f"cannot record this {event.type.replace('_', ' ')}: {error}") from None
+
+
+def as_dict(event: EventBase) -> dict[str, Any]:
+    """The event as JSON-ready builtins (`type` included), e.g. for `export json`."""
+    return msgspec.to_builtins(event)

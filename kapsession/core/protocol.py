@@ -1,8 +1,13 @@
 """Presets: a session protocol (phases, vitals schedule, thresholds, timers, cards, checklists,
-aftercare) read from a TOML file and validated by pydantic.
+aftercare) read from a TOML file and checked by msgspec (`kapsession.core.struct_problems` turns
+its first error, and every unknown or missing field, into the same one-line message).
 
 A broken file gives one line naming the file, the field, the line where it can be found, and what
 is wrong; the other presets still load.
+
+msgspec rather than pydantic: a preset is read on the way to the live screen's first paint and
+into every PDF, and validating it with msgspec takes well under a millisecond, where importing
+pydantic and building its models took longer than either whole budget.
 """
 
 from __future__ import annotations
@@ -11,14 +16,15 @@ import difflib
 import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic_core import PydanticCustomError
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+import msgspec
+from msgspec import Meta, field
 
 from kapsession.core.errors import PresetError
 from kapsession.core.events import Route
 from kapsession.core.phases import PHASES, Phase
+from kapsession.core.struct_problems import FieldProblem, problems_of
 
 ROUTE_PLAIN_WORDS: dict[str, str] = {
     "sublingual": "a lozenge (troche) held in the mouth",
@@ -28,47 +34,41 @@ ROUTE_PLAIN_WORDS: dict[str, str] = {
 }
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Strict(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    pass
 
 
-class PhasePlan(Strict):
-    minutes: int = Field(ge=1, le=240)
-    prompt: str = Field(min_length=1)
+class PhasePlan(Strict, frozen=True):
+    minutes: Annotated[int, Meta(ge=1, le=240)]
+    prompt: Annotated[str, Meta(min_length=1)]
 
 
-class VitalsSchedule(Strict):
+class VitalsSchedule(Strict, frozen=True):
     baseline: bool = True
     """A reading is due before the first dose."""
-    after_dose_minutes: list[int] = Field(default_factory=list)
+    after_dose_minutes: list[int] = field(default_factory=list)
     """Checks at these minutes after the first dose."""
-    every_minutes: dict[Phase, int] = Field(default_factory=dict)
+    every_minutes: dict[Phase, int] = field(default_factory=dict)
     """While in these phases, a check every N minutes (counted from the first dose)."""
     before_discharge: bool = True
     """A reading within `discharge_window_minutes` is needed before the client may leave."""
-    discharge_window_minutes: int = Field(default=15, ge=1, le=120)
-    tolerance_minutes: int = Field(default=5, ge=0, le=30)
+    discharge_window_minutes: Annotated[int, Meta(ge=1, le=120)] = 15
+    tolerance_minutes: Annotated[int, Meta(ge=0, le=30)] = 5
     """A reading this many minutes before a check counts for it."""
 
-    @field_validator("after_dose_minutes")
-    @classmethod
-    def _sorted_positive(cls, value: list[int]) -> list[int]:
-        if any(minute < 1 or minute > 600 for minute in value):
-            raise ValueError("minutes after the dose must be between 1 and 600")
-        if sorted(set(value)) != value:
-            raise ValueError("minutes after the dose must be in increasing order, without repeats")
-        return value
-
-    @field_validator("every_minutes")
-    @classmethod
-    def _sane_intervals(cls, value: dict[str, int]) -> dict[str, int]:
-        for phase, minutes in value.items():
-            if not 2 <= minutes <= 120:
-                raise ValueError(f"the interval for {phase} must be 2-120 minutes, not {minutes}")
-        return value
+    def __post_init__(self) -> None:
+        minutes = self.after_dose_minutes
+        if any(minute < 1 or minute > 600 for minute in minutes):
+            raise FieldProblem("after_dose_minutes", "minutes after the dose must be between 1 and 600")
+        if sorted(set(minutes)) != minutes:
+            raise FieldProblem("after_dose_minutes",
+                               "minutes after the dose must be in increasing order, without repeats")
+        for phase, interval in self.every_minutes.items():
+            if not 2 <= interval <= 120:
+                raise FieldProblem("every_minutes", f"the interval for {phase} must be 2-120 minutes, not {interval}")
 
 
-class Thresholds(Strict):
+class Thresholds(Strict, frozen=True):
     systolic_high: int = 180
     diastolic_high: int = 110
     heart_rate_high: int = 120
@@ -80,75 +80,65 @@ class Thresholds(Strict):
     predose_diastolic_high: int = 90
 
 
-class Window(Strict):
-    start: int = Field(ge=0, le=600)
-    end: int = Field(ge=0, le=600)
+class Window(Strict, frozen=True):
+    start: Annotated[int, Meta(ge=0, le=600)]
+    end: Annotated[int, Meta(ge=0, le=600)]
 
-    @model_validator(mode="after")
-    def _ordered(self) -> "Window":
+    def __post_init__(self) -> None:
         if self.end < self.start:
             raise ValueError("end must not be before start")
-        return self
 
 
-class RouteTimers(Strict):
-    spit_after_minutes: int | None = Field(default=None, ge=1, le=60)
-    device_interval_minutes: int | None = Field(default=None, ge=1, le=30)
-    mg_per_device: float | None = Field(default=None, gt=0)
+class RouteTimers(Strict, frozen=True):
+    spit_after_minutes: Annotated[int, Meta(ge=1, le=60)] | None = None
+    device_interval_minutes: Annotated[int, Meta(ge=1, le=30)] | None = None
+    mg_per_device: Annotated[float, Meta(gt=0)] | None = None
     booster_window: Window | None = None
 
 
-class Dosing(Strict):
-    typical_mg: float | None = Field(default=None, gt=0)
-    mg_per_kg: float | None = Field(default=None, gt=0, le=5)
-    max_mg: float = Field(default=1000, gt=0)
-    sites: list[str] = Field(default_factory=list)
+class Dosing(Strict, frozen=True):
+    typical_mg: Annotated[float, Meta(gt=0)] | None = None
+    mg_per_kg: Annotated[float, Meta(gt=0, le=5)] | None = None
+    max_mg: Annotated[float, Meta(gt=0)] = 1000
+    sites: list[str] = field(default_factory=list)
 
 
-class Preset(Strict):
-    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+class Preset(Strict, frozen=True):
+    name: Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9-]*$")]
     title: str
     route: Route
-    description: str = ""
     phases: dict[Phase, PhasePlan]
     onset_window: Window
     peak_window: Window
-    dosing: Dosing = Dosing()
     vitals: VitalsSchedule
-    thresholds: Thresholds = Thresholds()
-    minimum_observation_minutes: int = Field(ge=0, le=600)
-    timers: RouteTimers = RouteTimers()
+    minimum_observation_minutes: Annotated[int, Meta(ge=0, le=600)]
     cards: list[str]
-    intake_checklist: list[str] = Field(min_length=1)
-    discharge_checklist: list[str] = Field(min_length=1)
-    integration_prompts: list[str] = Field(min_length=1)
-    aftercare: list[str] = Field(min_length=1)
+    intake_checklist: Annotated[list[str], Meta(min_length=1)]
+    discharge_checklist: Annotated[list[str], Meta(min_length=1)]
+    integration_prompts: Annotated[list[str], Meta(min_length=1)]
+    aftercare: Annotated[list[str], Meta(min_length=1)]
     when_to_call: str
+    description: str = ""
+    dosing: Dosing = field(default_factory=Dosing)
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    timers: RouteTimers = field(default_factory=RouteTimers)
 
-    @field_validator("phases")
-    @classmethod
-    def _all_six_phases(cls, value: dict[str, PhasePlan]) -> dict[str, PhasePlan]:
-        missing = [phase for phase in PHASES if phase not in value]
+    def __post_init__(self) -> None:
+        missing = [phase for phase in PHASES if phase not in self.phases]
         if missing:
-            raise ValueError(f"missing phase(s) {', '.join(missing)}; all six are needed: {', '.join(PHASES)}")
-        return {phase: value[phase] for phase in PHASES}
-
-    @field_validator("cards")
-    @classmethod
-    def _enough_distinct_cards(cls, value: list[str]) -> list[str]:
-        if len(value) < 30:
-            raise ValueError(f"the deck has {len(value)} cards; at least 30 are needed")
+            raise FieldProblem("phases", f"missing phase(s) {', '.join(missing)}; all six are needed: {', '.join(PHASES)}")
+        msgspec.structs.force_setattr(self, "phases", {phase: self.phases[phase] for phase in PHASES})
+        if len(self.cards) < 30:
+            raise FieldProblem("cards", f"the deck has {len(self.cards)} cards; at least 30 are needed")
         seen: set[str] = set()
-        for index, card in enumerate(value):
+        for index, card in enumerate(self.cards):
             key = card.strip().casefold()
             if not key:
-                raise PydanticCustomError("blank_card", "a card is blank", {"index": index})
+                raise FieldProblem("cards", "a card is blank", index=index)
             if key in seen:
                 # The index lets the message point at the line of the repeated card.
-                raise PydanticCustomError("duplicate_card", "the card '{card}' appears twice",
-                                          {"card": card, "index": index})
+                raise FieldProblem("cards", f"the card '{card}' appears twice", index=index)
             seen.add(key)
-        return value
 
     @property
     def planned_total_minutes(self) -> int:
@@ -157,6 +147,11 @@ class Preset(Strict):
     @property
     def route_in_plain_words(self) -> str:
         return ROUTE_PLAIN_WORDS[self.route]
+
+
+def parse_preset(data: Any) -> Preset:
+    """A Preset from parsed TOML, or `msgspec.ValidationError` (see `struct_problems.problems_of`)."""
+    return msgspec.convert(data, Preset)
 
 
 _Token = tuple[int, str, str]  # (1-based line, kind, text)
@@ -328,13 +323,19 @@ def _literal_message(problem: dict[str, Any]) -> str:
     return f"'{given}' is not {noun}: accepted {accepted}"
 
 
-def describe_validation_error(path: Path, text: str, error: ValidationError) -> str:
+def describe_validation_error(path: Path, text: str, error: Any) -> str:
+    """`describe_problems` for a pydantic `ValidationError` (practice scenarios are pydantic)."""
+    return describe_problems(path, text, list(error.errors()))
+
+
+def describe_problems(path: Path, text: str, problems: list[dict[str, Any]]) -> str:
     """One line: file, field, line, what is wrong (the first problem; the rest follow by count).
 
-    An unknown field comes before everything else, since it is usually a typo; when a required
-    field at the same level is missing too and looks alike, the message names it.
+    Problems are dicts in pydantic's error shape (`loc`, `type`, `msg`, `input`, `ctx`). An
+    unknown field comes before everything else, since it is usually a typo; when a required field
+    at the same level is missing too and looks alike, the message names it.
     """
-    problems = list(error.errors())
+    problems = list(problems)
     problems.sort(key=lambda problem: problem.get("type") != "extra_forbidden")
     first = problems[0]
     location = tuple(first.get("loc", ()))
@@ -403,9 +404,9 @@ def read_toml(path: Path) -> tuple[str, dict[str, Any]]:
 def load_preset_file(path: Path) -> Preset:
     text, data = read_toml(path)
     try:
-        preset = Preset.model_validate(data)
-    except ValidationError as error:
-        raise PresetError(describe_validation_error(path, text, error)) from error
+        preset = parse_preset(data)
+    except msgspec.ValidationError as error:
+        raise PresetError(describe_problems(path, text, problems_of(error, data, Preset))) from None
     if preset.name != path.stem:
         line = _key_line(text.splitlines(), ("name",))
         where = f"{path}:{line}" if line else str(path)

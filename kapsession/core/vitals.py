@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict
+import msgspec
 
 from kapsession.core.errors import InputError
 
@@ -54,10 +54,8 @@ KEYWORDS = {
 ACCEPTED_FORMAT = "accepted: '128/84 76 98' (BP HR SpO2 [RR] [temp]) or '128/84 hr 76 spo2 98 rr 14'"
 
 
-class VitalsReading(BaseModel):
+class VitalsReading(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     """Any subset of the measures; at least one is present."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     systolic: int | None = None
     diastolic: int | None = None
@@ -67,7 +65,7 @@ class VitalsReading(BaseModel):
     temperature: float | None = None
 
     def measures(self) -> dict[str, float]:
-        return {k: v for k, v in self.model_dump().items() if v is not None}
+        return {k: v for k, v in msgspec.structs.asdict(self).items() if v is not None}
 
     def describe(self) -> str:
         """Compact, as a therapist writes it: `128/84 HR 76 SpO2 98% RR 14`."""

@@ -60,21 +60,21 @@ class SettingsScreen(ModalScreen["Settings | None"]):
         self.action_save()
 
     def action_save(self) -> None:
-        from pydantic import ValidationError
+        import msgspec
 
-        from kapsession.settings import Settings
+        from kapsession.settings import as_dict, parse_settings
 
         error_box = self.query_one("#series-length-error", Static)
         length_text = self.query_one("#series-length", Input).value.strip()
         try:
-            updated = Settings.model_validate({
-                **self.settings.model_dump(),
+            updated = parse_settings({
+                **as_dict(self.settings),
                 "therapist_name": self.query_one("#therapist", Input).value.strip(),
                 "practice_name": self.query_one("#practice", Input).value.strip(),
                 "series_length": length_text,
                 "paper": self.query_one("#paper", Select).value,
             })
-        except ValidationError:
+        except msgspec.ValidationError:
             error_box.update(Text(f"✗ '{length_text}' is not a number of sessions: accepted 1-50"))
             error_box.remove_class("hidden")
             self.query_one("#series-length", Input).focus()
