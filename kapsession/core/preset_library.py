@@ -46,3 +46,18 @@ def default_library() -> PresetLibrary:
     from kapsession import locations
 
     return PresetLibrary.load(locations.builtin_presets_dir(), locations.user_presets_dir())
+
+
+def find_preset(name: str) -> Preset:
+    """The preset called `name`, as `default_library().get(name)` would give it, reading only its
+    own file: a session is opened (live screen, summary) without parsing every other preset."""
+    from kapsession import locations
+
+    for directory in (locations.user_presets_dir(), locations.builtin_presets_dir()):
+        path = directory / f"{name}.toml"
+        if path.is_file():
+            try:
+                return load_preset_file(path)
+            except PresetError:
+                continue  # the library skips a broken file too, and keeps the one it overrides
+    return default_library().get(name)  # not found: the library's message lists what there is
