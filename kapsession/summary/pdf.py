@@ -174,9 +174,37 @@ def render_pdf(template: str, data: dict[str, Any], *, paper: str = "a4", pdf_st
     return bytes(result)
 
 
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+# A note longer than this (in characters or lines) may break across pages; a shorter one is kept
+# whole with its caption, so a page break moves it to the next page (leaving at most a few lines
+# free) instead of parting it from its time.
+SHORT_NOTE_CHARS = 400
+SHORT_NOTE_LINES = 6
+
+
+def paragraphs(text: str) -> list[str]:
+    """Blank-line separated paragraphs, trimmed; single line breaks stay line breaks."""
+    return [part.strip() for part in _PARAGRAPH_BREAK.split(text.strip()) if part.strip()]
+
+
+def summary_template_data(summary: Any) -> dict[str, Any]:
+    """`summary.to_data()` with what the template would otherwise work out for every note (in
+    typst that was a regex split and a join per note, about 2 ms of the compile): the
+    paragraphs (a quote with its marks), the caption, and whether the note may break."""
+    data = wrap_long_runs(summary.to_data())
+    for note in data["notes"]:
+        text = note["text"].strip()
+        parts = paragraphs("\u201c" + text + "\u201d" if note["quote"] else text)
+        note["paras"] = parts
+        note["caption"] = " \u00b7 ".join(part for part in (note["time"], note["moment"].lower()) if part)
+        note["breakable"] = len(text) > SHORT_NOTE_CHARS or text.count("\n") >= SHORT_NOTE_LINES
+    return data
+
+
 def render_summary_pdf(summary: Any) -> bytes:
     """A `ClientSummary` as PDF (the summary's paper size)."""
-    return render_pdf("summary", summary.to_data(), paper=summary.paper)
+    return render_pdf("summary", summary_template_data(summary), paper=summary.paper)
 
 
 def render_record_pdf(record: Any) -> bytes:

@@ -155,3 +155,62 @@ def test_summary_modules_do_not_load_textual() -> None:
             "print('textual' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_note_paragraphs_captions_and_breaking_are_worked_out_before_typst() -> None:
+    from kapsession.summary.pdf import SHORT_NOTE_CHARS, paragraphs, summary_template_data
+
+    assert paragraphs("  one\n\ntwo\n \t\nthree\nstill three  ") == ["one", "two", "three\nstill three"]
+    assert paragraphs("\n\n  \n") == []
+    long_text = "word " * (SHORT_NOTE_CHARS // 4)
+    notes = [("resting, eyes closed", True, "observation"), ("I am allowed to rest", True, "client-words"),
+             (long_text, True, "observation"), ("a\nb\nc\nd\ne\nf\ng", True, "client-words")]
+    data = summary_template_data(build_summary(short_session(notes=notes).state()))
+    short, quote, long_note, many_lines = data["notes"]
+    assert short["paras"] == ["resting, eyes closed"] and short["breakable"] is False
+    assert quote["paras"] == ["\u201cI am allowed to rest\u201d"] and quote["breakable"] is False
+    assert short["caption"] == f"{short['time']} \u00b7 {short['moment'].lower()}"
+    assert long_note["breakable"] is True and many_lines["breakable"] is True
+
+
+def test_a_short_note_is_never_parted_from_its_time() -> None:
+    import re
+    import shutil
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("needs pdftotext (poppler-utils) to read the pages one by one")
+    import subprocess
+
+    summary = build_summary(long_session().state())
+    pdf = render_summary_pdf(summary)
+    pages = []
+    for number in range(1, page_count(pdf) + 1):
+        done = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), "-enc", "UTF-8", "-", "-"],
+                              input=pdf, capture_output=True, check=True, timeout=60)
+        pages.append(" ".join(done.stdout.decode("utf-8").split()))
+    checked = 0
+    for note in summary.notes:
+        label = re.search(r"\(note \d+\)", note.text)
+        if label is None or len(note.text) > 200:
+            continue  # long notes may flow across a page break
+        page = next(i for i, text in enumerate(pages) if label.group(0) in text)
+        assert f"{note.time} \u00b7" in pages[page], f"{label.group(0)} is on page {page + 1} without its time"
+        checked += 1
+    assert checked > 30
+
+
+def test_the_summary_command_loads_only_what_the_pdf_needs(tmp_path) -> None:  # noqa: ANN001
+    import os
+    import subprocess
+    import sys
+
+    data = tmp_path / "data"
+    session_id = short_session().into_store(data)
+    code = ("import sys, gc; from kapsession.cli import main; "
+            f"code = main(['summary', {session_id!r}, '-o', {str(tmp_path / 'x.pdf')!r}]); "
+            "unwanted = ('pydantic', 'textual', 'subprocess', 'kapsession.summary.html', "
+            "'kapsession.summary.markdown', 'kapsession.summary.record'); "
+            "print(code, gc.isenabled(), [m for m in unwanted if m in sys.modules])")
+    env = {**os.environ, "KAPSESSION_DATA_DIR": str(data), "KAPSESSION_CONFIG_DIR": str(tmp_path / "config")}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert result.stdout.split("\n")[-2] == "0 True []", result.stdout + result.stderr
