@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +36,8 @@ class PresetLibrary:
         if name in self.presets:
             return self.presets[name]
         known = ", ".join(sorted(self.presets)) or "none"
+        import difflib  # only when something was not found
+
         close = difflib.get_close_matches(name, list(self.presets), n=1)
         hint = f" Did you mean '{close[0]}'?" if close else ""
         raise NotFoundError(f"there is no preset '{name}'.{hint} Known presets: {known}")

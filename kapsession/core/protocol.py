@@ -12,7 +12,6 @@ pydantic and building its models took longer than either whole budget.
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from pathlib import Path
@@ -354,6 +353,8 @@ def describe_problems(path: Path, text: str, problems: list[dict[str, Any]]) -> 
             for problem in problems
             if problem.get("type") == "missing" and tuple(problem.get("loc", ()))[:-1] == parent
         ]
+        import difflib  # only when something was not found
+
         close = difflib.get_close_matches(str(location[-1]), missing, n=1, cutoff=0.5)
         if close:
             message = f"is not a known field; did you mean '{close[0]}'? (it is required but missing)"

@@ -10,8 +10,6 @@ import os
 import re
 from datetime import datetime, timedelta, timezone, tzinfo
 
-from dateutil import tz
-
 from kapsession.core.errors import InputError
 
 ACCEPTED_TIMES = "accepted: a clock time like 10:42, 10.42pm or 22:05, '-5m' (minutes ago), or an ISO timestamp"
@@ -27,15 +25,37 @@ _ZONES: dict[str | None, tzinfo] = {}
 def local_zone() -> tzinfo:
     """The local time zone ($TZ, else /etc/localtime), read once per value of $TZ.
 
-    dateutil caches named zones but not the local one: `tz.gettz()` reads and parses the zone
-    file on every call, and the live screen formats a dozen times a second (benchmarks/, idle
-    CPU). Keyed on $TZ, so a changed $TZ is still honoured.
+    Read once because the live screen formats a dozen times a second (benchmarks/, idle CPU);
+    keyed on $TZ, so a changed $TZ is still honoured.
     """
     key = os.environ.get("TZ")
     zone = _ZONES.get(key)
     if zone is None:
-        zone = _ZONES[key] = tz.gettz() or timezone.utc
+        zone = _ZONES[key] = _system_zone(key)
     return zone
+
+
+def _system_zone(name: str | None) -> tzinfo:
+    """The standard library's zoneinfo for an IANA name or the system zone file (daylight saving
+    and repeated hours right); dateutil only for what zoneinfo cannot read (a POSIX rule such as
+    `EST5EDT,M3.2.0,M11.1.0`), since importing dateutil.tz costs the session screen ~10 ms."""
+    import zoneinfo
+
+    try:
+        if name == "":
+            return timezone.utc  # as the C library reads an empty $TZ
+        if name is None or name == ":":
+            with open("/etc/localtime", "rb") as handle:
+                return zoneinfo.ZoneInfo.from_file(handle, key="localtime")
+        name = name[1:] if name.startswith(":") else name
+        if name.startswith("/"):
+            with open(name, "rb") as handle:
+                return zoneinfo.ZoneInfo.from_file(handle, key=name)
+        return zoneinfo.ZoneInfo(name)
+    except (OSError, ValueError, zoneinfo.ZoneInfoNotFoundError):
+        from dateutil import tz
+
+        return tz.gettz() or timezone.utc
 
 
 def parse_entry_time(text: str, now: datetime, zone: tzinfo | None = None) -> datetime:

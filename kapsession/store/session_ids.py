@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-
 ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 LENGTH = 6
 
@@ -15,5 +13,7 @@ def new_session_id() -> str:
 
 
 def closest(text: str, known: list[str]) -> str | None:
+    import difflib  # only when something was not found
+
     matches = difflib.get_close_matches(text.strip().lower(), known, n=1, cutoff=0.5)
     return matches[0] if matches else None
