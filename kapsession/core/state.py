@@ -9,9 +9,11 @@ state.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Iterable, Literal, Sequence
+
+import msgspec
+from msgspec import field
 
 from kapsession.core.events import (
     AlertAcknowledged,
@@ -45,8 +47,7 @@ SAME_CHECK = timedelta(minutes=2)
 ON_TIME_GRACE = timedelta(minutes=2)
 
 
-@dataclass(frozen=True)
-class PhaseSpan:
+class PhaseSpan(msgspec.Struct, frozen=True):
     phase: Phase
     started_at: datetime
     ended_at: datetime | None
@@ -57,8 +58,7 @@ class PhaseSpan:
         return (self.ended_at or now) - self.started_at
 
 
-@dataclass(frozen=True)
-class VitalsCheck:
+class VitalsCheck(msgspec.Struct, frozen=True):
     """One scheduled vitals check and the reading (if any) that answered it."""
 
     label: str
@@ -93,8 +93,7 @@ class VitalsCheck:
         return "upcoming"
 
 
-@dataclass(frozen=True)
-class Alert:
+class Alert(msgspec.Struct, frozen=True):
     key: str
     kind: str
     level: AlertLevel
@@ -112,15 +111,13 @@ class Alert:
         return LEVEL_WORDS[self.level]
 
 
-@dataclass(frozen=True)
-class RouteTimer:
+class RouteTimer(msgspec.Struct, frozen=True):
     label: str
     due_at: datetime
     done: bool = False
 
 
-@dataclass(frozen=True)
-class NoteView:
+class NoteView(msgspec.Struct, frozen=True):
     seq: int | None
     at: datetime
     text: str
@@ -132,14 +129,12 @@ class NoteView:
         return self.visibility == "shareable"
 
 
-@dataclass(frozen=True)
-class Discharge:
+class Discharge(msgspec.Struct, frozen=True):
     ready: bool
     missing: tuple[str, ...]
 
 
-@dataclass
-class SessionState:
+class SessionState(msgspec.Struct):
     opened: SessionOpened
     preset: Preset
     now: datetime
@@ -544,8 +539,7 @@ def fold(events: Iterable[EventBase], preset: Preset, now: datetime) -> SessionS
     return replay(events, preset).at(now)
 
 
-@dataclass(frozen=True)
-class Replay:
+class Replay(msgspec.Struct, frozen=True):
     """What the events alone say (no clock): `fold(events, preset, now)` is
     `replay(events, preset).at(now)`. One replay serves every `now` while the events stay the
     same (the live screen folds once a second); `at` never changes it."""
@@ -556,7 +550,7 @@ class Replay:
     manual: tuple[Alert, ...]  # raised by a person
 
     def at(self, now: datetime) -> SessionState:
-        state = replace(self.base, now=now)
+        state = msgspec.structs.replace(self.base, now=now)
         state.checks = _match_checks(state)
         reminders, state.timers = ([], []) if state.closed else _reminder_alerts(state)
         derived = [*self.thresholds, *reminders, *self.manual]
