@@ -31,6 +31,7 @@ NOT_BEFORE_FIRST_PAINT = (
     "kapsession.tui.screens.live",
     "kapsession.tui.screens.settings",
     "kapsession.tui.screens.too_small",
+    "textual.widgets._data_table",  # the home list is a light Line API widget (widgets/session_list.py)
 )
 
 
@@ -125,3 +126,36 @@ async def test_a_subclass_elsewhere_still_finds_the_app_stylesheet(tmp_path: Pat
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.screen.id == "home"
+
+
+async def test_the_first_frame_of_the_home_screen_is_the_finished_list(tmp_path: Path, config_dir: Path) -> None:
+    """No second frame to measure columns or add rows (what Textual's DataTable needed): the first
+    update sent to the terminal already lists the newest session, in full, with every column."""
+    from datetime import datetime, timedelta, timezone
+
+    from kapsession.core import commands
+    from kapsession.core.clock import ManualClock
+    from kapsession.core.preset_library import default_library
+    from kapsession.store.event_store import EventStore
+
+    now = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
+    preset = default_library().get("sublingual-troche")
+    with EventStore(tmp_path / "data") as store:
+        for index in range(250):
+            store.create_session(commands.open_session(client_name=f"Client {index:05d}", preset=preset,
+                                                       now=now - timedelta(hours=250 - index)))
+
+    class Frames(KapsessionApp):
+        frames: list[str] = []
+
+        def _display(self, screen, renderable) -> None:  # noqa: ANN001
+            if renderable is not None and hasattr(renderable, "render_segments"):
+                self.frames.append(renderable.render_segments(self.console))
+            super()._display(screen, renderable)
+
+    app = Frames(tmp_path / "data", clock=ManualClock(now))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one("#sessions").row_count == 200
+    first = app.frames[0]
+    assert "Client 00249" in first and "sublingual-troche" in first and "not started" in first

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from kapsession.core import commands
 from kapsession.core.clock import ManualClock
@@ -25,6 +25,7 @@ from kapsession.core.preset_library import PresetLibrary, default_library
 from kapsession.store.event_store import EventStore, series_defaults
 from kapsession.store.live_lock import LiveLock
 from kapsession.tui.app import KapsessionApp
+from kapsession.tui.widgets.session_list import SessionList
 
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
 SIZES = [(80, 24), (120, 40)]
@@ -95,7 +96,7 @@ def text_of(app: KapsessionApp, selector: str) -> str:
 
 
 def table_rows(app: KapsessionApp) -> dict[str, list[str]]:
-    table = app.screen.query_one("#sessions", DataTable)
+    table = app.screen.query_one("#sessions", SessionList)
     return {row_key.value: [str(cell) for cell in table.get_row(row_key)] for row_key in table.rows}
 
 
@@ -132,7 +133,7 @@ async def test_home_shows_only_the_200_most_recent(data_dir: Path, library: Pres
     app = make_app(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert app.screen.query_one("#sessions", DataTable).row_count == 200
+        assert app.screen.query_one("#sessions", SessionList).row_count == 200
         assert "the 200 most recent" in text_of(app, "#home-heading")
 
 
@@ -402,6 +403,109 @@ async def test_long_client_names_use_the_room_a_wide_screen_has(data_dir: Path, 
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
             assert table_rows(app)[session_id][1] == shown
+
+
+# -- the list itself (kapsession/tui/widgets/session_list.py) -------------------------------------------
+
+def many(store: EventStore, library: PresetLibrary, count: int) -> list[str]:
+    """`count` closed sessions an hour apart; returns their ids newest first."""
+    ids = [seed(store, library, f"Client {index:03d}", hours_ago=count - index + 2, closed=True)
+           for index in range(count)]
+    return ids[::-1]
+
+
+async def test_the_list_moves_by_row_by_page_and_to_either_end(data_dir: Path, library: PresetLibrary,
+                                                                fake_live) -> None:  # noqa: ANN001
+    with EventStore(data_dir) as store:
+        ids = many(store, library, 60)
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#sessions", SessionList)
+        assert app.focused is table and app.screen.selected_id() == ids[0]
+        page = table.scrollable_content_region.height - 1  # the lines under the header
+        await pilot.press("down", "down")
+        assert app.screen.selected_id() == ids[2]
+        await pilot.press("pagedown")
+        await pilot.pause()
+        # The view turns a page and the cursor keeps its line on it.
+        assert app.screen.selected_id() == ids[2 + page]
+        assert round(table.scroll_y) == page
+        lines = table.render_lines_text()
+        assert lines[0].split() == ["Started", "Client", "No.", "Preset", "State"]  # the header stays
+        assert f"Client {59 - 2 - page:03d}" in lines[3]  # ids[2 + page], on the line the cursor was on
+        await pilot.press("end")
+        await pilot.pause()
+        assert app.screen.selected_id() == ids[-1]
+        assert "Client 000" in table.render_lines_text()[-1]
+        await pilot.press("pageup", "home")
+        await pilot.pause()
+        assert app.screen.selected_id() == ids[0] and round(table.scroll_y) == 0
+        await pilot.press("up")  # already at the top: stays
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FakeLive)
+        assert app.screen.session_log.session_id == ids[1]
+        app.pop_screen()
+        await pilot.pause()
+        assert app.screen.selected_id() == ids[1]  # still chosen after coming back
+
+
+async def test_a_click_chooses_a_session_and_a_second_click_opens_it(data_dir: Path, library: PresetLibrary,
+                                                                     fake_live) -> None:  # noqa: ANN001
+    with EventStore(data_dir) as store:
+        ids = many(store, library, 5)
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.click("#sessions", offset=(4, 3))  # the third session (the header is line 0)
+        await pilot.pause()
+        assert app.screen.id == "home" and app.screen.selected_id() == ids[2]
+        await pilot.click("#sessions", offset=(4, 0))  # the header: nothing
+        await pilot.pause()
+        assert app.screen.id == "home" and app.screen.selected_id() == ids[2]
+        await pilot.click("#sessions", offset=(20, 3))
+        await pilot.pause()
+        assert isinstance(app.screen, FakeLive)
+        assert app.screen.session_log.session_id == ids[2]
+
+
+async def test_an_interrupted_session_far_down_the_list_is_chosen_and_in_view(data_dir: Path,
+                                                                             library: PresetLibrary) -> None:
+    with EventStore(data_dir) as store:
+        interrupted = seed(store, library, "G.H.", hours_ago=200, phase="peak", dose=200)
+        many(store, library, 60)
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#sessions", SessionList)
+        assert app.screen.selected_id() == interrupted
+        assert table.get_row_index(interrupted) == 60
+        assert any("G.H." in line and "⚠ Peak" in line for line in table.render_lines_text())
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_every_column_is_readable_at_80_and_120_columns(data_dir: Path, library: PresetLibrary,
+                                                               size: tuple[int, int]) -> None:
+    """The widest rows there are (a long name, a practice run, an interrupted session in a long
+    phase, the longest preset): the state is never cut off; only a name gives up room."""
+    with EventStore(data_dir) as store:
+        seed(store, library, "Trainee run", hours_ago=3, preset="intranasal-esketamine", practice=True,
+             phase="peak", closed=True)
+        seed(store, library, "Maria Lopez-Fernández de la Vega", hours_ago=2, preset="intranasal-esketamine",
+             phase="integration", dose=56)
+        seed(store, library, "A.B.", hours_ago=1, preset="intranasal-esketamine", phase="dose-onset", dose=56)
+    app = make_app(data_dir)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#sessions", SessionList)
+        lines = [line.rstrip() for line in table.render_lines_text()[:4]]
+        width = table.scrollable_content_region.width
+        assert all(len(line) <= width for line in lines)
+        assert lines[1].endswith("⚠ Dose & onset") and lines[2].endswith("⚠ Integration talk")
+        assert lines[3].endswith("closed") and "PRACTICE" in lines[3]
+        assert ("Maria Lopez-Fernández de la Vega" if size[0] >= 120 else "Maria Lopez-Fer") in lines[2]
+        assert ("intranasal-esketamine" if size[0] >= 120 else "intranasal-") in lines[1]
 
 
 # -- with the real screens the keys lead to ------------------------------------------------------------

@@ -4,7 +4,9 @@ recent sessions, and the keys to start, resume, rehearse or preview.
 It must paint fast with years of sessions stored (issue 6): the list comes from the store's
 projection (`EventStore.list_sessions`, no event replay), only the 200 most recent rows are shown,
 and nothing a key press needs (the form, presets, the live screen) is imported before it is
-pressed.
+pressed. The list is a `SessionList` (widgets/session_list.py), which draws only the lines on
+screen from plain strings, so the first frame already shows it finished; Textual's DataTable
+rendered every visible cell through Rich and needed a second frame to size its columns.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 
 from kapsession.core.phases import PHASE_TITLES
+from kapsession.tui.widgets.session_list import SessionList
 
 if TYPE_CHECKING:
     from kapsession.store.event_store import SessionRow
@@ -29,6 +32,7 @@ if TYPE_CHECKING:
 
 RECENT_LIMIT = 200
 PRESET_WIDTH = 21
+COLUMNS = ("Started", "Client", "No.", "Preset", "State")
 
 
 def client_width(screen_width: int) -> int:
@@ -83,7 +87,6 @@ class HomeScreen(Screen[None]):
         # read when the home screen is first really shown, not before the live screen paints.
         self.listed_on_resume = list_on_first_show
         self._deferred = not list_on_first_show
-        self._generation = 0
         self.rows: dict[str, SessionRow] = {}
         self.interrupted: list[SessionRow] = []
 
@@ -97,12 +100,9 @@ class HomeScreen(Screen[None]):
         yield from self._body()
 
     def _body(self) -> list[Widget]:
-        table: DataTable[object] = DataTable(id="sessions", cursor_type="row", zebra_stripes=False)
-        table.add_column("Started", key="started")
-        table.add_column("Client", key="client")
-        table.add_column("No.", key="number")
-        table.add_column("Preset", key="preset")
-        table.add_column("State", key="state")
+        # When a row would not fit (80 columns, a practice run, a long phase), the preset's name
+        # gives up room first, then the client's (clipped with "…", never below 12 characters).
+        table = SessionList(COLUMNS, shrink=(3, 1), min_width=12, id="sessions")
         body = Vertical(
             Static(id="interrupted", classes="hidden"),
             Static(id="home-heading"),
@@ -142,22 +142,14 @@ class HomeScreen(Screen[None]):
         recent = store.list_sessions(practice=None, limit=RECENT_LIMIT)
         self.rows = {row.id: row for row in recent}
 
-        table = self.query_one("#sessions", DataTable)
+        table = self.query_one("#sessions", SessionList)
         selected = self.selected_id()
         table.clear()
         interrupted_ids = {row.id for row in self.interrupted}
         width = client_width(self.app.size.width)
-        cells = [(row.id, self._cells(row, row.id in interrupted_ids, now, width)) for row in recent]
-        # A DataTable measures every cell it is given: give it what fits on the screen now and
-        # the rest just after the first paint.
-        first = max(self.app.size.height, 24)
-        for key, row_cells in cells[:first]:
-            table.add_row(*row_cells, key=key)
-        target = self.interrupted[0].id if self.interrupted else selected
-        self._generation += 1
-        if len(cells) > first:
-            self.call_after_refresh(self._add_rows, cells[first:], target, self._generation)
-        self._place_cursor(target)
+        # The list draws only the lines on screen: all the rows go in at once.
+        table.add_rows((row.id, self._cells(row, row.id in interrupted_ids, now, width)) for row in recent)
+        self._place_cursor(self.interrupted[0].id if self.interrupted else selected)
 
         today = sum(1 for row in recent if (row.started_at or row.created_at).astimezone().date() == now.date())
         shown = f"the {RECENT_LIMIT} most recent" if len(recent) >= RECENT_LIMIT else "all"
@@ -173,29 +165,20 @@ class HomeScreen(Screen[None]):
         self.refresh_bindings()
 
     @staticmethod
-    def _cells(row: "SessionRow", interrupted: bool, now: datetime, width: int) -> tuple[Text, ...]:
+    def _cells(row: "SessionRow", interrupted: bool, now: datetime, width: int) -> tuple[str, ...]:
         state = state_words(row)
         return (
-            Text(_when(row.started_at or row.created_at, now)),
-            Text(_clip(row.client_name, width)),
-            Text("PRACTICE" if row.practice else str(row.series_number)),
-            Text(_clip(row.preset, PRESET_WIDTH)),
-            Text(f"⚠ {state}" if interrupted else state),
+            _when(row.started_at or row.created_at, now),
+            _clip(row.client_name, width),
+            "PRACTICE" if row.practice else str(row.series_number),
+            _clip(row.preset, PRESET_WIDTH),
+            f"⚠ {state}" if interrupted else state,
         )
 
-    def _add_rows(self, cells: list[tuple[str, tuple[Text, ...]]], target: str | None, generation: int) -> None:
-        if generation != self._generation:  # the list was read again since
-            return
-        table = self.query_one("#sessions", DataTable)
-        for key, row_cells in cells:
-            if key not in table.rows:
-                table.add_row(*row_cells, key=key)
-        self._place_cursor(target)
-
     def _place_cursor(self, target: str | None) -> None:
-        table = self.query_one("#sessions", DataTable)
+        table = self.query_one("#sessions", SessionList)
         if target is not None and target in table.rows:
-            table.move_cursor(row=table.get_row_index(target), animate=False)
+            table.move_cursor(row=table.get_row_index(target))
 
     def _show_interrupted(self) -> None:
         banner = self.query_one("#interrupted", Static)
@@ -220,14 +203,10 @@ class HomeScreen(Screen[None]):
         banner.remove_class("hidden")
 
     def selected_id(self) -> str | None:
-        table = self.query_one("#sessions", DataTable)
-        if not self.rows or table.row_count == 0:
+        if not self.rows:
             return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        except Exception:  # noqa: BLE001 - no cursor row
-            return None
-        return key.value
+        key = self.query_one("#sessions", SessionList).cursor_key
+        return None if key is None else key.value
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "resume_interrupted":
@@ -237,7 +216,7 @@ class HomeScreen(Screen[None]):
         return True
 
     # -- keys ---------------------------------------------------------------------------------------
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_session_list_row_selected(self, event: SessionList.RowSelected) -> None:
         event.stop()
         self.action_resume()
 
@@ -307,7 +286,8 @@ HOME_HELP = """\
 kapsession: the home screen
 
   i         resume the interrupted session (shown at the top if any)
-  ↑ ↓       choose a session in the list
+  ↑ ↓       choose a session in the list (PgUp PgDn a screenful,
+            Home End the first and the last)
   Enter, r  open the chosen session on the live screen
   n         new session: client, preset, weight, planned dose
   p         practice mode: rehearse a protocol on a fast clock
