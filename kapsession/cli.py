@@ -288,7 +288,35 @@ def _series_length(text: str) -> int:
     return int(text)
 
 
-def build_parser() -> argparse.ArgumentParser:
+CORE_COMMANDS = ("presets", "new", "sessions", "add", "show", "export", "resume", "locate")
+
+
+def command_word(argv: Sequence[str]) -> str | None:
+    """The command a command line asks for ("" for none: the home screen), or None when that
+    cannot be told without the whole parser (help asked for, an option it does not know)."""
+    index = 0
+    while index < len(argv):
+        token = argv[index]
+        if token in ("--data-dir", "--theme"):
+            index += 2
+            continue
+        if token.startswith(("--data-dir=", "--theme=")):
+            index += 1
+            continue
+        if token.startswith("-"):
+            return None  # --help, --version, a typo: the whole parser answers
+        return token
+    return ""
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser, or (with `command`, from `command_word`) only the part that command
+    needs: a bare launch builds no subcommand at all, since every launch pays for the parser
+    before the first paint (argparse with every subcommand and extension: ~12 ms here)."""
+
+    def wanted(name: str) -> bool:
+        return command is None or command == name
+
     parser = _Parser(prog="kapsession", description="A quiet companion for KAP sessions. "
                      "With no command, opens the home screen.")
     parser.add_argument("--version", action="version", version=f"kapsession {__version__}")
@@ -297,94 +325,102 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(func=cmd_home)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    presets = sub.add_parser("presets", help="list protocol presets, or check a preset file")
-    presets.set_defaults(func=cmd_presets)
-    presets_sub = presets.add_subparsers(dest="presets_action", metavar="ACTION", parser_class=_Parser)
-    check = presets_sub.add_parser("check", help="validate one preset file: prints ok or the problem")
-    check.add_argument("file")
+    if wanted("presets"):
+        presets = sub.add_parser("presets", help="list protocol presets, or check a preset file")
+        presets.set_defaults(func=cmd_presets)
+        presets_sub = presets.add_subparsers(dest="presets_action", metavar="ACTION", parser_class=_Parser)
+        check = presets_sub.add_parser("check", help="validate one preset file: prints ok or the problem")
+        check.add_argument("file")
 
-    new = sub.add_parser("new", help="create a session (and open it, unless --no-open)")
-    new.add_argument("--client", required=True, help="display name or initials")
-    new.add_argument("--preset", required=True, help="protocol preset (see `kapsession presets`)")
-    new.add_argument("--weight-kg", metavar="N")
-    new.add_argument("--dose-mg", metavar="N", help="planned dose")
-    new.add_argument("--series-length", type=_series_length, metavar="N", help="sessions planned in the series (1-50)")
-    new.add_argument("--no-open", action="store_true", help="only create it, print its id")
-    new.set_defaults(func=cmd_new)
+    if wanted("new"):
+        new = sub.add_parser("new", help="create a session (and open it, unless --no-open)")
+        new.add_argument("--client", required=True, help="display name or initials")
+        new.add_argument("--preset", required=True, help="protocol preset (see `kapsession presets`)")
+        new.add_argument("--weight-kg", metavar="N")
+        new.add_argument("--dose-mg", metavar="N", help="planned dose")
+        new.add_argument("--series-length", type=_series_length, metavar="N", help="sessions planned in the series (1-50)")
+        new.add_argument("--no-open", action="store_true", help="only create it, print its id")
+        new.set_defaults(func=cmd_new)
 
-    sessions = sub.add_parser("sessions", help="list sessions, newest first")
-    sessions.add_argument("--json", action="store_true")
-    group = sessions.add_mutually_exclusive_group()
-    group.add_argument("--practice", action="store_true", help="practice sessions only")
-    group.add_argument("--all", action="store_true", help="real and practice sessions")
-    sessions.set_defaults(func=cmd_sessions)
+    if wanted("sessions"):
+        sessions = sub.add_parser("sessions", help="list sessions, newest first")
+        sessions.add_argument("--json", action="store_true")
+        group = sessions.add_mutually_exclusive_group()
+        group.add_argument("--practice", action="store_true", help="practice sessions only")
+        group.add_argument("--all", action="store_true", help="real and practice sessions")
+        sessions.set_defaults(func=cmd_sessions)
 
-    add = sub.add_parser("add", help="append one entry to a session")
-    add.add_argument("id", help="session id")
-    kinds = add.add_subparsers(dest="what", metavar="KIND", required=True, parser_class=_Parser)
-    vitals = kinds.add_parser("vitals", help="e.g. 128/84 76 98, or 128/84 hr 76 spo2 98 rr 14")
-    vitals.add_argument("reading", nargs="+")
-    vitals.add_argument("--at", metavar="TIME", help="backdate: 10:42, 10.42pm, -5m or ISO")
-    note = kinds.add_parser("note", help="a timestamped note (private unless --shareable)")
-    note.add_argument("text", nargs="+")
-    note.add_argument("--shareable", action="store_true", help="may appear in the client summary")
-    note.add_argument("--kind", default="observation",
-                      choices=["observation", "client-words", "intervention", "side-effect", "other"])
-    note.add_argument("--at", metavar="TIME")
-    dose = kinds.add_parser("dose", help="a dose in mg")
-    dose.add_argument("mg")
-    dose.add_argument("--route", help="default: the preset's route")
-    dose.add_argument("--devices", help="esketamine devices (default: mg / 28)")
-    dose.add_argument("--booster", action="store_true")
-    dose.add_argument("--site", help="injection site")
-    dose.add_argument("--at", metavar="TIME")
-    scale = kinds.add_parser("scale", help="moaas 0-5, dissociation 0-10, nausea 0-10, aldrete 0-10")
-    scale.add_argument("scale")
-    scale.add_argument("value")
-    scale.add_argument("--at", metavar="TIME")
-    phase = kinds.add_parser("phase", help="start a phase: a name or `next`")
-    phase.add_argument("phase")
-    phase.add_argument("--at", metavar="TIME")
-    intention = kinds.add_parser("intention", help="the client's intention in their own words")
-    intention.add_argument("text", nargs="+")
-    kinds.add_parser("card", help="draw an intention card")
-    tick = kinds.add_parser("tick", help="tick a checklist item (number or text)")
-    tick.add_argument("checklist", choices=["intake", "discharge"])
-    tick.add_argument("item", nargs="+")
-    ack = kinds.add_parser("ack", help="acknowledge the top open alert (or one by key)")
-    ack.add_argument("key", nargs="?")
-    alert = kinds.add_parser("alert", help="raise an alert on the live screen")
-    alert.add_argument("text", nargs="+")
-    strike_parser = kinds.add_parser("strike", help="strike an entry as entered in error")
-    strike_parser.add_argument("seq", type=int)
-    strike_parser.add_argument("--reason", required=True)
-    share = kinds.add_parser("share", help="make a note shareable (or --private)")
-    share.add_argument("seq", type=int)
-    share.add_argument("--private", action="store_true")
-    next_session = kinds.add_parser("next-session", help="e.g. 'in 3 days', '2026-12-03 10:00'")
-    next_session.add_argument("when", nargs="+")
-    close = kinds.add_parser("close", help="close the session (discharge)")
-    close.add_argument("--reason", help="needed before the minimum observation time")
-    add.set_defaults(func=cmd_add)
+    if wanted("add"):
+        add = sub.add_parser("add", help="append one entry to a session")
+        add.add_argument("id", help="session id")
+        kinds = add.add_subparsers(dest="what", metavar="KIND", required=True, parser_class=_Parser)
+        vitals = kinds.add_parser("vitals", help="e.g. 128/84 76 98, or 128/84 hr 76 spo2 98 rr 14")
+        vitals.add_argument("reading", nargs="+")
+        vitals.add_argument("--at", metavar="TIME", help="backdate: 10:42, 10.42pm, -5m or ISO")
+        note = kinds.add_parser("note", help="a timestamped note (private unless --shareable)")
+        note.add_argument("text", nargs="+")
+        note.add_argument("--shareable", action="store_true", help="may appear in the client summary")
+        note.add_argument("--kind", default="observation",
+                          choices=["observation", "client-words", "intervention", "side-effect", "other"])
+        note.add_argument("--at", metavar="TIME")
+        dose = kinds.add_parser("dose", help="a dose in mg")
+        dose.add_argument("mg")
+        dose.add_argument("--route", help="default: the preset's route")
+        dose.add_argument("--devices", help="esketamine devices (default: mg / 28)")
+        dose.add_argument("--booster", action="store_true")
+        dose.add_argument("--site", help="injection site")
+        dose.add_argument("--at", metavar="TIME")
+        scale = kinds.add_parser("scale", help="moaas 0-5, dissociation 0-10, nausea 0-10, aldrete 0-10")
+        scale.add_argument("scale")
+        scale.add_argument("value")
+        scale.add_argument("--at", metavar="TIME")
+        phase = kinds.add_parser("phase", help="start a phase: a name or `next`")
+        phase.add_argument("phase")
+        phase.add_argument("--at", metavar="TIME")
+        intention = kinds.add_parser("intention", help="the client's intention in their own words")
+        intention.add_argument("text", nargs="+")
+        kinds.add_parser("card", help="draw an intention card")
+        tick = kinds.add_parser("tick", help="tick a checklist item (number or text)")
+        tick.add_argument("checklist", choices=["intake", "discharge"])
+        tick.add_argument("item", nargs="+")
+        ack = kinds.add_parser("ack", help="acknowledge the top open alert (or one by key)")
+        ack.add_argument("key", nargs="?")
+        alert = kinds.add_parser("alert", help="raise an alert on the live screen")
+        alert.add_argument("text", nargs="+")
+        strike_parser = kinds.add_parser("strike", help="strike an entry as entered in error")
+        strike_parser.add_argument("seq", type=int)
+        strike_parser.add_argument("--reason", required=True)
+        share = kinds.add_parser("share", help="make a note shareable (or --private)")
+        share.add_argument("seq", type=int)
+        share.add_argument("--private", action="store_true")
+        next_session = kinds.add_parser("next-session", help="e.g. 'in 3 days', '2026-12-03 10:00'")
+        next_session.add_argument("when", nargs="+")
+        close = kinds.add_parser("close", help="close the session (discharge)")
+        close.add_argument("--reason", help="needed before the minimum observation time")
+        add.set_defaults(func=cmd_add)
 
-    show = sub.add_parser("show", help="print a session as a readable timeline")
-    show.add_argument("id")
-    show.set_defaults(func=cmd_show)
+    if wanted("show"):
+        show = sub.add_parser("show", help="print a session as a readable timeline")
+        show.add_argument("id")
+        show.set_defaults(func=cmd_show)
 
-    export = sub.add_parser("export", help="the complete record as JSON")
-    export.add_argument("id")
-    export.add_argument("--format", choices=["json"], default="json")
-    export.add_argument("-o", "--output", metavar="FILE")
-    export.set_defaults(func=cmd_export)
+    if wanted("export"):
+        export = sub.add_parser("export", help="the complete record as JSON")
+        export.add_argument("id")
+        export.add_argument("--format", choices=["json"], default="json")
+        export.add_argument("-o", "--output", metavar="FILE")
+        export.set_defaults(func=cmd_export)
 
-    resume = sub.add_parser("resume", help="open a session on the live screen (default: the interrupted one)")
-    resume.add_argument("id", nargs="?")
-    resume.set_defaults(func=cmd_resume)
+    if wanted("resume"):
+        resume = sub.add_parser("resume", help="open a session on the live screen (default: the interrupted one)")
+        resume.add_argument("id", nargs="?")
+        resume.set_defaults(func=cmd_resume)
 
-    locate = sub.add_parser("locate", help="print the data, preset and theme paths")
-    locate.set_defaults(func=cmd_locate)
+    if wanted("locate"):
+        locate = sub.add_parser("locate", help="print the data, preset and theme paths")
+        locate.set_defaults(func=cmd_locate)
 
-    for module_name in EXTENSIONS:
+    for module_name in EXTENSIONS if command is None or command not in ("", *CORE_COMMANDS) else ():
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as error:
@@ -392,6 +428,8 @@ def build_parser() -> argparse.ArgumentParser:
                 continue  # that feature is not installed in this build
             raise
         module.register(sub)
+    if command and command not in sub.choices:
+        return build_parser()  # an unknown command: the error lists every one there is
     return parser
 
 
@@ -418,8 +456,9 @@ def join_option_values(argv: Sequence[str]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(join_option_values(sys.argv[1:] if argv is None else list(argv)))
+    words = join_option_values(sys.argv[1:] if argv is None else list(argv))
+    parser = build_parser(command_word(words))
+    args = parser.parse_args(words)
     ctx = Context(args)
     try:
         return int(args.func(ctx) or 0)
