@@ -12,7 +12,8 @@ from kapsession.core.events import (
     AlertAcknowledged, CardDrawn, DoseGiven, IntentionSet, NoteWritten, PhaseStarted, ScaleRated,
     VitalsRecorded,
 )
-from kapsession.tui.screens.dialogs import ConfirmDialog, NoteDialog, VitalsDialog
+from kapsession.tui.screens.dialogs import ConfirmDialog, NoteDialog
+from kapsession.tui.widgets.key_bar import KeyBar
 
 try:  # tests/tui may become a package one day
     from .conftest import LiveTestApp, advance_to_mid_peak, screen_text, type_text
@@ -34,15 +35,16 @@ async def test_a_session_by_keys_at_80x24(session):
         await pilot.press("enter")
         assert [e.phase for e in of_type(session.fresh_events(), PhaseStarted)] == ["intake"]
 
-        # v: baseline vitals on one line
+        # v: baseline vitals on the line at the foot of the screen (the key bar turns into it)
         session.clock.advance(minutes=3)
         await pilot.press("v")
-        assert isinstance(app.screen, VitalsDialog)
+        assert app.screen is app.live and app.live.vitals_line.is_open
         await type_text(pilot, "128/84 76 98")
         await pilot.press("enter")
         vitals = of_type(session.fresh_events(), VitalsRecorded)
         assert len(vitals) == 1 and vitals[0].reading.systolic == 128 and vitals[0].reading.spo2 == 98
         assert vitals[0].at == session.clock.now()
+        assert not app.live.vitals_line.is_open and "v Vitals" in screen_text(app)  # the keys are back
         assert "128/84" in screen_text(app)
 
         # p then y: the intention phase; i: the intention; c twice: two different cards
@@ -116,14 +118,15 @@ async def test_invalid_vitals_keep_the_text_show_the_error_and_record_nothing(se
         await pilot.press("v")
         await type_text(pilot, "128/84 7")
         await pilot.press("enter")
-        assert isinstance(app.screen, VitalsDialog)
-        error = app.screen.query_one("#error", Static)
-        assert error.display and "heart rate 7 is out of range" in error.render().plain
-        assert app.screen.query_one("#vitals-line", Input).value == "128/84 7"
+        line = app.live.vitals_line
+        assert line.is_open and line.error
+        bar = app.live.query_one(KeyBar).plain
+        assert "heart rate 7 is out of range" in bar
+        assert line.text == "128/84 7" and "128/84 7" in bar
         assert len(session.fresh_events()) == before
         # fixed in place, then saved
         await pilot.press("6", "enter")
-        assert not isinstance(app.screen, VitalsDialog)
+        assert not line.is_open
         assert of_type(session.fresh_events(), VitalsRecorded)[0].reading.heart_rate == 76
 
 
@@ -136,12 +139,20 @@ async def test_escape_backs_out_of_every_dialog_recording_nothing(session):
         for key, text in (("v", "128/84 76 98"), ("n", "a thought"), ("d", ""), ("i", "an intention"),
                           ("s", "4"), ("x", ""), ("p", ""), ("q", "")):
             await pilot.press(key)
-            assert app.screen is not app.live, key
+            if key == "v":  # the vitals line opens on the live screen itself
+                assert app.screen is app.live and app.live.vitals_line.is_open
+            else:
+                assert app.screen is not app.live, key
             if text:
                 await type_text(pilot, text)
             await pilot.press("escape")
             assert app.screen is app.live, key
+            assert not app.live.vitals_line.is_open
         assert len(session.fresh_events()) == before
+        # the vitals line opens empty again after Escape
+        await pilot.press("v")
+        assert app.live.vitals_line.text == ""
+        await pilot.press("escape")
         assert app.is_running
 
 
@@ -200,7 +211,9 @@ async def test_backdated_vitals_with_at(session):
         await pilot.press("v")
         await type_text(pilot, "140/90 88 97 @-5m")
         await pilot.pause()
-        assert "✓ 140/90" in app.screen.query_one("#preview", Static).render().plain
+        # what Enter would save, with its time, before it is saved
+        when = (session.clock.now() - timedelta(minutes=5)).astimezone().strftime("%H:%M")
+        assert f"✓ 140/90 HR 88 SpO2 97% at {when}" in app.live.query_one(KeyBar).plain
         await pilot.press("enter")
         latest = of_type(session.fresh_events(), VitalsRecorded)[-1]
         assert latest.at == session.clock.now() - timedelta(minutes=5)

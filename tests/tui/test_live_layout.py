@@ -10,6 +10,7 @@ from kapsession.tui.screens.live import LIVE_KEYS, LiveCommands
 from kapsession.tui.widgets.big_figures import BigFigures
 from kapsession.tui.widgets.key_bar import KeyBar
 from kapsession.tui.widgets.state_text import StateText
+from kapsession.tui.widgets.styled_lines import StyledLines
 
 try:
     from .conftest import LiveTestApp, advance_to_mid_peak, screen_text
@@ -108,7 +109,7 @@ async def test_every_key_is_a_palette_command(session):
         # a command runs the same action as the key
         await hits[0].command()
         await pilot.pause()
-        assert type(app.screen).__name__ == "VitalsDialog"
+        assert app.screen is app.live and app.live.vitals_line.is_open  # the vitals line, in the key bar
 
 
 async def test_every_binding_has_an_id_and_description():
@@ -123,6 +124,7 @@ async def test_the_tick_redraws_only_what_changed(session):
         await pilot.pause()
         live = app.live
         widgets = {w.id or type(w).__name__: w for w in live.query(StateText)}
+        widgets.update({w.id or type(w).__name__: w for w in live.query(StyledLines)})
         before = {key: w.updates for key, w in widgets.items()}
         for _ in range(5):
             session.clock.advance(seconds=1)
@@ -130,7 +132,8 @@ async def test_the_tick_redraws_only_what_changed(session):
         after = {key: w.updates for key, w in widgets.items()}
         changed = {key for key in widgets if after[key] != before[key]}
         assert after["times"] - before["times"] == 5  # the running clocks
-        assert changed <= {"times", "timeline", "route-timers", "alerts"}, changed
+        # (the route timers count down on the first line, beside the client's name)
+        assert changed <= {"times", "who", "timeline", "alerts"}, changed
         assert "notes-text" not in changed and "intention" not in changed
 
 

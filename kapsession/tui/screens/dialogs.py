@@ -1,5 +1,6 @@
 """The live screen's dialogs. Each is a typed ModalScreen that builds its event with a core command
 and dismisses with it (or None); the live screen then records it. Nothing is recorded here.
+(Vitals have no dialog: `v` opens a line in the live screen's key bar, `widgets/vitals_entry.py`.)
 
 Every dialog:
 - validates with the core commands (as the therapist types where that helps, and on Enter),
@@ -32,7 +33,6 @@ from kapsession.core.events import (
     IntentionSet,
     NoteWritten,
     ScaleRated,
-    VitalsRecorded,
 )
 from kapsession.core.scales import ALDRETE_ITEMS, SCALES, parse_aldrete
 from kapsession.core.state import SessionState, fold
@@ -148,63 +148,6 @@ class ConfirmDialog(Dialog[bool]):
     @on(Button.Pressed, "#no")
     def _no(self) -> None:
         self.action_cancel()
-
-
-# -- vitals -------------------------------------------------------------------------------------
-class VitalsDialog(EntryDialog[VitalsRecorded | None]):
-    """One line: `128/84 76 98` (BP HR SpO2 [RR] [temp]), optionally `@10:42` to backdate."""
-
-    def __init__(self, log: SessionLog, initial: str = "") -> None:
-        super().__init__()
-        self.session_log = log
-        self.initial = initial
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
-            yield Static("BP HR SpO2 \\[RR] \\[temp], or by name: [b]128/84 hr 76 spo2 98 rr 14[/b]; "
-                         "add [b]@10:42[/b] to backdate", classes="help")
-            yield Input(self.initial, placeholder="128/84 76 98", id="vitals-line")
-            yield Static("", id="preview")
-            yield Static("", id="error", classes="error")
-            yield Static(f"[b]Enter[/b] saves · {ESCAPE_HINT}", classes="hint")
-
-    def on_mount(self) -> None:
-        self.query_one("#dialog").border_title = "Vitals"
-        self.clear_error()
-        self._check(soft=True)
-
-    def build(self) -> VitalsRecorded:
-        state, now = _state_and_now(self.session_log)
-        return commands.record_vitals(state, self.query_one("#vitals-line", Input).value, now)
-
-    def _check(self, soft: bool) -> None:
-        preview = self.query_one("#preview", Static)
-        text = self.query_one("#vitals-line", Input).value
-        if not text.strip():
-            preview.update("")
-            self.clear_error()
-            return
-        try:
-            event = self.build()
-        except InputError as error:
-            preview.update("")
-            self.show_error(str(error), soft=soft)
-            return
-        self.clear_error()
-        from kapsession.tui.widgets.vitals_panel import flag
-
-        state = self.session_log.state()
-        words = []
-        for measure, value in event.reading.measures().items():
-            word = flag(state, measure, value, event.at)
-            if word:
-                words.append(f"{measure.replace('_', ' ')} {word}")
-        flags = f"  [b $vital-out-of-range]{esc(', '.join(words))}[/]" if words else ""
-        preview.update(f"✓ {esc(event.reading.describe())} at {format_local(event.at)}{flags}")
-
-    @on(Input.Changed, "#vitals-line")
-    def _changed(self) -> None:
-        self._check(soft=True)
 
 
 # -- note ---------------------------------------------------------------------------------------

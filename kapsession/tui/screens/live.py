@@ -1,10 +1,11 @@
 """The live session screen: the screen a therapist lives in for two to three hours.
 
-One direction of travel: a key opens a dialog (or acts at once), the dialog builds one event with
-a core command, `SessionLog.record` makes it durable, and only then does the screen show it.
-Once a second the screen folds the stored events at the clock's "now" and offers each widget the
-new state; widgets redraw only when their text changed. Times are differences of stored
-timestamps (never counted ticks), so a resumed session shows the true elapsed time.
+One direction of travel: a key opens a dialog or the vitals line (or acts at once), which builds
+one event with a core command, `SessionLog.record` makes it durable, and only then does the
+screen show it. Once a second the screen folds the stored events at the clock's "now" and offers
+each widget the new state; widgets redraw only when their text changed, and after a new reading
+only the widgets a reading can change are asked. Times are differences of stored timestamps
+(never counted ticks), so a resumed session shows the true elapsed time.
 
 `LiveScreen(log, practice=None)`: `log` is a `kapsession.store.session_log.SessionLog` (its clock
 is the injected clock). `practice`, when given, is duck-typed: `banner()`, `presented(state)`,
@@ -14,20 +15,21 @@ is the injected clock). `practice`, when given, is duck-typed: `banner()`, `pres
 from __future__ import annotations
 
 import sqlite3
+from copy import copy
 from functools import partial
 from typing import Any, Iterable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.events import Resize
+from textual.events import Key, Paste, Resize
 from textual.screen import Screen
 from textual.widgets import Static
 
 from kapsession.tui.key_commands import KeyCommands
 from kapsession.core import commands
 from kapsession.core.errors import InputError, KapsessionError
-from kapsession.core.events import CardDrawn, EventBase, SessionClosed
+from kapsession.core.events import CardDrawn, EventBase, SessionClosed, VitalsRecorded
 from kapsession.core.phases import PHASE_TITLES, next_phase
 from kapsession.core.state import SessionState
 from kapsession.core.timeparse import format_duration, format_local
@@ -43,6 +45,7 @@ from kapsession.tui.widgets.phase_timeline import PhaseTimeline
 from kapsession.tui.widgets.practice_panel import PracticePanel
 from kapsession.tui.widgets.scales_panel import ScalesPanel
 from kapsession.tui.widgets.state_text import StateText, esc
+from kapsession.tui.widgets.vitals_entry import VitalsLine
 from kapsession.tui.widgets.vitals_panel import VitalsPanel, dose_text
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
@@ -56,7 +59,8 @@ def _key(key: str, action: str, description: str, binding_id: str, detail: str) 
 # Each key: its binding (id + key-bar word) and a sentence for the help screen and palette.
 LIVE_KEYS: list[tuple[Binding, str]] = [
     _key("v", "vitals", "Vitals", "live.vitals",
-         "record vitals on one line, e.g. 128/84 76 98 (add @10:42 to backdate)"),
+         "record vitals on the line at the foot, e.g. 128/84 76 98 (add @10:42 to backdate); "
+         "Enter saves, Escape leaves"),
     _key("n", "note", "Note", "live.note",
          "write a note; it keeps the time you started typing; private unless marked shareable"),
     _key("d", "dose", "Dose", "live.dose",
@@ -115,6 +119,19 @@ def _key_name(key: str) -> str:
     return {"question_mark": "?", "space": "space"}.get(key, key)
 
 
+class Column(Vertical):
+    """A plain column: nothing of its own to draw but its background (Textual then skips its
+    styles for each line when a repaint crosses it)."""
+
+    BLANK = True
+
+
+class Row(Horizontal):
+    """A plain row (see `Column`)."""
+
+    BLANK = True
+
+
 def _dialogs():  # noqa: ANN202 - the dialogs module, imported when first needed
     """The dialogs are imported after the live screen has painted (`_warm_up`), or on first use."""
     from kapsession.tui.screens import dialogs
@@ -141,6 +158,8 @@ class LiveScreen(Screen[None]):
         self.rings = 0  # bells rung (tests read it)
         self.ticks = 0
         self._shown_events: tuple[int, int] | None = None  # which events the screen shows
+        self.vitals_line = VitalsLine(log, self._record_vitals)  # `v`: drawn in the key bar
+        self._check_key: tuple | None = None  # the next vitals check shown in the header
 
     # -- layout ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -157,18 +176,18 @@ class LiveScreen(Screen[None]):
         alerts = AlertsStrip(id="alerts")
         alerts.limit = 4 if tall else 2
         yield Static("", id="too-small")
-        with Vertical(id="live"):
+        with Column(id="live"):
             yield HeaderBand(practice_banner=self._practice_banner(), id="header")
             yield PhaseTimeline(id="timeline", classes="-full" if tall else None)
             yield figures
             yield alerts
-            with Horizontal(id="body"):
-                with Vertical(id="left"):
+            with Row(id="body"):
+                with Column(id="left"):
                     yield StateText("", id="dose-line")
                     yield VitalsPanel(id="vitals")
                     yield ScalesPanel(id="scales")
                     yield StateText("", id="phase-prompt")
-                with Vertical(id="right"):
+                with Column(id="right"):
                     yield IntentionCorner(id="intention")
                     if self.practice is not None:
                         yield PracticePanel(id="practice")
@@ -185,10 +204,12 @@ class LiveScreen(Screen[None]):
         self._seen_alarms = {alert.key for alert in self.state.open_alerts if alert.level == "alarm"}
         self._apply_size(self.app.size.width, self.app.size.height)
         self.refresh_now()
-        self.query_one(KeyBar).show_keys([
+        keys = self.query_one(KeyBar)
+        keys.show_keys([
             KeyHint(_key_name(binding.key), binding.description, binding.action)
             for binding, _ in LIVE_KEYS if self.check_action(binding.action, ()) is not False
         ])
+        keys.show_entry(self.vitals_line)
         self.set_interval(self.tick_seconds, self._tick, name="live-tick")
         self.call_after_refresh(self._warm_up)
 
@@ -205,6 +226,15 @@ class LiveScreen(Screen[None]):
 
     def on_resize(self, event: Resize) -> None:
         self._apply_size(event.size.width, event.size.height)
+        self.call_after_refresh(self._measure_texts_again)
+
+    def _measure_texts_again(self) -> None:
+        """Once a resize has settled, measure the texts that wrap to the width again: a text
+        re-cut for the new width while Textual was still laying out the old one can keep the old
+        height (seen: the timeline keeping two lines after 120x40 -> 80x24)."""
+        for widget in self.query(StateText):
+            if widget.display:
+                widget.refresh(layout=True)
 
     def _apply_size(self, width: int, height: int) -> None:
         too_small = width < MIN_WIDTH or height < MIN_HEIGHT
@@ -248,7 +278,14 @@ class LiveScreen(Screen[None]):
         self.state = state
         events = self.session_log.events
         key = (id(events), len(events))
-        self._show(state, events_changed=key != self._shown_events)
+        shown = self._shown_events
+        if key == shown:
+            self._show(state, events_changed=False)
+        elif (shown is not None and shown[0] == key[0] and shown[1] < key[1]
+              and all(isinstance(event, VitalsRecorded) for event in events[shown[1]:])):
+            self._show(state, events_changed=True, readings_only=True)
+        else:
+            self._show(state, events_changed=True)
         self._shown_events = key
         self._ring_for_new_alarms(state)
         return state
@@ -276,22 +313,33 @@ class LiveScreen(Screen[None]):
                 "notes": self.query_one(NotesLog),
                 "prompt": self.query_one("#phase-prompt", StateText),
                 "practice": self.query_one(PracticePanel) if self.practice is not None else None,
+                "keys": self.query_one(KeyBar),
             }
         return self._cached_widgets
 
-    def _show(self, state: SessionState, events_changed: bool = True) -> None:
+    def _show(self, state: SessionState, events_changed: bool = True, readings_only: bool = False) -> None:
         """Offer the state to every widget; with `events_changed=False` (the clock moved, no event
-        came) only to those whose text depends on the time."""
+        came) only to those whose text depends on the time; with `readings_only` (the new events
+        are vitals readings) only to those a reading can change: the alerts (thresholds), the
+        vitals panel, and the header and big figures only if the next check changed (otherwise
+        they show nothing a reading moves, and the next tick brings their clocks)."""
         w = self._widgets()
-        w["header"].show_state(state, self._practice_banner())
-        w["timeline"].show_state(state)
-        if w["figures"].display:
-            w["figures"].show_state(state)
+        check = state.next_check
+        check_key = None if check is None else (check.label, check.due_at, check.done)
+        if not readings_only or check_key != self._check_key:
+            w["header"].show_state(state, self._practice_banner())
+            if w["figures"].display:
+                w["figures"].show_state(state)
+        self._check_key = check_key
+        if not readings_only:  # the phases and the dose: a reading moves neither
+            w["timeline"].show_state(state)
         w["alerts"].show_state(state)
         if not events_changed:
             # Doses, readings, ratings, the intention, notes and the phase prompt are the events
             # themselves: the same events show the same text. Only the checks' statuses age.
             w["vitals"].show_checks(state)
+        elif readings_only:
+            w["vitals"].show_state(state)
         else:
             w["dose"].show(dose_text(state))
             w["vitals"].show_state(state)
@@ -330,17 +378,21 @@ class LiveScreen(Screen[None]):
         """Make one event durable, then show it. None (a dialog left with Escape) records nothing."""
         if event is None:
             return None
+        stored = self._store(event)
+        if stored is not None:
+            self.refresh_now()
+        return stored
+
+    def _store(self, event: EventBase) -> EventBase | None:
+        """Make one event durable; None when the store refused (and a notification says why)."""
         try:
-            stored = self.session_log.record(event)
+            return self.session_log.record(event)
         except KapsessionError as error:
             self.notify(f"Not saved: {error}", severity="error", timeout=10)
-            return None
         except sqlite3.Error as error:
             self.notify(f"Not saved: the database could not be written ({error}); try again.",
                         severity="error", timeout=10)
-            return None
-        self.refresh_now()
-        return stored
+        return None
 
     def _record_all(self, events: list[EventBase] | None) -> None:
         if not events:
@@ -373,8 +425,52 @@ class LiveScreen(Screen[None]):
 
     # -- actions (one per key) ----------------------------------------------------------------
     def action_vitals(self) -> None:
-        if not self._refuse_if_closed("vitals"):
-            self.app.push_screen(_dialogs().VitalsDialog(self.session_log), self._saved("Vitals saved."))
+        """The vitals line, in place of the key bar (see `VitalsLine`); while it is open the keys
+        typed go to it (`on_key`) and the bar is redrawn after each."""
+        # (The state on screen, at most a second old, is enough to know the session is open:
+        # Enter checks again with the state of that moment.)
+        if self.state.closed and self._refuse_if_closed("vitals"):
+            return
+        self.vitals_line.open()
+        self._widgets()["keys"].redraw()
+
+    def on_key(self, event: Key) -> None:
+        line = self.vitals_line
+        if line.is_open and line.handle_key(event.key, event.character):
+            # Taken by the line: no key binding of the screen fires while it is open.
+            event.stop()
+            event.prevent_default()
+            self._widgets()["keys"].redraw()
+
+    def on_paste(self, event: Paste) -> None:
+        if self.vitals_line.is_open:
+            event.stop()
+            self.vitals_line.paste(event.text)
+            self._widgets()["keys"].redraw()
+
+    def _record_vitals(self, event: EventBase) -> EventBase | None:
+        """The vitals line's Enter: durable first; then the reading is on the vitals panel in the
+        same paint as the line closing, and the fold of every event (the alerts a reading may
+        raise or settle, the check it meets, the header's countdown) follows straight after that
+        paint, a frame later. The panel's part is exactly what the fold gives for the readings:
+        the readings on screen plus this one, in time order (`replay` sorts them the same way).
+
+        The reading on the panel, with its time, is the sign it was saved (a toast would sit over
+        the line's corner for seconds); only a reading backdated behind the latest one, which the
+        panel does not show as the latest, is confirmed in words (after the paint)."""
+        stored = self._store(event)
+        if not isinstance(stored, VitalsRecorded):
+            return stored
+        vitals = sorted([*self.state.vitals, stored], key=lambda reading: reading.at)
+        readings = copy(self.state)  # (a shallow copy: only its list of readings is new)
+        readings.vitals = vitals
+        self._widgets()["vitals"].show_state(readings)
+        self.call_after_refresh(self.refresh_now)
+        if vitals[-1] is not stored:
+            self.call_after_refresh(
+                self.notify, f"Vitals saved for {format_local(stored.at)} (before the latest "
+                f"reading, so in the history): {stored.reading.describe()}.", timeout=5)
+        return stored
 
     def action_note(self) -> None:
         self.app.push_screen(_dialogs().NoteDialog(self.session_log), self._saved("Note saved."))

@@ -1,72 +1,134 @@
 """Big figures for a tall window: time in phase, T+ since the dose, and the next vitals check,
-in Textual's three-row Digits so they can be read from a glance at the knee."""
+in three-row digits so they can be read from a glance at the knee.
+
+One widget draws all three (a label line and three rows of digits, in thirds of the width): the
+figures change every second, and one small widget repainted costs far less than ten (three
+columns of a label and a Textual `Digits` each). The glyphs are Textual's own 3x3 digits.
+Nothing is parsed (see `StyledLines`); a second that changes nothing (a closed session)
+redraws nothing.
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Digits
+from rich.cells import cell_len, set_cell_size
+from textual.events import Resize
+from textual.renderables.digits import DIGITS, DIGITS3X3, DIGITS3X3_BOLD
 
 from kapsession.core.phases import PHASE_TITLES
 from kapsession.core.state import SessionState
 from kapsession.core.timeparse import format_duration
-from kapsession.tui.widgets.state_text import StateText
+from kapsession.tui.widgets.styled_lines import Line, StyledLines, line_length
+
+DIGIT_STYLE = "$foreground"
+ALERT_STYLE = "bold $alert-warning"
+MUTED = "$text-muted"
+Figure = tuple[Line, str, bool]  # label, value, alert
 
 
-class Figure(Vertical):
-    def __init__(self, label: str, **kwargs) -> None:
+def digit_rows(value: str, bold: bool = False) -> tuple[str, str, str]:
+    """The three text rows of `value` in 3x3 glyphs (as Textual's Digits draws them)."""
+    table = DIGITS3X3_BOLD if bold else DIGITS3X3
+    rows: tuple[list[str], list[str], list[str]] = ([], [], [])
+    for character in value.replace(".", "•"):
+        index = DIGITS.find(character)
+        if index < 0:
+            rows[0].append(" ")
+            rows[1].append(" ")
+            rows[2].append(character)
+        else:
+            for row in range(3):
+                rows[row].append(table[index * 3 + row].ljust(3))
+    return "".join(rows[0]), "".join(rows[1]), "".join(rows[2])
+
+
+def figures(state: SessionState) -> tuple[Figure, Figure, Figure]:
+    """(label, value, alert) for the phase, T+ and the next vitals check."""
+    if state.phase is None or state.closed:
+        phase: Figure = ((("phase", MUTED),), "--:--", False)
+    else:
+        elapsed = state.time_in_phase() or timedelta(0)
+        planned = int((state.planned_in_phase() or timedelta(0)).total_seconds() // 60)
+        label: Line = ((PHASE_TITLES[state.phase], f"b $phase-{state.phase}"), (" ", ""),
+                       (f"of {planned} min", MUTED))
+        if elapsed > timedelta(minutes=planned):
+            label += ((" ", ""), ("▸ over plan", "$alert-nudge"))
+        phase = (label, format_duration(elapsed), False)
+    t_plus = state.t_plus()
+    tplus: Figure = (
+        (("T+ since the first dose", MUTED),) if t_plus is not None else (("T+ (no dose yet)", MUTED),),
+        format_duration(t_plus) if t_plus is not None else "--:--", False)
+    check = state.next_check
+    overdue = state.vitals_overdue_by()
+    if state.closed or check is None:
+        vitals: Figure = ((("next vitals: none due", MUTED),), "--:--", False)
+    elif overdue is not None:
+        vitals = (((f"▲ vitals {check.label} OVERDUE by", "b $alert-warning"),), format_duration(overdue), True)
+    elif check.due_at is None:
+        vitals = (((f"vitals: {check.label} before the dose", MUTED),), "--:--", False)
+    else:
+        vitals = (((f"vitals {check.label} in", MUTED),), format_duration(check.due_at - state.clock_now), False)
+    return phase, tplus, vitals
+
+
+def fit(line: Line, room: int) -> Line:
+    """`line` cut to `room` cells, ending in … when cut."""
+    if line_length(line) <= room:
+        return line
+    out: list[tuple[str, str]] = []
+    left = max(0, room - 1)
+    for text, style in line:
+        width = cell_len(text)
+        if width <= left:
+            out.append((text, style))
+            left -= width
+            continue
+        out.append((set_cell_size(text, left) + "…", style))
+        break
+    return tuple(out)
+
+
+def figure_lines(shown: tuple[Figure, ...], width: int) -> tuple[Line, Line, Line, Line]:
+    """The label line and three digit rows, each figure in a third of `width`."""
+    column = max(8, width // 3)
+    room = column - 1  # a blank column between figures
+    lines: list[list[tuple[str, str]]] = [[], [], [], []]
+    for index, (label, value, alert) in enumerate(shown):
+        last = index == len(shown) - 1
+        text = fit(label, room)
+        lines[0].extend(text)
+        if not last:
+            lines[0].append((" " * (column - line_length(text)), ""))
+        style = ALERT_STYLE if alert else DIGIT_STYLE
+        for row, glyphs in enumerate(digit_rows(value, bold=alert), start=1):
+            glyphs = glyphs[:room]
+            lines[row].append((glyphs, style))
+            if not last:
+                lines[row].append((" " * (column - len(glyphs)), ""))
+    return tuple(tuple(line) for line in lines)  # type: ignore[return-value]
+
+
+class BigFigures(StyledLines):
+    """`show_state(state)` offers the figures; the widget repaints only when they changed."""
+
+    DEFAULT_CSS = "BigFigures { height: 4; }"
+
+    def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self._label = label
-        self._value = ""
-
-    def compose(self) -> ComposeResult:
-        yield StateText(self._label, classes="figure-label")
-        yield Digits("", classes="figure-digits")
-
-    def set(self, label: str, value: str, alert: bool = False) -> None:
-        if not hasattr(self, "_parts"):
-            self._parts = (self.query_one(".figure-label", StateText), self.query_one(Digits))
-        label_widget, digits = self._parts
-        label_widget.show(label)
-        if value != self._value:
-            self._value = value
-            digits.update(value)
-        if self.has_class("-alert") != alert:
-            self.set_class(alert, "-alert")
-
-
-class BigFigures(Horizontal):
-    def compose(self) -> ComposeResult:
-        yield Figure("phase", id="figure-phase")
-        yield Figure("T+ since the dose", id="figure-tplus")
-        yield Figure("next vitals", id="figure-vitals")
+        self._figures: tuple[Figure, ...] | None = None
 
     def show_state(self, state: SessionState) -> None:
-        if not hasattr(self, "_figures"):
-            self._figures = {figure.id: figure for figure in self.query(Figure)}
-        phase = self._figures["figure-phase"]
-        if state.phase is None or state.closed:
-            phase.set("[$text-muted]phase[/]", "--:--")
-        else:
-            elapsed = state.time_in_phase() or timedelta(0)
-            planned = int((state.planned_in_phase() or timedelta(0)).total_seconds() // 60)
-            over = " [$alert-nudge]▸ over plan[/]" if elapsed > timedelta(minutes=planned) else ""
-            phase.set(f"[b $phase-{state.phase}]{PHASE_TITLES[state.phase]}[/] [$text-muted]of {planned} min[/]{over}",
-                      format_duration(elapsed))
-        t_plus = state.t_plus()
-        self._figures["figure-tplus"].set(
-            "[$text-muted]T+ since the first dose[/]" if t_plus is not None else "[$text-muted]T+ (no dose yet)[/]",
-            format_duration(t_plus) if t_plus is not None else "--:--")
-        vitals = self._figures["figure-vitals"]
-        check = state.next_check
-        overdue = state.vitals_overdue_by()
-        if state.closed or check is None:
-            vitals.set("[$text-muted]next vitals: none due[/]", "--:--")
-        elif overdue is not None:
-            vitals.set(f"[b $alert-warning]▲ vitals {check.label} OVERDUE by[/]", format_duration(overdue), alert=True)
-        elif check.due_at is None:
-            vitals.set(f"[$text-muted]vitals: {check.label} before the dose[/]", "--:--")
-        else:
-            vitals.set(f"[$text-muted]vitals {check.label} in[/]", format_duration(check.due_at - state.clock_now))
+        self._figures = figures(state)
+        self._draw()
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(value for _, value, _ in self._figures or ())
+
+    def on_resize(self, event: Resize) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        if self._figures is not None:
+            self.show_lines(figure_lines(self._figures, self.content_width()))

@@ -1,14 +1,23 @@
 """The key bar at the foot of the live screen: every key with its word, wrapping onto a second
 line when the window is narrow (Textual's Footer scrolls sideways instead, hiding keys at 80
-columns). A click on a key runs its action, as in the Footer."""
+columns). A click on a key runs its action, as in the Footer.
+
+While the vitals line is open (`v`, see `vitals_entry.VitalsLine`) the bar shows that line
+instead, on as many lines as the keys took, so opening and closing it is a repaint of these
+lines only.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from textual.events import Click
+from textual.events import Click, Resize
 
-from kapsession.tui.widgets.state_text import StateText, esc
+from kapsession.tui.widgets.styled_lines import Line, StyledLines
+
+if TYPE_CHECKING:
+    from kapsession.tui.widgets.vitals_entry import VitalsLine
 
 
 @dataclass(frozen=True)
@@ -18,40 +27,68 @@ class KeyHint:
     action: str
 
 
-class KeyBar(StateText):
-    """`show_keys(hints)` sets the keys; the bar lays them out for its width."""
+def key_lines(hints: list[KeyHint], width: int) -> tuple[tuple[Line, ...], list[tuple[int, int, int, str]]]:
+    """The keys laid out in `width` cells, and where each one is: (row, start, end, action)."""
+    rows: list[list[tuple[str, str]]] = [[]]
+    spots: list[tuple[int, int, int, str]] = []
+    column = 0
+    items = [(hint.key, hint.description, hint.action) for hint in hints]
+    items.append(("^p", "commands", "app.command_palette"))
+    for key, description, action in items:
+        cell = len(key) + 1 + len(description)
+        gap = 2 if column else 0
+        if column and column + gap + cell > width:
+            rows.append([])
+            column, gap = 0, 0
+        start = column + gap
+        if gap:
+            rows[-1].append((" " * gap, ""))
+        rows[-1] += [(key, "b"), (" ", ""), (description, "$text-muted")]
+        spots.append((len(rows) - 1, start, start + cell, action))
+        column = start + cell
+    return tuple(tuple(row) for row in rows), spots
+
+
+class KeyBar(StyledLines):
+    """`show_keys(hints)` sets the keys; the bar lays them out for its width. `show_entry(line)`
+    shows the vitals line instead while it is open (`redraw()` after each key)."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.hints: list[KeyHint] = []
+        self.entry: VitalsLine | None = None
         self._spots: list[tuple[int, int, int, str]] = []  # (row, start, end, action)
+        self._keys: tuple[int, tuple[Line, ...]] | None = None  # (width, lines)
 
     def show_keys(self, hints: list[KeyHint]) -> None:
         self.hints = hints
-        self.recompute()
+        self._keys = None
+        self.redraw()
 
-    def compose_text(self, width: int) -> str | None:
+    def show_entry(self, entry: VitalsLine | None) -> None:
+        self.entry = entry
+        self.redraw()
+
+    def _key_lines(self, width: int) -> tuple[Line, ...]:
+        if self._keys is None or self._keys[0] != width:
+            lines, self._spots = key_lines(self.hints, width)
+            self._keys = (width, lines)
+        return self._keys[1]
+
+    def redraw(self) -> None:
         if not self.hints:
-            return None
-        rows: list[list[str]] = [[]]
-        spots: list[tuple[int, int, int, str]] = []
-        column = 0
-        items = [(hint.key, hint.description, hint.action) for hint in self.hints]
-        items.append(("^p", "commands", "app.command_palette"))
-        for key, description, action in items:
-            cell = len(key) + 1 + len(description)
-            gap = 2 if column else 0
-            if column and column + gap + cell > width:
-                rows.append([])
-                column, gap = 0, 0
-            start = column + gap
-            rows[-1].append(" " * gap + f"[b]{esc(key)}[/b] [$text-muted]{esc(description)}[/]")
-            spots.append((len(rows) - 1, start, start + cell, action))
-            column = start + cell
-        self._spots = spots
-        return "\n".join("".join(row) for row in rows)
+            return
+        width = self.content_width()
+        keys = self._key_lines(width)
+        entry = self.entry
+        self.show_lines(entry.lines(width, len(keys)) if entry is not None and entry.is_open else keys)
+
+    def on_resize(self, event: Resize) -> None:
+        self.redraw()
 
     async def on_click(self, event: Click) -> None:
+        if self.entry is not None and self.entry.is_open:
+            return
         x, y = event.x - self.gutter.left, event.y
         for row, start, end, action in self._spots:
             if row == y and start <= x < end:

@@ -103,6 +103,22 @@ def _column(moment: datetime, origin: datetime, per_column: float, width: int) -
     return max(0, min(width - 1, int(offset)))
 
 
+def _runs(cells: list[tuple[str, str]]) -> str:
+    """Cells as markup, one tag per run of the same style (a tag per cell is slow to parse)."""
+    out: list[str] = []
+    run: list[str] = []
+    style = None
+    for char, cell_style in cells:
+        if cell_style != style and run:
+            out.append(f"[{style}]{''.join(run)}[/]")
+            run = []
+        style = cell_style
+        run.append(char)
+    if run:
+        out.append(f"[{style}]{''.join(run)}[/]")
+    return "".join(out)
+
+
 def full_lines(state: SessionState, width: int) -> list[str]:
     """Three lines: proportional phase blocks, the time axis with windows, a legend."""
     segs = segments(state)
@@ -136,7 +152,7 @@ def full_lines(state: SessionState, width: int) -> list[str]:
     line1 = "".join(blocks)
 
     # 2. the axis: onset ╌ and peak ━ windows from the first dose, dose ◆, now │.
-    cells = ["[$text-muted]─[/]"] * width
+    cells: list[tuple[str, str]] = [("─", "$text-muted")] * width
     first = state.first_dose_at
     preset = state.preset
     if first is not None:
@@ -145,11 +161,11 @@ def full_lines(state: SessionState, width: int) -> list[str]:
             a = _column(first + timedelta(minutes=window.start), origin, per_column, width)
             b = _column(first + timedelta(minutes=window.end), origin, per_column, width)
             for col in range(a, max(a, b) + 1):
-                cells[col] = f"[{colour}]{char}[/]"
-        cells[_column(first, origin, per_column, width)] = "[b $phase-dose-onset]◆[/]"
+                cells[col] = (char, colour)
+        cells[_column(first, origin, per_column, width)] = ("◆", "b $phase-dose-onset")
     if not state.closed:
-        cells[_column(state.clock_now, origin, per_column, width)] = "[b]│[/]"
-    line2 = "".join(cells)
+        cells[_column(state.clock_now, origin, per_column, width)] = ("│", "b")
+    line2 = _runs(cells)
 
     # 3. the legend, in words.
     parts = [f"[$text-muted]{format_local(origin)}[/]"]
@@ -187,5 +203,14 @@ class PhaseTimeline(StateText):
         return compact_line(self.state, width)
 
     def show_state(self, state: SessionState) -> None:
+        """Redrawn when the events, the size or the minutes shown change, and every 5 seconds
+        for the now mark (a column of the full timeline is a minute or more)."""
         self.state = state
+        now = state.clock_now.timestamp()
+        in_phase = state.time_in_phase()
+        key = (id(state.events), len(state.events), self.has_class("-full"), self.content_width(),
+               int(now // 5), int(now // 60), in_phase and int(in_phase.total_seconds() // 60))
+        if key == getattr(self, "_key", None):
+            return
+        self._key = key
         self.recompute()

@@ -1,23 +1,32 @@
 """Vitals: the latest value of each measure with the time it was taken, trends for systolic BP
 and heart rate, and the scheduled checks. An out-of-range value is coloured AND carries a word
-and a symbol (`▲ HIGH`, `▼ LOW`), so it never depends on colour alone."""
+and a symbol (`▲ HIGH`, `▼ LOW`), so it never depends on colour alone.
+
+The panel is one widget drawn from pieces (`StyledLines`), trends included (Textual's sparkline
+bars, coloured from the muted colour to the dose colour by height): a new reading redraws the
+lines it changed, with no markup to parse and no layout unless the panel grows.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Sparkline
+from rich.cells import cell_len
+from textual.renderables._blend_colors import blend_colors
+from textual.style import Style
 
 from kapsession.core.state import SessionState
 from kapsession.core.timeparse import format_duration, format_local
-from kapsession.tui.widgets.state_text import StateText
+from kapsession.tui.widgets.styled_lines import Line, StyledLines, line_length, pieces_markup
 
 SHORT = {"systolic": "BP", "diastolic": "BP", "heart_rate": "HR", "spo2": "SpO2",
          "resp_rate": "RR", "temperature": "T"}
 HIGH = "▲ HIGH"
 LOW = "▼ LOW"
+MUTED = "$text-muted"
+OUT = "b $vital-out-of-range"
+BARS = "▁▂▃▄▅▆▇█"
+TREND_MAX = 24  # cells at most for a trend (the latest 40 readings, bucketed)
 
 
 def flag(state: SessionState, measure: str, value: float, at: datetime) -> str | None:
@@ -49,56 +58,79 @@ def flag(state: SessionState, measure: str, value: float, at: datetime) -> str |
     return None
 
 
-def _value(text: str, word: str | None) -> str:
+def _value(text: str, word: str | None) -> Line:
     if word:
-        return f"[b $vital-out-of-range]{text} {word}[/]"
-    return f"[b]{text}[/]"
+        return ((f"{text} {word}", OUT),)
+    return ((text, "b"),)
 
 
-def _when(state: SessionState, at: datetime) -> str:
-    return f"[$text-muted]{format_local(at)}[/]"
+def _when(at: datetime) -> Line:
+    return ((" ", ""), (format_local(at), MUTED))
 
 
-def bp_text(state: SessionState) -> str:
+def bp_pieces(state: SessionState) -> Line:
     for event in reversed(state.vitals):
         reading = event.reading
         if reading.systolic is not None:
             word = (flag(state, "systolic", reading.systolic, event.at)
                     or flag(state, "diastolic", reading.diastolic or 0, event.at))
-            return f"BP   {_value(f'{reading.systolic}/{reading.diastolic}', word)} {_when(state, event.at)}"
-    return "BP   [$text-muted]—[/]"
+            return (("BP   ", ""), *_value(f"{reading.systolic}/{reading.diastolic}", word), *_when(event.at))
+    return (("BP   ", ""), ("—", MUTED))
+
+
+def bp_text(state: SessionState) -> str:
+    return pieces_markup(bp_pieces(state))
+
+
+def measure_pieces(state: SessionState, measure: str, label: str, unit: str = "") -> Line:
+    latest = state.latest(measure)
+    if latest is None:
+        return ((label, ""), ("—", MUTED))
+    value, at = latest
+    shown = f"{value:.1f}" if measure == "temperature" else f"{int(value)}"
+    return ((label, ""), *_value(shown + unit, flag(state, measure, value, at)), *_when(at))
 
 
 def measure_text(state: SessionState, measure: str, label: str, unit: str = "") -> str:
-    latest = state.latest(measure)
-    if latest is None:
-        return f"{label}[$text-muted]—[/]"
-    value, at = latest
-    shown = f"{value:.1f}" if measure == "temperature" else f"{int(value)}"
-    return f"{label}{_value(shown + unit, flag(state, measure, value, at))} {_when(state, at)}"
+    return pieces_markup(measure_pieces(state, measure, label, unit))
 
 
-def checks_text(state: SessionState) -> str:
-    """The schedule in a line: `✓ baseline · ✓ T+40 late 2:10 · T+90 11:32`."""
-    parts = []
+def checks_parts(state: SessionState) -> list[tuple[str, str]]:
+    """The schedule, one piece per check: `✓ baseline`, `✓ T+40 late 2:10`, `T+90 11:32`."""
+    parts: list[tuple[str, str]] = []
     now = state.clock_now
     for check in state.checks:
         status = check.status(now)
         if check.done:
             late = check.lateness()
             extra = f" late {format_duration(late)}" if status.startswith("late") and late is not None else ""
-            parts.append(f"✓ {check.label}{extra}")
+            parts.append((f"✓ {check.label}{extra}", MUTED))
         elif status == "missed":
-            parts.append(f"[$alert-warning]✗ {check.label} missed[/]")
+            parts.append((f"✗ {check.label} missed", "$alert-warning"))
         elif status == "overdue":
-            parts.append(f"[b $alert-warning]▲ {check.label} overdue[/]")
+            parts.append((f"▲ {check.label} overdue", "b $alert-warning"))
         elif check.due_at is not None:
-            parts.append(f"{check.label} {format_local(check.due_at)}")
+            parts.append((f"{check.label} {format_local(check.due_at)}", MUTED))
         else:
-            parts.append(f"{check.label} before dose")
-    if not parts:
-        return "no checks scheduled"
-    return " · ".join(parts)
+            parts.append((f"{check.label} before dose", MUTED))
+    return parts or [("no checks scheduled", MUTED)]
+
+
+def checks_lines(state: SessionState, width: int = 200) -> list[Line]:
+    """The schedule in a line (`✓ baseline · ✓ T+40 late 2:10 · T+90 11:32`), wrapped between
+    checks when it is wider than `width`."""
+    lines: list[list[tuple[str, str]]] = [[]]
+    for part in checks_parts(state):
+        if lines[-1] and line_length(lines[-1]) + 3 + cell_len(part[0]) > width:
+            lines.append([])
+        if lines[-1]:
+            lines[-1].append((" · ", MUTED))
+        lines[-1].append(part)
+    return [tuple(line) for line in lines]
+
+
+def checks_text(state: SessionState) -> str:
+    return pieces_markup(checks_lines(state)[0])
 
 
 def dose_text(state: SessionState) -> str:
@@ -115,69 +147,95 @@ def dose_text(state: SessionState) -> str:
     return "Dose " + " · ".join(parts) + total
 
 
-def history_text(state: SessionState, limit: int = 8) -> str:
+def history_lines(state: SessionState, limit: int = 8) -> list[Line]:
     """The latest readings, newest first, for a tall window."""
     lines = []
     for event in reversed(state.vitals[-limit:]):
         flagged = list(dict.fromkeys(
             f"{SHORT[measure]} {word.split()[0]}" for measure, value in event.reading.measures().items()
             if (word := flag(state, measure, value, event.at))))
-        mark = f" [b $vital-out-of-range]{' '.join(flagged)}[/]" if flagged else ""
-        lines.append(f"[$text-muted]{format_local(event.at)}[/] {event.reading.describe()}{mark}")
-    return "\n".join(lines)
+        line: Line = ((format_local(event.at), MUTED), (" ", ""), (event.reading.describe(), ""))
+        if flagged:
+            line += ((" ", ""), (" ".join(flagged), OUT))
+        lines.append(line)
+    return lines
 
 
-class VitalsPanel(Vertical):
-    def compose(self) -> ComposeResult:
-        with Horizontal(classes="vital-row"):
-            yield StateText("BP   [$text-muted]—[/]", id="vital-bp", classes="vital-value")
-            yield Sparkline([], id="trend-bp", classes="trend")
-        with Horizontal(classes="vital-row"):
-            yield StateText("HR   [$text-muted]—[/]", id="vital-hr", classes="vital-value")
-            yield Sparkline([], id="trend-hr", classes="trend")
-        yield StateText("SpO2 [$text-muted]—[/]", id="vital-spo2", classes="vital-value")
-        yield StateText("RR   [$text-muted]—[/]", id="vital-rr", classes="vital-value")
-        yield StateText("", id="vital-temp", classes="vital-value")
-        yield StateText("", id="vital-checks")
-        yield StateText("", id="vital-history")
+def trend_pieces(values: tuple[float, ...], width: int) -> Line:
+    """Textual's sparkline in `width` cells at most (one bar per reading, or the highest of each
+    bucket): the bar's height and its colour (muted to bright, in four shades) both say how
+    high it is."""
+    if len(values) < 2 or width < 2:
+        return ()
+    cells = min(len(values), width)
+    step = len(values) / cells
+    buckets = [max(values[int(step * i):max(int(step * i) + 1, int(step * (i + 1)))]) for i in range(cells)]
+    low, high = min(values), max(values)
+    extent = (high - low) or 1
+    pieces: list[tuple[str, str]] = []
+    for value in buckets:
+        index = int((value - low) / extent * (len(BARS) - 1))
+        # Four shades (for two bar heights each): neighbouring bars share a colour, and are
+        # drawn as one run.
+        pieces.append((BARS[index], f"trend:{index // 2 * 2 + 1}"))
+    return tuple(pieces)
+
+
+class VitalsPanel(StyledLines):
+    """`show_state(state)` draws the panel; `show_checks(state)` (once a second) the schedule."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.state: SessionState | None = None
 
     def on_mount(self) -> None:
         self.border_title = "Vitals"
-        self._trend_keys: dict[str, tuple] = {}
 
-    def _trend(self, widget_id: str, series: list[tuple[datetime, float]]) -> None:
-        key = tuple(value for _, value in series[-40:])
-        if self._trend_keys.get(widget_id) == key:
-            return
-        self._trend_keys[widget_id] = key
-        sparkline = self.query_one(f"#{widget_id}", Sparkline)
-        # One cell per reading (a Sparkline stretches few points into wide blocks otherwise).
-        sparkline.styles.width = max(1, len(key))
-        sparkline.display = len(key) > 1
-        sparkline.data = list(key) if len(key) > 1 else []
+    def _parse_style(self, name: str) -> Style:
+        # `trend:N`: the sparkline's colour for bar N, from $text-muted (lowest) to
+        # $phase-dose-onset (highest), as Textual's Sparkline blends them.
+        if name.startswith("trend:"):
+            base = self.visual_style
+            low = (base + Style.parse(MUTED)).rich_style.color
+            high = (base + Style.parse("$phase-dose-onset")).rich_style.color
+            if low is not None and high is not None:
+                colour = blend_colors(low, high, int(name[6:]) / (len(BARS) - 1))
+                return Style.parse(colour.triplet.hex if colour.triplet else "")
+        return super()._parse_style(name)
+
+    def _panel_lines(self, state: SessionState) -> list[Line]:
+        width = self.content_width()
+        value_width = 28 if width >= 50 else 26
+        room = min(TREND_MAX, width - value_width - 2)
+        lines: list[Line] = []
+        for text, measure in ((bp_pieces(state), "systolic"), (measure_pieces(state, "heart_rate", "HR   "), "heart_rate")):
+            trend = trend_pieces(tuple(value for _, value in state.series(measure)[-40:]), room)
+            if trend:
+                text = (*text, (" " * max(1, value_width + 1 - line_length(text)), ""), *trend)
+            lines.append(text)
+        lines.append(measure_pieces(state, "spo2", "SpO2 ", "%"))
+        lines.append(measure_pieces(state, "resp_rate", "RR   "))
+        if state.latest("temperature") is not None:
+            lines.append(measure_pieces(state, "temperature", "Temp ", "°C"))
+        lines += checks_lines(state, width)  # (the same as self._checks)
+        if self.screen.has_class("-tall"):
+            history = history_lines(state)
+            if history:
+                lines.append(())
+                lines += history
+        return lines
 
     def show_state(self, state: SessionState) -> None:
-        if not hasattr(self, "_texts"):
-            self._texts = {widget.id: widget for widget in self.query(StateText)}
-        texts = self._texts
-        texts["vital-bp"].show(bp_text(state))
-        texts["vital-hr"].show(measure_text(state, "heart_rate", "HR   "))
-        texts["vital-spo2"].show(measure_text(state, "spo2", "SpO2 ", "%"))
-        texts["vital-rr"].show(measure_text(state, "resp_rate", "RR   "))
-        temp = texts["vital-temp"]
-        has_temp = state.latest("temperature") is not None
-        if temp.display != has_temp:
-            temp.display = has_temp
-        if has_temp:
-            temp.show(measure_text(state, "temperature", "Temp ", "°C"))
-        texts["vital-checks"].show(checks_text(state))
-        texts["vital-history"].show(history_text(state))
-        self._trend("trend-bp", state.series("systolic"))
-        self._trend("trend-hr", state.series("heart_rate"))
+        self.state = state
+        self._checks = checks_lines(state, self.content_width())
+        self.show_lines(self._panel_lines(state))
 
     def show_checks(self, state: SessionState) -> None:
-        """Only the scheduled checks (their statuses change with the time; the readings do not)."""
-        if not hasattr(self, "_texts"):
+        """Only the scheduled checks change with the time (the readings do not): the panel is
+        drawn again only when their text changed."""
+        if self.state is None or checks_lines(state, self.content_width()) != self._checks:
             self.show_state(state)
-            return
-        self._texts["vital-checks"].show(checks_text(state))
+
+    def on_resize(self) -> None:
+        if self.state is not None:
+            self.show_state(self.state)

@@ -1,0 +1,180 @@
+"""Lines of styled pieces drawn straight to strips: for text that changes every second.
+
+A `Static` parses markup on every update and lays the result out again (wrapping included);
+for the running clocks that is most of what a second costs. `StyledLines` takes its text as
+pieces, `(text, style)` with a Textual style string such as `"b $phase-peak"` (`""` for the
+widget's own colours), resolves each style once per theme, and renders each line as one strip.
+Typed text needs no escaping here: nothing is parsed. The text is never wrapped; a line longer
+than the widget is cut (callers fit their lines to `content_width()`).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style as RichStyle
+from textual.content import Content
+from textual.geometry import Region, Size
+from textual.strip import Strip
+from textual.style import Style
+from textual.widgets import Static
+
+Piece = tuple[str, str]  # text, style
+Line = tuple[Piece, ...]
+
+
+def line_length(line: Iterable[Piece]) -> int:
+    """Cells a line of pieces takes."""
+    return sum(cell_len(text) for text, _ in line)
+
+
+def pieces_markup(line: Iterable[Piece]) -> str:
+    """The same line as Textual markup (for tests and for places that still take markup)."""
+    from kapsession.tui.widgets.state_text import esc
+
+    return "".join(f"[{style}]{esc(text)}[/]" if style else esc(text) for text, style in line if text)
+
+
+def _changed_cells(new: Line, old: Line, width: int) -> tuple[int, int]:
+    """(x, width) of the cells that differ, from the first changed piece to the last, when both
+    lines are cut the same way (a clock's digits); else the whole line. One span per line: Textual
+    writes each span of a line from the start of the widget's strip, so several spans on a line
+    would write its beginning several times."""
+    if len(new) != len(old):
+        return 0, width
+    first = last = None
+    x = 0
+    for (text, style), (old_text, old_style) in zip(new, old):
+        cells = cell_len(text)
+        if cells != cell_len(old_text):
+            return 0, width
+        if text != old_text or style != old_style:
+            if first is None:
+                first = x
+            last = x + cells
+        x += cells
+    if first is None or first >= width:
+        return 0, width
+    return first, min(width, last or width) - first
+
+
+def pieces_content(line: Iterable[Piece]) -> Content:
+    return Content.assemble(*((text, style) if style else text for text, style in line if text))
+
+
+class StyledLines(Static):
+    """`show_lines(lines)` sets the text; nothing is redrawn when it is the same.
+
+    A Static only so that whatever reads a Static's text (`render()`) reads this one too; it is
+    drawn by `render_line`, never through `render()`.
+    """
+
+    DEFAULT_CSS = "StyledLines { height: auto; }"
+
+    def __init__(self, lines: Sequence[Line] = (), **kwargs) -> None:
+        super().__init__("", **kwargs)
+        self._lines: tuple[Line, ...] = tuple(lines)
+        self._strips: dict[int, Strip] = {}
+        self._styles: dict[str, RichStyle] = {}
+        self._style_key: tuple | None = None
+        self.updates = 0  # how many times the text really changed (tests read it)
+
+    # -- text ----------------------------------------------------------------------------------
+    def show_lines(self, lines: Sequence[Line]) -> bool:
+        """Show `lines`; only the lines that changed are drawn again (a layout only when the
+        number of lines changed). False when nothing changed."""
+        lines = tuple(lines)
+        old = self._lines
+        if lines == old:
+            return False
+        self._lines = lines
+        self.updates += 1
+        if len(lines) != len(old) or not self.is_mounted:
+            self._strips.clear()
+            self.refresh(layout=True)
+            return True
+        width = max(1, self.content_size.width)
+        regions = []
+        for y, (new, before) in enumerate(zip(lines, old)):
+            if new != before:
+                self._strips.pop(y, None)
+                # Content coordinates; only up to the last changed cell goes to the terminal.
+                x, span = _changed_cells(new, before, width)
+                regions.append(Region(x, y, span, 1))
+        self.refresh(*regions)
+        return True
+
+    @property
+    def lines(self) -> tuple[Line, ...]:
+        return self._lines
+
+    @property
+    def plain(self) -> str:
+        return "\n".join("".join(text for text, _ in line) for line in self._lines)
+
+    def render(self) -> Content:
+        return Content("\n").join(pieces_content(line) for line in self._lines)
+
+    def content_width(self) -> int:
+        width = self.content_region.width or self.size.width
+        return width if width > 0 else 78
+
+    # -- size ----------------------------------------------------------------------------------
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines)
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return max((line_length(line) for line in self._lines), default=0)
+
+    # -- drawing -------------------------------------------------------------------------------
+    def _resolved(self) -> dict[str, RichStyle]:
+        """The styles resolved so far, for the widget's current colours and theme."""
+        base = self.visual_style
+        key = (base, self.app.theme)
+        if key != self._style_key:
+            # A new theme (or a restyle): every piece's colours are looked up again.
+            self._style_key = key
+            self._styles.clear()
+            self._strips.clear()
+        return self._styles
+
+    def _style(self, name: str) -> RichStyle:
+        style = self._resolved().get(name)
+        if style is None:
+            base = self.visual_style
+            try:
+                style = (base + self._parse_style(name)).rich_style if name else base.rich_style
+            except Exception:  # noqa: BLE001 - an unknown style draws plain, never breaks a line
+                style = base.rich_style
+            self._styles[name] = style
+        return style
+
+    def _parse_style(self, name: str) -> Style:
+        """A piece's style name as a Textual style (theme variables resolved); subclasses may
+        add names of their own."""
+        return Style.parse(name)
+
+    def render_line(self, y: int) -> Strip:
+        styles = self._resolved()  # (clears the strips when the theme changed)
+        strip = self._strips.get(y)
+        if strip is not None:
+            return strip
+        if y >= len(self._lines):
+            return Strip.blank(self.size.width, self._style(""))
+        style = self._style
+        segments: list[Segment] = []
+        last = None
+        for text, name in self._lines[y]:
+            if not text:
+                continue
+            if name == last:  # one segment for a run of pieces in the same style
+                segments[-1] = Segment(segments[-1].text + text, segments[-1].style)
+            else:
+                segments.append(Segment(text, styles.get(name) or style(name)))
+                last = name
+        # Cut or padded to the content width by Textual (the styles cache), as any widget's line.
+        strip = Strip(segments)
+        self._strips[y] = strip
+        return strip

@@ -1,0 +1,254 @@
+"""The vitals line: `v` turns the key bar at the foot of the live screen into one line to type a
+reading in, with what Enter would save shown under it.
+
+    Vitals ▸ 141/91 77 97 @10:42▏                                    Enter saves · Esc leaves
+    ✓ 141/91 HR 77 SpO2 97% at 10:42  diastolic ▲ HIGH
+
+It takes what the vitals dialog took, checked by the same core parser (`commands.record_vitals`):
+`128/84 76 98` (BP HR SpO2 [RR] [temp]), or by name `128/84 hr 76 spo2 98 rr 14 temp 36.8`, and
+`@10:42` at the end backdates (`@-5m`, `@10.42pm`, `@'5 min ago'`). As it is typed the second
+line says what would be saved, at what time, and any value past the preset's thresholds, or, in
+muted words, why it cannot be saved yet. Enter saves through the screen's `record` (durable first,
+then shown), closes the line and clears it; a refused line stays open with the reason in bold,
+to be fixed in place. Escape closes it and records nothing. The keys come back when it closes.
+
+Why not a dialog or an Input widget: a pushed ModalScreen restyles and repaints the whole screen
+on the way in and again on the way out, and focusing an Input lays the screen out again and
+restyles it; here `v`, each key typed and Enter repaint the key bar's lines and nothing else.
+So the line is edited here (`LineEditor`: the usual keys of a one-line field), not by Textual.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from typing import Callable
+
+from kapsession.core import commands
+from kapsession.core.errors import InputError
+from kapsession.core.events import EventBase, VitalsRecorded
+from kapsession.core.timeparse import format_local
+from kapsession.store.session_log import SessionLog
+from kapsession.tui.widgets.styled_lines import Line, line_length
+
+MUTED = "$text-muted"
+PROMPT: Line = (("Vitals ▸", "b"), (" ", ""))
+KEYS: Line = (("Enter", f"b {MUTED}"), (" saves · ", MUTED), ("Esc", f"b {MUTED}"), (" leaves", MUTED))
+FIELD = "on $background"
+CURSOR = "reverse"
+PLACEHOLDER = "128/84 76 98"
+HINT: Line = (("BP HR SpO2 [RR] [temp], or by name: ", MUTED), ("128/84 hr 76 spo2 98 rr 14", f"b {MUTED}"),
+              ("; ", MUTED), ("@10:42", f"b {MUTED}"), (" at the end backdates", MUTED))
+SHORT_HINT: Line = (("BP HR SpO2 [RR] [temp] · by name: ", MUTED), ("128/84 hr 76 spo2 98", f"b {MUTED}"),
+                    (" · ", MUTED), ("@10:42", f"b {MUTED}"), (" backdates", MUTED))
+
+
+@dataclass
+class LineEditor:
+    """A one-line text field: the text and the cursor (an index into it)."""
+
+    text: str = ""
+    cursor: int = 0
+
+    def clear(self) -> None:
+        self.text, self.cursor = "", 0
+
+    def insert(self, text: str) -> None:
+        text = "".join(ch for ch in text if ch.isprintable())
+        self.text = self.text[:self.cursor] + text + self.text[self.cursor:]
+        self.cursor += len(text)
+
+    def _word_left(self) -> int:
+        index = self.cursor
+        while index > 0 and self.text[index - 1] == " ":
+            index -= 1
+        while index > 0 and self.text[index - 1] != " ":
+            index -= 1
+        return index
+
+    def _word_right(self) -> int:
+        index, end = self.cursor, len(self.text)
+        while index < end and self.text[index] == " ":
+            index += 1
+        while index < end and self.text[index] != " ":
+            index += 1
+        return index
+
+    def key(self, key: str) -> bool:
+        """An editing key (Textual's key name); False when it is not one."""
+        text, cursor = self.text, self.cursor
+        if key == "backspace":
+            if cursor:
+                self.text, self.cursor = text[:cursor - 1] + text[cursor:], cursor - 1
+        elif key in ("delete", "ctrl+d"):
+            self.text = text[:cursor] + text[cursor + 1:]
+        elif key == "left":
+            self.cursor = max(0, cursor - 1)
+        elif key == "right":
+            self.cursor = min(len(text), cursor + 1)
+        elif key in ("home", "ctrl+a"):
+            self.cursor = 0
+        elif key in ("end", "ctrl+e"):
+            self.cursor = len(text)
+        elif key == "ctrl+left":
+            self.cursor = self._word_left()
+        elif key == "ctrl+right":
+            self.cursor = self._word_right()
+        elif key in ("ctrl+w", "ctrl+backspace"):
+            start = self._word_left()
+            self.text, self.cursor = text[:start] + text[cursor:], start
+        elif key == "ctrl+u":
+            self.text, self.cursor = text[cursor:], 0
+        elif key == "ctrl+k":
+            self.text = text[:cursor]
+        else:
+            return False
+        return True
+
+    def field(self, width: int) -> Line:
+        """The text in `width` cells with the cursor shown, scrolled to keep the cursor in view."""
+        width = max(2, width)
+        if not self.text:
+            return ((" ", f"{CURSOR} {FIELD}"), (PLACEHOLDER[:width - 1].ljust(width - 1), f"{MUTED} {FIELD}"))
+        text = self.text + " "  # room for the cursor after the last character
+        start = max(0, self.cursor - width + 1)
+        shown = text[start:start + width]
+        at = self.cursor - start
+        return ((shown[:at], FIELD), (shown[at], f"{CURSOR} {FIELD}"),
+                (shown[at + 1:].ljust(width - at - 1), FIELD))
+
+
+def preview_line(log: SessionLog, event: VitalsRecorded) -> Line:
+    """`✓ 141/91 HR 77 SpO2 97% at 15:20  diastolic ▲ HIGH`: what Enter would save."""
+    from kapsession.tui.widgets.vitals_panel import flag
+
+    state = log.state()
+    words = []
+    for measure, value in event.reading.measures().items():
+        word = flag(state, measure, value, event.at)
+        if word:
+            words.append(f"{measure.replace('_', ' ')} {word}")
+    line: Line = (("✓ ", ""), (event.reading.describe(), "b"), (f" at {format_local(event.at)}", ""))
+    if words:
+        line += (("  ", ""), (", ".join(words), "b $vital-out-of-range"))
+    return line
+
+
+def wrap(line: Line, width: int) -> list[Line]:
+    """A message line wrapped at spaces to `width` (one style per message piece is kept)."""
+    if line_length(line) <= width:
+        return [line]
+    style = next((style for text, style in line if text.strip()), "")
+    text = "".join(text for text, _ in line)
+    return [((part, style),) for part in textwrap.wrap(text, width=max(10, width)) or [""]]
+
+
+class VitalsLine:
+    """The state of the vitals line (open or not, what is typed, the message) and its keys.
+
+    `record(event)` is the screen's: it makes the event durable and shows it, returning the
+    stored event, or None when the store refused (and the screen has said why).
+    """
+
+    def __init__(self, log: SessionLog, record: Callable[[EventBase], EventBase | None]) -> None:
+        self.session_log = log
+        self._record = record
+        self.editor = LineEditor()
+        self.is_open = False
+        self.message: Line | None = None  # None: the hint
+        self.error = False  # the message is a refusal after Enter (bold) rather than advice
+        self.saved: VitalsRecorded | None = None  # the last reading saved from this line
+
+    @property
+    def text(self) -> str:
+        return self.editor.text
+
+    # -- open / close -------------------------------------------------------------------------
+    def open(self) -> None:
+        self.is_open = True
+
+    def hide(self) -> None:
+        """Out of sight, keeping what was typed (`open` brings it back)."""
+        self.is_open = False
+
+    def close(self) -> None:
+        """Closed and cleared: the next `v` starts an empty line."""
+        self.is_open = False
+        self.editor.clear()
+        self.message, self.error = None, False
+
+    # -- keys ---------------------------------------------------------------------------------
+    def handle_key(self, key: str, character: str | None) -> bool:
+        """One key while the line is open; False for keys it leaves to others (ctrl+p)."""
+        if key == "enter":
+            self.save()
+        elif key == "escape":
+            self.close()
+        elif self.editor.key(key):
+            self._check()
+        elif character is not None and len(character) == 1 and character.isprintable():
+            self.editor.insert(character)
+            self._check()
+        elif key == "tab":
+            pass  # nothing else to move to; never out of the line by accident
+        else:
+            return False
+        return True
+
+    def paste(self, text: str) -> None:
+        self.editor.insert(" ".join(text.splitlines()))
+        self._check()
+
+    def _build(self) -> VitalsRecorded:
+        log = self.session_log
+        return commands.record_vitals(log.state(), self.editor.text, log.now())
+
+    def _check(self) -> None:
+        """The message while typing: what Enter would save, or (muted) why it cannot yet."""
+        self.error = False
+        if not self.editor.text.strip():
+            self.message = None
+            return
+        try:
+            built = self._build()
+        except InputError as error:
+            self.message = ((str(error), MUTED),)
+            return
+        self.message = preview_line(self.session_log, built)
+
+    def save(self) -> EventBase | None:
+        """Enter: built by the core parser, made durable and shown by the screen, and the line
+        closes; a refused line stays open with the reason."""
+        try:
+            built = self._build()
+        except InputError as error:
+            self.message, self.error = ((str(error), "b $alert-warning"),), True
+            return None
+        stored = self._record(built)
+        if stored is None:  # the store refused (and the screen said why): keep what was typed
+            self.message = (("Not saved; what you typed is kept: Enter tries again", "b $alert-warning"),)
+            self.error = True
+            return None
+        self.saved = stored  # type: ignore[assignment]
+        self.close()
+        return stored
+
+    # -- drawing ------------------------------------------------------------------------------
+    def lines(self, width: int, rows: int = 2) -> tuple[Line, ...]:
+        """The line and its message in `width` cells, on `rows` lines when they fit (the key
+        bar's height, so opening the line lays nothing out again); a long refusal wraps."""
+        keys = KEYS if width >= 60 else KEYS[:2]
+        room = width - line_length(PROMPT) - line_length(keys) - 2
+        message = self.message
+        if message is None:
+            message = HINT if line_length(HINT) <= width else SHORT_HINT
+        if rows <= 1:
+            field_width = max(12, min(room, 40))
+            one = (*PROMPT, *self.editor.field(field_width), ("  ", ""))
+            rest = width - line_length(one) - line_length(keys) - 2
+            if line_length(message) <= rest:
+                gap = width - line_length(one) - line_length(message) - line_length(keys)
+                return ((*one, *message, (" " * max(2, gap), ""), *keys),)
+        first = (*PROMPT, *self.editor.field(max(12, room)), ("  ", ""), *keys)
+        return (first, *wrap(message, width))
+

@@ -1,0 +1,102 @@
+"""What a second costs on the idle live screen, and that it still tells the truth: the clocks (the
+header's line and the big figures) show the true elapsed time every second, the timeline's now
+mark and minutes keep up, nothing that depends only on events is redrawn, and a resize leaves
+every text at the height it needs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from kapsession.core.timeparse import format_duration
+from kapsession.tui.widgets.big_figures import BigFigures, digit_rows, figure_lines
+from kapsession.tui.widgets.phase_timeline import PhaseTimeline
+from kapsession.tui.widgets.state_text import StateText
+from kapsession.tui.widgets.styled_lines import StyledLines, _changed_cells, line_length
+
+try:
+    from .conftest import LiveTestApp, advance_to_mid_peak, screen_text
+except ImportError:
+    from live_support import LiveTestApp, advance_to_mid_peak, screen_text
+
+
+def test_changed_cells_is_one_span_from_the_first_change_to_the_last():
+    old = (("T+ ", ""), ("32:30", "b"), ("  total ", ""), ("55:30", ""))
+    new = (("T+ ", ""), ("32:31", "b"), ("  total ", ""), ("55:31", ""))
+    assert _changed_cells(new, old, 80) == (3, 21 - 3)  # "32:31" to the end of "55:31"
+    assert _changed_cells(new[:3], old, 80) == (0, 80)  # cut differently: the whole line
+    assert _changed_cells((("T+ ", ""), ("1:02:03", "b")), old[:2], 80) == (0, 80)  # wider
+
+
+def test_big_figure_lines_fit_and_use_textual_digits():
+    figures = (((("Peak", "b $phase-peak"), (" of 40 min", "")), "17:30", False),
+               ((("T+ since the first dose", "$text-muted"),), "1:32:30", False),
+               ((("▲ vitals T+40 OVERDUE by", "b $alert-warning"),), "1:35", True))
+    for width in (78, 118, 200):
+        lines = figure_lines(figures, width)
+        assert len(lines) == 4
+        assert all(line_length(line) <= width for line in lines)
+    rows = digit_rows("1:35", bold=True)
+    assert len({len(row) for row in rows}) == 1  # three rows of the same width
+    overdue = figure_lines(figures, 118)[1][-1]
+    assert overdue[1] == "bold $alert-warning"  # the overdue figure is in the warning colour
+
+
+async def test_a_second_redraws_the_clocks_and_only_them(session):
+    advance_to_mid_peak(session)
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        live = app.live
+        texts = {w.id or type(w).__name__: w for w in live.query(StateText)}
+        texts.update({w.id or type(w).__name__: w for w in live.query(StyledLines)})
+        before = {key: w.updates for key, w in texts.items()}
+        figures = live.query_one(BigFigures)
+        for second in range(1, 4):
+            session.clock.advance(seconds=1)
+            live.refresh_now(poll=True)
+            await pilot.pause()
+            state = session.log.state()
+            # the true elapsed times, every second
+            assert figures.values[1] == format_duration(state.t_plus())
+            assert figures.values[0] == format_duration(state.time_in_phase())
+            assert f"T+ {format_duration(state.t_plus())}" in screen_text(app)
+        changed = {key for key, w in texts.items() if w.updates != before[key]}
+        assert {"times", "figures"} <= changed
+        assert changed <= {"times", "who", "figures", "timeline", "alerts", "vitals"}, changed
+
+
+async def test_the_timeline_keeps_up_with_the_minutes(session):
+    advance_to_mid_peak(session)  # 09:55:30, 17:30 into the peak
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        live = app.live
+        timeline = live.query_one(PhaseTimeline)
+        assert "now 09:55" in timeline.shown and "PEAK 17/40m" in timeline.shown
+        session.clock.advance(seconds=31)  # 09:56:01: a new minute on the clock and in the phase
+        live.refresh_now()
+        assert "now 09:56" in timeline.shown and "PEAK 18/40m" in timeline.shown
+        updates = timeline.updates
+        session.clock.advance(seconds=1)  # nothing the timeline shows moves within the second
+        live.refresh_now()
+        assert timeline.updates == updates
+
+
+async def test_resizing_leaves_each_text_at_the_height_it_needs(session):
+    advance_to_mid_peak(session)
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+        live = app.live
+        timeline = live.query_one(PhaseTimeline)
+        assert timeline.region.height == 1  # the compact line, on one line
+        assert live.query_one("#alerts").region.y == timeline.region.bottom
+        assert not live.query_one(BigFigures).display
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        await pilot.pause()
+        assert timeline.region.height == 3 and live.query_one(BigFigures).display
+        assert live.query_one(BigFigures).region.height == 4

@@ -1,0 +1,232 @@
+"""The vitals line (`v`): the key bar turns into one line to type a reading in; Enter records it
+through the screen (durable before it is shown) and the keys come back; Escape records nothing.
+Also the line editor on its own, and that opening, typing and saving redraw no more than they
+must (no layout, no dialog, only the widgets a reading changes)."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+
+import pytest
+from textual.events import Paste
+
+from kapsession.core import commands
+from kapsession.core.events import VitalsRecorded
+from kapsession.tui.widgets.key_bar import KeyBar
+from kapsession.tui.widgets.styled_lines import line_length
+from kapsession.tui.widgets.vitals_entry import LineEditor
+from kapsession.tui.widgets.vitals_panel import VitalsPanel
+
+try:
+    from .conftest import LiveTestApp, advance_to_mid_peak, screen_text, type_text
+except ImportError:
+    from live_support import LiveTestApp, advance_to_mid_peak, screen_text, type_text
+
+
+def of_type(events, kind):
+    return [event for event in events if isinstance(event, kind)]
+
+
+def bar_text(app) -> str:
+    return app.live.query_one(KeyBar).plain
+
+
+# -- the editor -----------------------------------------------------------------------------
+def test_line_editor_keys():
+    editor = LineEditor()
+    editor.insert("128/84 76 98")
+    assert (editor.text, editor.cursor) == ("128/84 76 98", 12)
+    assert editor.key("backspace") and editor.text == "128/84 76 9"
+    editor.key("home")
+    editor.insert("x")
+    assert editor.text == "x128/84 76 9" and editor.cursor == 1
+    editor.key("backspace")
+    editor.key("end")
+    editor.key("ctrl+w")  # the last word
+    assert editor.text == "128/84 76 "
+    editor.key("ctrl+left")
+    assert editor.cursor == 7
+    editor.key("ctrl+k")
+    assert editor.text == "128/84 "
+    editor.key("left")
+    editor.key("delete")
+    assert editor.text == "128/84"
+    editor.key("ctrl+u")
+    assert editor.text == "" and editor.cursor == 0
+    assert not editor.key("f5")  # not an editing key
+    editor.insert("a\tb\x1bc")  # control characters never reach the text
+    assert editor.text == "abc"
+
+
+def test_line_editor_field_scrolls_to_keep_the_cursor_in_view():
+    editor = LineEditor()
+    assert line_length(editor.field(20)) == 20  # the placeholder, padded
+    editor.insert("1" * 30)
+    field = editor.field(10)
+    assert line_length(field) == 10
+    assert field[1] == (" ", "reverse on $background")  # the cursor after the last character
+    editor.key("home")
+    assert "".join(text for text, _ in editor.field(10)).startswith("1" * 10)
+
+
+# -- on the live screen ---------------------------------------------------------------------
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_v_opens_the_line_in_the_key_bar_without_changing_its_height(session, size):
+    advance_to_mid_peak(session)
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        bar = app.live.query_one(KeyBar)
+        height = bar.region.height
+        assert "v Vitals" in bar.plain
+        await pilot.press("v")
+        assert app.screen is app.live  # no dialog
+        text = bar.plain
+        assert "Vitals ▸" in text and "Enter saves · Esc leaves" in text
+        assert "BP HR SpO2 [RR] [temp]" in text and "@10:42" in text  # the accepted format
+        assert bar.region.height == height  # the bar kept its size: nothing else moved
+        for line in bar.lines:
+            assert line_length(line) <= size[0] - 2
+
+
+async def test_a_reading_typed_and_saved(session):
+    advance_to_mid_peak(session)
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("v")
+        # typed letters go to the line, never to the screen's keys (r would open the summary
+        # preview, s a rating, p the next phase)
+        await type_text(pilot, "186/114 hr 118 spo2 97 rr 14")
+        assert app.screen is app.live
+        assert "✓ 186/114 HR 118 SpO2 97% RR 14 at 09:55" in bar_text(app)
+        assert "systolic ▲ HIGH" in bar_text(app)  # the preset's threshold, before saving
+        assert not of_type(session.fresh_events(), VitalsRecorded)[2:]  # nothing recorded yet
+        await pilot.press("enter")
+        latest = of_type(session.fresh_events(), VitalsRecorded)[-1]
+        assert latest.reading.systolic == 186 and latest.reading.resp_rate == 14
+        assert latest.at == session.clock.now()
+        assert not app.live.vitals_line.is_open and "v Vitals" in bar_text(app)
+        shown = screen_text(app)
+        assert "186/114 ▲ HIGH" in shown and "ALERT" in shown
+
+
+async def test_the_reading_is_durable_before_it_is_shown(session, monkeypatch):
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        panel = app.live.query_one(VitalsPanel)
+        seen = []
+        show = panel.show_state
+
+        def checking_show(state):
+            if state.vitals:
+                # a fresh reader of the data dir already has every reading about to be shown
+                seen.append(len(of_type(session.fresh_events(), VitalsRecorded)) == len(state.vitals))
+            return show(state)
+
+        monkeypatch.setattr(panel, "show_state", checking_show)
+        await pilot.press("v")
+        await type_text(pilot, "120/80 70 98")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len(seen) >= 2 and all(seen)  # the reading at once, then the fold of every event
+        assert "120/80" in screen_text(app)
+
+
+async def test_escape_records_nothing_and_the_next_v_starts_empty(session):
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        before = len(session.fresh_events())
+        await pilot.press("v")
+        await type_text(pilot, "128/84 76 98")
+        await pilot.press("escape")
+        assert not app.live.vitals_line.is_open and "v Vitals" in bar_text(app)
+        assert len(session.fresh_events()) == before
+        await pilot.press("v")
+        assert app.live.vitals_line.text == ""
+        # v again while it is open: a v typed into the line (no reading has a v; it is refused)
+        await pilot.press("v")
+        assert app.live.vitals_line.text == "v"
+
+
+async def test_paste_goes_into_the_line(session):
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("v")
+        app.live.post_message(Paste("132/86\nhr 80"))
+        await pilot.pause()
+        assert app.live.vitals_line.text == "132/86 hr 80"
+        await pilot.press("enter")
+        assert of_type(session.fresh_events(), VitalsRecorded)[-1].reading.heart_rate == 80
+
+
+async def test_a_store_that_refuses_keeps_the_text(session, monkeypatch):
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("v")
+        await type_text(pilot, "128/84 76 98")
+
+        def locked(event):
+            raise sqlite3.OperationalError("database is locked")
+
+        monkeypatch.setattr(session.log, "record", locked)
+        await pilot.press("enter")
+        line = app.live.vitals_line
+        assert line.is_open and line.text == "128/84 76 98"
+        assert "Not saved; what you typed is kept: Enter tries again" in bar_text(app)
+        monkeypatch.undo()
+        await pilot.press("enter")
+        assert not line.is_open
+        assert of_type(session.fresh_events(), VitalsRecorded)[-1].reading.systolic == 128
+
+
+async def test_a_reading_backdated_behind_the_latest_is_confirmed_in_words(session):
+    advance_to_mid_peak(session)  # now 09:55:30; the latest reading was taken at 09:49
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("v")
+        await type_text(pilot, "131/85 80 98 @-10m")
+        await pilot.press("enter")
+        await pilot.pause()
+        latest = of_type(session.fresh_events(), VitalsRecorded)[-1]
+        assert latest.at == session.clock.now() - timedelta(minutes=10)
+        assert any("Vitals saved for 09:45" in n.message for n in app._notifications)
+        assert "138/88" in screen_text(app)  # still the latest reading on the panel
+
+
+async def test_saving_a_reading_redraws_only_what_a_reading_changes(session):
+    advance_to_mid_peak(session)
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        live = app.live
+        widgets = {name: live._widgets()[name] for name in ("dose", "scales", "intention", "prompt", "timeline")}
+        notes_key = live._widgets()["notes"]._key
+        before = {name: widget.updates for name, widget in widgets.items()}
+        await pilot.press("v")
+        await type_text(pilot, "122/78 72 98")
+        await pilot.press("enter")
+        assert "122/78" in screen_text(app)
+        assert {name: widget.updates for name, widget in widgets.items()} == before
+        assert live._widgets()["notes"]._key is notes_key
+
+
+async def test_a_closed_session_takes_no_reading_from_an_open_line(session):
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("p", "enter")
+        await pilot.press("v")
+        await type_text(pilot, "120/80 70 98")
+        # closed meanwhile from another terminal
+        session.add(commands.close_session, session.clock.now(), "client unwell, transferred")
+        await pilot.press("enter")
+        line = app.live.vitals_line
+        assert line.is_open and line.error and "closed" in bar_text(app)
+        assert not of_type(session.fresh_events(), VitalsRecorded)
