@@ -151,7 +151,7 @@ def bench_home(ws: Workspace) -> Row:
             f"`kapsession --data-dir D` in a detached tmux session 120x40 (D holds {plan.home_sessions:,} "
             f"closed sessions), from Enter to `tmux capture-pane -p` first showing the newest session's "
             f"client ({newest}) in the list; baseline: `python benchmarks/baselines/minimal_app.py` to its "
-            f"first paint (its Static's text). Polled every 5 ms. {launch_runs(plan)} runs, alternating order."
+            f"first paint (its Static's text). Polled every 2 ms (the middle of the first capture that shows it). {launch_runs(plan)} runs, alternating order."
         ))
 
     return _guard(row, body)

@@ -7,6 +7,11 @@ Timing a launch: the pane starts `sh -c 'read _; exec env ... COMMAND'`, so the 
 waiting when the clock starts; the clock starts as Enter is sent and stops when
 `capture-pane -p` first shows the expected text (polled every `POLL` seconds). The same
 `exec` keeps the pane's process id the app's own, for /proc/PID/stat and /proc/PID/status.
+
+A capture takes a few milliseconds itself (a tmux client process). The moment a text is taken to
+have appeared is the middle of the first capture that shows it (tmux read its screen somewhere in
+that span), and captures follow each other `POLL` apart; with the end of the capture and 5 ms
+between them, every figure was quantised in steps of 7-8 ms, too coarse for a 10-15 ms repaint.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
-POLL = 0.005
+POLL = 0.002
 TMUX = shutil.which("tmux") or "/usr/bin/tmux"
 CLOCK_TICK = os.sysconf("SC_CLK_TCK")
 
@@ -75,10 +80,11 @@ class Pane:
         deadline = time.perf_counter() + timeout
         screen = ""
         while True:
+            asked = time.perf_counter()
             screen = self.capture()
             seen = time.perf_counter()
             if check(screen):
-                return seen
+                return (asked + seen) / 2
             if seen > deadline:
                 raise PaneTimeout(f"{what} did not appear within {timeout:g} s", screen)
             if self.pid is not None and not _alive(self.pid):
