@@ -143,3 +143,22 @@ def screen_text(app: App) -> str:
         if widget.display and widget.region.area > 0:
             parts.append(str(widget.render()))
     return " ".join(" ".join(parts).split())
+
+
+class RedrawCounter:
+    """How many times each text widget of a live screen really changed its text, from now on
+    (keyed by id, or class name for a widget without one)."""
+
+    def __init__(self, live) -> None:  # noqa: ANN001 - a LiveScreen
+        from kapsession.tui.widgets.state_text import StateText
+        from kapsession.tui.widgets.styled_lines import StyledLines
+
+        self.widgets = {w.id or type(w).__name__: w for w in live.query(StateText)}
+        self.widgets.update({w.id or type(w).__name__: w for w in live.query(StyledLines)})
+        self.before = {key: w.updates for key, w in self.widgets.items()}
+
+    def count(self, key: str) -> int:
+        return self.widgets[key].updates - self.before[key]
+
+    def changed(self) -> set[str]:
+        return {key for key, w in self.widgets.items() if w.updates != self.before[key]}
