@@ -94,26 +94,28 @@ class StateText(Static):
 
 def hang(prefix: str, body: str, width: int, indent: int, body_style: str = "") -> str:
     """`prefix` (markup) then `body` (plain text) wrapped to `width`, continuation lines indented
-    by `indent` cells, so a wrapped note still reads as one entry under its time."""
+    by `indent` cells, so a wrapped note still reads as one entry under its time.
+
+    Words are never cut, except a word longer than a whole continuation line (a pasted link):
+    what does not fit after the prefix starts the next line whole."""
     import textwrap
 
-    used = visible_length(prefix)
     room = max(10, width - indent)
-    first_room = max(1, width - used)
+    first_room = width - visible_length(prefix)
     open_tag, close_tag = (f"[{body_style}]", "[/]") if body_style else ("", "")
     words = body.split()
     if not words:
         return prefix
-    # The first line continues after the prefix; the rest wrap at the indent.
-    lines = textwrap.wrap(" ".join(words), width=room, initial_indent="\0" * max(0, used - indent),
-                          break_long_words=True, break_on_hyphens=False)
-    if not lines:
-        return prefix
-    first = lines[0].replace("\0", "")
-    if used - indent > room:  # the prefix alone fills the line
-        first_lines = textwrap.wrap(" ".join(words), width=first_room)
-        first = first_lines[0] if first_lines else ""
-        lines = [first] + textwrap.wrap(" ".join(words)[len(first):].strip(), width=room)
-    out = [prefix + open_tag + esc(first) + close_tag]
-    out += [" " * indent + open_tag + esc(line) + close_tag for line in lines[1:]]
+    # The first line continues after the prefix with as many whole words as fit there.
+    taken, used = 0, 0
+    for word in words:
+        extra = cell_len(word) + (1 if taken else 0)
+        if used + extra > first_room:
+            break
+        taken, used = taken + 1, used + extra
+    first = " ".join(words[:taken])
+    rest = textwrap.wrap(" ".join(words[taken:]), width=room, break_long_words=True,
+                         break_on_hyphens=False) if taken < len(words) else []
+    out = [prefix + (open_tag + esc(first) + close_tag if first else "")]
+    out += [" " * indent + open_tag + esc(line) + close_tag for line in rest]
     return "\n".join(out)
