@@ -72,13 +72,9 @@ class Context:
         store = self.store()
         session_id = store.resolve(session_text)
         preset_name = store.session(session_id).preset
-        if self._library is not None:
-            preset = self._library.get(preset_name)
-        else:
-            from kapsession.core.preset_library import find_preset
+        from kapsession.core.preset_library import find_preset
 
-            preset = find_preset(preset_name)
-        return SessionLog(store, session_id, preset, clock)
+        return SessionLog(store, session_id, find_preset(preset_name, self._library), clock)
 
     def close(self) -> None:
         if self._store is not None:

@@ -143,7 +143,7 @@ def start_phase(state: SessionState, which: str, now: datetime, at_text: str | N
 
 
 def record_vitals(state: SessionState, text: str, now: datetime, at_text: str | None = None) -> VitalsRecorded:
-    """`text` may end with `@10:42` to backdate, as typed in the vitals dialog."""
+    """`text` may end with `@10:42` to backdate, as typed on the vitals line."""
     _not_closed(state, "vitals")
     body, suffix = split_backdate(text)
     if suffix is not None and at_text:

@@ -49,10 +49,14 @@ def default_library() -> PresetLibrary:
     return PresetLibrary.load(locations.builtin_presets_dir(), locations.user_presets_dir())
 
 
-def find_preset(name: str) -> Preset:
-    """The preset called `name`, as `default_library().get(name)` would give it, reading only its
-    own file: a session is opened (live screen, summary) without parsing every other preset."""
+def find_preset(name: str, loaded: PresetLibrary | None = None) -> Preset:
+    """The preset called `name`, as `default_library().get(name)` would give it: from `loaded`
+    when the library is already in memory, else reading only its own file, so a session is
+    opened (live screen, summary) without parsing every other preset."""
     from kapsession import locations
+
+    if loaded is not None:
+        return loaded.get(name)
 
     for directory in (locations.user_presets_dir(), locations.builtin_presets_dir()):
         path = directory / f"{name}.toml"

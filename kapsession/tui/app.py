@@ -284,12 +284,9 @@ class KapsessionApp(App[int]):
 
         try:
             row = self.store.session(session_id)
-            if self._presets is not None:
-                preset = self._presets.get(row.preset)
-            else:  # a resume before the library is loaded: read only this session's preset
-                from kapsession.core.preset_library import find_preset
+            from kapsession.core.preset_library import find_preset
 
-                preset = find_preset(row.preset)
+            preset = find_preset(row.preset, self._presets)  # (only its file, before the library loads)
             return SessionLog(self.store, session_id, preset, clock or self.clock)
         except KapsessionError as error:
             self.notify(str(error), title="The session cannot be opened", severity="error", timeout=12,

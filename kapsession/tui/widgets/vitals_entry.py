@@ -4,7 +4,7 @@ reading in, with what Enter would save shown under it.
     Vitals ▸ 141/91 77 97 @10:42▏                                    Enter saves · Esc leaves
     ✓ 141/91 HR 77 SpO2 97% at 10:42  diastolic ▲ HIGH
 
-It takes what the vitals dialog took, checked by the same core parser (`commands.record_vitals`):
+It takes what the old vitals dialog took, checked by the same core parser (`commands.record_vitals`):
 `128/84 76 98` (BP HR SpO2 [RR] [temp]), or by name `128/84 hr 76 spo2 98 rr 14 temp 36.8`, and
 `@10:42` at the end backdates (`@-5m`, `@10.42pm`, `@'5 min ago'`). As it is typed the second
 line says what would be saved, at what time, and any value past the preset's thresholds, or, in
