@@ -130,7 +130,7 @@ async def test_the_tick_redraws_only_what_changed(session):
         assert redraws.count("times") == 5  # the running clocks
         # (the route timers count down on the first line, beside the client's name)
         assert changed <= {"times", "who", "timeline", "alerts"}, changed
-        assert "notes-text" not in changed and "intention" not in changed
+        assert "notes" not in changed and "intention" not in changed
 
 
 async def test_bell_rings_once_per_new_alarm_only_when_asked(session):

@@ -9,9 +9,10 @@ from textual.content import Content
 from kapsession.core import commands
 from kapsession.tui.widgets.alerts_strip import alerts_text
 from kapsession.tui.widgets.header_band import times_line, who_line
-from kapsession.tui.widgets.notes_log import notes_text
+from kapsession.tui.widgets.notes_log import notes_lines
 from kapsession.tui.widgets.phase_timeline import compact_line, full_lines, segments
 from kapsession.tui.widgets.state_text import esc, hang, visible_length
+from kapsession.tui.widgets.styled_lines import lines_plain
 from kapsession.tui.widgets.vitals_panel import bp_text, checks_text, flag, measure_text
 
 try:
@@ -64,8 +65,7 @@ def test_out_of_range_has_a_word_not_only_colour(session):
 
 def test_notes_say_private_or_shareable_in_words(session):
     advance_to_mid_peak(session)
-    text = plain(notes_text(session.log.state(), 60))
-    lines = text.splitlines()
+    lines = lines_plain(notes_lines(session.log.state().notes, 60)).splitlines()
     assert lines[0].startswith("09:43 SHARE ✓") and "client's words: “I am allowed to rest”" in lines[0]
     assert lines[1].startswith("09:38 private") and "eyes closed" in lines[1]
 

@@ -1,14 +1,21 @@
 """The notes log: timestamped, newest first (so the latest is always in view), and every note
-says in a word whether it is private or may go in the client's summary."""
+says in a word whether it is private or may go in the client's summary.
+
+A three-hour session holds a couple of hundred notes and the panel shows a dozen or two, so the
+log is a Line API scroll view: the notes are wrapped into lines of pieces (nothing is parsed as
+markup) and only the lines in view are ever drawn.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.events import Resize
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from kapsession.core.state import NoteView, SessionState
 from kapsession.core.timeparse import format_local
-from kapsession.tui.widgets.state_text import StateText, hang
+from kapsession.tui.widgets.styled_lines import Line, PieceStyles, hang_lines, lines_plain
 
 KIND_WORDS = {
     "observation": "",
@@ -17,50 +24,93 @@ KIND_WORDS = {
     "side-effect": "side effect: ",
     "other": "",
 }
-PRIVATE_TAG = "[$note-private]private[/]  "
-SHAREABLE_TAG = "[b $note-shareable]SHARE ✓[/]  "
+PRIVATE_TAG = ("private", "$note-private")
+SHAREABLE_TAG = ("SHARE ✓", "b $note-shareable")
+NO_NOTES_HINT = "writes one (private unless you mark it to share)"
 
 
-def note_text(note: NoteView, width: int = 200) -> str:
+def note_lines(note: NoteView, width: int = 200) -> list[Line]:
     """`09:43 SHARE ✓  client's words: “I am allowed to rest”`, wrapped under the tag."""
-    tag = SHAREABLE_TAG if note.shareable else PRIVATE_TAG
-    body = note.text
-    if note.kind == "client-words":
-        body = f"“{body}”"
+    body = f"“{note.text}”" if note.kind == "client-words" else note.text
     kind = KIND_WORDS.get(note.kind, "")
-    kind = f"[$text-muted]{kind}[/]" if kind else ""
-    return hang(f"[$text-muted]{format_local(note.at)}[/] {tag}{kind}", body, width, indent=6)
+    prefix: Line = ((format_local(note.at), "$text-muted"), (" ", ""),
+                    SHAREABLE_TAG if note.shareable else PRIVATE_TAG, ("  ", ""), (kind, "$text-muted"))
+    return hang_lines(prefix, body, width, indent=6)
 
 
-def notes_text(state: SessionState, width: int = 200) -> str:
-    if not state.notes:
-        return "[$text-muted]no notes yet: [b]n[/b] writes one (private unless you mark it to share)[/]"
-    return "\n".join(note_text(note, width) for note in reversed(state.notes))
+def notes_lines(notes: tuple[NoteView, ...], width: int = 200) -> list[Line]:
+    """Every note, newest first, wrapped to `width`; a hint when there is none yet."""
+    if not notes:
+        prefix: Line = (("no notes yet: ", "$text-muted"), ("n", "b $text-muted"), (" ", ""))
+        return hang_lines(prefix, NO_NOTES_HINT, width, indent=0, body_style="$text-muted")
+    lines: list[Line] = []
+    for note in reversed(notes):
+        lines.extend(note_lines(note, width))
+    return lines
 
 
-class NotesText(StateText):
+class NotesLog(PieceStyles, ScrollView, can_focus=False):
+    """`show_state(state)` sets the notes; they are wrapped again only when the notes or the
+    width change, and scrolled back to the newest when a note arrives."""
+
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.state: SessionState | None = None
-
-    def compose_text(self, width: int) -> str | None:
-        return None if self.state is None else notes_text(self.state, width)
-
-
-class NotesLog(VerticalScroll, can_focus=False):
-    def compose(self) -> ComposeResult:
-        yield NotesText(id="notes-text")
+        self._notes: tuple[NoteView, ...] | None = None  # None: no state offered yet
+        self._lines: list[Line] = []
+        self._wrapped_at = 0  # the width the lines were wrapped to
+        self._strips: dict[int, Strip] = {}
+        self._init_piece_styles()
+        self._key: tuple | None = None
+        self.updates = 0  # how many times the notes really changed (tests read it)
 
     def on_mount(self) -> None:
         self.border_title = "Notes (newest first)"
-        self._key: tuple | None = None
 
     def show_state(self, state: SessionState) -> None:
         key = tuple((n.seq, n.visibility, n.at) for n in state.notes)
         if key == self._key:
             return
         self._key = key
-        text = self.query_one(NotesText)
-        text.state = state
-        text.recompute()
+        self._notes = tuple(state.notes)
+        self.updates += 1
+        self._wrap(self._wrap_width())
         self.scroll_home(animate=False)
+
+    @property
+    def plain(self) -> str:
+        """The notes as they read on screen, every line (tests read it)."""
+        return lines_plain(self._lines)
+
+    # -- wrapping ------------------------------------------------------------------------------
+    def _wrap_width(self) -> int:
+        """The width notes are wrapped to: the content width, less the scrollbar's column (kept
+        whether or not the bar shows, so that scrolling never rewraps)."""
+        return max(0, self.content_region.width - self.styles.scrollbar_size_vertical)
+
+    def _wrap(self, width: int) -> None:
+        # Before the first layout the width is unknown: the Resize that follows it wraps.
+        if self._notes is None or width <= 0:
+            return
+        self._wrapped_at = width
+        self._lines = notes_lines(self._notes, width)
+        self._strips.clear()
+        self.virtual_size = Size(width, len(self._lines))
+        self.refresh()
+
+    def on_resize(self, event: Resize) -> None:
+        width = self._wrap_width()
+        if width != self._wrapped_at:
+            self._wrap(width)
+
+    # -- drawing -------------------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        self._resolved()  # (clears the strips when the theme changed)
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        index = scroll_y + y
+        if index >= len(self._lines):
+            return Strip.blank(width, self._style(""))
+        strip = self._strips.get(index)
+        if strip is None:
+            strip = self._strips[index] = self._line_strip(self._lines[index])
+        return strip.crop_extend(scroll_x, scroll_x + width, self._style(""))

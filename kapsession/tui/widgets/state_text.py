@@ -94,19 +94,25 @@ class StateText(Static):
 
 def hang(prefix: str, body: str, width: int, indent: int, body_style: str = "") -> str:
     """`prefix` (markup) then `body` (plain text) wrapped to `width`, continuation lines indented
-    by `indent` cells, so a wrapped note still reads as one entry under its time.
+    by `indent` cells, so a wrapped note still reads as one entry under its time."""
+    first, rest = split_hanging(body, width - visible_length(prefix), max(10, width - indent))
+    if not first and not rest:
+        return prefix
+    open_tag, close_tag = (f"[{body_style}]", "[/]") if body_style else ("", "")
+    out = [prefix + (open_tag + esc(first) + close_tag if first else "")]
+    out += [" " * indent + open_tag + esc(line) + close_tag for line in rest]
+    return "\n".join(out)
+
+
+def split_hanging(body: str, first_room: int, room: int) -> tuple[str, list[str]]:
+    """`body` split for a hanging indent: the words that fit in `first_room` cells (after a
+    prefix), then the rest wrapped to `room` cells a line.
 
     Words are never cut, except a word longer than a whole continuation line (a pasted link):
     what does not fit after the prefix starts the next line whole."""
     import textwrap
 
-    room = max(10, width - indent)
-    first_room = width - visible_length(prefix)
-    open_tag, close_tag = (f"[{body_style}]", "[/]") if body_style else ("", "")
     words = body.split()
-    if not words:
-        return prefix
-    # The first line continues after the prefix with as many whole words as fit there.
     taken, used = 0, 0
     for word in words:
         extra = cell_len(word) + (1 if taken else 0)
@@ -116,6 +122,4 @@ def hang(prefix: str, body: str, width: int, indent: int, body_style: str = "") 
     first = " ".join(words[:taken])
     rest = textwrap.wrap(" ".join(words[taken:]), width=room, break_long_words=True,
                          break_on_hyphens=False) if taken < len(words) else []
-    out = [prefix + (open_tag + esc(first) + close_tag if first else "")]
-    out += [" " * indent + open_tag + esc(line) + close_tag for line in rest]
-    return "\n".join(out)
+    return first, rest

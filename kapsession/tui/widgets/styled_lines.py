@@ -60,11 +60,82 @@ def _changed_cells(new: Line, old: Line, width: int) -> tuple[int, int]:
     return first, min(width, last or width) - first
 
 
+def hang_lines(prefix: Line, body: str, width: int, indent: int, body_style: str = "") -> list[Line]:
+    """`state_text.hang` in pieces: `prefix`, then `body` wrapped to `width` with continuation
+    lines indented by `indent` cells (words whole, as there)."""
+    from kapsession.tui.widgets.state_text import split_hanging
+
+    first, rest = split_hanging(body, width - line_length(prefix), max(10, width - indent))
+    lines = [(*prefix, (first, body_style)) if first else tuple(prefix)]
+    lines += [((" " * indent, ""), (line, body_style)) for line in rest]
+    return lines
+
+
+def lines_plain(lines: Iterable[Line]) -> str:
+    """Lines of pieces as plain text, one line each."""
+    return "\n".join("".join(text for text, _ in line) for line in lines)
+
+
 def pieces_content(line: Iterable[Piece]) -> Content:
     return Content.assemble(*((text, style) if style else text for text, style in line if text))
 
 
-class StyledLines(Static):
+class PieceStyles:
+    """Draws lines of pieces for a widget: each piece's style name is resolved once per theme
+    against the widget's own colours, and a line becomes one strip. A mixin for a Widget subclass,
+    which calls `_init_piece_styles()` in its `__init__` and keeps its drawn strips in `_strips`
+    (cleared here when the theme or the widget's colours change)."""
+
+    _strips: dict[int, Strip]
+
+    def _init_piece_styles(self) -> None:
+        self._styles: dict[str, RichStyle] = {}
+        self._style_key: tuple | None = None
+
+    def _resolved(self) -> dict[str, RichStyle]:
+        """The styles resolved so far, for the widget's current colours and theme."""
+        base = self.visual_style  # type: ignore[attr-defined]
+        key = (base, self.app.theme)  # type: ignore[attr-defined]
+        if key != self._style_key:
+            # A new theme (or a restyle): every piece's colours are looked up again.
+            self._style_key = key
+            self._styles.clear()
+            self._strips.clear()
+        return self._styles
+
+    def _style(self, name: str) -> RichStyle:
+        style = self._resolved().get(name)
+        if style is None:
+            base = self.visual_style  # type: ignore[attr-defined]
+            try:
+                style = (base + self._parse_style(name)).rich_style if name else base.rich_style
+            except Exception:  # noqa: BLE001 - an unknown style draws plain, never breaks a line
+                style = base.rich_style
+            self._styles[name] = style
+        return style
+
+    def _parse_style(self, name: str) -> Style:
+        """A piece's style name as a Textual style (theme variables resolved); subclasses may
+        add names of their own."""
+        return Style.parse(name)
+
+    def _line_strip(self, line: Line) -> Strip:
+        """One line of pieces as a strip (uncut: Textual or the caller fits it to the width)."""
+        styles = self._resolved()
+        segments: list[Segment] = []
+        last = None
+        for text, name in line:
+            if not text:
+                continue
+            if name == last:  # one segment for a run of pieces in the same style
+                segments[-1] = Segment(segments[-1].text + text, segments[-1].style)
+            else:
+                segments.append(Segment(text, styles.get(name) or self._style(name)))
+                last = name
+        return Strip(segments)
+
+
+class StyledLines(PieceStyles, Static):
     """`show_lines(lines)` sets the text; nothing is redrawn when it is the same.
 
     A Static only so that whatever reads a Static's text (`render()`) reads this one too; it is
@@ -77,8 +148,7 @@ class StyledLines(Static):
         super().__init__("", **kwargs)
         self._lines: tuple[Line, ...] = tuple(lines)
         self._strips: dict[int, Strip] = {}
-        self._styles: dict[str, RichStyle] = {}
-        self._style_key: tuple | None = None
+        self._init_piece_styles()
         self.updates = 0  # how many times the text really changed (tests read it)
 
     # -- text ----------------------------------------------------------------------------------
@@ -112,7 +182,7 @@ class StyledLines(Static):
 
     @property
     def plain(self) -> str:
-        return "\n".join("".join(text for text, _ in line) for line in self._lines)
+        return lines_plain(self._lines)
 
     def render(self) -> Content:
         return Content("\n").join(pieces_content(line) for line in self._lines)
@@ -129,52 +199,14 @@ class StyledLines(Static):
         return max((line_length(line) for line in self._lines), default=0)
 
     # -- drawing -------------------------------------------------------------------------------
-    def _resolved(self) -> dict[str, RichStyle]:
-        """The styles resolved so far, for the widget's current colours and theme."""
-        base = self.visual_style
-        key = (base, self.app.theme)
-        if key != self._style_key:
-            # A new theme (or a restyle): every piece's colours are looked up again.
-            self._style_key = key
-            self._styles.clear()
-            self._strips.clear()
-        return self._styles
-
-    def _style(self, name: str) -> RichStyle:
-        style = self._resolved().get(name)
-        if style is None:
-            base = self.visual_style
-            try:
-                style = (base + self._parse_style(name)).rich_style if name else base.rich_style
-            except Exception:  # noqa: BLE001 - an unknown style draws plain, never breaks a line
-                style = base.rich_style
-            self._styles[name] = style
-        return style
-
-    def _parse_style(self, name: str) -> Style:
-        """A piece's style name as a Textual style (theme variables resolved); subclasses may
-        add names of their own."""
-        return Style.parse(name)
-
     def render_line(self, y: int) -> Strip:
-        styles = self._resolved()  # (clears the strips when the theme changed)
+        self._resolved()  # (clears the strips when the theme changed)
         strip = self._strips.get(y)
         if strip is not None:
             return strip
         if y >= len(self._lines):
             return Strip.blank(self.size.width, self._style(""))
-        style = self._style
-        segments: list[Segment] = []
-        last = None
-        for text, name in self._lines[y]:
-            if not text:
-                continue
-            if name == last:  # one segment for a run of pieces in the same style
-                segments[-1] = Segment(segments[-1].text + text, segments[-1].style)
-            else:
-                segments.append(Segment(text, styles.get(name) or style(name)))
-                last = name
         # Cut or padded to the content width by Textual (the styles cache), as any widget's line.
-        strip = Strip(segments)
+        strip = self._line_strip(self._lines[y])
         self._strips[y] = strip
         return strip
