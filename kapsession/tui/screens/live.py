@@ -160,6 +160,7 @@ class LiveScreen(Screen[None]):
         self._shown_events: tuple[int, int] | None = None  # which events the screen shows
         self.vitals_line = VitalsLine(log, self._record_vitals)  # `v`: drawn in the key bar
         self._check_key: tuple | None = None  # the next vitals check shown in the header
+        self._applied_size: tuple[int, int] | None = None  # the size the layout classes are for
 
     # -- layout ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -225,6 +226,8 @@ class LiveScreen(Screen[None]):
             self._lock = None
 
     def on_resize(self, event: Resize) -> None:
+        if (event.size.width, event.size.height) == self._applied_size:
+            return  # the Resize of the first layout: on_mount applied this size already
         self._apply_size(event.size.width, event.size.height)
         self.call_after_refresh(self._measure_texts_again)
 
@@ -237,6 +240,7 @@ class LiveScreen(Screen[None]):
                 widget.refresh(layout=True)
 
     def _apply_size(self, width: int, height: int) -> None:
+        self._applied_size = (width, height)
         too_small = width < MIN_WIDTH or height < MIN_HEIGHT
         self.set_class(too_small, "-too-small")
         self.set_class(height >= TALL_HEIGHT, "-tall")
@@ -465,7 +469,10 @@ class LiveScreen(Screen[None]):
         readings = copy(self.state)  # (a shallow copy: only its list of readings is new)
         readings.vitals = vitals
         self._widgets()["vitals"].show_state(readings)
-        self.call_after_refresh(self.refresh_now)
+        # Not call_after_refresh: its callbacks run when the screen first goes idle, which can be
+        # before the panel's repaint is queued, and the fold would then delay the paint it
+        # follows. One frame (Textual paints at most every 1/60 s) puts it after the paint.
+        self.set_timer(1 / 60, self.refresh_now, name="fold-after-reading")
         if vitals[-1] is not stored:
             self.call_after_refresh(
                 self.notify, f"Vitals saved for {format_local(stored.at)} (before the latest "
