@@ -1,0 +1,76 @@
+"""The notes log: a long session's notes wrapped whole under their times, only the rows in view
+drawn, wrapped again when the width changes, and scrolled back to the newest when one arrives."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from kapsession.core import commands
+from kapsession.core.state import NoteView
+from kapsession.tui.widgets.notes_log import NotesLog, notes_lines
+from kapsession.tui.widgets.styled_lines import line_length, lines_plain
+
+try:
+    from .conftest import LiveTestApp, advance_to_mid_peak, screen_text
+except ImportError:
+    from live_support import LiveTestApp, advance_to_mid_peak, screen_text
+
+LONG = "shifted position and said the room feels very far away, then asked for the blanket again"
+
+
+def _note(seq: int, text: str, visibility: str = "private") -> NoteView:
+    at = datetime(2026, 3, 4, 9, 0, tzinfo=timezone.utc) + timedelta(minutes=seq)
+    return NoteView(seq=seq, at=at, text=text, kind="observation", visibility=visibility)
+
+
+def test_notes_wrap_whole_words_under_the_time_newest_first():
+    notes = (_note(1, "eyes closed"), _note(2, LONG, visibility="shareable"))
+    lines = notes_lines(notes, 40)
+    text = lines_plain(lines).splitlines()
+    assert text[0].split()[1:3] == ["SHARE", "✓"]  # the newest first, with its tag in words
+    assert all(line_length(line) <= 40 for line in lines)
+    assert all(line.startswith(" " * 6) for line in text[1:-1])  # hung under the time
+    body = " ".join(" ".join(text[:-1]).split()[3:])
+    assert body == LONG  # every word whole, in order
+    assert text[-1].split()[1:] == ["private", "eyes", "closed"]
+
+
+def test_no_notes_is_a_hint_that_fits_the_panel():
+    text = lines_plain(notes_lines((), 30)).splitlines()
+    assert text[0].startswith("no notes yet: n writes")
+    assert all(len(line) <= 30 for line in text)
+    assert "private unless you mark it to share" in " ".join(text)
+
+
+async def test_a_long_log_draws_only_the_rows_in_view_and_rewraps_on_resize(session):
+    advance_to_mid_peak(session)
+    for number in range(80):
+        session.clock.advance(seconds=20)
+        session.add(commands.write_note, f"note {number}: {LONG}", session.clock.now())
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        log = app.live.query_one(NotesLog)
+        lines = log.plain.splitlines()
+        assert len(lines) > 2 * log.size.height  # far more than fits
+        assert "note 79:" in lines[0]  # the newest at the top
+        assert 0 < len(log._strips) <= log.size.height  # only the rows in view were drawn
+        wide = log._wrapped_at
+        assert all(len(line) <= wide for line in lines)
+
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert log._wrapped_at < wide
+        narrow = log.plain.splitlines()
+        assert all(len(line) <= log._wrapped_at for line in narrow) and len(narrow) > len(lines)
+
+        log.scroll_end(animate=False)
+        await pilot.pause()
+        assert log.scroll_y > 0
+        session.clock.advance(seconds=20)
+        session.add(commands.write_note, "sipping water", session.clock.now())
+        app.live.refresh_now(poll=True)
+        await pilot.pause()
+        assert log.scroll_y == 0  # back to the newest
+        assert log.plain.splitlines()[0].endswith("private  sipping water")
+        assert "sipping water" in screen_text(app)
