@@ -5,46 +5,68 @@ usage or input (nothing recorded), 1 for a store that cannot be used. Never a tr
 KAPSESSION_DEBUG=1. Textual is imported only by the subcommands that open a screen.
 
 Other packages add subcommands through `register(subparsers)` in the modules listed in
-EXTENSIONS, so each feature keeps its command line beside its code.
+EXTENSIONS, so each feature keeps its command line beside its code. A plain `summary` or `record`
+line is read without argparse (`quick_arguments`, from the same definition of the options).
 """
 
 from __future__ import annotations
 
-import argparse
-import importlib
-import json
 import os
 import re
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from kapsession import __version__
 from kapsession.core.errors import InputError, KapsessionError, NotFoundError, PresetError, StoreError
 
+if TYPE_CHECKING:
+    import argparse
+
+# argparse, json and dataclasses are imported where used: a plain `summary` or `record` command
+# line is read without argparse (see `quick_arguments`), and every import is paid by every PDF.
+
 EXTENSIONS = ("kapsession.summary.command_line", "kapsession.practice.command_line")
+
+# Commands whose plain command lines `quick_arguments` may read without argparse: the module
+# that defines each one's arguments (once, for argparse and for the quick reading alike).
+QUICK_COMMANDS = {"summary": "kapsession.summary.command_line", "record": "kapsession.summary.command_line"}
 
 
 class UsageError(KapsessionError):
     pass
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, but its complaints are one sentence and exit 2 like every other refusal."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        sys.stderr.write(f"kapsession: {message}\n")
-        raise SystemExit(2)
+_parser_class: type[argparse.ArgumentParser] | None = None
 
 
-@dataclass
+def _parser_type() -> type[argparse.ArgumentParser]:
+    """argparse, but its complaints are one sentence and exit 2 like every other refusal (the
+    class is made on first use, so that a command line read without argparse never imports it)."""
+    global _parser_class
+    if _parser_class is None:
+        import argparse
+
+        class _Parser(argparse.ArgumentParser):
+            def error(self, message: str) -> None:  # type: ignore[override]
+                self.print_usage(sys.stderr)
+                sys.stderr.write(f"kapsession: {message}\n")
+                raise SystemExit(2)
+
+        _parser_class = _Parser
+    return _parser_class
+
+
 class Context:
-    args: argparse.Namespace
-    _store: object | None = None
-    _library: object | None = None
-    out: Callable[[str], None] = field(default=print)
+    """What a command works with: its arguments, and the store and presets, opened when first asked."""
+
+    def __init__(self, args: argparse.Namespace, _store: object | None = None, _library: object | None = None,
+                 out: Callable[[str], None] = print) -> None:
+        self.args = args
+        self._store = _store
+        self._library = _library
+        self.out = out
 
     @property
     def data_dir(self) -> Path:
@@ -125,6 +147,8 @@ def cmd_new(ctx: Context) -> int:
 
 
 def cmd_sessions(ctx: Context) -> int:
+    import json
+
     practice = True if ctx.args.practice else (None if ctx.args.all else False)
     rows = ctx.store().list_sessions(practice=practice)
     if ctx.args.json:
@@ -206,6 +230,8 @@ EXPORT_SCHEMA_VERSION = 1
 
 
 def cmd_export(ctx: Context) -> int:
+    import json
+
     from kapsession.core.events import as_dict
     from kapsession.store.schema import SCHEMA_VERSION
 
@@ -280,6 +306,8 @@ def cmd_resume(ctx: Context) -> int:
 
 def _series_length(text: str) -> int:
     if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 50:
+        import argparse  # already loaded: only argparse calls this
+
         raise argparse.ArgumentTypeError(f"'{text}' is not a series length: accepted 1-50")
     return int(text)
 
@@ -313,18 +341,19 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     def wanted(name: str) -> bool:
         return command is None or command == name
 
-    parser = _Parser(prog="kapsession", description="A quiet companion for KAP sessions. "
+    parser_type = _parser_type()
+    parser = parser_type(prog="kapsession", description="A quiet companion for KAP sessions. "
                      "With no command, opens the home screen.")
     parser.add_argument("--version", action="version", version=f"kapsession {__version__}")
     parser.add_argument("--data-dir", metavar="DIR", help="where sessions are stored (default: the user data dir, or $KAPSESSION_DATA_DIR)")
     parser.add_argument("--theme", metavar="NAME", help="theme for the screens (remembered)")
     parser.set_defaults(func=cmd_home)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=parser_type)
 
     if wanted("presets"):
         presets = sub.add_parser("presets", help="list protocol presets, or check a preset file")
         presets.set_defaults(func=cmd_presets)
-        presets_sub = presets.add_subparsers(dest="presets_action", metavar="ACTION", parser_class=_Parser)
+        presets_sub = presets.add_subparsers(dest="presets_action", metavar="ACTION", parser_class=parser_type)
         check = presets_sub.add_parser("check", help="validate one preset file: prints ok or the problem")
         check.add_argument("file")
 
@@ -349,7 +378,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     if wanted("add"):
         add = sub.add_parser("add", help="append one entry to a session")
         add.add_argument("id", help="session id")
-        kinds = add.add_subparsers(dest="what", metavar="KIND", required=True, parser_class=_Parser)
+        kinds = add.add_subparsers(dest="what", metavar="KIND", required=True, parser_class=parser_type)
         vitals = kinds.add_parser("vitals", help="e.g. 128/84 76 98, or 128/84 hr 76 spo2 98 rr 14")
         vitals.add_argument("reading", nargs="+")
         vitals.add_argument("--at", metavar="TIME", help="backdate: 10:42, 10.42pm, -5m or ISO")
@@ -416,6 +445,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         locate = sub.add_parser("locate", help="print the data, preset and theme paths")
         locate.set_defaults(func=cmd_locate)
 
+    import importlib
+
     for module_name in EXTENSIONS if command is None or command not in ("", *CORE_COMMANDS) else ():
         try:
             module = importlib.import_module(module_name)
@@ -451,10 +482,46 @@ def join_option_values(argv: Sequence[str]) -> list[str]:
     return joined
 
 
+GLOBAL_VALUE_OPTIONS = {"--data-dir": "data_dir", "--theme": "theme"}
+
+
+def quick_arguments(words: Sequence[str]) -> Any:
+    """What `build_parser().parse_args(words)` gives for a plain command line of a command in
+    QUICK_COMMANDS, read without argparse (importing it and building the parser cost a summary
+    PDF about 6 ms); None for any other command line, which argparse then reads, answers (help)
+    or refuses as always. Plain: the global options (before the command) and the command's own,
+    each once, spelled in full, and no value that starts with '-'."""
+    found: dict[str, Any] = {"data_dir": None, "theme": None}
+    index = 0
+    while index < len(words) and words[index].startswith("-"):
+        name, has_value, value = words[index].partition("=")
+        dest = GLOBAL_VALUE_OPTIONS.get(name)
+        if dest is None or found[dest] is not None:
+            return None
+        if not has_value:
+            index += 1
+            if index == len(words):
+                return None
+            value = words[index]
+        if value.startswith("-"):
+            return None
+        found[dest] = value
+        index += 1
+    command = words[index] if index < len(words) else None
+    if command not in QUICK_COMMANDS:
+        return None
+    module = __import__(QUICK_COMMANDS[command], fromlist=("quick_arguments",))
+    own = module.quick_arguments(command, words[index + 1:])
+    if own is None:
+        return None
+    return SimpleNamespace(**found, command=command, **own)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     words = join_option_values(sys.argv[1:] if argv is None else list(argv))
-    parser = build_parser(command_word(words))
-    args = parser.parse_args(words)
+    args = quick_arguments(words)
+    if args is None:
+        args = build_parser(command_word(words)).parse_args(words)
     ctx = Context(args)
     try:
         return int(args.func(ctx) or 0)

@@ -23,7 +23,6 @@ from msgspec import Meta, field
 from kapsession.core.errors import PresetError
 from kapsession.core.events import Route
 from kapsession.core.phases import PHASES, Phase
-from kapsession.core.struct_problems import FieldProblem, problems_of
 
 ROUTE_PLAIN_WORDS: dict[str, str] = {
     "sublingual": "a lozenge (troche) held in the mouth",
@@ -31,6 +30,14 @@ ROUTE_PLAIN_WORDS: dict[str, str] = {
     "intravenous": "a slow intravenous infusion",
     "intranasal": "a nasal spray",
 }
+
+
+def _problem(field_name: str, message: str, index: int | None = None) -> ValueError:
+    """A `struct_problems.FieldProblem`. That module (and its patterns) is imported only when a
+    preset breaks a rule: every summary PDF reads a preset, almost never a broken one."""
+    from kapsession.core.struct_problems import FieldProblem
+
+    return FieldProblem(field_name, message, index=index)
 
 
 class Strict(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
@@ -58,13 +65,13 @@ class VitalsSchedule(Strict, frozen=True):
     def __post_init__(self) -> None:
         minutes = self.after_dose_minutes
         if any(minute < 1 or minute > 600 for minute in minutes):
-            raise FieldProblem("after_dose_minutes", "minutes after the dose must be between 1 and 600")
+            raise _problem("after_dose_minutes", "minutes after the dose must be between 1 and 600")
         if sorted(set(minutes)) != minutes:
-            raise FieldProblem("after_dose_minutes",
-                               "minutes after the dose must be in increasing order, without repeats")
+            raise _problem("after_dose_minutes",
+                           "minutes after the dose must be in increasing order, without repeats")
         for phase, interval in self.every_minutes.items():
             if not 2 <= interval <= 120:
-                raise FieldProblem("every_minutes", f"the interval for {phase} must be 2-120 minutes, not {interval}")
+                raise _problem("every_minutes", f"the interval for {phase} must be 2-120 minutes, not {interval}")
 
 
 class Thresholds(Strict, frozen=True):
@@ -125,18 +132,18 @@ class Preset(Strict, frozen=True):
     def __post_init__(self) -> None:
         missing = [phase for phase in PHASES if phase not in self.phases]
         if missing:
-            raise FieldProblem("phases", f"missing phase(s) {', '.join(missing)}; all six are needed: {', '.join(PHASES)}")
+            raise _problem("phases", f"missing phase(s) {', '.join(missing)}; all six are needed: {', '.join(PHASES)}")
         msgspec.structs.force_setattr(self, "phases", {phase: self.phases[phase] for phase in PHASES})
         if len(self.cards) < 30:
-            raise FieldProblem("cards", f"the deck has {len(self.cards)} cards; at least 30 are needed")
+            raise _problem("cards", f"the deck has {len(self.cards)} cards; at least 30 are needed")
         seen: set[str] = set()
         for index, card in enumerate(self.cards):
             key = card.strip().casefold()
             if not key:
-                raise FieldProblem("cards", "a card is blank", index=index)
+                raise _problem("cards", "a card is blank", index=index)
             if key in seen:
                 # The index lets the message point at the line of the repeated card.
-                raise FieldProblem("cards", f"the card '{card}' appears twice", index=index)
+                raise _problem("cards", f"the card '{card}' appears twice", index=index)
             seen.add(key)
 
     @property
@@ -407,6 +414,8 @@ def load_preset_file(path: Path) -> Preset:
     try:
         preset = parse_preset(data)
     except msgspec.ValidationError as error:
+        from kapsession.core.struct_problems import problems_of
+
         raise PresetError(describe_problems(path, text, problems_of(error, data, Preset))) from None
     if preset.name != path.stem:
         line = _key_line(text.splitlines(), ("name",))

@@ -11,14 +11,50 @@ Anything that cannot be done is one sentence on stderr and a non-zero exit.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 EXIT_FAILED = 1
+
+
+class Option:
+    """One option of `summary` or `record`, defined once: `register` hands it to argparse and
+    `quick_arguments` reads its plain forms without argparse."""
+
+    __slots__ = ("flags", "dest", "help", "choices", "default", "metavar", "switch")
+
+    def __init__(self, *flags: str, dest: str, help: str, choices: tuple[str, ...] | None = None,  # noqa: A002
+                 default: str | None = None, metavar: str | None = None, switch: bool = False) -> None:
+        self.flags, self.dest, self.help = flags, dest, help
+        self.choices, self.default, self.metavar, self.switch = choices, default, metavar, switch
+
+    def add_to(self, parser: Any) -> None:
+        if self.switch:
+            parser.add_argument(*self.flags, action="store_true", dest=self.dest, help=self.help)
+        else:
+            parser.add_argument(*self.flags, dest=self.dest, help=self.help, default=self.default,
+                                metavar=self.metavar, choices=list(self.choices) if self.choices else None)
+
+
+SUMMARY_OPTIONS = (
+    Option("--format", dest="format", choices=("md", "html", "pdf"), default="pdf", help="default: pdf"),
+    Option("-o", "--output", dest="output", metavar="FILE",
+           help="file to write (default: stdout for md/html, the exports folder for pdf)"),
+    Option("--paper", dest="paper", choices=("a4", "letter"), help="page size (default: from settings)"),
+    Option("--include-clinical", dest="include_clinical", switch=True,
+           help="add the vitals and dose figures (a small chart and table)"),
+    Option("--print", dest="send_to_printer", switch=True, help="send the PDF to the default printer with lp"),
+)
+RECORD_OPTIONS = (
+    Option("--format", dest="format", choices=("md", "pdf"), default="pdf", help="default: pdf"),
+    Option("-o", "--output", dest="output", metavar="FILE",
+           help="file to write (default: stdout for md, the exports folder for pdf)"),
+    Option("--paper", dest="paper", choices=("a4", "letter"), help="page size (default: from settings)"),
+    Option("--print", dest="send_to_printer", switch=True, help="send the PDF to the default printer with lp"),
+)
 
 
 def register(subparsers: Any) -> None:
@@ -27,14 +63,8 @@ def register(subparsers: Any) -> None:
         description="The calm take-home summary for the client. Only notes marked shareable are included; "
                     "vitals and doses only with --include-clinical.")
     summary.add_argument("id", help="session id")
-    summary.add_argument("--format", choices=["md", "html", "pdf"], default="pdf", help="default: pdf")
-    summary.add_argument("-o", "--output", metavar="FILE",
-                         help="file to write (default: stdout for md/html, the exports folder for pdf)")
-    summary.add_argument("--paper", choices=["a4", "letter"], help="page size (default: from settings)")
-    summary.add_argument("--include-clinical", action="store_true",
-                         help="add the vitals and dose figures (a small chart and table)")
-    summary.add_argument("--print", action="store_true", dest="send_to_printer",
-                         help="send the PDF to the default printer with lp")
+    for option in SUMMARY_OPTIONS:
+        option.add_to(summary)
     summary.set_defaults(func=cmd_summary)
 
     record = subparsers.add_parser(
@@ -42,13 +72,50 @@ def register(subparsers: Any) -> None:
         description="Every event of the session for the chart: doses, vitals, scales, alerts, all notes "
                     "(private ones marked), checklists, discharge; the esketamine monitoring form.")
     record.add_argument("id", help="session id")
-    record.add_argument("--format", choices=["md", "pdf"], default="pdf", help="default: pdf")
-    record.add_argument("-o", "--output", metavar="FILE",
-                        help="file to write (default: stdout for md, the exports folder for pdf)")
-    record.add_argument("--paper", choices=["a4", "letter"], help="page size (default: from settings)")
-    record.add_argument("--print", action="store_true", dest="send_to_printer",
-                        help="send the PDF to the default printer with lp")
+    for option in RECORD_OPTIONS:
+        option.add_to(record)
     record.set_defaults(func=cmd_record)
+
+
+def quick_arguments(command: str, words: Sequence[str]) -> dict[str, Any] | None:
+    """The arguments argparse would give `summary` or `record` (`words`: what follows the command
+    word), read from the options above without argparse; None unless the line is plain: the
+    session id and the options spelled in full, each at most once, every value acceptable and none
+    starting with '-'. For anything else (help, an abbreviation, a mistake) argparse reads the
+    line and answers or refuses as always. Used by kapsession.cli.quick_arguments."""
+    options, func = {"summary": (SUMMARY_OPTIONS, cmd_summary), "record": (RECORD_OPTIONS, cmd_record)}[command]
+    by_flag = {flag: option for option in options for flag in option.flags}
+    found: dict[str, Any] = {option.dest: False if option.switch else option.default for option in options}
+    given: set[str] = set()
+    positional: list[str] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        index += 1
+        if not word.startswith("-"):
+            positional.append(word)
+            continue
+        name, has_value, value = word.partition("=")
+        option = by_flag.get(name)
+        if option is None or option.dest in given:
+            return None
+        given.add(option.dest)
+        if option.switch:
+            if has_value:
+                return None
+            found[option.dest] = True
+            continue
+        if not has_value:
+            if index == len(words):
+                return None
+            value = words[index]
+            index += 1
+        if value.startswith("-") or (option.choices is not None and value not in option.choices):
+            return None
+        found[option.dest] = value
+    if len(positional) != 1:
+        return None
+    return {"id": positional[0], **found, "func": func}
 
 
 def _fail(message: str) -> int:
@@ -56,7 +123,7 @@ def _fail(message: str) -> int:
     return EXIT_FAILED
 
 
-def _deliver(ctx: Any, args: argparse.Namespace, *, kind: str, session_id: str, day: str,
+def _deliver(ctx: Any, args: Any, *, kind: str, session_id: str, day: str,
              render: Any) -> int:
     """Render, write and/or print. `render(fmt)` returns bytes or raises RenderError."""
     from kapsession.summary.files import PrintError, default_export_path, printer_command, send_to_printer, write_export
@@ -109,6 +176,13 @@ def _no_cycle_collection() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            if not gc.get_freeze_count():
+                # All that was made meanwhile still counts as young: re-enabled as it is, the next
+                # allocation would make the collector walk all of it (2-5 ms after a PDF). Freezing
+                # and unfreezing moves it to the oldest generation, where long-lived objects wait
+                # for a full collection; nothing is collected or copied.
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 

@@ -15,12 +15,12 @@ package degrades to typst's own fonts and whatever the system has instead of fai
 
 from __future__ import annotations
 
-import importlib.util
-import json
 import re
 import threading
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from kapsession.core.errors import KapsessionError
 
@@ -52,9 +52,12 @@ class RenderError(KapsessionError):
 
 def font_dirs() -> list[str]:
     """Folders of the font packages that are installed (none is required to render)."""
+    # importlib.machinery is loaded already (by inspect, through msgspec); importlib.util is not.
+    from importlib.machinery import PathFinder
+
     found = []
     for name in FONT_PACKAGES:
-        spec = importlib.util.find_spec(name)
+        spec = PathFinder.find_spec(name)
         if spec is not None and spec.origin:
             found.append(str(Path(spec.origin).parent))
     return found
@@ -139,8 +142,16 @@ def wrap_long_runs(value: Any) -> Any:
     return value
 
 
-def render_pdf(template: str, data: dict[str, Any], *, paper: str = "a4", pdf_standard: str | None = PDF_STANDARD) -> bytes:
-    """Compile `templates/<template>.typ` with `data`; returns the PDF bytes or raises RenderError."""
+def _json(data: dict[str, Any]) -> str:
+    # msgspec rather than the json package, which this command would import for these two calls
+    # alone; typst reads the same values either way.
+    return msgspec.json.encode(data).decode("utf-8")
+
+
+def render_pdf(template: str, data: dict[str, Any], *, paper: str = "a4", pdf_standard: str | None = PDF_STANDARD,
+               runs_wrapped: bool = False) -> bytes:
+    """Compile `templates/<template>.typ` with `data`; returns the PDF bytes or raises RenderError.
+    `runs_wrapped`: `data` has been through `wrap_long_runs` already (doing it again changes nothing)."""
     try:
         import typst
     except ImportError as error:  # pragma: no cover - typst is a dependency
@@ -148,15 +159,14 @@ def render_pdf(template: str, data: dict[str, Any], *, paper: str = "a4", pdf_st
     source = TEMPLATES / f"{template}.typ"
     if not source.is_file():
         raise RenderError(f"the PDF template {source.name} is missing from this installation")
-    payload = dict(wrap_long_runs(data))
+    payload = dict(data if runs_wrapped else wrap_long_runs(data))
     payload["paper"] = "us-letter" if paper == "letter" else "a4"
-    text = json.dumps(payload, ensure_ascii=False)
-    book = fonts(*needs(text))
+    book = fonts(*needs(_json(payload)))
     payload["fonts"] = {"serif": font_stack(SERIF_FIRST, book), "sans": font_stack(SANS_FIRST, book)}
     compiler = None
     try:
         compiler = typst.Compiler(source, root=str(TEMPLATES), font_paths=book,
-                                  sys_inputs={"data": json.dumps(payload, ensure_ascii=False)})
+                                  sys_inputs={"data": _json(payload)})
         try:
             result = compiler.compile(format="pdf", pdf_standards=pdf_standard or [])
         except Exception as error:  # noqa: BLE001 - see below
@@ -204,7 +214,7 @@ def summary_template_data(summary: Any) -> dict[str, Any]:
 
 def render_summary_pdf(summary: Any) -> bytes:
     """A `ClientSummary` as PDF (the summary's paper size)."""
-    return render_pdf("summary", summary_template_data(summary), paper=summary.paper)
+    return render_pdf("summary", summary_template_data(summary), paper=summary.paper, runs_wrapped=True)
 
 
 def render_record_pdf(record: Any) -> bytes:
