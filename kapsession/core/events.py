@@ -8,8 +8,8 @@ Every event carries `at` (the clinical time it describes; may be backdated) and,
 durable).
 """
 
-from __future__ import annotations
-
+# Annotations are real objects here, not `from __future__` strings: msgspec would evaluate each
+# string when the classes are made, on the way to every screen and PDF.
 import re
 from datetime import date, datetime, timezone
 from typing import Annotated, Any, ClassVar, Literal, Union

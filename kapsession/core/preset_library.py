@@ -1,19 +1,20 @@
 """Finding presets: the built-in ones, overridden or extended by the user's own."""
 
-from __future__ import annotations
-
-from dataclasses import dataclass, field
+# Annotations are real objects here, not `from __future__` strings: msgspec would evaluate each
+# string when the class is made.
 from pathlib import Path
+
+import msgspec
 
 from kapsession.core.errors import NotFoundError, PresetError
 from kapsession.core.protocol import Preset, load_preset_file
 
 
-@dataclass
-class PresetLibrary:
-    presets: dict[str, Preset] = field(default_factory=dict)
-    sources: dict[str, Path] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
+class PresetLibrary(msgspec.Struct):
+    # A Struct, not a dataclass: `dataclasses` is not imported on the way to a PDF.
+    presets: dict[str, Preset] = msgspec.field(default_factory=dict)
+    sources: dict[str, Path] = msgspec.field(default_factory=dict)
+    problems: list[str] = msgspec.field(default_factory=list)
 
     @classmethod
     def load(cls, *directories: Path) -> "PresetLibrary":

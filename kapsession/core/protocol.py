@@ -10,8 +10,8 @@ into every PDF, and validating it with msgspec takes well under a millisecond, w
 pydantic and building its models took longer than either whole budget.
 """
 
-from __future__ import annotations
-
+# Annotations are real objects here, not `from __future__` strings: msgspec would evaluate each
+# string when the classes are made, on the way to every screen and PDF.
 import re
 import tomllib
 from pathlib import Path

@@ -1,17 +1,18 @@
 """The quick scales rated with one keystroke, and their ranges."""
 
-from __future__ import annotations
-
-from dataclasses import dataclass
+# Annotations are real objects here, not `from __future__` strings: msgspec would evaluate each
+# string when the classes are made, on the way to every screen and PDF.
 from typing import Literal
+
+import msgspec
 
 from kapsession.core.errors import InputError
 
 ScaleName = Literal["moaas", "dissociation", "nausea", "aldrete"]
 
 
-@dataclass(frozen=True)
-class Scale:
+class Scale(msgspec.Struct, frozen=True):
+    # A Struct, not a dataclass: `dataclasses` is not imported on the way to a PDF.
     name: ScaleName
     title: str
     low: int

@@ -6,8 +6,8 @@ anything between calls, so replaying the same events at the same moment always g
 state.
 """
 
-from __future__ import annotations
-
+# Annotations are real objects here, not `from __future__` strings: msgspec would evaluate each
+# string when the classes are made, on the way to every screen and PDF.
 import math
 from datetime import datetime, timedelta
 from typing import Iterable, Literal, Sequence

@@ -4,18 +4,17 @@ Accepted lines: `128/84 76 98` (BP, then heart rate, SpO2, respiratory rate, tem
 position), or with names in any order: `128/84 hr 76 spo2 98 rr 14 t 36.8`, `bp 128/84`, `hr 76`.
 """
 
-from __future__ import annotations
-
+# Annotations are real objects here, not `from __future__` strings: msgspec would evaluate each
+# string when the classes are made, on the way to every screen and PDF.
 import re
-from dataclasses import dataclass
 
 import msgspec
 
 from kapsession.core.errors import InputError
 
 
-@dataclass(frozen=True)
-class Measure:
+class Measure(msgspec.Struct, frozen=True):
+    # A Struct, not a dataclass: `dataclasses` is not imported on the way to a PDF.
     field: str
     label: str
     unit: str

@@ -10,10 +10,9 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterator, NamedTuple
 
 from kapsession.core.clock import utc_now
 from kapsession.core.errors import NotFoundError, StoreError
@@ -35,9 +34,11 @@ def _when(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
-@dataclass(frozen=True)
-class SessionRow:
-    """One line of the session list, read from the projection without replaying events."""
+class SessionRow(NamedTuple):
+    """One line of the session list, read from the projection without replaying events.
+
+    A NamedTuple: immutable, and made in one step from the query's row (neither `dataclasses` nor
+    msgspec is imported for it, on the way to the home screen or a PDF)."""
 
     id: str
     client_name: str
@@ -68,31 +69,19 @@ _ROW_COLUMNS = (
 )
 
 
-_new_object = object.__new__
-_set_attribute = object.__setattr__
 _parse_iso = datetime.fromisoformat
 
 
 def _row(values: tuple) -> SessionRow:
-    """A SessionRow from one projection row.
-
-    Equal to `SessionRow(...)`, but its __dict__ is filled in one step instead of through the
-    frozen dataclass's __init__ (one object.__setattr__ per field): listing 10,000 sessions takes
-    about a fifth less CPU (benchmarks/, "list of 10,000 sessions"). SessionRow must therefore
-    keep a __dict__ (no slots) and no __post_init__.
-    """
+    """A SessionRow from one projection row (columns in `_ROW_COLUMNS` order)."""
     (sid, name, preset, number, practice, created, started, phase, first_dose, dose, closed,
      last, count) = values
-    row = _new_object(SessionRow)
-    _set_attribute(row, "__dict__", {
-        "id": sid, "client_name": name, "preset": preset, "series_number": number,
-        "practice": bool(practice), "created_at": _parse_iso(created),
-        "started_at": _parse_iso(started) if started else None, "phase": phase,
-        "first_dose_at": _parse_iso(first_dose) if first_dose else None, "dose_mg": dose,
-        "closed_at": _parse_iso(closed) if closed else None, "last_event_at": _parse_iso(last),
-        "event_count": count,
-    })
-    return row
+    return SessionRow(
+        sid, name, preset, number, bool(practice), _parse_iso(created),
+        _parse_iso(started) if started else None, phase,
+        _parse_iso(first_dose) if first_dose else None, dose,
+        _parse_iso(closed) if closed else None, _parse_iso(last), count,
+    )
 
 
 def ensure_private_dir(directory: Path) -> None:
