@@ -118,20 +118,25 @@ async def test_the_reading_is_durable_before_it_is_shown(session, monkeypatch):
         await pilot.pause()
         panel = app.live.query_one(VitalsPanel)
         seen = []
-        show = panel.show_state
 
-        def checking_show(state):
-            if state.vitals:
-                # a fresh reader of the data dir already has every reading about to be shown
-                seen.append(len(of_type(session.fresh_events(), VitalsRecorded)) == len(state.vitals))
-            return show(state)
+        def checking(show):
+            def checking_show(state):
+                if state.vitals:
+                    # a fresh reader of the data dir already has every reading about to be shown
+                    seen.append((show.__name__,
+                                 len(of_type(session.fresh_events(), VitalsRecorded)) == len(state.vitals)))
+                return show(state)
+            return checking_show
 
-        monkeypatch.setattr(panel, "show_state", checking_show)
+        for name in ("show_state", "show_reading"):
+            monkeypatch.setattr(panel, name, checking(getattr(panel, name)))
         await pilot.press("v")
         await type_text(pilot, "120/80 70 98")
         await pilot.press("enter")
-        await pilot.pause()
-        assert len(seen) >= 2 and all(seen)  # the reading at once, then the fold of every event
+        await pilot.pause(0.1)
+        # the reading's values at once, then the fold of every event; each durable before drawn
+        assert [name for name, _ in seen[:2]] == ["show_reading", "show_state"]
+        assert all(durable for _, durable in seen)
         assert "120/80" in screen_text(app)
 
 
@@ -230,3 +235,27 @@ async def test_a_closed_session_takes_no_reading_from_an_open_line(session):
         line = app.live.vitals_line
         assert line.is_open and line.error and "closed" in bar_text(app)
         assert not of_type(session.fresh_events(), VitalsRecorded)
+
+
+async def test_a_new_reading_draws_its_values_at_once_and_the_history_with_the_fold(session):
+    advance_to_mid_peak(session)
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        panel = app.live.query_one(VitalsPanel)
+        before = [_plain(line) for line in panel.lines]
+        assert "138/88" in before[0] and any(line.endswith("138/88 HR 84 SpO2 97%") for line in before)
+        stored = session.add(commands.record_vitals, "144/92 90 96", session.clock.now())
+        state = session.log.state()
+        panel.show_reading(state)
+        now = [_plain(line) for line in panel.lines]
+        assert "144/92" in now[0] and "90" in now[1] and "96%" in now[2]
+        assert now[4:] == before[4:]  # the checks and the history: as they were, until the fold
+        panel.show_state(state)
+        history = [_plain(line) for line in panel.lines]
+        assert any("144/92 HR 90 SpO2 96%" in line for line in history[4:]), history
+        assert stored.reading.describe() in history[4:][history[4:].index("") + 1]
+
+
+def _plain(line) -> str:  # noqa: ANN001 - a line of pieces
+    return "".join(text for text, _ in line)

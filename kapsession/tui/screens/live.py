@@ -453,10 +453,11 @@ class LiveScreen(Screen[None]):
             self._widgets()["keys"].redraw()
 
     def _record_vitals(self, event: EventBase) -> EventBase | None:
-        """The vitals line's Enter: durable first; then the reading is on the vitals panel in the
-        same paint as the line closing, and the fold of every event (the alerts a reading may
-        raise or settle, the check it meets, the header's countdown) follows straight after that
-        paint, a frame later. The panel's part is exactly what the fold gives for the readings:
+        """The vitals line's Enter: durable first; then the reading's values are on the vitals
+        panel in the same paint as the line closing, and the fold of every event follows straight
+        after that paint, a frame later, with the rest of what a reading changes (the history
+        under the values, the check it meets, the alerts it may raise or settle, the header's
+        countdown). The values drawn at once are exactly what the fold gives for the readings:
         the readings on screen plus this one, in time order (`replay` sorts them the same way).
 
         The reading on the panel, with its time, is the sign it was saved (a toast would sit over
@@ -468,7 +469,7 @@ class LiveScreen(Screen[None]):
         vitals = sorted([*self.state.vitals, stored], key=lambda reading: reading.at)
         readings = copy(self.state)  # (a shallow copy: only its list of readings is new)
         readings.vitals = vitals
-        self._widgets()["vitals"].show_state(readings)
+        self._widgets()["vitals"].show_reading(readings)
         # Not call_after_refresh: its callbacks run when the screen first goes idle, which can be
         # before the panel's repaint is queued, and the fold would then delay the paint it
         # follows. One frame (Textual paints at most every 1/60 s) puts it after the paint.

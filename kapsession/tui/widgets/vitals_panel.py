@@ -187,6 +187,7 @@ class VitalsPanel(StyledLines):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.state: SessionState | None = None
+        self._value_count = 0  # how many value lines the last whole panel began with
 
     def on_mount(self) -> None:
         self.border_title = "Vitals"
@@ -203,7 +204,8 @@ class VitalsPanel(StyledLines):
                 return Style.parse(colour.triplet.hex if colour.triplet else "")
         return super()._parse_style(name)
 
-    def _panel_lines(self, state: SessionState) -> list[Line]:
+    def _value_lines(self, state: SessionState) -> list[Line]:
+        """The latest value of each measure, blood pressure and heart rate with their trends."""
         width = self.content_width()
         value_width = 28 if width >= 50 else 26
         room = min(TREND_MAX, width - value_width - 2)
@@ -217,7 +219,12 @@ class VitalsPanel(StyledLines):
         lines.append(measure_pieces(state, "resp_rate", "RR   "))
         if state.latest("temperature") is not None:
             lines.append(measure_pieces(state, "temperature", "Temp ", "°C"))
-        lines += checks_lines(state, width)  # (the same as self._checks)
+        return lines
+
+    def _panel_lines(self, state: SessionState) -> list[Line]:
+        lines = self._value_lines(state)
+        self._value_count = len(lines)
+        lines += checks_lines(state, self.content_width())  # (the same as self._checks)
         if self.screen.has_class("-tall"):
             history = history_lines(state)
             if history:
@@ -229,6 +236,18 @@ class VitalsPanel(StyledLines):
         self.state = state
         self._checks = checks_lines(state, self.content_width())
         self.show_lines(self._panel_lines(state))
+
+    def show_reading(self, state: SessionState) -> None:
+        """A reading just saved: only the latest values (and trends) are drawn now, so the paint
+        that shows it is small; the checks it meets and the history below come with the next
+        `show_state` (the fold a frame later). The whole panel when the value lines would not
+        line up with those on screen (a first temperature, or nothing drawn yet)."""
+        values = self._value_lines(state)
+        shown = self.lines
+        if self.state is None or len(values) != self._value_count or len(shown) < len(values):
+            self.show_state(state)
+            return
+        self.show_lines([*values, *shown[len(values):]])
 
     def show_checks(self, state: SessionState) -> None:
         """Only the scheduled checks change with the time (the readings do not): the panel is
