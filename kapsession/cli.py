@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 EXTENSIONS = ("kapsession.summary.command_line", "kapsession.practice.command_line")
 
 # Commands whose plain command lines `quick_arguments` may read without argparse: the module
-# that defines each one's arguments (once, for argparse and for the quick reading alike).
+# that defines each one's arguments (once, for argparse and for the quick reading alike). The two
+# that open a screen (no command: home; `resume`) are read here, beside their parser.
 QUICK_COMMANDS = {"summary": "kapsession.summary.command_line", "record": "kapsession.summary.command_line"}
 
 
@@ -487,8 +488,8 @@ GLOBAL_VALUE_OPTIONS = {"--data-dir": "data_dir", "--theme": "theme"}
 
 def quick_arguments(words: Sequence[str]) -> Any:
     """What `build_parser().parse_args(words)` gives for a plain command line of a command in
-    QUICK_COMMANDS, read without argparse (importing it and building the parser cost a summary
-    PDF about 6 ms); None for any other command line, which argparse then reads, answers (help)
+    QUICK_COMMANDS, of `resume` or of no command (home), read without argparse (importing it and
+    building the parser cost a summary PDF or a launch about 6 ms); None for any other command line, which argparse then reads, answers (help)
     or refuses as always. Plain: the global options (before the command) and the command's own,
     each once, spelled in full, and no value that starts with '-'."""
     found: dict[str, Any] = {"data_dir": None, "theme": None}
@@ -508,13 +509,25 @@ def quick_arguments(words: Sequence[str]) -> Any:
         found[dest] = value
         index += 1
     command = words[index] if index < len(words) else None
-    if command not in QUICK_COMMANDS:
+    if command is None:  # the home screen
+        return SimpleNamespace(**found, command=None, func=cmd_home)
+    if command == "resume":
+        own = _quick_resume(words[index + 1:])
+    elif command in QUICK_COMMANDS:
+        module = __import__(QUICK_COMMANDS[command], fromlist=("quick_arguments",))
+        own = module.quick_arguments(command, words[index + 1:])
+    else:
         return None
-    module = __import__(QUICK_COMMANDS[command], fromlist=("quick_arguments",))
-    own = module.quick_arguments(command, words[index + 1:])
     if own is None:
         return None
     return SimpleNamespace(**found, command=command, **own)
+
+
+def _quick_resume(words: Sequence[str]) -> dict[str, Any] | None:
+    """`resume [ID]` as its parser (in build_parser) reads it; None unless plain."""
+    if len(words) > 1 or any(word.startswith("-") for word in words):
+        return None
+    return {"func": cmd_resume, "id": words[0] if words else None}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

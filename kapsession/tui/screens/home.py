@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
 
 from kapsession.core.phases import PHASE_TITLES
 from kapsession.tui.widgets.session_list import SessionList
@@ -100,6 +100,10 @@ class HomeScreen(Screen[None]):
         yield from self._body()
 
     def _body(self) -> list[Widget]:
+        # Imported here: a resume paints the live screen before the home screen under it is
+        # built, and needs neither (about 2 ms).
+        from textual.widgets import Footer, Header
+
         # When a row would not fit (80 columns, a practice run, a long phase), the preset's name
         # gives up room first, then the client's (clipped with "…", never below 12 characters).
         table = SessionList(COLUMNS, shrink=(3, 1), min_width=12, id="sessions")
