@@ -439,7 +439,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
     if wanted("resume"):
         resume = sub.add_parser("resume", help="open a session on the live screen (default: the interrupted one)")
-        resume.add_argument("id", nargs="?")
+        resume.add_argument("id", nargs="?", help="session id (default: the interrupted session, else the "
+                            "latest unfinished one)")
         resume.set_defaults(func=cmd_resume)
 
     if wanted("locate"):

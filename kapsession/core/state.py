@@ -562,7 +562,9 @@ class Replay(msgspec.Struct, frozen=True):
                 # A settled threshold episode still needs a look; a closed session needs nothing more.
                 if not state.closed or a.key in acknowledged
             ),
-            key=lambda a: (LEVEL_RANK[a.level], a.raised_at),
+            # Most urgent first: by level; within one, what is still going on before what has
+            # settled, and the newest first (so a new alarm is never below older, settled ones).
+            key=lambda a: (LEVEL_RANK[a.level], not a.active, -a.raised_at.timestamp()),
         )
         state.discharge = discharge_readiness(state)
         return state

@@ -281,6 +281,21 @@ def test_a_high_bp_raises_one_alarm_per_episode_and_a_normal_reading_settles_it(
     assert f"threshold:bp:{again.seq}" in alert_keys(chart.state())
 
 
+def test_a_new_alarm_comes_before_older_settled_ones(new_chart) -> None:  # noqa: ANN001
+    chart = dosed(new_chart, "sublingual-troche")
+    old = chart.advance(20).vitals("190/115 130 98")  # BP and HR alarms
+    chart.advance(5).vitals("130/80 80 98")  # both settle, still open (unacknowledged)
+    new = chart.advance(10).vitals("192/116 99 88")  # a new BP episode and a low SpO2
+    state = chart.state()
+    alarms = [a for a in state.open_alerts if a.level == "alarm"]
+    active = [a for a in alarms if a.active]
+    settled = [a for a in alarms if not a.active]
+    assert active and settled and alarms == active + settled  # what is going on first
+    assert all(a.key.endswith(f":{new.seq}") for a in active)
+    assert all(a.key.endswith(f":{old.seq}") for a in settled)
+    assert state.top_alert.key.endswith(f":{new.seq}")  # `a` acknowledges the new one first
+
+
 def test_acknowledging_an_active_alarm_leaves_it_active_but_not_open(new_chart) -> None:  # noqa: ANN001
     chart = dosed(new_chart, "sublingual-troche")
     chart.advance(3).vitals("120/80 hr 130 spo2 90 rr 8")

@@ -94,3 +94,27 @@ def test_markup_safety_of_typed_text():
     wrapped = hang("[b]09:00[/] ", "one two three four five six seven eight nine ten", 20, indent=6)
     assert all(len(line) <= 20 for line in plain(wrapped).splitlines())
     assert all(line.startswith("      ") for line in plain(wrapped).splitlines()[1:])
+
+
+def test_the_trend_ends_with_the_newest_reading():
+    from kapsession.tui.widgets.vitals_panel import BARS, trend_pieces
+
+    history = tuple(float(v) for v in [120, 180, 130, 175] * 10 + [95])  # 41 readings, the last the lowest
+    for width in (5, 12, 24, 60):
+        bars = "".join(text for text, _ in trend_pieces(history, width))
+        assert len(bars) == min(width, len(history))
+        assert bars[-1] == BARS[0], (width, bars)  # the newest reading, not the highest of a bucket
+
+
+def test_a_flagged_reading_in_the_history_wraps_under_its_time_rather_than_being_cut(session):
+    from kapsession.tui.widgets.styled_lines import line_length, lines_plain
+    from kapsession.tui.widgets.vitals_panel import history_lines
+
+    advance_to_mid_peak(session)
+    session.add(commands.record_vitals, "185/112 125 90 9 39.2", session.clock.now())
+    for width in (38, 54):
+        lines = history_lines(session.log.state(), width=width)
+        assert all(line_length(line) <= width for line in lines), width
+        newest = " ".join(lines_plain(lines).split("\n")[:2])
+        for flag in ("BP ▲", "HR ▲", "SpO2 ▼", "RR ▼"):
+            assert flag in " ".join(newest.split()), (width, newest)

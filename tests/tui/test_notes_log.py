@@ -74,3 +74,32 @@ async def test_a_long_log_draws_only_the_rows_in_view_and_rewraps_on_resize(sess
         assert log.scroll_y == 0  # back to the newest
         assert log.plain.splitlines()[0].endswith("private  sipping water")
         assert "sipping water" in screen_text(app)
+
+
+def test_wide_characters_are_measured_in_cells_and_nothing_is_lost():
+    text = ("wide: 今日はとても静かな気持ちです、ありがとう 😊🌿 client smiled; 안녕하세요 세상 "
+            "and more words after the wide run to wrap")
+    for width in (36, 40, 61):
+        lines = notes_lines((_note(1, text, "shareable"),), width)
+        assert all(line_length(line) <= width for line in lines), width
+        shown = "".join(lines_plain(lines).split()).split("✓", 1)[1]  # after "09:01 SHARE ✓"
+        # (a run of CJK has no spaces, so it is cut between characters where the line ends)
+        assert shown == "".join(text.split())
+
+
+async def test_the_note_at_the_top_stays_there_when_the_panel_is_resized(session):
+    advance_to_mid_peak(session)
+    for number in range(40):
+        session.clock.advance(seconds=20)
+        session.add(commands.write_note, f"note {number}: {LONG}", session.clock.now())
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        log = app.live.query_one(NotesLog)
+        log.scroll_to(y=log._starts[10], animate=False)
+        await pilot.pause()
+        assert "note 29:" in log.plain.splitlines()[round(log.scroll_y)]  # 11th from the newest
+        for size in ((80, 24), (120, 40)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            assert "note 29:" in log.plain.splitlines()[round(log.scroll_y)], size

@@ -8,6 +8,8 @@ markup) and only the lines in view are ever drawn.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from textual.events import Resize
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
@@ -57,6 +59,7 @@ class NotesLog(PieceStyles, ScrollView, can_focus=False):
         super().__init__(**kwargs)
         self._notes: tuple[NoteView, ...] | None = None  # None: no state offered yet
         self._lines: list[Line] = []
+        self._starts: list[int] = []  # the line each note (newest first) begins on
         self._wrapped_at = 0  # the width the lines were wrapped to
         self._strips: dict[int, Strip] = {}
         self._init_piece_styles()
@@ -91,10 +94,20 @@ class NotesLog(PieceStyles, ScrollView, can_focus=False):
         # Before the first layout the width is unknown: the Resize that follows it wraps.
         if self._notes is None or width <= 0:
             return
+        # The note at the top of the panel stays at the top when the lines are wrapped again.
+        top = bisect_right(self._starts, round(self.scroll_y)) - 1 if self._starts else -1
         self._wrapped_at = width
-        self._lines = notes_lines(self._notes, width)
+        if self._notes:
+            self._lines, self._starts = [], []
+            for note in reversed(self._notes):
+                self._starts.append(len(self._lines))
+                self._lines += note_lines(note, width)
+        else:
+            self._lines, self._starts = notes_lines((), width), []
         self._strips.clear()
         self.virtual_size = Size(width, len(self._lines))
+        if 0 < top < len(self._starts):
+            self.scroll_to(y=self._starts[top], animate=False)
         self.refresh()
 
     def on_resize(self, event: Resize) -> None:

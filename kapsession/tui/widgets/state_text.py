@@ -108,10 +108,10 @@ def split_hanging(body: str, first_room: int, room: int) -> tuple[str, list[str]
     """`body` split for a hanging indent: the words that fit in `first_room` cells (after a
     prefix), then the rest wrapped to `room` cells a line.
 
-    Words are never cut, except a word longer than a whole continuation line (a pasted link):
-    what does not fit after the prefix starts the next line whole."""
-    import textwrap
-
+    Measured in cells, not characters, so a note in Japanese or with emoji (two cells a
+    character) still fits its panel. Words are never cut, except a word longer than a whole
+    continuation line (a pasted link): what does not fit after the prefix starts the next line
+    whole."""
     words = body.split()
     taken, used = 0, 0
     for word in words:
@@ -119,7 +119,41 @@ def split_hanging(body: str, first_room: int, room: int) -> tuple[str, list[str]
         if used + extra > first_room:
             break
         taken, used = taken + 1, used + extra
-    first = " ".join(words[:taken])
-    rest = textwrap.wrap(" ".join(words[taken:]), width=room, break_long_words=True,
-                         break_on_hyphens=False) if taken < len(words) else []
-    return first, rest
+    return " ".join(words[:taken]), wrap_cells(words[taken:], room)
+
+
+def wrap_cells(words: list[str], room: int) -> list[str]:
+    """Words greedily filled into lines of at most `room` cells (room >= 2); a word longer than
+    a line is cut at the last whole character that fits."""
+    lines: list[str] = []
+    line: list[str] = []
+    used = 0
+    for word in words:
+        width = cell_len(word)
+        while width > room:
+            if line:
+                lines.append(" ".join(line))
+                line, used = [], 0
+            head, word = _cut_cells(word, room)
+            lines.append(head)
+            width = cell_len(word)
+        if not word:
+            continue
+        if line and used + 1 + width > room:
+            lines.append(" ".join(line))
+            line, used = [], 0
+        used += width + (1 if line else 0)
+        line.append(word)
+    if line:
+        lines.append(" ".join(line))
+    return lines
+
+
+def _cut_cells(word: str, room: int) -> tuple[str, str]:
+    """The longest start of `word` that fits in `room` cells (at least one character), and the rest."""
+    used = 0
+    for index, character in enumerate(word):
+        used += cell_len(character)
+        if used > room:
+            return word[:max(1, index)], word[max(1, index):]
+    return word, ""

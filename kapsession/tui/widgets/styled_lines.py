@@ -71,6 +71,37 @@ def hang_lines(prefix: Line, body: str, width: int, indent: int, body_style: str
     return lines
 
 
+def wrap_pieces(line: Line, width: int, indent: int) -> list[Line]:
+    """A line of pieces wrapped at its spaces to `width` cells (each word keeps its styles),
+    continuation lines indented by `indent`; the line itself when it fits."""
+    if line_length(line) <= width:
+        return [tuple(line)]
+    words: list[list[Piece]] = [[]]
+    for text, style in line:
+        for number, part in enumerate(text.split(" ")):
+            if number:
+                words.append([])
+            if part:
+                words[-1].append((part, style))
+    lines: list[Line] = []
+    current: list[Piece] = []
+    used, fresh = 0, True  # fresh: nothing on this line yet but its indent
+    for word in (word for word in words if word):
+        size = line_length(word)
+        if not fresh and used + 1 + size > width:
+            lines.append(tuple(current))
+            current, used, fresh = [(" " * indent, "")], indent, True
+        if not fresh:
+            current.append((" ", ""))
+            used += 1
+        current += word
+        used += size
+        fresh = False
+    if current:
+        lines.append(tuple(current))
+    return lines
+
+
 def lines_plain(lines: Iterable[Line]) -> str:
     """Lines of pieces as plain text, one line each."""
     return "\n".join("".join(text for text, _ in line) for line in lines)

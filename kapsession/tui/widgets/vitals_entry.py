@@ -20,7 +20,6 @@ So the line is edited here (`LineEditor`: the usual keys of a one-line field), n
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 from typing import Callable
 
@@ -29,6 +28,7 @@ from kapsession.core.errors import InputError
 from kapsession.core.events import EventBase, VitalsRecorded
 from kapsession.core.timeparse import format_local
 from kapsession.store.session_log import SessionLog
+from kapsession.tui.widgets.state_text import wrap_cells
 from kapsession.tui.widgets.styled_lines import Line, line_length
 
 MUTED = "$text-muted"
@@ -120,6 +120,7 @@ class LineEditor:
 
 def preview_line(log: SessionLog, event: VitalsRecorded) -> Line:
     """`✓ 141/91 HR 77 SpO2 97% at 15:20  diastolic ▲ HIGH`: what Enter would save."""
+    from kapsession.core.vitals import MEASURES
     from kapsession.tui.widgets.vitals_panel import flag
 
     state = log.state()
@@ -127,7 +128,8 @@ def preview_line(log: SessionLog, event: VitalsRecorded) -> Line:
     for measure, value in event.reading.measures().items():
         word = flag(state, measure, value, event.at)
         if word:
-            words.append(f"{measure.replace('_', ' ')} {word}")
+            label = MEASURES[measure].label if measure in MEASURES else measure.replace("_", " ")
+            words.append(f"{label} {word}")
     line: Line = (("✓ ", ""), (event.reading.describe(), "b"), (f" at {format_local(event.at)}", ""))
     if words:
         line += (("  ", ""), (", ".join(words), "b $vital-out-of-range"))
@@ -140,7 +142,7 @@ def wrap(line: Line, width: int) -> list[Line]:
         return [line]
     style = next((style for text, style in line if text.strip()), "")
     text = "".join(text for text, _ in line)
-    return [((part, style),) for part in textwrap.wrap(text, width=max(10, width)) or [""]]
+    return [((part, style),) for part in wrap_cells(text.split(), max(10, width)) or [""]]
 
 
 class VitalsLine:

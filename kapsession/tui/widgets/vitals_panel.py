@@ -17,7 +17,7 @@ from textual.style import Style
 
 from kapsession.core.state import SessionState
 from kapsession.core.timeparse import format_duration, format_local
-from kapsession.tui.widgets.styled_lines import Line, StyledLines, line_length, pieces_markup
+from kapsession.tui.widgets.styled_lines import Line, StyledLines, line_length, pieces_markup, wrap_pieces
 
 SHORT = {"systolic": "BP", "diastolic": "BP", "heart_rate": "HR", "spo2": "SpO2",
          "resp_rate": "RR", "temperature": "T"}
@@ -147,8 +147,9 @@ def dose_text(state: SessionState) -> str:
     return "Dose " + " · ".join(parts) + total
 
 
-def history_lines(state: SessionState, limit: int = 8) -> list[Line]:
-    """The latest readings, newest first, for a tall window."""
+def history_lines(state: SessionState, limit: int = 8, width: int = 200) -> list[Line]:
+    """The latest readings, newest first, for a tall window; a reading too long for `width`
+    (out-of-range flags, a temperature) goes on under its time rather than being cut."""
     lines = []
     for event in reversed(state.vitals[-limit:]):
         flagged = list(dict.fromkeys(
@@ -157,23 +158,21 @@ def history_lines(state: SessionState, limit: int = 8) -> list[Line]:
         line: Line = ((format_local(event.at), MUTED), (" ", ""), (event.reading.describe(), ""))
         if flagged:
             line += ((" ", ""), (" ".join(flagged), OUT))
-        lines.append(line)
+        lines += wrap_pieces(line, width, indent=6)
     return lines
 
 
 def trend_pieces(values: tuple[float, ...], width: int) -> Line:
-    """Textual's sparkline in `width` cells at most (one bar per reading, or the highest of each
-    bucket): the bar's height and its colour (muted to bright, in four shades) both say how
-    high it is."""
+    """Textual's sparkline in `width` cells at most: one bar per reading, the latest readings,
+    so the last bar is always the newest one. The bar's height and its colour (muted to bright,
+    in four shades) both say how high it is."""
+    values = values[-width:] if width > 0 else ()
     if len(values) < 2 or width < 2:
         return ()
-    cells = min(len(values), width)
-    step = len(values) / cells
-    buckets = [max(values[int(step * i):max(int(step * i) + 1, int(step * (i + 1)))]) for i in range(cells)]
     low, high = min(values), max(values)
     extent = (high - low) or 1
     pieces: list[tuple[str, str]] = []
-    for value in buckets:
+    for value in values:
         index = int((value - low) / extent * (len(BARS) - 1))
         # Four shades (for two bar heights each): neighbouring bars share a colour, and are
         # drawn as one run.
@@ -226,7 +225,7 @@ class VitalsPanel(StyledLines):
         self._value_count = len(lines)
         lines += checks_lines(state, self.content_width())  # (the same as self._checks)
         if self.screen.has_class("-tall"):
-            history = history_lines(state)
+            history = history_lines(state, width=self.content_width())
             if history:
                 lines.append(())
                 lines += history
