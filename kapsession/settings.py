@@ -1,11 +1,11 @@
 """The therapist's settings, remembered between runs in the config dir (a small JSON file).
 
 A msgspec Struct (like the events and presets): the summary PDF reads the names and the paper size
-# Annotations are real objects here, not `from __future__` strings: msgspec would evaluate each
-# string when the classes are made, on the way to every screen and PDF.
 from here, and that path has no time for importing pydantic.
 """
 
+# Annotations are real objects here, not `from __future__` strings: msgspec would evaluate each
+# string when the classes are made, on the way to every screen and PDF.
 import os
 from pathlib import Path
 from typing import Annotated, Any, Literal

@@ -472,7 +472,10 @@ def _startup_themes() -> tuple[dict[str, Theme], list[str], dict[str, str]]:
         try:
             cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             temporary = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
-            temporary.write_text(json.dumps(payload), encoding="utf-8")
+            # 0600 like every file kapsession writes (the cache holds only theme colours)
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                handle.write(json.dumps(payload))
             os.replace(temporary, cache)
         except OSError:
             pass  # a cache is a convenience: without it, the next start validates again

@@ -89,7 +89,9 @@ def test_theme_cache_is_used_until_a_theme_file_changes(config_dir: Path, monkey
     themes, problems, defaults = app_module._startup_themes()
     assert {"dim-room", "calm-dark", "daylight", "high-contrast"} <= set(themes)
     assert defaults == theme_files.APP_VARIABLE_DEFAULTS
-    assert (config_dir / "cache" / "themes.json").exists()
+    cache = config_dir / "cache" / "themes.json"
+    assert cache.exists() and cache.stat().st_mode & 0o777 == 0o600  # like every file we write
+    assert cache.parent.stat().st_mode & 0o777 == 0o700
     fresh, _ = theme_files.load_themes(*theme_files.default_theme_dirs())
 
     calls: list[int] = []

@@ -103,3 +103,40 @@ async def test_the_note_at_the_top_stays_there_when_the_panel_is_resized(session
             await pilot.resize_terminal(*size)
             await pilot.pause()
             assert "note 29:" in log.plain.splitlines()[round(log.scroll_y)], size
+
+
+async def test_a_note_written_while_the_window_is_too_small_is_there_when_it_grows_back(session):
+    advance_to_mid_peak(session)
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        log = app.live.query_one(NotesLog)
+        await pilot.resize_terminal(70, 20)  # too small: the live layout is hidden
+        await pilot.pause()
+        session.add(commands.write_note, "added while small", session.clock.now())
+        app.live.refresh_now(poll=True)
+        await pilot.pause()
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        app.live.refresh_now(poll=True)
+        await pilot.pause()
+        assert log.plain.splitlines()[0].endswith("added while small")
+        assert "added while small" in screen_text(app)
+
+
+async def test_scrolled_inside_the_newest_note_a_resize_keeps_it_at_the_top(session):
+    advance_to_mid_peak(session)
+    for number in range(30):
+        session.clock.advance(seconds=20)
+        session.add(commands.write_note, f"note {number}: short", session.clock.now())
+    session.add(commands.write_note, "newest: " + " ".join([LONG] * 4), session.clock.now())
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        log = app.live.query_one(NotesLog)
+        assert log._starts[1] > 3  # the newest note takes several lines
+        log.scroll_to(y=log._starts[1] - 1, animate=False)  # its last line at the top
+        await pilot.pause()
+        await pilot.resize_terminal(160, 24)
+        await pilot.pause()
+        assert round(log.scroll_y) < log._starts[1]  # still within the newest note

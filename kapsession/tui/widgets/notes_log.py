@@ -91,8 +91,10 @@ class NotesLog(PieceStyles, ScrollView, can_focus=False):
         return max(0, self.content_region.width - self.styles.scrollbar_size_vertical)
 
     def _wrap(self, width: int) -> None:
-        # Before the first layout the width is unknown: the Resize that follows it wraps.
+        # Before the first layout (or while the screen is too small for the panel) the width is
+        # unknown: the next Resize to a real width wraps, even back to the width last wrapped at.
         if self._notes is None or width <= 0:
+            self._wrapped_at = 0
             return
         # The note at the top of the panel stays at the top when the lines are wrapped again.
         top = bisect_right(self._starts, round(self.scroll_y)) - 1 if self._starts else -1
@@ -106,7 +108,7 @@ class NotesLog(PieceStyles, ScrollView, can_focus=False):
             self._lines, self._starts = notes_lines((), width), []
         self._strips.clear()
         self.virtual_size = Size(width, len(self._lines))
-        if 0 < top < len(self._starts):
+        if 0 <= top < len(self._starts) and self.scroll_y > 0:
             self.scroll_to(y=self._starts[top], animate=False)
         self.refresh()
 

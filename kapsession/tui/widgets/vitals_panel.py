@@ -26,7 +26,7 @@ LOW = "▼ LOW"
 MUTED = "$text-muted"
 OUT = "b $vital-out-of-range"
 BARS = "▁▂▃▄▅▆▇█"
-TREND_MAX = 24  # cells at most for a trend (the latest 40 readings, bucketed)
+TREND_MAX = 24  # cells at most for a trend (one bar per reading, the latest ones)
 
 
 def flag(state: SessionState, measure: str, value: float, at: datetime) -> str | None:
