@@ -18,6 +18,13 @@ except ImportError:
 LONG = "shifted position and said the room feels very far away, then asked for the blanket again"
 
 
+def _write_notes(session, count: int, body: str = LONG) -> None:  # noqa: ANN001 - a SessionFixture
+    """`count` notes, 20 s apart: `note N: body`."""
+    for number in range(count):
+        session.clock.advance(seconds=20)
+        session.add(commands.write_note, f"note {number}: {body}", session.clock.now())
+
+
 def _note(seq: int, text: str, visibility: str = "private") -> NoteView:
     at = datetime(2026, 3, 4, 9, 0, tzinfo=timezone.utc) + timedelta(minutes=seq)
     return NoteView(seq=seq, at=at, text=text, kind="observation", visibility=visibility)
@@ -44,9 +51,7 @@ def test_no_notes_is_a_hint_that_fits_the_panel():
 
 async def test_a_long_log_draws_only_the_rows_in_view_and_rewraps_on_resize(session):
     advance_to_mid_peak(session)
-    for number in range(80):
-        session.clock.advance(seconds=20)
-        session.add(commands.write_note, f"note {number}: {LONG}", session.clock.now())
+    _write_notes(session, 80)
     app = LiveTestApp(session.log)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -89,9 +94,7 @@ def test_wide_characters_are_measured_in_cells_and_nothing_is_lost():
 
 async def test_the_note_at_the_top_stays_there_when_the_panel_is_resized(session):
     advance_to_mid_peak(session)
-    for number in range(40):
-        session.clock.advance(seconds=20)
-        session.add(commands.write_note, f"note {number}: {LONG}", session.clock.now())
+    _write_notes(session, 40)
     app = LiveTestApp(session.log)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -126,9 +129,7 @@ async def test_a_note_written_while_the_window_is_too_small_is_there_when_it_gro
 
 async def test_scrolled_inside_the_newest_note_a_resize_keeps_it_at_the_top(session):
     advance_to_mid_peak(session)
-    for number in range(30):
-        session.clock.advance(seconds=20)
-        session.add(commands.write_note, f"note {number}: short", session.clock.now())
+    _write_notes(session, 30, "short")
     session.add(commands.write_note, "newest: " + " ".join([LONG] * 4), session.clock.now())
     app = LiveTestApp(session.log)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -42,13 +42,20 @@ def note_lines(note: NoteView, width: int = 200) -> list[Line]:
 
 def notes_lines(notes: tuple[NoteView, ...], width: int = 200) -> list[Line]:
     """Every note, newest first, wrapped to `width`; a hint when there is none yet."""
+    return wrap_notes(notes, width)[0]
+
+
+def wrap_notes(notes: tuple[NoteView, ...], width: int) -> tuple[list[Line], list[int]]:
+    """`notes_lines`, and the line each note (newest first) begins on."""
     if not notes:
         prefix: Line = (("no notes yet: ", "$text-muted"), ("n", "b $text-muted"), (" ", ""))
-        return hang_lines(prefix, NO_NOTES_HINT, width, indent=0, body_style="$text-muted")
+        return hang_lines(prefix, NO_NOTES_HINT, width, indent=0, body_style="$text-muted"), []
     lines: list[Line] = []
+    starts: list[int] = []
     for note in reversed(notes):
+        starts.append(len(lines))
         lines.extend(note_lines(note, width))
-    return lines
+    return lines, starts
 
 
 class NotesLog(PieceStyles, ScrollView, can_focus=False):
@@ -99,13 +106,7 @@ class NotesLog(PieceStyles, ScrollView, can_focus=False):
         # The note at the top of the panel stays at the top when the lines are wrapped again.
         top = bisect_right(self._starts, round(self.scroll_y)) - 1 if self._starts else -1
         self._wrapped_at = width
-        if self._notes:
-            self._lines, self._starts = [], []
-            for note in reversed(self._notes):
-                self._starts.append(len(self._lines))
-                self._lines += note_lines(note, width)
-        else:
-            self._lines, self._starts = notes_lines((), width), []
+        self._lines, self._starts = wrap_notes(self._notes, width)
         self._strips.clear()
         self.virtual_size = Size(width, len(self._lines))
         if 0 <= top < len(self._starts) and self.scroll_y > 0:
