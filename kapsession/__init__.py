@@ -1,3 +1,33 @@
 """kapsession: a quiet terminal companion for ketamine-assisted psychotherapy sessions."""
 
+import sys
+
 __version__ = "0.1.0"
+
+
+def _import_msgspec_without_typing_extensions() -> None:
+    """Import msgspec while typing_extensions is hidden, so msgspec takes the standard library's
+    `typing` instead (on Python 3.11 that has everything our Structs use: get_type_hints with
+    extras, Annotated, Required, NotRequired).
+
+    Why: msgspec imports typing_extensions when it can, and that brings inspect, ast, dis and
+    tokenize: about 7 ms of every command that does not run the TUI (a summary PDF is ~90 ms in
+    all). Textual imports typing_extensions for itself as usual; only msgspec does without it.
+    Done here, in the package every msgspec user is inside, so msgspec behaves the same whichever
+    module imports it first.
+    """
+    if "msgspec" in sys.modules:
+        return
+    missing = object()
+    hidden = sys.modules.get("typing_extensions", missing)
+    sys.modules["typing_extensions"] = None  # type: ignore[assignment] - `import` raises ImportError
+    try:
+        import msgspec  # noqa: F401
+    finally:
+        if hidden is missing:
+            del sys.modules["typing_extensions"]
+        else:
+            sys.modules["typing_extensions"] = hidden  # type: ignore[assignment]
+
+
+_import_msgspec_without_typing_extensions()

@@ -3,13 +3,14 @@ that is driven through the real core commands (events get a `seq` as the store w
 
 from __future__ import annotations
 
-import msgspec
+import kapsession  # noqa: F401 - first, so msgspec is imported as the app imports it (kapsession/__init__.py)
 
 import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
+import msgspec
 import pytest
 
 from kapsession import locations
