@@ -161,3 +161,42 @@ async def test_the_first_frame_of_the_home_screen_is_the_finished_list(tmp_path:
         assert app.screen.query_one("#sessions").row_count == 200
     first = app.frames[0]
     assert "Client 00249" in first and "sublingual-troche" in first and "not started" in first
+
+
+@pytest.mark.parametrize("resume", [True, False], ids=["resume", "home"])
+async def test_no_screen_opened_later_parses_the_stylesheet_again(tmp_path: Path, config_dir: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch, resume: bool) -> None:
+    """The live screen's and the dialogs' CSS is read just after the first paint (a resume reads
+    the live screen's before it), so opening the live screen from home, or a dialog on it, never
+    has Textual parse every file again and restyle every widget."""
+    from datetime import datetime, timezone
+
+    from textual.css.stylesheet import Stylesheet
+
+    from kapsession.core import commands
+    from kapsession.core.clock import ManualClock
+    from kapsession.core.preset_library import default_library
+    from kapsession.store.event_store import EventStore
+    from kapsession.tui.screens.dialogs import NoteDialog
+    from kapsession.tui.screens.live import LiveScreen
+
+    now = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
+    with EventStore(tmp_path / "data") as store:
+        session_id, _ = store.create_session(commands.open_session(
+            client_name="A.B.", preset=default_library().get("sublingual-troche"), now=now))
+    reparsed: list[int] = []
+    reparse = Stylesheet.reparse
+    monkeypatch.setattr(Stylesheet, "reparse", lambda self: (reparsed.append(1), reparse(self))[1])
+    app = KapsessionApp(tmp_path / "data", session_id=session_id if resume else None, clock=ManualClock(now))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        if not resume:
+            assert app.open_live(session_id)
+            await pilot.pause()
+        assert isinstance(app.screen, LiveScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteDialog)
+        # the dialogs' own styles are in force (its border colour comes from dialogs.tcss)
+        assert app.screen.query_one("#dialog").styles.border_top[0] == "round"
+    assert reparsed == []

@@ -140,9 +140,10 @@ def _dialogs():  # noqa: ANN202 - the dialogs module, imported when first needed
 
 
 class LiveScreen(Screen[None]):
-    # The dialogs' stylesheet comes with the screen's: parsed in the same pass, rather than
-    # re-parsing every rule and restyling the whole screen when the first dialog opens.
-    CSS_PATH = ["../live.tcss", "../dialogs.tcss"]
+    # The dialogs' stylesheet is not the screen's: the app reads it just after the first paint,
+    # before a key can open a dialog (KapsessionApp._read_later_css), so neither this screen nor
+    # the first dialog has Textual parse every file again and restyle every widget.
+    CSS_PATH = "../live.tcss"
     AUTO_FOCUS = ""
     COMMANDS = {LiveCommands}
     BINDINGS = [binding for binding, _ in LIVE_KEYS]
@@ -165,13 +166,15 @@ class LiveScreen(Screen[None]):
     # -- layout ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         # The size classes are set before the widgets mount, so styles are applied once (setting
-        # them after the mount restyles every widget on the screen).
+        # them after the mount restyles every widget on the screen). Not even the screen is
+        # restyled for them here: it is when it is shown (Textual's ScreenResume restyles it and
+        # every widget on it), after this.
         width, height = self.app.size
         too_small = width < MIN_WIDTH or height < MIN_HEIGHT
         tall = height >= TALL_HEIGHT
-        self.set_class(too_small, "-too-small")
-        self.set_class(tall, "-tall")
-        self.set_class(width >= WIDE_WIDTH, "-wide")
+        self.set_class(too_small, "-too-small", update=False)
+        self.set_class(tall, "-tall", update=False)
+        self.set_class(width >= WIDE_WIDTH, "-wide", update=False)
         figures = BigFigures(id="figures")
         figures.display = tall and not too_small
         alerts = AlertsStrip(id="alerts")

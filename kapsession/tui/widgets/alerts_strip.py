@@ -61,6 +61,9 @@ class AlertsStrip(StateText):
         self.recompute()
         top = state.top_alert.level if state.top_alert else "none"
         if getattr(self, "_top", None) != top:
+            # The first time is the live screen's on_mount, before Textual restyles the screen and
+            # every widget on it to show it: restyling the strip now as well would be done twice.
+            restyle = hasattr(self, "_top")
             self._top = top
             for level in ("alarm", "warning", "nudge", "info", "none"):
-                self.set_class(level == top, f"-top-{level}")
+                self.set_class(level == top, f"-top-{level}", update=restyle)
