@@ -44,7 +44,7 @@ def record_bytes(record: "ClinicalRecord", fmt: str) -> bytes:
 
 def session_day(state: "SessionState", zone: tzinfo | None = None) -> str:
     """The session's local date as YYYY-MM-DD, for file names."""
-    from kapsession.core.timeparse import local_zone
+    from kapsession.core.timeparse import to_local
 
     began = state.started_at or state.opened.at
-    return began.astimezone(zone or local_zone()).strftime("%Y-%m-%d")
+    return to_local(began, zone).strftime("%Y-%m-%d")

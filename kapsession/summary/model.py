@@ -22,7 +22,7 @@ import msgspec
 from kapsession.core.phases import PHASE_SOFT_WORDS
 from kapsession.core.protocol import ROUTE_PLAIN_WORDS
 from kapsession.core.state import NoteView, SessionState
-from kapsession.core.timeparse import local_zone
+from kapsession.core.timeparse import to_local
 
 INTENTION_SLOT = "{intention}"
 HEADING_HOME = "Heading home"
@@ -30,12 +30,12 @@ HEADING_HOME = "Heading home"
 
 def long_date(moment: datetime, zone: tzinfo | None = None) -> str:
     """`Monday 2 March 2026` in local time (no platform-specific strftime flags)."""
-    local = moment.astimezone(zone or local_zone())
+    local = to_local(moment, zone)
     return f"{local:%A} {local.day} {local:%B %Y}"
 
 
 def clock(moment: datetime, zone: tzinfo | None = None) -> str:
-    return moment.astimezone(zone or local_zone()).strftime("%H:%M")
+    return to_local(moment, zone).strftime("%H:%M")
 
 
 class TimelineStep(msgspec.Struct, frozen=True):

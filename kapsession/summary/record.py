@@ -21,7 +21,7 @@ from kapsession.core.protocol import ROUTE_PLAIN_WORDS
 from kapsession.core.scales import SCALES
 from kapsession.core.state import Alert, SessionState, fold
 from kapsession.core.timeline import ROUTE_SHORT, timeline
-from kapsession.core.timeparse import format_duration, local_zone
+from kapsession.core.timeparse import format_duration
 from kapsession.summary.model import clock, long_date, session_label
 
 # The esketamine form asks for blood pressure "at about 40 minutes": the reading nearest T+40
