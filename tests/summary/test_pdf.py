@@ -199,6 +199,44 @@ def test_a_short_note_is_never_parted_from_its_time() -> None:
     assert checked > 30
 
 
+def test_a_long_phase_name_wraps_inside_its_half_of_the_timeline() -> None:
+    import re
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("needs pdftotext (poppler-utils) for the positions of words")
+    from kapsession.summary.pdf import summary_template_data
+
+    data = summary_template_data(build_summary(short_session().state()))
+    steps = data["timeline"]
+    assert len(steps) == 7  # four rows: steps 0-3 on the left, 4-6 on the right
+    steps[1]["words"] = "A very long phase name that certainly wraps onto a second line here"
+    pdf = render_pdf("summary", data, runs_wrapped=True)
+    done = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox", "-", "-"], input=pdf, capture_output=True,
+                          check=True, timeout=60)
+    words: dict[str, list[tuple[float, float, float]]] = {}
+    for x_min, y_min, x_max, word in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>',
+            done.stdout.decode("utf-8")):
+        words.setdefault(word, []).append((float(x_min), float(y_min), float(x_max)))
+
+    def first(word: str) -> tuple[float, float, float]:
+        return min(words[word], key=lambda box: box[1])  # the timeline is above any note
+
+    right_column = first(steps[4]["time"])[0]
+    top, bottom = first(steps[0]["time"])[1] - 5, first(steps[3]["time"])[1] + 5
+    others = {word for i, step in enumerate(steps) if i != 1 for word in step["words"].split()}
+    for word in set(steps[1]["words"].split()) - others:
+        for _, y_min, x_max in words[word]:
+            if top < y_min < bottom:
+                assert x_max < right_column, f"{word!r} runs into the right half of the timeline"
+    assert first("second")[1] > first("certainly")[1]  # wrapped onto a second line
+    assert first(steps[2]["time"])[1] > first("second")[1]  # the next step comes below both lines
+    # the rows line up across the two halves
+    assert first(steps[6]["time"])[1] == pytest.approx(first(steps[2]["time"])[1], abs=1.5)
+
+
 def test_the_summary_command_loads_only_what_the_pdf_needs(tmp_path) -> None:  # noqa: ANN001
     import os
     import subprocess
