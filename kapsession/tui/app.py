@@ -19,11 +19,12 @@ Textual, the home screen and the store's listing are loaded:
 from __future__ import annotations
 
 import gc
-import json
 import os
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
+
+import msgspec  # imported with the package (kapsession/__init__.py); its JSON spares importing json
 
 # Importing Textual makes some 200,000 objects, none of them garbage: without the cyclic
 # collector running over and over meanwhile, the import is about a tenth quicker. It is switched
@@ -423,8 +424,8 @@ def _read_settings_file() -> dict[str, Any]:
     from kapsession.locations import settings_path
 
     try:
-        data = json.loads(settings_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = msgspec.json.decode(settings_path().read_bytes())
+    except (OSError, ValueError):  # (msgspec's DecodeError is a ValueError)
         return {}
     if not isinstance(data, dict):
         return {}
@@ -477,7 +478,7 @@ def _startup_themes() -> tuple[dict[str, Theme], list[str], dict[str, str]]:
         key = None
     if key is not None:
         try:
-            data = json.loads(cache.read_text(encoding="utf-8"))
+            data = msgspec.json.decode(cache.read_bytes())
             if data["key"] == key:
                 themes = {name: Theme(**fields) for name, fields in data["themes"].items()}
                 return themes, [str(p) for p in data["problems"]], dict(data["defaults"])
@@ -497,7 +498,7 @@ def _startup_themes() -> tuple[dict[str, Theme], list[str], dict[str, str]]:
             # 0600 like every file kapsession writes (the cache holds only theme colours)
             descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                handle.write(json.dumps(payload))
+                handle.write(msgspec.json.encode(payload).decode("utf-8"))
             os.replace(temporary, cache)
         except OSError:
             pass  # a cache is a convenience: without it, the next start validates again

@@ -32,6 +32,7 @@ NOT_BEFORE_FIRST_PAINT = (
     "kapsession.tui.screens.settings",
     "kapsession.tui.screens.too_small",
     "textual.widgets._data_table",  # the home list is a light Line API widget (widgets/session_list.py)
+    "json",  # the settings and the theme cache are read with msgspec, imported with the package
 )
 
 
@@ -44,11 +45,11 @@ def _run(code: str, env: dict[str, str]) -> str:
 
 def test_importing_the_app_and_home_screen_loads_nothing_a_key_press_needs(tmp_path: Path) -> None:
     out = _run("""
-        import sys, json
+        import sys
         import kapsession.tui.app, kapsession.tui.screens.home
-        print(json.dumps(sorted(sys.modules)))
+        print("\\n".join(sorted(sys.modules)))
     """, {"KAPSESSION_CONFIG_DIR": str(tmp_path)})
-    loaded = set(json.loads(out))
+    loaded = set(out.split())
     assert not loaded & set(NOT_BEFORE_FIRST_PAINT)
 
 
@@ -57,7 +58,7 @@ def test_first_paint_of_the_home_screen_loads_only_what_it_shows(tmp_path: Path,
     """Run the app headless up to its first paint (twice: the second start reads the theme cache)
     and list what was imported by then."""
     code = f"""
-        import sys, json
+        import sys
         from kapsession.tui.app import KapsessionApp
 
         class FirstPaint(KapsessionApp):
@@ -67,11 +68,11 @@ def test_first_paint_of_the_home_screen_loads_only_what_it_shows(tmp_path: Path,
 
         app = FirstPaint({str(tmp_path / "data")!r})
         app.run(headless=True, size={size!r})
-        print(json.dumps(app.loaded))
+        print("\\n".join(app.loaded))
     """
     env = {"KAPSESSION_CONFIG_DIR": str(tmp_path / "config")}
     _run(code, env)  # the first start validates the theme files and writes the cache
-    loaded = set(json.loads(_run(code, env)))
+    loaded = set(_run(code, env).split())
     assert "kapsession.tui.screens.home" in loaded and "kapsession.store.event_store" in loaded
     assert sorted(loaded & set(NOT_BEFORE_FIRST_PAINT)) == []
 
