@@ -135,7 +135,7 @@ def bench_fold(ws: Workspace) -> Row:
     row.details += [
         f"`kapsession.core.state.fold(events, preset, now)` over a {len(events):,}-event session already in "
         f"memory; {plan.fold_iterations} folds per run, median per run, {_runs(plan)} runs: {spread(folds)}.",
-        f"Reading those events from the store first (`EventStore.events`: SQL, JSON, pydantic validation): "
+        f"Reading those events from the store first (`EventStore.events`: one SQL query, msgspec decoding and validation): "
         f"{spread(reads)}.",
         f"Store read + fold together (what opening a session costs): {spread(totals)}.",
     ]

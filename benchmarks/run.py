@@ -57,6 +57,7 @@ def prepare(ws: Workspace, wanted: set[str], log: Callable[[str], None] = print)
         data["long"] = ws.root / "data-long"
         data["long_id"] = seed.seed_long_session(data["long"], plan.long_events, 3.0)  # type: ignore[arg-type]
         data["long_bp"] = seed.latest_blood_pressure(data["long"], data["long_id"])  # type: ignore[arg-type]
+        data["long_note"] = seed.newest_note_words(data["long"], data["long_id"])  # type: ignore[arg-type]
         log(f"  seeded the {plan.long_events}-event session ({time.perf_counter() - started:.1f} s)")
     if "fold" in needs:
         data["fold"] = ws.root / "data-fold"

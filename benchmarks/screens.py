@@ -34,10 +34,12 @@ from benchmarks.terminal import (
 
 MINIMAL_APP = str(REPO / "benchmarks" / "baselines" / "minimal_app.py")
 
-# What the live screen shows once painted with the long session: the client's name in the header
-# band, the current phase, and (see live_texts) the latest blood pressure, which only the replayed
-# events can tell.
-LIVE_TEXTS = (seed.LONG_CLIENT, "Integration")
+# What the live screen shows once painted whole, at the window's width, with the long session:
+# the client's name and the phase's full name in the header band, the legend's last item in the
+# full timeline, the last key of the key bar's first line, and (see live_texts) the latest blood
+# pressure, which only the replayed events can tell, and the newest note's first words. Each panel
+# drawn for a narrower guess, or not yet drawn, lacks its text.
+LIVE_TEXTS = (seed.LONG_CLIENT, "INTEGRATION TALK", "planned end", "? Help")
 # The vitals line (`v`: the key bar at the foot of the live screen turns into it) is open while
 # all of these are on screen: its label and its keys, both on the line the reading is typed into.
 VITALS_LINE_TEXTS = ("Vitals ▸", "Enter saves · Esc leaves")
@@ -78,7 +80,7 @@ def resume_command(ws: Workspace, data_dir: Path, session_id: str) -> list[str]:
 
 
 def live_texts(ws: Workspace) -> tuple[str, ...]:
-    return LIVE_TEXTS + (str(ws.data["long_bp"]),)
+    return LIVE_TEXTS + (str(ws.data["long_bp"]), str(ws.data["long_note"]))
 
 
 def live_check(ws: Workspace) -> Check:
@@ -173,8 +175,10 @@ def bench_resume(ws: Workspace) -> Row:
         row.met = row.ratio is not None and row.ratio <= 1.4
         row.details.insert(0, (
             "`kapsession --data-dir D resume ID` in tmux 120x40, from Enter until the live screen shows "
-            "the client's name, the current phase and the latest blood pressure "
-            f"({', '.join(repr(t) for t in live_texts(ws))}; the last needs the events replayed); "
+            "every panel drawn at the window's width: the client's name, the phase's full name, the "
+            "timeline's legend to its end, the key bar's first line to its last key, the latest blood "
+            "pressure and the newest note's first words "
+            f"({', '.join(repr(t) for t in live_texts(ws))}; the last two need the events replayed); "
             f"baseline: the minimal app's first paint. {launch_runs(plan)} runs, alternating order."
         ))
 

@@ -241,6 +241,15 @@ def seed_long_session(data_dir: Path, events: int = 500, hours: float = 3.0, *, 
         return writer.log.session_id
 
 
+def newest_note_words(data_dir: Path, session_id: str) -> str:
+    """The first two words of the newest note, which the notes panel shows at its top once it is
+    drawn (they fit on the note's first line at 120 columns)."""
+    with EventStore(Path(data_dir)) as store:
+        log = SessionLog(store, session_id, _preset(store.session(session_id).preset), ManualClock())
+        state = log.state()
+    return " ".join(state.notes[-1].text.split()[:2])
+
+
 def latest_blood_pressure(data_dir: Path, session_id: str) -> str:
     """The latest BP of a session as the live screen shows it (`119/80`): only the events, replayed,
     can tell it, so seeing it proves the screen was painted from the record, not a placeholder."""

@@ -123,21 +123,42 @@ def parse_entry_time(text: str, now: datetime, zone: tzinfo | None = None) -> da
     raise InputError(f"'{text.strip()}' is not a time; " + ACCEPTED_TIMES)
 
 
-_tz_read: list[str | None] = []  # the $TZ the C library last read (time.tzset)
+# ($TZ, whether the C library reads it as local_zone() does), for the $TZ the C library last read
+_tz_read: list[tuple[str | None, bool]] = []
+_ZONE_DIRS = ("/usr/share/zoneinfo", "/usr/lib/zoneinfo", "/usr/share/lib/zoneinfo", "/etc/zoneinfo")
+
+
+def _read_alike(key: str | None) -> bool:
+    """Whether the C library reads $TZ (`key`) as `local_zone()` does: unset or empty, or the name
+    or path of a zone file, which both read. A POSIX rule such as `UTC+3` is read with opposite
+    signs by the C library and by dateutil (and `<+0530>-5:30` by dateutil not at all), so local
+    times under such a $TZ go through local_zone() both ways, shown and typed."""
+    if not key:
+        return True
+    name = key[1:] if key.startswith(":") else key
+    if not name:
+        return True
+    if name.startswith("/"):
+        return os.path.isfile(name)
+    if name.startswith(".") or ".." in name.split("/"):
+        return False
+    return any(os.path.isfile(os.path.join(directory, name)) for directory in _ZONE_DIRS)
 
 
 def to_local(moment: datetime, zone: tzinfo | None = None) -> datetime:
-    """An instant in local time (or in `zone`). Local time is the C library's conversion, which
-    reads $TZ or /etc/localtime as `local_zone()` does and is exact for any instant, daylight
-    saving included; it spares every screen and summary importing zoneinfo (about 3 ms of a
-    resume or a PDF). `local_zone()` is for the other way, a typed local clock time to an instant,
-    where a repeated or skipped hour needs the zone's rules."""
+    """An instant in local time (or in `zone`). Local time is the C library's conversion, exact
+    for any instant, daylight saving included, which spares every screen and summary importing
+    zoneinfo (about 3 ms of a resume or a PDF); `local_zone()`, which reads the same zone file,
+    is for the other way, a typed local clock time to an instant, where a repeated or skipped hour
+    needs the zone's rules. For a $TZ they would read differently, local_zone() both ways."""
     if zone is not None:
         return moment.astimezone(zone)
     key = os.environ.get("TZ")
-    if not _tz_read or _tz_read[0] != key:
+    if not _tz_read or _tz_read[0][0] != key:
         time.tzset()  # the C library reads $TZ once; a changed $TZ is still honoured
-        _tz_read[:] = [key]
+        _tz_read[:] = [(key, _read_alike(key))]
+    if not _tz_read[0][1]:
+        return moment.astimezone(local_zone())
     return moment.astimezone()
 
 

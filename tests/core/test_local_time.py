@@ -57,3 +57,17 @@ def test_a_changed_tz_is_honoured_and_a_given_zone_wins(monkeypatch: pytest.Monk
     assert format_local(moment, timezone(timedelta(hours=2))) == "14:00"
     monkeypatch.setenv("TZ", "")
     assert format_local(moment) == "12:00"  # an empty $TZ is UTC, as the C library reads it
+
+
+@pytest.mark.parametrize("tz", ["Europe/Paris", ":Europe/Paris", "", "UTC", "EST5EDT,M3.2.0,M11.1.0",
+                                "CET-1CEST,M3.5.0,M10.5.0/3", "EST5", "UTC+3", "GMT-5", "<+0530>-5:30", "Foo/Bar"])
+def test_a_time_read_off_the_screen_and_typed_back_is_the_same_instant(monkeypatch: pytest.MonkeyPatch, tz: str) -> None:
+    """Shown local times and typed local times are read from $TZ alike, whatever $TZ holds."""
+    from kapsession.core import timeparse
+
+    monkeypatch.setenv("TZ", tz)
+    monkeypatch.setattr(timeparse, "_ZONES", {})
+    for moment in (datetime(2026, 7, 1, 12, 0, tzinfo=timezone.utc), datetime(2026, 1, 15, 23, 40, tzinfo=timezone.utc)):
+        shown = format_local(moment)
+        typed = timeparse.parse_entry_time(shown, now=moment + timedelta(minutes=1))
+        assert typed == moment, (tz, shown, typed)

@@ -197,3 +197,40 @@ async def test_summary_key_is_gentle_when_the_preview_is_missing(session, monkey
         await pilot.press("r")
         assert app.screen is app.live
         assert any("summary preview" in n.message for n in app._notifications)
+
+
+async def test_the_first_frame_is_the_whole_screen_at_the_window_width(session, monkeypatch):
+    """Every panel is built for its real width before the first frame is drawn (the header band,
+    the timeline, the big figures and the key bar when Textual measures or draws them, the notes
+    in the layout that sizes their panel): no panel is drawn for a guessed width and redrawn a
+    frame later. The first frame of the live screen is the settled screen, but for the notes'
+    scrollbar, which Textual places in the layout after its content is known."""
+    from textual._compositor import Compositor
+
+    advance_to_mid_peak(session)
+    for number in range(40):
+        session.add(commands.write_note, f"note {number}: breathing slow, eyes closed, hands open on the blanket",
+                    session.clock.now(), shareable=number % 3 == 0)
+    frames: list[list[str]] = []
+    render_full_update = Compositor.render_full_update
+
+    def capture(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        update = render_full_update(self, *args, **kwargs)
+        frames.append(["".join(segment.text for segment in strip) for strip in update.strips])
+        return update
+
+    monkeypatch.setattr(Compositor, "render_full_update", capture)
+    for size in ((120, 40),):
+        frames.clear()
+        app = LiveTestApp(session.log)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            settled = ["".join(segment.text for segment in strip)
+                       for strip in render_full_update(app.screen._compositor).strips]
+            notes = app.live.query_one("#notes").region
+        first = next(frame for frame in frames if any("A.B." in row for row in frame))
+        bar = notes.right - 1  # the notes' scrollbar column
+        def without_bar(rows: list[str]) -> list[str]:  # noqa: E306
+            return [row[:bar] + row[bar + 1:] if notes.y <= y < notes.bottom else row for y, row in enumerate(rows)]
+        assert without_bar(first) == without_bar(settled), size
+        assert "note 39: breathing slow" in "\n".join(first)

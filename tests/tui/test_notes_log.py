@@ -108,6 +108,36 @@ async def test_the_note_at_the_top_stays_there_when_the_panel_is_resized(session
             assert "note 29:" in log.plain.splitlines()[round(log.scroll_y)], size
 
 
+async def test_every_frame_drawn_during_a_resize_has_the_top_note_at_the_top(session, monkeypatch):
+    """The notes are wrapped again in the layout that resizes the panel, and scrolled to keep
+    the top note in place before that frame is drawn: no frame shows another note at the top."""
+    from textual.screen import Screen
+
+    advance_to_mid_peak(session)
+    _write_notes(session, 40)
+    tops: list[str] = []
+    refresh = Screen._compositor_refresh
+
+    def drawn(screen: Screen) -> None:
+        for log in screen.query(NotesLog):
+            if log._lines:
+                tops.append(lines_plain([log._lines[round(log.scroll_y)]]))
+        refresh(screen)
+
+    monkeypatch.setattr(Screen, "_compositor_refresh", drawn)
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        log = app.live.query_one(NotesLog)
+        log.scroll_to(y=log._starts[10], animate=False)
+        await pilot.pause()
+        for size in ((80, 24), (120, 40), (100, 30)):
+            tops.clear()
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            assert tops and all("note 29:" in top for top in tops), (size, tops)
+
+
 async def test_a_note_written_while_the_window_is_too_small_is_there_when_it_grows_back(session):
     advance_to_mid_peak(session)
     app = LiveTestApp(session.log)

@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from rich.cells import cell_len, set_cell_size
-from textual.events import Resize
 from textual.renderables.digits import DIGITS, DIGITS3X3, DIGITS3X3_BOLD
 
 from kapsession.core.phases import PHASE_TITLES
@@ -126,9 +125,7 @@ class BigFigures(StyledLines):
     def values(self) -> tuple[str, ...]:
         return tuple(value for _, value, _ in self._figures or ())
 
-    def on_resize(self, event: Resize) -> None:
-        self._draw()
-
     def _draw(self) -> None:
         if self._figures is not None:
-            self.show_lines(figure_lines(self._figures, self.content_width()))
+            shown = self._figures
+            self.show_for_width(lambda width: figure_lines(shown, width))

@@ -186,10 +186,6 @@ class HeaderBand(Vertical):
         yield StyledLines(id="who")
         yield StyledLines(id="times")
 
-    def on_resize(self) -> None:
-        if self.state is not None:
-            self.show_state(self.state)
-
     def show_state(self, state: SessionState, practice_banner: str | None = None) -> None:
         if not hasattr(self, "_parts"):
             self._parts = (self.query_one("#who", StyledLines), self.query_one("#times", StyledLines),
@@ -198,6 +194,7 @@ class HeaderBand(Vertical):
         self.state = state
         if practice_banner is not None and banner is not None:
             banner.show(f"▶ {esc(practice_banner)}")
-        width = times.content_width()
-        who.show_lines((first_line(state, width),))
-        times.show_lines((times_pieces(state, width),))
+        # Built for the lines' width when it is known (see StyledLines.show_for_width), and again
+        # when it changes.
+        who.show_for_width(lambda width: (first_line(state, width),))
+        times.show_for_width(lambda width: (times_pieces(state, width),))

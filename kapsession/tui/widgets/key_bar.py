@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from textual.events import Click, Resize
+from textual.events import Click
 
 from kapsession.tui.widgets.styled_lines import Line, StyledLines
 
@@ -78,13 +78,13 @@ class KeyBar(StyledLines):
     def redraw(self) -> None:
         if not self.hints:
             return
-        width = self.content_width()
-        keys = self._key_lines(width)
         entry = self.entry
-        self.show_lines(entry.lines(width, len(keys)) if entry is not None and entry.is_open else keys)
 
-    def on_resize(self, event: Resize) -> None:
-        self.redraw()
+        def lines(width: int) -> tuple[Line, ...]:
+            keys = self._key_lines(width)
+            return entry.lines(width, len(keys)) if entry is not None and entry.is_open else keys
+
+        self.show_for_width(lines)  # laid out for the bar's width, again when it changes
 
     async def on_click(self, event: Click) -> None:
         if self.entry is not None and self.entry.is_open:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from textual.events import Resize
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -92,31 +91,54 @@ class NotesLog(PieceStyles, ScrollView, can_focus=False):
         return lines_plain(self._lines)
 
     # -- wrapping ------------------------------------------------------------------------------
-    def _wrap_width(self) -> int:
-        """The width notes are wrapped to: the content width, less the scrollbar's column (kept
-        whether or not the bar shows, so that scrolling never rewraps)."""
-        return max(0, self.content_region.width - self.styles.scrollbar_size_vertical)
+    def _wrap_width(self, outer_width: int | None = None) -> int:
+        """The width notes are wrapped to: the content width (of a panel `outer_width` wide, or
+        of this one), less the scrollbar's column (kept whether or not the bar shows, so that
+        scrolling never rewraps)."""
+        content = self.content_region.width if outer_width is None else outer_width - self.styles.gutter.width
+        return max(0, content - self.styles.scrollbar_size_vertical)
+
+    def _rewrap(self, width: int) -> int | None:
+        """Wrap the notes to `width` (> 0); the line the note at the top of the panel now begins
+        on, to scroll to so that it stays at the top (None: the panel is at its top)."""
+        top = bisect_right(self._starts, round(self.scroll_y)) - 1 if self._starts else -1
+        self._wrapped_at = width
+        self._lines, self._starts = wrap_notes(self._notes or (), width)
+        self._strips.clear()
+        return self._starts[top] if 0 <= top < len(self._starts) and self.scroll_y > 0 else None
 
     def _wrap(self, width: int) -> None:
         # Before the first layout (or while the screen is too small for the panel) the width is
-        # unknown: the next Resize to a real width wraps, even back to the width last wrapped at.
+        # unknown: the layout that gives a real width wraps, even back to the width last wrapped at.
         if self._notes is None or width <= 0:
             self._wrapped_at = 0
             return
-        # The note at the top of the panel stays at the top when the lines are wrapped again.
-        top = bisect_right(self._starts, round(self.scroll_y)) - 1 if self._starts else -1
-        self._wrapped_at = width
-        self._lines, self._starts = wrap_notes(self._notes, width)
-        self._strips.clear()
+        keep = self._rewrap(width)
         self.virtual_size = Size(width, len(self._lines))
-        if 0 <= top < len(self._starts) and self.scroll_y > 0:
-            self.scroll_to(y=self._starts[top], animate=False)
+        if keep is not None:
+            self.scroll_to(y=keep, animate=False)
         self.refresh()
 
-    def on_resize(self, event: Resize) -> None:
-        width = self._wrap_width()
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        """Textual calls this in the layout that gives the panel a new size, before that frame is
+        drawn (the Resize message comes after it). Wrapping here draws the notes in that frame;
+        wrapped on Resize, they came a frame later, after a second layout of the whole screen.
+        The line count is set without the reactive's request for another layout (this is the
+        layout), before the scroll view's own sizing (ScrollView._size_updated) reads it; the
+        scroll that keeps the top note at the top comes after, when the new height is known, and
+        before the frame is drawn."""
+        keep = None
+        width = self._wrap_width(size.width)
         if width != self._wrapped_at:
-            self._wrap(width)
+            if self._notes is not None and width > 0:
+                keep = self._rewrap(width)
+                self.set_reactive(NotesLog.virtual_size, Size(width, len(self._lines)))
+            else:
+                self._wrapped_at = 0
+        resized = super()._size_updated(size, virtual_size, container_size, layout)
+        if keep is not None:
+            self.scroll_to(y=keep, animate=False)
+        return resized
 
     # -- drawing -------------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:

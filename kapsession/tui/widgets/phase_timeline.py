@@ -207,7 +207,8 @@ class PhaseTimeline(StateText):
         self.state = state
         now = state.clock_now.timestamp()
         in_phase = state.time_in_phase()
-        key = (id(state.events), len(state.events), self.has_class("-full"), self.content_width(),
+        # (A new width recomposes by itself: StateText.recompute.)
+        key = (id(state.events), len(state.events), self.has_class("-full"),
                int(now // 5), int(now // 60), in_phase and int(in_phase.total_seconds() // 60))
         if key == getattr(self, "_key", None):
             return

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 
 from rich.cells import cell_len
+from textual.app import RenderResult
 from textual.events import Resize
+from textual.geometry import Size
 from textual.widgets import Static
 
 _TAG = re.compile(r"(?<!\\)\[[^\[\]]*\]")
@@ -42,6 +44,7 @@ class StateText(Static):
         super().__init__(markup, **kwargs)
         self._shown: str | None = markup
         self.updates = 0  # how many times the text really changed (tests and benchmarks read it)
+        self._compose_for: int | None = None  # the width compose_text ran for (0: due when known)
 
     def show(self, markup: str) -> bool:
         if markup == self._shown:
@@ -84,12 +87,42 @@ class StateText(Static):
         return width if width > 0 else 78
 
     def recompute(self) -> None:
-        text = self.compose_text(self.content_width())
+        """Show `compose_text` for the content width. Before the widget is laid out the width is
+        unknown: the text is composed when Textual first measures the widget (an auto height
+        asks with the width) or draws it, so the first frame is drawn at the real width; text
+        composed for a guessed width was drawn, then redone on the Resize that followed."""
+        width = self.content_region.width
+        if width <= 0:
+            self._compose_for = 0
+            return
+        self._compose_for = width
+        text = self.compose_text(width)
         if text is not None:
             self.show(text)
 
+    def _compose_if_needed(self, width: int) -> None:
+        """Compose for `width` when what is shown was composed for another width, or is due:
+        Textual is measuring (a new layout) or drawing the widget at that width now."""
+        if width <= 0 or self._compose_for is None or width == self._compose_for:
+            return
+        self._compose_for = width
+        text = self.compose_text(width)
+        if text is not None and text != self._shown:
+            self._shown = text
+            self.updates += 1
+            self.update(text, layout=False)  # being measured or drawn now: no layout asked
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        self._compose_if_needed(width)
+        return super().get_content_height(container, viewport, width)
+
+    def render(self) -> RenderResult:
+        self._compose_if_needed(self.content_region.width)  # (a fixed height is never measured)
+        return super().render()
+
     def on_resize(self, event: Resize) -> None:
-        self.recompute()
+        if self.content_region.width != self._compose_for:
+            self.recompute()
 
 
 def hang(prefix: str, body: str, width: int, indent: int, body_style: str = "") -> str:

@@ -5,17 +5,18 @@ for the running clocks that is most of what a second costs. `StyledLines` takes 
 pieces, `(text, style)` with a Textual style string such as `"b $phase-peak"` (`""` for the
 widget's own colours), resolves each style once per theme, and renders each line as one strip.
 Typed text needs no escaping here: nothing is parsed. The text is never wrapped; a line longer
-than the widget is cut (callers fit their lines to `content_width()`).
+than the widget is cut (callers fit their lines to the width: `show_for_width`).
 """
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style as RichStyle
 from textual.content import Content
+from textual.events import Resize
 from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.style import Style
@@ -181,11 +182,17 @@ class StyledLines(PieceStyles, Static):
         self._strips: dict[int, Strip] = {}
         self._init_piece_styles()
         self.updates = 0  # how many times the text really changed (tests read it)
+        self._build: Callable[[int], Sequence[Line]] | None = None  # see show_for_width
+        self._built_for = 0  # the width the lines were built for (0: not built yet)
 
     # -- text ----------------------------------------------------------------------------------
     def show_lines(self, lines: Sequence[Line]) -> bool:
         """Show `lines`; only the lines that changed are drawn again (a layout only when the
         number of lines changed). False when nothing changed."""
+        self._build = None
+        return self._show_lines(lines)
+
+    def _show_lines(self, lines: Sequence[Line]) -> bool:
         lines = tuple(lines)
         old = self._lines
         if lines == old:
@@ -207,6 +214,41 @@ class StyledLines(PieceStyles, Static):
         self.refresh(*regions)
         return True
 
+    def show_for_width(self, build: Callable[[int], Sequence[Line]]) -> bool:
+        """Show the lines `build(width)` makes for the content width, and build them again
+        whenever the width changes.
+
+        Before the widget is laid out its width is unknown, so the lines are built when Textual
+        first measures the widget (an auto height asks with the width) or draws it. The first
+        frame is then drawn at the real width: lines built for a guessed width were drawn, then
+        rebuilt on the Resize that followed, a second layout and frame later. False when nothing
+        changed (or nothing can be drawn yet)."""
+        self._build = build
+        width = self.content_region.width
+        if width <= 0:  # not laid out yet, or hidden
+            if self._built_for and self.is_mounted:
+                self.refresh(layout=True)  # measured again (and so built) at the next layout
+            self._built_for = 0
+            return False
+        self._built_for = width
+        return self._show_lines(build(width))
+
+    def _build_for(self, width: int) -> None:
+        """Build the lines of `show_for_width` for `width` if they were built for another width
+        (or not yet), without asking for a refresh: Textual is measuring or drawing the widget."""
+        if self._build is None or width <= 0 or width == self._built_for:
+            return
+        self._built_for = width
+        lines = tuple(self._build(width))
+        if lines != self._lines:
+            self._lines = lines
+            self._strips.clear()
+            self.updates += 1
+
+    def on_resize(self, event: Resize) -> None:
+        if self._build is not None and self.content_region.width != self._built_for:
+            self.show_for_width(self._build)
+
     @property
     def lines(self) -> tuple[Line, ...]:
         return self._lines
@@ -224,6 +266,7 @@ class StyledLines(PieceStyles, Static):
 
     # -- size ----------------------------------------------------------------------------------
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        self._build_for(width)
         return len(self._lines)
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
@@ -232,6 +275,8 @@ class StyledLines(PieceStyles, Static):
     # -- drawing -------------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
         self._resolved()  # (clears the strips when the theme changed)
+        if self._build is not None:
+            self._build_for(self.content_region.width)  # (a fixed height is never measured)
         strip = self._strips.get(y)
         if strip is not None:
             return strip
