@@ -259,3 +259,54 @@ async def test_a_new_reading_draws_its_values_at_once_and_the_history_with_the_f
 
 def _plain(line) -> str:  # noqa: ANN001 - a line of pieces
     return "".join(text for text, _ in line)
+
+
+# -- what a key and Enter cost --------------------------------------------------------------
+def test_typing_folds_the_state_once_until_the_events_change(session, monkeypatch):
+    """Checking and previewing a reading needs what the events say, not the time: the line folds
+    the session once, and again only when an event was added (not twice per key)."""
+    from kapsession.tui.widgets.vitals_entry import VitalsLine
+
+    advance_to_mid_peak(session)
+    folds = []
+    state = session.log.state
+    monkeypatch.setattr(session.log, "state", lambda: folds.append(1) or state())
+    line = VitalsLine(session.log, record=session.log.record)
+    line.open()
+    for character in "186/114 118 97":
+        line.handle_key(character, character)
+    assert len(folds) == 1
+    assert "systolic ▲ HIGH" in _plain(line.message)  # the thresholds, from that fold
+    assert line.handle_key("enter", None) and not line.is_open
+    line.open()
+    line.handle_key("1", "1")
+    assert len(folds) == 2  # a reading was added: folded again
+    session.add(commands.close_session, session.clock.now(), "client unwell, transferred")
+    line.handle_key("enter", None)
+    assert line.error and "closed" in _plain(line.message)  # a close from elsewhere is seen
+
+
+def test_each_key_in_the_bar_is_two_runs():
+    """The spaces around a key's word take the word's colour (nothing shows on a space): a key
+    is drawn, and sent to the terminal, as two runs rather than four; the text is the same."""
+    from kapsession.tui.widgets.key_bar import KeyHint, key_lines
+
+    hints = [KeyHint("v", "Vitals", "vitals"), KeyHint("n", "Note", "note"), KeyHint("?", "Help", "help")]
+    lines, spots = key_lines(hints, 120)
+    assert _plain(lines[0]) == "v Vitals  n Note  ? Help  ^p commands"
+    assert [spot[1:3] for spot in spots] == [(0, 8), (10, 16), (18, 24), (26, 37)]
+    assert lines[0][:4] == (("v", "b"), (" Vitals", "$text-muted"), ("  ", "$text-muted"), ("n", "b"))
+
+
+def test_recent_values_are_the_end_of_the_series(session):
+    from kapsession.tui.widgets.vitals_panel import recent_values
+
+    advance_to_mid_peak(session)
+    for number in range(30):
+        session.add(commands.record_vitals, f"{120 + number}/80 {60 + number % 7} 98", session.clock.now())
+    state = session.log.state()
+    for measure in ("systolic", "heart_rate", "resp_rate", "temperature"):
+        series = tuple(value for _, value in state.series(measure))
+        for count in (0, 1, 2, 5, 24, 1000):
+            assert recent_values(state, measure, count) == (series[-count:] if count else ())
+

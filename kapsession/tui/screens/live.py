@@ -26,6 +26,7 @@ from textual.events import Key, Paste, Resize
 from textual.screen import Screen
 from textual.widgets import Static
 
+from kapsession.tui.compositor import SpanCompositor
 from kapsession.tui.key_commands import KeyCommands
 from kapsession.core import commands
 from kapsession.core.errors import InputError, KapsessionError
@@ -150,6 +151,9 @@ class LiveScreen(Screen[None]):
 
     def __init__(self, log: SessionLog, practice: Any = None, *, tick_seconds: float = 1.0) -> None:
         super().__init__()
+        # A partial repaint renders only the widgets under the changed regions (a reading saved
+        # changes the vitals panel and the key bar, far apart): see tui/compositor.py.
+        self._compositor = SpanCompositor()
         self.session_log = log
         self.practice = practice
         self.tick_seconds = tick_seconds

@@ -16,6 +16,8 @@ from textual.events import Click
 
 from kapsession.tui.widgets.styled_lines import Line, StyledLines
 
+MUTED = "$text-muted"
+
 if TYPE_CHECKING:
     from kapsession.tui.widgets.vitals_entry import VitalsLine
 
@@ -42,8 +44,10 @@ def key_lines(hints: list[KeyHint], width: int) -> tuple[tuple[Line, ...], list[
             column, gap = 0, 0
         start = column + gap
         if gap:
-            rows[-1].append((" " * gap, ""))
-        rows[-1] += [(key, "b"), (" ", ""), (description, "$text-muted")]
+            rows[-1].append((" " * gap, MUTED))
+        # The spaces take the colour of the word they follow (nothing shows on a space), so a key
+        # is two runs of one style each: fewer pieces to draw and to send to the terminal.
+        rows[-1] += [(key, "b"), (" " + description, MUTED)]
         spots.append((len(rows) - 1, start, start + cell, action))
         column = start + cell
     return tuple(tuple(row) for row in rows), spots

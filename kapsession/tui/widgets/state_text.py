@@ -82,10 +82,6 @@ class StateText(Static):
         """Override to build text for a width; None means "keep what is shown"."""
         return None
 
-    def content_width(self) -> int:
-        width = self.content_region.width or self.size.width
-        return width if width > 0 else 78
-
     def recompute(self) -> None:
         """Show `compose_text` for the content width. Before the widget is laid out the width is
         unknown: the text is composed when Textual first measures the widget (an auto height

@@ -260,10 +260,6 @@ class StyledLines(PieceStyles, Static):
     def render(self) -> Content:
         return Content("\n").join(pieces_content(line) for line in self._lines)
 
-    def content_width(self) -> int:
-        width = self.content_region.width or self.size.width
-        return width if width > 0 else 78
-
     # -- size ----------------------------------------------------------------------------------
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         self._build_for(width)

@@ -26,6 +26,7 @@ from typing import Callable
 from kapsession.core import commands
 from kapsession.core.errors import InputError
 from kapsession.core.events import EventBase, VitalsRecorded
+from kapsession.core.state import SessionState
 from kapsession.core.timeparse import format_local
 from kapsession.store.session_log import SessionLog
 from kapsession.tui.widgets.state_text import wrap_cells
@@ -118,12 +119,11 @@ class LineEditor:
                 (shown[at + 1:].ljust(width - at - 1), FIELD))
 
 
-def preview_line(log: SessionLog, event: VitalsRecorded) -> Line:
+def preview_line(state: SessionState, event: VitalsRecorded) -> Line:
     """`✓ 141/91 HR 77 SpO2 97% at 15:20  diastolic ▲ HIGH`: what Enter would save."""
     from kapsession.core.vitals import MEASURES
     from kapsession.tui.widgets.vitals_panel import flag
 
-    state = log.state()
     words = []
     for measure, value in event.reading.measures().items():
         word = flag(state, measure, value, event.at)
@@ -160,6 +160,7 @@ class VitalsLine:
         self.message: Line | None = None  # None: the hint
         self.error = False  # the message is a refusal after Enter (bold) rather than advice
         self.saved: VitalsRecorded | None = None  # the last reading saved from this line
+        self._folded: tuple[tuple[int, int], SessionState] | None = None  # see _state
 
     @property
     def text(self) -> str:
@@ -201,9 +202,19 @@ class VitalsLine:
         self.editor.insert(" ".join(text.splitlines()))
         self._check()
 
-    def _build(self) -> VitalsRecorded:
+    def _state(self) -> SessionState:
+        """The session's state for checking and previewing a reading. What that needs (closed
+        or not, when it was created, the first dose, the thresholds) is what the events say, not
+        the time: the fold is done again when the events change, not on every key (a fold at
+        the clock's time costs more than the rest of a key, or of Enter, before the store)."""
         log = self.session_log
-        return commands.record_vitals(log.state(), self.editor.text, log.now())
+        key = (id(log.events), len(log.events))
+        if self._folded is None or self._folded[0] != key:
+            self._folded = (key, log.state())
+        return self._folded[1]
+
+    def _build(self) -> VitalsRecorded:
+        return commands.record_vitals(self._state(), self.editor.text, self.session_log.now())
 
     def _check(self) -> None:
         """The message while typing: what Enter would save, or (muted) why it cannot yet."""
@@ -216,7 +227,7 @@ class VitalsLine:
         except InputError as error:
             self.message = ((str(error), MUTED),)
             return
-        self.message = preview_line(self.session_log, built)
+        self.message = preview_line(self._state(), built)
 
     def save(self) -> EventBase | None:
         """Enter: built by the core parser, made durable and shown by the screen, and the line

@@ -65,7 +65,8 @@ def _value(text: str, word: str | None) -> Line:
 
 
 def _when(at: datetime) -> Line:
-    return ((" ", ""), (format_local(at), MUTED))
+    # The space takes the time's colour (nothing shows on a space): one run, not two.
+    return ((" " + format_local(at), MUTED),)
 
 
 def bp_pieces(state: SessionState) -> Line:
@@ -162,6 +163,21 @@ def history_lines(state: SessionState, limit: int = 8, width: int = 200) -> list
     return lines
 
 
+def recent_values(state: SessionState, measure: str, count: int) -> tuple[float, ...]:
+    """The latest `count` values of a measure, oldest first (what a trend of `count` bars shows;
+    `state.series` without going through every reading of a long session)."""
+    values: list[float] = []
+    if count > 0:
+        for event in reversed(state.vitals):
+            value = getattr(event.reading, measure)
+            if value is not None:
+                values.append(value)
+                if len(values) == count:
+                    break
+    values.reverse()
+    return tuple(values)
+
+
 def trend_pieces(values: tuple[float, ...], width: int) -> Line:
     """Textual's sparkline in `width` cells at most: one bar per reading, the latest readings,
     so the last bar is always the newest one. The bar's height and its colour (muted to bright,
@@ -187,6 +203,7 @@ class VitalsPanel(StyledLines):
         super().__init__(**kwargs)
         self.state: SessionState | None = None
         self._value_count = 0  # how many value lines the last whole panel began with
+        self._checks: list[Line] = []  # the checks lines of the last whole panel
 
     def on_mount(self) -> None:
         self.border_title = "Vitals"
@@ -203,16 +220,16 @@ class VitalsPanel(StyledLines):
                 return Style.parse(colour.triplet.hex if colour.triplet else "")
         return super()._parse_style(name)
 
-    def _value_lines(self, state: SessionState) -> list[Line]:
+    def _value_lines(self, state: SessionState, width: int) -> list[Line]:
         """The latest value of each measure, blood pressure and heart rate with their trends."""
-        width = self.content_width()
         value_width = 28 if width >= 50 else 26
         room = min(TREND_MAX, width - value_width - 2)
         lines: list[Line] = []
         for text, measure in ((bp_pieces(state), "systolic"), (measure_pieces(state, "heart_rate", "HR   "), "heart_rate")):
-            trend = trend_pieces(tuple(value for _, value in state.series(measure)[-40:]), room)
+            trend = trend_pieces(recent_values(state, measure, room), room)
             if trend:
-                text = (*text, (" " * max(1, value_width + 1 - line_length(text)), ""), *trend)
+                # The gap takes the colour of the time before it (one run with it).
+                text = (*text, (" " * max(1, value_width + 1 - line_length(text)), MUTED), *trend)
             lines.append(text)
         lines.append(measure_pieces(state, "spo2", "SpO2 ", "%"))
         lines.append(measure_pieces(state, "resp_rate", "RR   "))
@@ -220,40 +237,43 @@ class VitalsPanel(StyledLines):
             lines.append(measure_pieces(state, "temperature", "Temp ", "°C"))
         return lines
 
-    def _panel_lines(self, state: SessionState) -> list[Line]:
-        lines = self._value_lines(state)
+    def _panel_lines(self, state: SessionState, width: int) -> list[Line]:
+        lines = self._value_lines(state, width)
         self._value_count = len(lines)
-        lines += checks_lines(state, self.content_width())  # (the same as self._checks)
+        self._checks = checks_lines(state, width)
+        lines += self._checks
         if self.screen.has_class("-tall"):
-            history = history_lines(state, width=self.content_width())
+            history = history_lines(state, width=width)
             if history:
                 lines.append(())
                 lines += history
         return lines
 
     def show_state(self, state: SessionState) -> None:
+        """The whole panel, built for its width (when that is known: StyledLines.show_for_width)."""
         self.state = state
-        self._checks = checks_lines(state, self.content_width())
-        self.show_lines(self._panel_lines(state))
+        self.show_for_width(lambda width: self._panel_lines(state, width))
 
     def show_reading(self, state: SessionState) -> None:
         """A reading just saved: only the latest values (and trends) are drawn now, so the paint
         that shows it is small; the checks it meets and the history below come with the next
         `show_state` (the fold a frame later). The whole panel when the value lines would not
         line up with those on screen (a first temperature, or nothing drawn yet)."""
-        values = self._value_lines(state)
-        shown = self.lines
-        if self.state is None or len(values) != self._value_count or len(shown) < len(values):
+        width = self.content_region.width
+        if self.state is None or width <= 0:
             self.show_state(state)
             return
-        self.show_lines([*values, *shown[len(values):]])
+        values = self._value_lines(state, width)
+        shown = self.lines
+        if len(values) != self._value_count or len(shown) < len(values):
+            self.show_state(state)
+            return
+        lines = [*values, *shown[len(values):]]
+        self.show_for_width(lambda now: lines if now == width else self._panel_lines(state, now))
 
     def show_checks(self, state: SessionState) -> None:
         """Only the scheduled checks change with the time (the readings do not): the panel is
         drawn again only when their text changed."""
-        if self.state is None or checks_lines(state, self.content_width()) != self._checks:
+        width = self.content_region.width
+        if self.state is None or width <= 0 or checks_lines(state, width) != self._checks:
             self.show_state(state)
-
-    def on_resize(self) -> None:
-        if self.state is not None:
-            self.show_state(self.state)
