@@ -164,7 +164,10 @@ class Terminal:
         self._count += 1
         name = f"b{self._count}"
         assignments = [f"{key}={value}" for key, value in (env or {}).items()]
-        inner = shlex.join(["sh", "-c", 'read _; exec "$@"', "sh", "env", *assignments, *command])
+        # Without COLUMNS and LINES: a terminal app (Textual, through shutil.get_terminal_size)
+        # takes them over the pane's real size, and some shells and test runners leave them set.
+        inner = shlex.join(["sh", "-c", 'read _; exec "$@"', "sh", "env", "-u", "COLUMNS", "-u", "LINES",
+                            *assignments, *command])
         args = ["new-session", "-d", "-s", name, "-x", str(self.width), "-y", str(self.height)]
         if cwd:
             args += ["-c", cwd]
