@@ -16,7 +16,7 @@ package degrades to typst's own fonts and whatever the system has instead of fai
 from __future__ import annotations
 
 import re
-import threading
+import _thread  # the lock threading.Lock gives, without importing threading for one lock
 from pathlib import Path
 from typing import Any
 
@@ -94,7 +94,7 @@ def needs(text: str) -> tuple[bool, bool]:
     return cjk, system
 
 
-_fonts_lock = threading.Lock()
+_fonts_lock = _thread.allocate_lock()
 _font_cache: dict[tuple[bool, bool], Any] = {}
 
 
