@@ -9,8 +9,7 @@ lines only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from textual.events import Click
 
@@ -22,8 +21,7 @@ if TYPE_CHECKING:
     from kapsession.tui.widgets.vitals_entry import VitalsLine
 
 
-@dataclass(frozen=True)
-class KeyHint:
+class KeyHint(NamedTuple):  # (a NamedTuple: a dataclass costs about 1 ms to create at import)
     key: str  # as shown: "v", "?", "space"
     description: str
     action: str
