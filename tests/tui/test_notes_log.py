@@ -3,6 +3,7 @@ drawn, wrapped again when the width changes, and scrolled back to the newest whe
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta, timezone
 
 from kapsession.core import commands
@@ -23,6 +24,15 @@ def _write_notes(session, count: int, body: str = LONG) -> None:  # noqa: ANN001
     for number in range(count):
         session.clock.advance(seconds=20)
         session.add(commands.write_note, f"note {number}: {body}", session.clock.now())
+
+
+@asynccontextmanager
+async def _notes_on_screen(session, size: tuple[int, int]):  # noqa: ANN001, ANN202 - a SessionFixture
+    """The live screen of `session` at `size`, settled: (the app, its pilot, the notes log)."""
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        yield app, pilot, app.live.query_one(NotesLog)
 
 
 def _note(seq: int, text: str, visibility: str = "private") -> NoteView:
@@ -52,10 +62,7 @@ def test_no_notes_is_a_hint_that_fits_the_panel():
 async def test_a_long_log_draws_only_the_rows_in_view_and_rewraps_on_resize(session):
     advance_to_mid_peak(session)
     _write_notes(session, 80)
-    app = LiveTestApp(session.log)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        log = app.live.query_one(NotesLog)
+    async with _notes_on_screen(session, (120, 40)) as (app, pilot, log):
         lines = log.plain.splitlines()
         assert len(lines) > 2 * log.size.height  # far more than fits
         assert "note 79:" in lines[0]  # the newest at the top
@@ -95,10 +102,7 @@ def test_wide_characters_are_measured_in_cells_and_nothing_is_lost():
 async def test_the_note_at_the_top_stays_there_when_the_panel_is_resized(session):
     advance_to_mid_peak(session)
     _write_notes(session, 40)
-    app = LiveTestApp(session.log)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        log = app.live.query_one(NotesLog)
+    async with _notes_on_screen(session, (120, 40)) as (app, pilot, log):
         log.scroll_to(y=log._starts[10], animate=False)
         await pilot.pause()
         assert "note 29:" in log.plain.splitlines()[round(log.scroll_y)]  # 11th from the newest
@@ -125,10 +129,7 @@ async def test_every_frame_drawn_during_a_resize_has_the_top_note_at_the_top(ses
         refresh(screen)
 
     monkeypatch.setattr(Screen, "_compositor_refresh", drawn)
-    app = LiveTestApp(session.log)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        log = app.live.query_one(NotesLog)
+    async with _notes_on_screen(session, (120, 40)) as (app, pilot, log):
         log.scroll_to(y=log._starts[10], animate=False)
         await pilot.pause()
         for size in ((80, 24), (120, 40), (100, 30)):
@@ -140,10 +141,7 @@ async def test_every_frame_drawn_during_a_resize_has_the_top_note_at_the_top(ses
 
 async def test_a_note_written_while_the_window_is_too_small_is_there_when_it_grows_back(session):
     advance_to_mid_peak(session)
-    app = LiveTestApp(session.log)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        log = app.live.query_one(NotesLog)
+    async with _notes_on_screen(session, (120, 40)) as (app, pilot, log):
         await pilot.resize_terminal(70, 20)  # too small: the live layout is hidden
         await pilot.pause()
         session.add(commands.write_note, "added while small", session.clock.now())
@@ -161,10 +159,7 @@ async def test_scrolled_inside_the_newest_note_a_resize_keeps_it_at_the_top(sess
     advance_to_mid_peak(session)
     _write_notes(session, 30, "short")
     session.add(commands.write_note, "newest: " + " ".join([LONG] * 4), session.clock.now())
-    app = LiveTestApp(session.log)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        log = app.live.query_one(NotesLog)
+    async with _notes_on_screen(session, (80, 24)) as (app, pilot, log):
         assert log._starts[1] > 3  # the newest note takes several lines
         log.scroll_to(y=log._starts[1] - 1, animate=False)  # its last line at the top
         await pilot.pause()
