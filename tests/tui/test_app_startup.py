@@ -201,3 +201,50 @@ async def test_no_screen_opened_later_parses_the_stylesheet_again(tmp_path: Path
         # the dialogs' own styles are in force (its border colour comes from dialogs.tcss)
         assert app.screen.query_one("#dialog").styles.border_top[0] == "round"
     assert reparsed == []
+
+
+async def test_a_resumed_session_is_whole_in_the_first_frame_sent_to_the_terminal(tmp_path: Path,
+                                                                                   config_dir: Path) -> None:
+    """`kapsession resume` pushes the live screen while Textual still holds repaints back (the app
+    mounts in a batch update). Its first frame is not rendered there, to be dropped: the first frame
+    the terminal gets is the whole live screen, not the widgets that changed after a dropped one
+    (once the header, the timeline and the key bar over a blank middle). The home screen, built
+    under it after that paint, does not have the live screen repainted whole again."""
+    import re
+    from datetime import datetime, timezone
+
+    from benchmarks import seed
+    from kapsession.core.clock import ManualClock
+    from kapsession.tui.screens.live import LiveScreen
+
+    now = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
+    data_dir = tmp_path / "data"
+    session_id = seed.seed_long_session(data_dir, 60, 1.0, now=now)
+    newest_note = seed.newest_note_words(data_dir, session_id)
+
+    class Frames(KapsessionApp):
+        sent: list[tuple[str, str]] = []  # (kind of update, its text) as the terminal would get them
+        dropped = 0
+
+        def _display(self, screen, renderable) -> None:  # noqa: ANN001
+            if renderable is not None and hasattr(renderable, "render_segments"):
+                if self._batch_count:
+                    type(self).dropped += 1
+                else:
+                    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", renderable.render_segments(self.console))
+                    self.sent.append((type(renderable).__name__, text))
+            super()._display(screen, renderable)
+
+    app = Frames(data_dir, session_id=session_id, clock=ManualClock(now))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, LiveScreen)
+        assert app.screen_stack[0].id == "home"
+    assert Frames.dropped == 0
+    kind, first = Frames.sent[0]
+    assert kind == "LayoutUpdate"
+    for text in (seed.LONG_CLIENT, "Notes", newest_note, "Vitals", "Scales", "? Help"):
+        assert text in first, text
+    assert [kind for kind, _ in Frames.sent].count("LayoutUpdate") == 1

@@ -27,6 +27,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from kapsession.tui.compositor import SpanCompositor
+from kapsession.tui.screen_paint import PaintsOnce
 from kapsession.tui.key_commands import KeyCommands
 from kapsession.core import commands
 from kapsession.core.errors import InputError, KapsessionError
@@ -140,7 +141,7 @@ def _dialogs():  # noqa: ANN202 - the dialogs module, imported when first needed
     return dialogs
 
 
-class LiveScreen(Screen[None]):
+class LiveScreen(PaintsOnce, Screen[None]):
     # The dialogs' stylesheet is not the screen's: the app reads it just after the first paint,
     # before a key can open a dialog (KapsessionApp._read_later_css), so neither this screen nor
     # the first dialog has Textual parse every file again and restyle every widget.
