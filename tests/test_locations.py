@@ -61,3 +61,14 @@ def test_msgspec_is_imported_without_typing_extensions() -> None:
             "print(heavy, u._get_type_hints is typing.get_type_hints, u.NotRequired is typing.NotRequired)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split("\n")[0] == "[] True True", done.stdout + done.stderr
+
+
+def test_msgspec_is_imported_without_platform_and_platform_still_imports() -> None:
+    """uuid (imported by msgspec) asks platform.system() once at import; kapsession answers it with
+    a stand-in that is gone afterwards: uuid knows the same system, and a later `import platform`
+    gets the real module."""
+    code = ("import sys, kapsession, uuid; before = 'platform' in sys.modules; "
+            "import platform; "
+            "print(before, uuid._LINUX == (platform.system() == 'Linux'), uuid._AIX, hasattr(platform, 'machine'))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True", "False", "True"], done.stdout + done.stderr

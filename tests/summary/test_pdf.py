@@ -249,7 +249,7 @@ def test_the_summary_command_loads_only_what_the_pdf_needs(tmp_path) -> None:  #
             "unwanted = ('pydantic', 'textual', 'subprocess', 'kapsession.summary.html', "
             "'kapsession.summary.markdown', 'kapsession.summary.record', 'argparse', 'json', "
             "'importlib.util', 'kapsession.core.struct_problems', 'dataclasses', 'tempfile', "
-            "'typing_extensions', 'inspect', 'platformdirs', 'zoneinfo', 'threading'); "
+            "'typing_extensions', 'inspect', 'platformdirs', 'zoneinfo', 'threading', 'platform'); "
             "print(code, gc.isenabled(), [m for m in unwanted if m in sys.modules])")
     env = {**os.environ, "KAPSESSION_DATA_DIR": str(data), "KAPSESSION_CONFIG_DIR": str(tmp_path / "config")}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
