@@ -1,4 +1,5 @@
-"""Two frames Textual paints for nothing, and one it drops; `PaintsOnce` is a Screen mixin.
+"""Two frames Textual paints for nothing, one it drops, and a restyle it does twice: mixins for
+our screens (`PaintsOnce`, `StyledOnce`).
 
 1. **The first frame, dropped.** Textual mounts the app's first screen inside
    `App.batch_update()`, and while a batch is open `App._display` writes nothing. A screen pushed
@@ -11,9 +12,19 @@
    the top one (the home screen, built under the live screen after its first paint) makes
    Textual repaint the whole top screen, in case it shows through. Behind an opaque screen
    nothing does, so the change waits: Textual repaints a screen whole when it comes back on top.
+3. **Every widget styled twice before the first paint.** Textual styles each widget as it mounts,
+   and then, as the screen is shown, restyles the screen and everything on it (about 3 ms on the
+   live screen): a screen shown again may have missed a change of theme or classes meanwhile.
+   Shown for the first time, just after its widgets mounted, it has not; only the screen itself,
+   styled before its compose set its classes, is styled again.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from textual.events import ScreenResume
 
 
 class PaintsOnce:
@@ -39,3 +50,17 @@ class PaintsOnce:
             screen._frame_deferred = False
             screen._repaint_required = False  # type: ignore[attr-defined]
         super()._compositor_refresh()  # type: ignore[misc]
+
+
+class StyledOnce:
+    """Mixin for a Screen: its first showing does not restyle what mounting just styled."""
+
+    _shown_before = False
+
+    def _on_screen_resume(self, event: "ScreenResume") -> None:
+        # Runs before Screen's own handler (Textual calls each class's handler in MRO order).
+        if not self._shown_before:
+            self._shown_before = True
+            if event.refresh_styles:
+                event.refresh_styles = False
+                self.app.stylesheet.apply(self)  # type: ignore[attr-defined] - the screen node only

@@ -248,3 +248,33 @@ async def test_a_resumed_session_is_whole_in_the_first_frame_sent_to_the_termina
     for text in (seed.LONG_CLIENT, "Notes", newest_note, "Vitals", "Scales", "? Help"):
         assert text in first, text
     assert [kind for kind, _ in Frames.sent].count("LayoutUpdate") == 1
+
+
+@pytest.mark.parametrize("resume", [True, False], ids=["resume", "home"])
+async def test_a_screen_shown_for_the_first_time_has_the_styles_a_full_restyle_gives(
+        tmp_path: Path, config_dir: Path, resume: bool) -> None:
+    """Textual restyles a screen and every widget on it when the screen is shown; the first time,
+    just after they mounted and were styled, that is skipped (tui/screen_paint.py, StyledOnce).
+    Every node then has exactly the styles a full restyle gives it: on the live screen of
+    `kapsession resume` (whose size classes are set in compose), and on the home screen."""
+    from datetime import datetime, timezone
+
+    from benchmarks import seed
+    from kapsession.core.clock import ManualClock
+
+    now = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
+    data_dir = tmp_path / "data"
+    session_id = seed.seed_long_session(data_dir, 40, 1.0, now=now)
+
+    def styles_of(screen) -> list[tuple[str, str]]:  # noqa: ANN001
+        return [(repr(node), "\n".join(node._css_styles.css_lines)) for node in screen.walk_children(with_self=True)]
+
+    for size in ((120, 40), (80, 24)):
+        app = KapsessionApp(data_dir, session_id=session_id if resume else None, clock=ManualClock(now))
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert screen.id == ("home" if not resume else screen.id)
+            shown = styles_of(screen)
+            app.stylesheet.update_nodes(list(screen.walk_children(with_self=True)), animate=False)
+            assert shown == styles_of(screen), size

@@ -24,7 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from kapsession.core.phases import PHASE_TITLES
-from kapsession.tui.screen_paint import PaintsOnce
+from kapsession.tui.screen_paint import PaintsOnce, StyledOnce
 from kapsession.tui.widgets.session_list import SessionList
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def state_words(row: "SessionRow") -> str:
     return "not started"
 
 
-class HomeScreen(PaintsOnce, Screen[None]):
+class HomeScreen(StyledOnce, PaintsOnce, Screen[None]):
     """Sessions at a glance. Everything is one key; all keys are also in the command palette."""
 
     BINDINGS = [

@@ -27,7 +27,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from kapsession.tui.compositor import SpanCompositor
-from kapsession.tui.screen_paint import PaintsOnce
+from kapsession.tui.screen_paint import PaintsOnce, StyledOnce
 from kapsession.tui.key_commands import KeyCommands
 from kapsession.core import commands
 from kapsession.core.errors import InputError, KapsessionError
@@ -37,7 +37,7 @@ from kapsession.core.state import SessionState
 from kapsession.core.timeparse import format_duration, format_local
 from kapsession.store.live_lock import LiveLock
 from kapsession.store.session_log import SessionLog
-from kapsession.tui.widgets.alerts_strip import AlertsStrip
+from kapsession.tui.widgets.alerts_strip import AlertsStrip, top_level
 from kapsession.tui.widgets.big_figures import BigFigures
 from kapsession.tui.widgets.header_band import HeaderBand
 from kapsession.tui.widgets.intention_corner import IntentionCorner
@@ -141,7 +141,7 @@ def _dialogs():  # noqa: ANN202 - the dialogs module, imported when first needed
     return dialogs
 
 
-class LiveScreen(PaintsOnce, Screen[None]):
+class LiveScreen(StyledOnce, PaintsOnce, Screen[None]):
     # The dialogs' stylesheet is not the screen's: the app reads it just after the first paint,
     # before a key can open a dialog (KapsessionApp._read_later_css), so neither this screen nor
     # the first dialog has Textual parse every file again and restyle every widget.
@@ -182,7 +182,7 @@ class LiveScreen(PaintsOnce, Screen[None]):
         self.set_class(width >= WIDE_WIDTH, "-wide", update=False)
         figures = BigFigures(id="figures")
         figures.display = tall and not too_small
-        alerts = AlertsStrip(id="alerts")
+        alerts = AlertsStrip(top_level(self.state), id="alerts")
         alerts.limit = 4 if tall else 2
         yield Static("", id="too-small")
         with Column(id="live"):

@@ -46,12 +46,21 @@ def _cut(alert: Alert, width: int) -> str:
     return f"[b $alert-{alert.level}]{word:<7}[/] [$alert-{alert.level}]{esc(message)}[/]"
 
 
+def top_level(state: SessionState) -> str:
+    """The level of the alert on top of the strip ("none" without one): the strip's class."""
+    return state.top_alert.level if state.top_alert else "none"
+
+
 class AlertsStrip(StateText):
     limit = 2
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, top: str = "none", **kwargs) -> None:
+        """`top`: the level of the alert on top when the strip is made (`top_level`), so its class
+        is in place as it mounts and it is styled once."""
         super().__init__(**kwargs)
         self.state: SessionState | None = None
+        self._top = top
+        self.set_class(True, f"-top-{top}", update=False)
 
     def compose_text(self, width: int) -> str | None:
         return None if self.state is None else alerts_text(self.state, self.limit, width)
@@ -59,11 +68,8 @@ class AlertsStrip(StateText):
     def show_state(self, state: SessionState) -> None:
         self.state = state
         self.recompute()
-        top = state.top_alert.level if state.top_alert else "none"
-        if getattr(self, "_top", None) != top:
-            # The first time is the live screen's on_mount, before Textual restyles the screen and
-            # every widget on it to show it: restyling the strip now as well would be done twice.
-            restyle = hasattr(self, "_top")
+        top = top_level(state)
+        if self._top != top:
             self._top = top
             for level in ("alarm", "warning", "nudge", "info", "none"):
-                self.set_class(level == top, f"-top-{level}", update=restyle)
+                self.set_class(level == top, f"-top-{level}")
