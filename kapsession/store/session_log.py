@@ -21,16 +21,22 @@ class SessionLog:
         self.clock: Clock = clock or SystemClock()
         self.events: list[EventBase] = store.events(session_id)
         self._last_seq = max((e.seq or 0 for e in self.events), default=0)
-        self._replayed: tuple[tuple[int, int, int], Replay] | None = None
+        self._replayed: tuple[tuple[int, ...], Replay] | None = None
 
     @property
     def opened(self) -> SessionOpened:
         return self.events[0]  # type: ignore[return-value]
 
+    @property
+    def events_key(self) -> tuple[int, int]:
+        """Which events the log holds: (the list, its length). The list only grows, and a new
+        one is a new list, so what was built from the events is current while this is equal."""
+        return (id(self.events), len(self.events))
+
     def state(self) -> SessionState:
         """`fold(self.events, self.preset, now)`; the replay of the events is kept while they
         stay the same, so asking again a second later redoes only what depends on the time."""
-        key = (id(self.events), len(self.events), id(self.preset))
+        key = (*self.events_key, id(self.preset))
         if self._replayed is None or self._replayed[0] != key:
             self._replayed = (key, replay(self.events, self.preset))
         return self._replayed[1].at(self.clock.now())

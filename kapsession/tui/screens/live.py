@@ -289,7 +289,7 @@ class LiveScreen(StyledOnce, PaintsOnce, Screen[None]):
         state = self.session_log.state()
         self.state = state
         events = self.session_log.events
-        key = (id(events), len(events))
+        key = self.session_log.events_key
         shown = self._shown_events
         if key == shown:
             self._show(state, events_changed=False)

@@ -46,15 +46,17 @@ class StateText(Static):
         self.updates = 0  # how many times the text really changed (tests and benchmarks read it)
         self._compose_for: int | None = None  # the width compose_text ran for (0: due when known)
 
-    def show(self, markup: str) -> bool:
+    def show(self, markup: str, *, measuring: bool = False) -> bool:
+        """Show `markup` unless it is shown already; True if it changed. `measuring`: Textual is
+        measuring or drawing this widget now, so the layout under way takes the new text."""
         if markup == self._shown:
             return False
-        same_size = self._same_size(self._shown, markup)
-        self._shown = markup
-        self.updates += 1
         # A text whose size on screen cannot change (a countdown ticking) repaints only this
         # widget; a layout refresh would rearrange and repaint the whole screen every second.
-        self.update(markup, layout=not same_size)
+        layout = not measuring and not self._same_size(self._shown, markup)
+        self._shown = markup
+        self.updates += 1
+        self.update(markup, layout=layout)
         return True
 
     def _same_size(self, old: str | None, new: str) -> bool:
@@ -91,22 +93,19 @@ class StateText(Static):
         if width <= 0:
             self._compose_for = 0
             return
+        self._compose_at(width)
+
+    def _compose_at(self, width: int, measuring: bool = False) -> None:
         self._compose_for = width
         text = self.compose_text(width)
         if text is not None:
-            self.show(text)
+            self.show(text, measuring=measuring)
 
     def _compose_if_needed(self, width: int) -> None:
         """Compose for `width` when what is shown was composed for another width, or is due:
         Textual is measuring (a new layout) or drawing the widget at that width now."""
-        if width <= 0 or self._compose_for is None or width == self._compose_for:
-            return
-        self._compose_for = width
-        text = self.compose_text(width)
-        if text is not None and text != self._shown:
-            self._shown = text
-            self.updates += 1
-            self.update(text, layout=False)  # being measured or drawn now: no layout asked
+        if width > 0 and self._compose_for is not None and width != self._compose_for:
+            self._compose_at(width, measuring=True)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         self._compose_if_needed(width)

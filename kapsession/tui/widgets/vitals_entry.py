@@ -209,10 +209,9 @@ class VitalsLine:
         or not, when it was created, the first dose, the thresholds) is what the events say, not
         the time: the fold is done again when the events change, not on every key (a fold at
         the clock's time costs more than the rest of a key, or of Enter, before the store)."""
-        log = self.session_log
-        key = (id(log.events), len(log.events))
+        key = self.session_log.events_key
         if self._folded is None or self._folded[0] != key:
-            self._folded = (key, log.state())
+            self._folded = (key, self.session_log.state())
         return self._folded[1]
 
     def _build(self) -> VitalsRecorded:
