@@ -23,8 +23,9 @@ def _import_msgspec_without_typing_extensions() -> None:
     hidden = sys.modules.get("typing_extensions", missing)
     sys.modules["typing_extensions"] = None  # type: ignore[assignment] - `import` raises ImportError
     # msgspec imports uuid, and uuid imports platform for one call at import (`platform.system()`,
-    # to tell Linux and AIX apart); platform costs about 1.2 ms. A stand-in answers that call, and
-    # is gone before anything else can import platform.
+    # to tell Linux and AIX apart); platform costs about 1.2 ms. A stand-in answers that call and
+    # leaves sys.modules before anything else can import platform (uuid keeps its reference, and
+    # never uses it again).
     stand_in = None
     if "platform" not in sys.modules and "uuid" not in sys.modules:
         import os

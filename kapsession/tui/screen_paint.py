@@ -1,5 +1,6 @@
-"""Two frames Textual paints for nothing, one it drops, and a restyle it does twice: mixins for
-our screens (`PaintsOnce`, `StyledOnce`).
+"""Three things Textual does for nothing on our screens, undone by two Screen mixins
+(`PaintsOnce`, `StyledOnce`); they reach into Textual's internals, which
+tests/tui/test_screen_paint.py checks are still there.
 
 1. **The first frame, dropped.** Textual mounts the app's first screen inside
    `App.batch_update()`, and while a batch is open `App._display` writes nothing. A screen pushed
@@ -25,34 +26,41 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from textual.events import ScreenResume
+    from textual.screen import Screen
+
+    _ScreenMixin = Screen  # what the mixins are mixed into, for the type checker
+else:
+    _ScreenMixin = object
 
 
-class PaintsOnce:
+class PaintsOnce(_ScreenMixin):
     """Mixin for a Screen (put it before `Screen` in the bases)."""
 
     _frame_deferred = False
 
     def _compositor_refresh(self) -> None:
-        screen = self  # a Screen, through the class this is mixed into
-        app = screen.app  # type: ignore[attr-defined]
+        app = self.app
         top = app.screen
-        if screen is not top:
+        if self is not top:
+            self._frame_deferred = False  # Textual repaints it whole when it is on top again
             if top.styles.background.a == 1:
-                screen._compositor._dirty_regions.clear()  # type: ignore[attr-defined]
-                screen._dirty_widgets.clear()  # type: ignore[attr-defined]
+                self._compositor._dirty_regions.clear()
+                self._dirty_widgets.clear()
                 return
         elif app._batch_count:
-            screen._frame_deferred = True
-            screen.refresh()  # type: ignore[attr-defined] - so a repaint follows the batch
+            self._frame_deferred = True
+            self.refresh()  # so a repaint follows the batch
             return
-        elif screen._frame_deferred:
-            # This refresh paints the kept regions whole; the repaint asked for above is this one.
-            screen._frame_deferred = False
-            screen._repaint_required = False  # type: ignore[attr-defined]
-        super()._compositor_refresh()  # type: ignore[misc]
+        elif self._frame_deferred:
+            self._frame_deferred = False
+            compositor = self._compositor
+            if compositor.size.region in compositor._dirty_regions:
+                # This refresh paints the kept regions whole: the repaint asked for above is it.
+                self._repaint_required = False
+        super()._compositor_refresh()
 
 
-class StyledOnce:
+class StyledOnce(_ScreenMixin):
     """Mixin for a Screen: its first showing does not restyle what mounting just styled."""
 
     _shown_before = False
@@ -63,4 +71,4 @@ class StyledOnce:
             self._shown_before = True
             if event.refresh_styles:
                 event.refresh_styles = False
-                self.app.stylesheet.apply(self)  # type: ignore[attr-defined] - the screen node only
+                self.app.stylesheet.apply(self)  # the screen node only

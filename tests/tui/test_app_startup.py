@@ -256,11 +256,13 @@ async def test_a_screen_shown_for_the_first_time_has_the_styles_a_full_restyle_g
     """Textual restyles a screen and every widget on it when the screen is shown; the first time,
     just after they mounted and were styled, that is skipped (tui/screen_paint.py, StyledOnce).
     Every node then has exactly the styles a full restyle gives it: on the live screen of
-    `kapsession resume` (whose size classes are set in compose), and on the home screen."""
+    `kapsession resume` (whose size classes are set in compose), on the home screen, and on the
+    live screen opened from it."""
     from datetime import datetime, timezone
 
     from benchmarks import seed
     from kapsession.core.clock import ManualClock
+    from kapsession.tui.screens.live import LiveScreen
 
     now = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
     data_dir = tmp_path / "data"
@@ -274,7 +276,15 @@ async def test_a_screen_shown_for_the_first_time_has_the_styles_a_full_restyle_g
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
             screen = app.screen
-            assert screen.id == ("home" if not resume else screen.id)
+            assert isinstance(screen, LiveScreen) if resume else screen.id == "home"
             shown = styles_of(screen)
             app.stylesheet.update_nodes(list(screen.walk_children(with_self=True)), animate=False)
             assert shown == styles_of(screen), size
+            if not resume:  # and the live screen opened from there
+                assert app.open_live(session_id)
+                await pilot.pause()
+                live = app.screen
+                assert isinstance(live, LiveScreen)
+                shown = styles_of(live)
+                app.stylesheet.update_nodes(list(live.walk_children(with_self=True)), animate=False)
+                assert shown == styles_of(live), size

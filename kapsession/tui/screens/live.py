@@ -172,8 +172,7 @@ class LiveScreen(StyledOnce, PaintsOnce, Screen[None]):
     def compose(self) -> ComposeResult:
         # The size classes are set before the widgets mount, so styles are applied once (setting
         # them after the mount restyles every widget on the screen). Not even the screen is
-        # restyled for them here: it is when it is shown (Textual's ScreenResume restyles it and
-        # every widget on it), after this.
+        # restyled for them here: it is when it is first shown (StyledOnce, tui/screen_paint.py).
         width, height = self.app.size
         too_small = width < MIN_WIDTH or height < MIN_HEIGHT
         tall = height >= TALL_HEIGHT
