@@ -328,7 +328,20 @@ class EventStore:
         return [_row(values) for values in rows]
 
     def interrupted_sessions(self) -> list[SessionRow]:
-        """Started, not closed, and not open on any screen now: the app died mid-session."""
+        """Started, not closed, not open on any screen now, and not left open on purpose: the app
+        (or the laptop) died mid-session. Newest entry first."""
+        from kapsession.store.live_lock import was_left_open
+
+        return [row for row in self._open_off_screen() if not was_left_open(self.data_dir, row.id)]
+
+    def sessions_left_open(self) -> list[SessionRow]:
+        """Started, not closed, and left on purpose from the live screen (`q`, "Leave"), not on
+        any screen now. Newest entry first."""
+        from kapsession.store.live_lock import was_left_open
+
+        return [row for row in self._open_off_screen() if was_left_open(self.data_dir, row.id)]
+
+    def _open_off_screen(self) -> list[SessionRow]:
         from kapsession.store.live_lock import is_live
 
         rows = self.connection.execute(

@@ -1,8 +1,9 @@
-"""Which sessions are open on a screen right now.
+"""Which sessions are open on a screen right now, and which were left open on purpose.
 
 The live screen holds an advisory lock on `locks/<id>.lock` while it runs; the operating system
-drops it when the process dies however it dies, so a started, unclosed session whose lock is free
-was interrupted.
+drops it when the process dies however it dies. A started, unclosed session whose lock is free
+was interrupted, unless the therapist left the live screen on purpose (`q`, "Leave"): that leaves
+`locks/<id>.left` behind, and the next screen to take the session up removes it.
 """
 
 from __future__ import annotations
@@ -32,13 +33,30 @@ class LiveLock:
             os.close(fd)
             return False
         self._fd = fd
+        _left_path(self.path.parent, self.path.stem).unlink(missing_ok=True)  # on a screen again
         return True
 
-    def release(self) -> None:
+    def release(self, left_open: bool = False) -> None:
+        """Let go of the session. `left_open`: the therapist left the live screen on purpose with
+        the session still open; it is marked so (not interrupted), unless another screen still
+        has it (if that one dies, the session was interrupted)."""
         if self._fd is not None:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
+            session_id = self.path.stem
+            data_dir = self.path.parent.parent
+            if left_open and not is_live(data_dir, session_id):
+                os.close(os.open(_left_path(self.path.parent, session_id), os.O_WRONLY | os.O_CREAT, 0o600))
+
+
+def _left_path(locks: Path, session_id: str) -> Path:
+    return locks / f"{session_id}.left"
+
+
+def was_left_open(data_dir: Path, session_id: str) -> bool:
+    """True if the live screen was last left on purpose with this session open."""
+    return _left_path(data_dir / "locks", session_id).exists()
 
 
 def is_live(data_dir: Path, session_id: str) -> bool:

@@ -544,3 +544,33 @@ async def test_v_previews_the_summary_of_a_closed_session(data_dir: Path, librar
         await pilot.pause()
         assert isinstance(app.screen, preview.PreviewScreen)
         assert app.screen.session_log.session_id == closed
+
+
+async def test_a_session_left_open_on_purpose_is_a_reminder_not_a_warning(data_dir: Path,
+                                                                         library: PresetLibrary) -> None:
+    """`q`, "Leave" on the live screen with the session open: home says it is open and `i` goes
+    back to it; no "interrupted" warning and no ⚠ in the list. Taken up again and then stopped
+    without "Leave" (the app or the laptop died), it is interrupted again."""
+    with EventStore(data_dir) as store:
+        session_id = seed(store, library, "G.H.", hours_ago=1, phase="peak", dose=200)
+    app = make_app(data_dir, session_id=session_id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert type(app.screen).__name__ == "LiveScreen"
+        await pilot.press("q")
+        await pilot.press("y")  # Leave
+        await pilot.pause()
+        assert app.screen.id == "home"
+        banner = app.screen.query_one("#interrupted", Static)
+        assert not banner.has_class("hidden") and banner.has_class("-left-open")
+        words = text_of(app, "#interrupted")
+        assert "OPEN SESSION" in words and "G.H." in words and "Left open" in words
+        assert "INTERRUPTED" not in words and "⚠" not in words
+        assert table_rows(app)[session_id][4] == "Peak"
+        await pilot.press("i")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "LiveScreen"
+        assert app.screen.session_log.session_id == session_id
+    # The app ended with the live screen open (no "Leave"): interrupted, as before.
+    with EventStore(data_dir) as store:
+        assert [row.id for row in store.interrupted_sessions()] == [session_id]

@@ -1,5 +1,5 @@
-"""The home screen (`kapsession` with no command): an interrupted session first, then today's and
-recent sessions, and the keys to start, resume, rehearse or preview.
+"""The home screen (`kapsession` with no command): an interrupted session first (or one left open
+on purpose), then today's and recent sessions, and the keys to start, resume, rehearse or preview.
 
 It must paint fast with years of sessions stored (issue 6): the list comes from the store's
 projection (`EventStore.list_sessions`, no event replay), only the 200 most recent rows are shown,
@@ -68,6 +68,8 @@ class HomeScreen(StyledOnce, PaintsOnce, Screen[None]):
     BINDINGS = [
         Binding("i", "resume_interrupted", "Resume ⚠", id="home.resume-interrupted",
                 tooltip="Resume the session that was interrupted (shown at the top)"),
+        Binding("i", "resume_left_open", "Resume", id="home.resume-left-open",
+                tooltip="Go back to the session left open (shown at the top)"),
         Binding("n", "new_session", "New", id="home.new", tooltip="Start a new session"),
         Binding("r", "resume", "Open", id="home.resume",
                 tooltip="Open the selected session on the live screen"),
@@ -90,6 +92,7 @@ class HomeScreen(StyledOnce, PaintsOnce, Screen[None]):
         self._deferred = not list_on_first_show
         self.rows: dict[str, SessionRow] = {}
         self.interrupted: list[SessionRow] = []
+        self.left_open: list[SessionRow] = []  # left from the live screen on purpose, still open
 
     @property
     def kap(self) -> "KapsessionApp":
@@ -144,6 +147,7 @@ class HomeScreen(StyledOnce, PaintsOnce, Screen[None]):
         store = self.kap.store
         now = self.kap.clock.now().astimezone()
         self.interrupted = store.interrupted_sessions()
+        self.left_open = store.sessions_left_open()
         recent = store.list_sessions(practice=None, limit=RECENT_LIMIT)
         self.rows = {row.id: row for row in recent}
 
@@ -154,7 +158,8 @@ class HomeScreen(StyledOnce, PaintsOnce, Screen[None]):
         width = client_width(self.app.size.width)
         # The list draws only the lines on screen: all the rows go in at once.
         table.add_rows((row.id, self._cells(row, row.id in interrupted_ids, now, width)) for row in recent)
-        self._place_cursor(self.interrupted[0].id if self.interrupted else selected)
+        first = (self.interrupted or self.left_open or [None])[0]
+        self._place_cursor(first.id if first is not None else selected)
 
         today = sum(1 for row in recent if (row.started_at or row.created_at).astimezone().date() == now.date())
         shown = f"the {RECENT_LIMIT} most recent" if len(recent) >= RECENT_LIMIT else "all"
@@ -186,25 +191,35 @@ class HomeScreen(StyledOnce, PaintsOnce, Screen[None]):
             table.move_cursor(row=table.get_row_index(target))
 
     def _show_interrupted(self) -> None:
+        """The banner above the list: an interrupted session (a warning), else a session the
+        therapist left open on purpose (a reminder, without the warning)."""
         banner = self.query_one("#interrupted", Static)
-        if not self.interrupted:
+        rows = self.interrupted or self.left_open
+        if not rows:
             banner.add_class("hidden")
             return
-        row = self.interrupted[0]
+        interrupted = bool(self.interrupted)
+        row = rows[0]
         now = self.kap.clock.now().astimezone()
         where = state_words(row)
         kind = "practice session" if row.practice else f"session {row.series_number}"
         text = Text()
-        text.append("⚠ INTERRUPTED SESSION:", style="bold")
+        text.append("⚠ INTERRUPTED SESSION:" if interrupted else "OPEN SESSION:", style="bold")
         text.append(f" {row.client_name}, {kind}, {row.preset}\n")
-        text.append(f"It stopped in {where}; the last entry was {_when(row.last_event_at, now)}. ")
+        last = _when(row.last_event_at, now)
+        if interrupted:
+            text.append(f"It stopped in {where}; the last entry was {last}. ")
+        else:
+            text.append(f"Left open from the live screen in {where}; the last entry was {last}. ")
         text.append("Press ")
         text.append(" i ", style="bold reverse")
-        text.append(" to resume it: the clocks show the true time since.")
-        if len(self.interrupted) > 1:
+        text.append(" to resume it: the clocks show the true time since." if interrupted
+                    else " to go back to it: the clocks show the true time since.")
+        if interrupted and len(self.interrupted) > 1:
             more = len(self.interrupted) - 1
             text.append(f"\n{more} more interrupted session{'s are' if more > 1 else ' is'} marked ⚠ in the list.")
         banner.update(text)
+        banner.set_class(not interrupted, "-left-open")
         banner.remove_class("hidden")
 
     def selected_id(self) -> str | None:
@@ -216,6 +231,8 @@ class HomeScreen(StyledOnce, PaintsOnce, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "resume_interrupted":
             return bool(self.interrupted)
+        if action == "resume_left_open":
+            return bool(self.left_open) and not self.interrupted
         if action in ("resume", "preview"):
             return True if self.rows else None
         return True
@@ -228,6 +245,10 @@ class HomeScreen(StyledOnce, PaintsOnce, Screen[None]):
     def action_resume_interrupted(self) -> None:
         if self.interrupted:
             self.kap.open_live(self.interrupted[0].id)
+
+    def action_resume_left_open(self) -> None:
+        if self.left_open:
+            self.kap.open_live(self.left_open[0].id)
 
     def action_resume(self) -> None:
         session_id = self.selected_id()

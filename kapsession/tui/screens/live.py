@@ -228,8 +228,11 @@ class LiveScreen(StyledOnce, PaintsOnce, Screen[None]):
         threading.Thread(target=_dialogs, name="live-warm-up", daemon=True).start()
 
     def on_unmount(self) -> None:
+        self._release_lock()
+
+    def _release_lock(self, left_open: bool = False) -> None:
         if self._lock is not None:
-            self._lock.release()
+            self._lock.release(left_open=left_open)
             self._lock = None
 
     def on_resize(self, event: Resize) -> None:
@@ -591,6 +594,9 @@ class LiveScreen(StyledOnce, PaintsOnce, Screen[None]):
         def confirmed(yes: bool | None) -> None:
             if not yes:
                 return
+            # Let go of the session before home reads the list: with it open, home shows it
+            # as left open on purpose (a reminder), not interrupted (a warning).
+            self._release_lock(left_open=not self.state.closed)
             # Back to the screen we came from (home), or out of the app when there is none
             # (Textual's own blank default screen does not count).
             stack = self.app.screen_stack
