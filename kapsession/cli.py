@@ -294,9 +294,12 @@ def cmd_resume(ctx: Context) -> int:
     if ctx.args.id:
         session_id = store.resolve(ctx.args.id)
     else:
-        # Without an id, a real session: a rehearsal is resumed by naming it (or from home).
-        interrupted = [row for row in store.interrupted_sessions() if not row.practice]
-        candidates = interrupted or [row for row in store.list_sessions(practice=False) if not row.closed_at]
+        # Without an id, a real session: a rehearsal is resumed by naming it (or from home). The
+        # interrupted one first, then the one left open on purpose, then the newest unfinished.
+        interrupted, left_open = store.sessions_off_screen()
+        candidates = ([row for row in interrupted if not row.practice]
+                      or [row for row in left_open if not row.practice]
+                      or [row for row in store.list_sessions(practice=False) if not row.closed_at])
         if not candidates:
             raise NotFoundError("there is no unfinished session to resume; `kapsession sessions` lists them all")
         session_id = candidates[0].id
@@ -438,9 +441,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         export.set_defaults(func=cmd_export)
 
     if wanted("resume"):
-        resume = sub.add_parser("resume", help="open a session on the live screen (default: the interrupted one)")
-        resume.add_argument("id", nargs="?", help="session id (default: the interrupted session, else the "
-                            "latest unfinished one)")
+        resume = sub.add_parser("resume", help="open a session on the live screen (default: the interrupted "
+                                "one, else the one left open)")
+        resume.add_argument("id", nargs="?", help="session id (default: the interrupted session, else the one "
+                            "left open on purpose, else the latest unfinished one)")
         resume.set_defaults(func=cmd_resume)
 
     if wanted("locate"):

@@ -330,25 +330,28 @@ class EventStore:
     def interrupted_sessions(self) -> list[SessionRow]:
         """Started, not closed, not open on any screen now, and not left open on purpose: the app
         (or the laptop) died mid-session. Newest entry first."""
-        from kapsession.store.live_lock import was_left_open
-
-        return [row for row in self._open_off_screen() if not was_left_open(self.data_dir, row.id)]
+        return self.sessions_off_screen()[0]
 
     def sessions_left_open(self) -> list[SessionRow]:
         """Started, not closed, and left on purpose from the live screen (`q`, "Leave"), not on
         any screen now. Newest entry first."""
-        from kapsession.store.live_lock import was_left_open
+        return self.sessions_off_screen()[1]
 
-        return [row for row in self._open_off_screen() if was_left_open(self.data_dir, row.id)]
-
-    def _open_off_screen(self) -> list[SessionRow]:
-        from kapsession.store.live_lock import is_live
+    def sessions_off_screen(self) -> tuple[list[SessionRow], list[SessionRow]]:
+        """Started, not closed and not on any screen now: (interrupted, left open on purpose),
+        each newest entry first. One query, the few unfinished sessions, not the whole list."""
+        from kapsession.store.live_lock import is_live, was_left_open
 
         rows = self.connection.execute(
             f"SELECT {_ROW_COLUMNS} FROM sessions WHERE started_at IS NOT NULL AND closed_at IS NULL "
             "ORDER BY last_event_at DESC"
         )
-        return [row for row in map(_row, rows) if not is_live(self.data_dir, row.id)]
+        interrupted: list[SessionRow] = []
+        left_open: list[SessionRow] = []
+        for row in map(_row, rows):
+            if not is_live(self.data_dir, row.id):
+                (left_open if was_left_open(self.data_dir, row.id) else interrupted).append(row)
+        return interrupted, left_open
 
     def iter_all_events(self) -> Iterator[tuple[str, EventBase]]:
         for session_id in [row[0] for row in self.connection.execute("SELECT id FROM sessions")]:

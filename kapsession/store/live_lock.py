@@ -36,18 +36,21 @@ class LiveLock:
         _left_path(self.path.parent, self.path.stem).unlink(missing_ok=True)  # on a screen again
         return True
 
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
     def release(self, left_open: bool = False) -> None:
         """Let go of the session. `left_open`: the therapist left the live screen on purpose with
-        the session still open; it is marked so (not interrupted), unless another screen still
-        has it (if that one dies, the session was interrupted)."""
+        the session still open; it is marked so (not interrupted). The mark is made while the
+        lock is still held, so a screen that takes the session up after it (and removes the mark
+        as it does) can never find it made behind its back."""
         if self._fd is not None:
+            if left_open:
+                os.close(os.open(_left_path(self.path.parent, self.path.stem), os.O_WRONLY | os.O_CREAT, 0o600))
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
-            session_id = self.path.stem
-            data_dir = self.path.parent.parent
-            if left_open and not is_live(data_dir, session_id):
-                os.close(os.open(_left_path(self.path.parent, session_id), os.O_WRONLY | os.O_CREAT, 0o600))
 
 
 def _left_path(locks: Path, session_id: str) -> Path:

@@ -98,6 +98,7 @@ class KapsessionApp(App[int]):
         self._presets: PresetLibrary | None = None
         self._presets_reported = False
         self._theme_ready = False  # theme changes are remembered only once startup chose one
+        self.quitting_on_purpose = False  # see action_quit
         self._theme_notes: list[str] = []
         self._theme_problem_count = 0
         remembered = _read_settings_file()
@@ -288,6 +289,12 @@ class KapsessionApp(App[int]):
             timeout=20,
             markup=False,
         )
+
+    async def action_quit(self) -> None:
+        """Quit on purpose (ctrl+q, the palette's Quit): a session on the live screen stays open,
+        and home lists it as left open rather than interrupted."""
+        self.quitting_on_purpose = True
+        await super().action_quit()
 
     # -- too small ----------------------------------------------------------------------------------
     def on_resize(self, event: Any) -> None:

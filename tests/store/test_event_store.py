@@ -171,4 +171,3 @@ def test_a_session_left_open_on_purpose_is_not_interrupted_until_a_screen_takes_
     again.release()
     assert [row.id for row in store.interrupted_sessions()] == [running]
     assert store.sessions_left_open() == []
-

@@ -574,3 +574,67 @@ async def test_a_session_left_open_on_purpose_is_a_reminder_not_a_warning(data_d
     # The app ended with the live screen open (no "Leave"): interrupted, as before.
     with EventStore(data_dir) as store:
         assert [row.id for row in store.interrupted_sessions()] == [session_id]
+
+
+def test_resume_without_an_id_takes_the_interrupted_then_the_left_open_session(
+        data_dir: Path, library: PresetLibrary, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kapsession.cli as cli
+
+    with EventStore(data_dir) as store:
+        left = seed(store, library, "G.H.", hours_ago=2, phase="peak", dose=200)
+        seed(store, library, "A.B.", hours_ago=0.5)  # newer, only planned
+    lock = LiveLock(data_dir, left)
+    assert lock.acquire()
+    lock.release(left_open=True)
+    chosen: list[str | None] = []
+    monkeypatch.setattr(cli, "_open_screen", lambda ctx, session_id=None, resume=False: chosen.append(session_id) or 0)
+    assert cli.main(["--data-dir", str(data_dir), "resume"]) == 0
+    assert chosen == [left]
+    with EventStore(data_dir) as store:
+        crashed = seed(store, library, "C.D.", hours_ago=1, phase="intake")  # started, on no screen
+    assert cli.main(["--data-dir", str(data_dir), "resume"]) == 0
+    assert chosen == [left, crashed]
+
+
+async def test_a_second_screen_takes_the_session_over_when_the_first_leaves(data_dir: Path,
+                                                                          library: PresetLibrary) -> None:
+    """Co-monitoring: the second screen cannot hold the session while the first does; once the
+    first leaves on purpose, the second takes it over within a second (so the session is on a
+    screen, and the mark "left open" goes), and if the second then dies, the session was
+    interrupted."""
+    with EventStore(data_dir) as store:
+        session_id = seed(store, library, "G.H.", hours_ago=1, phase="peak", dose=200)
+    first = LiveLock(data_dir, session_id)
+    assert first.acquire()
+    app = make_app(data_dir, session_id=session_id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert type(app.screen).__name__ == "LiveScreen"
+        assert not app.screen._lock.held
+        first.release(left_open=True)
+        with EventStore(data_dir) as store:
+            assert [row.id for row in store.sessions_left_open()] == [session_id]
+        await pilot.pause(1.3)  # a tick
+        assert app.screen._lock.held
+        with EventStore(data_dir) as store:
+            assert store.sessions_off_screen() == ([], [])  # on a screen again, the mark gone
+    with EventStore(data_dir) as store:  # the app ended without leaving: interrupted
+        assert [row.id for row in store.interrupted_sessions()] == [session_id]
+
+
+async def test_quitting_the_app_on_purpose_leaves_the_session_open(data_dir: Path, library: PresetLibrary) -> None:
+    """ctrl+q on the live screen quits without asking; that is on purpose too, so home shows the
+    session as left open next time, not interrupted. A session never started is not marked."""
+    with EventStore(data_dir) as store:
+        started = seed(store, library, "G.H.", hours_ago=1, phase="peak", dose=200)
+        planned = seed(store, library, "A.B.", hours_ago=0.5)
+    for session_id in (started, planned):
+        app = make_app(data_dir, session_id=session_id)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            assert type(app.screen).__name__ == "LiveScreen"
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+    with EventStore(data_dir) as store:
+        assert store.sessions_off_screen() == ([], [store.session(started)])
+    assert not (data_dir / "locks" / f"{planned}.left").exists()

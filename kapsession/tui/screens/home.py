@@ -146,8 +146,10 @@ class HomeScreen(StyledOnce, PaintsOnce, Screen[None]):
         """Read the listing from the store's projection (never replays events)."""
         store = self.kap.store
         now = self.kap.clock.now().astimezone()
-        self.interrupted = store.interrupted_sessions()
-        self.left_open = store.sessions_left_open()
+        interrupted, left_open = store.sessions_off_screen()
+        # A real client's session before a rehearsal, newest entry first within each.
+        self.interrupted = sorted(interrupted, key=lambda row: row.practice)
+        self.left_open = sorted(left_open, key=lambda row: row.practice)
         recent = store.list_sessions(practice=None, limit=RECENT_LIMIT)
         self.rows = {row.id: row for row in recent}
 
@@ -169,7 +171,7 @@ class HomeScreen(StyledOnce, PaintsOnce, Screen[None]):
         self.query_one("#home-heading", Static).update(Text(heading))
         self.query_one("#home-empty").set_class(bool(recent), "hidden")
         table.set_class(not recent, "hidden")
-        self._show_interrupted()
+        self._show_off_screen()
         if recent:
             table.focus()
         self.refresh_bindings()
@@ -190,9 +192,9 @@ class HomeScreen(StyledOnce, PaintsOnce, Screen[None]):
         if target is not None and target in table.rows:
             table.move_cursor(row=table.get_row_index(target))
 
-    def _show_interrupted(self) -> None:
-        """The banner above the list: an interrupted session (a warning), else a session the
-        therapist left open on purpose (a reminder, without the warning)."""
+    def _show_off_screen(self) -> None:
+        """The banner above the list, for sessions started, not closed and on no screen: an
+        interrupted one (a warning), else one the therapist left open on purpose (a reminder)."""
         banner = self.query_one("#interrupted", Static)
         rows = self.interrupted or self.left_open
         if not rows:
@@ -213,11 +215,18 @@ class HomeScreen(StyledOnce, PaintsOnce, Screen[None]):
             text.append(f"Left open from the live screen in {where}; the last entry was {last}. ")
         text.append("Press ")
         text.append(" i ", style="bold reverse")
-        text.append(" to resume it: the clocks show the true time since." if interrupted
-                    else " to go back to it: the clocks show the true time since.")
-        if interrupted and len(self.interrupted) > 1:
-            more = len(self.interrupted) - 1
+        if row.practice:  # a rehearsal carries on from its last entry, on its own fast clock
+            text.append(" to go back to it.")
+        else:
+            text.append(f" to {'resume' if interrupted else 'go back to'} it: the clocks show the "
+                        "true time since.")
+        more = len(self.interrupted) - 1 if interrupted else 0
+        if more:
             text.append(f"\n{more} more interrupted session{'s are' if more > 1 else ' is'} marked ⚠ in the list.")
+        others = len(self.left_open) - (0 if interrupted else 1)
+        if others:
+            text.append(f"\n{'Also l' if interrupted else 'L'}eft open on purpose: "
+                        + ", ".join(other.client_name for other in self.left_open[-others:]) + ".")
         banner.update(text)
         banner.set_class(not interrupted, "-left-open")
         banner.remove_class("hidden")
@@ -311,7 +320,8 @@ class HomeScreen(StyledOnce, PaintsOnce, Screen[None]):
 HOME_HELP = """\
 kapsession: the home screen
 
-  i         resume the interrupted session (shown at the top if any)
+  i         resume the interrupted session, or go back to the one
+            left open with q on the live screen (shown at the top)
   ↑ ↓       choose a session in the list (PgUp PgDn a screenful,
             Home End the first and the last)
   Enter, r  open the chosen session on the live screen

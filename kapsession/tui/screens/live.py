@@ -205,7 +205,8 @@ class LiveScreen(StyledOnce, PaintsOnce, Screen[None]):
     def on_mount(self) -> None:
         self._lock = LiveLock(self.session_log.store.data_dir, self.session_log.session_id)
         if not self._lock.acquire():
-            self._lock = None
+            # Co-monitoring: the other screen holds the session; this one takes it over (each
+            # second, see _tick) once that one lets go, so the session stays "on a screen".
             self.notify("This session is also open on another screen; both record into it.",
                         severity="warning", timeout=8)
         self.query_one("#phase-prompt").border_title = "Phase prompt"
@@ -228,12 +229,17 @@ class LiveScreen(StyledOnce, PaintsOnce, Screen[None]):
         threading.Thread(target=_dialogs, name="live-warm-up", daemon=True).start()
 
     def on_unmount(self) -> None:
-        self._release_lock()
+        # Quitting the app on purpose (ctrl+q, the palette's Quit) leaves the session open as
+        # surely as "Leave" does; any other end of the screen here is not a leave.
+        self._release_lock(left_open=getattr(self.app, "quitting_on_purpose", False))
 
     def _release_lock(self, left_open: bool = False) -> None:
-        if self._lock is not None:
-            self._lock.release(left_open=left_open)
-            self._lock = None
+        """Let go of the session for good. `left_open`: on purpose, so home shows it as left open
+        (a reminder), not interrupted (a warning), if it was started and is not closed."""
+        lock, self._lock = self._lock, None
+        if lock is not None and lock.held:
+            state = self.state
+            lock.release(left_open=left_open and state.started_at is not None and not state.closed)
 
     def on_resize(self, event: Resize) -> None:
         if (event.size.width, event.size.height) == self._applied_size:
@@ -268,6 +274,8 @@ class LiveScreen(StyledOnce, PaintsOnce, Screen[None]):
     # -- the once-a-second refresh ----------------------------------------------------------------
     def _tick(self) -> None:
         self.ticks += 1
+        if self._lock is not None and not self._lock.held:
+            self._lock.acquire()  # the other screen on this session has let go of it
         if self.practice is not None:
             try:
                 self.practice.on_tick(self.session_log.state())
@@ -594,9 +602,9 @@ class LiveScreen(StyledOnce, PaintsOnce, Screen[None]):
         def confirmed(yes: bool | None) -> None:
             if not yes:
                 return
-            # Let go of the session before home reads the list: with it open, home shows it
-            # as left open on purpose (a reminder), not interrupted (a warning).
-            self._release_lock(left_open=not self.state.closed)
+            # Let go of the session before home reads the list: home shows it as left open on
+            # purpose (a reminder), not interrupted (a warning).
+            self._release_lock(left_open=True)
             # Back to the screen we came from (home), or out of the app when there is none
             # (Textual's own blank default screen does not count).
             stack = self.app.screen_stack
