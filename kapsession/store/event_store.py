@@ -327,19 +327,10 @@ class EventStore:
         )
         return [_row(values) for values in rows]
 
-    def interrupted_sessions(self) -> list[SessionRow]:
-        """Started, not closed, not open on any screen now, and not left open on purpose: the app
-        (or the laptop) died mid-session. Newest entry first."""
-        return self.sessions_off_screen()[0]
-
-    def sessions_left_open(self) -> list[SessionRow]:
-        """Started, not closed, and left on purpose from the live screen (`q`, "Leave"), not on
-        any screen now. Newest entry first."""
-        return self.sessions_off_screen()[1]
-
     def sessions_off_screen(self) -> tuple[list[SessionRow], list[SessionRow]]:
-        """Started, not closed and not on any screen now: (interrupted, left open on purpose),
-        each newest entry first. One query, the few unfinished sessions, not the whole list."""
+        """Started, not closed and not on any screen now: (interrupted: the app or the laptop died
+        mid-session; left open on purpose from the live screen), each newest entry first. One
+        query, the few unfinished sessions, not the whole list."""
         from kapsession.store.live_lock import is_live, was_left_open
 
         rows = self.connection.execute(

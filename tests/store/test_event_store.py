@@ -140,17 +140,17 @@ def test_an_interrupted_session_is_one_started_unclosed_and_not_on_a_screen(stor
     for session_id in (running, closed):
         store.append(session_id, PhaseStarted(at=at(1), phase="intake"))
     store.append(closed, SessionClosed(at=at(100)))
-    assert [row.id for row in store.interrupted_sessions()] == [running]
+    assert [row.id for row in store.sessions_off_screen()[0]] == [running]
     lock = LiveLock(tmp_path, running)
     assert lock.acquire()
     try:
         assert is_live(tmp_path, running)
         assert not LiveLock(tmp_path, running).acquire()
-        assert store.interrupted_sessions() == []
+        assert store.sessions_off_screen()[0] == []
     finally:
         lock.release()
     assert not is_live(tmp_path, running)
-    assert planned not in [row.id for row in store.interrupted_sessions()]
+    assert planned not in [row.id for row in store.sessions_off_screen()[0]]
 
 
 def test_a_session_left_open_on_purpose_is_not_interrupted_until_a_screen_takes_it_up_again(
@@ -160,14 +160,14 @@ def test_a_session_left_open_on_purpose_is_not_interrupted_until_a_screen_takes_
     lock = LiveLock(tmp_path, running)
     assert lock.acquire()
     lock.release(left_open=True)  # "Leave" on the live screen, the session still open
-    assert store.interrupted_sessions() == []
-    assert [row.id for row in store.sessions_left_open()] == [running]
+    assert store.sessions_off_screen()[0] == []
+    assert [row.id for row in store.sessions_off_screen()[1]] == [running]
     marker = tmp_path / "locks" / f"{running}.left"
     assert marker.stat().st_mode & 0o777 == 0o600
     # Taken up again, then the app dies: interrupted, as any session that stops on a screen.
     again = LiveLock(tmp_path, running)
     assert again.acquire()
-    assert store.sessions_left_open() == [] and store.interrupted_sessions() == []  # (on a screen)
+    assert store.sessions_off_screen()[1] == [] and store.sessions_off_screen()[0] == []  # (on a screen)
     again.release()
-    assert [row.id for row in store.interrupted_sessions()] == [running]
-    assert store.sessions_left_open() == []
+    assert [row.id for row in store.sessions_off_screen()[0]] == [running]
+    assert store.sessions_off_screen()[1] == []

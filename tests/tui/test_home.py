@@ -573,7 +573,7 @@ async def test_a_session_left_open_on_purpose_is_a_reminder_not_a_warning(data_d
         assert app.screen.session_log.session_id == session_id
     # The app ended with the live screen open (no "Leave"): interrupted, as before.
     with EventStore(data_dir) as store:
-        assert [row.id for row in store.interrupted_sessions()] == [session_id]
+        assert [row.id for row in store.sessions_off_screen()[0]] == [session_id]
 
 
 def test_resume_without_an_id_takes_the_interrupted_then_the_left_open_session(
@@ -613,13 +613,13 @@ async def test_a_second_screen_takes_the_session_over_when_the_first_leaves(data
         assert not app.screen._lock.held
         first.release(left_open=True)
         with EventStore(data_dir) as store:
-            assert [row.id for row in store.sessions_left_open()] == [session_id]
+            assert [row.id for row in store.sessions_off_screen()[1]] == [session_id]
         await pilot.pause(1.3)  # a tick
         assert app.screen._lock.held
         with EventStore(data_dir) as store:
             assert store.sessions_off_screen() == ([], [])  # on a screen again, the mark gone
     with EventStore(data_dir) as store:  # the app ended without leaving: interrupted
-        assert [row.id for row in store.interrupted_sessions()] == [session_id]
+        assert [row.id for row in store.sessions_off_screen()[0]] == [session_id]
 
 
 async def test_quitting_the_app_on_purpose_leaves_the_session_open(data_dir: Path, library: PresetLibrary) -> None:

@@ -77,7 +77,7 @@ def test_killed_mid_session_resumes_intact(session, tmp_path: Path):
         assert [v.reading.describe() for v in vitals] == ["126/82 HR 74 SpO2 99%"]
         assert [n.text for n in notes] == ["arrived calm, slept well"]
         assert vitals[0].at == START + timedelta(minutes=5)
-        assert session.session_id in [row.id for row in store.interrupted_sessions()]
+        assert session.session_id in [row.id for row in store.sessions_off_screen()[0]]
 
     # Resume 40 minutes after the start: the true elapsed time, and everything in view.
     store = EventStore(session.data_dir)

@@ -223,10 +223,10 @@ class HomeScreen(StyledOnce, PaintsOnce, Screen[None]):
         more = len(self.interrupted) - 1 if interrupted else 0
         if more:
             text.append(f"\n{more} more interrupted session{'s are' if more > 1 else ' is'} marked ⚠ in the list.")
-        others = len(self.left_open) - (0 if interrupted else 1)
+        others = self.left_open if interrupted else self.left_open[1:]
         if others:
             text.append(f"\n{'Also l' if interrupted else 'L'}eft open on purpose: "
-                        + ", ".join(other.client_name for other in self.left_open[-others:]) + ".")
+                        + ", ".join(other.client_name for other in others) + ".")
         banner.update(text)
         banner.set_class(not interrupted, "-left-open")
         banner.remove_class("hidden")
