@@ -84,7 +84,7 @@ class Context:
 
     def library(self):  # noqa: ANN201 - PresetLibrary
         if self._library is None:
-            from kapsession.core.preset_library import default_library
+            from kapsession.presets import default_library
 
             self._library = default_library()
         return self._library
@@ -95,7 +95,7 @@ class Context:
         store = self.store()
         session_id = store.resolve(session_text)
         preset_name = store.session(session_id).preset
-        from kapsession.core.preset_library import find_preset
+        from kapsession.presets import find_preset
 
         return SessionLog(store, session_id, find_preset(preset_name, self._library), clock)
 
@@ -559,12 +559,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     finally:
         ctx.close()
-        if argv is None:
-            # The process ends here: the interpreter's last garbage collection would walk every
-            # object once more for no one (16-20 ms after a summary PDF).
-            import gc
-
-            gc.freeze()
 
 
 if __name__ == "__main__":  # pragma: no cover

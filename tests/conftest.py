@@ -3,14 +3,12 @@ that is driven through the real core commands (events get a `seq` as the store w
 
 from __future__ import annotations
 
-import kapsession  # noqa: F401 - first, so msgspec is imported as the app imports it (kapsession/__init__.py)
 
 import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-import msgspec
 import pytest
 
 from kapsession import locations
@@ -90,7 +88,7 @@ class Chart:
         return fold(self.events, self.preset, now or self.clock.now())
 
     def add(self, event: EventBase) -> EventBase:
-        stored = msgspec.structs.replace(event, **{"seq": len(self.events) + 1, "recorded_at": self.clock.now()})
+        stored = event.model_copy(update={"seq": len(self.events) + 1, "recorded_at": self.clock.now()})
         self.events.append(stored)
         return stored
 

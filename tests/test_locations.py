@@ -50,25 +50,3 @@ def test_finding_the_user_dirs_on_linux_does_not_import_platformdirs(tmp_path) -
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert done.stdout.split() == [str(tmp_path / ".config/kapsession"), str(tmp_path / ".local/share/kapsession"),
                                    "False"]
-
-
-def test_msgspec_is_imported_without_typing_extensions() -> None:
-    """kapsession/__init__.py: msgspec takes the standard library's typing (about 7 ms less for
-    every command outside the TUI), and typing_extensions still imports for whoever wants it."""
-    code = ("import sys; import kapsession.core.events, kapsession.summary.model, msgspec._utils as u; "
-            "heavy = [m for m in ('typing_extensions', 'inspect', 'ast', 'dis') if m in sys.modules]; "
-            "import typing, typing_extensions; "
-            "print(heavy, u._get_type_hints is typing.get_type_hints, u.NotRequired is typing.NotRequired)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.split("\n")[0] == "[] True True", done.stdout + done.stderr
-
-
-def test_msgspec_is_imported_without_platform_and_platform_still_imports() -> None:
-    """uuid (imported by msgspec) asks platform.system() once at import; kapsession answers it with
-    a stand-in that is gone afterwards: uuid knows the same system, and a later `import platform`
-    gets the real module."""
-    code = ("import sys, kapsession, uuid; before = 'platform' in sys.modules; "
-            "import platform; "
-            "print(before, uuid._LINUX == (platform.system() == 'Linux'), uuid._AIX, hasattr(platform, 'machine'))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.split() == ["False", "True", "False", "True"], done.stdout + done.stderr

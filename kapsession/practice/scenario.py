@@ -209,7 +209,7 @@ def load_scenario_file(path: Path, presets: PresetLibrary | None = None) -> Scen
     """Read and validate one scenario file; `presets` (default: the preset library) must hold its
     preset. Raises PresetError with one line naming the file, line, field and problem."""
     if presets is None:
-        from kapsession.core.preset_library import default_library
+        from kapsession.presets import default_library
 
         presets = default_library()
     text, data = read_toml(path)
@@ -263,7 +263,7 @@ class ScenarioLibrary:
 
 def default_scenarios(presets: PresetLibrary | None = None) -> ScenarioLibrary:
     from kapsession import locations
-    from kapsession.core.preset_library import default_library
+    from kapsession.presets import default_library
 
     return ScenarioLibrary.load(
         locations.builtin_scenarios_dir(), locations.user_scenarios_dir(),

@@ -35,10 +35,8 @@ def _when(text: str | None) -> datetime | None:
 
 
 class SessionRow(NamedTuple):
-    """One line of the session list, read from the projection without replaying events.
-
-    A NamedTuple: immutable, and made in one step from the query's row (neither `dataclasses` nor
-    msgspec is imported for it, on the way to the home screen or a PDF)."""
+    """One line of the session list, read from the projection without replaying events (the home
+    screen lists thousands of sessions without building an event model)."""
 
     id: str
     client_name: str
@@ -266,12 +264,12 @@ class EventStore:
 
     # -- reading -------------------------------------------------------------------------------
     def events(self, session_id: str, after_seq: int = 0) -> list[EventBase]:
-        import msgspec
+        from pydantic import ValidationError
 
         from kapsession.core.events import decode_events
 
         # SQLite puts the envelope columns back into each body, and the whole list is decoded
-        # (and checked) in one call: a 500-event session reads in about a millisecond.
+        # (and checked) in one call.
         rows = self.connection.execute(
             "SELECT json_set(body, '$.type', type, '$.at', at, '$.seq', seq, '$.recorded_at', recorded_at) "
             "FROM events WHERE session_id = ? AND seq > ? ORDER BY seq",
@@ -279,7 +277,7 @@ class EventStore:
         ).fetchall()
         try:
             return decode_events("[" + ",".join(row[0] for row in rows) + "]")
-        except msgspec.ValidationError as error:
+        except ValidationError as error:
             raise StoreError(f"session {session_id} holds an event this version cannot read ({error})") from error
 
     def last_seq(self, session_id: str) -> int:

@@ -11,11 +11,9 @@ Anything that cannot be done is one sentence on stderr and a non-zero exit.
 
 from __future__ import annotations
 
-import gc
 import sys
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Sequence
 
 EXIT_FAILED = 1
 
@@ -161,57 +159,30 @@ def _deliver(ctx: Any, args: Any, *, kind: str, session_id: str, day: str,
     return 0
 
 
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """The cyclic garbage collector paused for one command (and restored after it).
-
-    These commands import most of the core, msgspec and typst, read a session and render it:
-    hundreds of thousands of long-lived objects and almost no cyclic garbage, yet every few
-    hundred allocations the collector walks them (about 10 ms of the summary command). Reference
-    counting still frees everything as usual.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            if not gc.get_freeze_count():
-                # All that was made meanwhile still counts as young: re-enabled as it is, the next
-                # allocation would make the collector walk all of it (2-5 ms after a PDF). Freezing
-                # and unfreezing moves it to the oldest generation, where long-lived objects wait
-                # for a full collection; nothing is collected or copied.
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()
-
-
 def cmd_summary(ctx: Any) -> int:
-    with _no_cycle_collection():
-        from kapsession.summary.export import session_day, summary_bytes
-        from kapsession.summary.model import summary_for
+    from kapsession.summary.export import session_day, summary_bytes
+    from kapsession.summary.model import summary_for
 
-        args = ctx.args
-        log = ctx.open_log(args.id)
-        state = log.state()
+    args = ctx.args
+    log = ctx.open_log(args.id)
+    state = log.state()
 
-        def render(fmt: str) -> bytes:
-            summary = summary_for(state, include_clinical_figures=args.include_clinical, paper=args.paper)
-            return summary_bytes(summary, fmt)
+    def render(fmt: str) -> bytes:
+        summary = summary_for(state, include_clinical_figures=args.include_clinical, paper=args.paper)
+        return summary_bytes(summary, fmt)
 
-        return _deliver(ctx, args, kind="summary", session_id=log.session_id, day=session_day(state), render=render)
+    return _deliver(ctx, args, kind="summary", session_id=log.session_id, day=session_day(state), render=render)
 
 
 def cmd_record(ctx: Any) -> int:
-    with _no_cycle_collection():
-        from kapsession.summary.export import record_bytes, session_day
-        from kapsession.summary.record import record_for
+    from kapsession.summary.export import record_bytes, session_day
+    from kapsession.summary.record import record_for
 
-        args = ctx.args
-        log = ctx.open_log(args.id)
-        state = log.state()
+    args = ctx.args
+    log = ctx.open_log(args.id)
+    state = log.state()
 
-        def render(fmt: str) -> bytes:
-            return record_bytes(record_for(state, log.session_id, paper=args.paper), fmt)
+    def render(fmt: str) -> bytes:
+        return record_bytes(record_for(state, log.session_id, paper=args.paper), fmt)
 
-        return _deliver(ctx, args, kind="record", session_id=log.session_id, day=session_day(state), render=render)
+    return _deliver(ctx, args, kind="record", session_id=log.session_id, day=session_day(state), render=render)

@@ -15,12 +15,12 @@ package degrades to typst's own fonts and whatever the system has instead of fai
 
 from __future__ import annotations
 
+import json
 import re
-import _thread  # the lock threading.Lock gives, without importing threading for one lock
+import threading
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
-
-import msgspec
 
 from kapsession.core.errors import KapsessionError
 
@@ -52,12 +52,9 @@ class RenderError(KapsessionError):
 
 def font_dirs() -> list[str]:
     """Folders of the font packages that are installed (none is required to render)."""
-    # importlib.machinery is loaded already (by inspect, through msgspec); importlib.util is not.
-    from importlib.machinery import PathFinder
-
     found = []
     for name in FONT_PACKAGES:
-        spec = PathFinder.find_spec(name)
+        spec = find_spec(name)
         if spec is not None and spec.origin:
             found.append(str(Path(spec.origin).parent))
     return found
@@ -94,7 +91,7 @@ def needs(text: str) -> tuple[bool, bool]:
     return cjk, system
 
 
-_fonts_lock = _thread.allocate_lock()
+_fonts_lock = threading.Lock()
 _font_cache: dict[tuple[bool, bool], Any] = {}
 
 
@@ -143,9 +140,7 @@ def wrap_long_runs(value: Any) -> Any:
 
 
 def _json(data: dict[str, Any]) -> str:
-    # msgspec rather than the json package, which this command would import for these two calls
-    # alone; typst reads the same values either way.
-    return msgspec.json.encode(data).decode("utf-8")
+    return json.dumps(data, ensure_ascii=False)
 
 
 def render_pdf(template: str, data: dict[str, Any], *, paper: str = "a4", pdf_standard: str | None = PDF_STANDARD,

@@ -148,7 +148,7 @@ class KapsessionApp(App[int]):
         if self._presets is None:
             with self._lock:
                 if self._presets is None:
-                    from kapsession.core.preset_library import default_library
+                    from kapsession.presets import default_library
 
                     self._presets = default_library()
         return self._presets
@@ -325,7 +325,7 @@ class KapsessionApp(App[int]):
 
         try:
             row = self.store.session(session_id)
-            from kapsession.core.preset_library import find_preset
+            from kapsession.presets import find_preset
 
             preset = find_preset(row.preset, self._presets)  # (only its file, before the library loads)
             return SessionLog(self.store, session_id, preset, clock or self.clock)

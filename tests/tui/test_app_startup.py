@@ -138,7 +138,7 @@ async def test_the_first_frame_of_the_home_screen_is_the_finished_list(tmp_path:
 
     from kapsession.core import commands
     from kapsession.core.clock import ManualClock
-    from kapsession.core.preset_library import default_library
+    from kapsession.presets import default_library
     from kapsession.store.event_store import EventStore
 
     now = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
@@ -176,7 +176,7 @@ async def test_no_screen_opened_later_parses_the_stylesheet_again(tmp_path: Path
 
     from kapsession.core import commands
     from kapsession.core.clock import ManualClock
-    from kapsession.core.preset_library import default_library
+    from kapsession.presets import default_library
     from kapsession.store.event_store import EventStore
     from kapsession.tui.screens.dialogs import NoteDialog
     from kapsession.tui.screens.live import LiveScreen

@@ -18,7 +18,7 @@ from textual.widgets import Static
 
 from kapsession.core import commands
 from kapsession.core.clock import ManualClock
-from kapsession.core.preset_library import default_library
+from kapsession.presets import default_library
 from kapsession.settings import Settings, load_settings, save_settings
 from kapsession.store.event_store import EventStore
 from kapsession.tui.app import KapsessionApp

@@ -21,7 +21,8 @@ from textual.widgets import Static
 from kapsession.core import commands
 from kapsession.core.clock import ManualClock
 from kapsession.core.events import DoseGiven, PhaseStarted, SessionClosed
-from kapsession.core.preset_library import PresetLibrary, default_library
+from kapsession.core.preset_library import PresetLibrary
+from kapsession.presets import default_library
 from kapsession.store.event_store import EventStore, series_defaults
 from kapsession.store.live_lock import LiveLock
 from kapsession.tui.app import KapsessionApp

@@ -11,7 +11,7 @@ from kapsession.store import EventStore
 def _practice_and_real(data_dir: Path) -> tuple[str, str]:
     from kapsession.core.clock import SystemClock
     from kapsession.core.commands import open_session
-    from kapsession.core.preset_library import default_library
+    from kapsession.presets import default_library
 
     library = default_library()
     store = EventStore(data_dir)
