@@ -4,7 +4,6 @@ every broken theme file, the theme choice remembered, the bell and the settings 
 
 from __future__ import annotations
 
-import msgspec
 
 import json
 import sys
@@ -230,7 +229,7 @@ async def test_a_session_whose_preset_is_gone_stays_on_home_and_says_why(data_di
     library = default_library()
     with EventStore(data_dir) as store:
         opened = commands.open_session(client_name="A.B.", preset=library.get("iv-infusion"), now=clock.now())
-        opened = msgspec.structs.replace(opened, **{"preset": "retired-protocol"})
+        opened = opened.model_copy(update={"preset": "retired-protocol"})
         session_id, _ = store.create_session(opened)
     app = KapsessionApp(data_dir, session_id=session_id, clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -60,7 +60,7 @@ class SettingsScreen(ModalScreen["Settings | None"]):
         self.action_save()
 
     def action_save(self) -> None:
-        import msgspec
+        from pydantic import ValidationError
 
         from kapsession.settings import as_dict, parse_settings
 
@@ -74,7 +74,7 @@ class SettingsScreen(ModalScreen["Settings | None"]):
                 "series_length": length_text,
                 "paper": self.query_one("#paper", Select).value,
             })
-        except msgspec.ValidationError:
+        except ValidationError:
             error_box.update(Text(f"✗ '{length_text}' is not a number of sessions: accepted 1-50"))
             error_box.remove_class("hidden")
             self.query_one("#series-length", Input).focus()
