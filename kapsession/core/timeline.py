@@ -18,7 +18,7 @@ from kapsession.core.timeparse import format_duration, format_local
 ROUTE_SHORT = {"sublingual": "SL", "intramuscular": "IM", "intravenous": "IV", "intranasal": "IN"}
 
 
-class TimelineLine(NamedTuple):  # (a NamedTuple: a dataclass costs ~1 ms to create at import)
+class TimelineLine(NamedTuple):
     seq: int | None
     at: datetime
     t_plus: str  # "T+12:30", "T-5:00" or "" before any dose

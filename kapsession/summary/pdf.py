@@ -194,9 +194,8 @@ def paragraphs(text: str) -> list[str]:
 
 
 def summary_template_data(summary: Any) -> dict[str, Any]:
-    """`summary.to_data()` with what the template would otherwise work out for every note (in
-    typst that was a regex split and a join per note, about 2 ms of the compile): the
-    paragraphs (a quote with its marks), the caption, and whether the note may break."""
+    """`summary.to_data()` with what is simpler said in Python than in typst, for every note:
+    the paragraphs (a quote with its marks), the caption, and whether the note may break."""
     data = wrap_long_runs(summary.to_data())
     for note in data["notes"]:
         text = note["text"].strip()
