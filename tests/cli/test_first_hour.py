@@ -129,3 +129,20 @@ def test_entries_are_numbered_per_session_as_show_prints_them(cli: Cli) -> None:
     assert cli.refused("add", second, "strike", "1", "--reason", "x") == "entry #1 (session opened) cannot be struck"
     # The first session's entries were not touched by any of it.
     assert "struck" not in cli.ok("show", first)
+
+
+# --- 5. a copied preset ----------------------------------------------------------------------------
+
+
+def test_a_copied_shipped_preset_says_how_to_mend_it_and_then_passes(cli: Cli, tmp_path) -> None:  # noqa: ANN001
+    from kapsession import locations
+
+    copy = tmp_path / "my-preset.toml"
+    text = (locations.builtin_presets_dir() / "sublingual-troche.toml").read_text()
+    copy.write_text(text)
+    message = cli.refused("presets", "check", str(copy))
+    assert message == (f"{copy}:6: name: 'sublingual-troche' must match the file name 'my-preset': "
+                       "set name = \"my-preset\" in the file, or name the file sublingual-troche.toml "
+                       "(a file with a built-in's name replaces it)")
+    copy.write_text(text.replace('name = "sublingual-troche"', 'name = "my-preset"', 1))  # as it says
+    assert cli.ok("presets", "check", str(copy)) == "ok\n"
