@@ -98,7 +98,7 @@ def register(subparsers: Any) -> None:
         "summary", help="the client summary (only shareable notes): Markdown, HTML or PDF",
         description="The calm take-home summary for the client. Only notes marked shareable are included; "
                     "vitals and doses only with --include-clinical.")
-    summary.add_argument("id", help="session id")
+    summary.add_argument("id", help="session id, e.g. jzmcdg (`kapsession sessions` lists them)")
     for option in SUMMARY_OPTIONS:
         option.add_to(summary)
     summary.set_defaults(func=cmd_summary)
@@ -107,7 +107,7 @@ def register(subparsers: Any) -> None:
         "record", help="the clinical session record (therapist only, private notes included): Markdown or PDF",
         description="Every event of the session for the chart: doses, vitals, scales, alerts, all notes "
                     "(private ones marked), checklists, discharge; the esketamine monitoring form.")
-    record.add_argument("id", help="session id")
+    record.add_argument("id", help="session id, e.g. jzmcdg (`kapsession sessions` lists them)")
     for option in RECORD_OPTIONS:
         option.add_to(record)
     record.set_defaults(func=cmd_record)
