@@ -37,11 +37,14 @@ def register(subparsers: Any) -> None:
         "late or missed. Practice sessions are stored apart and never reach a client's history.",
     )
     parser.add_argument("words", nargs="*", metavar="SCENARIO | list | report ID | delete ID | check FILE",
-                        help="a scenario name to run (see `kapsession practice list`), or an action")
+                        help="a scenario name to run (see `kapsession practice list`), e.g. bp-spike-im, or an "
+                        "action, e.g. report jzmcdg")
     parser.add_argument("--speed", default=None, metavar="N",
-                        help=f"how many times faster than real time ({MIN_SPEED}-{MAX_SPEED}, default {DEFAULT_SPEED})")
+                        help=f"how many times faster than real time, {MIN_SPEED}-{MAX_SPEED}, e.g. --speed 30 "
+                        f"(default {DEFAULT_SPEED})")
     parser.add_argument("--format", choices=["text", "md"], default=None,
-                        help="for `report`: plain text (default when printed) or Markdown")
+                        help="for `report`: text or md, e.g. --format md (default: on screen, or text when "
+                        "printed)")
     parser.set_defaults(func=cmd_practice)
 
 

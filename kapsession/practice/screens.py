@@ -119,7 +119,9 @@ class PracticePicker(Screen[None]):
 
     CSS_PATH = "practice.tcss"
     BINDINGS = [
-        Binding("enter", "start", "Start", id="practice.start", tooltip="Start the chosen scenario, or open the chosen rehearsal"),
+        # priority: the focused list binds Enter itself (unshown), which hid Start from the footer.
+        Binding("enter", "start", "Start", id="practice.start", priority=True,
+                tooltip="Start the chosen scenario, or open the chosen rehearsal"),
         Binding("plus,equals_sign,right_square_bracket", "faster", "Faster", id="practice.faster",
                 key_display="+", tooltip="A faster practice clock"),
         Binding("minus,left_square_bracket", "slower", "Slower", id="practice.slower",

@@ -75,6 +75,12 @@ class KapsessionApp(App[int]):
     `.clock`, `.data_dir`; `open_live(id)` pushes the live screen for a stored session."""
 
     TITLE = "kapsession"
+    # A screen under another one carries this class (Textual sets it on suspend, clears it on
+    # resume), so app.tcss hides its toasts: Textual shows every notification on the rack of each
+    # screen it is shown on, and a dialog lets the screen beneath show through, toasts and all.
+    # The live screen lifts its toasts above the key bar, a dialog does not: the same toast was on
+    # screen twice (issue 17, seen as a phase change's toast doubled in a practice run).
+    SUSPENDED_SCREEN_CLASS = "-suspended"
 
     def __init__(
         self,

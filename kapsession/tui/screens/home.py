@@ -194,7 +194,8 @@ class HomeScreen(StyledOnce, PaintsOnce, Screen[None]):
 
     def _show_off_screen(self) -> None:
         """The banner above the list, for sessions started, not closed and on no screen: an
-        interrupted one (a warning), else one the therapist left open on purpose (a reminder)."""
+        interrupted one (a warning), else an open one (a reminder: left on purpose, or written
+        only from the command line)."""
         banner = self.query_one("#interrupted", Static)
         rows = self.interrupted or self.left_open
         if not rows:
@@ -212,7 +213,7 @@ class HomeScreen(StyledOnce, PaintsOnce, Screen[None]):
         if interrupted:
             text.append(f"It stopped in {where}; the last entry was {last}. ")
         else:
-            text.append(f"Left open from the live screen in {where}; the last entry was {last}. ")
+            text.append(f"Open in {where}; the last entry was {last}. ")
         text.append("Press ")
         text.append(" i ", style="bold reverse")
         if row.practice:  # a rehearsal carries on from its last entry, on its own fast clock
@@ -225,7 +226,7 @@ class HomeScreen(StyledOnce, PaintsOnce, Screen[None]):
             text.append(f"\n{more} more interrupted session{'s are' if more > 1 else ' is'} marked ⚠ in the list.")
         others = self.left_open if interrupted else self.left_open[1:]
         if others:
-            text.append(f"\n{'Also l' if interrupted else 'L'}eft open on purpose: "
+            text.append(f"\n{'Also open' if interrupted else 'Open too'}: "
                         + ", ".join(other.client_name for other in others) + ".")
         banner.update(text)
         banner.set_class(not interrupted, "-left-open")

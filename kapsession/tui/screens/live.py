@@ -88,12 +88,28 @@ LIVE_KEYS: list[tuple[Binding, str]] = [
     _key("question_mark", "help", "Help", "live.help",
          "this help"),
     _key("q", "quit_live", "Quit", "live.quit",
-         "leave the live screen (asks first; nothing is lost, the session can be resumed)"),
+         "leave the live screen (asks first; nothing is lost, an open session can be resumed)"),
 ]
 
 TOO_SMALL = ("The window is too small for the live screen.\n\n"
              "[b]Make the window larger[/b] (it needs at least {min_w}x{min_h}; it is {w}x{h} now).\n\n"
              "Nothing is lost: the session keeps its time and everything recorded.")
+
+
+def leaving_words(state: SessionState) -> str:
+    """What leaving the live screen means for this session, as the quit dialog says it: a closed
+    one is done (no "can be resumed"), an open one waits; a rehearsal is told apart."""
+    if state.closed:
+        if state.practice:
+            return ("Everything is saved. This practice run is closed; its debrief stays in practice mode "
+                    "(p on the home screen).")
+        return ("Everything is saved. This session is closed; its summary and record stay with it on the "
+                "home screen's list.")
+    if state.practice:
+        return ("Everything is saved. The practice run stays open and can be picked up again from practice "
+                "mode (its clock waits meanwhile).")
+    return ("Everything is saved. The session stays open and can be resumed "
+            "(its times keep counting from the stored timestamps).")
 
 
 class LiveCommands(KeyCommands):
@@ -615,10 +631,8 @@ class LiveScreen(StyledOnce, PaintsOnce, Screen[None]):
                 self.app.exit()
 
         self.app.push_screen(
-            _dialogs().ConfirmDialog("Leave the live screen?",
-                          "Everything is saved. The session stays open and can be resumed "
-                          "(its times keep counting from the stored timestamps).",
-                          yes="Leave", no="Stay"),
+            _dialogs().ConfirmDialog("Leave the live screen?", leaving_words(self.session_log.state()),
+                                     yes="Leave", no="Stay"),
             confirmed,
         )
 
