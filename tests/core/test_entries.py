@@ -14,13 +14,8 @@ from tests.conftest import START
 
 
 def replaced(event, **changes):  # noqa: ANN001, ANN201
-    """The event with some fields changed (a pydantic model or a msgspec Struct alike)."""
-    model_copy = getattr(event, "model_copy", None)
-    if model_copy is not None:
-        return model_copy(update=changes)
-    import msgspec
-
-    return msgspec.structs.replace(event, **changes)
+    """The event with some fields changed."""
+    return event.model_copy(update=changes)
 
 
 def test_numbers_count_the_entries_of_one_session_whatever_their_store_seq(new_chart) -> None:  # noqa: ANN001

@@ -12,7 +12,7 @@ import pytest
 
 from kapsession.core import commands
 from kapsession.core.clock import ManualClock
-from kapsession.core.preset_library import default_library
+from kapsession.presets import default_library
 from kapsession.store.event_store import EventStore
 from kapsession.tui.app import KapsessionApp
 from kapsession.tui.screens.dialogs import ConfirmDialog
