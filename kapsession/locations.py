@@ -15,8 +15,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "kapsession"
 DATABASE_NAME = "kapsession.sqlite3"
 
@@ -28,18 +26,24 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
         return Path(override).expanduser()
     if os.environ.get("KAPSESSION_DATA_DIR"):
         return Path(os.environ["KAPSESSION_DATA_DIR"]).expanduser()
+    import platformdirs  # (when no variable says where: it brings tempfile, shutil and random)
+
     return platformdirs.user_data_path(APP_NAME, appauthor=False)
 
 
 def config_dir() -> Path:
     if os.environ.get("KAPSESSION_CONFIG_DIR"):
         return Path(os.environ["KAPSESSION_CONFIG_DIR"]).expanduser()
+    import platformdirs  # (when no variable says where: it brings tempfile, shutil and random)
+
     return platformdirs.user_config_path(APP_NAME, appauthor=False)
 
 
 def cache_dir() -> Path:
     if os.environ.get("KAPSESSION_CACHE_DIR"):
         return Path(os.environ["KAPSESSION_CACHE_DIR"]).expanduser()
+    import platformdirs  # (when no variable says where: it brings tempfile, shutil and random)
+
     return platformdirs.user_cache_path(APP_NAME, appauthor=False)
 
 
