@@ -276,6 +276,7 @@ def cmd_locate(ctx: Context) -> int:
         ("scenarios (yours)", locations.user_scenarios_dir()),
         ("themes (built-in)", locations.builtin_themes_dir()),
         ("themes (yours)", locations.user_themes_dir()),
+        ("theme cache", locations.theme_cache_path()),
     ]
     for name, path in rows:
         ctx.out(f"{name + ':':<22} {path}")

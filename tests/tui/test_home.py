@@ -314,23 +314,6 @@ async def test_new_session_for_a_new_client_is_number_one(data_dir: Path, fake_l
 
 # -- other keys ----------------------------------------------------------------------------------------
 
-async def test_practice_key_without_practice_mode_says_so(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import importlib.util
-
-    real_find_spec = importlib.util.find_spec
-
-    def find_spec(name: str, *args: object):  # noqa: ANN202
-        return None if name.startswith("kapsession.practice") else real_find_spec(name, *args)
-
-    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
-    app = make_app(data_dir)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("p")
-        await pilot.pause()
-        assert any("Practice mode is not installed" in n.message for n in app._notifications)
-
-
 async def test_preview_needs_a_closed_session(data_dir: Path, library: PresetLibrary) -> None:
     with EventStore(data_dir) as store:
         seed(store, library, "G.H.", hours_ago=1, phase="peak")
@@ -534,7 +517,7 @@ async def test_i_opens_the_real_live_screen_on_the_interrupted_session(data_dir:
 
 
 async def test_p_opens_practice_mode(data_dir: Path) -> None:
-    practice = pytest.importorskip("kapsession.practice.screens")
+    from kapsession.tui.screens import practice
     app = make_app(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
