@@ -5,58 +5,40 @@ usage or input (nothing recorded), 1 for a store that cannot be used. Never a tr
 KAPSESSION_DEBUG=1. Textual is imported only by the subcommands that open a screen.
 
 Other packages add subcommands through `register(subparsers)` in the modules listed in
-EXTENSIONS, so each feature keeps its command line beside its code. A plain `summary` or `record`
-line is read without argparse (`quick_arguments`, from the same definition of the options).
+EXTENSIONS, so each feature keeps its command line beside its code.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import sys
 from pathlib import Path
-from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import Any, Callable, NoReturn, Sequence
 
 from kapsession import __version__
 from kapsession.core.errors import InputError, KapsessionError, NotFoundError, PresetError, StoreError
 
-if TYPE_CHECKING:
-    import argparse
-
-# argparse, json and dataclasses are imported where used: a plain `summary` or `record` command
-# line is read without argparse (see `quick_arguments`), and every import is paid by every PDF.
-
 EXTENSIONS = ("kapsession.summary.command_line", "kapsession.practice.command_line")
 
-# Commands whose plain command lines `quick_arguments` may read without argparse: the module
-# that defines each one's arguments (once, for argparse and for the quick reading alike). The two
-# that open a screen (no command: home; `resume`) are read here, beside their parser.
-QUICK_COMMANDS = {"summary": "kapsession.summary.command_line", "record": "kapsession.summary.command_line"}
 
 
 class UsageError(KapsessionError):
     pass
 
 
-_parser_class: type[argparse.ArgumentParser] | None = None
+class Parser(argparse.ArgumentParser):
+    """argparse, but its complaints are one sentence and exit 2 like every other refusal."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"kapsession: {message}\n")
+        raise SystemExit(2)
 
 
 def _parser_type() -> type[argparse.ArgumentParser]:
-    """argparse, but its complaints are one sentence and exit 2 like every other refusal (the
-    class is made on first use, so that a command line read without argparse never imports it)."""
-    global _parser_class
-    if _parser_class is None:
-        import argparse
-
-        class _Parser(argparse.ArgumentParser):
-            def error(self, message: str) -> None:  # type: ignore[override]
-                self.print_usage(sys.stderr)
-                sys.stderr.write(f"kapsession: {message}\n")
-                raise SystemExit(2)
-
-        _parser_class = _Parser
-    return _parser_class
+    return Parser
 
 
 class Context:
@@ -351,8 +333,7 @@ def command_word(argv: Sequence[str]) -> str | None:
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The whole parser, or (with `command`, from `command_word`) only the part that command
-    needs: a bare launch builds no subcommand at all, since every launch pays for the parser
-    before the first paint (argparse with every subcommand and extension: ~12 ms here)."""
+    needs: a bare launch builds no subcommand at all."""
 
     def wanted(name: str) -> bool:
         return command is None or command == name
@@ -522,58 +503,9 @@ def join_option_values(argv: Sequence[str]) -> list[str]:
     return joined
 
 
-GLOBAL_VALUE_OPTIONS = {"--data-dir": "data_dir", "--theme": "theme"}
-
-
-def quick_arguments(words: Sequence[str]) -> Any:
-    """What `build_parser().parse_args(words)` gives for a plain command line of a command in
-    QUICK_COMMANDS, of `resume` or of no command (home), read without argparse (importing it and
-    building the parser cost a summary PDF or a launch about 6 ms); None for any other command line, which argparse then reads, answers (help)
-    or refuses as always. Plain: the global options (before the command) and the command's own,
-    each once, spelled in full, and no value that starts with '-'."""
-    found: dict[str, Any] = {"data_dir": None, "theme": None}
-    index = 0
-    while index < len(words) and words[index].startswith("-"):
-        name, has_value, value = words[index].partition("=")
-        dest = GLOBAL_VALUE_OPTIONS.get(name)
-        if dest is None or found[dest] is not None:
-            return None
-        if not has_value:
-            index += 1
-            if index == len(words):
-                return None
-            value = words[index]
-        if value.startswith("-"):
-            return None
-        found[dest] = value
-        index += 1
-    command = words[index] if index < len(words) else None
-    if command is None:  # the home screen
-        return SimpleNamespace(**found, command=None, func=cmd_home)
-    if command == "resume":
-        own = _quick_resume(words[index + 1:])
-    elif command in QUICK_COMMANDS:
-        module = __import__(QUICK_COMMANDS[command], fromlist=("quick_arguments",))
-        own = module.quick_arguments(command, words[index + 1:])
-    else:
-        return None
-    if own is None:
-        return None
-    return SimpleNamespace(**found, command=command, **own)
-
-
-def _quick_resume(words: Sequence[str]) -> dict[str, Any] | None:
-    """`resume [ID]` as its parser (in build_parser) reads it; None unless plain."""
-    if len(words) > 1 or any(word.startswith("-") for word in words):
-        return None
-    return {"func": cmd_resume, "id": words[0] if words else None}
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     words = join_option_values(sys.argv[1:] if argv is None else list(argv))
-    args = quick_arguments(words)
-    if args is None:
-        args = build_parser(command_word(words)).parse_args(words)
+    args = build_parser(command_word(words)).parse_args(words)
     ctx = Context(args)
     try:
         return int(args.func(ctx) or 0)

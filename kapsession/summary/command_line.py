@@ -19,8 +19,8 @@ EXIT_FAILED = 1
 
 
 class Option:
-    """One option of `summary` or `record`, defined once: `register` hands it to argparse and
-    `quick_arguments` reads its plain forms without argparse."""
+    """One option of `summary` or `record`: `register` hands it to argparse, and `_deliver`
+    reads the formats each command accepts from the same definition."""
 
     __slots__ = ("flags", "dest", "help", "choices", "default", "metavar", "switch")
 
@@ -109,47 +109,6 @@ def register(subparsers: Any) -> None:
     for option in RECORD_OPTIONS:
         option.add_to(record)
     record.set_defaults(func=cmd_record)
-
-
-def quick_arguments(command: str, words: Sequence[str]) -> dict[str, Any] | None:
-    """The arguments argparse would give `summary` or `record` (`words`: what follows the command
-    word), read from the options above without argparse; None unless the line is plain: the
-    session id and the options spelled in full, each at most once, every value acceptable and none
-    starting with '-'. For anything else (help, an abbreviation, a mistake) argparse reads the
-    line and answers or refuses as always. Used by kapsession.cli.quick_arguments."""
-    options, func = {"summary": (SUMMARY_OPTIONS, cmd_summary), "record": (RECORD_OPTIONS, cmd_record)}[command]
-    by_flag = {flag: option for option in options for flag in option.flags}
-    found: dict[str, Any] = {option.dest: False if option.switch else option.default for option in options}
-    given: set[str] = set()
-    positional: list[str] = []
-    index = 0
-    while index < len(words):
-        word = words[index]
-        index += 1
-        if not word.startswith("-"):
-            positional.append(word)
-            continue
-        name, has_value, value = word.partition("=")
-        option = by_flag.get(name)
-        if option is None or option.dest in given:
-            return None
-        given.add(option.dest)
-        if option.switch:
-            if has_value:
-                return None
-            found[option.dest] = True
-            continue
-        if not has_value:
-            if index == len(words):
-                return None
-            value = words[index]
-            index += 1
-        if value.startswith("-") or (option.choices is not None and value not in option.choices):
-            return None
-        found[option.dest] = value
-    if len(positional) != 1:
-        return None
-    return {"id": positional[0], **found, "func": func}
 
 
 def _fail(message: str) -> int:
