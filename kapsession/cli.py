@@ -20,7 +20,7 @@ from typing import Any, Callable, NoReturn, Sequence
 from kapsession import __version__
 from kapsession.core.errors import InputError, KapsessionError, NotFoundError, PresetError, StoreError
 
-EXTENSIONS = ("kapsession.summary.command_line", "kapsession.practice.command_line")
+EXTENSIONS = ("kapsession.summary.command_line", "kapsession.practice_command_line")
 
 
 
