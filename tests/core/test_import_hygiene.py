@@ -16,8 +16,8 @@ for package in (kapsession.core, kapsession.store, kapsession.practice):
     for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
         importlib.import_module(info.name)
         imported.append(info.name)
-import kapsession.cli, kapsession.locations, kapsession.settings
-imported += ["kapsession.cli", "kapsession.locations", "kapsession.settings"]
+import kapsession.cli, kapsession.locations, kapsession.settings, kapsession.practice_command_line
+imported += ["kapsession.cli", "kapsession.locations", "kapsession.settings", "kapsession.practice_command_line"]
 print(json.dumps({
     "imported": imported,
     "textual": sorted(name for name in sys.modules if name == "textual" or name.startswith("textual.")),
