@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 # argparse, json and dataclasses are imported where used: a plain `summary` or `record` command
 # line is read without argparse (see `quick_arguments`), and every import is paid by every PDF.
 
-EXTENSIONS = ("kapsession.summary.command_line", "kapsession.practice.command_line")
+EXTENSIONS = ("kapsession.summary.command_line", "kapsession.practice.command_line", "kapsession.course.command_line")
 
 # Commands whose plain command lines `quick_arguments` may read without argparse: the module
 # that defines each one's arguments (once, for argparse and for the quick reading alike). The two
@@ -128,19 +128,19 @@ def cmd_presets(ctx: Context) -> int:
 def cmd_new(ctx: Context) -> int:
     from kapsession.core import commands
     from kapsession.core.clock import SystemClock
+    from kapsession.course.command_line import client_for_new_session
     from kapsession.settings import load_settings
-    from kapsession.store.event_store import series_defaults
 
     args = ctx.args
     preset = ctx.library().get(args.preset)
     store = ctx.store()
-    number, last_dose = series_defaults(store, args.client)
+    client = client_for_new_session(store, args.client, new_client=args.new_client)
     opened = commands.open_session(
-        client_name=args.client, preset=preset, now=SystemClock().now(), weight_kg=args.weight_kg,
-        planned_dose_mg=args.dose_mg, series_number=number, previous_dose_mg=last_dose,
-        series_length=args.series_length or load_settings().series_length,
+        client_name=client.name, preset=preset, now=SystemClock().now(), weight_kg=args.weight_kg,
+        planned_dose_mg=args.dose_mg, series_number=client.series_number, previous_dose_mg=client.previous_dose_mg,
+        series_length=args.series_length or client.planned_sessions or load_settings().series_length,
     )
-    session_id, _ = store.create_session(opened)
+    session_id, _ = store.create_session(opened, client_id=client.client_id, new_client=args.new_client)
     if args.no_open:
         ctx.out(session_id)
         return 0
@@ -363,7 +363,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
     if wanted("new"):
         new = sub.add_parser("new", help="create a session (and open it, unless --no-open)")
-        new.add_argument("--client", required=True, help="display name or initials")
+        new.add_argument("--client", required=True, help="a client's id, or a name (display name or initials)")
+        new.add_argument("--new-client", action="store_true", help="a new client even if one of that name exists")
         new.add_argument("--preset", required=True, help="protocol preset (see `kapsession presets`)")
         new.add_argument("--weight-kg", metavar="N")
         new.add_argument("--dose-mg", metavar="N", help="planned dose")
@@ -426,6 +427,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         next_session.add_argument("when", nargs="+")
         close = kinds.add_parser("close", help="close the session (discharge)")
         close.add_argument("--reason", help="needed before the minimum observation time")
+        from kapsession.course.command_line import register_add_kinds
+
+        register_add_kinds(kinds)  # phq9, gad7, safety-check
         add.set_defaults(func=cmd_add)
 
     if wanted("show"):

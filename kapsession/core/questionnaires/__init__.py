@@ -156,14 +156,17 @@ class Change:
         """The marks shown beside the scores: words, never colour alone."""
         return tuple(word for word, on in (("RESPONSE", self.response), ("REMISSION", self.remission)) if on)
 
-    def describe(self) -> str:
-        """`18 -> 7 (-11, -61%) RESPONSE`."""
-        sign = "+" if self.difference > 0 else ""
-        percent = f", {sign}{self.percent}%" if self.percent is not None else ""
-        marks = " " + " ".join(self.words) if self.words else ""
+    def figures(self) -> str:
+        """`18 -> 7 (-11, -61%)`."""
         if self.count < 2:
             return f"{self.latest} (first score)"
-        return f"{self.first} \u2192 {self.latest} ({sign}{self.difference}{percent}){marks}"
+        sign = "+" if self.difference > 0 else ""
+        percent = f", {sign}{self.percent}%" if self.percent is not None else ""
+        return f"{self.first} \u2192 {self.latest} ({sign}{self.difference}{percent})"
+
+    def describe(self) -> str:
+        """`18 -> 7 (-11, -61%) RESPONSE`."""
+        return " ".join((self.figures(), *self.words))
 
 
 def change(name: str, totals: Sequence[int]) -> Change | None:
