@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from kapsession.core.state import SessionState
+from kapsession.core.state import SessionState, threshold_episodes
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,8 @@ _THRESHOLD_KIND = {
 def session_adverse_events(state: SessionState) -> tuple[AdverseEvent, ...]:
     """Every adverse event of one session, in time order (see the module docstring)."""
     found: list[AdverseEvent] = []
-    for alert in state.alerts:
-        if alert.kind != "threshold" or "before dosing" in alert.message:
+    for alert in threshold_episodes(state):
+        if "before dosing" in alert.message:
             continue  # a pre-dose BP is a decision before dosing, not an event of the session
         rule = alert.key.split(":")[1] if alert.key.count(":") >= 2 else ""
         found.append(AdverseEvent(alert.raised_at, _THRESHOLD_KIND.get(rule, "vital sign out of range"),

@@ -453,6 +453,12 @@ def _threshold_alerts(state: SessionState) -> list[Alert]:
     return alerts
 
 
+def threshold_episodes(state: SessionState) -> list[Alert]:
+    """Every threshold episode of the session (open, settled, acknowledged or not): a closed
+    session's `alerts` keep only the acknowledged ones, and the course lists them all."""
+    return _threshold_alerts(state)
+
+
 def _threshold_level(message: str) -> AlertLevel:
     """A pre-dose BP is a decision to make (warning), settled or not; anything else is an alarm."""
     return "warning" if "before dosing" in message else "alarm"

@@ -331,3 +331,28 @@ def build_progress_page(course: Course, *, therapist_name: str = "", practice_na
         paper=paper if paper in ("a4", "letter") else "a4",
     )
 
+
+
+def previous_session_lines(course: Course, zone: tzinfo | None = None) -> list[str]:
+    """What the new-session form shows for a client's next session: its place in the course, the
+    previous dose (mg and mg/kg), that session's peak BP and adverse events, and the last scores.
+    Private note words never appear (a private side-effect note is "side effect noted")."""
+    lines = [f"{course.client.name} ({course.client.id}) \u00b7 {course.next_label()} \u00b7 {course.position}"]
+    last = course.last_session()
+    if last is not None:
+        dose = f"{last.dose_mg:g} mg" if last.dose_mg else "no dose recorded"
+        if last.mg_per_kg:
+            dose += f" ({last.mg_per_kg:.2f} mg/kg)"
+        peak = last.peak_bp
+        lines.append(f"Previous ({short_date(last.when, zone)}): {dose} \u00b7 peak BP "
+                     + (f"{peak[0]}/{peak[1]}" if peak else "not recorded"))
+        events = last.adverse_events
+        lines.append("Adverse events: " + ("; ".join(event.describe(include_private=False) for event in events)
+                                           if events else "none recorded"))
+    scores = []
+    for name in INSTRUMENTS:
+        score = course.last_score(name)
+        if score is not None:
+            scores.append(f"{score.title} {score.total} ({score.band}, {short_date(score.at, zone)})")
+    lines.append("Last scores: " + (" \u00b7 ".join(scores) if scores else "none yet"))
+    return lines

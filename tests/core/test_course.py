@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from conftest import START, Chart
+from datetime import datetime, timedelta, timezone
 
 from kapsession.core import commands
 from kapsession.core.client_events import ClientCreated, CoursePlanned, fold_client
 from kapsession.core.course import build_course
 from kapsession.core.events import QuestionnaireAnswered
 
+START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
-def _session(day: int, dose: int, phq: list[int], bp: str, side_effect: str | None = None,
+
+def _session(Chart, day: int, dose: int, phq: list[int], bp: str, side_effect: str | None = None,
              shared: str | None = None) -> Chart:
     from kapsession.core.clock import ManualClock
 
@@ -34,14 +34,14 @@ def _session(day: int, dose: int, phq: list[int], bp: str, side_effect: str | No
     return chart
 
 
-def test_each_session_row_and_the_scores_over_time() -> None:
+def test_each_session_row_and_the_scores_over_time(new_chart) -> None:
     client = fold_client("c-abcde", [
         ClientCreated(at=START, name="A.B.", seq=1),
         CoursePlanned(at=START, planned_sessions=3, schedule="twice a week", seq=2),
         QuestionnaireAnswered(at=START + timedelta(days=5), instrument="phq9", answers=(1,) * 9, seq=3),
     ])
-    first = _session(0, 200, [2, 2, 2, 2, 2, 2, 2, 2, 0], "186/114 126 97", side_effect="nausea, pale")
-    second = _session(3, 240, [1, 1, 1, 1, 1, 1, 1, 1, 0], "150/92 80 98", shared="I can rest")
+    first = _session(new_chart, 0, 200, [2, 2, 2, 2, 2, 2, 2, 2, 0], "186/114 126 97", side_effect="nausea, pale")
+    second = _session(new_chart, 3, 240, [1, 1, 1, 1, 1, 1, 1, 1, 0], "150/92 80 98", shared="I can rest")
     now = START + timedelta(days=6)
     course = build_course(client, [("s2", second.state(now)), ("s1", first.state(now))], now)
     one, two = course.sessions

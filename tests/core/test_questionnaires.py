@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Chart
-
 from kapsession.core import commands
 from kapsession.core.errors import InputError
 from kapsession.core.questionnaires import change, check_answers, instrument, parse_answers
@@ -67,8 +65,8 @@ def test_response_and_remission() -> None:
     assert change("phq9", []) is None
 
 
-def test_item_nine_above_zero_raises_an_alert_acknowledged_only_with_a_note() -> None:
-    chart = Chart("sublingual-troche")
+def test_item_nine_above_zero_raises_an_alert_acknowledged_only_with_a_note(new_chart) -> None:
+    chart = new_chart("sublingual-troche")
     chart.phase("intake")
     chart.add(commands.answer_questionnaire(chart.state(), "phq9", [1, 2, 1, 1, 0, 1, 0, 0, 1], chart.clock.now()))
     state = chart.state()
@@ -91,8 +89,8 @@ def test_item_nine_above_zero_raises_an_alert_acknowledged_only_with_a_note() ->
     assert not any("safety check" in item for item in state.discharge.missing)
 
 
-def test_item_nine_at_zero_raises_nothing_and_gad7_never() -> None:
-    chart = Chart("sublingual-troche")
+def test_item_nine_at_zero_raises_nothing_and_gad7_never(new_chart) -> None:
+    chart = new_chart("sublingual-troche")
     chart.add(commands.answer_questionnaire(chart.state(), "phq9", [3, 3, 3, 3, 3, 3, 3, 3, 0], chart.clock.now()))
     chart.add(commands.answer_questionnaire(chart.state(), "gad7", [3] * 7, chart.clock.now()))
     state = chart.state()
@@ -101,8 +99,8 @@ def test_item_nine_at_zero_raises_nothing_and_gad7_never() -> None:
         commands.record_safety_check(state, "note", chart.clock.now())
 
 
-def test_a_questionnaire_is_checked_before_it_is_an_event() -> None:
-    chart = Chart("sublingual-troche")
+def test_a_questionnaire_is_checked_before_it_is_an_event(new_chart) -> None:
+    chart = new_chart("sublingual-troche")
     with pytest.raises(InputError, match="9 answers"):
         commands.answer_questionnaire(chart.state(), "phq9", [1, 2], chart.clock.now())
     with pytest.raises(InputError, match="accepted 0-3"):
