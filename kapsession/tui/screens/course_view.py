@@ -196,7 +196,7 @@ class CourseScreen(Screen[None]):
         course = self.course
         assert course is not None
         width, height = self.app.size
-        chart_height = 12 if height >= 34 else 8
+        chart_height = 14 if height >= 34 else 10
         self.query_one("#course-chart", Static).update(chart_markup(course, min(width - 2, 100), chart_height))
 
     # -- keys ---------------------------------------------------------------------------------------

@@ -43,10 +43,11 @@ def chart_rows(scores: Sequence[Score], width: int, height: int) -> list[str]:
         mark = MARKS.get(score.instrument, "?")
         here = cell[positions[index]]
         cell[positions[index]] = BOTH if here in MARKS.values() and here != mark else mark
+    # The top, 15, 5 and 0 are labelled (each on the row its value falls in).
+    labels = {row_of(value): str(value) for value in (0, 5, 15, TOP)}
     lines = []
     for number, row in enumerate(grid):
-        value = round((rows - 1 - number) / (rows - 1) * TOP)
-        label = str(value) if number in (0, rows - 1) or number == row_of(5) or number == row_of(15) else ""
+        label = labels.get(number, "")
         lines.append(f"{label:>{AXIS_WIDTH - 1}} \u2502" + "".join(row).rstrip())
     lines.append(" " * (AXIS_WIDTH - 1) + " \u2514" + "\u2500" * plot_width)
     return lines
