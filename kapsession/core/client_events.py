@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, TypeAdapter, field_validator
 
@@ -66,8 +66,7 @@ class CoursePlanned(EventBase):
 
 
 ClientEvent = Annotated[
-    Union[ClientCreated, ClientRenamed, ClientMerged, ClientMergeUndone, CoursePlanned, QuestionnaireAnswered,
-          SafetyCheckRecorded],
+    ClientCreated | ClientRenamed | ClientMerged | ClientMergeUndone | CoursePlanned | QuestionnaireAnswered | SafetyCheckRecorded,
     Field(discriminator="type"),
 ]
 CLIENT_EVENT_CLASSES: tuple[type[EventBase], ...] = (
@@ -83,7 +82,7 @@ def decode_client_events(data: bytes | str) -> list[EventBase]:
     global _adapter
     if _adapter is None:
         _adapter = TypeAdapter(list[ClientEvent])
-    return _adapter.validate_json(data)  # type: ignore[no-any-return]
+    return _adapter.validate_json(data)
 
 
 @dataclass

@@ -10,9 +10,9 @@ a `Course`; none of them reads the events.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Sequence
 
 from kapsession.core.adverse import AdverseEvent, session_adverse_events
 from kapsession.core.client_events import ClientRecord
@@ -199,8 +199,8 @@ def _planned_next(sessions: list[CourseSession], planned: int, schedule: str | N
                   now: datetime) -> list[datetime]:
     """The next sessions: the date set in the last session (if still ahead), then the schedule's
     dates for the sessions left in the series."""
-    from kapsession.core.schedule import parse_schedule, planned_dates
     from kapsession.core.errors import InputError
+    from kapsession.core.schedule import parse_schedule, planned_dates
 
     last = sessions[-1] if sessions else None
     left = max(0, planned - len(sessions))

@@ -27,7 +27,7 @@ from kapsession.core.errors import InputError
 DEFAULT_FORMAT = "pdf"
 
 
-def _book(ctx: Any):  # noqa: ANN202 - ClientBook
+def _book(ctx: Any):
     from kapsession.store.clients import ClientBook
 
     return ClientBook(ctx.store())
@@ -211,7 +211,7 @@ def cmd_client(ctx: Any) -> int:
     return 0
 
 
-def load_course(ctx: Any, client_text: str):  # noqa: ANN201 - Course
+def load_course(ctx: Any, client_text: str):
     from kapsession.settings import load_settings
 
     book = _book(ctx)
@@ -230,7 +230,7 @@ def cmd_course(ctx: Any) -> int:
         raise InputError("--include-private is for the prescriber's report; the client's page never shows a private note")
     course = load_course(ctx, args.client)
     settings = load_settings()
-    names = {"therapist_name": settings.therapist_name, "practice_name": settings.practice_name,
+    names: dict[str, Any] = {"therapist_name": settings.therapist_name, "practice_name": settings.practice_name,
              "paper": args.paper or settings.paper}
     if args.audience == "client":
         document: Any = build_progress_page(course, **names)
@@ -244,14 +244,14 @@ def cmd_course(ctx: Any) -> int:
 
 def cmd_calendar(ctx: Any) -> int:
     """The next session, as .ics: of a session (the date set in it) or of a client's course."""
-    from kapsession.course.calendar import appointment_ics
+    from kapsession.course.calendar import DEFAULT_LENGTH, appointment_ics
     from kapsession.settings import load_settings
     from kapsession.store.clients import CLIENT_PREFIX
 
     args = ctx.args
     now = _now()
     when = None
-    length = None
+    length: timedelta | None = None
     if args.target.strip().lower().startswith(CLIENT_PREFIX):
         course = load_course(ctx, args.target)
         when = course.planned_next[0] if course.planned_next else None
@@ -263,8 +263,7 @@ def cmd_calendar(ctx: Any) -> int:
     if when is None or when <= now:
         raise InputError("no next session is planned ahead; set one with "
                          "`kapsession add ID next-session \"in 3 days at 10:00\"` or plan the course")
-    data = appointment_ics(when, practice_name=load_settings().practice_name,
-                           **({"length": length} if length else {}))
+    data = appointment_ics(when, practice_name=load_settings().practice_name, length=length or DEFAULT_LENGTH)
     if args.output:
         from kapsession.summary.files import write_export
 

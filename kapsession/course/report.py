@@ -174,7 +174,7 @@ def _safety(course: Course, include_private: bool, zone: tzinfo | None) -> tuple
             when = f"{session.label}, {short_date(alert.raised_at, zone)} {clock(alert.raised_at, zone)}"
             line = f"{when}: {alert.message.split(':')[0]}"
             check = next((event for event in state.events if getattr(event, "key", None) == alert.key
-                          and event.type == "safety_check_recorded"), None)  # type: ignore[attr-defined]
+                          and event.type == "safety_check_recorded"), None)
             if check is None:
                 lines.append(line + "; NO SAFETY CHECK RECORDED")
                 continue

@@ -14,11 +14,19 @@ client and its first session in one); `ClientBook` wraps them for the command li
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from datetime import date, datetime, timezone
-from typing import TYPE_CHECKING, NamedTuple, Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 from kapsession.core.client_events import (
-    ClientCreated, ClientMerged, ClientMergeUndone, ClientRecord, ClientRenamed, CoursePlanned, fold_client, name_key,
+    ClientCreated,
+    ClientMerged,
+    ClientMergeUndone,
+    ClientRecord,
+    ClientRenamed,
+    CoursePlanned,
+    fold_client,
+    name_key,
 )
 from kapsession.core.errors import InputError, NotFoundError
 from kapsession.core.events import EventBase, checked, event_body_json, with_store_fields
@@ -37,8 +45,9 @@ def _iso(moment: datetime) -> str:
 
 
 def new_client_id(connection: sqlite3.Connection) -> str:
-    from kapsession.store.session_ids import ALPHABET
     import secrets
+
+    from kapsession.store.session_ids import ALPHABET
 
     for _ in range(50):
         candidate = CLIENT_PREFIX + "".join(secrets.choice(ALPHABET) for _ in range(ID_LENGTH))
@@ -59,7 +68,7 @@ def append_client_event(connection: sqlite3.Connection, client_id: str, event: E
             (client_id, event.name, name_key(event.name), at, at))
     cursor = connection.execute(
         "INSERT INTO client_events (client_id, type, at, recorded_at, body) VALUES (?, ?, ?, ?, ?)",
-        (client_id, event.type, at, _iso(recorded), event_body_json(event)),  # type: ignore[attr-defined]
+        (client_id, event.type, at, _iso(recorded), event_body_json(event)),
     )
     if not isinstance(event, ClientCreated):
         updates = "last_event_at = MAX(last_event_at, ?)"
@@ -80,7 +89,7 @@ def create_client(connection: sqlite3.Connection, name: str, at: datetime, *, da
                   sex: str | None = None, reference: str | None = None) -> str:
     client_id = new_client_id(connection)
     append_client_event(connection, client_id, ClientCreated(
-        at=at, name=name, date_of_birth=date_of_birth, sex=sex, reference=reference))  # type: ignore[arg-type]
+        at=at, name=name, date_of_birth=date_of_birth, sex=sex, reference=reference))
     return client_id
 
 
@@ -237,7 +246,7 @@ class ClientBook:
                 continue
             ids = family(self.connection, row.id) if merged_children.get(row.id) else [row.id]
             total = sum(counts.get(cid, (0, None))[0] for cid in ids)
-            newest = max((counts[cid][1] for cid in ids if cid in counts and counts[cid][1]), default=None)
+            newest = max((counts[cid][1] or "" for cid in ids if cid in counts), default="") or None
             result.append((row, total, datetime.fromisoformat(newest) if newest else None))
         result.sort(key=lambda item: (item[2] or item[0].created_at), reverse=True)
         return result
@@ -265,7 +274,7 @@ class ClientBook:
 
     def add(self, name: str, at: datetime, *, date_of_birth: date | None = None, sex: str | None = None,
             reference: str | None = None, allow_same_name: bool = False) -> str:
-        ClientCreated(at=at, name=name, date_of_birth=date_of_birth, sex=sex, reference=reference)  # type: ignore[arg-type]
+        ClientCreated(at=at, name=name, date_of_birth=date_of_birth, sex=sex, reference=reference)
         with self.store._transaction():
             matches = same_name(self.connection, name)
             if matches and not allow_same_name:

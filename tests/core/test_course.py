@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from kapsession.core import commands
 from kapsession.core.client_events import ClientCreated, CoursePlanned, fold_client
@@ -12,8 +13,8 @@ from kapsession.core.events import QuestionnaireAnswered
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
 
-def _session(Chart, day: int, dose: int, phq: list[int], bp: str, side_effect: str | None = None,
-             shared: str | None = None) -> Chart:
+def _session(Chart: type, day: int, dose: int, phq: list[int], bp: str, side_effect: str | None = None,
+             shared: str | None = None) -> Any:
     from kapsession.core.clock import ManualClock
 
     chart = Chart("sublingual-troche", ManualClock(START + timedelta(days=day)), weight_kg=80, dose_mg=dose)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from kapsession.core import commands
 from kapsession.core.errors import InputError
 from kapsession.core.questionnaires import change, check_answers, instrument, parse_answers

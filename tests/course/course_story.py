@@ -45,7 +45,7 @@ def record_course(data_dir: Path, sessions: int = 6, now: datetime | None = None
             session_id, _ = store.create_session(opened, client_id=client)
             ids.append(session_id)
             log = SessionLog(store, session_id, preset, clock)
-            step = lambda minutes: clock.advance(timedelta(minutes=minutes))  # noqa: E731
+            step = lambda minutes, clock=clock: clock.advance(timedelta(minutes=minutes))  # noqa: E731
             log.record(commands.start_phase(log.state(), "intake", clock.now()))
             log.record(commands.answer_questionnaire(log.state(), "phq9", PHQ[index], clock.now()))
             log.record(commands.answer_questionnaire(log.state(), "gad7", GAD[index], clock.now()))

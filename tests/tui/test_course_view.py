@@ -17,7 +17,7 @@ from kapsession.tui.screens.course_view import ClientPicker, CourseScreen
 from kapsession.tui.screens.new_session import NewSessionScreen
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "course"))
-from course_story import CLIENT, PRIVATE_NOTE, START, record_course  # noqa: E402
+from course_story import CLIENT, PRIVATE_NOTE, START, record_course
 
 
 @pytest.fixture(autouse=True)
@@ -71,6 +71,12 @@ async def test_the_course_view_at_a_size(tmp_path: Path, size: tuple[int, int]) 
         await pilot.pause()
         exports = list((data_dir / "exports").glob("*-course.pdf"))
         assert len(exports) == 1 and exports[0].read_bytes().startswith(b"%PDF")
+
+        # i: the next planned session as an .ics file beside the reports.
+        await pilot.press("i")
+        await pilot.pause()
+        calendars = list((data_dir / "exports").glob("*-next.ics"))
+        assert len(calendars) == 1 and b"DTSTART:20260319T100000Z" in calendars[0].read_bytes()
 
         # n: the form for the next session, this client filled in, with the previous session.
         await pilot.press("n")

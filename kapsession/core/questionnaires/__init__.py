@@ -7,10 +7,11 @@ Both are free to use (Pfizer Inc.). Licensed instruments (BDI-II, HAM-A) are nev
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Literal, Sequence
+from typing import Literal
 
 from kapsession.core.errors import InputError
 

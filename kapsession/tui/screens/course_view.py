@@ -31,7 +31,7 @@ COURSE_CSS = "../course.tcss"
 ROUTE_SHORT = {"sublingual": "SL", "intramuscular": "IM", "intravenous": "IV", "intranasal": "IN"}
 
 
-def _kap(screen: Screen[Any]) -> "KapsessionApp":
+def _kap(screen: Screen[Any]) -> KapsessionApp:
     return screen.app  # type: ignore[return-value]
 
 
@@ -71,7 +71,7 @@ class ClientPicker(ModalScreen["str | None"]):
             if self.preselect:
                 try:
                     options.highlighted = options.get_option_index(self.preselect)
-                except Exception:  # noqa: BLE001 - a preselected client not listed: start at the top
+                except Exception:
                     pass
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -117,6 +117,8 @@ class CourseScreen(Screen[None]):
                 tooltip="A new session for this client (the form shows the previous dose, BP and scores)"),
         Binding("r", "report", "Report", id="course.report", tooltip="The course report for the prescriber (PDF)"),
         Binding("R", "progress", "Client page", id="course.progress", tooltip="The client's progress page (PDF)"),
+        Binding("i", "calendar", "Calendar", id="course.calendar",
+                tooltip="The next planned session as an .ics file for the client (practice name and time only)"),
         Binding("escape", "back", "Back", id="course.back"),
     ]
 
@@ -239,7 +241,7 @@ class CourseScreen(Screen[None]):
         course = self.course
         assert course is not None
         settings = kap.settings
-        names = {"therapist_name": settings.therapist_name, "practice_name": settings.practice_name,
+        names: dict[str, Any] = {"therapist_name": settings.therapist_name, "practice_name": settings.practice_name,
                  "paper": settings.paper}
         document: Any = build_progress_page(course, **names) if kind == "progress" else build_course_report(
             course, **names)
@@ -247,11 +249,30 @@ class CourseScreen(Screen[None]):
             path = write_export(default_export_path(kap.data_dir, course.client.id,
                                                     course.now.astimezone().strftime("%Y-%m-%d"), kind, "pdf"),
                                 course_bytes(document, "pdf"), make_folder=True)
-        except Exception as error:  # noqa: BLE001 - one sentence for any failure to render or write
+        except Exception as error:
             self.app.call_from_thread(self.notify, f"Not saved: {error}", severity="error", timeout=10)
             return
         what = "The client's progress page" if kind == "progress" else "The course report"
         self.app.call_from_thread(self.notify, f"{what} is saved: {path}", timeout=8)
+
+    def action_calendar(self) -> None:
+        from kapsession.course.calendar import appointment_ics
+        from kapsession.summary.files import exports_dir, write_export
+
+        course = self.course
+        if course is None or not course.planned_next:
+            self.notify("No session is planned ahead: plan the course (`kapsession client plan`) or set the "
+                        "next session in the last one.", timeout=6)
+            return
+        kap = _kap(self)
+        when = course.planned_next[0]
+        try:
+            path = write_export(exports_dir(kap.data_dir) / f"{when.astimezone():%Y-%m-%d}-{course.client.id}-next.ics",
+                                appointment_ics(when, practice_name=kap.settings.practice_name), make_folder=True)
+        except Exception as error:  # noqa: BLE001 - one sentence for any failure to write
+            self.notify(f"Not saved: {error}", severity="error", timeout=10)
+            return
+        self.notify(f"The next session's calendar file is saved: {path}", timeout=8)
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -71,7 +71,7 @@ class AnswerKeys:
 class QuestionnaireDialog(EntryDialog[QuestionnaireAnswered | None]):
     """The therapist reads each item and types the client's answer (see the module docstring)."""
 
-    CSS_PATH = [EntryDialog.CSS_PATH, QUESTIONNAIRE_CSS]  # type: ignore[list-item]
+    CSS_PATH = [EntryDialog.CSS_PATH, QUESTIONNAIRE_CSS]  # type: ignore[assignment]
     BINDINGS = [
         Binding("enter", "save", "Save", id="questionnaire.save", priority=True),
         Binding("tab", "switch", "PHQ-9 / GAD-7", id="questionnaire.switch", priority=True),
@@ -198,7 +198,7 @@ class ClientQuestionnaire(QuestionnaireDialog):
         try:
             event = self.build()
             self.saved = self.session_log.record(event)  # type: ignore[assignment]
-        except Exception as error:  # noqa: BLE001 - a store that refuses: say so, keep the answers
+        except Exception as error:
             self.entry.answers.pop()
             self.show_error(f"Not saved ({error}); press your last answer again.")
 

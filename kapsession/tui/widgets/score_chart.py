@@ -7,7 +7,7 @@ Totals on a 0-27 scale (rows) against the order the scores were taken (columns).
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from kapsession.core.course import Course, Score
 
@@ -33,7 +33,7 @@ def chart_rows(scores: Sequence[Score], width: int, height: int) -> list[str]:
     positions = [0 if count == 1 else round(index * (plot_width - 1) / (count - 1)) for index in range(count)]
     for name in MARKS:
         points = [(positions[i], score.total) for i, score in enumerate(scores) if score.instrument == name]
-        for (x0, y0), (x1, y1) in zip(points, points[1:]):
+        for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
             for x in range(x0 + 1, x1):
                 y = y0 + (y1 - y0) * (x - x0) / (x1 - x0)
                 if grid[row_of(y)][x] in (" ", "\u2504"):
