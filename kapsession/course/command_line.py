@@ -216,7 +216,7 @@ def load_course(ctx: Any, client_text: str):
 
     book = _book(ctx)
     client_id = book.find(client_text)
-    return book.course(client_id, _now(), library=ctx._library, default_planned=load_settings().series_length)
+    return book.course(client_id, _now(), library=ctx.library(), default_planned=load_settings().series_length)
 
 
 def cmd_course(ctx: Any) -> int:
@@ -281,7 +281,7 @@ def cmd_add_questionnaire(ctx: Any) -> int:
     log = ctx.open_log(args.id)
     answers = parse_answers(args.what, args.answers)
     stored = log.record(commands.answer_questionnaire(log.state(), args.what, answers, log.now(),
-                                                      by_client=args.by_client))
+                                                      by_client=args.by_client, at_text=args.at))
     return _recorded(ctx, log, stored)
 
 
@@ -290,7 +290,7 @@ def cmd_add_safety_check(ctx: Any) -> int:
 
     log = ctx.open_log(ctx.args.id)
     stored = log.record(commands.record_safety_check(log.state(), " ".join(ctx.args.text), log.now(),
-                                                     shareable=ctx.args.shareable))
+                                                     shareable=ctx.args.shareable, at_text=ctx.args.at))
     return _recorded(ctx, log, stored)
 
 
@@ -320,55 +320,68 @@ def _sessions_count(text: str) -> int:
 
 def register_add_kinds(kinds: Any) -> None:
     """`add ID phq9 ...`, `add ID gad7 ...`, `add ID safety-check ...` (kapsession.cli's `add`)."""
-    for name, count in (("phq9", 9), ("gad7", 7)):
-        parser = kinds.add_parser(name, help=f"a {name.upper()[:3]}-{count} at intake: {count} answers, each 0-3")
-        parser.add_argument("answers", nargs="+", help=f"{count} answers 0-3, e.g. " + " ".join(["1"] * count))
+    for name, title, count, example in (("phq9", "PHQ-9", 9, "1 2 0 1 2 1 0 1 0"), ("gad7", "GAD-7", 7, "1 1 0 1 0 1 0")):
+        parser = kinds.add_parser(name, help=f"a {title} at intake: {count} answers, each 0-3")
+        parser.add_argument("answers", nargs="+", help=f"{count} answers 0-3 in the form's order, e.g. {example} "
+                            f"(or together, e.g. {example.replace(' ', '')})")
         parser.add_argument("--by-client", action="store_true", help="answered by the client themselves")
+        parser.add_argument("--at", metavar="TIME", help=AT_HELP)
         parser.set_defaults(func=cmd_add_questionnaire)
     check = kinds.add_parser("safety-check", help="the note that acknowledges a PHQ-9 item 9 alert (private)")
-    check.add_argument("text", nargs="+")
+    check.add_argument("text", nargs="+", help="what was asked, the answer and the plan, "
+                       "e.g. \"asked directly; no plan; crisis line given\"")
     check.add_argument("--shareable", action="store_true", help="may appear in the client's documents")
+    check.add_argument("--at", metavar="TIME", help=AT_HELP)
     check.set_defaults(func=cmd_add_safety_check)
+
+
+AT_HELP = ("when it happened, if not now (up to four hours before the session was written), e.g. 10:42; "
+           "also 10.42pm, -5m, '5 min ago' or an ISO time")
+CLIENT_HELP = "a client's id, e.g. c-7k3ab, or a name that matches one client, e.g. \"Ana B.\""
 
 
 def register(subparsers: Any) -> None:
     clients = subparsers.add_parser("clients", help="list clients, the most recently seen first")
-    clients.add_argument("--json", action="store_true")
+    clients.add_argument("--json", action="store_true", help="as JSON")
     clients.add_argument("--all", action="store_true", help="also records merged into another")
     clients.set_defaults(func=cmd_clients)
 
     client = subparsers.add_parser("client", help="add, rename, merge a client; plan the course; scores between sessions")
-    from kapsession.cli import _parser_type
-
-    actions = client.add_subparsers(dest="client_action", metavar="ACTION", required=True, parser_class=_parser_type())
+    # (argparse gives the nested parsers the class of `client`: kapsession.cli's, one sentence per refusal)
+    actions = client.add_subparsers(dest="client_action", metavar="ACTION", required=True)
     add = actions.add_parser("add", help="a new client (prints its id)")
-    add.add_argument("name", nargs="+", help="display name or initials")
-    add.add_argument("--dob", metavar="YYYY-MM-DD", help="date of birth")
-    add.add_argument("--sex", help="female, male or other")
-    add.add_argument("--ref", metavar="TEXT", help="the practice's reference (chart number)")
+    add.add_argument("name", nargs="+", help="display name or initials, e.g. \"Ana B.\"")
+    add.add_argument("--dob", metavar="YYYY-MM-DD", help="date of birth, e.g. 1984-07-21")
+    add.add_argument("--sex", help="female, male or other, e.g. female")
+    add.add_argument("--ref", metavar="TEXT", help="the practice's reference (chart number), up to 60 characters, "
+                     "e.g. CH-12")
     add.add_argument("--same-name", action="store_true", help="another client with a name already recorded")
     rename = actions.add_parser("rename", help="change a client's display name")
-    rename.add_argument("client")
-    rename.add_argument("name", nargs="+")
+    rename.add_argument("client", help=CLIENT_HELP)
+    rename.add_argument("name", nargs="+", help="the new display name, e.g. \"Ana Beth\"")
     merge = actions.add_parser("merge", help="two records of one person: A joins B (reversible)")
-    merge.add_argument("duplicate", metavar="A")
-    merge.add_argument("into", metavar="B")
+    merge.add_argument("duplicate", metavar="A", help="the record that joins the other, e.g. c-2m4pq")
+    merge.add_argument("into", metavar="B", help="the record kept, e.g. c-7k3ab")
     unmerge = actions.add_parser("unmerge", help="undo a merge: the client is its own again")
-    unmerge.add_argument("client")
+    unmerge.add_argument("client", help="the merged record, e.g. c-2m4pq")
     plan = actions.add_parser("plan", help="sessions planned in the series, and a schedule")
-    plan.add_argument("client")
-    plan.add_argument("--sessions", type=_sessions_count, required=True, metavar="N")
-    plan.add_argument("--schedule", help="e.g. 'twice a week', 'every Monday and Thursday at 10:00'")
+    plan.add_argument("client", help=CLIENT_HELP)
+    plan.add_argument("--sessions", type=_sessions_count, required=True, metavar="N",
+                      help="sessions in the series, 1-50, e.g. 6 (later ones are boosters)")
+    plan.add_argument("--schedule", help="weekly, twice a week, three times a week, every other week, every 3 days, "
+                      "or every named weekday, optionally at a time, e.g. \"every Monday and Thursday at 10:00\"")
     score = actions.add_parser("score", help="a PHQ-9 or GAD-7 collected between sessions")
-    score.add_argument("client")
-    score.add_argument("instrument", choices=["phq9", "gad7"])
-    score.add_argument("answers", nargs="+")
-    score.add_argument("--date", help="YYYY-MM-DD, today or yesterday (default: now); never in the future")
+    score.add_argument("client", help=CLIENT_HELP)
+    score.add_argument("instrument", choices=["phq9", "gad7"], help="phq9 or gad7, e.g. phq9")
+    score.add_argument("answers", nargs="+", help="one answer 0-3 per item, e.g. 1 2 0 1 2 1 0 1 0")
+    score.add_argument("--date", help="when it was taken: YYYY-MM-DD, today or yesterday, never in the future, "
+                       "e.g. 2026-03-05 (default: now)")
     score.add_argument("--by-client", action="store_true", help="answered by the client themselves")
     safety = actions.add_parser("safety-check", help="the note after a PHQ-9 item 9 above 0 between sessions")
-    safety.add_argument("client")
-    safety.add_argument("text", nargs="+")
-    safety.add_argument("--shareable", action="store_true")
+    safety.add_argument("client", help=CLIENT_HELP)
+    safety.add_argument("text", nargs="+", help="what was asked, the answer and the plan, "
+                        "e.g. \"asked directly; no plan; crisis line given\"")
+    safety.add_argument("--shareable", action="store_true", help="may appear in the client's documents")
     client.set_defaults(func=cmd_client)
 
     course = subparsers.add_parser(
@@ -376,17 +389,19 @@ def register(subparsers: Any) -> None:
         description="Every session in order, PHQ-9 and GAD-7 over time with response and remission. "
                     "The prescriber's report leaves private notes out unless --include-private; the "
                     "client's page never has one.")
-    course.add_argument("client", help="client id or name")
-    course.add_argument("--format", choices=["md", "pdf"], default=DEFAULT_FORMAT, help="default: pdf")
+    course.add_argument("client", help=CLIENT_HELP)
+    course.add_argument("--format", choices=["md", "pdf"], default=DEFAULT_FORMAT, help="md or pdf (default), e.g. md")
     course.add_argument("-o", "--output", metavar="FILE",
-                        help="file to write (default: stdout for md, the exports folder for pdf)")
-    course.add_argument("--for", dest="audience", choices=["prescriber", "client"], default="prescriber")
+                        help="file to write (default: stdout for md, the exports folder for pdf), e.g. course.pdf")
+    course.add_argument("--for", dest="audience", choices=["prescriber", "client"], default="prescriber",
+                        help="prescriber (default) or client, e.g. --for client")
     course.add_argument("--include-private", action="store_true", help="the prescriber's report with private notes")
-    course.add_argument("--paper", choices=["a4", "letter"], help="page size (default: from settings)")
+    course.add_argument("--paper", choices=["a4", "letter"], help="a4 or letter (default: from settings), e.g. letter")
     course.add_argument("--print", dest="send_to_printer", action="store_true", help="send the PDF to lp")
     course.set_defaults(func=cmd_course)
 
     calendar = subparsers.add_parser("calendar", help="the next session as an .ics file (practice name and time only)")
-    calendar.add_argument("target", metavar="SESSION_OR_CLIENT", help="a session id, or a client id")
-    calendar.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout)")
+    calendar.add_argument("target", metavar="SESSION_OR_CLIENT",
+                          help="a session id, e.g. jzmcdg, or a client id, e.g. c-7k3ab")
+    calendar.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout), e.g. next.ics")
     calendar.set_defaults(func=cmd_calendar)

@@ -327,12 +327,11 @@ class ClientBook:
         return self._append(client_id, event)
 
     # -- the course ------------------------------------------------------------------------------
-    def course(self, client_id: str, now: datetime, *, library: PresetLibrary | None = None,
-               default_planned: int = 6) -> Course:
-        """The course of one client: its record, every real session folded at `now`."""
+    def course(self, client_id: str, now: datetime, *, library: PresetLibrary, default_planned: int = 6) -> Course:
+        """The course of one client: its record, every real session folded at `now` with its preset
+        from `library` (the caller's: the store does not read preset files)."""
         from kapsession.core.course import build_course
         from kapsession.core.state import fold
-        from kapsession.presets import find_preset
 
         root = root_of(self.connection, client_id)
         client = self.record(root)
@@ -341,6 +340,6 @@ class ClientBook:
         folded = []
         for row in self.sessions(root):
             if row.preset not in presets:
-                presets[row.preset] = find_preset(row.preset, library)
+                presets[row.preset] = library.get(row.preset)
             folded.append((row.id, fold(self.store.events(row.id), presets[row.preset], now)))  # type: ignore[arg-type]
         return build_course(client, folded, now, merged=merged, default_planned=default_planned)

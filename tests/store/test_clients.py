@@ -13,6 +13,7 @@ import pytest
 from kapsession.core.errors import InputError, NotFoundError
 from kapsession.core.events import Client, QuestionnaireAnswered, SessionOpened
 from kapsession.locations import DATABASE_NAME
+from kapsession.presets import default_library
 from kapsession.store import EventStore
 from kapsession.store.clients import ClientBook
 from kapsession.store.schema import SCHEMA_VERSION, _v1
@@ -109,7 +110,7 @@ def test_merge_joins_two_records_and_undoing_it_puts_them_back(tmp_path: Path) -
         assert [row.id for row in book.sessions(sam)] == [one, two]
         assert [row.id for row, _, _ in book.rows()] == [sam]
         assert book.client_of_session(two) == sam and book.find(samuel) == samuel
-        course = book.course(sam, T0 + timedelta(days=5))
+        course = book.course(sam, T0 + timedelta(days=5), library=default_library())
         assert [s.label for s in course.sessions] == ["Session 1 of 6", "Session 2 of 6"]
         assert [score.total for score in course.scores] == [9]
         with pytest.raises(InputError, match="already merged"):
@@ -131,7 +132,7 @@ def test_the_course_counts_boosters_after_the_planned_series(tmp_path: Path) -> 
         client = book.client_of_session(ids[0])
         assert client is not None
         book.plan(client, 3, "every Monday and Thursday at 10:00", T0)
-        course = book.course(client, T0 + timedelta(days=5))
+        course = book.course(client, T0 + timedelta(days=5), library=default_library())
         assert [s.label for s in course.sessions] == ["Session 1 of 3", "Session 2 of 3", "Session 3 of 3",
                                                     "Booster 1"]
         assert course.position == "3 of 3 sessions, 1 booster" and course.next_label() == "Booster 2"
