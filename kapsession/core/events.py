@@ -161,11 +161,42 @@ class SessionClosed(EventBase):
     early_reason: str | None = None
 
 
+class QuestionnaireAnswered(EventBase):
+    """A PHQ-9 or GAD-7, every answer kept (the total and band are derived). In a session's log
+    when taken there (at intake, or by the client in the client view); in a client's log when
+    collected between sessions."""
+
+    type: Literal["questionnaire_answered"] = "questionnaire_answered"
+    instrument: Literal["phq9", "gad7"]
+    answers: tuple[Annotated[int, Field(ge=0, le=3)], ...]
+    by_client: bool = False
+    """Answered by the client themselves (the client view), not read out by the therapist."""
+
+    @field_validator("answers")
+    @classmethod
+    def _one_answer_per_item(cls, answers: tuple[int, ...], info: Any) -> tuple[int, ...]:
+        expected = {"phq9": 9, "gad7": 7}.get(info.data.get("instrument", ""))
+        if expected is not None and len(answers) != expected:
+            raise ValueError(f"needs {expected} answers, one per item; {len(answers)} given")
+        return answers
+
+
+class SafetyCheckRecorded(EventBase):
+    """The therapist's safety check after a PHQ-9 item 9 above 0: acknowledges that alert (`key`)
+    and keeps the note, private unless the therapist chose otherwise."""
+
+    type: Literal["safety_check_recorded"] = "safety_check_recorded"
+    key: str
+    text: Annotated[str, Field(min_length=1, max_length=20_000)]
+    visibility: Visibility = "private"
+
+
 Event = Annotated[
     Union[
         SessionOpened, PhaseStarted, DoseGiven, VitalsRecorded, ScaleRated, NoteWritten,
         NoteVisibilityChanged, IntentionSet, CardDrawn, ChecklistTicked, AlertRaised,
         AlertAcknowledged, EntryStruck, NextSessionSet, SessionClosed,
+        QuestionnaireAnswered, SafetyCheckRecorded,
     ],
     Field(discriminator="type"),
 ]
@@ -173,6 +204,7 @@ EVENT_CLASSES: tuple[type[EventBase], ...] = (
     SessionOpened, PhaseStarted, DoseGiven, VitalsRecorded, ScaleRated, NoteWritten,
     NoteVisibilityChanged, IntentionSet, CardDrawn, ChecklistTicked, AlertRaised,
     AlertAcknowledged, EntryStruck, NextSessionSet, SessionClosed,
+    QuestionnaireAnswered, SafetyCheckRecorded,
 )
 
 
