@@ -52,18 +52,34 @@ def _parser_type() -> type[argparse.ArgumentParser]:
         class _Parser(argparse.ArgumentParser):
             def error(self, message: str) -> None:  # type: ignore[override]
                 self.print_usage(sys.stderr)
-                sys.stderr.write(f"kapsession: {message}\n")
+                _say(message)  # it may quote what was typed
                 raise SystemExit(2)
 
         _parser_class = _Parser
     return _parser_class
 
 
+def print_visible(text: str, file: Any = None) -> None:
+    """`print`, with every character the text rule refuses written out as an escape: text from an
+    older record, a preset or a typed argument never repaints or retitles the terminal."""
+    from kapsession.core.text_rule import visible
+
+    print(visible(text), file=file)
+
+
+def _json(document: object) -> str:
+    import json
+
+    from kapsession.core.text_rule import json_visible
+
+    return json_visible(json.dumps(document, indent=2, ensure_ascii=False))
+
+
 class Context:
     """What a command works with: its arguments, and the store and presets, opened when first asked."""
 
     def __init__(self, args: argparse.Namespace, _store: object | None = None, _library: object | None = None,
-                 out: Callable[[str], None] = print) -> None:
+                 out: Callable[[str], None] = print_visible) -> None:
         self.args = args
         self._store = _store
         self._library = _library
@@ -115,7 +131,7 @@ def cmd_presets(ctx: Context) -> int:
         return 0
     library = ctx.library()
     for problem in library.problems:
-        print(f"kapsession: skipped a broken preset: {problem}", file=sys.stderr)
+        _say(f"skipped a broken preset: {problem}")
     width = max((len(name) for name in library.presets), default=10)
     for name in sorted(library.presets):
         preset = library.presets[name]
@@ -123,20 +139,63 @@ def cmd_presets(ctx: Context) -> int:
     return 0
 
 
+# -- private text -------------------------------------------------------------------------------
+
+# Where `-` stands for text read from standard input: these may hold a client's name or what a
+# client said, and every user of the computer can read a command's arguments in the process list
+# (`ps`) for as long as it runs, which includes any wait for the database. `add` kinds here take
+# their text as `text` (words) or `--reason`.
+STDIN_TEXT_FIELDS = {"note": "NOTE", "intention": "INTENTION", "alert": "ALERT_TEXT",
+                     "strike": "STRIKE_REASON", "close": "CLOSE_REASON"}
+
+
+def text_or_stdin(given: str | Sequence[str] | None, field_name: str) -> str | None:
+    """The typed text (words joined by spaces), or, when it is `-` alone, what standard input holds
+    (read before anything else is done; over the field's limit is one sentence)."""
+    from kapsession.core import text_rule
+
+    if given is None:
+        return None
+    text = given if isinstance(given, str) else " ".join(given)
+    if text != "-":
+        return text
+    field = getattr(text_rule, field_name)
+    limit = field.max_length * 4  # a character is at most four bytes of UTF-8
+    if sys.stdin is None:
+        raise InputError(f"`-` reads {field.what} from standard input, and there is none")
+    if sys.stdin.isatty():
+        print(f"Type {field.what}, then press Ctrl-D on a new line:", file=sys.stderr)
+    binary = getattr(sys.stdin, "buffer", None)
+    if binary is not None:
+        data = binary.read(limit + 1)
+        # Bytes that are not UTF-8 become lone surrogates, which the text rule names.
+        read = data.decode("utf-8", "surrogateescape")
+        too_long = len(data) > limit
+    else:
+        read = sys.stdin.read(limit + 1)
+        too_long = len(read) > limit
+    if too_long:
+        raise InputError(f"{field.what} on standard input is longer than {field.max_length:,} characters: "
+                         f"accepted: {field.accepted}")
+    return read
+
+
 # -- sessions -----------------------------------------------------------------------------------
 
 def cmd_new(ctx: Context) -> int:
-    from kapsession.core import commands
+    from kapsession.core import commands, text_rule
     from kapsession.core.clock import SystemClock
     from kapsession.settings import load_settings
     from kapsession.store.event_store import series_defaults
 
     args = ctx.args
+    # Checked before the store looks the client's series up by name.
+    client = text_rule.cleaned(text_or_stdin(args.client, "CLIENT_NAME"), text_rule.CLIENT_NAME)
     preset = ctx.library().get(args.preset)
     store = ctx.store()
-    number, last_dose = series_defaults(store, args.client)
+    number, last_dose = series_defaults(store, client)
     opened = commands.open_session(
-        client_name=args.client, preset=preset, now=SystemClock().now(), weight_kg=args.weight_kg,
+        client_name=client, preset=preset, now=SystemClock().now(), weight_kg=args.weight_kg,
         planned_dose_mg=args.dose_mg, series_number=number, previous_dose_mg=last_dose,
         series_length=args.series_length or load_settings().series_length,
     )
@@ -148,17 +207,15 @@ def cmd_new(ctx: Context) -> int:
 
 
 def cmd_sessions(ctx: Context) -> int:
-    import json
-
     practice = True if ctx.args.practice else (None if ctx.args.all else False)
     rows = ctx.store().list_sessions(practice=practice)
     if ctx.args.json:
-        ctx.out(json.dumps([
+        ctx.out(_json([
             {"id": r.id, "client": r.client_name, "preset": r.preset, "series_number": r.series_number,
              "practice": r.practice, "created_at": r.created_at.isoformat(),
              "started_at": r.started_at.isoformat() if r.started_at else None, "state": r.state}
             for r in rows
-        ], indent=2, ensure_ascii=False))
+        ]))
         return 0
     if not rows:
         ctx.out("No sessions yet. Create one with: kapsession new --client NAME --preset NAME --no-open")
@@ -174,15 +231,18 @@ def cmd_add(ctx: Context) -> int:
     from kapsession.core import commands
 
     args = ctx.args
+    what = args.what
+    # `-` for the text: read from standard input before the store is opened.
+    private_text = (text_or_stdin(args.reason if what in ("strike", "close") else args.text, STDIN_TEXT_FIELDS[what])
+                    if what in STDIN_TEXT_FIELDS else None)
     log = ctx.open_log(args.id)
     state = log.state()
     now = log.now()
-    what = args.what
     if what == "vitals":
         event = commands.record_vitals(state, " ".join(args.reading), now, args.at)
     elif what == "note":
         started = commands.entry_time(state, now, args.at)
-        event = commands.write_note(state, " ".join(args.text), started, kind=args.kind, shareable=args.shareable)
+        event = commands.write_note(state, private_text or "", started, kind=args.kind, shareable=args.shareable)
     elif what == "dose":
         event = commands.give_dose(state, args.mg, now, route=args.route, devices=args.devices,
                                    booster=args.booster, site=args.site, at_text=args.at)
@@ -191,7 +251,7 @@ def cmd_add(ctx: Context) -> int:
     elif what == "phase":
         event = commands.start_phase(state, args.phase, now, args.at)
     elif what == "intention":
-        event = commands.set_intention(state, " ".join(args.text), now)
+        event = commands.set_intention(state, private_text or "", now)
     elif what == "card":
         event = commands.draw_card(state, now)
     elif what == "tick":
@@ -199,15 +259,15 @@ def cmd_add(ctx: Context) -> int:
     elif what == "ack":
         event = commands.acknowledge(state, now, args.key)
     elif what == "alert":
-        event = commands.raise_alert(state, " ".join(args.text), now)
+        event = commands.raise_alert(state, private_text or "", now)
     elif what == "strike":
-        event = commands.strike(state, args.seq, args.reason, now)
+        event = commands.strike(state, args.seq, private_text or "", now)
     elif what == "next-session":
         event = commands.set_next_session(state, " ".join(args.when), now)
     elif what == "share":
         event = commands.set_note_visibility(state, args.seq, not args.private, now)
     elif what == "close":
-        event = commands.close_session(state, now, args.reason)
+        event = commands.close_session(state, now, private_text)
     else:  # pragma: no cover - argparse restricts the choices
         raise UsageError(f"unknown entry kind {what}")
     stored = log.record(event)
@@ -231,11 +291,14 @@ EXPORT_SCHEMA_VERSION = 1
 
 
 def cmd_export(ctx: Context) -> int:
-    import json
-
     from kapsession.core.events import as_dict
     from kapsession.store.schema import SCHEMA_VERSION
 
+    target = None
+    if ctx.args.output is not None:
+        from kapsession.private_files import check_output_path
+
+        target = check_output_path(ctx.args.output, data_dir=ctx.data_dir, force=ctx.args.force)
     log = ctx.open_log(ctx.args.id)
     row = ctx.store().session(log.session_id)
     document = {
@@ -245,12 +308,12 @@ def cmd_export(ctx: Context) -> int:
                     "series_number": row.series_number, "practice": row.practice},
         "events": [as_dict(event) for event in log.events],
     }
-    text = json.dumps(document, indent=2, ensure_ascii=False)
-    if ctx.args.output is not None:
+    text = _json(document)
+    if target is not None:
         from kapsession.private_files import write_private
 
-        write_private(Path(ctx.args.output), text.encode("utf-8"))
-        print(f"wrote {ctx.args.output}", file=sys.stderr)
+        write_private(target, text.encode("utf-8"))
+        print_visible(f"wrote {ctx.args.output}", file=sys.stderr)
     else:
         ctx.out(text)
     return 0
@@ -363,7 +426,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
     if wanted("new"):
         new = sub.add_parser("new", help="create a session (and open it, unless --no-open)")
-        new.add_argument("--client", required=True, help="display name or initials")
+        new.add_argument("--client", required=True, help="display name or initials; - reads it from standard input")
         new.add_argument("--preset", required=True, help="protocol preset (see `kapsession presets`)")
         new.add_argument("--weight-kg", metavar="N")
         new.add_argument("--dose-mg", metavar="N", help="planned dose")
@@ -387,7 +450,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         vitals.add_argument("reading", nargs="+")
         vitals.add_argument("--at", metavar="TIME", help="backdate: 10:42, 10.42pm, -5m or ISO")
         note = kinds.add_parser("note", help="a timestamped note (private unless --shareable)")
-        note.add_argument("text", nargs="+")
+        note.add_argument("text", nargs="+", help="the note; - alone reads it from standard input")
         note.add_argument("--shareable", action="store_true", help="may appear in the client summary")
         note.add_argument("--kind", default="observation",
                           choices=["observation", "client-words", "intervention", "side-effect", "other"])
@@ -407,7 +470,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         phase.add_argument("phase")
         phase.add_argument("--at", metavar="TIME")
         intention = kinds.add_parser("intention", help="the client's intention in their own words")
-        intention.add_argument("text", nargs="+")
+        intention.add_argument("text", nargs="+", help="- alone reads it from standard input")
         kinds.add_parser("card", help="draw an intention card")
         tick = kinds.add_parser("tick", help="tick a checklist item (number or text)")
         tick.add_argument("checklist", choices=["intake", "discharge"])
@@ -415,17 +478,17 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         ack = kinds.add_parser("ack", help="acknowledge the top open alert (or one by key)")
         ack.add_argument("key", nargs="?")
         alert = kinds.add_parser("alert", help="raise an alert on the live screen")
-        alert.add_argument("text", nargs="+")
+        alert.add_argument("text", nargs="+", help="- alone reads it from standard input")
         strike_parser = kinds.add_parser("strike", help="strike an entry as entered in error")
         strike_parser.add_argument("seq", type=int)
-        strike_parser.add_argument("--reason", required=True)
+        strike_parser.add_argument("--reason", required=True, help="- reads it from standard input")
         share = kinds.add_parser("share", help="make a note shareable (or --private)")
         share.add_argument("seq", type=int)
         share.add_argument("--private", action="store_true")
         next_session = kinds.add_parser("next-session", help="e.g. 'in 3 days', '2026-12-03 10:00'")
         next_session.add_argument("when", nargs="+")
         close = kinds.add_parser("close", help="close the session (discharge)")
-        close.add_argument("--reason", help="needed before the minimum observation time")
+        close.add_argument("--reason", help="needed before the minimum observation time; - reads it from standard input")
         add.set_defaults(func=cmd_add)
 
     if wanted("show"):
@@ -437,7 +500,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         export = sub.add_parser("export", help="the complete record as JSON")
         export.add_argument("id")
         export.add_argument("--format", choices=["json"], default="json")
-        export.add_argument("-o", "--output", metavar="FILE")
+        export.add_argument("-o", "--output", metavar="FILE", help="a file outside the data folder")
+        export.add_argument("--force", action="store_true", help="with -o: replace a file that exists")
         export.set_defaults(func=cmd_export)
 
     if wanted("resume"):
@@ -535,6 +599,13 @@ def _quick_resume(words: Sequence[str]) -> dict[str, Any] | None:
     return {"func": cmd_resume, "id": words[0] if words else None}
 
 
+def _say(error: BaseException | str) -> None:
+    """A refusal on stderr; a sentence may quote what was typed, so it is made visible first."""
+    from kapsession.core.text_rule import visible
+
+    print(f"kapsession: {visible(str(error))}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     words = join_option_values(sys.argv[1:] if argv is None else list(argv))
     args = quick_arguments(words)
@@ -544,10 +615,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(ctx) or 0)
     except (InputError, NotFoundError, PresetError, UsageError) as error:
-        print(f"kapsession: {error}", file=sys.stderr)
+        _say(error)
         return 2
     except StoreError as error:
-        print(f"kapsession: {error}", file=sys.stderr)
+        _say(error)
         return 1
     except KeyboardInterrupt:
         return 130

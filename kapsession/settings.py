@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from kapsession.core import text_rule
+
 
 class Settings(BaseModel):
     """Unknown keys in the file are ignored (a newer version may have written them)."""
@@ -15,8 +17,8 @@ class Settings(BaseModel):
 
     theme: str = "dim-room"
     bell: bool = False
-    practice_name: str = ""
-    therapist_name: str = ""
+    practice_name: Annotated[str, text_rule.follows(text_rule.PRACTICE_NAME)] = ""
+    therapist_name: Annotated[str, text_rule.follows(text_rule.THERAPIST_NAME)] = ""
     paper: Literal["a4", "letter"] = "a4"
     series_length: Annotated[int, Field(ge=1, le=50)] = 6
 

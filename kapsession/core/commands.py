@@ -12,6 +12,7 @@ import re
 from datetime import datetime, timedelta, timezone
 
 
+from kapsession.core import text_rule
 from kapsession.core.errors import InputError
 from kapsession.core.events import (
     NOTE_KINDS,
@@ -47,19 +48,6 @@ ROUTE_ALIASES = {
 }
 
 
-def _printable(text: str, what: str, newlines: bool = False) -> str:
-    """Refuse control and format characters (an escape sequence would repaint the therapist's
-    terminal and travel into summaries); ordinary spaces, and newlines where allowed, pass."""
-    import unicodedata
-
-    for character in text:
-        if character in "\n\t" and newlines:
-            continue
-        if unicodedata.category(character) in ("Cc", "Cf") and character not in ("\u200d", "\u200c"):
-            raise InputError(f"{what} contains a control character (U+{ord(character):04X}); accepted: ordinary text")
-    return text
-
-
 def _parse_number(text: str | float, what: str, low: float, high: float, unit: str) -> float:
     if isinstance(text, (int, float)):
         value = float(text)
@@ -86,11 +74,9 @@ def open_session(
     practice: bool = False,
     scenario: str | None = None,
 ) -> SessionOpened:
-    name = _printable(client_name or "", "the client's name").strip()
+    name = text_rule.cleaned(client_name, text_rule.CLIENT_NAME)
     if not name:
-        raise InputError("the client's name or initials are needed: accepted any text up to 120 characters")
-    if len(name) > 120:
-        raise InputError(f"the client's name is {len(name)} characters long: accepted up to 120")
+        raise InputError(f"the client's name or initials are needed: accepted: {text_rule.CLIENT_NAME.accepted}")
     weight = None if weight_kg in (None, "") else _parse_number(weight_kg, "weight", 20, 350, "kg")
     dose = None if planned_dose_mg in (None, "") else _parse_number(
         planned_dose_mg, "planned dose", 1, preset.dosing.max_mg, "mg")
@@ -199,7 +185,7 @@ def give_dose(
     return DoseGiven(
         at=_entry_time(state, now, at_text), route=chosen_route, mg=amount,
         mg_per_kg=round(amount / weight, 3) if weight else None,
-        site=(site or "").strip() or None, devices=device_count, booster=booster,
+        site=text_rule.cleaned(site, text_rule.SITE) or None, devices=device_count, booster=booster,
     )
 
 
@@ -214,11 +200,9 @@ def write_note(
     shareable: bool = False,
 ) -> NoteWritten:
     """`started_at` is when the therapist began typing: the note belongs to that moment."""
-    cleaned = _printable(text or "", "the note", newlines=True).strip()
+    cleaned = text_rule.cleaned(text, text_rule.NOTE)
     if not cleaned:
         raise InputError("the note is empty: write at least one word (Escape leaves without saving)")
-    if len(cleaned) > 20_000:
-        raise InputError(f"the note is {len(cleaned)} characters: accepted up to 20,000")
     if kind not in NOTE_KINDS:
         raise InputError(f"'{kind}' is not a kind of note: accepted {', '.join(NOTE_KINDS)}")
     if started_at < state.opened.at:
@@ -235,11 +219,9 @@ def set_note_visibility(state: SessionState, note_seq: int, shareable: bool, now
 
 
 def set_intention(state: SessionState, text: str, now: datetime) -> IntentionSet:
-    cleaned = _printable(text or "", "the intention", newlines=True).strip()
+    cleaned = text_rule.cleaned(text, text_rule.INTENTION)
     if not cleaned:
         raise InputError("the intention is empty: write it in the client's own words")
-    if len(cleaned) > 2_000:
-        raise InputError(f"the intention is {len(cleaned)} characters: accepted up to 2,000")
     return IntentionSet(at=now, text=cleaned)
 
 
@@ -279,14 +261,14 @@ def acknowledge(state: SessionState, now: datetime, key: str | None = None) -> A
 
 
 def raise_alert(state: SessionState, message: str, now: datetime) -> AlertRaised:
-    cleaned = (message or "").strip()
+    cleaned = text_rule.cleaned(message, text_rule.ALERT_TEXT)
     if not cleaned:
         raise InputError("the alert needs a few words saying what is wrong")
-    return AlertRaised(at=now, key=f"manual:{now.timestamp():.0f}", message=cleaned[:300])
+    return AlertRaised(at=now, key=f"manual:{now.timestamp():.0f}", message=cleaned)
 
 
 def strike(state: SessionState, target_seq: int, reason: str, now: datetime) -> EntryStruck:
-    cleaned = (reason or "").strip()
+    cleaned = text_rule.cleaned(reason, text_rule.STRIKE_REASON)
     if not cleaned:
         raise InputError("striking an entry needs a reason (for example 'entered in error: wrong client')")
     target = next((e for e in state.events if e.seq == target_seq), None)
@@ -345,7 +327,7 @@ def set_next_session(state: SessionState, text: str, now: datetime) -> NextSessi
 def close_session(state: SessionState, now: datetime, early_reason: str | None = None) -> SessionClosed:
     _not_closed(state, "a second close")
     until = state.observation_until
-    reason = (early_reason or "").strip() or None
+    reason = text_rule.cleaned(early_reason, text_rule.CLOSE_REASON) or None
     if until is not None and now < until and reason is None:
         raise InputError(
             f"the minimum observation time runs until {format_local(until)}; "

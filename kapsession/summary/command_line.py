@@ -45,6 +45,7 @@ SUMMARY_OPTIONS = (
     Option("--include-clinical", dest="include_clinical", switch=True,
            help="add the vitals and dose figures (a small chart and table)"),
     Option("--print", dest="send_to_printer", switch=True, help="send the PDF to the default printer with lp"),
+    Option("--force", dest="force", switch=True, help="with -o: replace a file that exists"),
 )
 RECORD_OPTIONS = (
     Option("--format", dest="format", choices=("md", "pdf"), default="pdf", help="default: pdf"),
@@ -52,6 +53,7 @@ RECORD_OPTIONS = (
            help="file to write (default: stdout for md, the exports folder for pdf)"),
     Option("--paper", dest="paper", choices=("a4", "letter"), help="page size (default: from settings)"),
     Option("--print", dest="send_to_printer", switch=True, help="send the PDF to the default printer with lp"),
+    Option("--force", dest="force", switch=True, help="with -o: replace a file that exists"),
 )
 
 
@@ -117,7 +119,9 @@ def quick_arguments(command: str, words: Sequence[str]) -> dict[str, Any] | None
 
 
 def _fail(message: str) -> int:
-    print(f"kapsession: {message}", file=sys.stderr)
+    from kapsession.core.text_rule import visible
+
+    print(f"kapsession: {visible(message)}", file=sys.stderr)
     return EXIT_FAILED
 
 
@@ -128,6 +132,12 @@ def _deliver(ctx: Any, args: Any, *, kind: str, session_id: str, day: str,
     from kapsession.summary.pdf import RenderError
 
     fmt = args.format
+    target: Path | None = None
+    if args.output is not None:
+        from kapsession.private_files import check_output_path
+
+        # Before rendering: a path that may not be written is refused at once.
+        target = check_output_path(args.output, data_dir=ctx.data_dir, force=getattr(args, "force", False))
     if args.send_to_printer and printer_command() is None and not args.output and fmt != "pdf":
         return _fail("there is no printer command (lp) on this computer, so nothing was printed; "
                      f"save a PDF with `kapsession {kind} {session_id} --format pdf -o FILE` and print it from there")
@@ -136,12 +146,14 @@ def _deliver(ctx: Any, args: Any, *, kind: str, session_id: str, day: str,
     except RenderError as error:
         return _fail(str(error))
     written: Path | None = None
-    if args.output is not None:
-        written = write_export(Path(args.output), data)
+    if target is not None:
+        written = write_export(target, data)
     elif fmt == "pdf":
         written = write_export(default_export_path(ctx.data_dir, session_id, day, kind, fmt), data, make_folder=True)
     elif not args.send_to_printer:
-        sys.stdout.write(data.decode("utf-8"))
+        from kapsession.core.text_rule import visible  # the terminal gets no raw control character
+
+        sys.stdout.write(visible(data.decode("utf-8")))
         sys.stdout.flush()
     if written is not None:
         ctx.out(str(written))
