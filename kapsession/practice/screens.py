@@ -378,11 +378,12 @@ class DebriefScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="debrief-save")
     def _write(self, text: str) -> None:
+        from kapsession.private_dirs import make_private_dir
         from kapsession.private_files import write_private
 
         folder = Path(self.app.data_dir) / "debriefs"  # type: ignore[attr-defined]
         try:
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            make_private_dir(folder)
             path = folder / f"practice-{self.session_id}.md"
             write_private(path, text.encode("utf-8"))
         except Exception as error:  # noqa: BLE001 - reported, never a crash

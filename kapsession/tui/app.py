@@ -469,7 +469,8 @@ def _theme_fingerprint(directories: tuple[Path, ...]) -> list[Any]:
         if directory.is_dir():
             for path in sorted(directory.glob("*.toml")):
                 status = path.stat()
-                files.append([path.name, status.st_mtime_ns, status.st_size])
+                # owner and mode too: a file others may change is refused (core/trusted_files.py)
+                files.append([path.name, status.st_mtime_ns, status.st_size, status.st_uid, status.st_mode])
         parts.append([str(directory), files])
     return parts
 
@@ -493,6 +494,8 @@ def _startup_themes() -> tuple[dict[str, Theme], list[str], dict[str, str]]:
             pass
     from dataclasses import asdict
 
+    from kapsession.locations import config_dir
+    from kapsession.private_dirs import make_private_dir
     from kapsession.tui.theme_files import APP_VARIABLE_DEFAULTS, default_theme_dirs, load_themes
 
     themes, problems = load_themes(*default_theme_dirs())
@@ -500,7 +503,7 @@ def _startup_themes() -> tuple[dict[str, Theme], list[str], dict[str, str]]:
         payload = {"key": key, "themes": {name: asdict(theme) for name, theme in themes.items()},
                    "problems": problems, "defaults": APP_VARIABLE_DEFAULTS}
         try:
-            cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            make_private_dir(cache.parent, within=config_dir())  # 0700 whatever the umask
             temporary = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
             # 0600 like every file kapsession writes (the cache holds only theme colours)
             descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
