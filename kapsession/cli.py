@@ -625,8 +625,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback on screen
         if os.environ.get("KAPSESSION_DEBUG"):
             raise
+        from kapsession.crash_report import crash_sentence, write_report
+
+        report = write_report(error, ctx.data_dir)
         print(f"kapsession: an unexpected {type(error).__name__} stopped this command; nothing beyond "
-              "what was printed was recorded (set KAPSESSION_DEBUG=1 to see details)", file=sys.stderr)
+              f"what was printed was recorded; {crash_sentence(report)} (set KAPSESSION_DEBUG=1 to see "
+              "details)", file=sys.stderr)
         return 1
     finally:
         ctx.close()

@@ -414,7 +414,9 @@ def run_practice_app(data_dir: Path | str, first: Callable[[], Screen], theme: s
                      exit_with_it: bool = False) -> int:
     app = practice_app(data_dir, first, theme, exit_with_it)
     app.store  # a data dir that cannot be used is a one-line error from the command line
-    result = app.run()
+    from kapsession.tui.crash_guard import run_reporting_crashes
+
+    result = run_reporting_crashes(app, data_dir)  # no client data on a crash screen
     if app.return_code:
         return app.return_code
     return result if isinstance(result, int) else 0

@@ -37,6 +37,8 @@ from textual.app import App, SystemCommand  # noqa: E402
 from textual.screen import Screen  # noqa: E402
 from textual.theme import Theme  # noqa: E402
 
+from kapsession.tui.crash_guard import ReportsCrashes, run_reporting_crashes  # noqa: E402
+
 if TYPE_CHECKING:
     from kapsession.core.clock import Clock
     from kapsession.core.preset_library import PresetLibrary
@@ -70,7 +72,7 @@ def _startup_css(session_id: str | None) -> list[Path]:
 LATER_CSS = ("live.tcss", "dialogs.tcss")
 
 
-class KapsessionApp(App[int]):
+class KapsessionApp(ReportsCrashes, App[int]):
     """The app. Screens reach shared things through it: `self.app.store`, `.presets`, `.settings`,
     `.clock`, `.data_dir`; `open_live(id)` pushes the live screen for a stored session."""
 
@@ -531,7 +533,7 @@ def run_app(
     _collecting = gc.isenabled()
     gc.disable()
     try:
-        result = app.run()
+        result = run_reporting_crashes(app, data_dir)  # no client data on a crash screen
     finally:
         _resume_collecting()
     if app.return_code:
