@@ -81,7 +81,7 @@ def write_report(error: BaseException, data_dir: Path | str, *, where: str = "co
 
     try:
         folder = make_private_dir(Path(data_dir) / REPORTS_FOLDER)
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
         path = folder / f"crash-{stamp}-{os.getpid()}.txt"
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:

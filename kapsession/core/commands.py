@@ -237,9 +237,10 @@ def tick_item(state: SessionState, checklist: str, item: str | int, now: datetim
     _not_closed(state, "a checklist tick")
     items = state.preset.intake_checklist if checklist == "intake" else state.preset.discharge_checklist
     if isinstance(item, int) or (isinstance(item, str) and item.strip().isascii() and item.strip().isdigit()):
-        index = int(item)
+        digits = str(item).strip().lstrip("0")
+        index = int(digits or "0") if len(digits) <= 3 else 0  # no int() of a huge number: it may fail
         if not 1 <= index <= len(items):
-            raise InputError(f"there is no item {index} on the {checklist} checklist: accepted 1-{len(items)}")
+            raise InputError(f"there is no item {str(item).strip()[:20]} on the {checklist} checklist: accepted 1-{len(items)}")
         chosen = items[index - 1]
     else:
         matches = [candidate for candidate in items if candidate.casefold() == str(item).strip().casefold()]
@@ -315,7 +316,7 @@ def set_next_session(state: SessionState, text: str, now: datetime) -> NextSessi
         # A typed zone such as +9999 only fails when the time is used.
         when_utc = when.astimezone(timezone.utc)
         ahead = when_utc - now
-    except (ValueError, OverflowError, TypeError) as error:
+    except (ValueError, ArithmeticError, TypeError) as error:  # dateutil: decimal.InvalidOperation too
         raise InputError(f"'{text.strip()}' is not a date; " + accepted) from error
     if ahead <= timedelta(0):
         raise InputError(f"{when:%Y-%m-%d %H:%M} is not in the future; " + accepted)

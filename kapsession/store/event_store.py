@@ -294,7 +294,8 @@ class EventStore:
     def resolve(self, text: str) -> str:
         """A typed session id (any case, surrounding spaces) to a stored one, or a clear error."""
         wanted = (text or "").strip().lower()
-        if wanted and self.connection.execute("SELECT 1 FROM sessions WHERE id = ?", (wanted,)).fetchone():
+        # Ids are ASCII; other text (bytes that are not UTF-8, too) cannot be one, nor go to SQLite.
+        if wanted and wanted.isascii() and self.connection.execute("SELECT 1 FROM sessions WHERE id = ?", (wanted,)).fetchone():
             return wanted
         known = [row[0] for row in self.connection.execute("SELECT id FROM sessions")]
         if not known:
