@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
-
-from pydantic import AfterValidator, ValidationInfo
+from typing import TYPE_CHECKING, Any
 
 from kapsession.core.errors import InputError
+
+if TYPE_CHECKING:  # pydantic is imported by `follows` alone: printing through `visible` needs none
+    from pydantic import ValidationInfo
 
 # Events read back from the store are validated with this context: a record written before this
 # rule existed stays readable, with any refused character written out as an escape (`visible`),
@@ -98,8 +99,9 @@ def cleaned(text: str | None, field: TextField) -> str:
 
 def follows(field: TextField) -> Any:
     """The rule as a pydantic `AfterValidator` for a model field (events, settings)."""
+    from pydantic import AfterValidator
 
-    def check(value: str | None, info: ValidationInfo) -> str | None:
+    def check(value: str | None, info: "ValidationInfo") -> str | None:
         if value is None:
             return None
         if (info.context or {}).get("reading_the_record"):
