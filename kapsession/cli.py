@@ -139,58 +139,18 @@ def cmd_presets(ctx: Context) -> int:
     return 0
 
 
-# -- private text -------------------------------------------------------------------------------
-
-# Where `-` stands for text read from standard input: these may hold a client's name or what a
-# client said, and every user of the computer can read a command's arguments in the process list
-# (`ps`) for as long as it runs, which includes any wait for the database. `add` kinds here take
-# their text as `text` (words) or `--reason`.
-STDIN_TEXT_FIELDS = {"note": "NOTE", "intention": "INTENTION", "alert": "ALERT_TEXT",
-                     "strike": "STRIKE_REASON", "close": "CLOSE_REASON"}
-
-
-def text_or_stdin(given: str | Sequence[str] | None, field_name: str) -> str | None:
-    """The typed text (words joined by spaces), or, when it is `-` alone, what standard input holds
-    (read before anything else is done; over the field's limit is one sentence)."""
-    from kapsession.core import text_rule
-
-    if given is None:
-        return None
-    text = given if isinstance(given, str) else " ".join(given)
-    if text != "-":
-        return text
-    field = getattr(text_rule, field_name)
-    limit = field.max_length * 4  # a character is at most four bytes of UTF-8
-    if sys.stdin is None:
-        raise InputError(f"`-` reads {field.what} from standard input, and there is none")
-    if sys.stdin.isatty():
-        print(f"Type {field.what}, then press Ctrl-D on a new line:", file=sys.stderr)
-    binary = getattr(sys.stdin, "buffer", None)
-    if binary is not None:
-        data = binary.read(limit + 1)
-        # Bytes that are not UTF-8 become lone surrogates, which the text rule names.
-        read = data.decode("utf-8", "surrogateescape")
-        too_long = len(data) > limit
-    else:
-        read = sys.stdin.read(limit + 1)
-        too_long = len(read) > limit
-    if too_long:
-        raise InputError(f"{field.what} on standard input is longer than {field.max_length:,} characters: "
-                         f"accepted: {field.accepted}")
-    return read
-
-
 # -- sessions -----------------------------------------------------------------------------------
 
 def cmd_new(ctx: Context) -> int:
     from kapsession.core import commands, text_rule
     from kapsession.core.clock import SystemClock
+    from kapsession.private_text import text_or_stdin
     from kapsession.settings import load_settings
     from kapsession.store.event_store import series_defaults
 
     args = ctx.args
     # Checked before the store looks the client's series up by name.
-    client = text_rule.cleaned(text_or_stdin(args.client, "CLIENT_NAME"), text_rule.CLIENT_NAME)
+    client = text_rule.cleaned(text_or_stdin(args.client, text_rule.CLIENT_NAME), text_rule.CLIENT_NAME)
     preset = ctx.library().get(args.preset)
     store = ctx.store()
     number, last_dose = series_defaults(store, client)
@@ -229,6 +189,7 @@ def cmd_sessions(ctx: Context) -> int:
 
 def cmd_add(ctx: Context) -> int:
     from kapsession.core import commands
+    from kapsession.private_text import STDIN_TEXT_FIELDS, text_or_stdin
 
     args = ctx.args
     what = args.what
