@@ -38,9 +38,21 @@ def load_settings(path: Path | None = None) -> Settings:
 
     path = path or settings_path()
     try:
-        return parse_settings(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, ValidationError):  # json's JSONDecodeError is a ValueError
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # json's JSONDecodeError is a ValueError
         return Settings()
+    try:
+        return parse_settings(data)
+    except ValidationError as error:
+        if not isinstance(data, dict):
+            return Settings()
+        # Only what is wrong falls back (a name an older version took with a control character),
+        # not the theme and the rest with it.
+        wrong = {str(problem["loc"][0]) for problem in error.errors() if problem["loc"]}
+        try:
+            return parse_settings({key: value for key, value in data.items() if key not in wrong})
+        except ValidationError:
+            return Settings()
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:

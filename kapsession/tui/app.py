@@ -37,6 +37,7 @@ from textual.app import App, SystemCommand  # noqa: E402
 from textual.screen import Screen  # noqa: E402
 from textual.theme import Theme  # noqa: E402
 
+from kapsession.core.text_rule import visible  # noqa: E402
 from kapsession.tui.crash_guard import ReportsCrashes, run_reporting_crashes  # noqa: E402
 
 if TYPE_CHECKING:
@@ -106,7 +107,8 @@ class KapsessionApp(ReportsCrashes, App[int]):
         remembered = _read_settings_file()
         themes, problems, self._app_variables = _startup_themes()
         super().__init__(css_path=_startup_css(session_id))
-        self.sub_title = remembered.get("practice_name") or ""
+        # Read before the settings are validated: a name an older version stored is made visible.
+        self.sub_title = visible(str(remembered.get("practice_name") or ""))
         self._apply_startup_theme(themes, problems, remembered.get("theme") or DEFAULT_THEME)
 
     # -- shared things, made when first needed ---------------------------------------------------

@@ -120,3 +120,14 @@ def test_json_made_visible_is_the_same_data(text: str) -> None:
     dumped = text_rule.json_visible(json.dumps({"t": text}, ensure_ascii=False))
     assert json.loads(dumped) == {"t": text}
     assert problem(dumped, TextField("json", 10**9, line_breaks=True)) is None
+
+
+def test_a_settings_file_from_before_the_rule_loses_only_the_name_that_breaks_it(tmp_path) -> None:  # noqa: ANN001
+    import json
+
+    from kapsession.settings import load_settings
+
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"theme": "daylight", "practice_name": "Harbour\x1b[2J", "therapist_name": "R. Moss"}))
+    loaded = load_settings(path)
+    assert (loaded.theme, loaded.practice_name, loaded.therapist_name) == ("daylight", "", "R. Moss")
