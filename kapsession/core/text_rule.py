@@ -67,8 +67,10 @@ def _kind_of(character: str) -> str:
         return "a line break"
     if 0xD800 <= code <= 0xDFFF:
         return "bytes that are not valid text"
-    if 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+    if 0x202A <= code <= 0x202E:
         return "a bidirectional override"
+    if 0x2066 <= code <= 0x2069:
+        return "a bidirectional isolate"
     return "a control character"
 
 

@@ -43,7 +43,7 @@ def count(data_dir: Path, session_id: str) -> int:
     (("strike", "1", "--reason", "r" * 501), "the reason for striking is 501 characters long"),
     (("close", "--reason", f"asked to leave{ESCAPES}"), "the reason for closing early holds a control character"),
     (("close", "--reason", "line one\nline two"), "the reason for closing early holds a line break (U+000A)"),
-    (("intention", "be \u2066calm"), "the intention holds a bidirectional override (U+2066)"),
+    (("intention", "be \u2066calm"), "the intention holds a bidirectional isolate (U+2066)"),
     (("note", "bytes \udcff here"), "the note holds bytes that are not valid text (U+DCFF) at position 7"),
 ])
 def test_every_free_text_field_is_refused_in_one_sentence_and_nothing_is_recorded(
