@@ -14,11 +14,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, TypeAdapter, field_validator
 
+from kapsession.core import text_rule
 from kapsession.core.events import EventBase, QuestionnaireAnswered, SafetyCheckRecorded
+from kapsession.core.text_rule import follows
 
 Sex = Literal["female", "male", "other"]
 SEXES: tuple[str, ...] = ("female", "male", "other")
-ClientName = Annotated[str, Field(min_length=1, max_length=120)]
+ClientName = Annotated[str, Field(min_length=1, max_length=120), follows(text_rule.CLIENT_NAME)]
 
 
 class _Named(EventBase):
@@ -36,7 +38,7 @@ class ClientCreated(_Named):
     name: ClientName
     date_of_birth: date | None = None
     sex: Sex | None = None
-    reference: Annotated[str, Field(max_length=60)] | None = None
+    reference: Annotated[str, Field(max_length=60), follows(text_rule.CHART_REFERENCE)] | None = None
     """The practice's own reference (a chart number)."""
 
 
@@ -62,7 +64,7 @@ class CoursePlanned(EventBase):
 
     type: Literal["course_planned"] = "course_planned"
     planned_sessions: Annotated[int, Field(ge=1, le=50)]
-    schedule: Annotated[str, Field(max_length=120)] | None = None
+    schedule: Annotated[str, Field(max_length=120), follows(text_rule.SCHEDULE)] | None = None
 
 
 ClientEvent = Annotated[

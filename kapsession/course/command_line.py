@@ -22,7 +22,9 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from kapsession.core import text_rule
 from kapsession.core.errors import InputError
+from kapsession.core.text_rule import TextField
 
 DEFAULT_FORMAT = "pdf"
 
@@ -39,14 +41,11 @@ def _now() -> datetime:
     return SystemClock().now()
 
 
-def _text(words: list[str] | str, what: str, limit: int = 120) -> str:
-    from kapsession.core.commands import _printable
-
-    text = _printable(" ".join(words) if isinstance(words, list) else words, what).strip()
+def _text(words: list[str] | str, field: TextField) -> str:
+    """Typed text under the one text rule (kapsession.core.text_rule) for its field."""
+    text = text_rule.cleaned(" ".join(words) if isinstance(words, list) else words, field)
     if not text:
-        raise InputError(f"{what} is empty")
-    if len(text) > limit:
-        raise InputError(f"{what} is {len(text)} characters long: accepted up to {limit}")
+        raise InputError(f"{field.what} is empty")
     return text
 
 
@@ -160,13 +159,13 @@ def cmd_client(ctx: Any) -> int:
     now = _now()
     action = args.client_action
     if action == "add":
-        client_id = book.add(_text(args.name, "the client's name"), now, date_of_birth=_birth_date(args.dob),
-                             sex=_sex(args.sex), reference=_text(args.ref, "the reference", 60) if args.ref else None,
+        client_id = book.add(_text(args.name, text_rule.CLIENT_NAME), now, date_of_birth=_birth_date(args.dob),
+                             sex=_sex(args.sex), reference=_text(args.ref, text_rule.CHART_REFERENCE) if args.ref else None,
                              allow_same_name=args.same_name)
         ctx.out(client_id)
     elif action == "rename":
         client_id = book.find(args.client)
-        book.rename(client_id, _text(args.name, "the client's name"), now)
+        book.rename(client_id, _text(args.name, text_rule.CLIENT_NAME), now)
         ctx.out(f"{client_id} is now called {book.record(client_id).name}")
     elif action == "merge":
         duplicate, keep = book.find(args.duplicate), book.find(args.into)
@@ -178,7 +177,7 @@ def cmd_client(ctx: Any) -> int:
         ctx.out(f"{client_id} is its own client again")
     elif action == "plan":
         client_id = book.find(args.client)
-        schedule = _text(args.schedule, "the schedule") if args.schedule else None
+        schedule = _text(args.schedule, text_rule.SCHEDULE) if args.schedule else None
         book.plan(client_id, args.sessions, schedule, now)
         ctx.out(f"{client_id}: {args.sessions} sessions planned" + (f", {schedule}" if schedule else ""))
     elif action == "score":
@@ -204,7 +203,7 @@ def cmd_client(ctx: Any) -> int:
         keys = book.record(client_id).open_safety_keys
         if not keys:
             raise InputError(f"{client_id} has no PHQ-9 between sessions waiting for a safety check")
-        text = _text(args.text, "the safety check note", 20_000)
+        text = _text(args.text, text_rule.SAFETY_NOTE)
         book.append(client_id, SafetyCheckRecorded(at=now, key=keys[0], text=text,
                                                    visibility="shareable" if args.shareable else "private"))
         ctx.out(f"safety check recorded for {client_id}" + (" (private)" if not args.shareable else ""))

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Iterator, NamedTuple
 
 from kapsession.core.clock import utc_now
 from kapsession.core.errors import NotFoundError, StoreError
+from kapsession.private_dirs import make_private_dir
 from kapsession.store.schema import migrate
 from kapsession.store.session_ids import new_session_id
 
@@ -86,7 +87,7 @@ def ensure_private_dir(directory: Path) -> None:
     """Create the data directory 0700, or take group and other access away from an existing one
     (never adding any: a directory locked by its owner stays locked and is reported)."""
     try:
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private_dir(directory)  # and any parent it creates, whatever the umask
         if not directory.is_dir():
             raise StoreError(f"the data directory {directory} is not a directory")
         mode = stat.S_IMODE(directory.stat().st_mode)
@@ -299,7 +300,8 @@ class EventStore:
     def resolve(self, text: str) -> str:
         """A typed session id (any case, surrounding spaces) to a stored one, or a clear error."""
         wanted = (text or "").strip().lower()
-        if wanted and self.connection.execute("SELECT 1 FROM sessions WHERE id = ?", (wanted,)).fetchone():
+        # Ids are ASCII; other text (bytes that are not UTF-8, too) cannot be one, nor go to SQLite.
+        if wanted and wanted.isascii() and self.connection.execute("SELECT 1 FROM sessions WHERE id = ?", (wanted,)).fetchone():
             return wanted
         known = [row[0] for row in self.connection.execute("SELECT id FROM sessions")]
         if not known:

@@ -49,6 +49,7 @@ SUMMARY_OPTIONS = (
            help="add the vitals and dose figures (a small chart and table)"),
     Option("--print", dest="send_to_printer", switch=True,
            help="send the PDF to the default printer with CUPS' lp"),
+    Option("--force", dest="force", switch=True, help="with -o: replace a file that exists"),
 )
 RECORD_OPTIONS = (
     Option("--format", dest="format", choices=("md", "pdf"),
@@ -60,6 +61,7 @@ RECORD_OPTIONS = (
            "(default: from settings)"),
     Option("--print", dest="send_to_printer", switch=True,
            help="send the PDF to the default printer with CUPS' lp"),
+    Option("--force", dest="force", switch=True, help="with -o: replace a file that exists"),
 )
 
 # What a file name's extension says about the format written into it.
@@ -112,7 +114,9 @@ def register(subparsers: Any) -> None:
 
 
 def _fail(message: str) -> int:
-    print(f"kapsession: {message}", file=sys.stderr)
+    from kapsession.core.text_rule import visible
+
+    print(f"kapsession: {visible(message)}", file=sys.stderr)
     return EXIT_FAILED
 
 
@@ -122,6 +126,12 @@ def _deliver(ctx: Any, args: Any, *, kind: str, session_id: str, day: str,
     from kapsession.summary.files import PrintError, default_export_path, printer_command, send_to_printer, write_export
     from kapsession.summary.pdf import RenderError
 
+    target: Path | None = None
+    if args.output is not None:
+        from kapsession.private_files import check_output_path
+
+        # First, before rendering: a path that may not be written is refused whatever the format.
+        target = check_output_path(args.output, data_dir=ctx.data_dir, force=getattr(args, "force", False))
     formats = next(option.choices for option in (SUMMARY_OPTIONS if kind == "summary" else RECORD_OPTIONS)
                    if option.dest == "format")
     fmt = args.format = output_format(kind, args.format, args.output, formats)  # type: ignore[arg-type]
@@ -133,12 +143,14 @@ def _deliver(ctx: Any, args: Any, *, kind: str, session_id: str, day: str,
     except RenderError as error:
         return _fail(str(error))
     written: Path | None = None
-    if args.output is not None:
-        written = write_export(Path(args.output), data)
+    if target is not None:
+        written = write_export(target, data)
     elif fmt == "pdf":
         written = write_export(default_export_path(ctx.data_dir, session_id, day, kind, fmt), data, make_folder=True)
     elif not args.send_to_printer:
-        sys.stdout.write(data.decode("utf-8"))
+        from kapsession.core.text_rule import visible  # the terminal gets no raw control character
+
+        sys.stdout.write(visible(data.decode("utf-8")))
         sys.stdout.flush()
     if written is not None:
         ctx.out(str(written))

@@ -21,6 +21,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Select, Static
 
+from kapsession.core.text_rule import visible
+
 if TYPE_CHECKING:
     from kapsession.core.protocol import Preset
     from kapsession.tui.app import KapsessionApp
@@ -211,7 +213,7 @@ class NewSessionScreen(ModalScreen["str | None"]):
     def _show_error(self, field: str, message: str | None) -> None:
         box = self.query_one(f"#{field}-error", Static)
         if message:
-            box.update(Text(f"✗ {message}"))
+            box.update(Text(f"✗ {visible(message)}"))  # a sentence may quote what was typed
             box.remove_class("hidden")
         else:
             box.update("")

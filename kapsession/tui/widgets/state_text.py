@@ -14,6 +14,8 @@ from textual.events import Resize
 from textual.geometry import Size
 from textual.widgets import Static
 
+from kapsession.core.text_rule import visible
+
 _TAG = re.compile(r"(?<!\\)\[[^\[\]]*\]")
 
 
@@ -21,7 +23,7 @@ def esc(text: str) -> str:
     """Make typed text (names, notes, intentions, cards) safe inside Textual markup."""
     # Textual's markup reads `\[` as a literal bracket and leaves other backslashes alone; a
     # trailing backslash gets a space so it cannot escape a closing tag that follows it.
-    text = str(text).replace("[", "\\[")
+    text = visible(str(text)).replace("[", "\\[")  # and no control character reaches the terminal
     return text + " " if text.endswith("\\") else text
 
 
