@@ -78,8 +78,9 @@ class Context:
     def store(self):  # noqa: ANN201 - EventStore, imported lazily
         if self._store is None:
             from kapsession.store import EventStore
+            from kapsession.store.passphrase import ask_on_terminal
 
-            self._store = EventStore(self.data_dir)
+            self._store = EventStore(self.data_dir, ask=ask_on_terminal)  # (asked only if encrypted)
         return self._store
 
     def library(self):  # noqa: ANN201 - PresetLibrary
@@ -129,18 +130,22 @@ def cmd_new(ctx: Context) -> int:
     from kapsession.core import commands
     from kapsession.core.clock import SystemClock
     from kapsession.settings import load_settings
-    from kapsession.store.event_store import series_defaults
+    from kapsession.store.event_store import series_so_far
 
     args = ctx.args
     preset = ctx.library().get(args.preset)
     store = ctx.store()
-    number, last_dose = series_defaults(store, args.client)
-    opened = commands.open_session(
-        client_name=args.client, preset=preset, now=SystemClock().now(), weight_kg=args.weight_kg,
-        planned_dose_mg=args.dose_mg, series_number=number, previous_dose_mg=last_dose,
-        series_length=args.series_length or load_settings().series_length,
-    )
-    session_id, _ = store.create_session(opened)
+    now, series_length = SystemClock().now(), args.series_length or load_settings().series_length
+
+    def opened(history: list) -> Any:  # the client's series, counted under the write lock
+        number, last_dose = series_so_far(history)
+        return commands.open_session(
+            client_name=args.client, preset=preset, now=now, weight_kg=args.weight_kg,
+            planned_dose_mg=args.dose_mg, series_number=number, previous_dose_mg=last_dose,
+            series_length=series_length,
+        )
+
+    session_id, _ = store.create_session_checked(args.client, opened)
     if args.no_open:
         ctx.out(session_id)
         return 0
@@ -175,42 +180,45 @@ def cmd_add(ctx: Context) -> int:
 
     args = ctx.args
     log = ctx.open_log(args.id)
-    state = log.state()
-    now = log.now()
     what = args.what
-    if what == "vitals":
-        event = commands.record_vitals(state, " ".join(args.reading), now, args.at)
-    elif what == "note":
-        started = commands.entry_time(state, now, args.at)
-        event = commands.write_note(state, " ".join(args.text), started, kind=args.kind, shareable=args.shareable)
-    elif what == "dose":
-        event = commands.give_dose(state, args.mg, now, route=args.route, devices=args.devices,
-                                   booster=args.booster, site=args.site, at_text=args.at)
-    elif what == "scale":
-        event = commands.rate_scale(state, args.scale, args.value, now, args.at)
-    elif what == "phase":
-        event = commands.start_phase(state, args.phase, now, args.at)
-    elif what == "intention":
-        event = commands.set_intention(state, " ".join(args.text), now)
-    elif what == "card":
-        event = commands.draw_card(state, now)
-    elif what == "tick":
-        event = commands.tick_item(state, args.checklist, " ".join(args.item), now)
-    elif what == "ack":
-        event = commands.acknowledge(state, now, args.key)
-    elif what == "alert":
-        event = commands.raise_alert(state, " ".join(args.text), now)
-    elif what == "strike":
-        event = commands.strike(state, args.seq, args.reason, now)
-    elif what == "next-session":
-        event = commands.set_next_session(state, " ".join(args.when), now)
-    elif what == "share":
-        event = commands.set_note_visibility(state, args.seq, not args.private, now)
-    elif what == "close":
-        event = commands.close_session(state, now, args.reason)
-    else:  # pragma: no cover - argparse restricts the choices
-        raise UsageError(f"unknown entry kind {what}")
-    stored = log.record(event)
+
+    def command(state: Any) -> Any:
+        """The entry, decided inside the store's write transaction on the session as it is then
+        (another terminal may be writing to it too); `state.now` is that moment."""
+        now = state.now
+        if what == "vitals":
+            return commands.record_vitals(state, " ".join(args.reading), now, args.at)
+        if what == "note":
+            started = commands.entry_time(state, now, args.at)
+            return commands.write_note(state, " ".join(args.text), started, kind=args.kind, shareable=args.shareable)
+        if what == "dose":
+            return commands.give_dose(state, args.mg, now, route=args.route, devices=args.devices,
+                                      booster=args.booster, site=args.site, at_text=args.at)
+        if what == "scale":
+            return commands.rate_scale(state, args.scale, args.value, now, args.at)
+        if what == "phase":
+            return commands.start_phase(state, args.phase, now, args.at)
+        if what == "intention":
+            return commands.set_intention(state, " ".join(args.text), now)
+        if what == "card":
+            return commands.draw_card(state, now)
+        if what == "tick":
+            return commands.tick_item(state, args.checklist, " ".join(args.item), now)
+        if what == "ack":
+            return commands.acknowledge(state, now, args.key)
+        if what == "alert":
+            return commands.raise_alert(state, " ".join(args.text), now)
+        if what == "strike":
+            return commands.strike(state, args.seq, args.reason, now)
+        if what == "next-session":
+            return commands.set_next_session(state, " ".join(args.when), now)
+        if what == "share":
+            return commands.set_note_visibility(state, args.seq, not args.private, now)
+        if what == "close":
+            return commands.close_session(state, now, args.reason)
+        raise UsageError(f"unknown entry kind {what}")  # pragma: no cover - argparse restricts the choices
+
+    stored = log.record(command)
     from kapsession.core.timeline import describe
     from kapsession.core.timeparse import format_local
 

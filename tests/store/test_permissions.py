@@ -200,15 +200,19 @@ def test_a_database_from_a_newer_kapsession_is_refused_untouched(tmp_path: Path,
 
 
 def test_a_file_that_is_not_a_database(tmp_path: Path) -> None:
-    (tmp_path / DATABASE_NAME).write_bytes(b"these are not the pages you are looking for" * 100)
-    with pytest.raises(StoreError, match="cannot be opened"):
+    junk = b"these are not the pages you are looking for" * 100
+    (tmp_path / DATABASE_NAME).write_bytes(junk)
+    with pytest.raises(StoreError, match="cannot be opened: it is not a kapsession database"):
         EventStore(tmp_path)
-    assert_one_sentence(run_cli("--data-dir", str(tmp_path), "sessions"), "cannot be opened")
+    assert_one_sentence(run_cli("--data-dir", str(tmp_path), "sessions"), "cannot be opened", "left it as it is")
+    assert (tmp_path / DATABASE_NAME).read_bytes() == junk
 
 
-def test_a_first_release_database_is_migrated(tmp_path: Path) -> None:
-    """An empty database at version 0 (before the first migration) is brought up to date."""
-    sqlite3.connect(tmp_path / DATABASE_NAME).close()
+def test_an_empty_first_release_database_is_migrated(tmp_path: Path) -> None:
+    """A database at version 0 with no tables (a first start cut short) is brought up to date."""
+    connection = sqlite3.connect(tmp_path / DATABASE_NAME)
+    connection.execute("PRAGMA journal_mode=WAL")  # writes the header: a database, empty
+    connection.close()
     with EventStore(tmp_path) as store:
         assert store.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert store.list_sessions() == []

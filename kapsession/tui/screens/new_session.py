@@ -9,7 +9,7 @@ Escape backs out, recording nothing.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -188,7 +188,7 @@ class NewSessionScreen(ModalScreen["str | None"]):
     def action_create(self) -> None:
         from kapsession.core import commands
         from kapsession.core.errors import KapsessionError
-        from kapsession.store.event_store import series_defaults
+        from kapsession.store.event_store import series_so_far
 
         errors = self._validate()
         if errors:
@@ -200,16 +200,19 @@ class NewSessionScreen(ModalScreen["str | None"]):
         assert preset is not None
         values = self._values()
         store = self.kap.store
-        number, last_dose = series_defaults(store, values["client"])
-        try:
-            opened = commands.open_session(
-                client_name=values["client"], preset=preset, now=self.kap.clock.now(),
+        now, series_length = self.kap.clock.now(), self.kap.settings.series_length
+
+        def opened(history: list) -> Any:  # the client's series, counted under the write lock
+            number, last_dose = series_so_far(history)
+            return commands.open_session(
+                client_name=values["client"], preset=preset, now=now,
                 weight_kg=values["weight"].strip() or None,
                 planned_dose_mg=values["dose"].strip() or None,
-                series_number=number, previous_dose_mg=last_dose,
-                series_length=self.kap.settings.series_length,
+                series_number=number, previous_dose_mg=last_dose, series_length=series_length,
             )
-            session_id, _ = store.create_session(opened)
+
+        try:
+            session_id, _ = store.create_session_checked(values["client"], opened)
         except (KapsessionError, ValueError) as error:
             self._show_error("form", _sentence(error))
             return
