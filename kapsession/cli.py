@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 # argparse, json and dataclasses are imported where used: a plain `summary` or `record` command
 # line is read without argparse (see `quick_arguments`), and every import is paid by every PDF.
 
-EXTENSIONS = ("kapsession.summary.command_line", "kapsession.practice.command_line")
+EXTENSIONS = ("kapsession.summary.command_line", "kapsession.practice.command_line", "kapsession.store.command_line")
 
 # Commands whose plain command lines `quick_arguments` may read without argparse: the module
 # that defines each one's arguments (once, for argparse and for the quick reading alike). The two

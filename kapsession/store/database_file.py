@@ -94,7 +94,7 @@ def foreign(path: Path, what: str = "it is not a kapsession database") -> StoreE
     )
 
 
-def _sqlcipher() -> Any:
+def sqlcipher() -> Any:
     try:
         import sqlcipher3  # type: ignore[import-not-found, import-untyped]
     except ImportError as error:  # pragma: no cover - a dependency; missing only in a broken install
@@ -112,7 +112,7 @@ def engine_errors() -> tuple[type[BaseException], ...]:
     return (sqlite3.Error,) if loaded is None else (sqlite3.Error, loaded.Error)
 
 
-def _sql_text(value: str) -> str:
+def sql_text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
@@ -127,13 +127,36 @@ def connect(path: Path, passphrase: str | None, *, read_only: bool = False, time
         connection = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout,
                                      check_same_thread=False)
     else:
-        engine = _sqlcipher()
+        engine = sqlcipher()
         connection = engine.connect(uri, uri=True, isolation_level=None, timeout=timeout,
                                     check_same_thread=False)
         # SQLCipher logs a failed key to stderr; the person gets one sentence instead.
         connection.execute("PRAGMA cipher_log_level = NONE")
-        connection.execute(f"PRAGMA key = {_sql_text(passphrase)}")
+        connection.execute(f"PRAGMA key = {sql_text(passphrase)}")
     return connection
+
+
+def connect_with_raw_key(path: Path, raw_key: str, *, read_only: bool = True) -> Any:
+    """An encrypted store opened with its derived key (`raw_key`: SQLCipher's "x'<key><salt>'"
+    form), which skips the key derivation: for reading a damaged store, where SQLCipher has to be
+    reopened after every page it cannot decrypt."""
+    engine = sqlcipher()
+    connection = engine.connect(f"file:{quote(str(path))}?mode={'ro' if read_only else 'rw'}", uri=True,
+                                isolation_level=None, check_same_thread=False)
+    connection.execute("PRAGMA cipher_log_level = NONE")
+    connection.execute(f'PRAGMA key = "{raw_key}"')
+    return connection
+
+
+def derived_key(path: Path, passphrase: str) -> str:
+    """SQLCipher 4's key for `passphrase` (PBKDF2-HMAC-SHA512, 256,000 iterations, the salt in the
+    file's first 16 bytes), in the raw-key form `connect_with_raw_key` takes."""
+    import hashlib
+
+    with open(path, "rb") as handle:
+        salt = handle.read(16)
+    key = hashlib.pbkdf2_hmac("sha512", passphrase.encode("utf-8"), salt, 256_000, 32)
+    return f"x'{key.hex()}{salt.hex()}'"
 
 
 def key_opens(connection: Any) -> bool:
@@ -194,13 +217,13 @@ def build_new_store(path: Path, passphrase: str | None = None) -> None:
             os.link(temporary, path)
         except FileExistsError:
             pass
-        _sync_directory(path.parent)
+        sync_directory(path.parent)
     finally:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{temporary}{suffix}").unlink(missing_ok=True)
 
 
-def _sync_directory(directory: Path) -> None:
+def sync_directory(directory: Path) -> None:
     """A new name in a directory is durable once the directory itself is synced."""
     try:
         descriptor = os.open(directory, os.O_RDONLY)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, NamedTuple
 
 from kapsession.core.clock import utc_now
 from kapsession.core.errors import NotFoundError, StoreError
-from kapsession.store.faults import PassphraseError, PassphraseNeeded
+from kapsession.store.faults import PassphraseError
 from kapsession.store.session_ids import new_session_id
 from kapsession.store.store_lock import StoreLock
 
@@ -152,6 +152,7 @@ class EventStore:
                 raise self._open_failure(error) from error
             found = files.inspect(self.path)
         key: str | None = None
+        given_by = ""
         if found.kind == "plain":
             if found.application_id != files.APPLICATION_ID or found.wal_pending:
                 # Another program's database, an older store, or a header that may lag behind its
@@ -160,20 +161,7 @@ class EventStore:
             else:
                 files.check_identity(None, self.path, found.user_version, found.application_id)
         else:
-            given_by = "given"
-            key = passphrase
-            if key is None and (key := passphrases.from_environment()) is not None:
-                given_by = f"in ${passphrases.ENVIRONMENT_VARIABLE}"
-            if key is None and (key := passphrases.remembered(self.path)) is not None:
-                given_by = "remembered by the OS keyring"
-            if key is None and ask is not None:
-                key, given_by = ask(), "typed"
-            if key is None:
-                raise PassphraseNeeded(
-                    f"the store {self.path} is encrypted: type its passphrase when asked (at a terminal), "
-                    f"or set ${passphrases.ENVIRONMENT_VARIABLE}"
-                )
-            passphrases.checked(key)
+            key, given_by = passphrases.for_store(self.path, passphrase, ask)
         try:
             connection = files.connect(self.path, key, timeout=self.busy_timeout)
         except files.engine_errors() as error:
@@ -235,6 +223,24 @@ class EventStore:
             from kapsession.store import faults
 
             raise faults.sentence(error, self.path, self.busy_timeout) from error
+
+    def backup_into(self, target: Path) -> None:
+        """Copy the whole store into the new file `target` with SQLite's online backup API: one
+        consistent snapshot, taken while other processes go on writing (WAL), encrypted with
+        this store's key when it has one."""
+        from kapsession.store import database_file as files
+
+        with self._faults():
+            copy = files.connect(target, self._key, timeout=self.busy_timeout)
+            try:
+                self.connection.backup(copy)
+            finally:
+                copy.close()
+
+    def rebuild_listing(self, session_id: str) -> None:
+        """Rebuild one session's listing row from its events (after a recovery or an import)."""
+        with self._faults(), self._transaction():
+            self._reproject(session_id)
 
     def close(self) -> None:
         try:

@@ -121,3 +121,25 @@ def new_passphrase() -> str:
     if typed is None:
         raise PassphraseError(f"a passphrase is needed: type it at a terminal, or set {ENVIRONMENT_VARIABLE}")
     return typed
+
+
+def for_store(database: Path, given: str | None, ask: Asker | None) -> tuple[str, str]:
+    """The passphrase for an encrypted store and where it came from (for the sentence if it is
+    wrong): `given`, else $KAPSESSION_PASSPHRASE, else the keyring, else `ask()`."""
+    from kapsession.store.faults import PassphraseNeeded
+
+    candidates: list[tuple[str, Callable[[], str | None]]] = [
+        ("given", lambda: given),
+        (f"in ${ENVIRONMENT_VARIABLE}", from_environment),
+        ("remembered by the OS keyring", lambda: remembered(database)),
+    ]
+    if ask is not None:
+        candidates.append(("typed", ask))
+    for source, find in candidates:
+        found = find()
+        if found is not None:
+            return checked(found), source
+    raise PassphraseNeeded(
+        f"the store {database} is encrypted: type its passphrase when asked (at a terminal), "
+        f"or set ${ENVIRONMENT_VARIABLE}"
+    )

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+from store_commands import assert_one_sentence, run_cli, unprivileged
 
 from kapsession.core.errors import StoreError
 from kapsession.core.events import Client, NoteWritten, SessionOpened, VitalsRecorded
@@ -105,16 +106,6 @@ def test_a_data_dir_locked_by_its_owner_is_not_reopened(tmp_path: Path) -> None:
 # --- a store that cannot be used -------------------------------------------------------------
 
 
-def unprivileged(command: list[str]) -> list[str]:
-    """Root reads and writes anything; drop that power so permissions mean what they say."""
-    if os.geteuid() != 0:
-        return command
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        pytest.skip("running as root without setpriv: cannot make a directory unreadable")
-    return [setpriv, "--bounding-set=-dac_override,-dac_read_search", *command]
-
-
 STORE_SCRIPT = r"""
 import sys
 from pathlib import Path
@@ -127,23 +118,6 @@ except StoreError as error:
 else:
     print("opened")
 """
-
-
-def run_cli(*args: str, privileged: bool = True, env: dict | None = None) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "kapsession", *args]
-    return subprocess.run(command if privileged else unprivileged(command), capture_output=True, text=True,
-                          timeout=60, env={**os.environ, **(env or {})})
-
-
-def assert_one_sentence(result: subprocess.CompletedProcess[str], *words: str) -> None:
-    assert result.returncode != 0
-    assert result.stdout == ""
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("kapsession: ")
-    for word in words:
-        assert word in lines[0]
 
 
 def test_an_unreadable_data_dir_is_one_clear_sentence(tmp_path: Path) -> None:

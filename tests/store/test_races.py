@@ -35,9 +35,8 @@ def race_dir(tmp_path: Path) -> Iterator[Path]:
         yield tmp_path
 
 
-@pytest.mark.parametrize("store_kind", ["plain"])
-def test_no_rule_breaks_under_eight_concurrent_writers(race_dir: Path, store_kind: str) -> None:
-    passphrase = None
+def test_no_rule_breaks_under_eight_concurrent_writers(race_dir: Path, new_store) -> None:
+    passphrase = new_store(race_dir)
     started = time.monotonic()
     counts = run_races(race_dir, rounds=ROUNDS, passphrase=passphrase)
     assert set(counts) == set(RULES)
