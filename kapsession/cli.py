@@ -289,8 +289,10 @@ def cmd_locate(ctx: Context) -> int:
 def _open_screen(ctx: Context, session_id: str | None = None, resume: bool = False) -> int:
     from kapsession.tui.app import run_app
 
-    ctx.close()
-    return run_app(data_dir=ctx.data_dir, session_id=session_id, theme=getattr(ctx.args, "theme", None))
+    # The store the command opened goes on to the screens (an encrypted one's passphrase was
+    # asked for once); `main` closes it when the app is done.
+    return run_app(data_dir=ctx.data_dir, session_id=session_id, theme=getattr(ctx.args, "theme", None),
+                   store=ctx._store)  # type: ignore[arg-type]
 
 
 def cmd_home(ctx: Context) -> int:
