@@ -26,12 +26,13 @@ from benchmarks import seed  # noqa: E402
 from benchmarks.plan import REPO, Plan, Workspace  # noqa: E402
 from benchmarks.report import Row, now, render, write  # noqa: E402
 
-ORDER = ("home", "resume", "vitals-key", "idle-cpu", "memory", "append", "fold", "list", "summary-pdf")
+ORDER = ("home", "resume", "vitals-key", "idle-cpu", "memory", "append", "append-encrypted", "fold", "list",
+         "summary-pdf")
 
 
 # Which seeded data each benchmark reads.
 NEEDS = {"home": {"home"}, "resume": {"long"}, "vitals-key": {"long"}, "idle-cpu": {"long"},
-         "memory": {"long"}, "append": {"long"}, "fold": {"fold"}, "list": {"list"},
+         "memory": {"long"}, "append": {"long"}, "append-encrypted": {"long"}, "fold": {"fold"}, "list": {"list"},
          "summary-pdf": {"long"}}
 
 
@@ -74,6 +75,7 @@ def benchmarks() -> dict[str, Callable[[Workspace], Row | tuple[Row, ...]]]:
         "vitals-key": screens.bench_vitals_key,
         "idle-cpu": screens.bench_idle,  # also gives "memory"
         "append": core.bench_append,
+        "append-encrypted": core.bench_append_encrypted,
         "fold": core.bench_fold,
         "list": core.bench_list,
         "summary-pdf": processes.bench_summary_pdf,
