@@ -256,3 +256,62 @@ def run_races(data_dir: Path, rounds: int = 50, passphrase: str | None = None,
         pool.close()
         store.close()
     return counts
+
+
+RULE_WORDS = {
+    "dose": ("`add ID dose 100`, intramuscular (maximum 150 mg)", "sessions given more than the maximum"),
+    "card": ("`add ID card`, three cards left", "cards drawn twice in a session"),
+    "close": ("`add ID close`", "second closes of a session"),
+    "phase": ("`add ID phase next`, from no phase", "phases started out of order (not one on from the one before)"),
+    "series": ("`new --client X`, one new client", "sessions numbered wrongly in a client's series"),
+    "alert": ("`add ID alert ...` then `add ID ack`", "alerts sharing a key, acknowledged twice, or left open"),
+}
+
+
+def section(settings, workdir: Path, log) -> "Any":  # noqa: ANN001 - Settings, a print-like function
+    """The races on each rule, on a plain store and on an encrypted one, for docs/reliability.md."""
+    from benchmarks.reliability.report import Count, Section
+
+    result = Section("races", "Races")
+    table = ["| rule | command raced | plain: races, accepted / refused | encrypted: races, accepted / refused |",
+             "|---|---|---|---|"]
+    by_kind: dict[str, dict[str, RaceCount]] = {}
+    for kind in ("plain", "encrypted"):
+        data_dir = workdir / f"races-{kind}"
+        passphrase = None
+        if kind == "encrypted":
+            from kapsession.store.maintenance import encrypt
+
+            passphrase = "reliability passphrase, not a secret"
+            encrypt(data_dir, passphrase)
+        log(f"  {settings.race_rounds} races per rule, {kind} store ...")
+        by_kind[kind] = run_races(data_dir, settings.race_rounds, passphrase, writers=settings.race_writers)
+        result.seconds += sum(count.seconds for count in by_kind[kind].values())
+    for rule in RULES:
+        command, broken = RULE_WORDS[rule]
+        for kind in ("plain", "encrypted"):
+            count = by_kind[kind][rule]
+            result.counts.append(Count(f"{rule}: {broken}, {kind} store", count.violations,
+                                       f"in {count.races} races of {settings.race_writers} writers"))
+            if count.failures:
+                result.counts.append(Count(f"{rule}: a writer failed without a sentence, {kind} store",
+                                           count.failures, f"of {count.accepted + count.refused + count.failures} commands"))
+        plain, encrypted = by_kind["plain"][rule], by_kind["encrypted"][rule]
+        table.append(f"| {rule} | {command} | {plain.races}, {plain.accepted} / {plain.refused} "
+                     f"| {encrypted.races}, {encrypted.accepted} / {encrypted.refused} |")
+    examples = [f"- {kind}, {rule}: {example}" for kind, counts in by_kind.items()
+                for rule, count in counts.items() for example in count.examples]
+    result.details += [
+        f"- {settings.race_writers} writer processes, each with the store open (as a second terminal "
+        "co-monitoring a session has), meet at a barrier and run the same command line through the "
+        "command-line code (`cli.cmd_add`, `cli.cmd_new`) on one session at once; a fresh session for "
+        "every race. Then the session is read back and every broken rule counted "
+        "(benchmarks/reliability/races.py says how each is counted). Each command is decided inside "
+        "the store's write transaction on the session's latest events, so all but what the rule "
+        "allows are refused with a sentence.",
+        "",
+        *table,
+        "",
+        *(["Violations found:", "", *examples] if examples else ["No violation was found."]),
+    ]
+    return result
