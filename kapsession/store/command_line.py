@@ -15,39 +15,56 @@ a store that cannot be used.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
+
+from kapsession.core.errors import StoreError
+
+
+def _in_sentences(command: Callable[[Any], int]) -> Callable[[Any], int]:
+    """A file the command cannot create or write is one sentence, like every other refusal."""
+
+    @functools.wraps(command)
+    def run(ctx: Any) -> int:
+        try:
+            return command(ctx)
+        except OSError as error:
+            where = f" {error.filename}" if error.filename else ""
+            raise StoreError(f"cannot use{where} ({error.strerror or error}); nothing was changed") from error
+
+    return run
 
 
 def register(subparsers: Any) -> None:
     check = subparsers.add_parser("check", help="check the database; say what can be recovered")
-    check.set_defaults(func=cmd_check)
+    check.set_defaults(func=_in_sentences(cmd_check))
 
     recover = subparsers.add_parser("recover", help="copy every readable event into a new store in DIR")
     recover.add_argument("-o", "--output", required=True, metavar="DIR", help="a new or empty folder")
-    recover.set_defaults(func=cmd_recover)
+    recover.set_defaults(func=_in_sentences(cmd_recover))
 
     backup = subparsers.add_parser("backup", help="a consistent copy of the store (encrypted if the store is)")
     backup.add_argument("file", help="the backup file to write (keep it on another disk)")
     backup.add_argument("--force", action="store_true", help="replace an existing file")
-    backup.set_defaults(func=cmd_backup)
+    backup.set_defaults(func=_in_sentences(cmd_backup))
 
     restore = subparsers.add_parser("restore", help="make the store a backup (refused if that would lose anything)")
     restore.add_argument("file", help="a backup written by `kapsession backup`")
     restore.add_argument("--force", action="store_true",
                          help="replace a store holding what the backup lacks (it is kept in replaced/)")
-    restore.set_defaults(func=cmd_restore)
+    restore.set_defaults(func=_in_sentences(cmd_restore))
 
     encrypt = subparsers.add_parser("encrypt", help="encrypt the store with a passphrase (SQLCipher)")
     encrypt.add_argument("--remember", action="store_true", help="the OS keyring remembers the passphrase")
-    encrypt.set_defaults(func=cmd_encrypt)
+    encrypt.set_defaults(func=_in_sentences(cmd_encrypt))
 
     decrypt = subparsers.add_parser("decrypt", help="turn an encrypted store back into plain SQLite")
-    decrypt.set_defaults(func=cmd_decrypt)
+    decrypt.set_defaults(func=_in_sentences(cmd_decrypt))
 
     passphrase = subparsers.add_parser("passphrase", help="the OS keyring remembers or forgets the passphrase")
     passphrase.add_argument("action", choices=["remember", "forget"])
-    passphrase.set_defaults(func=cmd_passphrase)
+    passphrase.set_defaults(func=_in_sentences(cmd_passphrase))
 
 
 def _database(ctx: Any) -> Path:

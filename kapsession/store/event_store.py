@@ -229,13 +229,16 @@ class EventStore:
         consistent snapshot, taken while other processes go on writing (WAL), encrypted with
         this store's key when it has one."""
         from kapsession.store import database_file as files
+        from kapsession.store import faults
 
-        with self._faults():
+        try:
             copy = files.connect(target, self._key, timeout=self.busy_timeout)
             try:
                 self.connection.backup(copy)
             finally:
                 copy.close()
+        except files.engine_errors() as error:  # most likely the backup's disk: it is named
+            raise faults.sentence(error, Path(target), self.busy_timeout) from error
 
     def rebuild_listing(self, session_id: str) -> None:
         """Rebuild one session's listing row from its events (after a recovery or an import)."""

@@ -270,6 +270,10 @@ def recover(data_dir: Path, out_dir: Path, given: str | None = None, ask: Asker 
 
     from kapsession.store.event_store import ensure_private_dir
 
+    try:
+        out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(f"cannot make the folder {out_dir} ({error.strerror or error}); give -o another one") from error
     ensure_private_dir(out_dir)
     files.build_new_store(target, key)
     first_events = {row[1]: row for row in readable.events if row[2] == "session_opened"}
@@ -328,7 +332,10 @@ def backup(data_dir: Path, target: Path, *, force: bool = False, given: str | No
     if target.exists() and not force:
         raise InputError(f"{target} already exists; give a new name, or --force to replace it")
     with EventStore(data_dir, given, ask=ask) as store:
-        temporary = _private_temporary(target.parent, target.name)
+        try:
+            temporary = _private_temporary(target.parent, target.name)
+        except OSError as error:
+            raise InputError(f"cannot write a backup in {target.parent} ({error.strerror or error})") from error
         try:
             store.backup_into(temporary)
             sessions, events = _verify(temporary, store._key)

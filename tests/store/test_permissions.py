@@ -52,9 +52,11 @@ def permissive_umask() -> Iterator[None]:
 # --- modes -----------------------------------------------------------------------------------
 
 
-def test_a_new_data_dir_is_0700_and_the_database_files_0600(tmp_path: Path, permissive_umask: None) -> None:
+def test_a_new_data_dir_is_0700_and_the_database_files_0600(tmp_path: Path, permissive_umask: None,
+                                                             new_store) -> None:
     data = tmp_path / "nested" / "data"
-    with EventStore(data) as store:
+    passphrase = new_store(data)  # plain, or converted to SQLCipher (a file replaced: born private too)
+    with EventStore(data, passphrase) as store:
         session_id, _ = store.create_session(opened())
         store.append(session_id, note("first"))
         assert mode(data) == 0o700
@@ -65,7 +67,7 @@ def test_a_new_data_dir_is_0700_and_the_database_files_0600(tmp_path: Path, perm
         for suffix in present:
             assert mode(Path(f"{database}{suffix}")) == 0o600, suffix
     # Files SQLite creates later (a new WAL after the last connection closed) are private too.
-    with EventStore(data) as store:
+    with EventStore(data, passphrase) as store:
         store.append(session_id, note("second", 2))
         for suffix in ("", "-wal", "-shm"):
             path = Path(f"{data / DATABASE_NAME}{suffix}")
