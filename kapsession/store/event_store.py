@@ -141,7 +141,6 @@ class EventStore:
         """The three steps of `database_file`: what the file is, a look that writes nothing, then
         the connection that writes (WAL, migrations)."""
         from kapsession.store import database_file as files
-        from kapsession.store import passphrase as passphrases
         from kapsession.store.schema import migrate
 
         found = files.inspect(self.path)
@@ -161,7 +160,9 @@ class EventStore:
             else:
                 files.check_identity(None, self.path, found.user_version, found.application_id)
         else:
-            key, given_by = passphrases.for_store(self.path, passphrase, ask)
+            from kapsession.store.passphrase import for_store
+
+            key, given_by = for_store(self.path, passphrase, ask)
         try:
             connection = files.connect(self.path, key, timeout=self.busy_timeout)
         except files.engine_errors() as error:

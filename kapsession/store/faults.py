@@ -8,8 +8,6 @@ Nothing outside kapsession.store sees an engine's own exception.
 from __future__ import annotations
 
 import os
-import shutil
-import struct
 from pathlib import Path
 
 from kapsession.core.errors import InputError, StoreError
@@ -35,6 +33,7 @@ class PassphraseNeeded(PassphraseError):
 def write_lock_holder(database: Path) -> int | None:
     """The process id holding the store's write lock, when the kernel can tell (Linux, same host)."""
     import fcntl
+    import struct
 
     try:
         descriptor = os.open(f"{database}-shm", os.O_RDONLY)
@@ -85,6 +84,8 @@ def disk_full(database: Path) -> StoreError:
 
 
 def _nearly_full(directory: Path) -> bool:
+    import shutil
+
     try:
         return shutil.disk_usage(directory).free < _NEARLY_FULL
     except OSError:
