@@ -423,8 +423,10 @@ def restore(data_dir: Path, source: Path, *, force: bool = False, given: str | N
             _copy_store(source, temporary, backup_key)
             sessions, events = _verify(temporary, backup_key)
             _fsync(temporary)
-            _remove_with_journal(database)  # an old -wal must never meet the new file
+            for suffix in ("-wal", "-shm"):  # the old file's, which must never meet the new one
+                Path(f"{database}{suffix}").unlink(missing_ok=True)
             os.replace(temporary, database)
+            files.sync_directory(data_dir)
         finally:
             _remove_with_journal(temporary)
     finally:
