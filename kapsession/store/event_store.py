@@ -145,9 +145,10 @@ class EventStore:
 
         found = files.inspect(self.path)
         if found.kind == "absent":
+            failures: tuple[type[BaseException], ...] = (*files.engine_errors(), OSError)
             try:
                 files.build_new_store(self.path)
-            except (*files.engine_errors(), OSError) as error:
+            except failures as error:
                 raise self._open_failure(error) from error
             found = files.inspect(self.path)
         key: str | None = None

@@ -5,7 +5,6 @@ terminal)."""
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 import stat
 import subprocess
