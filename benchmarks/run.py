@@ -26,13 +26,14 @@ from benchmarks import seed  # noqa: E402
 from benchmarks.plan import REPO, Plan, Workspace  # noqa: E402
 from benchmarks.report import Row, now, render, write  # noqa: E402
 
-ORDER = ("home", "resume", "vitals-key", "idle-cpu", "idle-switches", "memory", "append", "fold", "list",
-         "course", "summary-pdf")
+ORDER = ("home", "resume", "vitals-key", "idle-cpu", "idle-switches", "memory", "append", "append-encrypted",
+         "fold", "list", "course", "summary-pdf")
 
 
 # Which seeded data each benchmark reads.
 NEEDS = {"home": {"home"}, "resume": {"long"}, "vitals-key": {"long"}, "idle-cpu": {"long"},
-         "idle-switches": {"long"}, "memory": {"long"}, "append": {"long"}, "fold": {"fold"}, "list": {"list"}, "course": {"course"},
+         "idle-switches": {"long"}, "memory": {"long"}, "append": {"long"}, "append-encrypted": {"long"},
+         "fold": {"fold"}, "list": {"list"}, "course": {"course"},
          "summary-pdf": {"long"}}
 
 
@@ -80,6 +81,7 @@ def benchmarks() -> dict[str, Callable[[Workspace], Row | tuple[Row, ...]]]:
         "vitals-key": screens.bench_vitals_key,
         "idle-cpu": screens.bench_idle,  # also gives "idle-switches" and "memory"
         "append": core.bench_append,
+        "append-encrypted": core.bench_append_encrypted,
         "fold": core.bench_fold,
         "list": core.bench_list,
         "course": core.bench_course,

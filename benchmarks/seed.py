@@ -85,7 +85,10 @@ class _Writer:
         return self.state
 
     def add(self, event: EventBase) -> EventBase:
-        stored = self.log.record(event)
+        # Appended as built (the seed keeps its sessions within the rules itself): SessionLog.record
+        # would check each event against the whole session folded again, thousands of times over.
+        stored = self.log.store.append(self.log.session_id, event)
+        self.log.refresh()
         self.stale += 1
         if self.stale >= 100:  # commands that only check "not closed" can use a slightly old state
             self.fresh()

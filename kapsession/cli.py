@@ -20,8 +20,8 @@ from typing import Any, Callable, NoReturn, Sequence
 from kapsession import __version__
 from kapsession.core.errors import InputError, KapsessionError, NotFoundError, PresetError, StoreError
 
-EXTENSIONS = ("kapsession.summary.command_line", "kapsession.practice_command_line", "kapsession.course.command_line")
-
+EXTENSIONS = ("kapsession.summary.command_line", "kapsession.practice_command_line", "kapsession.course.command_line",
+              "kapsession.store.command_line")
 
 
 class UsageError(KapsessionError):
@@ -76,8 +76,9 @@ class Context:
     def store(self):  # noqa: ANN201 - EventStore, imported lazily
         if self._store is None:
             from kapsession.store import EventStore
+            from kapsession.store.passphrase import ask_on_terminal
 
-            self._store = EventStore(self.data_dir)
+            self._store = EventStore(self.data_dir, ask=ask_on_terminal)  # (asked only if encrypted)
         return self._store
 
     def library(self):  # noqa: ANN201 - PresetLibrary
@@ -129,6 +130,7 @@ def cmd_new(ctx: Context) -> int:
     from kapsession.course.command_line import client_for_new_session
     from kapsession.private_text import text_or_stdin
     from kapsession.settings import load_settings
+    from kapsession.store.event_store import series_so_far
 
     args = ctx.args
     # Checked before the store looks the client's series up by name.
@@ -137,12 +139,18 @@ def cmd_new(ctx: Context) -> int:
     store = ctx.store()
     client = client_for_new_session(store, client_text, new_client=args.new_client)
     started = commands.session_start(SystemClock().now(), args.started_at)
-    opened = commands.open_session(
-        client_name=client.name, preset=preset, now=started, weight_kg=args.weight_kg,
-        planned_dose_mg=args.dose_mg, series_number=client.series_number, previous_dose_mg=client.previous_dose_mg,
-        series_length=args.series_length or client.planned_sessions or load_settings().series_length,
-    )
-    session_id, _ = store.create_session(opened, client_id=client.client_id, new_client=args.new_client)
+    series_length = args.series_length or client.planned_sessions or load_settings().series_length
+
+    def opened(history: list) -> Any:  # the client's series, counted under the write lock
+        number, last_dose = series_so_far(history)
+        return commands.open_session(
+            client_name=client.name, preset=preset, now=started, weight_kg=args.weight_kg,
+            planned_dose_mg=args.dose_mg, series_number=number, previous_dose_mg=last_dose,
+            series_length=series_length,
+        )
+
+    session_id, _ = store.create_session_checked(client.name, opened, client_id=client.client_id,
+                                                 new_client=args.new_client)
     if args.no_open:
         ctx.out(session_id)
         return 0
@@ -184,41 +192,44 @@ def cmd_add(ctx: Context) -> int:
     private_text = (text_or_stdin(args.reason if what in ("strike", "close") else args.text, STDIN_TEXT_FIELDS[what])
                     if what in STDIN_TEXT_FIELDS else None)
     log = ctx.open_log(args.id)
-    state = log.state()
-    now = log.now()
-    if what == "vitals":
-        event = commands.record_vitals(state, " ".join(args.reading), now, args.at)
-    elif what == "note":
-        started = commands.entry_time(state, now, args.at)
-        event = commands.write_note(state, private_text or "", started, kind=args.kind, shareable=args.shareable)
-    elif what == "dose":
-        event = commands.give_dose(state, args.mg, now, route=args.route, devices=args.devices,
-                                   booster=args.booster, site=args.site, at_text=args.at)
-    elif what == "scale":
-        event = commands.rate_scale(state, args.scale, args.value, now, args.at)
-    elif what == "phase":
-        event = commands.start_phase(state, args.phase, now, args.at)
-    elif what == "intention":
-        event = commands.set_intention(state, private_text or "", now, args.at)
-    elif what == "card":
-        event = commands.draw_card(state, now, at_text=args.at)
-    elif what == "tick":
-        event = commands.tick_item(state, args.checklist, " ".join(args.item), now)
-    elif what == "ack":
-        event = commands.acknowledge(state, now, args.key)
-    elif what == "alert":
-        event = commands.raise_alert(state, private_text or "", now)
-    elif what == "strike":
-        event = commands.strike(state, entry_seq(state, args.number), private_text or "", now)
-    elif what == "next-session":
-        event = commands.set_next_session(state, " ".join(args.when), now)
-    elif what == "share":
-        event = commands.set_note_visibility(state, entry_seq(state, args.number), not args.private, now)
-    elif what == "close":
-        event = commands.close_session(state, now, private_text)
-    else:  # pragma: no cover - argparse restricts the choices
-        raise UsageError(f"unknown entry kind {what}")
-    stored = log.record(event)
+
+    def command(state: Any) -> Any:
+        """The entry, decided inside the store's write transaction on the session as it is then
+        (another terminal may be writing to it too); `state.now` is that moment."""
+        now = state.now
+        if what == "vitals":
+            return commands.record_vitals(state, " ".join(args.reading), now, args.at)
+        if what == "note":
+            started = commands.entry_time(state, now, args.at)
+            return commands.write_note(state, private_text or "", started, kind=args.kind, shareable=args.shareable)
+        if what == "dose":
+            return commands.give_dose(state, args.mg, now, route=args.route, devices=args.devices,
+                                      booster=args.booster, site=args.site, at_text=args.at)
+        if what == "scale":
+            return commands.rate_scale(state, args.scale, args.value, now, args.at)
+        if what == "phase":
+            return commands.start_phase(state, args.phase, now, args.at)
+        if what == "intention":
+            return commands.set_intention(state, private_text or "", now, args.at)
+        if what == "card":
+            return commands.draw_card(state, now, at_text=args.at)
+        if what == "tick":
+            return commands.tick_item(state, args.checklist, " ".join(args.item), now)
+        if what == "ack":
+            return commands.acknowledge(state, now, args.key)
+        if what == "alert":
+            return commands.raise_alert(state, private_text or "", now)
+        if what == "strike":
+            return commands.strike(state, entry_seq(state, args.number), private_text or "", now)
+        if what == "next-session":
+            return commands.set_next_session(state, " ".join(args.when), now)
+        if what == "share":
+            return commands.set_note_visibility(state, entry_seq(state, args.number), not args.private, now)
+        if what == "close":
+            return commands.close_session(state, now, private_text)
+        raise UsageError(f"unknown entry kind {what}")  # pragma: no cover - argparse restricts the choices
+
+    stored = log.record(command)
     from kapsession.core.timeline import describe
     from kapsession.core.timeparse import format_local
 
@@ -294,8 +305,10 @@ def cmd_locate(ctx: Context) -> int:
 def _open_screen(ctx: Context, session_id: str | None = None, resume: bool = False) -> int:
     from kapsession.tui.app import run_app
 
-    ctx.close()
-    return run_app(data_dir=ctx.data_dir, session_id=session_id, theme=getattr(ctx.args, "theme", None))
+    # The store the command opened goes on to the screens (an encrypted one's passphrase was
+    # asked for once); `main` closes it when the app is done.
+    return run_app(data_dir=ctx.data_dir, session_id=session_id, theme=getattr(ctx.args, "theme", None),
+                   store=ctx._store)  # type: ignore[arg-type]
 
 
 def cmd_home(ctx: Context) -> int:

@@ -2,7 +2,8 @@
 
 Each function returns an event ready to be appended, or raises InputError with a sentence that
 says what was wrong and what is accepted; nothing is recorded from a refused command. The caller
-(command line or screen) appends the event to the store.
+(command line or screen) hands the command to `SessionLog.record`, which runs it inside the store's
+write transaction on the session's latest state, and checks the event with core/rules.py there.
 """
 
 from __future__ import annotations
@@ -127,8 +128,18 @@ def _not_closed(state: SessionState, what: str) -> None:
         raise InputError(f"this session was closed at {format_local(state.closed_at)}; {what} can no longer be added")  # type: ignore[arg-type]
 
 
-def start_phase(state: SessionState, which: str, now: datetime, at_text: str | None = None) -> PhaseStarted:
+ANY_PHASE = "any"
+
+
+def start_phase(state: SessionState, which: str, now: datetime, at_text: str | None = None, *,
+                from_phase: str | None = ANY_PHASE) -> PhaseStarted:
+    """`which`: a phase name, or `next` (one phase on from the current one). `from_phase`: the
+    phase the person saw when they asked (a screen's "Move from Intake to Intention?"); if another
+    terminal has moved the session since, nothing is changed."""
     _not_closed(state, "a phase change")
+    if from_phase != ANY_PHASE and state.phase != from_phase:
+        now_in = PHASE_TITLES[state.phase] if state.phase else "no phase"
+        raise InputError(f"the session is now in {now_in} (moved from another screen); nothing was changed")
     if which.strip().lower() in ("next", "n", ""):
         phase = next_phase(state.phase)
         if phase is None:
@@ -336,7 +347,15 @@ def raise_alert(state: SessionState, message: str, now: datetime) -> AlertRaised
     cleaned = text_rule.cleaned(message, text_rule.ALERT_TEXT)
     if not cleaned:
         raise InputError("the alert needs a few words saying what is wrong")
-    return AlertRaised(at=now, key=f"manual:{now.timestamp():.0f}", message=cleaned)
+    # Each alert its own key, so that one acknowledgement clears one alert: a second alert in the
+    # same second gets a suffix (decided inside the write transaction, see core/rules.py).
+    taken = {event.key for event in state.events if isinstance(event, AlertRaised)}
+    key = base = f"manual:{now.timestamp():.0f}"
+    number = 1
+    while key in taken:
+        number += 1
+        key = f"{base}.{number}"
+    return AlertRaised(at=now, key=key, message=cleaned)
 
 
 def strike(state: SessionState, target_seq: int, reason: str, now: datetime) -> EntryStruck:

@@ -114,6 +114,9 @@ def client_for_new_session(store: Any, text: str, *, new_client: bool = False) -
 
     book = ClientBook(store)
     wanted = (text or "").strip()
+    if not wanted:
+        raise InputError("the client's name is empty: accepted a name or initials, e.g. \"A.B.\", or a client id, "
+                         "e.g. c-7k3ab")
     client_id: str | None = None
     if wanted.lower().startswith(CLIENT_PREFIX) and not new_client:
         client_id = book.find(wanted)  # an id that does not exist: one sentence, the closest suggested

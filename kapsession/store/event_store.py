@@ -1,27 +1,33 @@
-"""The event store: sessions and their append-only events in one SQLite file.
+"""The event store: sessions and their append-only events in one SQLite file (plain, or
+encrypted with SQLCipher).
 
 WAL with `synchronous=FULL`, one transaction per event, committed before `append` returns: an
 event the caller has seen is on disk. Several processes may append to the same session (a nurse
-adding vitals from another terminal); SQLite's write lock serialises them.
+adding vitals from another terminal); SQLite's write lock serialises them, and the session's
+rules are checked inside that lock, against the events as they are at that moment
+(`append_checked`, `create_session_checked`).
 """
 
 from __future__ import annotations
 
 import os
-import sqlite3
 import stat
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, Iterator, NamedTuple
 
 from kapsession.core.clock import utc_now
 from kapsession.core.errors import NotFoundError, StoreError
 from kapsession.private_dirs import make_private_dir
 from kapsession.store.schema import migrate
+from kapsession.store.faults import PassphraseError
 from kapsession.store.session_ids import new_session_id
+from kapsession.store.store_lock import StoreLock
 
 if TYPE_CHECKING:
     from kapsession.core.events import EventBase, SessionOpened
+    from kapsession.store.passphrase import Asker
 
 # The event models are imported when events are first read or written, not with the store:
 # listing sessions for the home screen needs neither (benchmarks/, "launch to home screen painted").
@@ -100,31 +106,32 @@ def ensure_private_dir(directory: Path) -> None:
 
 
 class EventStore:
-    def __init__(self, data_dir: Path) -> None:
+    """The SQLite (or SQLCipher) engine of the event store; `kapsession.store.interface.Store` is
+    the interface every engine keeps. Every engine error leaves as one StoreError sentence
+    (`faults.sentence`), and every session rule is checked inside the transaction that appends
+    (`append_checked`)."""
+
+    def __init__(self, data_dir: Path, passphrase: str | None = None, *, ask: Asker | None = None,
+                 busy_timeout: float = 10.0) -> None:
+        """Open the store in `data_dir` (created if absent). An encrypted store's passphrase is
+        `passphrase`, else $KAPSESSION_PASSPHRASE, else the OS keyring's, else what `ask` returns
+        (a terminal prompt, a dialog); none of them: PassphraseNeeded."""
         from kapsession.locations import DATABASE_NAME
 
         self.data_dir = Path(data_dir)
         ensure_private_dir(self.data_dir)
         self.path = self.data_dir / DATABASE_NAME
+        self.busy_timeout = busy_timeout
+        self.encrypted = False
+        self._key: str | None = None
+        self._store_lock = StoreLock(self.data_dir)
         previous_umask = os.umask(0o077)  # the -wal and -shm files are born private too
         try:
-            if not self.path.exists():
-                os.close(os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600))
-            self.connection = sqlite3.connect(self.path, isolation_level=None, timeout=10,
-                                              check_same_thread=False)
-            self.connection.execute("PRAGMA journal_mode=WAL")
-            self.connection.execute("PRAGMA synchronous=FULL")
-            self.connection.execute("PRAGMA foreign_keys=ON")
-            self.connection.execute("PRAGMA busy_timeout=10000")
-            migrate(self.connection)
-        except (sqlite3.Error, OSError, StoreError) as error:
-            connection = getattr(self, "connection", None)
-            if connection is not None:
-                connection.close()
-            if isinstance(error, StoreError):
-                raise
-            reason = (error.strerror or str(error)) if isinstance(error, OSError) else str(error)
-            raise StoreError(f"the database {self.path} cannot be opened ({reason})") from error
+            self._store_lock.share(timeout=busy_timeout)
+            self.connection = self._open(passphrase, ask)
+        except BaseException:
+            self._store_lock.release()
+            raise
         finally:
             os.umask(previous_umask)
         for suffix in ("", "-wal", "-shm"):
@@ -132,8 +139,121 @@ class EventStore:
             if extra.exists() and stat.S_IMODE(extra.stat().st_mode) != 0o600:
                 os.chmod(extra, 0o600)
 
+    def _open(self, passphrase: str | None, ask: Asker | None) -> Any:
+        """The three steps of `database_file`: what the file is, a look that writes nothing, then
+        the connection that writes (WAL, migrations)."""
+        from kapsession.store import database_file as files
+        from kapsession.store.schema import migrate
+
+        found = files.inspect(self.path)
+        if found.kind == "absent":
+            failures: tuple[type[BaseException], ...] = (*files.engine_errors(), OSError)
+            try:
+                files.build_new_store(self.path)
+            except failures as error:
+                raise self._open_failure(error) from error
+            found = files.inspect(self.path)
+        key: str | None = None
+        given_by = ""
+        if found.kind == "plain":
+            if found.application_id != files.APPLICATION_ID or found.wal_pending:
+                # Another program's database, an older store, or a header that may lag behind its
+                # -wal: a read-only connection answers (the file itself is not written).
+                self._look_read_only()
+            else:
+                files.check_identity(None, self.path, found.user_version, found.application_id)
+        else:
+            from kapsession.store.passphrase import for_store
+
+            key, given_by = for_store(self.path, passphrase, ask)
+        try:
+            connection = files.connect(self.path, key, timeout=self.busy_timeout)
+        except files.engine_errors() as error:
+            raise self._open_failure(error) from error
+        try:
+            if key is not None:
+                if not files.key_opens(connection):
+                    raise PassphraseError(f"the passphrase {given_by} does not open the store {self.path}; "
+                                          "nothing was changed")
+                # Reads only, until the store is known to be kapsession's and not from a newer one.
+                files.check_identity(connection, self.path, files.pragma_value(connection, "user_version"),
+                                     files.pragma_value(connection, "application_id"))
+            connection.execute(f"PRAGMA busy_timeout={int(self.busy_timeout * 1000)}")
+            if connection.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=FULL")
+            connection.execute("PRAGMA foreign_keys=ON")
+            migrate(connection)
+            if files.pragma_value(connection, "application_id") == 0:
+                connection.execute(f"PRAGMA application_id = {files.APPLICATION_ID}")
+        except BaseException as error:
+            connection.close()
+            if isinstance(error, files.engine_errors()):
+                raise self._open_failure(error) from error
+            raise
+        self.encrypted, self._key = key is not None, key
+        return connection
+
+    def _look_read_only(self) -> None:
+        from kapsession.store import database_file as files
+
+        try:
+            look = files.connect(self.path, None, read_only=True, timeout=self.busy_timeout)
+        except files.engine_errors() as error:
+            raise self._open_failure(error) from error
+        try:
+            files.check_identity(look, self.path, files.pragma_value(look, "user_version"),
+                                 files.pragma_value(look, "application_id"))
+        except files.engine_errors() as error:
+            raise self._open_failure(error) from error
+        finally:
+            look.close()
+
+    def _open_failure(self, error: BaseException) -> StoreError:
+        from kapsession.store import faults
+
+        if isinstance(error, OSError):
+            return StoreError(f"the database {self.path} cannot be opened ({error.strerror or error})")
+        return faults.sentence(error, self.path, self.busy_timeout)
+
+    @contextmanager
+    def _faults(self) -> Iterator[None]:
+        """Engine errors leave as one sentence (disk full, busy, damaged, ...)."""
+        from kapsession.store import database_file as files
+
+        try:
+            yield
+        except files.engine_errors() as error:
+            from kapsession.store import faults
+
+            raise faults.sentence(error, self.path, self.busy_timeout) from error
+
+    def backup_into(self, target: Path) -> None:
+        """Copy the whole store into the new file `target` with SQLite's online backup API: one
+        consistent snapshot, taken while other processes go on writing (WAL), encrypted with
+        this store's key when it has one."""
+        from kapsession.store import database_file as files
+        from kapsession.store import faults
+
+        try:
+            copy = files.connect(target, self._key, timeout=self.busy_timeout)
+            try:
+                self.connection.backup(copy)
+            finally:
+                copy.close()
+        except files.engine_errors() as error:  # most likely the backup's disk: it is named
+            raise faults.sentence(error, Path(target), self.busy_timeout) from error
+
+    def rebuild_listing(self, session_id: str) -> None:
+        """Rebuild one session's listing row from its events (after a recovery or an import)."""
+        with self._faults(), self._transaction():
+            self._reproject(session_id)
+
     def close(self) -> None:
-        self.connection.close()
+        try:
+            self.connection.close()
+        finally:
+            self._store_lock.release()
 
     def __enter__(self) -> "EventStore":
         return self
@@ -153,17 +273,38 @@ class EventStore:
 
     def create_session(self, opened: SessionOpened, *, client_id: str | None = None,
                        new_client: bool = False) -> tuple[str, SessionOpened]:
-        """Store a new session and its first event in one transaction; returns (id, stored event).
-        A real session belongs to a client: `client_id`, else the one client of its name, else a
-        new one (store/clients.py, `client_for_session`); several of that name is refused."""
-        from kapsession.core.events import checked, with_store_fields
-        from kapsession.store.clients import client_for_session
+        """Store a new session and its first event as given (a rehearsal, an import); a real
+        session's place in its client's series is counted under the lock by
+        `create_session_checked`. Returns (id, stored event)."""
+        return self._create(opened.client.name, lambda _history: opened, practice=opened.practice,
+                            client_id=client_id, new_client=new_client, at=opened.at)
 
-        opened = checked(opened)  # type: ignore[assignment]
-        recorded = utc_now()
-        with self._transaction():
-            owner = None if opened.practice else client_for_session(
-                self.connection, opened.client.name, opened.at, client_id=client_id, new_client=new_client)
+    def create_session_checked(
+        self, client_name: str, decide: Callable[[list[SessionRow]], SessionOpened], *,
+        client_id: str | None = None, new_client: bool = False,
+    ) -> tuple[str, SessionOpened]:
+        """Store a new real session whose first event `decide` makes from its client's sessions
+        (oldest first) as they are inside the write transaction: two `new` at once for one client
+        get consecutive numbers in the series. The client is `client_id`, else the one client of
+        that name, else a new one (store/clients.py, `client_for_session`); several of that name
+        is refused. Returns (id, stored event)."""
+        return self._create(client_name, decide, practice=False, client_id=client_id, new_client=new_client,
+                            at=utc_now())
+
+    def _create(self, client_name: str, decide: Callable[[list[SessionRow]], SessionOpened], *, practice: bool,
+                client_id: str | None, new_client: bool, at: datetime) -> tuple[str, SessionOpened]:
+        from kapsession.core.events import checked, with_store_fields
+        from kapsession.core.client_events import name_key
+        from kapsession.store.clients import ClientBook, client_for_session
+
+        with self._faults(), self._transaction():
+            owner = None if practice else client_for_session(
+                self.connection, client_name, at, client_id=client_id, new_client=new_client)
+            history = [] if owner is None else ClientBook(self).sessions(owner)
+            opened = checked(decide(history))  # type: ignore[assignment]
+            if owner is not None and name_key(opened.client.name) != name_key(ClientBook(self).record(owner).name):
+                raise StoreError("a session was opened for another client than the one whose series was read")
+            recorded = utc_now()
             for _ in range(20):
                 session_id = new_session_id()
                 exists = self.connection.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone()
@@ -181,17 +322,33 @@ class EventStore:
         return session_id, with_store_fields(opened, seq, recorded)  # type: ignore[return-value]
 
     def append(self, session_id: str, event: EventBase) -> EventBase:
-        """Make one event durable; returns it with its `seq` and `recorded_at`."""
+        """Make one event durable as given, with no session rule checked (imports, tests,
+        benchmarks: a person's entry goes through `append_checked`, via SessionLog.record).
+        Returns it with its `seq` and `recorded_at`."""
+        return self._append(session_id, lambda _news: event, None)
+
+    def append_checked(self, session_id: str, decide: Callable[[list[EventBase]], EventBase],
+                       after_seq: int = 0) -> EventBase:
+        """Make durable the event `decide` returns, deciding under the write lock: `decide` gets
+        the session's events with a seq above `after_seq` as they are inside the transaction (the
+        caller holds the ones before), checks its rules against them and returns the event, or
+        raises (an InputError: nothing is recorded). Returns the event with `seq` and `recorded_at`."""
+        return self._append(session_id, decide, after_seq)
+
+    def _append(self, session_id: str, decide: Callable[[list[EventBase]], EventBase],
+                after_seq: int | None) -> EventBase:
         from kapsession.core.events import SessionOpened, checked, with_store_fields
 
-        if isinstance(event, SessionOpened):
-            raise StoreError("a session is opened with create_session, not append")
-        event = checked(event)
-        recorded = utc_now()
-        with self._transaction():
+        with self._faults(), self._transaction():
             exists = self.connection.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone()
             if not exists:
                 raise NotFoundError(f"there is no session '{session_id}'")
+            news = [] if after_seq is None else self._events(session_id, after_seq)
+            event = decide(news)
+            if isinstance(event, SessionOpened):
+                raise StoreError("a session is opened with create_session, not append")
+            event = checked(event)
+            recorded = utc_now()
             seq = self._insert(session_id, event, recorded)
             self._project(session_id, event)
         return with_store_fields(event, seq, recorded)
@@ -224,7 +381,7 @@ class EventStore:
         """After a strike, rebuild this session's listing row from its events."""
         from kapsession.core.events import DoseGiven, PhaseStarted, SessionClosed
 
-        events = self.events(session_id)
+        events = self._events(session_id, 0)
         struck = {e.target_seq for e in events if e.type == "entry_struck"}  # type: ignore[attr-defined]
         live = [e for e in events if e.seq not in struck]
         phases = sorted((e for e in live if isinstance(e, PhaseStarted)), key=lambda e: e.at)
@@ -246,21 +403,29 @@ class EventStore:
         )
 
     class _Transaction:
-        def __init__(self, connection: sqlite3.Connection) -> None:
+        def __init__(self, connection: Any) -> None:
             self.connection = connection
 
         def __enter__(self) -> None:
             self.connection.execute("BEGIN IMMEDIATE")
 
         def __exit__(self, kind: object, *_: object) -> None:
-            self.connection.execute("COMMIT" if kind is None else "ROLLBACK")
+            if kind is None:
+                self.connection.execute("COMMIT")
+            elif self.connection.in_transaction:
+                # SQLite may already have rolled back (a full disk, an I/O error); the error that
+                # stopped the transaction is the one to report, not this one.
+                try:
+                    self.connection.execute("ROLLBACK")
+                except Exception:  # noqa: BLE001
+                    pass
 
     def _transaction(self) -> "_Transaction":
         return self._Transaction(self.connection)
 
     def delete_practice_session(self, session_id: str) -> None:
         """Practice sessions are rehearsals, not records: they may be deleted, and only they."""
-        with self._transaction():
+        with self._faults(), self._transaction():
             row = self.connection.execute("SELECT practice FROM sessions WHERE id = ?", (session_id,)).fetchone()
             if row is None:
                 raise NotFoundError(f"there is no session '{session_id}'")
@@ -271,6 +436,10 @@ class EventStore:
 
     # -- reading -------------------------------------------------------------------------------
     def events(self, session_id: str, after_seq: int = 0) -> list[EventBase]:
+        with self._faults():
+            return self._events(session_id, after_seq)
+
+    def _events(self, session_id: str, after_seq: int) -> list[EventBase]:
         from pydantic import ValidationError
 
         from kapsession.core.events import decode_events
@@ -282,17 +451,21 @@ class EventStore:
             "FROM events WHERE session_id = ? AND seq > ? ORDER BY seq",
             (session_id, after_seq),
         ).fetchall()
+        if not rows:
+            return []
         try:
             return decode_events("[" + ",".join(row[0] for row in rows) + "]")
         except ValidationError as error:
             raise StoreError(f"session {session_id} holds an event this version cannot read ({error})") from error
 
     def last_seq(self, session_id: str) -> int:
-        row = self.connection.execute("SELECT MAX(seq) FROM events WHERE session_id = ?", (session_id,)).fetchone()
+        with self._faults():
+            row = self.connection.execute("SELECT MAX(seq) FROM events WHERE session_id = ?", (session_id,)).fetchone()
         return int(row[0] or 0)
 
     def session(self, session_id: str) -> SessionRow:
-        row = self.connection.execute(f"SELECT {_ROW_COLUMNS} FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        with self._faults():
+            row = self.connection.execute(f"SELECT {_ROW_COLUMNS} FROM sessions WHERE id = ?", (session_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"there is no session '{session_id}'")
         return _row(row)
@@ -300,10 +473,12 @@ class EventStore:
     def resolve(self, text: str) -> str:
         """A typed session id (any case, surrounding spaces) to a stored one, or a clear error."""
         wanted = (text or "").strip().lower()
-        # Ids are ASCII; other text (bytes that are not UTF-8, too) cannot be one, nor go to SQLite.
-        if wanted and wanted.isascii() and self.connection.execute("SELECT 1 FROM sessions WHERE id = ?", (wanted,)).fetchone():
-            return wanted
-        known = [row[0] for row in self.connection.execute("SELECT id FROM sessions")]
+        with self._faults():
+            # Ids are ASCII; other text (bytes that are not UTF-8, too) cannot be one, nor go to SQLite.
+            if wanted and wanted.isascii() and self.connection.execute(
+                    "SELECT 1 FROM sessions WHERE id = ?", (wanted,)).fetchone():
+                return wanted
+            known = [row[0] for row in self.connection.execute("SELECT id FROM sessions")]
         if not known:
             raise NotFoundError(f"there is no session '{text.strip()}' (no sessions are stored yet)")
         from kapsession.store.session_ids import closest
@@ -323,7 +498,8 @@ class EventStore:
         if limit:
             sql += " LIMIT ?"
             params.append(limit)
-        return [_row(values) for values in self.connection.execute(sql, params)]
+        with self._faults():
+            return [_row(values) for values in self.connection.execute(sql, params)]
 
     def client_history(self, client_name: str) -> list[SessionRow]:
         """A client's real sessions, oldest first (practice sessions never appear here): the
@@ -331,10 +507,11 @@ class EventStore:
         them (store/clients.py)."""
         from kapsession.store.clients import ClientBook, same_name
 
-        rows: list[SessionRow] = []
-        for client in same_name(self.connection, client_name):
-            rows += ClientBook(self).sessions(client.id)
-        return sorted(rows, key=lambda row: (row.created_at, row.id))
+        with self._faults():
+            rows: list[SessionRow] = []
+            for client in same_name(self.connection, client_name):
+                rows += ClientBook(self).sessions(client.id)
+            return sorted(rows, key=lambda row: (row.created_at, row.id))
 
     def sessions_off_screen(self) -> tuple[list[SessionRow], list[SessionRow]]:
         """Started, not closed and not on any screen now: (interrupted: the screen that held it
@@ -343,10 +520,11 @@ class EventStore:
         query, the few unfinished sessions, not the whole list."""
         from kapsession.store.live_lock import is_live, was_left_open, was_on_screen
 
-        rows = self.connection.execute(
-            f"SELECT {_ROW_COLUMNS} FROM sessions WHERE started_at IS NOT NULL AND closed_at IS NULL "
-            "ORDER BY last_event_at DESC"
-        )
+        with self._faults():
+            rows = self.connection.execute(
+                f"SELECT {_ROW_COLUMNS} FROM sessions WHERE started_at IS NOT NULL AND closed_at IS NULL "
+                "ORDER BY last_event_at DESC"
+            ).fetchall()
         interrupted: list[SessionRow] = []
         left_open: list[SessionRow] = []
         for row in map(_row, rows):
@@ -355,14 +533,23 @@ class EventStore:
                 (interrupted if died else left_open).append(row)
         return interrupted, left_open
 
+    def session_ids(self) -> list[str]:
+        with self._faults():
+            return [row[0] for row in self.connection.execute("SELECT id FROM sessions ORDER BY created_at, rowid")]
+
     def iter_all_events(self) -> Iterator[tuple[str, EventBase]]:
-        for session_id in [row[0] for row in self.connection.execute("SELECT id FROM sessions")]:
+        for session_id in self.session_ids():
             for event in self.events(session_id):
                 yield session_id, event
 
 
-def series_defaults(store: EventStore, client_name: str) -> tuple[int, float | None]:
-    """The next number in a client's series and their last dose (mg), from their history."""
-    history = store.client_history(client_name)
+def series_so_far(history: list[SessionRow]) -> tuple[int, float | None]:
+    """The next number in a client's series and their last dose (mg), from their real sessions."""
     last_dose = next((row.dose_mg for row in reversed(history) if row.dose_mg), None)
     return len(history) + 1, last_dose
+
+
+def series_defaults(store: EventStore, client_name: str) -> tuple[int, float | None]:
+    """The next number in a client's series and their last dose (mg), from their history (for a
+    form to show; the number stored is counted again under the write lock)."""
+    return series_so_far(store.client_history(client_name))

@@ -532,10 +532,22 @@ def run_app(
     theme: str | None = None,
     practice: Any = None,
     clock: "Clock | None" = None,
+    store: "EventStore | None" = None,
 ) -> int:
-    """Run the app until it exits; returns the process exit code."""
+    """Run the app until it exits (on `store` if the command line has opened it already: an
+    encrypted store's passphrase is asked for once); returns the process exit code."""
+    from kapsession.store.faults import PassphraseNeeded
+
     app = KapsessionApp(data_dir, session_id=session_id, theme=theme, clock=clock, practice=practice)
-    app.store  # noqa: B018 - an unusable data dir is a one-line error from the command line, not a traceback
+    app._store = store
+    try:
+        app.store  # noqa: B018 - an unusable data dir is a one-line error from the command line, not a traceback
+    except PassphraseNeeded:  # an encrypted store: its passphrase is asked for in a dialog first
+        from kapsession.tui.screens.passphrase import ask_for_store
+
+        app._store = ask_for_store(Path(data_dir))
+        if app._store is None:
+            return 0
     result = run_reporting_crashes(app, data_dir)  # no client data on a crash screen
     if app.return_code:
         return app.return_code

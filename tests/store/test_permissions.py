@@ -5,7 +5,6 @@ terminal)."""
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 import stat
 import subprocess
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+from store_commands import assert_one_sentence, run_cli, unprivileged
 
 from kapsession.core.errors import StoreError
 from kapsession.core.events import Client, NoteWritten, SessionOpened, VitalsRecorded
@@ -51,9 +51,11 @@ def permissive_umask() -> Iterator[None]:
 # --- modes -----------------------------------------------------------------------------------
 
 
-def test_a_new_data_dir_is_0700_and_the_database_files_0600(tmp_path: Path, permissive_umask: None) -> None:
+def test_a_new_data_dir_is_0700_and_the_database_files_0600(tmp_path: Path, permissive_umask: None,
+                                                             new_store) -> None:
     data = tmp_path / "nested" / "data"
-    with EventStore(data) as store:
+    passphrase = new_store(data)  # plain, or converted to SQLCipher (a file replaced: born private too)
+    with EventStore(data, passphrase) as store:
         session_id, _ = store.create_session(opened())
         store.append(session_id, note("first"))
         assert mode(data) == 0o700
@@ -64,7 +66,7 @@ def test_a_new_data_dir_is_0700_and_the_database_files_0600(tmp_path: Path, perm
         for suffix in present:
             assert mode(Path(f"{database}{suffix}")) == 0o600, suffix
     # Files SQLite creates later (a new WAL after the last connection closed) are private too.
-    with EventStore(data) as store:
+    with EventStore(data, passphrase) as store:
         store.append(session_id, note("second", 2))
         for suffix in ("", "-wal", "-shm"):
             path = Path(f"{data / DATABASE_NAME}{suffix}")
@@ -105,16 +107,6 @@ def test_a_data_dir_locked_by_its_owner_is_not_reopened(tmp_path: Path) -> None:
 # --- a store that cannot be used -------------------------------------------------------------
 
 
-def unprivileged(command: list[str]) -> list[str]:
-    """Root reads and writes anything; drop that power so permissions mean what they say."""
-    if os.geteuid() != 0:
-        return command
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        pytest.skip("running as root without setpriv: cannot make a directory unreadable")
-    return [setpriv, "--bounding-set=-dac_override,-dac_read_search", *command]
-
-
 STORE_SCRIPT = r"""
 import sys
 from pathlib import Path
@@ -127,23 +119,6 @@ except StoreError as error:
 else:
     print("opened")
 """
-
-
-def run_cli(*args: str, privileged: bool = True, env: dict | None = None) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "kapsession", *args]
-    return subprocess.run(command if privileged else unprivileged(command), capture_output=True, text=True,
-                          timeout=60, env={**os.environ, **(env or {})})
-
-
-def assert_one_sentence(result: subprocess.CompletedProcess[str], *words: str) -> None:
-    assert result.returncode != 0
-    assert result.stdout == ""
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("kapsession: ")
-    for word in words:
-        assert word in lines[0]
 
 
 def test_an_unreadable_data_dir_is_one_clear_sentence(tmp_path: Path) -> None:
@@ -200,15 +175,19 @@ def test_a_database_from_a_newer_kapsession_is_refused_untouched(tmp_path: Path,
 
 
 def test_a_file_that_is_not_a_database(tmp_path: Path) -> None:
-    (tmp_path / DATABASE_NAME).write_bytes(b"these are not the pages you are looking for" * 100)
-    with pytest.raises(StoreError, match="cannot be opened"):
+    junk = b"these are not the pages you are looking for" * 100
+    (tmp_path / DATABASE_NAME).write_bytes(junk)
+    with pytest.raises(StoreError, match="cannot be opened: it is not a kapsession database"):
         EventStore(tmp_path)
-    assert_one_sentence(run_cli("--data-dir", str(tmp_path), "sessions"), "cannot be opened")
+    assert_one_sentence(run_cli("--data-dir", str(tmp_path), "sessions"), "cannot be opened", "left it as it is")
+    assert (tmp_path / DATABASE_NAME).read_bytes() == junk
 
 
-def test_a_first_release_database_is_migrated(tmp_path: Path) -> None:
-    """An empty database at version 0 (before the first migration) is brought up to date."""
-    sqlite3.connect(tmp_path / DATABASE_NAME).close()
+def test_an_empty_first_release_database_is_migrated(tmp_path: Path) -> None:
+    """A database at version 0 with no tables (a first start cut short) is brought up to date."""
+    connection = sqlite3.connect(tmp_path / DATABASE_NAME)
+    connection.execute("PRAGMA journal_mode=WAL")  # writes the header: a database, empty
+    connection.close()
     with EventStore(tmp_path) as store:
         assert store.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert store.list_sessions() == []

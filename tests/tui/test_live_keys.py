@@ -243,15 +243,15 @@ async def test_card_refused_when_the_deck_is_empty(session):
 
 
 async def test_a_note_the_store_refuses_stays_in_the_dialog_to_save_again(session, monkeypatch):
-    import sqlite3
+    from kapsession.core.errors import StoreError
 
     app = LiveTestApp(session.log)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         before = len(session.fresh_events())
-        real_append = session.log.store.append
-        monkeypatch.setattr(session.log.store, "append",
-                            lambda *a, **k: (_ for _ in ()).throw(sqlite3.OperationalError("database is locked")))
+        real_append = session.log.store.append_checked
+        busy = StoreError("the database is busy: another program has held its write lock for more than 10 s")
+        monkeypatch.setattr(session.log.store, "append_checked", lambda *a, **k: (_ for _ in ()).throw(busy))
         await pilot.press("n")
         await type_text(pilot, "she said the river is calm")
         await pilot.press("enter")
@@ -259,7 +259,7 @@ async def test_a_note_the_store_refuses_stays_in_the_dialog_to_save_again(sessio
         assert "Not saved" in app.screen.query_one("#error", Static).render().plain
         assert app.screen.query_one("#note-text", Input).value == "she said the river is calm"
         assert len(session.fresh_events()) == before
-        monkeypatch.setattr(session.log.store, "append", real_append)
+        monkeypatch.setattr(session.log.store, "append_checked", real_append)
         await pilot.press("enter")
         await pilot.pause()
         assert not isinstance(app.screen, NoteDialog)

@@ -35,7 +35,7 @@ from kapsession.core.phases import PHASE_TITLES, next_phase
 from kapsession.core.state import SessionState
 from kapsession.core.timeparse import format_duration, format_local
 from kapsession.store.live_lock import LiveLock
-from kapsession.store.session_log import SessionLog
+from kapsession.store.session_log import Entry, SessionLog
 from kapsession.tui.widgets.alerts_strip import AlertsStrip, top_level
 from kapsession.tui.widgets.big_figures import BigFigures
 from kapsession.tui.widgets.header_band import HeaderBand
@@ -411,8 +411,9 @@ class LiveScreen(Screen[None]):
         return bool(getattr(settings, "bell", False))
 
     # -- recording --------------------------------------------------------------------------------
-    def record(self, event: EventBase | None) -> EventBase | None:
-        """Make one event durable, then show it. None (a dialog left with Escape) records nothing."""
+    def record(self, event: Entry | None) -> EventBase | None:
+        """Make one event durable, then show it. None (a dialog left with Escape) records nothing.
+        A command (state -> event) is decided on the session as it is when it is written."""
         if event is None:
             return None
         stored = self._store(event)
@@ -420,7 +421,7 @@ class LiveScreen(Screen[None]):
             self.refresh_now()
         return stored
 
-    def _store(self, event: EventBase) -> EventBase | None:
+    def _store(self, event: Entry) -> EventBase | None:
         """Make one event durable; None when the store refused (and a notification says why)."""
         try:
             return self.session_log.record(event)
@@ -526,7 +527,8 @@ class LiveScreen(Screen[None]):
         except InputError as error:
             self.notify(str(error), severity="warning")
             return
-        stored = self.record(event)
+        # Drawn from the deck as it is when written: another screen may have drawn meanwhile.
+        stored = self.record(partial(commands.draw_card, now=event.at))
         if isinstance(stored, CardDrawn):
             self.notify(f"Card drawn: {stored.card}", timeout=5)
 
@@ -558,14 +560,12 @@ class LiveScreen(Screen[None]):
         def confirmed(yes: bool | None) -> None:
             if not yes:
                 return
-            # The phase starts when the therapist confirms, not when `p` was pressed.
-            try:
-                at_confirm = commands.start_phase(self.session_log.state(), event.phase, self.session_log.now())
-            except InputError as error:
-                self.notify(str(error), severity="warning")
-                return
-            if self.record(at_confirm) is not None:
-                self.notify(f"{target} started at {format_local(at_confirm.at)}.", timeout=3)
+            # The phase starts when the therapist confirms, not when `p` was pressed, and only from
+            # the phase the dialog named (another screen may have moved the session meanwhile).
+            stored = self.record(partial(commands.start_phase, which=event.phase, now=self.session_log.now(),
+                                         from_phase=state.phase))
+            if stored is not None:
+                self.notify(f"{target} started at {format_local(stored.at)}.", timeout=3)
 
         self.app.push_screen(_dialogs().ConfirmDialog(prompt, detail, yes=f"Start {target.lower()}"), confirmed)
 

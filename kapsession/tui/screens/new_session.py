@@ -11,7 +11,7 @@ Escape backs out, recording nothing.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -228,6 +228,7 @@ class NewSessionScreen(ModalScreen["str | None"]):
     def action_create(self) -> None:
         from kapsession.core import commands
         from kapsession.core.errors import KapsessionError
+        from kapsession.store.event_store import series_so_far
 
         errors = self._validate()
         if errors:
@@ -244,15 +245,20 @@ class NewSessionScreen(ModalScreen["str | None"]):
             self._show_error("client", client)
             self.query_one("#client", Input).focus()
             return
-        try:
-            opened = commands.open_session(
-                client_name=client.name, preset=preset, now=self.kap.clock.now(),
+        now = self.kap.clock.now()
+        series_length = client.planned_sessions or self.kap.settings.series_length
+
+        def opened(history: list) -> Any:  # the client's series, counted under the write lock
+            number, last_dose = series_so_far(history)
+            return commands.open_session(
+                client_name=client.name, preset=preset, now=now,
                 weight_kg=values["weight"].strip() or None,
                 planned_dose_mg=values["dose"].strip() or None,
-                series_number=client.series_number, previous_dose_mg=client.previous_dose_mg,
-                series_length=client.planned_sessions or self.kap.settings.series_length,
+                series_number=number, previous_dose_mg=last_dose, series_length=series_length,
             )
-            session_id, _ = store.create_session(opened, client_id=client.client_id)
+
+        try:
+            session_id, _ = store.create_session_checked(client.name, opened, client_id=client.client_id)
         except (KapsessionError, ValueError) as error:
             self._show_error("form", _sentence(error))
             return
