@@ -666,6 +666,26 @@ def sedation_short(state: SessionState) -> str | None:
     return "MOAA/S 5 after the last dose (none rated since)"
 
 
+def clinical_readiness(state: SessionState) -> tuple[str, ...]:
+    """The clinical discharge criteria alone, the minimum observation time and the checklist's
+    ticks left out: back at MOAA/S 5 after the last dose, a modified Aldrete of 9 or more, the
+    infusion stopped, and a recent reading that crosses no threshold. The esketamine form's
+    evaluation question asks when these were first all met."""
+    missing: list[str] = []
+    sedation = sedation_short(state)
+    if sedation is not None:
+        missing.append(sedation)
+    aldrete = state.latest_scale("aldrete")
+    if aldrete is None or aldrete.value < 9:
+        missing.append("modified Aldrete 9 or more")
+    window = timedelta(minutes=state.preset.vitals.discharge_window_minutes)
+    if not state.vitals or state.clock_now - state.vitals[-1].at > window:
+        missing.append(f"vitals within the last {state.preset.vitals.discharge_window_minutes} min")
+    elif threshold_crossings(state.vitals[-1].reading, state, before_dose=False):
+        missing.append("the latest vitals within the thresholds")
+    return tuple(missing)
+
+
 def discharge_readiness(state: SessionState) -> Discharge:
     from kapsession.core.timeparse import format_local
 

@@ -15,7 +15,9 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from kapsession.core.events import AlertAcknowledged, ChecklistTicked, DoseGiven, ScaleRated, SessionClosed, VitalsRecorded
+from kapsession.core.events import (
+    AlertAcknowledged, ChecklistTicked, DischargeCriterionWaived, DoseGiven, ScaleRated, SessionClosed, VitalsRecorded,
+)
 from kapsession.core.phases import PHASE_TITLES
 from kapsession.core.protocol import ROUTE_PLAIN_WORDS
 from kapsession.core.scales import SCALES
@@ -212,48 +214,66 @@ class ClinicalRecord:
 
 # -- computations ---------------------------------------------------------------------------------
 
-def discharge_ready_at(state: SessionState) -> datetime | None:
-    """The first moment every discharge criterion was met, replaying the record up to the close.
+def discharge_ready_at(state: SessionState, *, clinical_only: bool = False) -> datetime | None:
+    """The first moment every discharge criterion was met, replaying the record up to the close
+    (with `clinical_only`, the clinical criteria alone: `core.state.clinical_readiness`).
 
-    Readiness can only begin when something is given, ticked, rated or measured, or when the
-    minimum observation time runs out, so only those moments are tried. The record is replayed
-    as corrected (an entry struck as entered in error never counted), and each moment is judged
-    by the fold's own discharge rule on a state holding just what that rule reads, so a long
-    session costs one pass, not a fold per moment.
+    Readiness can only begin when something is given, stopped, ticked, rated, measured or
+    recorded as a reason, or when the minimum observation time runs out, so only those moments
+    are tried. The record is replayed as corrected (an entry struck as entered in error never
+    counted), and each moment is judged by the fold's own rule on a state holding just what that
+    rule reads, so a long session costs one pass, not a fold per moment.
     """
-    from kapsession.core.state import discharge_readiness  # the fold's own rule, not a copy of it
+    from kapsession.core.infusion import INFUSION_EVENTS, build_infusions
+    from kapsession.core.state import clinical_readiness, discharge_readiness  # the fold's own rules
 
     relevant = sorted(
         (event for event in state.events
-         if isinstance(event, (DoseGiven, VitalsRecorded, ScaleRated, ChecklistTicked))
+         if isinstance(event, (DoseGiven, VitalsRecorded, ScaleRated, ChecklistTicked, DischargeCriterionWaived,
+                               *INFUSION_EVENTS))
          and not (event.seq is not None and event.seq in state.struck)),
         key=lambda event: (event.at, event.seq or 0),
     )
     end = state.closed_at or state.now
     start = state.first_dose_at or state.opened.at
     moments = {event.at for event in relevant}
-    if state.observation_until is not None:
+    if state.observation_until is not None and not clinical_only:
         moments.add(state.observation_until)
+    for infusion in state.infusions:  # an infusion's planned end moves the observation while it runs
+        planned = infusion.planned_end()
+        if planned is not None:
+            moments.add(planned + timedelta(minutes=state.preset.minimum_observation_minutes))
     scratch = SessionState(opened=state.opened, preset=state.preset, now=state.opened.at)
+    infusion_events: list[Any] = []
     index = 0
     for moment in sorted(moments):
         if moment > end:
             break
+        changed = False
         while index < len(relevant) and relevant[index].at <= moment:
             event = relevant[index]
             if isinstance(event, DoseGiven):
                 scratch.doses.append(event)
+                changed = True
             elif isinstance(event, VitalsRecorded):
                 scratch.vitals.append(event)
             elif isinstance(event, ScaleRated):
                 scratch.scales.setdefault(event.scale, []).append(event)
+            elif isinstance(event, DischargeCriterionWaived):
+                scratch.waived[event.criterion] = event.reason
+            elif isinstance(event, INFUSION_EVENTS):
+                infusion_events.append(event)
+                changed = True
             elif event.checklist == "discharge":
                 scratch.discharge_ticked[event.item] = event.done
             index += 1
+        if changed:
+            scratch.infusions = build_infusions(scratch.doses, infusion_events)
         if moment < start:
             continue
         scratch.now = moment
-        if discharge_readiness(scratch).ready:
+        ready = not clinical_readiness(scratch) if clinical_only else discharge_readiness(scratch).ready
+        if ready:
             return moment
     return None
 

@@ -42,6 +42,7 @@ def rehearsal(data: Path, *, close: bool = True) -> str:
         r.dose(54)
         clock.advance(minutes=95)
         if close:
+            r.scale("moaas", 5)
             r.close()
         return r.session_id
 

@@ -51,6 +51,7 @@ def play_bp_spike(r: Rehearsal, clock: ManualClock) -> None:
     at_dose(95)
     r.tick_all()
     r.scale("aldrete", 10)
+    r.scale("moaas", 5)
     at_dose(96)
     r.close()
 
@@ -143,7 +144,8 @@ def test_a_perfect_smooth_troche_scores_100(rehearse) -> None:  # noqa: ANN001
                            (25, lambda: r.note("floating on warm water", )), (40, lambda: r.vitals("138/86 80 97")),
                            (55, lambda: r.phase("recovery")), (70, lambda: r.note("asks for water")),
                            (85, lambda: r.phase("integration")), (90, lambda: r.vitals("126/82 74 98")),
-                           (100, r.tick_all), (100, lambda: r.scale("aldrete", 10)), (101, r.close)]:
+                           (100, r.tick_all), (100, lambda: r.scale("aldrete", 10)),
+                           (100, lambda: r.scale("moaas", 5)), (101, r.close)]:
         clock.set(r.state().first_dose_at + timedelta(minutes=minute))
         action()
     debrief = r.debrief()

@@ -151,6 +151,8 @@ async def test_pilot_plays_bp_spike_and_the_debrief_reports_exactly_what_was_mis
         await h.at_dose(91)
         await h.vitals("138/86 82 98")
         await h.at_dose(95)
+        await h.press("s")
+        await h.press("m", "5", "enter")                 # MOAA/S 5: back to baseline
         await h.press("x")                               # discharge checklist
         await h.press(*[str(n) for n in range(1, 9)])    # tick all eight
         await h.press("tab")

@@ -37,6 +37,7 @@ def esketamine_session(*, close_after: float = 170, reason: str | None = None) -
     s.wait(minutes=50).vitals("130/84 76 98")                       # 11:30
     s.wait(minutes=5).phase("integration")
     s.wait(minutes=5).vitals("126/80 72 98")                        # 11:40: the last before close
+    s.scale("moaas", 5)
     s.scale("aldrete", 10)
     s.wait(minutes=1).tick_all("discharge")                          # 11:41: ready to leave
     s.clock.set(START + timedelta(minutes=close_after))
@@ -149,7 +150,7 @@ def test_vitals_flags_scales_and_checklists() -> None:
     record = build_record(s.state(), "k7f3ab")
     flagged = [v for v in record.vitals if v.flags]
     assert flagged == []  # 158/96 is under 180/110
-    assert [sc.scale for sc in record.scales] == ["Modified Aldrete"]
+    assert [sc.scale for sc in record.scales] == ["MOAA/S", "Modified Aldrete"]
     discharge = [c for c in record.checklists if c.checklist == "discharge"]
     assert discharge and all(c.done and c.at == at(161) for c in discharge)
     assert record.discharge_ready == at(161) and record.closed == at(170)
@@ -160,6 +161,7 @@ def test_discharge_ready_waits_for_the_minimum_observation() -> None:
     s.phase("intake")
     s.wait(minutes=10).dose(56)
     s.wait(minutes=60).vitals("120/80 70 98")
+    s.scale("moaas", 5)
     s.scale("aldrete", 10)
     s.tick_all("discharge")
     s.wait(minutes=55).vitals("120/80 70 98")   # T+115
@@ -169,13 +171,16 @@ def test_discharge_ready_waits_for_the_minimum_observation() -> None:
 
 
 def _ready_by_folding(state):  # noqa: ANN001, ANN202 - the slow, obvious definition
-    from kapsession.core.events import ChecklistTicked, DoseGiven, ScaleRated, SessionClosed, VitalsRecorded
+    from kapsession.core.events import (
+        ChecklistTicked, DischargeCriterionWaived, DoseGiven, InfusionStopped, ScaleRated, SessionClosed, VitalsRecorded,
+    )
     from kapsession.core.state import fold
 
     events = [e for e in state.events if not isinstance(e, SessionClosed)]
     end = state.closed_at or state.now
     start = state.first_dose_at or state.opened.at
-    moments = {e.at for e in events if isinstance(e, (ChecklistTicked, ScaleRated, VitalsRecorded, DoseGiven))}
+    moments = {e.at for e in events if isinstance(e, (ChecklistTicked, ScaleRated, VitalsRecorded, DoseGiven,
+                                                       InfusionStopped, DischargeCriterionWaived))}
     if state.observation_until is not None:
         moments.add(state.observation_until)
     for moment in sorted(m for m in moments if start <= m <= end):
@@ -189,6 +194,7 @@ def test_fast_discharge_replay_agrees_with_folding() -> None:
     late_vitals.phase("intake")
     late_vitals.wait(minutes=5).dose(200)
     late_vitals.wait(minutes=30).vitals("120/80 70 98")
+    late_vitals.scale("moaas", 5)
     late_vitals.scale("aldrete", 10)
     late_vitals.tick_all("discharge")            # ticked early: vitals still fresh, observation not over
     late_vitals.wait(minutes=80).vitals("118/78 68 98")  # after the observation time: ready here

@@ -66,6 +66,7 @@ async def test_close_after_observation_asks_to_confirm(session):
     advance_to_mid_peak(session)
     session.clock.advance(minutes=70)
     session.add(commands.record_vitals, "122/80 70 98", session.clock.now())
+    session.add(commands.rate_scale, "moaas", 5, session.clock.now())
     app = LiveTestApp(session.log)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
