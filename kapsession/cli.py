@@ -178,14 +178,16 @@ def cmd_add(ctx: Context) -> int:
     state = log.state()
     now = log.now()
     what = args.what
+    from kapsession import clinical_entries
+
+    events = clinical_entries.events_for(args, state, now)
+    if events is not None:
+        return _record_and_say(ctx, log, events)
     if what == "vitals":
         event = commands.record_vitals(state, " ".join(args.reading), now, args.at)
     elif what == "note":
         started = commands.entry_time(state, now, args.at)
         event = commands.write_note(state, " ".join(args.text), started, kind=args.kind, shareable=args.shareable)
-    elif what == "dose":
-        event = commands.give_dose(state, args.mg, now, route=args.route, devices=args.devices,
-                                   booster=args.booster, site=args.site, at_text=args.at)
     elif what == "scale":
         event = commands.rate_scale(state, args.scale, args.value, now, args.at)
     elif what == "phase":
@@ -210,12 +212,17 @@ def cmd_add(ctx: Context) -> int:
         event = commands.close_session(state, now, args.reason)
     else:  # pragma: no cover - argparse restricts the choices
         raise UsageError(f"unknown entry kind {what}")
-    stored = log.record(event)
+    return _record_and_say(ctx, log, [event])
+
+
+def _record_and_say(ctx: Context, log: Any, events: list[Any]) -> int:
     from kapsession.core.timeline import describe
     from kapsession.core.timeparse import format_local
 
-    label, text = describe(stored, log.state())
-    ctx.out(f"recorded #{stored.seq} at {format_local(stored.at)}: {label} {text}")
+    for event in events:
+        stored = log.record(event)
+        label, text = describe(stored, log.state())
+        ctx.out(f"recorded #{stored.seq} at {format_local(stored.at)}: {label} {text}")
     return 0
 
 
@@ -392,13 +399,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         note.add_argument("--kind", default="observation",
                           choices=["observation", "client-words", "intervention", "side-effect", "other"])
         note.add_argument("--at", metavar="TIME")
-        dose = kinds.add_parser("dose", help="a dose in mg")
-        dose.add_argument("mg")
-        dose.add_argument("--route", help="default: the preset's route")
-        dose.add_argument("--devices", help="esketamine devices (default: mg / 28)")
-        dose.add_argument("--booster", action="store_true")
-        dose.add_argument("--site", help="injection site")
-        dose.add_argument("--at", metavar="TIME")
+        from kapsession import clinical_entries  # dose, infusion, med, adverse, screen, ...
+
+        clinical_entries.register(kinds, parser_type)
         scale = kinds.add_parser("scale", help="moaas 0-5, dissociation 0-10, nausea 0-10, aldrete 0-10")
         scale.add_argument("scale")
         scale.add_argument("value")

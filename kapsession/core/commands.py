@@ -261,8 +261,7 @@ class PreDoseShort(InputError):
 
     def __init__(self, short: tuple[str, ...]) -> None:
         self.short = short
-        super().__init__("before the first dose: " + "; ".join(short)
-                         + "; record a decision to go ahead (with a reason), defer or cancel")
+        super().__init__("before the first dose: " + "; ".join(short))
 
 
 def check_predose_gate(state: SessionState) -> None:

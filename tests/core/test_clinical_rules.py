@@ -303,7 +303,7 @@ def test_the_gate_names_everything_short_before_the_first_dose(new_chart) -> Non
     assert short[0] == "no baseline vitals (with a blood pressure) recorded"
     assert short[1].startswith("screening not answered: hypertension, vascular, haemorrhage and 9 more")
     assert short[2].startswith("intake checklist: 4 of 4 not ticked")
-    with pytest.raises(commands.PreDoseShort, match="record a decision"):
+    with pytest.raises(commands.PreDoseShort, match="before the first dose: "):
         commands.check_predose_gate(chart.state())
     chart.advance(5).vitals("152/96 80 98")
     screen_all(chart, pregnancy="yes")
