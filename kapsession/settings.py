@@ -17,6 +17,10 @@ class Settings(BaseModel):
     bell: bool = False
     practice_name: str = ""
     therapist_name: str = ""
+    practice_phone: str = ""
+    """The practice's number, printed under "when to call" on the client summary."""
+    crisis_line: str = ""
+    """A crisis line for the client's region (name and number), printed beside it."""
     paper: Literal["a4", "letter"] = "a4"
     series_length: Annotated[int, Field(ge=1, le=50)] = 6
 

@@ -11,7 +11,8 @@ from summary_sessions import START, Script, short_session
 from kapsession.core import commands
 from kapsession.summary.model import clock
 from kapsession.summary.pdf import render_record_pdf
-from kapsession.summary.record import build_record, discharge_ready_at, monitoring_form, render_record_markdown
+from kapsession.summary.esketamine_form import monitoring_form
+from kapsession.summary.record import build_record, discharge_ready_at, render_record_markdown
 
 
 def at(minutes: float) -> str:
@@ -58,7 +59,9 @@ def test_esketamine_monitoring_form_fields() -> None:
     assert form.bp_at_40.t_plus == "T+42:00"
     assert form.bp_before_completion is not None and form.bp_before_completion.bp == "126/80"
     assert form.bp_before_completion.time == at(160)
-    assert form.ready_to_leave_at == START + timedelta(minutes=161)
+    # Clinically ready at 11:40 (MOAA/S 5, Aldrete 10, vitals fine): 120 min from the first device.
+    assert form.clinically_ready_at == START + timedelta(minutes=160)
+    assert form.evaluation_minutes == 120
     assert form.notes == ()
 
 
@@ -73,8 +76,8 @@ def test_esketamine_form_flags_short_monitoring_and_missing_readings() -> None:
     assert form.total_minutes == 90
     assert form.bp_before_dosing is None and form.bp_at_40 is None
     assert form.bp_before_completion is not None and form.bp_before_completion.bp == "130/80"
-    assert form.ready_to_leave_at is None
-    assert any("less than the 120 min" in note and "transferred" in note for note in form.notes)
+    assert form.clinically_ready_at is None and form.evaluation_minutes is None
+    assert any("less than the 120 min minimum" in note and "transferred" in note for note in form.notes)
     assert any("before the first device" in note for note in form.notes)
     assert any("about 40 minutes" in note for note in form.notes)
     assert form.devices == (f"Device 1 at {at(20)}", f"Device 2 at {at(20)}")
@@ -82,21 +85,22 @@ def test_esketamine_form_flags_short_monitoring_and_missing_readings() -> None:
 
 def test_monitoring_form_in_record_markdown_and_pdf() -> None:
     record = build_record(esketamine_session().state(), "k7f3ab")
-    rows = dict(record.monitoring)
-    assert rows["Total monitoring"] == "130 min"
-    assert rows["BP at ~40 min"] == f"158/96 at {at(82)} (T+42:00)"
-    assert rows["Judged ready to leave"] == at(161)
+    assert record.form is not None
+    assert record.form.field("Total monitoring time").value == "130 minutes"
+    assert record.form.field("Blood pressure about 40 minutes after administration").value == f"158/96 at {at(82)} (T+42:00)"
+    assert record.form.field("Evaluation: ready to leave, without the minimum").value == \
+        "120 minutes from the start of administration"
     markdown = render_record_markdown(record)
-    assert "## Esketamine monitoring form" in markdown
-    assert "| Total monitoring | 130 min |" in markdown
+    assert "## Esketamine monitoring form (SPRAVATO REMS, outpatient)" in markdown
+    assert "| Total monitoring time | 130 minutes |" in markdown
     text = pdf_text(render_record_pdf(record))
     assert "ESKETAMINEMONITORINGFORM" in "".join(text.upper().split())  # letter-spaced heading
-    assert "130 min" in text and "158/96" in text
+    assert "130 minutes" in text and "158/96" in text
 
 
 def test_no_monitoring_form_for_other_routes() -> None:
     record = build_record(short_session().state(), "abc234")
-    assert record.monitoring == ()
+    assert record.form is None
     assert "monitoring form" not in render_record_markdown(record)
 
 
@@ -117,8 +121,8 @@ def test_record_has_every_note_marked_and_every_entry() -> None:
 def test_record_doses_with_route_and_mg_per_kg() -> None:
     record = build_record(esketamine_session().state(), "k7f3ab")
     assert [(d.mg, d.mg_per_kg, d.devices) for d in record.doses] == [("28", "0.35", "1"), ("28", "0.35", "1")]
-    assert record.doses[0].route.startswith("IN")
-    assert record.total_dose == "56 mg"
+    assert record.doses[0].route.startswith("IN") and record.doses[0].drug == "esketamine"
+    assert (record.total_dose, record.total_mg_per_kg, record.drugs) == ("56 mg", "0.70 mg/kg", "esketamine")
 
 
 def test_alerts_keep_their_acknowledgement_times() -> None:

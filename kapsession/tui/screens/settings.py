@@ -1,4 +1,5 @@
-"""A small settings form: the names on the client summary's header, paper size, series length.
+"""A small settings form: the names on the client summary's header, the numbers it gives under
+"when to call" (the practice's phone, a crisis line), paper size, series length.
 
 Dismissed with the changed `Settings` (the app saves them), or None on Escape. The bell and the
 theme are changed from the command palette ("Bell", "Theme").
@@ -38,6 +39,10 @@ class SettingsScreen(ModalScreen["Settings | None"]):
             yield Input(s.therapist_name, placeholder="e.g. Dr. R. Moss", id="therapist", max_length=120, compact=True)
             yield Label("Practice name (on the client summary)", classes="field-label")
             yield Input(s.practice_name, placeholder="e.g. Quiet Harbour Therapy", id="practice", max_length=120, compact=True)
+            yield Label("Practice phone (when to call, on the client summary)", classes="field-label")
+            yield Input(s.practice_phone, placeholder="the number clients call", id="practice-phone", max_length=60, compact=True)
+            yield Label("Crisis line (name and number, on the client summary)", classes="field-label")
+            yield Input(s.crisis_line, placeholder="e.g. your region's crisis line and its number", id="crisis-line", max_length=120, compact=True)
             yield Label("Sessions planned in a series", classes="field-label")
             yield Input(str(s.series_length), id="series-length", max_length=3, compact=True)
             yield Static(classes="field-error hidden", id="series-length-error")
@@ -71,6 +76,8 @@ class SettingsScreen(ModalScreen["Settings | None"]):
                 **as_dict(self.settings),
                 "therapist_name": self.query_one("#therapist", Input).value.strip(),
                 "practice_name": self.query_one("#practice", Input).value.strip(),
+                "practice_phone": self.query_one("#practice-phone", Input).value.strip(),
+                "crisis_line": self.query_one("#crisis-line", Input).value.strip(),
                 "series_length": length_text,
                 "paper": self.query_one("#paper", Select).value,
             })
