@@ -388,6 +388,10 @@ def _schedule(state: SessionState) -> list[tuple[str, datetime | None]]:
             if infusion.stopped_at is not None:
                 for minute in preset.vitals.after_stop_minutes:
                     timed.append((f"stop+{minute}", infusion.stopped_at + timedelta(minutes=minute)))
+        # An infusion's stop ends the interval checks: the post-infusion ones take over, and one due
+        # within the tolerance before the stop is the stop's own check.
+        stops = [infusion.stopped_at for infusion in state.infusions if infusion.stopped_at is not None]
+        intervals_end = min(stops) - timedelta(minutes=preset.vitals.tolerance_minutes) if stops else None
         for span in state.spans:
             interval = preset.vitals.every_minutes.get(span.phase)
             if not interval:
@@ -398,6 +402,8 @@ def _schedule(state: SessionState) -> list[tuple[str, datetime | None]]:
             # interval past now, inclusive, so the next check is always known.
             k = max(1, math.ceil((span.started_at - first) / step))
             while (first + k * step < span.ended_at) if span.ended_at else (first + k * step <= state.clock_now + step):
+                if intervals_end is not None and first + k * step >= intervals_end:
+                    break
                 timed.append((f"T+{k * interval}", first + k * step))
                 k += 1
     timed.sort(key=lambda item: item[1])

@@ -240,7 +240,7 @@ async def test_the_picker_lists_scenarios_and_reopens_rehearsals(tmp_path: Path,
 
         scenarios = picker.query_one("#practice-scenarios", OptionList)
         assert [scenarios.get_option_at_index(i).id for i in range(scenarios.option_count)] == [
-            "bp-spike-im", "nausea-esketamine", "smooth-troche"]
+            "bp-spike-im", "nausea-esketamine", "smooth-troche", "stopped-infusion-iv"]
         assert not picker.query_one("#practice-past", OptionList).display  # no rehearsals yet
         await pilot.press("down", "down")
         assert "Sam (fictional)" in str(picker.query_one("#practice-detail").render())
