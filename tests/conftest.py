@@ -25,10 +25,11 @@ BUILTIN_PRESETS = ("sublingual-troche", "intramuscular", "iv-infusion", "intrana
 
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """No test ever reads or writes the real user data or config dir."""
-    saved = {key: os.environ.get(key) for key in ("KAPSESSION_DATA_DIR", "KAPSESSION_CONFIG_DIR")}
+    """No test ever reads or writes the real user data, config or cache dir."""
+    saved = {key: os.environ.get(key) for key in ("KAPSESSION_DATA_DIR", "KAPSESSION_CONFIG_DIR", "KAPSESSION_CACHE_DIR")}
     os.environ["KAPSESSION_DATA_DIR"] = str(tmp_path_factory.mktemp("default-data"))
     os.environ["KAPSESSION_CONFIG_DIR"] = str(tmp_path_factory.mktemp("default-config"))
+    os.environ["KAPSESSION_CACHE_DIR"] = str(tmp_path_factory.mktemp("default-cache"))
     yield
     for key, value in saved.items():
         if value is None:

@@ -488,5 +488,12 @@ def load_preset_file(path: Path) -> Preset:
     if preset.name != path.stem:
         line = _key_line(text.splitlines(), ("name",))
         where = f"{path}:{line}" if line else str(path)
-        raise PresetError(f"{where}: name: '{preset.name}' must match the file name '{path.stem}'")
+        raise PresetError(name_mismatch(where, preset.name, path.stem))
     return preset
+
+
+def name_mismatch(where: str, name: str, stem: str) -> str:
+    """The sentence for a preset or scenario file whose `name` is not its file name (as in a copy
+    of a shipped one), saying both ways to mend it."""
+    return (f"{where}: name: '{name}' must match the file name '{stem}': set name = \"{stem}\" in the file, "
+            f"or name the file {name}.toml (a file with a built-in's name replaces it)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NamedTuple
 
+from kapsession.core.entries import entry_number, entry_numbers, written_late
 from kapsession.core.events import (
     AdverseEventRecorded, AdverseEventResolved, AlertAcknowledged, AlertRaised, CardDrawn, ChecklistTicked,
     DischargeCriterionWaived, DoseGiven, EntryStruck, EventBase, FormAnswerConfirmed, InfusionPaused,
@@ -28,6 +29,8 @@ class TimelineLine(NamedTuple):
     text: str
     private: bool = False
     struck_reason: str | None = None
+    number: int | None = None  # the entry's number in the session (core/entries.py)
+    written_at: datetime | None = None  # when a late entry was written (None: at the time)
 
 
 DECISION_WORDS = {"proceed": "go ahead", "defer": "defer", "cancel": "cancel"}
@@ -109,7 +112,8 @@ def describe(event: EventBase, state: SessionState) -> tuple[str, str]:
     if isinstance(event, AdverseEventResolved):
         found = next((a for a in state.adverse if a.seq == event.event_seq), None)
         what = adverse_words(found.kind) if found else "adverse event"
-        return "resolved", f"#{event.event_seq} {what} resolved" + (f": {event.outcome}" if event.outcome else "")
+        return "resolved", (f"#{entry_number(state, event.event_seq)} {what} resolved"
+                            + (f": {event.outcome}" if event.outcome else ""))
     if isinstance(event, ScreeningAnswered):
         return "screening", _screening(event, state)
     if isinstance(event, PreDoseDecision):
@@ -132,7 +136,8 @@ def describe(event: EventBase, state: SessionState) -> tuple[str, str]:
         text = f"\u201c{event.text}\u201d" if event.kind == "client-words" else event.text
         return "note", f"{mark}{kind}{text}"
     if isinstance(event, NoteVisibilityChanged):
-        return "shared" if event.visibility == "shareable" else "unshared", f"note #{event.note_seq} made {event.visibility}"
+        return ("shared" if event.visibility == "shareable" else "unshared",
+                f"note #{entry_number(state, event.note_seq)} made {event.visibility}")
     if isinstance(event, IntentionSet):
         return "intention", event.text
     if isinstance(event, CardDrawn):
@@ -146,7 +151,7 @@ def describe(event: EventBase, state: SessionState) -> tuple[str, str]:
         what = alert.message if alert else event.key
         return "ack", f"acknowledged: {what}"
     if isinstance(event, EntryStruck):
-        return "struck", f"#{event.target_seq} struck: {event.reason}"
+        return "struck", f"#{entry_number(state, event.target_seq)} struck: {event.reason}"
     if isinstance(event, NextSessionSet):
         return "next", f"next session {event.when.astimezone():%a %d %b %Y %H:%M}"
     if isinstance(event, SessionClosed):
@@ -161,6 +166,7 @@ def describe(event: EventBase, state: SessionState) -> tuple[str, str]:
 def timeline(state: SessionState) -> list[TimelineLine]:
     """Every event in clinical-time order, struck ones kept and marked (nothing is hidden)."""
     first = state.first_dose_at
+    numbers = entry_numbers(state)
     lines = []
     for event in sorted(state.events, key=lambda e: (e.at, e.seq or 0)):
         label, text = describe(event, state)
@@ -170,7 +176,9 @@ def timeline(state: SessionState) -> list[TimelineLine]:
             t_plus = ("T+" if delta.total_seconds() >= 0 else "T-") + format_duration(abs(delta))
         private = isinstance(event, NoteWritten) and "[private]" in text[:10]
         lines.append(TimelineLine(event.seq, event.at, t_plus, label, text, private,
-                                  state.struck.get(event.seq) if event.seq is not None else None))
+                                  state.struck.get(event.seq) if event.seq is not None else None,
+                                  numbers.get(event.seq) if event.seq is not None else None,
+                                  written_late(state, event)))
     return lines
 
 
@@ -202,14 +210,16 @@ def render_text(state: SessionState, session_id: str) -> str:
         header.append(f"Cards:   {'; '.join(state.cards)}")
     body = []
     for line in timeline(state):
-        number = f"#{line.seq}" if line.seq is not None else ""
+        number = f"#{line.number}" if line.number is not None else ""
         text = line.text if line.struck_reason is None else f"~{line.text}~ [struck: {line.struck_reason}]"
+        if line.written_at is not None:
+            text += f"  (late entry, written {format_local(line.written_at)})"
         body.append(f"{format_local(line.at)}  {line.t_plus:>10}  {number:>5}  {line.label:<9} {text}")
     open_alerts = state.open_alerts
     footer = []
     if state.open_adverse:
         footer.append("Adverse events not resolved:")
-        footer += [f"  #{a.seq} {adverse_words(a.kind)}, {a.severity}" for a in state.open_adverse]
+        footer += [f"  #{entry_number(state, a.seq)} {adverse_words(a.kind)}, {a.severity}" for a in state.open_adverse]
     if open_alerts:
         footer.append("Open alerts:")
         footer += [f"  {alert.word.upper():<6} {alert.message}" for alert in open_alerts]

@@ -223,7 +223,9 @@ def load_scenario_file(path: Path, presets: PresetLibrary | None = None) -> Scen
     if scenario.name != path.stem:
         line = next((n for n, raw in enumerate(text.splitlines(), start=1) if re.match(r"^\s*name\s*=", raw)), None)
         where = f"{path}:{line}" if line else str(path)
-        raise PresetError(f"{where}: name: '{scenario.name}' must match the file name '{path.stem}'")
+        from kapsession.core.protocol import name_mismatch
+
+        raise PresetError(name_mismatch(where, scenario.name, path.stem))
     return scenario
 
 

@@ -326,10 +326,11 @@ class EventStore:
         return [_row(values) for values in rows]
 
     def sessions_off_screen(self) -> tuple[list[SessionRow], list[SessionRow]]:
-        """Started, not closed and not on any screen now: (interrupted: the app or the laptop died
-        mid-session; left open on purpose from the live screen), each newest entry first. One
+        """Started, not closed and not on any screen now: (interrupted: the screen that held it
+        died, the app or the laptop, mid-session; open: left on purpose from the live screen, or
+        never on a screen, written only from the command line), each newest entry first. One
         query, the few unfinished sessions, not the whole list."""
-        from kapsession.store.live_lock import is_live, was_left_open
+        from kapsession.store.live_lock import is_live, was_left_open, was_on_screen
 
         rows = self.connection.execute(
             f"SELECT {_ROW_COLUMNS} FROM sessions WHERE started_at IS NOT NULL AND closed_at IS NULL "
@@ -339,7 +340,8 @@ class EventStore:
         left_open: list[SessionRow] = []
         for row in map(_row, rows):
             if not is_live(self.data_dir, row.id):
-                (left_open if was_left_open(self.data_dir, row.id) else interrupted).append(row)
+                died = was_on_screen(self.data_dir, row.id) and not was_left_open(self.data_dir, row.id)
+                (interrupted if died else left_open).append(row)
         return interrupted, left_open
 
     def iter_all_events(self) -> Iterator[tuple[str, EventBase]]:

@@ -19,8 +19,8 @@ EXIT_FAILED = 1
 
 
 class Option:
-    """One option of `summary` or `record`, defined once: `register` hands it to argparse and
-    `quick_arguments` reads its plain forms without argparse."""
+    """One option of `summary` or `record`: `register` hands it to argparse, and `_deliver`
+    reads the formats each command accepts from the same definition."""
 
     __slots__ = ("flags", "dest", "help", "choices", "default", "metavar", "switch")
 
@@ -38,21 +38,57 @@ class Option:
 
 
 SUMMARY_OPTIONS = (
-    Option("--format", dest="format", choices=("md", "html", "pdf"), default="pdf", help="default: pdf"),
+    Option("--format", dest="format", choices=("md", "html", "pdf"),
+           help="md, html or pdf, e.g. --format md (default: from the -o file's extension, else pdf)"),
     Option("-o", "--output", dest="output", metavar="FILE",
-           help="file to write (default: stdout for md/html, the exports folder for pdf)"),
-    Option("--paper", dest="paper", choices=("a4", "letter"), help="page size (default: from settings)"),
+           help="file to write, its extension choosing the format, e.g. -o summary.html "
+                "(default: stdout for md/html, the exports folder for pdf)"),
+    Option("--paper", dest="paper", choices=("a4", "letter"), help="a4 or letter, e.g. --paper letter "
+           "(default: from settings)"),
     Option("--include-clinical", dest="include_clinical", switch=True,
            help="add the vitals and dose figures (a small chart and table)"),
-    Option("--print", dest="send_to_printer", switch=True, help="send the PDF to the default printer with lp"),
+    Option("--print", dest="send_to_printer", switch=True,
+           help="send the PDF to the default printer with CUPS' lp"),
 )
 RECORD_OPTIONS = (
-    Option("--format", dest="format", choices=("md", "pdf"), default="pdf", help="default: pdf"),
+    Option("--format", dest="format", choices=("md", "pdf"),
+           help="md or pdf, e.g. --format md (default: from the -o file's extension, else pdf)"),
     Option("-o", "--output", dest="output", metavar="FILE",
-           help="file to write (default: stdout for md, the exports folder for pdf)"),
-    Option("--paper", dest="paper", choices=("a4", "letter"), help="page size (default: from settings)"),
-    Option("--print", dest="send_to_printer", switch=True, help="send the PDF to the default printer with lp"),
+           help="file to write, its extension choosing the format, e.g. -o record.md "
+                "(default: stdout for md, the exports folder for pdf)"),
+    Option("--paper", dest="paper", choices=("a4", "letter"), help="a4 or letter, e.g. --paper letter "
+           "(default: from settings)"),
+    Option("--print", dest="send_to_printer", switch=True,
+           help="send the PDF to the default printer with CUPS' lp"),
 )
+
+# What a file name's extension says about the format written into it.
+FORMAT_EXTENSIONS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf"}
+
+
+def output_format(kind: str, asked: str | None, output: str | None, formats: tuple[str, ...]) -> str:
+    """The format to write: `--format` if given, else the one the `-o` file's extension names,
+    else (no -o, or a name without an extension) pdf. A contradiction (`-o s.html --format pdf`),
+    an extension naming a format this command does not write, or naming none, is one sentence
+    (an InputError: exit 2, nothing written)."""
+    from kapsession.core.errors import InputError
+
+    suffix = Path(output).suffix.lower() if output else ""
+    named = FORMAT_EXTENSIONS.get(suffix)
+    accepted = ", ".join(formats[:-1]) + " or " + formats[-1]
+    if asked is not None:
+        if named is not None and named != asked:
+            raise InputError(f"{output} is named as {named.upper()} but --format asks for {asked}; "
+                             f"drop --format or name the file .{asked}")
+        return asked
+    if named is None:
+        if suffix:
+            raise InputError(f"{output} ends in {suffix}, which names no format: name the file "
+                             + " or ".join(f".{fmt}" for fmt in formats) + ", or give --format")
+        return "pdf"
+    if named not in formats:
+        raise InputError(f"the {kind} is not written as {named.upper()} ({output}): accepted {accepted}")
+    return named
 
 
 def register(subparsers: Any) -> None:
@@ -60,7 +96,7 @@ def register(subparsers: Any) -> None:
         "summary", help="the client summary (only shareable notes): Markdown, HTML or PDF",
         description="The calm take-home summary for the client. Only notes marked shareable are included; "
                     "vitals and doses only with --include-clinical.")
-    summary.add_argument("id", help="session id")
+    summary.add_argument("id", help="session id, e.g. jzmcdg (`kapsession sessions` lists them)")
     for option in SUMMARY_OPTIONS:
         option.add_to(summary)
     summary.set_defaults(func=cmd_summary)
@@ -69,51 +105,10 @@ def register(subparsers: Any) -> None:
         "record", help="the clinical session record (therapist only, private notes included): Markdown or PDF",
         description="Every event of the session for the chart: doses, vitals, scales, alerts, all notes "
                     "(private ones marked), checklists, discharge; the esketamine monitoring form.")
-    record.add_argument("id", help="session id")
+    record.add_argument("id", help="session id, e.g. jzmcdg (`kapsession sessions` lists them)")
     for option in RECORD_OPTIONS:
         option.add_to(record)
     record.set_defaults(func=cmd_record)
-
-
-def quick_arguments(command: str, words: Sequence[str]) -> dict[str, Any] | None:
-    """The arguments argparse would give `summary` or `record` (`words`: what follows the command
-    word), read from the options above without argparse; None unless the line is plain: the
-    session id and the options spelled in full, each at most once, every value acceptable and none
-    starting with '-'. For anything else (help, an abbreviation, a mistake) argparse reads the
-    line and answers or refuses as always. Used by kapsession.cli.quick_arguments."""
-    options, func = {"summary": (SUMMARY_OPTIONS, cmd_summary), "record": (RECORD_OPTIONS, cmd_record)}[command]
-    by_flag = {flag: option for option in options for flag in option.flags}
-    found: dict[str, Any] = {option.dest: False if option.switch else option.default for option in options}
-    given: set[str] = set()
-    positional: list[str] = []
-    index = 0
-    while index < len(words):
-        word = words[index]
-        index += 1
-        if not word.startswith("-"):
-            positional.append(word)
-            continue
-        name, has_value, value = word.partition("=")
-        option = by_flag.get(name)
-        if option is None or option.dest in given:
-            return None
-        given.add(option.dest)
-        if option.switch:
-            if has_value:
-                return None
-            found[option.dest] = True
-            continue
-        if not has_value:
-            if index == len(words):
-                return None
-            value = words[index]
-            index += 1
-        if value.startswith("-") or (option.choices is not None and value not in option.choices):
-            return None
-        found[option.dest] = value
-    if len(positional) != 1:
-        return None
-    return {"id": positional[0], **found, "func": func}
 
 
 def _fail(message: str) -> int:
@@ -127,7 +122,9 @@ def _deliver(ctx: Any, args: Any, *, kind: str, session_id: str, day: str,
     from kapsession.summary.files import PrintError, default_export_path, printer_command, send_to_printer, write_export
     from kapsession.summary.pdf import RenderError
 
-    fmt = args.format
+    formats = next(option.choices for option in (SUMMARY_OPTIONS if kind == "summary" else RECORD_OPTIONS)
+                   if option.dest == "format")
+    fmt = args.format = output_format(kind, args.format, args.output, formats)  # type: ignore[arg-type]
     if args.send_to_printer and printer_command() is None and not args.output and fmt != "pdf":
         return _fail("there is no printer command (lp) on this computer, so nothing was printed; "
                      f"save a PDF with `kapsession {kind} {session_id} --format pdf -o FILE` and print it from there")

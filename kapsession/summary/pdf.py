@@ -176,7 +176,26 @@ def render_pdf(template: str, data: dict[str, Any], *, paper: str = "a4", pdf_st
         raise RenderError(f"the PDF could not be rendered ({message})") from error
     if not isinstance(result, (bytes, bytearray)) or not bytes(result).startswith(b"%PDF"):
         raise RenderError("the PDF could not be rendered (typst returned no document)")
-    return bytes(result)
+    return without_suspects_false(bytes(result))
+
+
+# Typst writes `/MarkInfo<</Marked true/Suspects false>>` into every PDF (any standard, or none).
+# That is valid PDF, but poppler (pdfinfo, pdftotext, and so CUPS filters and most Linux viewers;
+# 22.12 here) accepts only `true` there and says "Syntax Error: Suspects object is wrong type
+# (boolean)" for each file. `false` is what an absent key means, so the key is blanked out with
+# spaces of the same length: no offset in the file moves, and PDF/A-2a and PDF/UA ask only that
+# Suspects is not true.
+_MARK_INFO_SUSPECTS_FALSE = b"/MarkInfo<</Marked true/Suspects false>>"
+_MARK_INFO_MARKED = b"/MarkInfo<</Marked true>>"
+
+
+def without_suspects_false(pdf: bytes) -> bytes:
+    """`pdf` with typst's `/Suspects false` blanked out of its MarkInfo (see above); unchanged when
+    typst writes it some other way."""
+    if pdf.count(_MARK_INFO_SUSPECTS_FALSE) != 1:
+        return pdf
+    padding = b" " * (len(_MARK_INFO_SUSPECTS_FALSE) - len(_MARK_INFO_MARKED))
+    return pdf.replace(_MARK_INFO_SUSPECTS_FALSE, _MARK_INFO_MARKED + padding)
 
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")

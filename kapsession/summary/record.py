@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
+from kapsession.core.entries import entry_numbers
 from kapsession.core.events import (
     AlertAcknowledged, ChecklistTicked, DischargeCriterionWaived, DoseGiven, InfusionStopped, ScaleRated, SessionClosed,
     VitalsRecorded,
@@ -97,7 +98,7 @@ class RecordAlert:
 
 @dataclass(frozen=True)
 class RecordNote:
-    seq: int | None
+    number: int | None  # the entry's number in the session, as `kapsession show` prints it
     time: str
     t_plus: str
     kind: str
@@ -134,7 +135,7 @@ class RecordMedication:
 
 @dataclass(frozen=True)
 class RecordAdverse:
-    seq: int | None
+    number: int | None  # the entry's number in the session, as `kapsession show` prints it
     time: str
     t_plus: str
     kind: str
@@ -162,13 +163,14 @@ class RecordDecision:
 
 @dataclass(frozen=True)
 class RecordEntry:
-    seq: int | None
+    number: int | None  # the entry's number in the session, as `kapsession show` prints it
     time: str
     t_plus: str
     label: str
     text: str
     private: bool
     struck: str  # the reason, or ""
+    written: str = ""  # a late entry: the clock time it was written (core/entries.py)
 
 
 @dataclass(frozen=True)
@@ -361,7 +363,8 @@ def build_record(
         for m in state.medications
     )
     adverse = tuple(
-        RecordAdverse(a.seq, clock(a.at, zone), _t_plus(state, a.at),
+        RecordAdverse(entry_numbers(state).get(a.seq) if a.seq is not None else None, clock(a.at, zone),
+                      _t_plus(state, a.at),
                       adverse_words(a.kind) + (f": {a.detail}" if a.detail else ""), a.severity, a.action or "",
                       a.outcome or "",
                       (clock(a.resolved_at, zone) + (f": {a.resolved_outcome}" if a.resolved_outcome else ""))
@@ -405,8 +408,9 @@ def build_record(
         RecordAlert(clock(alert.raised_at, zone), alert.word, alert.message, _stamp(acknowledged, zone))
         for alert, acknowledged in record_alerts(state)
     )
+    numbers = entry_numbers(state)
     notes = tuple(
-        RecordNote(note.seq, clock(note.at, zone), _t_plus(state, note.at), note.kind, note.text, not note.shareable)
+        RecordNote(numbers.get(note.seq) if note.seq is not None else None, clock(note.at, zone), _t_plus(state, note.at), note.kind, note.text, not note.shareable)
         for note in state.notes
     )
     tick_times: dict[tuple[str, str], datetime] = {}
@@ -429,8 +433,8 @@ def build_record(
     form = (monitoring_form(state, zone, therapist_name=therapist_name, practice_name=practice_name,
                             practice_phone=practice_phone) if is_esketamine(state) else None)
     entries = tuple(
-        RecordEntry(line.seq, clock(line.at, zone), line.t_plus, line.label, line.text, line.private,
-                    line.struck_reason or "")
+        RecordEntry(line.number, clock(line.at, zone), line.t_plus, line.label, line.text, line.private,
+                    line.struck_reason or "", _stamp(line.written_at, zone))
         for line in timeline(state)
     )
     started = state.started_at
@@ -651,7 +655,7 @@ def render_record_markdown(record: ClinicalRecord) -> str:
     add("")
     if record.adverse:
         out += _table(["Time", "T+", "#", "Event", "Severity", "Action", "Outcome", "Resolved"],
-                      [[a.time, a.t_plus, f"#{a.seq}" if a.seq else "", escape(a.kind), a.severity, escape(a.action),
+                      [[a.time, a.t_plus, f"#{a.number}" if a.number else "", escape(a.kind), a.severity, escape(a.action),
                         escape(a.outcome), escape(a.resolved) or "not resolved"] for a in record.adverse])
     else:
         add("None recorded.")
@@ -711,7 +715,7 @@ def render_record_markdown(record: ClinicalRecord) -> str:
     if record.notes:
         for note in record.notes:
             mark = "PRIVATE" if note.private else "shareable"
-            where = " ".join(p for p in (note.time, f"({note.t_plus})" if note.t_plus else "", f"#{note.seq}" if note.seq else "") if p)
+            where = " ".join(p for p in (note.time, f"({note.t_plus})" if note.t_plus else "", f"#{note.number}" if note.number else "") if p)
             add(f"- **{where}** [{mark}] *{note.kind}*: " + escape(note.text).replace("\n", "  \n  "))
     else:
         add("No notes.")
@@ -742,7 +746,9 @@ def render_record_markdown(record: ClinicalRecord) -> str:
         text = escape(entry.text)
         if entry.struck:
             text = f"~~{text}~~ (struck: {escape(entry.struck)})"
-        rows.append([entry.time, entry.t_plus, f"#{entry.seq}" if entry.seq else "", entry.label, text])
+        if entry.written:
+            text += f" (late entry, written {entry.written})"
+        rows.append([entry.time, entry.t_plus, f"#{entry.number}" if entry.number else "", entry.label, text])
     out += _table(["Time", "T+", "#", "Entry", "Detail"], rows)
     if record.form is not None:
         out += _form_markdown(record.form)

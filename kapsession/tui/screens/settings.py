@@ -39,15 +39,15 @@ class SettingsScreen(ModalScreen["Settings | None"]):
             yield Input(s.therapist_name, placeholder="e.g. Dr. R. Moss", id="therapist", max_length=120, compact=True)
             yield Label("Practice name (on the client summary)", classes="field-label")
             yield Input(s.practice_name, placeholder="e.g. Quiet Harbour Therapy", id="practice", max_length=120, compact=True)
-            yield Label("Practice phone (when to call, on the client summary)", classes="field-label")
-            yield Input(s.practice_phone, placeholder="the number clients call", id="practice-phone", max_length=60, compact=True)
-            yield Label("Crisis line (name and number, on the client summary)", classes="field-label")
-            yield Input(s.crisis_line, placeholder="e.g. your region's crisis line and its number", id="crisis-line", max_length=120, compact=True)
             yield Label("Sessions planned in a series", classes="field-label")
             yield Input(str(s.series_length), id="series-length", max_length=3, compact=True)
             yield Static(classes="field-error hidden", id="series-length-error")
             yield Label("Paper for printed summaries", classes="field-label")
             yield Select([("A4", "a4"), ("US Letter", "letter")], value=s.paper, allow_blank=False, id="paper", compact=True)
+            yield Label("Practice phone (when to call, on the client summary)", classes="field-label")
+            yield Input(s.practice_phone, placeholder="the number clients call", id="practice-phone", max_length=60, compact=True)
+            yield Label("Crisis line (name and number, on the client summary)", classes="field-label")
+            yield Input(s.crisis_line, placeholder="e.g. your region's crisis line and its number", id="crisis-line", max_length=120, compact=True)
             yield Static(
                 f"Bell: {'on' if s.bell else 'off'} and theme: {s.theme} (change both from the "
                 "command palette, Ctrl+P).",
@@ -65,8 +65,6 @@ class SettingsScreen(ModalScreen["Settings | None"]):
         self.action_save()
 
     def action_save(self) -> None:
-        from pydantic import ValidationError
-
         from kapsession.settings import as_dict, parse_settings
 
         error_box = self.query_one("#series-length-error", Static)
@@ -81,7 +79,7 @@ class SettingsScreen(ModalScreen["Settings | None"]):
                 "series_length": length_text,
                 "paper": self.query_one("#paper", Select).value,
             })
-        except ValidationError:
+        except ValueError:  # the settings' ValidationError: the one field typed here, the length
             error_box.update(Text(f"✗ '{length_text}' is not a number of sessions: accepted 1-50"))
             error_box.remove_class("hidden")
             self.query_one("#series-length", Input).focus()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.cells import cell_len
-from textual.renderables._blend_colors import blend_colors
+from textual.color import Color
 from textual.style import Style
 
 from kapsession.core.state import SessionState
@@ -216,8 +216,9 @@ class VitalsPanel(StyledLines):
             low = (base + Style.parse(MUTED)).rich_style.color
             high = (base + Style.parse("$phase-dose-onset")).rich_style.color
             if low is not None and high is not None:
-                colour = blend_colors(low, high, int(name[6:]) / (len(BARS) - 1))
-                return Style.parse(colour.triplet.hex if colour.triplet else "")
+                height = int(name[6:]) / (len(BARS) - 1)
+                colour = Color.from_rich_color(low).blend(Color.from_rich_color(high), height)
+                return Style.parse(colour.hex)
         return super()._parse_style(name)
 
     def _value_lines(self, state: SessionState, width: int) -> list[Line]:
