@@ -38,10 +38,11 @@ ADVERSE_WORDS = {"respiratory-depression": "respiratory depression", "excessive-
                  "distressing-dissociation": "distressing dissociation or emergence reaction"}
 
 
-def describe_dose(event: DoseGiven, drug: str | None = None) -> str:
+def describe_dose(event: DoseGiven, drug: str | None = None, *, with_drug: bool = True) -> str:
     """`56 mg esketamine IN (0.70 mg/kg) 2 devices lot ABC1`; `drug` for a dose recorded before
-    doses named theirs (the preset's)."""
-    named = event.drug or drug
+    doses named theirs (the preset's); `with_drug=False` where the drug goes without saying (the
+    live screen's dose line, beside the preset's name)."""
+    named = (event.drug or drug) if with_drug else None
     parts = [f"{event.mg:g} mg" + (f" {named}" if named else "") + f" {ROUTE_SHORT.get(event.route, event.route)}"]
     if event.infusion_minutes:
         parts.append(f"infusion over {event.infusion_minutes:g} min ({event.mg / event.infusion_minutes * 60:.3g} mg/h)")

@@ -127,7 +127,10 @@ async def test_pilot_plays_bp_spike_and_the_debrief_reports_exactly_what_was_mis
         await h.phase()                                  # intention cards
         await h.later(10)
         await h.phase()                                  # dose & onset
-        await h.press("d")
+        await h.press("d")                               # screening not done: decide first
+        await h.press("down")                            # defer -> go ahead
+        await h.type("rehearsal: screened on paper")
+        await h.press("enter")
         await h.press("enter")                           # 54 mg, prefilled from the plan
         assert h.live.session_log.state().total_dose_mg == 54
         await h.at_dose(5)

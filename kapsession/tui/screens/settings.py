@@ -13,7 +13,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Select, Static
 
@@ -39,15 +39,25 @@ class SettingsScreen(ModalScreen["Settings | None"]):
             yield Input(s.therapist_name, placeholder="e.g. Dr. R. Moss", id="therapist", max_length=120, compact=True)
             yield Label("Practice name (on the client summary)", classes="field-label")
             yield Input(s.practice_name, placeholder="e.g. Quiet Harbour Therapy", id="practice", max_length=120, compact=True)
-            yield Label("Sessions planned in a series", classes="field-label")
-            yield Input(str(s.series_length), id="series-length", max_length=3, compact=True)
+            with Horizontal(id="series-and-paper"):
+                with Vertical(classes="amount"):
+                    yield Label("Sessions planned in a series", classes="field-label")
+                    yield Input(str(s.series_length), id="series-length", max_length=3, compact=True)
+                with Vertical(classes="amount"):
+                    yield Label("Paper for printed summaries", classes="field-label")
+                    yield Select([("A4", "a4"), ("US Letter", "letter")], value=s.paper, allow_blank=False,
+                                 id="paper", compact=True)
             yield Static(classes="field-error hidden", id="series-length-error")
-            yield Label("Paper for printed summaries", classes="field-label")
-            yield Select([("A4", "a4"), ("US Letter", "letter")], value=s.paper, allow_blank=False, id="paper", compact=True)
-            yield Label("Practice phone (when to call, on the client summary)", classes="field-label")
-            yield Input(s.practice_phone, placeholder="the number clients call", id="practice-phone", max_length=60, compact=True)
-            yield Label("Crisis line (name and number, on the client summary)", classes="field-label")
-            yield Input(s.crisis_line, placeholder="e.g. your region's crisis line and its number", id="crisis-line", max_length=120, compact=True)
+            # Side by side: the form keeps its note and hint on screen at 80x24.
+            with Horizontal(id="call-numbers"):
+                with Vertical(classes="amount"):
+                    yield Label("Practice phone (when to call)", classes="field-label")
+                    yield Input(s.practice_phone, placeholder="the number clients call", id="practice-phone",
+                                max_length=60, compact=True)
+                with Vertical(classes="amount"):
+                    yield Label("Crisis line (name and number)", classes="field-label")
+                    yield Input(s.crisis_line, placeholder="your region's crisis line", id="crisis-line",
+                                max_length=120, compact=True)
             yield Static(
                 f"Bell: {'on' if s.bell else 'off'} and theme: {s.theme} (change both from the "
                 "command palette, Ctrl+P).",
