@@ -5,9 +5,9 @@ amounts are rates times running time, never counted ticks.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Iterable
 
 from kapsession.core.events import (
     DoseGiven,

@@ -50,7 +50,7 @@ class Adjunct(StrictModel):
     """What it is for (nausea, distress, raised blood pressure), offered as the reason."""
 
     @model_validator(mode="after")
-    def _amounts_within_max(self) -> "Adjunct":
+    def _amounts_within_max(self) -> Adjunct:
         if sorted(self.amounts) != self.amounts:
             raise ValueError("amounts must be in increasing order")
         if self.amounts[-1] > self.max_amount:

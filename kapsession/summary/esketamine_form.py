@@ -21,8 +21,7 @@ from typing import Any
 
 from kapsession.core.screening import FORM_CLASS_WORDS
 from kapsession.core.state import SessionState, threshold_crossings
-from kapsession.core.timeparse import format_duration
-from kapsession.core.timeparse import to_local
+from kapsession.core.timeparse import format_duration, to_local
 from kapsession.summary.model import clock, long_date
 
 # "At about 40 minutes": the reading nearest T+40 within this many minutes either side counts.
@@ -155,7 +154,7 @@ def monitoring_form(state: SessionState, zone: tzinfo | None = None, *, therapis
     ))
 
     # -- concomitant medication -----------------------------------------------------------------
-    by_class = {q.form_class: q.key for q in preset.screening_questions if q.form_class}
+    by_class: dict[str, str] = {q.form_class: q.key for q in preset.screening_questions if q.form_class}
     medicine_fields = []
     for form_class, words in FORM_CLASS_WORDS.items():
         key = by_class.get(form_class)

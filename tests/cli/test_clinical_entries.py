@@ -5,6 +5,7 @@ A refused entry is one sentence on stderr, exit 2, and nothing recorded."""
 from __future__ import annotations
 
 import pytest
+from test_cli import Cli, recorded
 
 from kapsession.core.events import (
     AdverseEventRecorded,
@@ -16,11 +17,9 @@ from kapsession.core.events import (
     SessionClosed,
 )
 
-from test_cli import Cli, recorded
-
 
 @pytest.fixture
-def cli(tmp_path, capsys) -> Cli:  # noqa: ANN001
+def cli(tmp_path, capsys) -> Cli:
     return Cli(tmp_path / "data", capsys)
 
 

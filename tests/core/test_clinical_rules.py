@@ -18,12 +18,12 @@ from kapsession.core.predose import gate_open, predose_short
 MIN = timedelta(minutes=1)
 
 
-def add(chart, command, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
+def add(chart, command, *args, **kwargs):
     """Build an event with `command` against the chart's state now, and add it."""
     return chart.add(command(chart.state(), *args, **kwargs))
 
 
-def started(new_chart, preset: str, **opened):  # noqa: ANN001, ANN201
+def started(new_chart, preset: str, **opened):
     chart = new_chart(preset, **opened)
     chart.phase("intake")
     chart.advance(5).vitals("124/80 72 98")
@@ -34,7 +34,7 @@ def started(new_chart, preset: str, **opened):  # noqa: ANN001, ANN201
 # --- the infusion ------------------------------------------------------------------------------
 
 
-def test_an_iv_dose_starts_an_infusion_over_the_presets_minutes(new_chart) -> None:  # noqa: ANN001
+def test_an_iv_dose_starts_an_infusion_over_the_presets_minutes(new_chart) -> None:
     chart = started(new_chart, "iv-infusion", weight_kg=70)
     dose = chart.dose(35)
     assert dose.infusion_minutes == 40 and dose.drug == "racemic ketamine"
@@ -47,7 +47,7 @@ def test_an_iv_dose_starts_an_infusion_over_the_presets_minutes(new_chart) -> No
     assert state.observation_until == dose.at + 40 * MIN + 30 * MIN
 
 
-def test_observation_and_the_post_infusion_checks_count_from_the_stop(new_chart) -> None:  # noqa: ANN001
+def test_observation_and_the_post_infusion_checks_count_from_the_stop(new_chart) -> None:
     chart = started(new_chart, "iv-infusion", weight_kg=70)
     dose = chart.dose(35, over_minutes=60)
     chart.advance(60)
@@ -59,7 +59,7 @@ def test_observation_and_the_post_infusion_checks_count_from_the_stop(new_chart)
     assert [c.due_at for c in state.checks if c.label == "stop+15"] == [stop.at + 15 * MIN]
 
 
-def test_rate_changes_and_a_pause_change_what_has_run_in(new_chart) -> None:  # noqa: ANN001
+def test_rate_changes_and_a_pause_change_what_has_run_in(new_chart) -> None:
     chart = started(new_chart, "iv-infusion", weight_kg=70)
     chart.dose(40, over_minutes=40)  # 60 mg/h
     chart.advance(10)
@@ -78,7 +78,7 @@ def test_rate_changes_and_a_pause_change_what_has_run_in(new_chart) -> None:  # 
     assert state.running_infusion.planned_end() == chart.now + 40 * MIN  # 20 mg left at 30 mg/h
 
 
-def test_an_early_stop_needs_a_reason_and_counts_what_was_delivered(new_chart) -> None:  # noqa: ANN001
+def test_an_early_stop_needs_a_reason_and_counts_what_was_delivered(new_chart) -> None:
     chart = started(new_chart, "iv-infusion", weight_kg=70)
     chart.dose(35)
     chart.advance(20)
@@ -92,7 +92,7 @@ def test_an_early_stop_needs_a_reason_and_counts_what_was_delivered(new_chart) -
     assert state.observation_until == stop.at + 30 * MIN
 
 
-def test_an_infusion_stopped_twice_or_before_it_started_is_refused(new_chart) -> None:  # noqa: ANN001
+def test_an_infusion_stopped_twice_or_before_it_started_is_refused(new_chart) -> None:
     chart = started(new_chart, "iv-infusion", weight_kg=70)
     with pytest.raises(InputError, match="no infusion has started"):
         commands.stop_infusion(chart.state(), chart.now)
@@ -107,7 +107,7 @@ def test_an_infusion_stopped_twice_or_before_it_started_is_refused(new_chart) ->
     assert len(chart.events) == count
 
 
-def test_more_delivered_than_planned_and_a_second_dose_while_running_are_refused(new_chart) -> None:  # noqa: ANN001
+def test_more_delivered_than_planned_and_a_second_dose_while_running_are_refused(new_chart) -> None:
     chart = started(new_chart, "iv-infusion", weight_kg=70)
     chart.dose(35)
     with pytest.raises(InputError, match="another dose"):
@@ -119,7 +119,7 @@ def test_more_delivered_than_planned_and_a_second_dose_while_running_are_refused
     assert "the infusion stopped" in chart.state().discharge.missing
 
 
-def test_the_planned_end_raises_a_reminder_to_record_the_stop(new_chart) -> None:  # noqa: ANN001
+def test_the_planned_end_raises_a_reminder_to_record_the_stop(new_chart) -> None:
     chart = started(new_chart, "iv-infusion", weight_kg=70)
     chart.dose(35)
     assert not any(a.kind == "infusion" for a in chart.advance(39).state().alerts)
@@ -127,7 +127,7 @@ def test_the_planned_end_raises_a_reminder_to_record_the_stop(new_chart) -> None
     assert len(alerts) == 1 and "record the stop" in alerts[0].message
 
 
-def test_an_infusion_time_on_another_route_is_refused(new_chart) -> None:  # noqa: ANN001
+def test_an_infusion_time_on_another_route_is_refused(new_chart) -> None:
     chart = started(new_chart, "sublingual-troche")
     with pytest.raises(InputError, match="belongs to an intravenous dose"):
         commands.give_dose(chart.state(), 200, chart.now, over_minutes="40")
@@ -136,7 +136,7 @@ def test_an_infusion_time_on_another_route_is_refused(new_chart) -> None:  # noq
 # --- the booster ------------------------------------------------------------------------------
 
 
-def test_a_booster_restarts_the_observation_and_brings_the_post_dose_checks_again(new_chart) -> None:  # noqa: ANN001
+def test_a_booster_restarts_the_observation_and_brings_the_post_dose_checks_again(new_chart) -> None:
     chart = started(new_chart, "intramuscular", weight_kg=70)
     first = chart.dose(50)
     chart.advance(17)
@@ -150,7 +150,7 @@ def test_a_booster_restarts_the_observation_and_brings_the_post_dose_checks_agai
     assert state.total_dose_mg == 75
 
 
-def test_a_booster_on_a_route_without_boosters_is_refused(new_chart) -> None:  # noqa: ANN001
+def test_a_booster_on_a_route_without_boosters_is_refused(new_chart) -> None:
     chart = started(new_chart, "sublingual-troche")
     chart.dose(200)
     with pytest.raises(InputError, match="booster window"):
@@ -160,7 +160,7 @@ def test_a_booster_on_a_route_without_boosters_is_refused(new_chart) -> None:  #
 # --- other medicines ------------------------------------------------------------------------------
 
 
-def test_an_antiemetic_is_recorded_and_never_counted_against_the_ketamine_maximum(new_chart) -> None:  # noqa: ANN001
+def test_an_antiemetic_is_recorded_and_never_counted_against_the_ketamine_maximum(new_chart) -> None:
     chart = started(new_chart, "sublingual-troche")
     chart.dose(500)  # the preset's maximum
     given = add(chart, commands.give_medication, "Ondansetron", "4", "mg", chart.now, reason="nausea")
@@ -169,7 +169,7 @@ def test_an_antiemetic_is_recorded_and_never_counted_against_the_ketamine_maximu
     assert state.total_dose_mg == 500 and state.medications == [given]
 
 
-def test_a_standing_adjunct_may_be_typed_in_micrograms(new_chart) -> None:  # noqa: ANN001
+def test_a_standing_adjunct_may_be_typed_in_micrograms(new_chart) -> None:
     chart = started(new_chart, "sublingual-troche")
     given = add(chart, commands.give_medication, "clonidine", "100", "mcg", chart.now)
     assert (given.amount, given.unit, given.reason) == (100, "mcg", "raised blood pressure")
@@ -184,7 +184,7 @@ def test_a_standing_adjunct_may_be_typed_in_micrograms(new_chart) -> None:  # no
     ("ondansetron", "4", "drops", "not a unit"),
     ("ondansetron", "four", "mg", "not an amount"),
 ])
-def test_an_implausible_amount_for_its_unit_is_refused(new_chart, name, amount, unit, words) -> None:  # noqa: ANN001
+def test_an_implausible_amount_for_its_unit_is_refused(new_chart, name, amount, unit, words) -> None:
     chart = started(new_chart, "sublingual-troche")
     with pytest.raises(InputError, match=words) as refused:
         commands.give_medication(chart.state(), name, amount, unit, chart.now)
@@ -194,7 +194,7 @@ def test_an_implausible_amount_for_its_unit_is_refused(new_chart, name, amount, 
 # --- adverse events ----------------------------------------------------------------------------
 
 
-def test_an_adverse_event_is_resolved_once(new_chart) -> None:  # noqa: ANN001
+def test_an_adverse_event_is_resolved_once(new_chart) -> None:
     chart = started(new_chart, "intranasal-esketamine")
     vomit = add(chart, commands.record_adverse, "vomiting", "moderate", chart.now,
                 action="ondansetron 4 mg ODT, bag offered")
@@ -214,7 +214,7 @@ def test_an_adverse_event_is_resolved_once(new_chart) -> None:  # noqa: ANN001
     ("nausea", "awful", "not a severity"),
     ("other", "mild", "needs a few words"),
 ])
-def test_a_malformed_adverse_event_is_refused(new_chart, kind, severity, words) -> None:  # noqa: ANN001
+def test_a_malformed_adverse_event_is_refused(new_chart, kind, severity, words) -> None:
     chart = started(new_chart, "sublingual-troche")
     with pytest.raises(InputError, match=words):
         commands.record_adverse(chart.state(), kind, severity, chart.now)
@@ -223,7 +223,7 @@ def test_a_malformed_adverse_event_is_refused(new_chart, kind, severity, words) 
 # --- sedation ---------------------------------------------------------------------------------
 
 
-def test_a_moaas_at_the_threshold_raises_an_alert_and_1_an_alarm(new_chart) -> None:  # noqa: ANN001
+def test_a_moaas_at_the_threshold_raises_an_alert_and_1_an_alarm(new_chart) -> None:
     chart = started(new_chart, "intranasal-esketamine")
     chart.dose(56)
     chart.advance(20).scale("moaas", 4)
@@ -240,7 +240,7 @@ def test_a_moaas_at_the_threshold_raises_an_alert_and_1_an_alarm(new_chart) -> N
     assert all("since settled" in a.message for a in settled)
 
 
-def test_the_preset_sets_the_moaas_threshold(new_chart, preset_named) -> None:  # noqa: ANN001
+def test_the_preset_sets_the_moaas_threshold(new_chart, preset_named) -> None:
     preset = preset_named("sublingual-troche")
     lower = preset.model_copy(update={"thresholds": preset.thresholds.model_copy(update={"moaas_alert": 2})})
     chart = started(new_chart, lower)
@@ -249,7 +249,7 @@ def test_the_preset_sets_the_moaas_threshold(new_chart, preset_named) -> None:  
     assert not any(a.kind == "sedation" for a in chart.state().alerts)
 
 
-def test_discharge_waits_for_a_moaas_of_5_after_the_last_dose(new_chart) -> None:  # noqa: ANN001
+def test_discharge_waits_for_a_moaas_of_5_after_the_last_dose(new_chart) -> None:
     chart = started(new_chart, "intramuscular", weight_kg=70)
     chart.dose(50)
     chart.advance(5).scale("moaas", 5)
@@ -266,7 +266,7 @@ def test_discharge_waits_for_a_moaas_of_5_after_the_last_dose(new_chart) -> None
     assert not any(m.startswith("MOAA/S") for m in chart.state().discharge.missing)
 
 
-def test_a_recorded_reason_stands_in_for_the_sedation_criterion(new_chart) -> None:  # noqa: ANN001
+def test_a_recorded_reason_stands_in_for_the_sedation_criterion(new_chart) -> None:
     chart = started(new_chart, "sublingual-troche")
     chart.dose(200)
     chart.advance(100).scale("moaas", 4)
@@ -278,7 +278,7 @@ def test_a_recorded_reason_stands_in_for_the_sedation_criterion(new_chart) -> No
     assert isinstance(closed, SessionClosed) and closed.unmet == ()
 
 
-def test_closing_with_the_sedation_criterion_unmet_keeps_the_reason_and_what_was_unmet(new_chart) -> None:  # noqa: ANN001
+def test_closing_with_the_sedation_criterion_unmet_keeps_the_reason_and_what_was_unmet(new_chart) -> None:
     chart = started(new_chart, "sublingual-troche")
     chart.dose(200)
     chart.advance(100).scale("moaas", 4)
@@ -290,13 +290,13 @@ def test_closing_with_the_sedation_criterion_unmet_keeps_the_reason_and_what_was
 # --- the pre-dose gate and the screening ------------------------------------------------------
 
 
-def screen_all(chart, **answers) -> None:  # noqa: ANN001, ANN003
+def screen_all(chart, **answers) -> None:
     for question in chart.preset.screening_questions:
         default = {"yes-no": "yes" if question.stop_if == "no" else "no", "hours": "4", "text": "none"}[question.kind]
         add(chart, commands.answer_screening, question.key, answers.get(question.key.replace("-", "_"), default), chart.now)
 
 
-def test_the_gate_names_everything_short_before_the_first_dose(new_chart) -> None:  # noqa: ANN001
+def test_the_gate_names_everything_short_before_the_first_dose(new_chart) -> None:
     chart = new_chart("sublingual-troche")
     chart.phase("intake")
     short = predose_short(chart.state())
@@ -314,7 +314,7 @@ def test_the_gate_names_everything_short_before_the_first_dose(new_chart) -> Non
     assert short[1] == "screening: 'Pregnant, or could be?' answered yes (stop and decide)"
 
 
-def test_a_decision_to_go_ahead_opens_the_gate_and_records_what_was_short(new_chart) -> None:  # noqa: ANN001
+def test_a_decision_to_go_ahead_opens_the_gate_and_records_what_was_short(new_chart) -> None:
     chart = new_chart("sublingual-troche")
     chart.phase("intake")
     chart.advance(5).vitals("146/92 80 98")
@@ -333,7 +333,7 @@ def test_a_decision_to_go_ahead_opens_the_gate_and_records_what_was_short(new_ch
         commands.decide_predose(chart.state(), "proceed", "again", chart.now)
 
 
-def test_nothing_short_needs_no_decision(new_chart) -> None:  # noqa: ANN001
+def test_nothing_short_needs_no_decision(new_chart) -> None:
     chart = new_chart("sublingual-troche")
     chart.phase("intake")
     chart.advance(5).vitals("124/80 72 98")
@@ -343,7 +343,7 @@ def test_nothing_short_needs_no_decision(new_chart) -> None:  # noqa: ANN001
     commands.check_predose_gate(chart.state())
 
 
-def test_screening_answers_are_checked_by_the_kind_of_question(new_chart) -> None:  # noqa: ANN001
+def test_screening_answers_are_checked_by_the_kind_of_question(new_chart) -> None:
     chart = new_chart("intranasal-esketamine")
     assert add(chart, commands.answer_screening, "food-hours", "3.5h", chart.now).answer == "3.5"
     assert add(chart, commands.answer_screening, "1", "N", chart.now).answer == "no"
@@ -359,13 +359,13 @@ def test_screening_answers_are_checked_by_the_kind_of_question(new_chart) -> Non
 # --- the drug and the lot; sessions recorded before this change ---------------------------------
 
 
-def test_each_dose_names_its_drug_and_may_carry_a_lot(new_chart) -> None:  # noqa: ANN001
+def test_each_dose_names_its_drug_and_may_carry_a_lot(new_chart) -> None:
     chart = started(new_chart, "intranasal-esketamine")
     dose = chart.dose(56, lot="ABC123")
     assert (dose.drug, dose.lot, dose.devices) == ("esketamine", "ABC123", 2)
 
 
-def test_events_recorded_before_this_change_still_read_back(new_chart) -> None:  # noqa: ANN001
+def test_events_recorded_before_this_change_still_read_back(new_chart) -> None:
     old_dose = ('{"type": "dose_given", "at": "2026-03-02T09:30:00+00:00", "route": "intravenous", '
                 '"mg": 35.0, "mg_per_kg": 0.5, "site": null, "devices": null, "booster": false}')
     old_close = '{"type": "session_closed", "at": "2026-03-02T11:00:00+00:00", "early_reason": null}'

@@ -29,15 +29,15 @@ except ImportError:
 SIZE = (80, 24)
 
 
-def of_type(events, kind):  # noqa: ANN001, ANN201
+def of_type(events, kind):
     return [event for event in events if isinstance(event, kind)]
 
 
-def error_text(app) -> str:  # noqa: ANN001
+def error_text(app) -> str:
     return str(app.screen.query_one("#error", Static).render())
 
 
-async def test_m_records_a_standing_adjunct_with_its_digit_and_refuses_a_unit_slip(session) -> None:  # noqa: ANN001
+async def test_m_records_a_standing_adjunct_with_its_digit_and_refuses_a_unit_slip(session) -> None:
     advance_to_mid_peak(session)
     app = LiveTestApp(session.log)
     async with app.run_test(size=SIZE) as pilot:
@@ -64,7 +64,7 @@ async def test_m_records_a_standing_adjunct_with_its_digit_and_refuses_a_unit_sl
         assert [m.unit for m in of_type(session.fresh_events(), MedicationGiven)] == ["mg", "mcg"]
 
 
-async def test_e_from_a_threshold_alert_records_it_as_an_adverse_event(session) -> None:  # noqa: ANN001
+async def test_e_from_a_threshold_alert_records_it_as_an_adverse_event(session) -> None:
     advance_to_mid_peak(session)
     session.add(commands.record_vitals, "190/115 104 97", session.clock.now())
     app = LiveTestApp(session.log)
@@ -83,7 +83,7 @@ async def test_e_from_a_threshold_alert_records_it_as_an_adverse_event(session) 
         assert (event.kind, event.severity, event.action) == ("hypertension", "severe", "clonidine 0.1 mg given")
 
 
-def iv_session(session) -> SessionLog:  # noqa: ANN001
+def iv_session(session) -> SessionLog:
     preset = default_library().get("iv-infusion")
     clock = ManualClock(START)
     opened = commands.open_session(client_name="I.V.", preset=preset, now=clock.now(), weight_kg=70,
@@ -96,7 +96,7 @@ def iv_session(session) -> SessionLog:  # noqa: ANN001
     return log
 
 
-async def test_f_shows_the_running_infusion_changes_its_rate_pauses_and_stops_it_early(session) -> None:  # noqa: ANN001
+async def test_f_shows_the_running_infusion_changes_its_rate_pauses_and_stops_it_early(session) -> None:
     log = iv_session(session)
     app = LiveTestApp(log)
     async with app.run_test(size=SIZE) as pilot:
@@ -134,7 +134,7 @@ async def test_f_shows_the_running_infusion_changes_its_rate_pauses_and_stops_it
         assert len(of_type(log.events, InfusionStopped)) == 1
 
 
-async def test_d_before_the_first_dose_asks_for_a_decision_first(session) -> None:  # noqa: ANN001
+async def test_d_before_the_first_dose_asks_for_a_decision_first(session) -> None:
     session.add(commands.start_phase, "next", session.clock.now())
     session.add(commands.record_vitals, "152/96 80 98", session.clock.now())
     app = LiveTestApp(session.log)
@@ -161,7 +161,7 @@ async def test_d_before_the_first_dose_asks_for_a_decision_first(session) -> Non
         assert [d.mg for d in of_type(events, DoseGiven)] == [200]
 
 
-async def test_cancel_before_the_first_dose_closes_the_session(session) -> None:  # noqa: ANN001
+async def test_cancel_before_the_first_dose_closes_the_session(session) -> None:
     session.add(commands.start_phase, "next", session.clock.now())
     app = LiveTestApp(session.log)
     async with app.run_test(size=SIZE) as pilot:
@@ -173,7 +173,7 @@ async def test_cancel_before_the_first_dose_closes_the_session(session) -> None:
         assert closed.early_reason == "cancelled before dosing: pregnancy test positive"
 
 
-async def test_closing_with_the_client_not_back_at_moaas_5_needs_a_reason(session) -> None:  # noqa: ANN001
+async def test_closing_with_the_client_not_back_at_moaas_5_needs_a_reason(session) -> None:
     advance_to_mid_peak(session)
     session.clock.advance(minutes=80)                    # past the minimum observation
     session.add(commands.record_vitals, "122/80 70 98", session.clock.now())

@@ -12,7 +12,6 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -278,7 +277,7 @@ class InfusionDialog(RecordingDialog):
         rate_row.display = mode == "rate"  # type: ignore[union-attr]
         delivered_row.display = reason_row.display = mode == "stop"  # type: ignore[union-attr]
         if mode == "stop":
-            so_far = state.running_infusion.mg_so_far(self.session_log.now())  # type: ignore[union-attr]
+            so_far = state.running_infusion.mg_so_far(self.session_log.now())
             self.query_one("#infusion-delivered", Input).value = f"{round(so_far, 1):g}"
             self.query_one("#infusion-reason", Input).focus()
         else:
