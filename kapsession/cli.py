@@ -20,7 +20,7 @@ from typing import Any, Callable, NoReturn, Sequence
 from kapsession import __version__
 from kapsession.core.errors import InputError, KapsessionError, NotFoundError, PresetError, StoreError
 
-EXTENSIONS = ("kapsession.summary.command_line", "kapsession.practice_command_line")
+EXTENSIONS = ("kapsession.summary.command_line", "kapsession.practice_command_line", "kapsession.course.command_line")
 
 
 
@@ -110,20 +110,20 @@ def cmd_presets(ctx: Context) -> int:
 def cmd_new(ctx: Context) -> int:
     from kapsession.core import commands
     from kapsession.core.clock import SystemClock
+    from kapsession.course.command_line import client_for_new_session
     from kapsession.settings import load_settings
-    from kapsession.store.event_store import series_defaults
 
     args = ctx.args
     preset = ctx.library().get(args.preset)
     store = ctx.store()
-    number, last_dose = series_defaults(store, args.client)
+    client = client_for_new_session(store, args.client, new_client=args.new_client)
     started = commands.session_start(SystemClock().now(), args.started_at)
     opened = commands.open_session(
-        client_name=args.client, preset=preset, now=started, weight_kg=args.weight_kg,
-        planned_dose_mg=args.dose_mg, series_number=number, previous_dose_mg=last_dose,
-        series_length=args.series_length or load_settings().series_length,
+        client_name=client.name, preset=preset, now=started, weight_kg=args.weight_kg,
+        planned_dose_mg=args.dose_mg, series_number=client.series_number, previous_dose_mg=client.previous_dose_mg,
+        series_length=args.series_length or client.planned_sessions or load_settings().series_length,
     )
-    session_id, _ = store.create_session(opened)
+    session_id, _ = store.create_session(opened, client_id=client.client_id, new_client=args.new_client)
     if args.no_open:
         ctx.out(session_id)
         return 0
@@ -369,7 +369,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
     if wanted("new"):
         new = sub.add_parser("new", help="create a session (and open it, unless --no-open)")
-        new.add_argument("--client", required=True, help="the client's display name or initials, e.g. \"A.B.\"")
+        new.add_argument("--client", required=True,
+                         help="a client's id, e.g. c-7k3ab, or their display name or initials, e.g. \"A.B.\"")
+        new.add_argument("--new-client", action="store_true",
+                         help="a new client even if one of that name is already recorded")
         new.add_argument("--preset", required=True,
                          help="a protocol preset's name (`kapsession presets` lists them), e.g. sublingual-troche")
         new.add_argument("--weight-kg", metavar="N", help="the client's weight in kg, 20-350, e.g. 70")
@@ -444,6 +447,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         close = kinds.add_parser("close", help="close the session (discharge)")
         close.add_argument("--reason", help="needed before the minimum observation time, "
                            "e.g. \"client well, left with carer\"")
+        from kapsession.course.command_line import register_add_kinds
+
+        register_add_kinds(kinds)  # phq9, gad7, safety-check
         add.set_defaults(func=cmd_add)
 
     if wanted("show"):

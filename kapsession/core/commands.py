@@ -40,6 +40,8 @@ from kapsession.core.events import (
     NoteWritten,
     PhaseStarted,
     PreDoseDecision,
+    QuestionnaireAnswered,
+    SafetyCheckRecorded,
     ScaleRated,
     ScreeningAnswered,
     SessionClosed,
@@ -600,10 +602,44 @@ def acknowledge(state: SessionState, now: datetime, key: str | None = None) -> A
     if not alerts:
         raise InputError("there is no open alert to acknowledge")
     if key is None:
-        return AlertAcknowledged(at=now, key=alerts[0].key)
-    if not any(alert.key == key for alert in alerts):
+        key = alerts[0].key
+    alert = next((alert for alert in alerts if alert.key == key), None)
+    if alert is None:
         raise InputError(f"there is no open alert '{key}'")
+    if alert.kind == "safety":
+        raise InputError("this alert is acknowledged with a safety check note, which is recorded (private): "
+                         "`kapsession add ID safety-check \"what was asked and the plan\"`")
     return AlertAcknowledged(at=now, key=key)
+
+
+def answer_questionnaire(state: SessionState, instrument: str, answers: "list[int] | tuple[int, ...]",
+                         now: datetime, *, by_client: bool = False, at_text: str | None = None) -> QuestionnaireAnswered:
+    """A whole PHQ-9 or GAD-7 (every item answered 0-3); a PHQ-9 with item 9 above 0 raises a
+    safety alert in the state."""
+    from kapsession.core.questionnaires import check_answers, instrument_name
+
+    _not_closed(state, "a questionnaire")
+    name = instrument_name(instrument)
+    return QuestionnaireAnswered(at=_entry_time(state, now, at_text), instrument=name,  # type: ignore[arg-type]
+                                 answers=check_answers(name, answers), by_client=by_client)
+
+
+def record_safety_check(state: SessionState, text: str, now: datetime, *, key: str | None = None,
+                        shareable: bool = False, at_text: str | None = None) -> SafetyCheckRecorded:
+    """The note that acknowledges a safety alert (the oldest open one, or `key`)."""
+    open_checks = state.open_safety_alerts
+    if not open_checks:
+        raise InputError("there is no safety alert waiting for a check (it follows a PHQ-9 with item 9 above 0)")
+    alert = open_checks[-1] if key is None else next((a for a in open_checks if a.key == key), None)
+    if alert is None:
+        raise InputError(f"there is no open safety alert '{key}'")
+    cleaned = _printable(text or "", "the safety check note", newlines=True).strip()
+    if not cleaned:
+        raise InputError("the safety check needs a note: what was asked, the answer, and the plan")
+    if len(cleaned) > 20_000:
+        raise InputError(f"the note is {len(cleaned)} characters: accepted up to 20,000")
+    return SafetyCheckRecorded(at=_entry_time(state, now, at_text), key=alert.key, text=cleaned,
+                               visibility="shareable" if shareable else "private")
 
 
 def raise_alert(state: SessionState, message: str, now: datetime) -> AlertRaised:
@@ -677,6 +713,8 @@ def close_session(state: SessionState, now: datetime, early_reason: str | None =
     if running is not None:
         raise InputError(f"the infusion started at {format_local(running.started_at)} is still running; "
                          "record its stop before closing")
+    if state.open_safety_alerts:
+        raise InputError("a PHQ-9 item 9 above 0 is waiting for its safety check note; record it before closing")
     until = state.observation_until
     reason = (early_reason or "").strip() or None
     if until is not None and now < until and reason is None:

@@ -280,6 +280,36 @@ class SessionClosed(EventBase):
     """Discharge criteria not met when the session was closed (with the reason above)."""
 
 
+class QuestionnaireAnswered(EventBase):
+    """A PHQ-9 or GAD-7, every answer kept (the total and band are derived). In a session's log
+    when taken there (at intake, or by the client in the client view); in a client's log when
+    collected between sessions."""
+
+    type: Literal["questionnaire_answered"] = "questionnaire_answered"
+    instrument: Literal["phq9", "gad7"]
+    answers: tuple[Annotated[int, Field(ge=0, le=3)], ...]
+    by_client: bool = False
+    """Answered by the client themselves (the client view), not read out by the therapist."""
+
+    @field_validator("answers")
+    @classmethod
+    def _one_answer_per_item(cls, answers: tuple[int, ...], info: Any) -> tuple[int, ...]:
+        expected = {"phq9": 9, "gad7": 7}.get(info.data.get("instrument", ""))
+        if expected is not None and len(answers) != expected:
+            raise ValueError(f"needs {expected} answers, one per item; {len(answers)} given")
+        return answers
+
+
+class SafetyCheckRecorded(EventBase):
+    """The therapist's safety check after a PHQ-9 item 9 above 0: acknowledges that alert (`key`)
+    and keeps the note, private unless the therapist chose otherwise."""
+
+    type: Literal["safety_check_recorded"] = "safety_check_recorded"
+    key: str
+    text: Annotated[str, Field(min_length=1, max_length=20_000)]
+    visibility: Visibility = "private"
+
+
 Event = Annotated[
     Union[
         SessionOpened, PhaseStarted, DoseGiven, VitalsRecorded, ScaleRated, NoteWritten,
@@ -288,6 +318,7 @@ Event = Annotated[
         InfusionRateChanged, InfusionPaused, InfusionResumed, InfusionStopped, MedicationGiven,
         AdverseEventRecorded, AdverseEventResolved, ScreeningAnswered, PreDoseDecision,
         DischargeCriterionWaived, FormAnswerConfirmed,
+        QuestionnaireAnswered, SafetyCheckRecorded,
     ],
     Field(discriminator="type"),
 ]
@@ -298,6 +329,7 @@ EVENT_CLASSES: tuple[type[EventBase], ...] = (
     InfusionRateChanged, InfusionPaused, InfusionResumed, InfusionStopped, MedicationGiven,
     AdverseEventRecorded, AdverseEventResolved, ScreeningAnswered, PreDoseDecision,
     DischargeCriterionWaived, FormAnswerConfirmed,
+    QuestionnaireAnswered, SafetyCheckRecorded,
 )
 
 

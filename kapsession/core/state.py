@@ -31,6 +31,8 @@ from kapsession.core.events import (
     NoteWritten,
     PhaseStarted,
     PreDoseDecision,
+    QuestionnaireAnswered,
+    SafetyCheckRecorded,
     ScaleRated,
     ScreeningAnswered,
     SessionClosed,
@@ -46,6 +48,8 @@ AlertLevel = Literal["alarm", "warning", "nudge", "info"]
 LEVEL_RANK: dict[str, int] = {"alarm": 0, "warning": 1, "nudge": 2, "info": 3}
 # Words carried with every alert, so none is signalled by colour alone.
 LEVEL_WORDS: dict[str, str] = {"alarm": "ALERT", "warning": "CHECK", "nudge": "note", "info": "info"}
+# The kind of note a safety check keeps (shown beside the notes; private unless chosen otherwise).
+SAFETY_CHECK_KIND = "safety-check"
 # A check this close to an earlier one is the same check (an interval and a fixed minute meeting).
 SAME_CHECK = timedelta(minutes=2)
 # A reading this soon after a check was due still counts as on time in a debrief.
@@ -199,6 +203,7 @@ class SessionState:
     decisions: list[PreDoseDecision] = field(default_factory=list)
     waived: dict[str, str] = field(default_factory=dict)
     form_answers: dict[str, str] = field(default_factory=dict)
+    questionnaires: list[QuestionnaireAnswered] = field(default_factory=list)
 
     # -- where we are ------------------------------------------------------------------------
     @property
@@ -353,6 +358,15 @@ class SessionState:
         if anchor is None:
             return None
         return anchor + timedelta(minutes=self.preset.minimum_observation_minutes)
+
+    def latest_questionnaire(self, instrument: str) -> QuestionnaireAnswered | None:
+        taken = [q for q in self.questionnaires if q.instrument == instrument]
+        return taken[-1] if taken else None
+
+    @property
+    def open_safety_alerts(self) -> list[Alert]:
+        """PHQ-9 item 9 answered above 0 and no safety check recorded yet."""
+        return [alert for alert in self.open_alerts if alert.kind == "safety"]
 
     def shareable_notes(self) -> list[NoteView]:
         return [note for note in self.notes if note.shareable]
@@ -539,6 +553,12 @@ def _threshold_alerts(state: SessionState) -> list[Alert]:
     return alerts
 
 
+def threshold_episodes(state: SessionState) -> list[Alert]:
+    """Every threshold episode of the session (open, settled, acknowledged or not): a closed
+    session's `alerts` keep only the acknowledged ones, and the course lists them all."""
+    return _threshold_alerts(state)
+
+
 def _threshold_level(message: str) -> AlertLevel:
     """A pre-dose BP is a decision to make (warning), settled or not; anything else is an alarm."""
     return "warning" if "before dosing" in message else "alarm"
@@ -696,6 +716,8 @@ def discharge_readiness(state: SessionState) -> Discharge:
     from kapsession.core.timeparse import format_local
 
     missing: list[str] = []
+    if state.open_safety_alerts:
+        missing.append("a safety check note (PHQ-9 item 9 above 0)")
     for item in state.preset.discharge_checklist:
         if not state.discharge_ticked.get(item):
             missing.append(item)
@@ -800,6 +822,12 @@ def replay(events: Iterable[EventBase], preset: Preset) -> Replay:
             acknowledged.setdefault(event.key, event.at)
         elif isinstance(event, NextSessionSet):
             state.next_session_at = event.when
+        elif isinstance(event, QuestionnaireAnswered):
+            state.questionnaires.append(event)
+        elif isinstance(event, SafetyCheckRecorded):
+            acknowledged.setdefault(event.key, event.at)
+            shown = visibility.get(event.seq, event.visibility) if event.seq is not None else event.visibility
+            state.notes.append(NoteView(event.seq, event.at, event.text, SAFETY_CHECK_KIND, shown))
         elif isinstance(event, SessionClosed):
             state.closed_at = event.at
             state.early_reason = event.early_reason
@@ -833,15 +861,33 @@ def replay(events: Iterable[EventBase], preset: Preset) -> Replay:
         key=lambda view: view.at,
     )
     state.infusions = build_infusions(state.doses, (e for e in ordered if e.seq is None or e.seq not in state.struck))
+    state.questionnaires.sort(key=lambda e: e.at)
     phase_events.sort(key=lambda e: e.at)
     for index, event in enumerate(phase_events):
         ended = phase_events[index + 1].at if index + 1 < len(phase_events) else state.closed_at
         state.spans.append(PhaseSpan(event.phase, event.at, ended,
                                      preset.phases[event.phase].minutes, event.seq))
 
-    return Replay(state, acknowledged, tuple(_threshold_alerts(state)),
+    return Replay(state, acknowledged, tuple(_threshold_alerts(state)) + tuple(safety_alerts(state.questionnaires)),
                   tuple(Alert(e.key, "manual", "warning", e.message, e.at) for e in raised_by_person),
                   tuple(sedation_alerts(state)))
+
+
+def safety_alerts(questionnaires: Iterable[QuestionnaireAnswered]) -> list[Alert]:
+    """One alarm per PHQ-9 whose item 9 (thoughts of self-harm) was answered above 0: it stays
+    open until a safety check note is recorded against it (`SafetyCheckRecorded`)."""
+    from kapsession.core.questionnaires import instrument
+
+    alerts = []
+    for taken in questionnaires:
+        form = instrument(taken.instrument)
+        if form.safety_flagged(taken.answers):
+            answer = taken.answers[form.safety_item - 1]  # type: ignore[operator]
+            alerts.append(Alert(
+                f"safety:{taken.seq}", "safety", "alarm",
+                f"{form.title} item {form.safety_item} answered {answer} ({form.answers[answer].lower()}): "
+                "a safety check is needed today; acknowledging asks for the note", taken.at))
+    return alerts
 
 
 def phase_label(phase: Phase | None) -> str:

@@ -10,8 +10,8 @@ from kapsession.core.events import (
     AdverseEventRecorded, AdverseEventResolved, AlertAcknowledged, AlertRaised, CardDrawn, ChecklistTicked,
     DischargeCriterionWaived, DoseGiven, EntryStruck, EventBase, FormAnswerConfirmed, InfusionPaused,
     InfusionRateChanged, InfusionResumed, InfusionStopped, IntentionSet, MedicationGiven, NextSessionSet,
-    NoteVisibilityChanged, NoteWritten, PhaseStarted, PreDoseDecision, ScaleRated, ScreeningAnswered,
-    SessionClosed, SessionOpened, VitalsRecorded,
+    NoteVisibilityChanged, NoteWritten, PhaseStarted, PreDoseDecision, QuestionnaireAnswered, SafetyCheckRecorded,
+    ScaleRated, ScreeningAnswered, SessionClosed, SessionOpened, VitalsRecorded,
 )
 from kapsession.core.phases import PHASE_TITLES
 from kapsession.core.scales import SCALES
@@ -85,6 +85,18 @@ def _screening(event: ScreeningAnswered, state: SessionState) -> str:
     return f"{event.text} {event.answer}{stop}"
 
 
+def describe_questionnaire(event: QuestionnaireAnswered) -> str:
+    """`PHQ-9 14 (moderate) · answers 1 2 0 1 2 1 0 1 0`, flagged when item 9 is above 0."""
+    from kapsession.core.questionnaires import instrument
+
+    form = instrument(event.instrument)
+    total = sum(event.answers)
+    flag = f" \u00b7 ALERT item {form.safety_item} answered" if form.safety_flagged(event.answers) else ""
+    by = " (by the client)" if event.by_client else ""
+    return (f"{form.title} {total} ({form.band(total).words}){by} \u00b7 answers "
+            f"{' '.join(str(a) for a in event.answers)}{flag}")
+
+
 def describe(event: EventBase, state: SessionState) -> tuple[str, str]:
     """(label, text) for one event."""
     if isinstance(event, SessionOpened):
@@ -155,6 +167,12 @@ def describe(event: EventBase, state: SessionState) -> tuple[str, str]:
         return "struck", f"#{entry_number(state, event.target_seq)} struck: {event.reason}"
     if isinstance(event, NextSessionSet):
         return "next", f"next session {event.when.astimezone():%a %d %b %Y %H:%M}"
+    if isinstance(event, QuestionnaireAnswered):
+        return "score", describe_questionnaire(event)
+    if isinstance(event, SafetyCheckRecorded):
+        note = next((n for n in state.notes if n.seq == event.seq), None)
+        visibility = note.visibility if note else event.visibility
+        return "safety", f"[{visibility}] safety check: {event.text}"
     if isinstance(event, SessionClosed):
         if event.unmet:
             reason = f" with {'; '.join(event.unmet)} not met: {event.early_reason}"
@@ -175,7 +193,7 @@ def timeline(state: SessionState) -> list[TimelineLine]:
         if first is not None:
             delta = event.at - first
             t_plus = ("T+" if delta.total_seconds() >= 0 else "T-") + format_duration(abs(delta))
-        private = isinstance(event, NoteWritten) and "[private]" in text[:10]
+        private = isinstance(event, (NoteWritten, SafetyCheckRecorded)) and "[private]" in text[:10]
         lines.append(TimelineLine(event.seq, event.at, t_plus, label, text, private,
                                   state.struck.get(event.seq) if event.seq is not None else None,
                                   numbers.get(event.seq) if event.seq is not None else None,

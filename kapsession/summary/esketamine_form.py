@@ -118,7 +118,9 @@ def _seen(state: SessionState, field: str, derived: bool | None, evidence: str) 
 
 
 def monitoring_form(state: SessionState, zone: tzinfo | None = None, *, therapist_name: str = "",
-                    practice_name: str = "", practice_phone: str = "") -> MonitoringForm:
+                    practice_name: str = "", practice_phone: str = "", client_record: Any = None) -> MonitoringForm:
+    """`client_record`: the client's record (`store/clients.py`), for the date of birth and sex
+    when the session itself does not hold them."""
     from kapsession.summary.record import discharge_ready_at  # the record's replay, clinical criteria only
 
     preset = state.preset
@@ -144,10 +146,12 @@ def monitoring_form(state: SessionState, zone: tzinfo | None = None, *, therapis
         first_field = FormField("First treatment", "Yes" if is_first else "No",
                                 f"from the series (session {opened.series_number}); confirm", check=is_first)
     enrolled = state.screening.get("rems-enrolled")
+    born = client.date_of_birth or getattr(client_record, "date_of_birth", None)
+    sex = client.sex or getattr(client_record, "sex", None)
     patient = FormSection("Patient information", (
         FormField("Patient name", client.name, "as entered for the session"),
-        FormField("Date of birth", client.date_of_birth.strftime("%m/%d/%Y") if client.date_of_birth else ""),
-        FormField("Sex", client.sex or ""),
+        FormField("Date of birth", born.strftime("%m/%d/%Y") if born else "", "the client's record" if born else ""),
+        FormField("Sex", sex or "", "the client's record" if sex else ""),
         first_field,
         FormField("Enrolled in the REMS", enrolled.answer.capitalize() if enrolled else "",
                   "screening answer" if enrolled else ""),

@@ -336,6 +336,7 @@ def build_record(
     practice_phone: str = "",
     paper: str = "a4",
     zone: tzinfo | None = None,
+    client_record: Any = None,
 ) -> ClinicalRecord:
     opened = state.opened
     weight = opened.client.weight_kg
@@ -431,7 +432,8 @@ def build_record(
     )
     ready_at = discharge_ready_at(state)
     form = (monitoring_form(state, zone, therapist_name=therapist_name, practice_name=practice_name,
-                            practice_phone=practice_phone) if is_esketamine(state) else None)
+                            practice_phone=practice_phone, client_record=client_record)
+            if is_esketamine(state) else None)
     entries = tuple(
         RecordEntry(line.number, clock(line.at, zone), line.t_plus, line.label, line.text, line.private,
                     line.struck_reason or "", _stamp(line.written_at, zone))
@@ -553,14 +555,30 @@ def _observation(state: SessionState, zone: tzinfo | None) -> str:
 
 
 def record_for(state: SessionState, session_id: str, *, paper: str | None = None, settings: Any = None,
-               zone: tzinfo | None = None) -> ClinicalRecord:
+               zone: tzinfo | None = None, store: Any = None) -> ClinicalRecord:
+    """`build_record` with the remembered settings, and (given the `store`) the client's record."""
     if settings is None:
         from kapsession.settings import load_settings
 
         settings = load_settings()
     return build_record(state, session_id, therapist_name=settings.therapist_name,
                         practice_name=settings.practice_name, practice_phone=getattr(settings, "practice_phone", ""),
-                        paper=paper or settings.paper, zone=zone)
+                        paper=paper or settings.paper, zone=zone, client_record=client_record_of(store, session_id))
+
+
+def client_record_of(store: Any, session_id: str) -> Any:
+    """The client record a session belongs to (date of birth, sex), or None (no store, a practice
+    session, a store from before clients)."""
+    if store is None:
+        return None
+    from kapsession.store.clients import ClientBook
+
+    try:
+        book = ClientBook(store)
+        client_id = book.client_of_session(session_id)
+        return book.record(client_id) if client_id else None
+    except Exception:  # noqa: BLE001 - the record prints without it (marked blanks)
+        return None
 
 
 # -- Markdown -----------------------------------------------------------------------------------

@@ -158,3 +158,13 @@ def test_form_answers_are_confirmed_yes_or_no(cli: Cli) -> None:
     assert recorded(cli.ok("add", session_id, "form", "sedation", "no"), "form") == "sedation seen: no (confirmed)"
     assert "accepted yes or no" in cli.refused("add", session_id, "form", "sedation", "maybe")
     assert "not a form question" in cli.refused("add", session_id, "form", "mood", "yes")
+
+
+def test_the_esketamine_form_takes_date_of_birth_and_sex_from_the_clients_record(cli: Cli) -> None:
+    client = cli.ok("client", "add", "E.K.", "--dob", "1984-07-21", "--sex", "female").strip()
+    session_id = cli.new(client, "intranasal-esketamine")
+    cli.ok("add", session_id, "dose", "56", "--lot", "EK-7", "--override", "screened on paper")
+    record = cli.ok("record", session_id, "--format", "md")
+    assert "| Date of birth | 07/21/1984 | the client's record |" in record
+    assert "| Sex | female | the client's record |" in record
+    assert "| Lot number | EK-7 | the doses |" in record

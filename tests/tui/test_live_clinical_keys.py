@@ -1,5 +1,5 @@
 """The live screen's keys for the clinical record, pressed at 80x24: another medicine (m), an
-adverse event (e, from the alert), the infusion (f), the pre-dose decision on d, and closing with
+adverse event (e, from the alert), the infusion (l), the pre-dose decision on d, and closing with
 the client not back at MOAA/S 5."""
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def iv_session(session) -> SessionLog:
     return log
 
 
-async def test_f_shows_the_running_infusion_changes_its_rate_pauses_and_stops_it_early(session) -> None:
+async def test_l_shows_the_running_infusion_changes_its_rate_pauses_and_stops_it_early(session) -> None:
     log = iv_session(session)
     app = LiveTestApp(log)
     async with app.run_test(size=SIZE) as pilot:
@@ -108,17 +108,17 @@ async def test_f_shows_the_running_infusion_changes_its_rate_pauses_and_stops_it
         app.live.refresh_now()
         await pilot.pause()
         assert "▶ RUNNING 8.8 of 35 mg" in screen_text(app)
-        await pilot.press("f", "r")
+        await pilot.press("l", "r")
         await type_text(pilot, "30")
         await pilot.press("enter")
         assert [e.mg_per_hour for e in of_type(log.events, InfusionRateChanged)] == [30]
         log.clock.advance(minutes=10)                    # 5 mg more at 30 mg/h
-        await pilot.press("f", "p")
+        await pilot.press("l", "p")
         assert len(of_type(log.events, InfusionPaused)) == 1
         app.live.refresh_now()
         await pilot.pause()
         assert "PAUSED 13.8 of 35 mg" in screen_text(app)
-        await pilot.press("f", "s")
+        await pilot.press("l", "s")
         await pilot.press("enter")                       # stopping early without a reason: refused
         assert "stopping early needs a reason" in error_text(app)
         await type_text(pilot, "BP 190/115")
@@ -128,7 +128,7 @@ async def test_f_shows_the_running_infusion_changes_its_rate_pauses_and_stops_it
         app.live.refresh_now()
         await pilot.pause()
         assert "stopped 09:20: 13.8 of 35 mg" in screen_text(app)
-        await pilot.press("f", "s")                      # stopped twice: one sentence, nothing recorded
+        await pilot.press("l", "s")                      # stopped twice: one sentence, nothing recorded
         assert "already stopped at 09:20" in error_text(app)
         await pilot.press("escape")
         assert len(of_type(log.events, InfusionStopped)) == 1

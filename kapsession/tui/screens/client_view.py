@@ -39,6 +39,8 @@ class ClientViewScreen(Screen[None]):
     BINDINGS = [
         Binding("w", "back", "Back to the live screen", id="client.back"),
         Binding("escape", "back", "Back", id="client.escape", show=False),
+        Binding("f", "questionnaire", "Questionnaire", id="client.questionnaire",
+                tooltip="the client answers a PHQ-9 (or GAD-7) themselves, one item at a time"),
     ]
 
     def __init__(self, log: SessionLog) -> None:
@@ -73,3 +75,10 @@ class ClientViewScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+    def action_questionnaire(self) -> None:
+        if self.session_log.state().closed:
+            return
+        from kapsession.tui.screens.questionnaire import ClientQuestionnaire
+
+        self.app.push_screen(ClientQuestionnaire(self.session_log))

@@ -1,5 +1,5 @@
 """The live screen's dialogs for the clinical record: another medicine (`m`), an adverse event
-(`e`, offered from a threshold or sedation alert), the running infusion (`f`), the pre-dose
+(`e`, offered from a threshold or sedation alert), the running infusion (`l`, the IV line), the pre-dose
 decision (before the first dose, when something is short) and a reason to close with the
 sedation criterion unmet.
 

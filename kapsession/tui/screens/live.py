@@ -67,11 +67,11 @@ LIVE_KEYS: list[tuple[Binding, str]] = [
     _key("d", "dose", "Dose", "live.dose",
          "record the dose (mg from the plan, route from the preset; devices or booster where the route has them; "
          "an IV dose starts an infusion); before the first dose, what is short asks for a decision"),
-    _key("f", "infusion", "Infusion", "live.infusion",
+    _key("l", "infusion", "Infusion", "live.infusion",
          "the running infusion: its state, a new rate, pause or resume, stop (with a reason when early)"),
     _key("m", "medication", "Med", "live.medication",
          "another medicine (a standing adjunct with its digit, or typed); never counted as ketamine"),
-    _key("e", "adverse", "Adverse", "live.adverse",
+    _key("e", "adverse", "AE", "live.adverse",  # (an adverse event: the key bar keeps two lines at 80)
          "record an adverse event (from the top alert when it is a threshold or sedation alert)"),
     _key("c", "card", "Card", "live.card",
          "draw an intention card (never the same one twice in a session)"),
@@ -79,6 +79,8 @@ LIVE_KEYS: list[tuple[Binding, str]] = [
          "write or edit the client's intention in their own words"),
     _key("s", "scale", "Scale", "live.scale",
          "rate MOAA/S, dissociation or nausea"),
+    _key("f", "questionnaire", "PHQ/GAD", "live.questionnaire",
+         "PHQ-9 or GAD-7: one digit per item (0-3), Tab switches form, Enter saves"),
     _key("p", "next_phase", "Phase", "live.next_phase",
          "move to the next phase (asks first: Enter or y confirms)"),
     _key("a", "acknowledge", "Ack", "live.acknowledge",
@@ -621,8 +623,33 @@ class LiveScreen(Screen[None]):
 
         self.app.push_screen(_dialogs().ConfirmDialog(prompt, detail, yes=f"Start {target.lower()}"), confirmed)
 
+    def action_questionnaire(self) -> None:
+        if self._refuse_if_closed("a questionnaire"):
+            return
+        from kapsession.tui.screens.questionnaire import QuestionnaireDialog
+
+        def saved(event: EventBase | None) -> None:
+            if event is None:
+                return
+            self.refresh_now()
+            if any(alert.key == f"safety:{event.seq}" for alert in self.state.open_safety_alerts):
+                self.notify("ALERT: PHQ-9 item 9 above 0. Press a to record the safety check.",
+                            severity="error", timeout=10)
+            else:
+                self.notify("Questionnaire saved.", timeout=3)
+
+        self.app.push_screen(QuestionnaireDialog(self.session_log), saved)
+
     def action_acknowledge(self) -> None:
         state = self.session_log.state()
+        top = state.top_alert
+        if top is not None and top.kind == "safety":
+            # Acknowledged only with the safety check note (core.commands.record_safety_check).
+            from kapsession.tui.screens.questionnaire import SafetyCheckDialog
+
+            self.app.push_screen(SafetyCheckDialog(self.session_log, top.key, top.message),
+                                 self._saved("Safety check recorded; the alert is acknowledged."))
+            return
         try:
             event = commands.acknowledge(state, self.session_log.now())
         except InputError as error:

@@ -252,12 +252,13 @@ class PreviewScreen(Screen[None]):
     def action_export_record(self) -> None:
         if self.state is None:
             return
-        from kapsession.summary.record import build_record
+        from kapsession.summary.record import build_record, client_record_of
 
         settings = self._settings()
         record = build_record(self.state, self.session_log.session_id, therapist_name=settings.therapist_name,
                               practice_name=settings.practice_name, practice_phone=getattr(settings, "practice_phone", ""),
-                              paper=settings.paper)
+                              paper=settings.paper,
+                              client_record=client_record_of(self.session_log.store, self.session_log.session_id))
         self.notify("Saving the clinical record as PDF\u2026", timeout=2)
         self.run_export(record, "pdf", self._target("record", "pdf"), record=True)
 

@@ -158,12 +158,12 @@ def dose_text(state: SessionState) -> str:
                       f"{infusion.delivered_mg:g} of {infusion.planned_mg:g} mg[/]")
         elif infusion.paused:
             status = (f"[b $alert-warning]PAUSED[/] {infusion.mg_so_far(now):.1f} of {infusion.planned_mg:g} mg "
-                      f"[$text-muted]since {format_local(infusion.paused_at)} ([b]f[/b])[/]")  # type: ignore[arg-type]
+                      f"[$text-muted]since {format_local(infusion.paused_at)} ([b]l[/b])[/]")  # type: ignore[arg-type]
         else:
             end = infusion.planned_end()
             ends = f", ends {format_local(end)}" if end else ""
             status = (f"[b]▶ RUNNING[/] {infusion.mg_so_far(now):.1f} of {infusion.planned_mg:g} mg "
-                      f"[$text-muted]{infusion.mg_per_hour:g} mg/h{ends} ([b]f[/b])[/]")
+                      f"[$text-muted]{infusion.mg_per_hour:g} mg/h{ends} ([b]l[/b])[/]")
         parts.append(f"[b]IV infusion[/] [$text-muted]{format_local(dose.at)}[/] {status}")
     total = f"  [$text-muted]total {state.total_dose_mg:g} mg[/]" if len(state.doses) > 1 else ""
     return "Dose " + " · ".join(parts) + total + other_medicine_text(state)
