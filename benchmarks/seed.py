@@ -133,6 +133,7 @@ def _short_session(writer: _Writer, rng: random.Random) -> None:
     step(30)
     add(commands.start_phase(fresh(), "integration", writer.now))
     add(commands.rate_scale(state(), "aldrete", 10, writer.now))
+    add(commands.rate_scale(state(), "moaas", 5, writer.now))  # back to baseline alertness: discharge may close
     step(30)
     add(commands.record_vitals(state(), _reading(rng), writer.now))
     add(commands.close_session(fresh(), writer.now))

@@ -183,7 +183,7 @@ def cmd_sessions(ctx: Context) -> int:
 
 def cmd_add(ctx: Context) -> int:
     from kapsession.core import commands
-    from kapsession.core.entries import entry_number, entry_seq
+    from kapsession.core.entries import entry_seq
     from kapsession.private_text import STDIN_TEXT_FIELDS, text_or_stdin
 
     args = ctx.args
@@ -192,6 +192,13 @@ def cmd_add(ctx: Context) -> int:
     private_text = (text_or_stdin(args.reason if what in ("strike", "close") else args.text, STDIN_TEXT_FIELDS[what])
                     if what in STDIN_TEXT_FIELDS else None)
     log = ctx.open_log(args.id)
+    from kapsession import clinical_entries
+
+    # Entries made of more than one event (a pre-dose decision and its dose) are built on the
+    # state first; each is checked again by the store's rules as it is written.
+    events = clinical_entries.events_for(args, log.state(), log.now())
+    if events is not None:
+        return _record_and_say(ctx, log, events)
 
     def command(state: Any) -> Any:
         """The entry, decided inside the store's write transaction on the session as it is then
@@ -202,9 +209,6 @@ def cmd_add(ctx: Context) -> int:
         if what == "note":
             started = commands.entry_time(state, now, args.at)
             return commands.write_note(state, private_text or "", started, kind=args.kind, shareable=args.shareable)
-        if what == "dose":
-            return commands.give_dose(state, args.mg, now, route=args.route, devices=args.devices,
-                                      booster=args.booster, site=args.site, at_text=args.at)
         if what == "scale":
             return commands.rate_scale(state, args.scale, args.value, now, args.at)
         if what == "phase":
@@ -229,13 +233,21 @@ def cmd_add(ctx: Context) -> int:
             return commands.close_session(state, now, private_text)
         raise UsageError(f"unknown entry kind {what}")  # pragma: no cover - argparse restricts the choices
 
-    stored = log.record(command)
+    return _record_and_say(ctx, log, [command])
+
+
+def _record_and_say(ctx: Context, log: Any, entries: list[Any]) -> int:
+    """Record each entry (an event, or a command decided inside the store's write transaction)
+    and say what was recorded, with its number in the session."""
+    from kapsession.core.entries import entry_number
     from kapsession.core.timeline import describe
     from kapsession.core.timeparse import format_local
 
-    after = log.state()
-    label, text = describe(stored, after)
-    ctx.out(f"recorded #{entry_number(after, stored.seq)} at {format_local(stored.at)}: {label} {text}")
+    for entry in entries:
+        stored = log.record(entry)
+        after = log.state()
+        label, text = describe(stored, after)
+        ctx.out(f"recorded #{entry_number(after, stored.seq)} at {format_local(stored.at)}: {label} {text}")
     return 0
 
 
@@ -438,15 +450,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                           choices=["observation", "client-words", "intervention", "side-effect", "other"],
                           help="what the note is (default observation), e.g. --kind client-words")
         note.add_argument("--at", metavar="TIME", help=AT_HELP)
-        dose = kinds.add_parser("dose", help="a dose in mg")
-        dose.add_argument("mg", help="the amount in mg, up to the preset's maximum, e.g. 200")
-        dose.add_argument("--route", help="sublingual, intramuscular, intravenous or intranasal (or sl, im, iv, in), "
-                          "e.g. --route im (default: the preset's route)")
-        dose.add_argument("--devices", help="esketamine nasal-spray devices, 1-6, e.g. --devices 2 "
-                          "(default: mg / 28)")
-        dose.add_argument("--booster", action="store_true", help="this dose is a booster after the first dose")
-        dose.add_argument("--site", help="the injection site, e.g. --site \"left deltoid\"")
-        dose.add_argument("--at", metavar="TIME", help=AT_HELP)
+        from kapsession import clinical_entries  # dose, infusion, med, adverse, screen, ...
+
+        clinical_entries.register(kinds, parser_type, AT_HELP)
         scale = kinds.add_parser("scale", help="moaas 0-5, dissociation 0-10, nausea 0-10, aldrete 0-10")
         scale.add_argument("scale", help="moaas, dissociation, nausea or aldrete, e.g. moaas")
         scale.add_argument("value", help="moaas 0-5, dissociation, nausea and aldrete 0-10, e.g. 4")

@@ -19,6 +19,10 @@ class Settings(BaseModel):
     bell: bool = False
     practice_name: Annotated[str, text_rule.follows(text_rule.PRACTICE_NAME)] = ""
     therapist_name: Annotated[str, text_rule.follows(text_rule.THERAPIST_NAME)] = ""
+    practice_phone: Annotated[str, text_rule.follows(text_rule.PHONE)] = ""
+    """The practice's number, printed under "when to call" on the client summary."""
+    crisis_line: Annotated[str, text_rule.follows(text_rule.CRISIS_LINE)] = ""
+    """A crisis line for the client's region (name and number), printed beside it."""
     paper: Literal["a4", "letter"] = "a4"
     series_length: Annotated[int, Field(ge=1, le=50)] = 6
 

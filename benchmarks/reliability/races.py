@@ -153,9 +153,12 @@ def _tally(count: RaceCount, outcomes: list[tuple[str, str]]) -> None:
 
 
 def _race_dose(store: Any, writers: Writers, race: int, count: RaceCount, library: Any) -> None:
-    from kapsession.core.events import DoseGiven
+    from kapsession.core.events import DoseGiven, PreDoseDecision
 
     session = _new_session(store, "intramuscular", f"race-dose-{race}")
+    # The pre-dose gate is passed by a recorded decision, as a therapist would before dosing.
+    store.append(session, PreDoseDecision(at=datetime.now(timezone.utc), decision="proceed",
+                                          reason="race test: no intake taken"))
     _tally(count, writers.race(race, ["add", session, "dose", str(DOSE_MG)]))
     given = sum(event.mg for event in store.events(session) if isinstance(event, DoseGiven))
     maximum = library.get("intramuscular").dosing.max_mg

@@ -1,9 +1,9 @@
 """A session's adverse events, as the course view and the course report show them.
 
 One function reads them from the state: `session_adverse_events`. Today the record holds them as
-threshold alerts (a blood pressure, heart rate, SpO2 or respiratory rate over the preset's limits)
-and notes of the kind "side effect". When the record gains structured adverse events (kind,
-severity, action, outcome), they are read here too, in one more branch, and every view follows.
+threshold alerts (a blood pressure, heart rate, SpO2 or respiratory rate over the preset's limits),
+notes of the kind "side effect", and the adverse events recorded as such (kind, severity, action,
+whether resolved).
 
 A side-effect note may be private: its words are kept apart (`note_text`) so a report shows them
 only where private notes may be shown; otherwise it says that a side effect was noted.
@@ -50,6 +50,14 @@ def session_adverse_events(state: SessionState) -> tuple[AdverseEvent, ...]:
         rule = alert.key.split(":")[1] if alert.key.count(":") >= 2 else ""
         found.append(AdverseEvent(alert.raised_at, _THRESHOLD_KIND.get(rule, "vital sign out of range"),
                                   alert.message.removesuffix(" (since settled)")))
+    for event in state.adverse:  # recorded as adverse events (kind, severity, action, resolution)
+        from kapsession.core.timeline import adverse_words
+
+        words = f"{adverse_words(event.kind)}, {event.severity}" + (f": {event.detail}" if event.detail else "")
+        if event.action:
+            words += f"; action: {event.action}"
+        words += "; resolved" if event.resolved else "; not resolved"
+        found.append(AdverseEvent(event.at, adverse_words(event.kind), words, severity=event.severity))
     for note in state.notes:
         if note.kind == "side-effect":
             found.append(AdverseEvent(note.at, "side effect", "side effect noted", note_text=note.text,

@@ -17,22 +17,35 @@ from kapsession.core import text_rule
 from kapsession.core.entries import earliest_entry_time, earliest_start, entry_number
 from kapsession.core.errors import InputError
 from kapsession.core.events import (
+    ADVERSE_KINDS,
     NOTE_KINDS,
+    SEVERITIES,
+    AdverseEventRecorded,
+    AdverseEventResolved,
     AlertAcknowledged,
     AlertRaised,
     CardDrawn,
     ChecklistTicked,
     Client,
+    DischargeCriterionWaived,
     DoseGiven,
     EntryStruck,
+    FormAnswerConfirmed,
+    InfusionPaused,
+    InfusionRateChanged,
+    InfusionResumed,
+    InfusionStopped,
     IntentionSet,
+    MedicationGiven,
     NextSessionSet,
     NoteVisibilityChanged,
     NoteWritten,
     PhaseStarted,
+    PreDoseDecision,
     QuestionnaireAnswered,
     SafetyCheckRecorded,
     ScaleRated,
+    ScreeningAnswered,
     SessionClosed,
     SessionOpened,
     VitalsRecorded,
@@ -40,7 +53,7 @@ from kapsession.core.events import (
 from kapsession.core.phases import PHASE_TITLES, next_phase, parse_phase
 from kapsession.core.protocol import Preset
 from kapsession.core.scales import parse_scale_name, parse_scale_value
-from kapsession.core.state import SessionState
+from kapsession.core.state import SEDATION_CRITERION, SessionState, sedation_short
 from kapsession.core.timeparse import format_local, parse_entry_time
 from kapsession.core.vitals import VitalsReading, parse_vitals, split_backdate
 
@@ -176,7 +189,13 @@ def give_dose(
     booster: bool = False,
     site: str | None = None,
     at_text: str | None = None,
+    lot: str | None = None,
+    over_minutes: str | float | None = None,
+    rate_mg_per_hour: str | float | None = None,
 ) -> DoseGiven:
+    """A dose of the preset's drug. An intravenous dose runs as an infusion over `over_minutes`
+    (or at `rate_mg_per_hour`; by default the preset's infusion minutes). The pre-dose gate is
+    checked apart (`check_predose_gate`), so a refused gate never hides a mistyped dose."""
     _not_closed(state, "a dose")
     preset = state.preset
     amount = _parse_number(mg, "dose", 0.5, preset.dosing.max_mg, "mg")
@@ -209,12 +228,277 @@ def give_dose(
         )
     if booster and not state.doses:
         raise InputError("a booster needs a first dose before it; record the first dose without the booster mark")
+    if booster and (not preset.allows_boosters or chosen_route != preset.route):
+        raise InputError(f"a booster belongs to a route with a booster window; this {chosen_route} dose "
+                         f"({preset.name}) has none")
+    running = state.running_infusion
+    if running is not None:
+        raise InputError(f"the infusion started at {format_local(running.started_at)} has not been stopped; "
+                         "stop it (or change its rate) before another dose")
+    infusion_minutes = _infusion_minutes(preset.dosing.infusion_minutes, amount, chosen_route,
+                                         over_minutes, rate_mg_per_hour)
+    cleaned_lot = text_rule.cleaned(lot, text_rule.LOT)
     weight = state.opened.client.weight_kg
     return DoseGiven(
         at=_entry_time(state, now, at_text), route=chosen_route, mg=amount,
         mg_per_kg=round(amount / weight, 3) if weight else None,
         site=text_rule.cleaned(site, text_rule.SITE) or None, devices=device_count, booster=booster,
+        drug=preset.drug, lot=cleaned_lot or None, infusion_minutes=infusion_minutes,
     )
+
+
+def _infusion_minutes(default: int | None, mg: float, route: str, over: str | float | None,
+                      rate: str | float | None) -> float | None:
+    given_over = over not in (None, "")
+    given_rate = rate not in (None, "")
+    if route != "intravenous":
+        if given_over or given_rate:
+            raise InputError(f"an infusion time or rate belongs to an intravenous dose, not a {route} one")
+        return None
+    if given_over and given_rate:
+        raise InputError("give the infusion time or its rate, not both")
+    if given_rate:
+        per_hour = _parse_number(rate, "infusion rate", 1, 1000, "mg/h")  # type: ignore[arg-type]
+        minutes = mg / per_hour * 60
+        if not 1 <= minutes <= 600:
+            raise InputError(f"{mg:g} mg at {per_hour:g} mg/h would run {minutes:.0f} min: accepted 1-600 min")
+        return round(minutes, 2)
+    if given_over:
+        return _parse_number(over, "infusion time", 1, 600, "min")  # type: ignore[arg-type]
+    return float(default) if default else None
+
+
+class PreDoseShort(InputError):
+    """The first dose was asked for with something short and no decision recorded."""
+
+    def __init__(self, short: tuple[str, ...]) -> None:
+        self.short = short
+        super().__init__("before the first dose: " + "; ".join(short))
+
+
+def check_predose_gate(state: SessionState) -> None:
+    """Raise `PreDoseShort` naming what is short, unless the first dose may be given."""
+    from kapsession.core.predose import gate_open, predose_short
+
+    if not gate_open(state):
+        raise PreDoseShort(predose_short(state))
+
+
+DECISIONS = ("proceed", "defer", "cancel")
+
+
+def decide_predose(state: SessionState, decision: str, reason: str, now: datetime) -> PreDoseDecision:
+    """Go ahead, defer or cancel before the first dose, with the reason and what was short. A
+    cancel is followed by `close_session` (the caller records both)."""
+    from kapsession.core.predose import predose_short
+
+    _not_closed(state, "a pre-dose decision")
+    word = (decision or "").strip().lower()
+    word = {"go": "proceed", "go-ahead": "proceed", "ahead": "proceed", "override": "proceed"}.get(word, word)
+    if word not in DECISIONS:
+        raise InputError(f"'{decision}' is not a decision: accepted proceed, defer, cancel")
+    if state.doses:
+        raise InputError("the first dose was already given; a pre-dose decision is made before it")
+    cleaned = text_rule.cleaned(reason, text_rule.DECISION_REASON)
+    if not cleaned:
+        raise InputError(f"a decision to {word} needs a reason, which is recorded")
+    return PreDoseDecision(at=now, decision=word, reason=cleaned, short=predose_short(state))  # type: ignore[arg-type]
+
+
+# -- the infusion -----------------------------------------------------------------------------------
+
+def _open_infusion(state: SessionState, what: str):  # noqa: ANN202 - an Infusion
+    running = state.running_infusion
+    if running is None:
+        stopped = [infusion for infusion in state.infusions if infusion.stopped_at is not None]
+        if stopped:
+            raise InputError(f"the infusion was already stopped at {format_local(stopped[-1].stopped_at)}; "  # type: ignore[arg-type]
+                             f"there is nothing to {what}")
+        raise InputError(f"no infusion has started, so there is nothing to {what}; an intravenous dose starts one")
+    return running
+
+
+def _infusion_time(state: SessionState, infusion, now: datetime, at_text: str | None) -> datetime:  # noqa: ANN001
+    at = _entry_time(state, now, at_text)
+    last = max([infusion.started_at, *(change.at for change in infusion.changes)])
+    if at < last:
+        raise InputError(f"{format_local(at)} is before the infusion's last entry ({format_local(last)})")
+    return at
+
+
+def change_infusion_rate(state: SessionState, rate: str | float, now: datetime, at_text: str | None = None) -> InfusionRateChanged:
+    _not_closed(state, "an infusion change")
+    infusion = _open_infusion(state, "change")
+    per_hour = _parse_number(rate, "infusion rate", 1, 1000, "mg/h")
+    return InfusionRateChanged(at=_infusion_time(state, infusion, now, at_text), dose_seq=infusion.seq, mg_per_hour=per_hour)
+
+
+def pause_infusion(state: SessionState, now: datetime, reason: str | None = None, at_text: str | None = None) -> InfusionPaused:
+    _not_closed(state, "an infusion change")
+    infusion = _open_infusion(state, "pause")
+    if infusion.paused:
+        raise InputError(f"the infusion is already paused (since {format_local(infusion.paused_at)})")  # type: ignore[arg-type]
+    return InfusionPaused(at=_infusion_time(state, infusion, now, at_text), dose_seq=infusion.seq,
+                          reason=_short_text(reason, "the reason"))
+
+
+def resume_infusion(state: SessionState, now: datetime, at_text: str | None = None) -> InfusionResumed:
+    _not_closed(state, "an infusion change")
+    infusion = _open_infusion(state, "resume")
+    if not infusion.paused:
+        raise InputError("the infusion is running, not paused; there is nothing to resume")
+    return InfusionResumed(at=_infusion_time(state, infusion, now, at_text), dose_seq=infusion.seq)
+
+
+# Stopping this much short of the planned amount is stopping early (a pump's last drops).
+EARLY_STOP_MG = 0.5
+
+
+def stop_infusion(state: SessionState, now: datetime, delivered: str | float | None = None,
+                  reason: str | None = None, at_text: str | None = None) -> InfusionStopped:
+    """The stop, with what was delivered (by default what the recorded rates ran in); a stop
+    short of the planned amount needs a reason."""
+    _not_closed(state, "an infusion stop")
+    infusion = _open_infusion(state, "stop")
+    at = _infusion_time(state, infusion, now, at_text)
+    if delivered in (None, ""):
+        amount = round(infusion.mg_so_far(at), 1)
+    else:
+        amount = _parse_number(delivered, "delivered amount", 0, infusion.planned_mg, "mg")
+    cleaned = _short_text(reason, "the reason")
+    if amount < infusion.planned_mg - EARLY_STOP_MG and cleaned is None:
+        raise InputError(f"{amount:g} of the planned {infusion.planned_mg:g} mg has run in; stopping early needs a "
+                         "reason, which is recorded")
+    return InfusionStopped(at=at, dose_seq=infusion.seq, delivered_mg=amount, reason=cleaned)
+
+
+def _short_text(text: str | None, what: str, limit: int = 500) -> str | None:
+    """One line of clinical text (an action, an outcome, a reason) under the one text rule."""
+    cleaned = " ".join(text_rule.cleaned(text, text_rule.TextField(what, limit)).split())
+    return cleaned or None
+
+
+# -- other medicines, adverse events --------------------------------------------------------------
+
+def give_medication(state: SessionState, name: str, amount: str | float, unit: str, now: datetime, *,
+                    route: str | None = None, reason: str | None = None, at_text: str | None = None) -> MedicationGiven:
+    """A medicine other than the ketamine dose; never counted against the ketamine maximum."""
+    from kapsession.core.medications import check_amount, find_adjunct, parse_amount, parse_route, parse_unit
+
+    _not_closed(state, "a medicine")
+    cleaned = " ".join(text_rule.cleaned(name, text_rule.MEDICINE).split())
+    if not cleaned:
+        raise InputError("the medicine needs a name, like ondansetron")
+    value = parse_amount(amount)
+    chosen_unit = parse_unit(unit)
+    adjunct = find_adjunct(state.preset.adjuncts, cleaned)
+    check_amount(cleaned, value, chosen_unit, adjunct)
+    chosen_route = parse_route(route) or (adjunct.routes[0] if adjunct else None)
+    return MedicationGiven(at=_entry_time(state, now, at_text), name=adjunct.name if adjunct else cleaned,
+                           amount=value, unit=chosen_unit, route=chosen_route,
+                           reason=_short_text(reason, "the reason") or (adjunct.reason or None if adjunct else None))
+
+
+ADVERSE_ALIASES = {"bp": "hypertension", "high-bp": "hypertension", "sedation": "excessive-sedation",
+                   "dissociation": "distressing-dissociation", "emergence": "distressing-dissociation",
+                   "emergence-reaction": "distressing-dissociation", "respiratory": "respiratory-depression",
+                   "spo2": "desaturation", "hr-high": "tachycardia", "hr-low": "bradycardia"}
+
+
+def record_adverse(state: SessionState, kind: str, severity: str, now: datetime, *, action: str | None = None,
+                   outcome: str | None = None, detail: str | None = None, at_text: str | None = None) -> AdverseEventRecorded:
+    _not_closed(state, "an adverse event")
+    key = (kind or "").strip().lower().replace(" ", "-").replace("_", "-")
+    key = ADVERSE_ALIASES.get(key, key)
+    if key not in ADVERSE_KINDS:
+        raise InputError(f"'{kind.strip()}' is not a kind of adverse event: accepted {', '.join(ADVERSE_KINDS)}")
+    level = (severity or "").strip().lower()
+    if level not in SEVERITIES:
+        raise InputError(f"'{(severity or '').strip()}' is not a severity: accepted {', '.join(SEVERITIES)}")
+    said = _short_text(detail, "the detail")
+    if key == "other" and said is None:
+        raise InputError("an adverse event of kind 'other' needs a few words saying what it was")
+    return AdverseEventRecorded(at=_entry_time(state, now, at_text), kind=key, severity=level,  # type: ignore[arg-type]
+                                action=_short_text(action, "the action"), outcome=_short_text(outcome, "the outcome"),
+                                detail=said)
+
+
+def resolve_adverse(state: SessionState, event_seq: int, now: datetime, outcome: str | None = None,
+                    at_text: str | None = None) -> AdverseEventResolved:
+    """`event_seq` is the adverse event's stored seq (`core.entries.entry_seq` maps the number a
+    person sees to it); sentences name the number a person sees."""
+    from kapsession.core.entries import entry_number
+
+    _not_closed(state, "a resolution")
+    found = next((view for view in state.adverse if view.seq == event_seq), None)
+    if found is None:
+        known = ", ".join(f"#{entry_number(state, view.seq)} {view.kind}" for view in state.open_adverse) or "none open"
+        raise InputError(f"entry #{entry_number(state, event_seq)} is not an adverse event in this session "
+                         f"(open: {known})")
+    if found.resolved:
+        raise InputError(f"the {found.kind} (#{entry_number(state, event_seq)}) was already resolved at "
+                         f"{format_local(found.resolved_at)}")  # type: ignore[arg-type]
+    at = _entry_time(state, now, at_text)
+    if at < found.at:
+        raise InputError(f"{format_local(at)} is before the {found.kind} was recorded ({format_local(found.at)})")
+    return AdverseEventResolved(at=at, event_seq=event_seq, outcome=_short_text(outcome, "the outcome"))
+
+
+# -- screening, discharge reasons, the esketamine form ---------------------------------------------
+
+def answer_screening(state: SessionState, question: str | int, answer: str, now: datetime) -> ScreeningAnswered:
+    """One screening answer, by the question's number (1-based) or key."""
+    from kapsession.core.screening import parse_answer
+
+    _not_closed(state, "a screening answer")
+    questions = state.preset.screening_questions
+    text = str(question).strip()
+    if text.isascii() and text.isdigit():
+        index = int(text)
+        if not 1 <= index <= len(questions):
+            raise InputError(f"there is no screening question {index}: accepted 1-{len(questions)}")
+        chosen = questions[index - 1]
+    else:
+        chosen = next((q for q in questions if q.key == text.lower()), None)  # type: ignore[assignment]
+        if chosen is None:
+            raise InputError(f"'{text}' is not a screening question: accepted "
+                             + ", ".join(q.key for q in questions))
+    value = parse_answer(chosen, text_rule.cleaned(answer, text_rule.CLINICAL_TEXT))
+    return ScreeningAnswered(at=now, question=chosen.key, text=chosen.text, answer=value)
+
+
+WAIVABLE = {SEDATION_CRITERION: "a MOAA/S of 5 after the last dose"}
+
+
+def waive_criterion(state: SessionState, criterion: str, reason: str, now: datetime) -> DischargeCriterionWaived:
+    """A recorded reason the client may leave without a discharge criterion met."""
+    _not_closed(state, "a discharge reason")
+    key = (criterion or "").strip().lower()
+    key = {"moaas": SEDATION_CRITERION, "moaa/s": SEDATION_CRITERION}.get(key, key)
+    if key not in WAIVABLE:
+        raise InputError(f"'{criterion}' is not a criterion a reason can stand in for: accepted {', '.join(WAIVABLE)}")
+    if sedation_short(state) is None:
+        raise InputError(f"{WAIVABLE[key]} is already met (or no dose was given); nothing to record a reason for")
+    cleaned = _short_text(reason, "the reason")
+    if cleaned is None:
+        raise InputError(f"leaving without {WAIVABLE[key]} needs a reason, which is recorded")
+    return DischargeCriterionWaived(at=now, criterion=key, reason=cleaned)
+
+
+FORM_FIELDS = {"sedation": "sedation seen", "dissociation": "dissociation seen",
+               "respiratory-depression": "respiratory depression seen", "first-treatment": "first treatment"}
+
+
+def confirm_form_answer(state: SessionState, field: str, answer: str, now: datetime) -> FormAnswerConfirmed:
+    """The therapist's answer to a monitoring-form question the record only suggests."""
+    key = (field or "").strip().lower().replace("_", "-")
+    if key not in FORM_FIELDS:
+        raise InputError(f"'{field}' is not a form question: accepted {', '.join(FORM_FIELDS)}")
+    word = (answer or "").strip().lower()
+    word = {"y": "yes", "n": "no"}.get(word, word)
+    if word not in ("yes", "no"):
+        raise InputError(f"'{answer}' is not an answer: accepted yes or no")
+    return FormAnswerConfirmed(at=now, field=key, answer=word)  # type: ignore[arg-type]
 
 
 def rate_scale(state: SessionState, scale: str, value: str | int, now: datetime, at_text: str | None = None) -> ScaleRated:
@@ -418,6 +702,10 @@ def set_next_session(state: SessionState, text: str, now: datetime) -> NextSessi
 
 def close_session(state: SessionState, now: datetime, early_reason: str | None = None) -> SessionClosed:
     _not_closed(state, "a second close")
+    running = state.running_infusion
+    if running is not None:
+        raise InputError(f"the infusion started at {format_local(running.started_at)} is still running; "
+                         "record its stop before closing")
     if state.open_safety_alerts:
         raise InputError("a PHQ-9 item 9 above 0 is waiting for its safety check note; record it before closing")
     until = state.observation_until
@@ -427,4 +715,12 @@ def close_session(state: SessionState, now: datetime, early_reason: str | None =
             f"the minimum observation time runs until {format_local(until)}; "
             "closing before then needs a reason, which is recorded"
         )
-    return SessionClosed(at=now, early_reason=reason)
+    sedation = sedation_short(state)
+    unmet: tuple[str, ...] = ()
+    if sedation is not None and SEDATION_CRITERION not in state.waived:
+        if reason is None:
+            raise InputError(f"discharge needs {sedation}: rate the MOAA/S, or close with a reason the client "
+                             "may leave anyway, which is recorded")
+        unmet = (sedation,)
+    return SessionClosed(at=now, early_reason=reason, unmet=unmet)
+

@@ -31,6 +31,23 @@ Visibility = Literal["private", "shareable"]
 NOTE_KINDS: tuple[str, ...] = ("observation", "client-words", "intervention", "side-effect", "other")
 
 Mg = Annotated[float, Field(gt=0, le=1000)]
+Drug = Literal["racemic ketamine", "esketamine"]
+DRUGS: tuple[str, ...] = ("racemic ketamine", "esketamine")
+Decision = Literal["proceed", "defer", "cancel"]
+Severity = Literal["mild", "moderate", "severe"]
+SEVERITIES: tuple[str, ...] = ("mild", "moderate", "severe")
+AdverseKind = Literal[
+    "nausea", "vomiting", "hypertension", "tachycardia", "bradycardia", "desaturation",
+    "respiratory-depression", "excessive-sedation", "distressing-dissociation", "agitation",
+    "headache", "dizziness", "other",
+]
+ADVERSE_KINDS: tuple[str, ...] = (
+    "nausea", "vomiting", "hypertension", "tachycardia", "bradycardia", "desaturation",
+    "respiratory-depression", "excessive-sedation", "distressing-dissociation", "agitation",
+    "headache", "dizziness", "other",
+)
+MedicationUnit = Literal["mg", "mcg", "g", "mL", "tablet"]
+ShortText = Annotated[str, Field(min_length=1, max_length=500), follows(text_rule.CLINICAL_TEXT)]
 
 
 class Client(StrictModel):
@@ -38,6 +55,8 @@ class Client(StrictModel):
     """Display name or initials, as entered."""
     weight_kg: Annotated[float, Field(ge=20, le=350)] | None = None
     date_of_birth: date | None = None
+    sex: Annotated[str, Field(max_length=40)] | None = None
+    """As the client gives it (the esketamine form asks); a client record will fill it."""
 
     @field_validator("name")
     @classmethod
@@ -91,6 +110,102 @@ class DoseGiven(EventBase):
     site: Annotated[str, follows(text_rule.SITE)] | None = None
     devices: Annotated[int, Field(ge=1, le=6)] | None = None
     booster: bool = False
+    drug: Drug | None = None
+    """None in sessions recorded before doses named their drug: the preset's drug is meant."""
+    lot: Annotated[str, Field(min_length=1, max_length=40), follows(text_rule.LOT)] | None = None
+    infusion_minutes: Annotated[float, Field(gt=0, le=600)] | None = None
+    """An intravenous dose given as an infusion: `mg` is planned over this many minutes, and the
+    infusion runs until an `infusion_stopped` event (which says what was actually delivered)."""
+
+
+class InfusionRateChanged(EventBase):
+    type: Literal["infusion_rate_changed"] = "infusion_rate_changed"
+    dose_seq: int
+    mg_per_hour: Annotated[float, Field(gt=0, le=1000)]
+
+
+class InfusionPaused(EventBase):
+    type: Literal["infusion_paused"] = "infusion_paused"
+    dose_seq: int
+    reason: ShortText | None = None
+
+
+class InfusionResumed(EventBase):
+    type: Literal["infusion_resumed"] = "infusion_resumed"
+    dose_seq: int
+
+
+class InfusionStopped(EventBase):
+    type: Literal["infusion_stopped"] = "infusion_stopped"
+    dose_seq: int
+    delivered_mg: Annotated[float, Field(ge=0, le=1000)]
+    reason: ShortText | None = None
+    """Why it stopped before the planned amount ran in (required then)."""
+
+
+class MedicationGiven(EventBase):
+    """Any medicine other than the ketamine dose (an antiemetic, a benzodiazepine, an
+    antihypertensive): never counted against the ketamine maximum."""
+
+    type: Literal["medication_given"] = "medication_given"
+    name: Annotated[str, Field(min_length=1, max_length=80), follows(text_rule.MEDICINE)]
+    amount: Annotated[float, Field(gt=0, le=10_000)]
+    unit: MedicationUnit
+    route: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+    reason: ShortText | None = None
+
+
+class AdverseEventRecorded(EventBase):
+    type: Literal["adverse_event"] = "adverse_event"
+    kind: AdverseKind
+    severity: Severity
+    action: ShortText | None = None
+    outcome: ShortText | None = None
+    detail: ShortText | None = None
+    """What it was, for `other` (or more words for any kind)."""
+
+
+class AdverseEventResolved(EventBase):
+    type: Literal["adverse_event_resolved"] = "adverse_event_resolved"
+    event_seq: int
+    outcome: ShortText | None = None
+
+
+class ScreeningAnswered(EventBase):
+    """One intake screening question answered; the question's words are kept with the answer,
+    so the record reads the same after the preset changes."""
+
+    type: Literal["screening_answered"] = "screening_answered"
+    question: Annotated[str, Field(min_length=1, max_length=60)]
+    text: Annotated[str, Field(min_length=1, max_length=300)]
+    answer: Annotated[str, Field(min_length=1, max_length=500), follows(text_rule.CLINICAL_TEXT)]
+
+
+class PreDoseDecision(EventBase):
+    """Before the first dose, with something short (no baseline, a high BP, screening or intake
+    unfinished): who decided what, and why. `short` is what was short when it was decided."""
+
+    type: Literal["predose_decision"] = "predose_decision"
+    decision: Decision
+    reason: ShortText
+    short: tuple[str, ...] = ()
+
+
+class DischargeCriterionWaived(EventBase):
+    """A discharge criterion not met, and the recorded reason the client may leave anyway."""
+
+    type: Literal["discharge_criterion_waived"] = "discharge_criterion_waived"
+    criterion: Annotated[str, Field(min_length=1, max_length=60)]
+    reason: ShortText
+
+
+class FormAnswerConfirmed(EventBase):
+    """The therapist's own answer to a monitoring-form question the record can only suggest
+    (sedation, dissociation, respiratory depression seen; first treatment)."""
+
+    type: Literal["form_answer_confirmed"] = "form_answer_confirmed"
+    field: Annotated[str, Field(min_length=1, max_length=60)]
+    answer: Literal["yes", "no"]
 
 
 class VitalsRecorded(EventBase):
@@ -161,6 +276,10 @@ class NextSessionSet(EventBase):
 class SessionClosed(EventBase):
     type: Literal["session_closed"] = "session_closed"
     early_reason: Annotated[str, Field(min_length=1), follows(text_rule.CLOSE_REASON)] | None = None
+    """The reason recorded at the close: before the minimum observation, or with a discharge
+    criterion in `unmet`."""
+    unmet: tuple[str, ...] = ()
+    """Discharge criteria not met when the session was closed (with the reason above)."""
 
 
 class QuestionnaireAnswered(EventBase):
@@ -198,6 +317,9 @@ Event = Annotated[
         SessionOpened, PhaseStarted, DoseGiven, VitalsRecorded, ScaleRated, NoteWritten,
         NoteVisibilityChanged, IntentionSet, CardDrawn, ChecklistTicked, AlertRaised,
         AlertAcknowledged, EntryStruck, NextSessionSet, SessionClosed,
+        InfusionRateChanged, InfusionPaused, InfusionResumed, InfusionStopped, MedicationGiven,
+        AdverseEventRecorded, AdverseEventResolved, ScreeningAnswered, PreDoseDecision,
+        DischargeCriterionWaived, FormAnswerConfirmed,
         QuestionnaireAnswered, SafetyCheckRecorded,
     ],
     Field(discriminator="type"),
@@ -206,6 +328,9 @@ EVENT_CLASSES: tuple[type[EventBase], ...] = (
     SessionOpened, PhaseStarted, DoseGiven, VitalsRecorded, ScaleRated, NoteWritten,
     NoteVisibilityChanged, IntentionSet, CardDrawn, ChecklistTicked, AlertRaised,
     AlertAcknowledged, EntryStruck, NextSessionSet, SessionClosed,
+    InfusionRateChanged, InfusionPaused, InfusionResumed, InfusionStopped, MedicationGiven,
+    AdverseEventRecorded, AdverseEventResolved, ScreeningAnswered, PreDoseDecision,
+    DischargeCriterionWaived, FormAnswerConfirmed,
     QuestionnaireAnswered, SafetyCheckRecorded,
 )
 

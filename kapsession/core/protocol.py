@@ -14,8 +14,10 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from kapsession.core.errors import PresetError
-from kapsession.core.events import Route
+from kapsession.core.events import Drug, Route
+from kapsession.core.medications import Adjunct
 from kapsession.core.phases import PHASES, Phase
+from kapsession.core.screening import STANDARD_SCREENING, ScreeningQuestion
 from kapsession.core.strict_model import StrictModel
 from kapsession.core.trusted_files import read_trusted_text
 
@@ -36,7 +38,9 @@ class VitalsSchedule(StrictModel):
     baseline: bool = True
     """A reading is due before the first dose."""
     after_dose_minutes: list[int] = Field(default_factory=list)
-    """Checks at these minutes after the first dose."""
+    """Checks at these minutes after the first dose (and again after each booster)."""
+    after_stop_minutes: list[int] = Field(default_factory=list)
+    """Checks at these minutes after an infusion stops (0: at the stop)."""
     every_minutes: dict[Phase, int] = Field(default_factory=dict)
     """While in these phases, a check every N minutes (counted from the first dose)."""
     before_discharge: bool = True
@@ -45,13 +49,15 @@ class VitalsSchedule(StrictModel):
     tolerance_minutes: Annotated[int, Field(ge=0, le=30)] = 5
     """A reading this many minutes before a check counts for it."""
 
-    @field_validator("after_dose_minutes")
+    @field_validator("after_dose_minutes", "after_stop_minutes")
     @classmethod
-    def _checks_in_order(cls, minutes: list[int]) -> list[int]:
-        if any(minute < 1 or minute > 600 for minute in minutes):
-            raise ValueError("minutes after the dose must be between 1 and 600")
+    def _checks_in_order(cls, minutes: list[int], info: Any) -> list[int]:
+        lowest = 0 if info.field_name == "after_stop_minutes" else 1
+        after = "the stop" if info.field_name == "after_stop_minutes" else "the dose"
+        if any(minute < lowest or minute > 600 for minute in minutes):
+            raise ValueError(f"minutes after {after} must be between {lowest} and 600")
         if sorted(set(minutes)) != minutes:
-            raise ValueError("minutes after the dose must be in increasing order, without repeats")
+            raise ValueError(f"minutes after {after} must be in increasing order, without repeats")
         return minutes
 
     @field_validator("every_minutes")
@@ -73,6 +79,8 @@ class Thresholds(StrictModel):
     temperature_high: float = 38.0
     predose_systolic_high: int = 140
     predose_diastolic_high: int = 90
+    moaas_alert: Annotated[int, Field(ge=1, le=4)] = 3
+    """A MOAA/S at or below this raises an alert; 1 or 0 is always an alarm."""
 
 
 class Window(StrictModel):
@@ -98,6 +106,8 @@ class Dosing(StrictModel):
     mg_per_kg: Annotated[float, Field(gt=0, le=5)] | None = None
     max_mg: Annotated[float, Field(gt=0)] = 1000
     sites: list[str] = Field(default_factory=list)
+    infusion_minutes: Annotated[int, Field(ge=1, le=600)] | None = None
+    """An intravenous dose runs as an infusion over this many minutes unless told otherwise."""
 
 
 class Preset(StrictModel):
@@ -119,6 +129,33 @@ class Preset(StrictModel):
     dosing: Dosing = Field(default_factory=Dosing)
     thresholds: Thresholds = Field(default_factory=Thresholds)
     timers: RouteTimers = Field(default_factory=RouteTimers)
+    drug: Drug = "racemic ketamine"
+    adjuncts: list[Adjunct] = Field(default_factory=list)
+    """The practice's standing adjuncts, offered for a quick pick; any other may be typed."""
+    screening: list[ScreeningQuestion] = Field(default_factory=lambda: list(STANDARD_SCREENING))
+    """The intake screening questions (the standard set unless the preset gives its own)."""
+    screening_extra: list[ScreeningQuestion] = Field(default_factory=list)
+    """Questions asked as well as `screening` (the esketamine form's medicine classes)."""
+
+    @model_validator(mode="after")
+    def _screening_keys_unique(self) -> "Preset":
+        seen: set[str] = set()
+        for question in self.screening_questions:
+            if question.key in seen:
+                raise ValueError(f"the screening question '{question.key}' is asked twice")
+            seen.add(question.key)
+        names = [adjunct.name.casefold() for adjunct in self.adjuncts]
+        if len(set(names)) != len(names):
+            raise ValueError("an adjunct is listed twice")
+        return self
+
+    @property
+    def screening_questions(self) -> list[ScreeningQuestion]:
+        return [*self.screening, *self.screening_extra]
+
+    @property
+    def allows_boosters(self) -> bool:
+        return self.timers.booster_window is not None
 
     @field_validator("phases")
     @classmethod

@@ -17,12 +17,20 @@ class Scale:
     anchors: dict[int, str]
 
 
+# The Modified Observer's Assessment of Alertness/Sedation anchors in full, as tabulated in BMC
+# Anesthesiology 2022 (doi:10.1186/s12871-022-01788-1, table 2), from Chernik DA et al., J Clin
+# Psychopharmacol 1990;10:244-251; the esketamine label reports sedation on this scale.
+MOAAS_ANCHORS: dict[int, str] = {
+    5: "responds readily to name spoken in a normal tone",
+    4: "lethargic response to name spoken in a normal tone",
+    3: "responds only after name is called loudly or repeatedly",
+    2: "responds only after mild prodding or shaking",
+    1: "responds only after painful trapezius squeeze",
+    0: "no response after painful trapezius squeeze",
+}
+
 SCALES: dict[str, Scale] = {
-    "moaas": Scale("moaas", "MOAA/S", 0, 5, {
-        5: "responds readily to name", 4: "lethargic response to name",
-        3: "responds only to loud or repeated name", 2: "responds only to prodding",
-        1: "responds only to trapezius squeeze", 0: "no response",
-    }),
+    "moaas": Scale("moaas", "MOAA/S", 0, 5, MOAAS_ANCHORS),
     "dissociation": Scale("dissociation", "Dissociation", 0, 10, {0: "none", 10: "complete"}),
     "nausea": Scale("nausea", "Nausea", 0, 10, {0: "none", 10: "worst imaginable"}),
     "aldrete": Scale("aldrete", "Modified Aldrete", 0, 10, {9: "ready for discharge at 9 or more"}),
@@ -59,6 +67,20 @@ def parse_scale_value(scale: ScaleName, text: str) -> int:
 
 # The modified Aldrete score for discharge: five items, each 0-2, total 10; ready at 9 or more.
 ALDRETE_ITEMS: tuple[str, ...] = ("activity", "respiration", "circulation", "consciousness", "SpO2")
+# What earns 0, 1 and 2 on each item: Aldrete JA, "The post-anesthesia recovery score revisited",
+# J Clin Anesth 1995;7:89-91 (SpO2 in place of colour), as tabulated by Kim N et al., World J
+# Gastroenterol 2015;21(12):3671-3678, table 2 (doi:10.3748/wjg.v21.i12.3671).
+ALDRETE_ANCHORS: dict[str, dict[int, str]] = {
+    "activity": {2: "moves four extremities, voluntarily or on command",
+                 1: "moves two extremities", 0: "moves no extremity"},
+    "respiration": {2: "breathes deeply and coughs freely", 1: "dyspnoea, shallow or limited breathing",
+                    0: "apnoeic"},
+    "circulation": {2: "BP within 20 mmHg of the pre-dose level", 1: "BP 20-50 mmHg from the pre-dose level",
+                    0: "BP more than 50 mmHg from the pre-dose level"},
+    "consciousness": {2: "fully awake", 1: "arousable on calling", 0: "not responding"},
+    "SpO2": {2: "keeps SpO2 above 92% on room air", 1: "needs oxygen to keep SpO2 above 90%",
+             0: "SpO2 below 90% even with oxygen"},
+}
 ALDRETE_ACCEPTED = (
     "accepted: five item scores 0-2 (activity, respiration, circulation, consciousness, SpO2), "
     "like '2 2 2 2 1' or '22221', or the total 0-10"

@@ -13,25 +13,33 @@ from datetime import datetime, timedelta
 from typing import Iterable, Literal, Sequence
 
 from kapsession.core.events import (
+    AdverseEventRecorded,
+    AdverseEventResolved,
     AlertAcknowledged,
     AlertRaised,
     CardDrawn,
     ChecklistTicked,
+    DischargeCriterionWaived,
     DoseGiven,
     EntryStruck,
     EventBase,
+    FormAnswerConfirmed,
     IntentionSet,
+    MedicationGiven,
     NextSessionSet,
     NoteVisibilityChanged,
     NoteWritten,
     PhaseStarted,
+    PreDoseDecision,
     QuestionnaireAnswered,
     SafetyCheckRecorded,
     ScaleRated,
+    ScreeningAnswered,
     SessionClosed,
     SessionOpened,
     VitalsRecorded,
 )
+from kapsession.core.infusion import Infusion, build_infusions
 from kapsession.core.phases import PHASE_TITLES, PHASES, Phase
 from kapsession.core.protocol import Preset
 from kapsession.core.vitals import VitalsReading
@@ -136,9 +144,32 @@ class NoteView:
 
 
 @dataclass(frozen=True)
+class AdverseView:
+    """An adverse event as the record stands: resolved or still going on."""
+
+    seq: int | None
+    at: datetime
+    kind: str
+    severity: str
+    action: str | None
+    outcome: str | None
+    detail: str | None
+    resolved_at: datetime | None = None
+    resolved_outcome: str | None = None
+
+    @property
+    def resolved(self) -> bool:
+        return self.resolved_at is not None
+
+
+@dataclass(frozen=True)
 class Discharge:
     ready: bool
     missing: tuple[str, ...]
+
+
+# The discharge criterion a recorded reason may stand in for (`DischargeCriterionWaived`).
+SEDATION_CRITERION = "sedation"
 
 
 @dataclass
@@ -162,8 +193,16 @@ class SessionState:
     next_session_at: datetime | None = None
     closed_at: datetime | None = None
     early_reason: str | None = None
+    closed_unmet: tuple[str, ...] = ()
     discharge: Discharge = Discharge(False, ())
     events: list[EventBase] = field(default_factory=list)
+    infusions: list[Infusion] = field(default_factory=list)
+    medications: list[MedicationGiven] = field(default_factory=list)
+    adverse: list[AdverseView] = field(default_factory=list)
+    screening: dict[str, ScreeningAnswered] = field(default_factory=dict)
+    decisions: list[PreDoseDecision] = field(default_factory=list)
+    waived: dict[str, str] = field(default_factory=dict)
+    form_answers: dict[str, str] = field(default_factory=dict)
     questionnaires: list[QuestionnaireAnswered] = field(default_factory=list)
 
     # -- where we are ------------------------------------------------------------------------
@@ -214,7 +253,52 @@ class SessionState:
 
     @property
     def total_dose_mg(self) -> float:
-        return sum(dose.mg for dose in self.doses)
+        """Every dose's mg; an infusion counts what it delivered once stopped (its planned mg
+        before: the maximum is checked against what may still run in)."""
+        delivered = {infusion.seq: infusion.delivered_mg for infusion in self.infusions}
+        return sum(delivered.get(dose.seq) if delivered.get(dose.seq) is not None else dose.mg  # type: ignore[misc]
+                   for dose in self.doses)
+
+    @property
+    def running_infusion(self) -> Infusion | None:
+        """The infusion not yet stopped (running or paused), if any."""
+        return next((infusion for infusion in reversed(self.infusions) if infusion.stopped is None), None)
+
+    def drug_of(self, dose: DoseGiven) -> str:
+        """The drug a dose named, or for a dose recorded before doses named one, the preset's."""
+        return dose.drug or self.preset.drug
+
+    @property
+    def dosing_ended_at(self) -> datetime | None:
+        """When the last dose was given (an infusion: when it stopped); None before any dose and
+        while an infusion still runs."""
+        if not self.doses or self.running_infusion is not None:
+            return None
+        stops = {infusion.seq: infusion.stopped_at for infusion in self.infusions}
+        return max(stops.get(dose.seq) or dose.at for dose in self.doses)
+
+    @property
+    def observation_anchor(self) -> datetime | None:
+        """What the minimum observation counts from: the first dose, a later booster, or the end
+        of an infusion (its stop; its planned end while it runs)."""
+        first = self.first_dose_at
+        if first is None:
+            return None
+        anchor = first
+        for dose in self.doses:
+            if dose.booster:
+                anchor = max(anchor, dose.at)
+        for infusion in self.infusions:
+            anchor = max(anchor, infusion.end_for_observation(self.clock_now))
+        return anchor
+
+    @property
+    def predose_decision(self) -> PreDoseDecision | None:
+        return self.decisions[-1] if self.decisions else None
+
+    @property
+    def open_adverse(self) -> list[AdverseView]:
+        return [event for event in self.adverse if not event.resolved]
 
     @property
     def devices_given(self) -> int:
@@ -270,10 +354,10 @@ class SessionState:
 
     @property
     def observation_until(self) -> datetime | None:
-        first = self.first_dose_at
-        if first is None:
+        anchor = self.observation_anchor
+        if anchor is None:
             return None
-        return first + timedelta(minutes=self.preset.minimum_observation_minutes)
+        return anchor + timedelta(minutes=self.preset.minimum_observation_minutes)
 
     def latest_questionnaire(self, instrument: str) -> QuestionnaireAnswered | None:
         taken = [q for q in self.questionnaires if q.instrument == instrument]
@@ -308,6 +392,20 @@ def _schedule(state: SessionState) -> list[tuple[str, datetime | None]]:
     if first is not None:
         for minute in preset.vitals.after_dose_minutes:
             timed.append((f"T+{minute}", first + timedelta(minutes=minute)))
+        # A booster brings the post-dose checks again, counted from the booster.
+        for dose in state.doses:
+            if dose.booster:
+                for minute in preset.vitals.after_dose_minutes:
+                    timed.append((f"booster+{minute}", dose.at + timedelta(minutes=minute)))
+        # The post-infusion checks count from the stop.
+        for infusion in state.infusions:
+            if infusion.stopped_at is not None:
+                for minute in preset.vitals.after_stop_minutes:
+                    timed.append((f"stop+{minute}", infusion.stopped_at + timedelta(minutes=minute)))
+        # An infusion's stop ends the interval checks: the post-infusion ones take over, and one due
+        # within the tolerance before the stop is the stop's own check.
+        stops = [infusion.stopped_at for infusion in state.infusions if infusion.stopped_at is not None]
+        intervals_end = min(stops) - timedelta(minutes=preset.vitals.tolerance_minutes) if stops else None
         for span in state.spans:
             interval = preset.vitals.every_minutes.get(span.phase)
             if not interval:
@@ -318,6 +416,8 @@ def _schedule(state: SessionState) -> list[tuple[str, datetime | None]]:
             # interval past now, inclusive, so the next check is always known.
             k = max(1, math.ceil((span.started_at - first) / step))
             while (first + k * step < span.ended_at) if span.ended_at else (first + k * step <= state.clock_now + step):
+                if intervals_end is not None and first + k * step >= intervals_end:
+                    break
                 timed.append((f"T+{k * interval}", first + k * step))
                 k += 1
     timed.sort(key=lambda item: item[1])
@@ -464,6 +564,34 @@ def _threshold_level(message: str) -> AlertLevel:
     return "warning" if "before dosing" in message else "alarm"
 
 
+def sedation_alerts(state: SessionState) -> list[Alert]:
+    """One alert per sedation episode: a MOAA/S at or below the preset's threshold opens it (a
+    warning), a 1 or 0 within it raises an alarm of its own, and a later rating above the
+    threshold settles both."""
+    from kapsession.core.scales import SCALES
+
+    threshold = state.preset.thresholds.moaas_alert
+    anchors = SCALES["moaas"].anchors
+    alerts: list[Alert] = []
+    episode: Alert | None = None
+    deep: Alert | None = None
+    for rating in state.scales.get("moaas", []):
+        words = f"MOAA/S {rating.value}: {anchors.get(rating.value, '')}"
+        if rating.value <= threshold:
+            if episode is None:
+                episode = Alert(f"sedation:{rating.seq}", "sedation", "warning",
+                                f"{words} (at or below {threshold})", rating.at)
+            if rating.value <= 1 and deep is None:
+                deep = Alert(f"sedation-deep:{rating.seq}", "sedation", "alarm", words, rating.at)
+        else:
+            for found in (episode, deep):
+                if found is not None:
+                    alerts.append(dataclasses.replace(found, message=found.message + " (since settled)", active=False))
+            episode = deep = None
+    alerts += [found for found in (episode, deep) if found is not None]
+    return alerts
+
+
 def _reminder_alerts(state: SessionState) -> tuple[list[Alert], list[RouteTimer]]:
     """Vitals due, phase time reached, route timers, observation: gentle, and only while true."""
     from kapsession.core.timeparse import format_duration, format_local
@@ -526,6 +654,16 @@ def _reminder_alerts(state: SessionState) -> tuple[list[Alert], list[RouteTimer]
                                 f"Booster window open until {format_local(closes)} (T+{window.start}-{window.end} min)",
                                 opens))
 
+    for infusion in state.infusions:
+        end = infusion.planned_end()
+        if end is None:
+            continue
+        timers.append(RouteTimer("Infusion planned end", end, done=now >= end))
+        if now >= end:
+            alerts.append(Alert(f"infusion-end:{infusion.seq}", "infusion", "warning",
+                                f"Infusion: the planned {infusion.planned_mg:g} mg has run in "
+                                f"({format_local(end)}); record the stop", end))
+
     until = state.observation_until
     if until is not None:
         timers.append(RouteTimer("Minimum observation", until, done=now >= until))
@@ -534,6 +672,44 @@ def _reminder_alerts(state: SessionState) -> tuple[list[Alert], list[RouteTimer]
                                 f"Minimum observation until {format_local(until)} ({format_duration(until - now)} to go)",
                                 span.started_at if span else now))
     return alerts, timers
+
+
+def sedation_short(state: SessionState) -> str | None:
+    """What is missing for the sedation criterion (a MOAA/S of 5 rated after the last dose, and
+    none lower since), or None when it is met or no dose was given."""
+    from kapsession.core.timeparse import format_local
+
+    if not state.doses:
+        return None
+    ended = state.dosing_ended_at
+    if ended is None:
+        return "MOAA/S 5 after the last dose (the infusion is still running)"
+    after = [rating for rating in state.scales.get("moaas", []) if rating.at >= ended]
+    if after and after[-1].value == 5:
+        return None
+    if after:
+        return f"MOAA/S 5 after the last dose (latest {after[-1].value} at {format_local(after[-1].at)})"
+    return "MOAA/S 5 after the last dose (none rated since)"
+
+
+def clinical_readiness(state: SessionState) -> tuple[str, ...]:
+    """The clinical discharge criteria alone, the minimum observation time and the checklist's
+    ticks left out: back at MOAA/S 5 after the last dose, a modified Aldrete of 9 or more, the
+    infusion stopped, and a recent reading that crosses no threshold. The esketamine form's
+    evaluation question asks when these were first all met."""
+    missing: list[str] = []
+    sedation = sedation_short(state)
+    if sedation is not None:
+        missing.append(sedation)
+    aldrete = state.latest_scale("aldrete")
+    if aldrete is None or aldrete.value < 9:
+        missing.append("modified Aldrete 9 or more")
+    window = timedelta(minutes=state.preset.vitals.discharge_window_minutes)
+    if not state.vitals or state.clock_now - state.vitals[-1].at > window:
+        missing.append(f"vitals within the last {state.preset.vitals.discharge_window_minutes} min")
+    elif threshold_crossings(state.vitals[-1].reading, state, before_dose=False):
+        missing.append("the latest vitals within the thresholds")
+    return tuple(missing)
 
 
 def discharge_readiness(state: SessionState) -> Discharge:
@@ -550,6 +726,11 @@ def discharge_readiness(state: SessionState) -> Discharge:
         missing.append("modified Aldrete score (9 or more)")
     elif aldrete.value < 9:
         missing.append(f"modified Aldrete 9 or more (latest {aldrete.value})")
+    sedation = sedation_short(state)
+    if sedation is not None and SEDATION_CRITERION not in state.waived:
+        missing.append(sedation)
+    if state.running_infusion is not None:
+        missing.append("the infusion stopped")
     until = state.observation_until
     if until is not None and state.clock_now < until:
         missing.append(f"minimum observation until {format_local(until)}")
@@ -575,12 +756,13 @@ class Replay:
     acknowledged: dict[str, datetime]
     thresholds: tuple[Alert, ...]
     manual: tuple[Alert, ...]  # raised by a person
+    sedation: tuple[Alert, ...] = ()
 
     def at(self, now: datetime) -> SessionState:
         state = dataclasses.replace(self.base, now=now)
         state.checks = _match_checks(state)
         reminders, state.timers = ([], []) if state.closed else _reminder_alerts(state)
-        derived = [*self.thresholds, *reminders, *self.manual]
+        derived = [*self.thresholds, *self.sedation, *reminders, *self.manual]
         acknowledged = self.acknowledged
         state.alerts = sorted(
             (
@@ -611,6 +793,7 @@ def replay(events: Iterable[EventBase], preset: Preset) -> Replay:
     acknowledged: dict[str, datetime] = {}
     raised_by_person: list[AlertRaised] = []
     phase_events: list[PhaseStarted] = []
+    resolutions: dict[int, AdverseEventResolved] = {}
 
     for event in ordered:
         if event.seq is not None and event.seq in state.struck:
@@ -648,6 +831,22 @@ def replay(events: Iterable[EventBase], preset: Preset) -> Replay:
         elif isinstance(event, SessionClosed):
             state.closed_at = event.at
             state.early_reason = event.early_reason
+            state.closed_unmet = event.unmet
+        elif isinstance(event, MedicationGiven):
+            state.medications.append(event)
+        elif isinstance(event, AdverseEventRecorded):
+            state.adverse.append(AdverseView(event.seq, event.at, event.kind, event.severity, event.action,
+                                             event.outcome, event.detail))
+        elif isinstance(event, AdverseEventResolved):
+            resolutions.setdefault(event.event_seq, event)
+        elif isinstance(event, ScreeningAnswered):
+            state.screening[event.question] = event
+        elif isinstance(event, PreDoseDecision):
+            state.decisions.append(event)
+        elif isinstance(event, DischargeCriterionWaived):
+            state.waived[event.criterion] = event.reason
+        elif isinstance(event, FormAnswerConfirmed):
+            state.form_answers[event.field] = event.answer
 
     # Clinical time order, not typing order: a backdated reading takes its place in the series.
     state.doses.sort(key=lambda e: e.at)
@@ -655,6 +854,13 @@ def replay(events: Iterable[EventBase], preset: Preset) -> Replay:
     for ratings in state.scales.values():
         ratings.sort(key=lambda e: e.at)
     state.notes.sort(key=lambda n: n.at)
+    state.medications.sort(key=lambda e: e.at)
+    state.adverse = sorted(
+        (dataclasses.replace(view, resolved_at=resolutions[view.seq].at, resolved_outcome=resolutions[view.seq].outcome)
+         if view.seq in resolutions else view for view in state.adverse),
+        key=lambda view: view.at,
+    )
+    state.infusions = build_infusions(state.doses, (e for e in ordered if e.seq is None or e.seq not in state.struck))
     state.questionnaires.sort(key=lambda e: e.at)
     phase_events.sort(key=lambda e: e.at)
     for index, event in enumerate(phase_events):
@@ -663,7 +869,8 @@ def replay(events: Iterable[EventBase], preset: Preset) -> Replay:
                                      preset.phases[event.phase].minutes, event.seq))
 
     return Replay(state, acknowledged, tuple(_threshold_alerts(state)) + tuple(safety_alerts(state.questionnaires)),
-                  tuple(Alert(e.key, "manual", "warning", e.message, e.at) for e in raised_by_person))
+                  tuple(Alert(e.key, "manual", "warning", e.message, e.at) for e in raised_by_person),
+                  tuple(sedation_alerts(state)))
 
 
 def safety_alerts(questionnaires: Iterable[QuestionnaireAnswered]) -> list[Alert]:
@@ -690,4 +897,4 @@ def phase_label(phase: Phase | None) -> str:
 
 
 __all__ = ["fold", "replay", "Replay", "SessionState", "Alert", "VitalsCheck", "PhaseSpan", "RouteTimer", "NoteView",
-           "Discharge", "PHASES", "phase_label"]
+           "AdverseView", "Discharge", "PHASES", "phase_label"]

@@ -57,6 +57,12 @@ CHART_REFERENCE = TextField("the practice reference", 60)
 SCHEDULE = TextField("the schedule", 120)
 THERAPIST_NAME = TextField("the therapist's name", 120)
 PRACTICE_NAME = TextField("the practice's name", 120)
+PHONE = TextField("the practice's phone number", 60)
+CRISIS_LINE = TextField("the crisis line", 200)
+LOT = TextField("the lot number", 40)
+MEDICINE = TextField("the medicine's name", 80)
+CLINICAL_TEXT = TextField("the text", 500)
+DECISION_REASON = TextField("the reason", 500)
 
 # Where a field allows line breaks it allows a tab too: both are layout, neither drives a terminal.
 _LINE_BREAKS = "\n\u2028\u2029"

@@ -7,9 +7,11 @@ from typing import NamedTuple
 
 from kapsession.core.entries import entry_number, entry_numbers, written_late
 from kapsession.core.events import (
-    AlertAcknowledged, AlertRaised, CardDrawn, ChecklistTicked, DoseGiven, EntryStruck, EventBase,
-    IntentionSet, NextSessionSet, NoteVisibilityChanged, NoteWritten, PhaseStarted, QuestionnaireAnswered,
-    SafetyCheckRecorded, ScaleRated, SessionClosed, SessionOpened, VitalsRecorded,
+    AdverseEventRecorded, AdverseEventResolved, AlertAcknowledged, AlertRaised, CardDrawn, ChecklistTicked,
+    DischargeCriterionWaived, DoseGiven, EntryStruck, EventBase, FormAnswerConfirmed, InfusionPaused,
+    InfusionRateChanged, InfusionResumed, InfusionStopped, IntentionSet, MedicationGiven, NextSessionSet,
+    NoteVisibilityChanged, NoteWritten, PhaseStarted, PreDoseDecision, QuestionnaireAnswered, SafetyCheckRecorded,
+    ScaleRated, ScreeningAnswered, SessionClosed, SessionOpened, VitalsRecorded,
 )
 from kapsession.core.phases import PHASE_TITLES
 from kapsession.core.scales import SCALES
@@ -31,17 +33,56 @@ class TimelineLine(NamedTuple):
     written_at: datetime | None = None  # when a late entry was written (None: at the time)
 
 
-def describe_dose(event: DoseGiven) -> str:
-    parts = [f"{event.mg:g} mg {ROUTE_SHORT.get(event.route, event.route)}"]
+DECISION_WORDS = {"proceed": "go ahead", "defer": "defer", "cancel": "cancel"}
+ADVERSE_WORDS = {"respiratory-depression": "respiratory depression", "excessive-sedation": "excessive sedation",
+                 "distressing-dissociation": "distressing dissociation or emergence reaction"}
+
+
+def describe_dose(event: DoseGiven, drug: str | None = None, *, with_drug: bool = True) -> str:
+    """`56 mg esketamine IN (0.70 mg/kg) 2 devices lot ABC1`; `drug` for a dose recorded before
+    doses named theirs (the preset's); `with_drug=False` where the drug goes without saying (the
+    live screen's dose line, beside the preset's name)."""
+    named = (event.drug or drug) if with_drug else None
+    parts = [f"{event.mg:g} mg" + (f" {named}" if named else "") + f" {ROUTE_SHORT.get(event.route, event.route)}"]
+    if event.infusion_minutes:
+        parts.append(f"infusion over {event.infusion_minutes:g} min ({event.mg / event.infusion_minutes * 60:.3g} mg/h)")
     if event.mg_per_kg is not None:
         parts.append(f"({event.mg_per_kg:.2f} mg/kg)")
     if event.devices:
         parts.append(f"{event.devices} device{'s' if event.devices > 1 else ''}")
     if event.site:
         parts.append(f"site {event.site}")
+    if event.lot:
+        parts.append(f"lot {event.lot}")
     if event.booster:
         parts.append("booster")
     return " ".join(parts)
+
+
+def describe_medication(event: MedicationGiven) -> str:
+    text = f"{event.name} {event.amount:g} {event.unit}" + (f" {event.route}" if event.route else "")
+    return text + (f" ({event.reason})" if event.reason else "")
+
+
+def adverse_words(kind: str) -> str:
+    return ADVERSE_WORDS.get(kind, kind)
+
+
+def describe_adverse(event: AdverseEventRecorded) -> str:
+    parts = [f"{adverse_words(event.kind)}, {event.severity}" + (f": {event.detail}" if event.detail else "")]
+    if event.action:
+        parts.append(f"action: {event.action}")
+    if event.outcome:
+        parts.append(f"outcome: {event.outcome}")
+    return "; ".join(parts)
+
+
+def _screening(event: ScreeningAnswered, state: SessionState) -> str:
+    from kapsession.core.screening import is_stop
+
+    question = next((q for q in state.preset.screening_questions if q.key == event.question), None)
+    stop = " (STOP AND DECIDE)" if question is not None and is_stop(question, event.answer) else ""
+    return f"{event.text} {event.answer}{stop}"
 
 
 def describe_questionnaire(event: QuestionnaireAnswered) -> str:
@@ -65,7 +106,37 @@ def describe(event: EventBase, state: SessionState) -> tuple[str, str]:
     if isinstance(event, PhaseStarted):
         return "phase", PHASE_TITLES[event.phase]
     if isinstance(event, DoseGiven):
-        return "dose", describe_dose(event)
+        return "dose", describe_dose(event, state.drug_of(event))
+    if isinstance(event, InfusionRateChanged):
+        return "infusion", f"rate {event.mg_per_hour:g} mg/h"
+    if isinstance(event, InfusionPaused):
+        return "infusion", "paused" + (f": {event.reason}" if event.reason else "")
+    if isinstance(event, InfusionResumed):
+        return "infusion", "resumed"
+    if isinstance(event, InfusionStopped):
+        dose = next((d for d in state.events if isinstance(d, DoseGiven) and d.seq == event.dose_seq), None)
+        planned = f" of {dose.mg:g}" if dose is not None else ""
+        return "infusion", f"stopped: {event.delivered_mg:g}{planned} mg delivered" + (
+            f" (stopped early: {event.reason})" if event.reason else "")
+    if isinstance(event, MedicationGiven):
+        return "medicine", describe_medication(event)
+    if isinstance(event, AdverseEventRecorded):
+        return "adverse", describe_adverse(event)
+    if isinstance(event, AdverseEventResolved):
+        found = next((a for a in state.adverse if a.seq == event.event_seq), None)
+        what = adverse_words(found.kind) if found else "adverse event"
+        return "resolved", (f"#{entry_number(state, event.event_seq)} {what} resolved"
+                            + (f": {event.outcome}" if event.outcome else ""))
+    if isinstance(event, ScreeningAnswered):
+        return "screening", _screening(event, state)
+    if isinstance(event, PreDoseDecision):
+        short = f" (short: {'; '.join(event.short)})" if event.short else ""
+        return "decision", f"{DECISION_WORDS[event.decision]} before the first dose: {event.reason}{short}"
+    if isinstance(event, DischargeCriterionWaived):
+        return "discharge", f"may leave without the {event.criterion} criterion met: {event.reason}"
+    if isinstance(event, FormAnswerConfirmed):
+        return "form", f"{event.field.replace('-', ' ')} seen: {event.answer} (confirmed)" if event.field != \
+            "first-treatment" else f"first treatment: {event.answer} (confirmed)"
     if isinstance(event, VitalsRecorded):
         return "vitals", event.reading.describe()
     if isinstance(event, ScaleRated):
@@ -103,7 +174,10 @@ def describe(event: EventBase, state: SessionState) -> tuple[str, str]:
         visibility = note.visibility if note else event.visibility
         return "safety", f"[{visibility}] safety check: {event.text}"
     if isinstance(event, SessionClosed):
-        reason = f" (before minimum observation: {event.early_reason})" if event.early_reason else ""
+        if event.unmet:
+            reason = f" with {'; '.join(event.unmet)} not met: {event.early_reason}"
+        else:
+            reason = f" (before minimum observation: {event.early_reason})" if event.early_reason else ""
         return "closed", f"session closed{reason}"
     return event.type, ""  # type: ignore[attr-defined]
 
@@ -138,7 +212,17 @@ def render_text(state: SessionState, session_id: str) -> str:
         f"State:   {'closed ' + format_local(state.closed_at) if state.closed_at else (PHASE_TITLES[state.phase] if state.phase else 'planned, not started')}",
     ]
     if state.doses:
-        header.append(f"Dose:    {state.total_dose_mg:g} mg total, first at {format_local(state.first_dose_at)}")  # type: ignore[arg-type]
+        drugs = sorted({state.drug_of(dose) for dose in state.doses})
+        header.append(f"Dose:    {state.total_dose_mg:g} mg {' and '.join(drugs)} total, first at "
+                      f"{format_local(state.first_dose_at)}")  # type: ignore[arg-type]
+    running = state.running_infusion
+    if running is not None:
+        now = state.clock_now
+        status = "paused" if running.paused else "running"
+        header.append(f"Infusion: {status}, {running.mg_so_far(now):.1f} of {running.planned_mg:g} mg so far, "
+                      f"{running.mg_per_hour:g} mg/h")
+    if state.medications:
+        header.append("Medicines: " + "; ".join(describe_medication(m) for m in state.medications))
     if state.intention:
         header.append(f"Intention: {state.intention}")
     if state.cards:
@@ -152,6 +236,9 @@ def render_text(state: SessionState, session_id: str) -> str:
         body.append(f"{format_local(line.at)}  {line.t_plus:>10}  {number:>5}  {line.label:<9} {text}")
     open_alerts = state.open_alerts
     footer = []
+    if state.open_adverse:
+        footer.append("Adverse events not resolved:")
+        footer += [f"  #{entry_number(state, a.seq)} {adverse_words(a.kind)}, {a.severity}" for a in state.open_adverse]
     if open_alerts:
         footer.append("Open alerts:")
         footer += [f"  {alert.word.upper():<6} {alert.message}" for alert in open_alerts]

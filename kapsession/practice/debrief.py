@@ -6,8 +6,8 @@ session closed (or now, for one still running), and from the same script times t
 
 - each scheduled vitals check: on time, late by m:ss, missed (or not reached before the close);
 - each alert (threshold episodes and alerts raised by a person) and the time to acknowledge it;
-- each scripted event and whether the expected entry (vitals, note, ack, scale, any) followed
-  within its window;
+- each scripted event and whether the expected entry (vitals, note, ack, scale, a medicine, an
+  adverse event, the infusion stopped, any) followed within its window;
 - the phases against the plan, the discharge checklist, and whether the minimum observation time
   was respected (closed before it without a reason: not respected).
 
@@ -43,7 +43,8 @@ PHASE_SLACK = timedelta(minutes=1)
 # accounted for by the checks; phase-time, timer and observation notes are gentle nudges.
 DEBRIEF_ALERT_KINDS = ("threshold", "manual")
 _MISSING_WORDS = {"vitals": "vitals entry", "note": "note", "ack": "acknowledgement", "scale": "scale rating",
-                  "any": "entry"}
+                  "medication": "medicine given", "adverse": "adverse event recorded",
+                  "infusion-stop": "infusion stop", "any": "entry"}
 
 
 @dataclass(frozen=True)
@@ -418,6 +419,12 @@ def _responses(state: SessionState, expect: str) -> list[datetime]:
         return [r.at for ratings in state.scales.values() for r in ratings]
     if expect == "ack":
         return [e.at for e in state.events if isinstance(e, AlertAcknowledged)]
+    if expect == "medication":
+        return [m.at for m in state.medications]
+    if expect == "adverse":
+        return [a.at for a in state.adverse]
+    if expect == "infusion-stop":
+        return [i.stopped_at for i in state.infusions if i.stopped_at is not None]
     return [
         e.at for e in state.events
         if not isinstance(e, (SessionOpened, EntryStruck)) and (e.seq is None or e.seq not in state.struck)

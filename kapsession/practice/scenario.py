@@ -13,7 +13,7 @@ from `presets/practice/*.toml` and the user's scenarios dir, validated like pres
     from = "dose"            # or "start": minutes after the session started (intake began)
     kind = "monitor"         # monitor | client | observation
     text = "Monitor shows 186/114 HR 118"
-    expect = "vitals"        # vitals | note | ack | scale | any: what the debrief looks for
+    expect = "vitals"        # vitals | note | ack | scale | medication | adverse | infusion-stop | any
     window_minutes = 5       # ... within this many minutes of the event being presented
 
 A scripted event is only ever *presented* (shown as what the monitor or the client shows); the
@@ -46,7 +46,7 @@ from kapsession.core.preset_library import PresetLibrary
 from kapsession.core.protocol import describe_validation_error, read_toml
 
 EventKind = Literal["monitor", "client", "observation"]
-Expectation = Literal["vitals", "note", "ack", "scale", "any"]
+Expectation = Literal["vitals", "note", "ack", "scale", "medication", "adverse", "infusion-stop", "any"]
 Anchor = Literal["start", "dose"]
 
 KIND_WORDS: dict[str, str] = {"monitor": "Monitor", "client": "Client", "observation": "You notice"}
@@ -55,6 +55,9 @@ EXPECT_WORDS: dict[str, str] = {
     "note": "a note",
     "ack": "an alert acknowledged",
     "scale": "a scale rating",
+    "medication": "a medicine given",
+    "adverse": "an adverse event recorded",
+    "infusion-stop": "the infusion stopped",
     "any": "any entry",
 }
 DEFAULT_WINDOW_MINUTES = 10

@@ -192,6 +192,6 @@ def cmd_record(ctx: Any) -> int:
     state = log.state()
 
     def render(fmt: str) -> bytes:
-        return record_bytes(record_for(state, log.session_id, paper=args.paper), fmt)
+        return record_bytes(record_for(state, log.session_id, paper=args.paper, store=log.store), fmt)
 
     return _deliver(ctx, args, kind="record", session_id=log.session_id, day=session_day(state), render=render)

@@ -197,6 +197,8 @@ def render_html(summary: ClientSummary) -> str:
     add("</ul>")
     if summary.when_to_call:
         add(f'<p class="call"><strong>When to call.</strong> {esc(summary.when_to_call)}</p>')
+    if summary.call_numbers:
+        add('<ul class="numbers">' + "".join(f"<li>{esc(line)}</li>" for line in summary.call_numbers) + "</ul>")
     add("</section>")
 
     if summary.next_session:

@@ -125,6 +125,10 @@ def render_markdown(summary: ClientSummary) -> str:
     if summary.when_to_call:
         add("")
         add(f"**When to call.** {escape(summary.when_to_call)}")
+    if summary.call_numbers:
+        add("")
+        for line in summary.call_numbers:
+            add(f"- {escape(line)}")
 
     if summary.next_session:
         add("")

@@ -87,6 +87,8 @@ class ClientSummary(SummaryPart):
     aftercare: tuple[str, ...]
     when_to_call: str
     next_session: str | None
+    practice_phone: str = ""
+    crisis_line: str = ""
     clinical: ClinicalFigures | None = None
     practice: bool = False
     paper: str = "a4"
@@ -109,6 +111,21 @@ class ClientSummary(SummaryPart):
             return "No medicine was given in this session."
         return f"The medicine was given as {self.route_words}." if self.route_words else ""
 
+    @property
+    def call_numbers(self) -> tuple[str, ...]:
+        """The numbers printed under "when to call" (from the settings)."""
+        lines = []
+        if self.practice_phone:
+            lines.append(f"The practice: {self.practice_phone}")
+        if self.crisis_line:
+            lines.append(f"Crisis line: {self.crisis_line}")
+        return tuple(lines)
+
+    def missing_numbers(self) -> list[str]:
+        """Which of the practice's phone and a crisis line the summary would print without."""
+        return [name for name, value in (("the practice's phone", self.practice_phone),
+                                         ("a crisis line", self.crisis_line)) if not value]
+
     def included(self) -> list[str]:
         """What personal content is on the page, in words, for the preview."""
         parts = []
@@ -128,6 +145,7 @@ class ClientSummary(SummaryPart):
         data["with_line"] = self.with_line
         data["route_line"] = self.route_line
         data["nothing_personal"] = self.nothing_personal
+        data["call_numbers"] = list(self.call_numbers)
         return data
 
 
@@ -197,6 +215,8 @@ def build_summary(
     include_clinical_figures: bool = False,
     paper: str = "a4",
     zone: tzinfo | None = None,
+    practice_phone: str = "",
+    crisis_line: str = "",
 ) -> ClientSummary:
     """The client summary for one session; only shareable content crosses from `state`."""
     opened = state.opened
@@ -234,6 +254,8 @@ def build_summary(
         practice=opened.practice,
         paper=paper if paper in ("a4", "letter") else "a4",
         dose_given=bool(state.doses),
+        practice_phone=(practice_phone or "").strip(),
+        crisis_line=(crisis_line or "").strip(),
     )
 
 
@@ -247,4 +269,5 @@ def summary_for(state: SessionState, *, include_clinical_figures: bool = False, 
     return build_summary(
         state, therapist_name=settings.therapist_name, practice_name=settings.practice_name,
         include_clinical_figures=include_clinical_figures, paper=paper or settings.paper, zone=zone,
+        practice_phone=getattr(settings, "practice_phone", ""), crisis_line=getattr(settings, "crisis_line", ""),
     )

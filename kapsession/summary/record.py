@@ -1,11 +1,11 @@
 """The clinical session record: everything, for the therapist's chart (never for the client).
 
-Doses with route and mg/kg, the vitals table and chart, scheduled checks and how they were met,
-scale ratings over time, alerts with their acknowledgement times, every note (private ones
-marked), the checklists, the discharge, and every entry in time order (struck ones kept and
-marked). For intranasal esketamine, the fields of the monitoring form are computed from the record:
-total monitoring minutes from the first device to the end of monitoring, blood pressure before
-dosing, at about 40 minutes and before completion, and when the client was judged ready to leave.
+Doses with their drug, route, mg/kg and lot; the infusion with its rate changes, pauses and stop;
+other medicines; adverse events and their resolution; the screening answers and the pre-dose
+decision; the vitals table and chart, scheduled checks and how they were met, scale ratings over
+time, alerts with their acknowledgement times, every note (private ones marked), the checklists,
+the discharge (reasons recorded for criteria not met), and every entry in time order (struck ones
+kept and marked). For esketamine doses, the monitoring form (`summary/esketamine_form.py`).
 """
 
 from __future__ import annotations
@@ -16,21 +16,18 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from kapsession.core.entries import entry_numbers
-from kapsession.core.events import AlertAcknowledged, ChecklistTicked, DoseGiven, ScaleRated, SessionClosed, VitalsRecorded
+from kapsession.core.events import (
+    AlertAcknowledged, ChecklistTicked, DischargeCriterionWaived, DoseGiven, InfusionStopped, ScaleRated, SessionClosed,
+    VitalsRecorded,
+)
 from kapsession.core.phases import PHASE_TITLES
 from kapsession.core.protocol import ROUTE_PLAIN_WORDS
 from kapsession.core.scales import SCALES
 from kapsession.core.state import Alert, SessionState, fold
-from kapsession.core.timeline import ROUTE_SHORT, timeline
+from kapsession.core.timeline import DECISION_WORDS, ROUTE_SHORT, adverse_words, timeline
 from kapsession.core.timeparse import format_duration
+from kapsession.summary.esketamine_form import MonitoringForm, is_esketamine, monitoring_form
 from kapsession.summary.model import clock, long_date, session_label
-
-# The esketamine form asks for blood pressure "at about 40 minutes": the reading nearest T+40
-# within this many minutes either side counts.
-BP_TARGET_MINUTES = 40
-BP_WINDOW_MINUTES = 15
-ESKETAMINE_MINIMUM_MINUTES = 120
-
 
 def _t_plus(state: SessionState, at: datetime) -> str:
     first = state.first_dose_at
@@ -54,6 +51,8 @@ class RecordDose:
     devices: str
     site: str
     booster: bool
+    drug: str = ""
+    lot: str = ""
 
 
 @dataclass(frozen=True)
@@ -116,45 +115,50 @@ class ChecklistLine:
 
 
 @dataclass(frozen=True)
-class Reading:
-    time: str
-    t_plus: str
-    bp: str
-
-    def __str__(self) -> str:
-        return f"{self.bp} at {self.time}" + (f" ({self.t_plus})" if self.t_plus else "")
+class RecordInfusion:
+    started: str
+    planned: str  # "35 mg over 40 min (52.5 mg/h)"
+    changes: tuple[str, ...]  # "10:20 rate 30 mg/h", "10:30 paused: ...", ...
+    stopped: str  # clock time, or "" while it runs
+    delivered: str  # "17.5 of 35 mg", or "" while it runs
+    reason: str  # why it stopped early
 
 
 @dataclass(frozen=True)
-class MonitoringForm:
-    """The esketamine monitoring-form fields, computed from the record."""
+class RecordMedication:
+    time: str
+    t_plus: str
+    medicine: str  # "ondansetron 4 mg"
+    route: str
+    reason: str
 
-    first_device_at: datetime | None
-    devices: tuple[str, ...]  # "Device 1 at 10:00", ...
-    monitoring_ended_at: datetime | None  # the session close; None while still open
-    total_minutes: int | None
-    bp_before_dosing: Reading | None
-    bp_at_40: Reading | None
-    bp_before_completion: Reading | None
-    ready_to_leave_at: datetime | None
-    notes: tuple[str, ...]  # what a reviewer should see: short of two hours, missing readings
 
-    def rows(self, zone: tzinfo | None = None) -> list[tuple[str, str]]:
-        def show(reading: Reading | None, missing: str) -> str:
-            return str(reading) if reading else missing
+@dataclass(frozen=True)
+class RecordAdverse:
+    number: int | None  # the entry's number in the session, as `kapsession show` prints it
+    time: str
+    t_plus: str
+    kind: str
+    severity: str
+    action: str
+    outcome: str
+    resolved: str  # "10:52: settled", or "" while it is not
 
-        first = _stamp(self.first_device_at, zone)
-        ended = _stamp(self.monitoring_ended_at, zone)
-        return [
-            ("First device", first or "no dose recorded"),
-            ("Devices", "; ".join(self.devices) or "none recorded"),
-            ("End of monitoring", ended or "session still open"),
-            ("Total monitoring", f"{self.total_minutes} min" if self.total_minutes is not None else "not yet known"),
-            ("BP before dosing", show(self.bp_before_dosing, "no reading before the first device")),
-            (f"BP at ~{BP_TARGET_MINUTES} min", show(self.bp_at_40, f"no reading between T+{BP_TARGET_MINUTES - BP_WINDOW_MINUTES} and T+{BP_TARGET_MINUTES + BP_WINDOW_MINUTES} min")),
-            ("BP before completion", show(self.bp_before_completion, "no reading after dosing")),
-            ("Judged ready to leave", _stamp(self.ready_to_leave_at, zone) or "discharge criteria not all met"),
-        ]
+
+@dataclass(frozen=True)
+class RecordScreening:
+    question: str
+    answer: str
+    stop: bool  # the "stop and decide" answer
+    at: str
+
+
+@dataclass(frozen=True)
+class RecordDecision:
+    time: str
+    decision: str
+    reason: str
+    short: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -190,11 +194,19 @@ class ClinicalRecord:
     planned_dose: str
     previous_dose: str
     total_dose: str
+    total_mg_per_kg: str
+    drugs: str  # "racemic ketamine", "esketamine"
+    observation: str  # the minimum observation, and what it counts from
     intention: str
     cards: tuple[str, ...]
     next_session: str
     phases: tuple[tuple[str, str, str], ...]  # (phase, start, planned/actual minutes)
     doses: tuple[RecordDose, ...]
+    infusions: tuple[RecordInfusion, ...]
+    medications: tuple[RecordMedication, ...]
+    adverse: tuple[RecordAdverse, ...]
+    screening: tuple[RecordScreening, ...]
+    decisions: tuple[RecordDecision, ...]
     vitals: tuple[RecordVitals, ...]
     checks: tuple[RecordCheck, ...]
     scales: tuple[RecordScale, ...]
@@ -203,107 +215,82 @@ class ClinicalRecord:
     checklists: tuple[ChecklistLine, ...]
     discharge_ready: str
     discharge_missing: tuple[str, ...]
-    monitoring: tuple[tuple[str, str], ...]  # esketamine form rows; empty for other routes
-    monitoring_notes: tuple[str, ...]
+    discharge_reasons: tuple[str, ...]  # criteria a recorded reason stood in for
+    closed_unmet: tuple[str, ...]
+    form: MonitoringForm | None  # esketamine doses only
     entries: tuple[RecordEntry, ...]
     paper: str = "a4"
 
     def to_data(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["form"] = self.form.to_data() if self.form is not None else None
+        return data
 
 
 # -- computations ---------------------------------------------------------------------------------
 
-def discharge_ready_at(state: SessionState) -> datetime | None:
-    """The first moment every discharge criterion was met, replaying the record up to the close.
+def discharge_ready_at(state: SessionState, *, clinical_only: bool = False) -> datetime | None:
+    """The first moment every discharge criterion was met, replaying the record up to the close
+    (with `clinical_only`, the clinical criteria alone: `core.state.clinical_readiness`).
 
-    Readiness can only begin when something is given, ticked, rated or measured, or when the
-    minimum observation time runs out, so only those moments are tried. The record is replayed
-    as corrected (an entry struck as entered in error never counted), and each moment is judged
-    by the fold's own discharge rule on a state holding just what that rule reads, so a long
-    session costs one pass, not a fold per moment.
+    Readiness can only begin when something is given, stopped, ticked, rated, measured or
+    recorded as a reason, or when the minimum observation time runs out, so only those moments
+    are tried. The record is replayed as corrected (an entry struck as entered in error never
+    counted), and each moment is judged by the fold's own rule on a state holding just what that
+    rule reads, so a long session costs one pass, not a fold per moment.
     """
-    from kapsession.core.state import discharge_readiness  # the fold's own rule, not a copy of it
+    from kapsession.core.infusion import INFUSION_EVENTS, build_infusions
+    from kapsession.core.state import clinical_readiness, discharge_readiness  # the fold's own rules
 
     relevant = sorted(
         (event for event in state.events
-         if isinstance(event, (DoseGiven, VitalsRecorded, ScaleRated, ChecklistTicked))
+         if isinstance(event, (DoseGiven, VitalsRecorded, ScaleRated, ChecklistTicked, DischargeCriterionWaived,
+                               *INFUSION_EVENTS))
          and not (event.seq is not None and event.seq in state.struck)),
         key=lambda event: (event.at, event.seq or 0),
     )
     end = state.closed_at or state.now
     start = state.first_dose_at or state.opened.at
     moments = {event.at for event in relevant}
-    if state.observation_until is not None:
+    if state.observation_until is not None and not clinical_only:
         moments.add(state.observation_until)
+    for infusion in state.infusions:  # an infusion's planned end moves the observation while it runs
+        planned = infusion.planned_end()
+        if planned is not None:
+            moments.add(planned + timedelta(minutes=state.preset.minimum_observation_minutes))
     scratch = SessionState(opened=state.opened, preset=state.preset, now=state.opened.at)
+    infusion_events: list[Any] = []
     index = 0
     for moment in sorted(moments):
         if moment > end:
             break
+        changed = False
         while index < len(relevant) and relevant[index].at <= moment:
             event = relevant[index]
             if isinstance(event, DoseGiven):
                 scratch.doses.append(event)
+                changed = True
             elif isinstance(event, VitalsRecorded):
                 scratch.vitals.append(event)
             elif isinstance(event, ScaleRated):
                 scratch.scales.setdefault(event.scale, []).append(event)
+            elif isinstance(event, DischargeCriterionWaived):
+                scratch.waived[event.criterion] = event.reason
+            elif isinstance(event, INFUSION_EVENTS):
+                infusion_events.append(event)
+                changed = True
             elif event.checklist == "discharge":
                 scratch.discharge_ticked[event.item] = event.done
             index += 1
+        if changed:
+            scratch.infusions = build_infusions(scratch.doses, infusion_events)
         if moment < start:
             continue
         scratch.now = moment
-        if discharge_readiness(scratch).ready:
+        ready = not clinical_readiness(scratch) if clinical_only else discharge_readiness(scratch).ready
+        if ready:
             return moment
     return None
-
-
-def _bp(state: SessionState, event: VitalsRecorded, zone: tzinfo | None) -> Reading:
-    reading = event.reading
-    return Reading(clock(event.at, zone), _t_plus(state, event.at), f"{reading.systolic}/{reading.diastolic}")
-
-
-def monitoring_form(state: SessionState, zone: tzinfo | None = None, *, ready_at: Any = ...) -> MonitoringForm:
-    first = state.first_dose_at
-    end = state.closed_at
-    with_bp = [event for event in state.vitals if event.reading.systolic is not None]
-    devices: list[str] = []
-    number = 0
-    for dose in state.doses:
-        for _ in range(dose.devices or 1):
-            number += 1
-            devices.append(f"Device {number} at {clock(dose.at, zone)}")
-    before = after_40 = last = None
-    notes: list[str] = []
-    if first is not None:
-        before_readings = [event for event in with_bp if event.at <= first]
-        before = _bp(state, before_readings[-1], zone) if before_readings else None
-        target = first + timedelta(minutes=BP_TARGET_MINUTES)
-        window = timedelta(minutes=BP_WINDOW_MINUTES)
-        near = [event for event in with_bp if abs(event.at - target) <= window]
-        if near:
-            after_40 = _bp(state, min(near, key=lambda event: (abs(event.at - target), event.at)), zone)
-        limit = end or state.now
-        after = [event for event in with_bp if first < event.at <= limit]
-        last = _bp(state, after[-1], zone) if after else None
-    total = None
-    if first is not None and end is not None:
-        total = int((end - first).total_seconds() // 60)
-        if total < ESKETAMINE_MINIMUM_MINUTES:
-            notes.append(f"Monitoring lasted {total} min, less than the {ESKETAMINE_MINIMUM_MINUTES} min required"
-                         + (f"; reason recorded: {state.early_reason}" if state.early_reason else ""))
-    if first is not None:
-        if before is None:
-            notes.append("No blood pressure was recorded before the first device")
-        if after_40 is None:
-            notes.append(f"No blood pressure was recorded at about {BP_TARGET_MINUTES} minutes after the first device")
-        if last is None:
-            notes.append("No blood pressure was recorded after dosing")
-    if ready_at is ...:
-        ready_at = discharge_ready_at(state)
-    return MonitoringForm(first, tuple(devices), end, total, before, after_40, last, ready_at, tuple(notes))
 
 
 def record_alerts(state: SessionState) -> list[tuple[Alert, datetime | None]]:
@@ -317,7 +304,7 @@ def record_alerts(state: SessionState) -> list[tuple[Alert, datetime | None]]:
     at_close = fold(events, state.preset, state.closed_at or state.now)
     found: dict[str, tuple[Alert, datetime | None]] = {}
     for alert in at_close.alerts:
-        if alert.kind in ("threshold", "manual") or alert.acknowledged_at is not None:
+        if alert.kind in ("threshold", "manual", "sedation") or alert.acknowledged_at is not None:
             found[alert.key] = (alert, alert.acknowledged_at)
     for ack in events:
         if not isinstance(ack, AlertAcknowledged) or (ack.seq is not None and ack.seq in state.struck):
@@ -340,29 +327,54 @@ def _flags(state: SessionState, event: VitalsRecorded) -> str:
     return "; ".join(crossed.values())
 
 
-def _is_intranasal(state: SessionState) -> bool:
-    return state.preset.route == "intranasal" or any(dose.route == "intranasal" for dose in state.doses)
-
-
 def build_record(
     state: SessionState,
     session_id: str,
     *,
     therapist_name: str = "",
     practice_name: str = "",
+    practice_phone: str = "",
     paper: str = "a4",
     zone: tzinfo | None = None,
+    client_record: Any = None,
 ) -> ClinicalRecord:
     opened = state.opened
     weight = opened.client.weight_kg
+    delivered = {infusion.seq: infusion.delivered_mg for infusion in state.infusions}
+
+    def dose_mg(dose: DoseGiven) -> str:
+        given = delivered.get(dose.seq)
+        return f"{dose.mg:g}" if given is None or given == dose.mg else f"{given:g} of {dose.mg:g} planned"
+
     doses = tuple(
         RecordDose(
-            time=clock(dose.at, zone), t_plus=_t_plus(state, dose.at), mg=f"{dose.mg:g}",
-            route=f"{ROUTE_SHORT.get(dose.route, dose.route)} ({dose.route})",
-            mg_per_kg=f"{dose.mg_per_kg:.2f}" if dose.mg_per_kg is not None else (f"{dose.mg / weight:.2f}" if weight else ""),
+            time=clock(dose.at, zone), t_plus=_t_plus(state, dose.at), mg=dose_mg(dose),
+            route=f"{ROUTE_SHORT.get(dose.route, dose.route)} ({dose.route})"
+            + (" infusion" if dose.infusion_minutes else ""),
+            mg_per_kg=_mg_per_kg(dose, delivered.get(dose.seq), weight),
             devices=str(dose.devices or ""), site=dose.site or "", booster=dose.booster,
+            drug=state.drug_of(dose), lot=dose.lot or "",
         )
         for dose in state.doses
+    )
+    infusions = tuple(_infusion(state, infusion, zone) for infusion in state.infusions)
+    medications = tuple(
+        RecordMedication(clock(m.at, zone), _t_plus(state, m.at), f"{m.name} {m.amount:g} {m.unit}", m.route or "",
+                         m.reason or "")
+        for m in state.medications
+    )
+    adverse = tuple(
+        RecordAdverse(entry_numbers(state).get(a.seq) if a.seq is not None else None, clock(a.at, zone),
+                      _t_plus(state, a.at),
+                      adverse_words(a.kind) + (f": {a.detail}" if a.detail else ""), a.severity, a.action or "",
+                      a.outcome or "",
+                      (clock(a.resolved_at, zone) + (f": {a.resolved_outcome}" if a.resolved_outcome else ""))
+                      if a.resolved_at else "")
+        for a in state.adverse
+    )
+    screening = _screening(state, zone)
+    decisions = tuple(
+        RecordDecision(clock(d.at, zone), DECISION_WORDS[d.decision], d.reason, tuple(d.short)) for d in state.decisions
     )
     first_reading = state.vitals[0].at if state.vitals else None
     vitals = tuple(
@@ -419,12 +431,9 @@ def build_record(
         for span in state.spans
     )
     ready_at = discharge_ready_at(state)
-    monitoring_rows: tuple[tuple[str, str], ...] = ()
-    monitoring_notes: tuple[str, ...] = ()
-    if _is_intranasal(state):
-        form = monitoring_form(state, zone, ready_at=ready_at)
-        monitoring_rows = tuple(form.rows(zone))
-        monitoring_notes = form.notes
+    form = (monitoring_form(state, zone, therapist_name=therapist_name, practice_name=practice_name,
+                            practice_phone=practice_phone, client_record=client_record)
+            if is_esketamine(state) else None)
     entries = tuple(
         RecordEntry(line.number, clock(line.at, zone), line.t_plus, line.label, line.text, line.private,
                     line.struck_reason or "", _stamp(line.written_at, zone))
@@ -434,6 +443,7 @@ def build_record(
     duration = ""
     if started is not None:
         duration = format_duration(end - started) + ("" if state.closed_at else " so far")
+    total = state.total_dose_mg
     return ClinicalRecord(
         session_id=session_id,
         client_name=opened.client.name,
@@ -453,13 +463,21 @@ def build_record(
         early_reason=state.early_reason or "",
         planned_dose=f"{opened.planned_dose_mg:g} mg" if opened.planned_dose_mg else "",
         previous_dose=f"{opened.previous_dose_mg:g} mg" if opened.previous_dose_mg else "",
-        total_dose=f"{state.total_dose_mg:g} mg" if state.doses else "",
+        total_dose=f"{total:g} mg" if state.doses else "",
+        total_mg_per_kg=f"{total / weight:.2f} mg/kg" if state.doses and weight else "",
+        drugs=" and ".join(sorted({state.drug_of(dose) for dose in state.doses})),
+        observation=_observation(state, zone),
         intention=state.intention or "",
         cards=tuple(state.cards),
         next_session=(f"{long_date(state.next_session_at, zone)} at {clock(state.next_session_at, zone)}"
                       if state.next_session_at else ""),
         phases=phases,
         doses=doses,
+        infusions=infusions,
+        medications=medications,
+        adverse=adverse,
+        screening=screening,
+        decisions=decisions,
         vitals=vitals,
         checks=checks,
         scales=scales,
@@ -468,21 +486,99 @@ def build_record(
         checklists=checklists,
         discharge_ready=_stamp(ready_at, zone),
         discharge_missing=() if ready_at else tuple(state.discharge.missing),
-        monitoring=monitoring_rows,
-        monitoring_notes=monitoring_notes,
+        discharge_reasons=tuple(f"{criterion}: {reason}" for criterion, reason in state.waived.items()),
+        closed_unmet=state.closed_unmet,
+        form=form,
         entries=entries,
         paper=paper if paper in ("a4", "letter") else "a4",
     )
 
 
+def _mg_per_kg(dose: DoseGiven, delivered: float | None, weight: float | None) -> str:
+    """What was given per kg: an infusion's delivered amount once stopped."""
+    if delivered is not None and weight:
+        return f"{delivered / weight:.2f}"
+    if dose.mg_per_kg is not None:
+        return f"{dose.mg_per_kg:.2f}"
+    return f"{dose.mg / weight:.2f}" if weight else ""
+
+
+def _infusion(state: SessionState, infusion: Any, zone: tzinfo | None) -> RecordInfusion:
+    from kapsession.core.timeline import describe
+
+    changes = tuple(f"{clock(change.at, zone)} {describe(change, state)[1]}" for change in infusion.changes
+                    if not isinstance(change, InfusionStopped))
+    stop = infusion.stopped
+    rate = infusion.planned_mg / infusion.planned_minutes * 60 if infusion.planned_minutes else 0
+    return RecordInfusion(
+        started=clock(infusion.started_at, zone),
+        planned=f"{infusion.planned_mg:g} mg over {infusion.planned_minutes:g} min ({rate:.3g} mg/h)",
+        changes=changes,
+        stopped=clock(stop.at, zone) if stop else "",
+        delivered=f"{stop.delivered_mg:g} of {infusion.planned_mg:g} mg" if stop else "",
+        reason=(stop.reason or "") if stop else "",
+    )
+
+
+def _screening(state: SessionState, zone: tzinfo | None) -> tuple[RecordScreening, ...]:
+    from kapsession.core.screening import is_stop
+
+    rows = []
+    questions = {q.key: q for q in state.preset.screening_questions}
+    for key, question in questions.items():
+        answer = state.screening.get(key)
+        rows.append(RecordScreening(question.text, answer.answer if answer else "",
+                                    bool(answer and is_stop(question, answer.answer)),
+                                    clock(answer.at, zone) if answer else ""))
+    for key, answer in state.screening.items():  # asked by an earlier version of the preset
+        if key not in questions:
+            rows.append(RecordScreening(answer.text, answer.answer, False, clock(answer.at, zone)))
+    return tuple(rows)
+
+
+def _observation(state: SessionState, zone: tzinfo | None) -> str:
+    until = state.observation_until
+    anchor = state.observation_anchor
+    if until is None or anchor is None:
+        return ""
+    minimum = state.preset.minimum_observation_minutes
+    stops = [infusion.stopped_at for infusion in state.infusions if infusion.stopped_at is not None]
+    if state.running_infusion is not None:
+        since = "the infusion's planned end"
+    elif stops and anchor == max(stops):
+        since = f"the infusion's stop at {clock(anchor, zone)}"
+    elif any(dose.booster and dose.at == anchor for dose in state.doses):
+        since = f"the booster at {clock(anchor, zone)}"
+    else:
+        since = f"the first dose at {clock(anchor, zone)}"
+    return f"{minimum} min from {since}: until {clock(until, zone)}"
+
+
 def record_for(state: SessionState, session_id: str, *, paper: str | None = None, settings: Any = None,
-               zone: tzinfo | None = None) -> ClinicalRecord:
+               zone: tzinfo | None = None, store: Any = None) -> ClinicalRecord:
+    """`build_record` with the remembered settings, and (given the `store`) the client's record."""
     if settings is None:
         from kapsession.settings import load_settings
 
         settings = load_settings()
     return build_record(state, session_id, therapist_name=settings.therapist_name,
-                        practice_name=settings.practice_name, paper=paper or settings.paper, zone=zone)
+                        practice_name=settings.practice_name, practice_phone=getattr(settings, "practice_phone", ""),
+                        paper=paper or settings.paper, zone=zone, client_record=client_record_of(store, session_id))
+
+
+def client_record_of(store: Any, session_id: str) -> Any:
+    """The client record a session belongs to (date of birth, sex), or None (no store, a practice
+    session, a store from before clients)."""
+    if store is None:
+        return None
+    from kapsession.store.clients import ClientBook
+
+    try:
+        book = ClientBook(store)
+        client_id = book.client_of_session(session_id)
+        return book.record(client_id) if client_id else None
+    except Exception:  # noqa: BLE001 - the record prints without it (marked blanks)
+        return None
 
 
 # -- Markdown -----------------------------------------------------------------------------------
@@ -519,10 +615,12 @@ def render_record_markdown(record: ClinicalRecord) -> str:
          + (f", closed {record.closed}" if record.closed else ", not closed")
          + (f" ({record.duration})" if record.duration else "")),
         ("Dose", ", ".join(p for p in (
-            f"total {record.total_dose}" if record.total_dose else "none given",
+            f"total {record.total_dose} {record.drugs}" + (f" ({record.total_mg_per_kg})" if record.total_mg_per_kg else "")
+            if record.total_dose else "none given",
             f"planned {record.planned_dose}" if record.planned_dose else "",
             f"previous session {record.previous_dose}" if record.previous_dose else "") if p)),
-        ("Closed early", escape(record.early_reason)),
+        ("Observation", record.observation),
+        ("Closed early" if not record.closed_unmet else "Reason at the close", escape(record.early_reason)),
         ("Intention", escape(record.intention)),
         ("Cards", escape("; ".join(record.cards))),
         ("Next session", record.next_session),
@@ -531,24 +629,54 @@ def render_record_markdown(record: ClinicalRecord) -> str:
         if value:
             add(f"- **{label}:** {value}")
 
-    if record.monitoring:
+    add("")
+    add("## Screening and the pre-dose decision")
+    add("")
+    if any(r.answer for r in record.screening):
+        out += _table(["Question", "Answer", "At"],
+                      [[escape(r.question), (escape(r.answer) + (" (STOP AND DECIDE)" if r.stop else "")) or "not answered",
+                        r.at] for r in record.screening])
+    else:
+        add("No screening answers recorded.")
+    for decision in record.decisions:
         add("")
-        add("## Esketamine monitoring form")
-        add("")
-        out += _table(["Field", "Value"], [[label, value] for label, value in record.monitoring])
-        for note in record.monitoring_notes:
-            add("")
-            add(f"> CHECK: {note}")
+        short = f" What was short: {escape('; '.join(decision.short))}." if decision.short else ""
+        add(f"**Decision at {decision.time}: {decision.decision}.** Reason: {escape(decision.reason)}.{short}")
 
     add("")
     add("## Doses")
     add("")
     if record.doses:
-        out += _table(["Time", "T+", "mg", "Route", "mg/kg", "Devices", "Site", "Booster"],
-                      [[d.time, d.t_plus, d.mg, d.route, d.mg_per_kg, d.devices, escape(d.site), "yes" if d.booster else ""]
-                       for d in record.doses])
+        out += _table(["Time", "T+", "mg", "Drug", "Route", "mg/kg", "Devices", "Site", "Lot", "Booster"],
+                      [[d.time, d.t_plus, d.mg, d.drug, d.route, d.mg_per_kg, d.devices, escape(d.site), escape(d.lot),
+                        "yes" if d.booster else ""] for d in record.doses])
     else:
         add("No dose recorded.")
+    for infusion in record.infusions:
+        add("")
+        add(f"Infusion started {infusion.started}: {infusion.planned}."
+            + "".join(f" {escape(change)}." for change in infusion.changes)
+            + (f" Stopped {infusion.stopped}: {infusion.delivered} delivered" if infusion.stopped else " Not stopped")
+            + (f" (early: {escape(infusion.reason)})" if infusion.reason else "") + ".")
+
+    add("")
+    add("## Other medicines")
+    add("")
+    if record.medications:
+        out += _table(["Time", "T+", "Medicine", "Route", "Reason"],
+                      [[m.time, m.t_plus, escape(m.medicine), escape(m.route), escape(m.reason)] for m in record.medications])
+    else:
+        add("None given.")
+
+    add("")
+    add("## Adverse events")
+    add("")
+    if record.adverse:
+        out += _table(["Time", "T+", "#", "Event", "Severity", "Action", "Outcome", "Resolved"],
+                      [[a.time, a.t_plus, f"#{a.number}" if a.number else "", escape(a.kind), a.severity, escape(a.action),
+                        escape(a.outcome), escape(a.resolved) or "not resolved"] for a in record.adverse])
+    else:
+        add("None recorded.")
 
     add("")
     add("## Phases")
@@ -620,7 +748,13 @@ def render_record_markdown(record: ClinicalRecord) -> str:
         add(f"Discharge criteria met at {record.discharge_ready}.")
     else:
         add("Discharge criteria were not all met: " + "; ".join(record.discharge_missing) + ".")
-    add(f"Session closed: {record.closed or 'not yet'}" + (f" (early: {escape(record.early_reason)})" if record.early_reason else "") + ".")
+    for reason in record.discharge_reasons:
+        add(f"Reason recorded for a criterion not met: {escape(reason)}.")
+    if record.closed_unmet:
+        add(f"Closed with {escape('; '.join(record.closed_unmet))} not met; reason: {escape(record.early_reason)}.")
+    else:
+        add(f"Session closed: {record.closed or 'not yet'}"
+            + (f" (early: {escape(record.early_reason)})" if record.early_reason else "") + ".")
 
     add("")
     add("## Every entry")
@@ -634,5 +768,26 @@ def render_record_markdown(record: ClinicalRecord) -> str:
             text += f" (late entry, written {entry.written})"
         rows.append([entry.time, entry.t_plus, f"#{entry.number}" if entry.number else "", entry.label, text])
     out += _table(["Time", "T+", "#", "Entry", "Detail"], rows)
+    if record.form is not None:
+        out += _form_markdown(record.form)
     add("")
     return "\n".join(out)
+
+
+def _form_markdown(form: MonitoringForm) -> list[str]:
+    from kapsession.summary.esketamine_form import BLANK
+    from kapsession.summary.markdown import escape
+
+    out = ["", "## Esketamine monitoring form (SPRAVATO REMS, outpatient)", "",
+           f"Prepared from the session record, in the form's order. Due within 7 days: by {form.due}. "
+           "Check every value, fill in the blanks, then sign.", ""]
+    for section in form.sections:
+        out += [f"### {section.title}", ""]
+        out += _table(["Field", "Answer", "From"],
+                      [[f.label, escape(f.value) if f.value else f"____ ({BLANK})", ("CHECK: " if f.check else "")
+                        + escape(f.source)] for f in section.fields])
+        out.append("")
+    for note in form.notes:
+        out += [f"> CHECK: {escape(note)}", ""]
+    out += ["Signature: ______________________  Date: __________", ""]
+    return out

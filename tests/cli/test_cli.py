@@ -149,7 +149,7 @@ def test_new_prints_only_the_id(cli: Cli) -> None:
 def test_the_series_number_counts_real_sessions_only(cli: Cli) -> None:
     first = cli.new("Jo")
     cli.ok("add", first, "phase", "intake")
-    cli.ok("add", first, "dose", "150")
+    cli.ok("add", first, "dose", "150", "--override", "gate not under test")
     cli.backdated_session(5, client="jo", practice=True)
     second = cli.new("JO")
     (opened,) = cli.events(second)
@@ -197,7 +197,9 @@ def test_add_prints_what_was_recorded(cli: Cli) -> None:
     assert recorded(cli.ok("add", session_id, "vitals", "132/86", "hr", "80", "rr", "14"), "vitals") == "132/86 HR 80 RR 14"
     assert recorded(cli.ok("add", session_id, "phase", "next"), "phase") == "Intake talk"
     assert recorded(cli.ok("add", session_id, "phase", "dose-onset"), "phase") == "Dose & onset"
-    assert recorded(cli.ok("add", session_id, "dose", "200"), "dose") == "200 mg SL"
+    decided, dosed = cli.ok("add", session_id, "dose", "200", "--override", "gate not under test").splitlines(keepends=True)
+    assert recorded(decided, "decision").startswith("go ahead before the first dose: gate not under test (short: ")
+    assert recorded(dosed, "dose") == "200 mg racemic ketamine SL"
     assert recorded(cli.ok("add", session_id, "scale", "moaas", "4"), "scale") == "MOAA/S 4"
     assert recorded(cli.ok("add", session_id, "note", "resting,", "eyes", "closed"), "note") == "[private] resting, eyes closed"
     shared = cli.ok("add", session_id, "note", "--shareable", "--kind", "client-words", "I am allowed to rest")
@@ -207,18 +209,20 @@ def test_add_prints_what_was_recorded(cli: Cli) -> None:
     assert recorded(cli.ok("add", session_id, "card"), "card")
     kinds = [event.type for event in cli.events(session_id)]
     assert kinds == ["session_opened", "vitals_recorded", "vitals_recorded", "phase_started", "phase_started",
-                     "dose_given", "scale_rated", "note_written", "note_written", "intention_set",
+                     "predose_decision", "dose_given", "scale_rated", "note_written", "note_written", "intention_set",
                      "checklist_ticked", "card_drawn"]
 
 
 def test_dose_route_devices_and_site(cli: Cli) -> None:
     session_id = cli.new("C.D.", "intramuscular", "--weight-kg", "80")
-    assert recorded(cli.ok("add", session_id, "dose", "60", "--site", "left deltoid"), "dose") == "60 mg IM (0.75 mg/kg) site left deltoid"
+    out = cli.ok("add", session_id, "dose", "60", "--site", "left deltoid", "--override", "gate not under test").splitlines(keepends=True)[1]
+    assert recorded(out, "dose") == "60 mg racemic ketamine IM (0.75 mg/kg) site left deltoid"
     assert "booster" in cli.ok("add", session_id, "dose", "20", "--booster")
     message = cli.refused("add", session_id, "dose", "20", "--route", "oral")
     assert message == "'oral' is not a route: accepted sublingual, intramuscular, intravenous, intranasal"
     esketamine = cli.new("E.F.", "intranasal-esketamine", "--dose-mg", "56")
-    assert recorded(cli.ok("add", esketamine, "dose", "28"), "dose") == "28 mg IN 1 device"
+    out = cli.ok("add", esketamine, "dose", "28", "--lot", "EK42", "--override", "gate not under test").splitlines(keepends=True)[1]
+    assert recorded(out, "dose") == "28 mg esketamine IN 1 device lot EK42"
 
 
 @pytest.mark.parametrize(
@@ -287,7 +291,7 @@ def test_a_mistyped_session_id_suggests_the_closest(cli: Cli) -> None:
 def test_close_needs_a_reason_before_the_minimum_observation(cli: Cli) -> None:
     session_id = cli.new()
     cli.ok("add", session_id, "phase", "intake")
-    cli.ok("add", session_id, "dose", "200")
+    cli.ok("add", session_id, "dose", "200", "--override", "gate not under test")
     assert "closing before then needs a reason" in cli.refused("add", session_id, "close")
     assert recorded(cli.ok("add", session_id, "close", "--reason", "client unwell, sent home with carer"), "closed")
     assert "closed" in cli.refused("add", session_id, "vitals", "120/80")
@@ -311,7 +315,7 @@ def test_show_prints_the_timeline_with_a_private_mark(cli: Cli) -> None:
     session_id = cli.new("A.B.", "sublingual-troche", "--weight-kg", "70")
     cli.ok("add", session_id, "vitals", "128/84", "76", "98")
     cli.ok("add", session_id, "phase", "intake")
-    cli.ok("add", session_id, "dose", "200")
+    cli.ok("add", session_id, "dose", "200", "--override", "gate not under test")
     cli.ok("add", session_id, "note", "sighing, restless")
     cli.ok("add", session_id, "note", "--shareable", "--kind", "client-words", "I can rest")
     cli.ok("add", session_id, "vitals", "190/115", "90", "97")
@@ -319,10 +323,10 @@ def test_show_prints_the_timeline_with_a_private_mark(cli: Cli) -> None:
     out = cli.ok("show", session_id)
     assert out.startswith(f"Session {session_id}\nClient:  A.B.  (70 kg)\nPreset:  sublingual-troche")
     assert "State:   Intake talk" in out
-    assert re.search(r"\n\d\d:\d\d\s+T\+0:\d\d\s+#5\s+note\s+\[private\] sighing, restless\n", out), out
+    assert re.search(r"\n\d\d:\d\d\s+T\+0:\d\d\s+#6\s+note\s+\[private\] sighing, restless\n", out), out
     assert "[shareable] (client-words) \u201cI can rest\u201d" in out
     assert "~128/84 HR 76 SpO2 98%~ [struck: wrong cuff]" in out
-    assert "200 mg SL (2.86 mg/kg)" in out
+    assert "200 mg racemic ketamine SL (2.86 mg/kg)" in out
     assert "Open alerts:" in out and "ALERT  BP 190/115 above 180/110" in out
 
 

@@ -95,8 +95,8 @@ def test_vitals_baseline_and_before_discharge(preset: Preset) -> None:
 
 
 def test_checklists_and_aftercare(preset: Preset) -> None:
-    intake = " ".join(preset.intake_checklist).casefold()
-    for word in ("2-4 hours", "hydrat", "medication", "ride home", "consent", "baseline vitals"):
+    intake = " ".join([*preset.intake_checklist, *(q.text for q in preset.screening_questions)]).casefold()
+    for word in ("since last food", "hydrat", "medicines taken today", "ride home", "consent"):
         assert word in intake, word
     discharge = " ".join(preset.discharge_checklist).casefold()
     for word in ("alert and oriented", "steadily", "near baseline", "nausea", "driver", "no driving"):

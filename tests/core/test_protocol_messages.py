@@ -74,7 +74,7 @@ def test_a_bad_name_says_what_a_name_may_contain(tmp_path: Path, original: str) 
     path = write(tmp_path, original.replace('name = "sublingual-troche"', 'name = "Sublingual Troche"'))
     message = message_for(path)
     assert message == (
-        f"{path}:{line_number(path, 'name = ')}: name: 'Sublingual Troche' is not a valid name: "
+        f"{path}:{line_number(path, 'Sublingual Troche')}: name: 'Sublingual Troche' is not a valid name: "
         "accepted: lower-case letters, digits and hyphens"
     )
 

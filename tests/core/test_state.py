@@ -189,21 +189,23 @@ def test_intramuscular_checks_baseline_15_40_60(new_chart) -> None:  # noqa: ANN
 
 def test_iv_checks_every_interval_of_the_phase(new_chart) -> None:  # noqa: ANN001
     chart = dosed(new_chart, "iv-infusion")
-    # Dose & onset every 10, and the fixed T+40: the next check is known from the moment of the dose.
-    assert labels(chart.state()) == ["baseline", "T+10", "T+40"]
+    # Dose & onset every 10: the next check is known from the moment of the dose.
+    assert labels(chart.state()) == ["baseline", "T+10"]
     assert chart.state().next_check.label == "T+10"
     chart.advance(10).phase("peak")
     chart.advance(5)
-    assert labels(chart.state()) == ["baseline", "T+10", "T+20", "T+40"]
-    chart.advance(30).phase("recovery")  # T+45, every 15 now
+    assert labels(chart.state()) == ["baseline", "T+10", "T+20"]
+    chart.advance(25)  # T+40: the infusion is stopped, the post-infusion checks count from here
+    chart.add(commands.stop_infusion(chart.state(), chart.now))
+    chart.phase("recovery")
     chart.advance(5)
     state = chart.state()
-    # T+40 comes from both the peak interval and the fixed minute: it is one check, not two.
-    assert labels(state) == ["baseline", "T+10", "T+20", "T+30", "T+40", "T+45", "T+60"]
-    chart.advance(25).phase("integration")  # T+75: no interval in integration
+    # The peak ended with the stop at T+40: the check there is the stop's.
+    assert labels(state) == ["baseline", "T+10", "T+20", "T+30", "stop+0", "stop+15", "stop+30"]
+    chart.advance(25).phase("integration")  # T+70: no interval in integration
     chart.advance(30)
     state = chart.state()
-    assert labels(state) == ["baseline", "T+10", "T+20", "T+30", "T+40", "T+45", "T+60"]
+    assert labels(state) == ["baseline", "T+10", "T+20", "T+30", "stop+0", "stop+15", "stop+30"]
     statuses = [check.status(chart.now) for check in state.checks]
     assert statuses == ["on time"] + ["missed"] * 5 + ["overdue"]
 
@@ -453,6 +455,7 @@ def test_discharge_readiness_needs_every_condition(new_chart) -> None:  # noqa: 
     chart.scale("aldrete", 8)
     chart.advance(80)  # T+120: two hours
     chart.vitals("124/80 74 98")
+    chart.scale("moaas", 5)
     state = chart.state()
     assert state.discharge.missing == ("modified Aldrete 9 or more (latest 8)",)
     chart.scale("aldrete", 9)
@@ -476,6 +479,7 @@ def test_a_closed_session_freezes_its_clocks(new_chart) -> None:  # noqa: ANN001
     chart = dosed(new_chart, "sublingual-troche")
     chart.phases_until("integration")
     chart.advance(95).vitals("190/100 80 98")
+    chart.scale("moaas", 5)
     chart.close()
     closed_at = chart.now
     chart.advance(300)

@@ -76,6 +76,7 @@ def record_course(data_dir: Path, sessions: int = 6, now: datetime | None = None
             step(30)
             log.record(commands.start_phase(log.state(), "integration", clock.now()))
             log.record(commands.rate_scale(log.state(), "aldrete", 10, clock.now()))
+            log.record(commands.rate_scale(log.state(), "moaas", 5, clock.now()))  # back to baseline: may close
             for number in range(1, len(preset.discharge_checklist) + 1):
                 log.record(commands.tick_item(log.state(), "discharge", number, clock.now()))
             step(30)

@@ -42,6 +42,7 @@ def rehearsal(data: Path, *, close: bool = True) -> str:
         r.dose(54)
         clock.advance(minutes=95)
         if close:
+            r.scale("moaas", 5)
             r.close()
         return r.session_id
 
@@ -56,7 +57,7 @@ def real_session(data: Path, client: str = "Robin (fictional)") -> str:
 def test_list_shows_the_scenarios_and_recent_rehearsals(capsys, data: Path) -> None:  # noqa: ANN001
     code, out, err = run(capsys, "--data-dir", str(data), "practice", "list")
     assert code == 0 and err == ""
-    for name in ("bp-spike-im", "nausea-esketamine", "smooth-troche"):
+    for name in ("bp-spike-im", "nausea-esketamine", "smooth-troche", "stopped-infusion-iv"):
         assert name in out
     assert "Recent rehearsals" not in out
     session_id = rehearsal(data)

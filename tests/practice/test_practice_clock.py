@@ -74,6 +74,7 @@ class Trainee:
                 r.tick_all()
                 r.scale("aldrete", 10)
                 r.vitals("130/84 80 98")
+                r.scale("moaas", 5)
                 r.close()
 
 

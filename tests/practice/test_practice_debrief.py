@@ -51,6 +51,7 @@ def play_bp_spike(r: Rehearsal, clock: ManualClock) -> None:
     at_dose(95)
     r.tick_all()
     r.scale("aldrete", 10)
+    r.scale("moaas", 5)
     at_dose(96)
     r.close()
 
@@ -143,7 +144,8 @@ def test_a_perfect_smooth_troche_scores_100(rehearse) -> None:  # noqa: ANN001
                            (25, lambda: r.note("floating on warm water", )), (40, lambda: r.vitals("138/86 80 97")),
                            (55, lambda: r.phase("recovery")), (70, lambda: r.note("asks for water")),
                            (85, lambda: r.phase("integration")), (90, lambda: r.vitals("126/82 74 98")),
-                           (100, r.tick_all), (100, lambda: r.scale("aldrete", 10)), (101, r.close)]:
+                           (100, r.tick_all), (100, lambda: r.scale("aldrete", 10)),
+                           (100, lambda: r.scale("moaas", 5)), (101, r.close)]:
         clock.set(r.state().first_dose_at + timedelta(minutes=minute))
         action()
     debrief = r.debrief()
@@ -221,3 +223,64 @@ def test_a_struck_reading_does_not_answer_anything(rehearse) -> None:  # noqa: A
     assert debrief.scripted[0].status == "waiting"
     clock.advance(minutes=11)
     assert r.debrief(clock.now()).scripted[0].status == "missed: no vitals entry within 10 min"
+
+
+def test_the_nausea_scenario_expects_an_antiemetic_and_an_adverse_event(rehearse) -> None:  # noqa: ANN001
+    clock = ManualClock(START)
+    r = rehearse("nausea-esketamine", clock)
+    r.phase("intake")
+    clock.advance(minutes=4)
+    r.vitals("134/86 76 98")
+    clock.advance(minutes=21)
+    r.dose(56)
+    first = r.state().first_dose_at
+    clock.set(first + timedelta(minutes=56))
+    r.scale("nausea", 7)                                       # T+55: answered
+    clock.set(first + timedelta(minutes=59))
+    r.record(commands.record_adverse, "vomiting", "moderate", clock.now())   # T+58: answered
+    clock.set(first + timedelta(minutes=75))                   # T+60: no medicine within 10 min
+    debrief = r.debrief(clock.now())
+    scripted = {s.expect: s for s in debrief.scripted if s.expect in ("adverse", "medication")}
+    assert scripted["adverse"].points == 1.0
+    assert scripted["medication"].points == 0.0
+    assert scripted["medication"].status == "missed: no medicine given within 10 min"
+    assert any("I still feel really sick" in miss for miss in debrief.misses)
+    r.record(commands.give_medication, "ondansetron", "4", "mg", clock.now())
+    late = next(s for s in r.debrief().scripted if s.expect == "medication")
+    assert late.status == "missed: no medicine given within 10 min (first after 15:00)"
+
+
+def test_the_iv_scenario_scores_the_early_stop_and_counts_from_it(rehearse) -> None:  # noqa: ANN001
+    clock = ManualClock(START)
+    r = rehearse("stopped-infusion-iv", clock)
+    r.phase("intake")
+    clock.advance(minutes=4)
+    r.vitals("126/80 72 98")
+    clock.advance(minutes=16)
+    r.phase("dose-onset")
+    r.dose(35)                                                  # 0.5 mg/kg over the preset's 40 min
+    first = r.state().first_dose_at
+    for minute, action in [
+        (10, lambda: r.vitals("148/90 86 98")),
+        (20, lambda: r.vitals("190/115 104 97")),
+        (21, lambda: r.ack()),
+        (22, lambda: r.record(commands.stop_infusion, clock.now(), None, "BP 190/115")),
+        (24, lambda: r.record(commands.record_adverse, "hypertension", "severe", clock.now(),
+                              action="infusion stopped")),
+        (36, lambda: r.vitals("164/98 94 98")),
+        (51, lambda: r.vitals("138/86 80 98")),
+    ]:
+        clock.set(first + timedelta(minutes=minute))
+        action()
+    debrief = r.debrief()
+    assert [s.points for s in debrief.scripted] == [1.0] * 7
+    stop = next(s for s in debrief.scripted if s.expect == "infusion-stop")
+    assert stop.status == "answered after 1:00"
+    state = r.state()
+    assert state.infusions[0].delivered_mg == pytest.approx(19.2, abs=0.1)
+    assert state.observation_until == first + timedelta(minutes=22 + 30)
+    # The reading at T+20, two minutes before the stop, is the stop's check; the stop ends the checks
+    # every 10 minutes, and those after it count from it.
+    assert [(c.label, c.status) for c in debrief.checks] == [
+        ("baseline", "on time"), ("T+10", "on time"), ("stop+0", "on time"), ("stop+15", "on time"),
+        ("stop+30", "on time")]

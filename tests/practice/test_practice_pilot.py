@@ -127,7 +127,10 @@ async def test_pilot_plays_bp_spike_and_the_debrief_reports_exactly_what_was_mis
         await h.phase()                                  # intention cards
         await h.later(10)
         await h.phase()                                  # dose & onset
-        await h.press("d")
+        await h.press("d")                               # screening not done: decide first
+        await h.press("down")                            # defer -> go ahead
+        await h.type("rehearsal: screened on paper")
+        await h.press("enter")
         await h.press("enter")                           # 54 mg, prefilled from the plan
         assert h.live.session_log.state().total_dose_mg == 54
         await h.at_dose(5)
@@ -151,6 +154,8 @@ async def test_pilot_plays_bp_spike_and_the_debrief_reports_exactly_what_was_mis
         await h.at_dose(91)
         await h.vitals("138/86 82 98")
         await h.at_dose(95)
+        await h.press("s")
+        await h.press("m", "5", "enter")                 # MOAA/S 5: back to baseline
         await h.press("x")                               # discharge checklist
         await h.press(*[str(n) for n in range(1, 9)])    # tick all eight
         await h.press("tab")
@@ -238,7 +243,7 @@ async def test_the_picker_lists_scenarios_and_reopens_rehearsals(tmp_path: Path,
 
         scenarios = picker.query_one("#practice-scenarios", OptionList)
         assert [scenarios.get_option_at_index(i).id for i in range(scenarios.option_count)] == [
-            "bp-spike-im", "nausea-esketamine", "smooth-troche"]
+            "bp-spike-im", "nausea-esketamine", "smooth-troche", "stopped-infusion-iv"]
         assert not picker.query_one("#practice-past", OptionList).display  # no rehearsals yet
         await pilot.press("down", "down")
         assert "Sam (fictional)" in str(picker.query_one("#practice-detail").render())

@@ -15,7 +15,7 @@ from tests.conftest import builtin_library
 
 BROKEN_DIR = Path(__file__).resolve().parent / "fixtures" / "broken_scenarios"
 SHIPPED = {"smooth-troche": "sublingual-troche", "bp-spike-im": "intramuscular",
-           "nausea-esketamine": "intranasal-esketamine"}
+           "nausea-esketamine": "intranasal-esketamine", "stopped-infusion-iv": "iv-infusion"}
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +55,16 @@ def test_nausea_esketamine_has_nausea_anxiety_and_an_early_exit(scenarios: Scena
     leave = next(e for e in scenario.events if "can i go" in e.text.casefold())
     assert leave.anchor == "dose" and leave.at_minutes < preset.minimum_observation_minutes
     assert leave.expect == "note"
-    assert any(e.expect == "scale" for e in scenario.events)
+    assert {"scale", "adverse", "medication"} <= {e.expect for e in scenario.events}
+
+
+def test_stopped_infusion_iv_expects_the_stop_and_an_adverse_event(scenarios: ScenarioLibrary) -> None:
+    scenario = scenarios.get("stopped-infusion-iv")
+    spike = next(e for e in scenario.events if "190/115" in e.text)
+    assert spike.anchor == "dose" and spike.expect == "vitals"
+    stop = next(e for e in scenario.events if e.expect == "infusion-stop")
+    assert stop.at_minutes > spike.at_minutes and stop.window_minutes <= 5
+    assert any(e.expect == "adverse" for e in scenario.events)
 
 
 def test_smooth_troche_is_uneventful(scenarios: ScenarioLibrary) -> None:

@@ -93,7 +93,7 @@ class Script:
             for event in self.events[1:]:
                 # Events that point at others by seq (visibility, strike) follow the store's numbering.
                 update: dict[str, object] = {"seq": None, "recorded_at": None}
-                for pointer in ("note_seq", "target_seq"):
+                for pointer in ("note_seq", "target_seq", "dose_seq", "event_seq"):
                     if hasattr(event, pointer):
                         update[pointer] = new_seq[getattr(event, pointer)]
                 stored = store.append(session_id, event.model_copy(update=update))
@@ -140,6 +140,7 @@ def short_session(client: str = "Maya Lindqvist", preset_name: str = "sublingual
     s.wait(minutes=25).vitals("128/82 76 98")
     s.wait(minutes=5).phase("integration")
     s.wait(minutes=30).vitals("122/80 70 98")
+    s.scale("moaas", 5)
     s.scale("aldrete", 10)
     s.tick_all("discharge")
     if next_session:
@@ -177,6 +178,8 @@ def long_session(client: str = "Jonathan Okonkwo-Whitfield") -> Script:
         elapsed += 1
         if phases and elapsed >= phases[0][0]:
             s.phase(phases.pop(0)[1])
+        if elapsed == 40:
+            s.do(commands.stop_infusion, s.clock.now())
         if elapsed % 15 == 0:
             s.vitals(f"{128 + (elapsed % 45) // 3}/{82 + (elapsed % 30) // 5} {76 + elapsed % 9} 97 14")
         base = LONG_WORDS[n % len(LONG_WORDS)]
@@ -186,6 +189,7 @@ def long_session(client: str = "Jonathan Okonkwo-Whitfield") -> Script:
         s.note(f"{base} (note {n + 1})", shareable=shareable, kind="client-words" if n % 6 == 0 else "observation")
         n += 1
     s.wait(minutes=10).vitals("124/80 72 98 14")
+    s.scale("moaas", 5)
     s.scale("aldrete", 10)
     s.tick_all("discharge")
     s.do(commands.set_next_session, "in 1 week at 10:00", s.clock.now())

@@ -11,7 +11,8 @@ from summary_sessions import START, Script, short_session
 from kapsession.core import commands
 from kapsession.summary.model import clock
 from kapsession.summary.pdf import render_record_pdf
-from kapsession.summary.record import build_record, discharge_ready_at, monitoring_form, render_record_markdown
+from kapsession.summary.esketamine_form import monitoring_form
+from kapsession.summary.record import build_record, discharge_ready_at, render_record_markdown
 
 
 def at(minutes: float) -> str:
@@ -37,6 +38,7 @@ def esketamine_session(*, close_after: float = 170, reason: str | None = None) -
     s.wait(minutes=50).vitals("130/84 76 98")                       # 11:30
     s.wait(minutes=5).phase("integration")
     s.wait(minutes=5).vitals("126/80 72 98")                        # 11:40: the last before close
+    s.scale("moaas", 5)
     s.scale("aldrete", 10)
     s.wait(minutes=1).tick_all("discharge")                          # 11:41: ready to leave
     s.clock.set(START + timedelta(minutes=close_after))
@@ -57,7 +59,9 @@ def test_esketamine_monitoring_form_fields() -> None:
     assert form.bp_at_40.t_plus == "T+42:00"
     assert form.bp_before_completion is not None and form.bp_before_completion.bp == "126/80"
     assert form.bp_before_completion.time == at(160)
-    assert form.ready_to_leave_at == START + timedelta(minutes=161)
+    # Clinically ready at 11:40 (MOAA/S 5, Aldrete 10, vitals fine): 120 min from the first device.
+    assert form.clinically_ready_at == START + timedelta(minutes=160)
+    assert form.evaluation_minutes == 120
     assert form.notes == ()
 
 
@@ -72,8 +76,8 @@ def test_esketamine_form_flags_short_monitoring_and_missing_readings() -> None:
     assert form.total_minutes == 90
     assert form.bp_before_dosing is None and form.bp_at_40 is None
     assert form.bp_before_completion is not None and form.bp_before_completion.bp == "130/80"
-    assert form.ready_to_leave_at is None
-    assert any("less than the 120 min" in note and "transferred" in note for note in form.notes)
+    assert form.clinically_ready_at is None and form.evaluation_minutes is None
+    assert any("less than the 120 min minimum" in note and "transferred" in note for note in form.notes)
     assert any("before the first device" in note for note in form.notes)
     assert any("about 40 minutes" in note for note in form.notes)
     assert form.devices == (f"Device 1 at {at(20)}", f"Device 2 at {at(20)}")
@@ -81,21 +85,22 @@ def test_esketamine_form_flags_short_monitoring_and_missing_readings() -> None:
 
 def test_monitoring_form_in_record_markdown_and_pdf() -> None:
     record = build_record(esketamine_session().state(), "k7f3ab")
-    rows = dict(record.monitoring)
-    assert rows["Total monitoring"] == "130 min"
-    assert rows["BP at ~40 min"] == f"158/96 at {at(82)} (T+42:00)"
-    assert rows["Judged ready to leave"] == at(161)
+    assert record.form is not None
+    assert record.form.field("Total monitoring time").value == "130 minutes"
+    assert record.form.field("Blood pressure about 40 minutes after administration").value == f"158/96 at {at(82)} (T+42:00)"
+    assert record.form.field("Evaluation: ready to leave, without the minimum").value == \
+        "120 minutes from the start of administration"
     markdown = render_record_markdown(record)
-    assert "## Esketamine monitoring form" in markdown
-    assert "| Total monitoring | 130 min |" in markdown
+    assert "## Esketamine monitoring form (SPRAVATO REMS, outpatient)" in markdown
+    assert "| Total monitoring time | 130 minutes |" in markdown
     text = pdf_text(render_record_pdf(record))
     assert "ESKETAMINEMONITORINGFORM" in "".join(text.upper().split())  # letter-spaced heading
-    assert "130 min" in text and "158/96" in text
+    assert "130 minutes" in text and "158/96" in text
 
 
 def test_no_monitoring_form_for_other_routes() -> None:
     record = build_record(short_session().state(), "abc234")
-    assert record.monitoring == ()
+    assert record.form is None
     assert "monitoring form" not in render_record_markdown(record)
 
 
@@ -116,8 +121,8 @@ def test_record_has_every_note_marked_and_every_entry() -> None:
 def test_record_doses_with_route_and_mg_per_kg() -> None:
     record = build_record(esketamine_session().state(), "k7f3ab")
     assert [(d.mg, d.mg_per_kg, d.devices) for d in record.doses] == [("28", "0.35", "1"), ("28", "0.35", "1")]
-    assert record.doses[0].route.startswith("IN")
-    assert record.total_dose == "56 mg"
+    assert record.doses[0].route.startswith("IN") and record.doses[0].drug == "esketamine"
+    assert (record.total_dose, record.total_mg_per_kg, record.drugs) == ("56 mg", "0.70 mg/kg", "esketamine")
 
 
 def test_alerts_keep_their_acknowledgement_times() -> None:
@@ -149,7 +154,7 @@ def test_vitals_flags_scales_and_checklists() -> None:
     record = build_record(s.state(), "k7f3ab")
     flagged = [v for v in record.vitals if v.flags]
     assert flagged == []  # 158/96 is under 180/110
-    assert [sc.scale for sc in record.scales] == ["Modified Aldrete"]
+    assert [sc.scale for sc in record.scales] == ["MOAA/S", "Modified Aldrete"]
     discharge = [c for c in record.checklists if c.checklist == "discharge"]
     assert discharge and all(c.done and c.at == at(161) for c in discharge)
     assert record.discharge_ready == at(161) and record.closed == at(170)
@@ -160,6 +165,7 @@ def test_discharge_ready_waits_for_the_minimum_observation() -> None:
     s.phase("intake")
     s.wait(minutes=10).dose(56)
     s.wait(minutes=60).vitals("120/80 70 98")
+    s.scale("moaas", 5)
     s.scale("aldrete", 10)
     s.tick_all("discharge")
     s.wait(minutes=55).vitals("120/80 70 98")   # T+115
@@ -169,13 +175,16 @@ def test_discharge_ready_waits_for_the_minimum_observation() -> None:
 
 
 def _ready_by_folding(state):  # noqa: ANN001, ANN202 - the slow, obvious definition
-    from kapsession.core.events import ChecklistTicked, DoseGiven, ScaleRated, SessionClosed, VitalsRecorded
+    from kapsession.core.events import (
+        ChecklistTicked, DischargeCriterionWaived, DoseGiven, InfusionStopped, ScaleRated, SessionClosed, VitalsRecorded,
+    )
     from kapsession.core.state import fold
 
     events = [e for e in state.events if not isinstance(e, SessionClosed)]
     end = state.closed_at or state.now
     start = state.first_dose_at or state.opened.at
-    moments = {e.at for e in events if isinstance(e, (ChecklistTicked, ScaleRated, VitalsRecorded, DoseGiven))}
+    moments = {e.at for e in events if isinstance(e, (ChecklistTicked, ScaleRated, VitalsRecorded, DoseGiven,
+                                                       InfusionStopped, DischargeCriterionWaived))}
     if state.observation_until is not None:
         moments.add(state.observation_until)
     for moment in sorted(m for m in moments if start <= m <= end):
@@ -189,6 +198,7 @@ def test_fast_discharge_replay_agrees_with_folding() -> None:
     late_vitals.phase("intake")
     late_vitals.wait(minutes=5).dose(200)
     late_vitals.wait(minutes=30).vitals("120/80 70 98")
+    late_vitals.scale("moaas", 5)
     late_vitals.scale("aldrete", 10)
     late_vitals.tick_all("discharge")            # ticked early: vitals still fresh, observation not over
     late_vitals.wait(minutes=80).vitals("118/78 68 98")  # after the observation time: ready here

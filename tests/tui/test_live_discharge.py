@@ -43,7 +43,12 @@ async def test_ticks_and_aldrete_then_an_early_close_with_a_reason(session):
         # close before the minimum observation: a reason is asked for and recorded
         await pilot.press("x")
         await pilot.press("ctrl+e")
-        assert isinstance(app.screen, EarlyCloseDialog)
+        # MOAA/S 4 at mid-peak and before the minimum observation: one reason, both named
+        from kapsession.tui.screens.clinical_dialogs import CloseReasonDialog
+
+        assert isinstance(app.screen, CloseReasonDialog)
+        asked = screen_text(app)
+        assert "MOAA/S 5 after the last dose (latest 4" in asked and "minimum observation runs until" in asked
         await pilot.press("enter")  # empty reason is refused in words
         assert "a reason is needed" in app.screen.query_one("#error", Static).render().plain
         await pilot.press("escape")  # back to the checklist, nothing recorded
@@ -55,6 +60,7 @@ async def test_ticks_and_aldrete_then_an_early_close_with_a_reason(session):
         assert app.screen is app.live
         closed = of_type(session.fresh_events(), SessionClosed)
         assert len(closed) == 1 and closed[0].early_reason == "client unwell, transferred to ER"
+        assert closed[0].unmet and closed[0].unmet[0].startswith("MOAA/S 5 after the last dose")
         assert "■ CLOSED" in screen_text(app)
         # a closed session takes no more vitals
         count = len(session.fresh_events())
@@ -66,6 +72,7 @@ async def test_close_after_observation_asks_to_confirm(session):
     advance_to_mid_peak(session)
     session.clock.advance(minutes=70)
     session.add(commands.record_vitals, "122/80 70 98", session.clock.now())
+    session.add(commands.rate_scale, "moaas", 5, session.clock.now())
     app = LiveTestApp(session.log)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

@@ -65,7 +65,10 @@ async def test_a_session_by_keys_at_80x24(session):
         # d: the dose, prefilled with the planned 200 mg (route from the preset)
         await pilot.press("p", "enter")
         session.clock.advance(minutes=1)
-        await pilot.press("d")
+        await pilot.press("d")  # screening and intake not done: the decision comes first
+        await pilot.press("down")  # defer -> go ahead
+        await type_text(pilot, "screened on paper")
+        await pilot.press("enter")
         assert app.screen.query_one("#dose-mg", Input).value == "200"
         await pilot.press("enter")
         doses = of_type(session.fresh_events(), DoseGiven)

@@ -270,6 +270,16 @@ class DoseDialog(EntryDialog[DoseGiven | None]):
                     yield Label("mg", classes="field-label")
                     yield Input(f"{planned:g}" if planned else "", id="dose-mg", placeholder="mg")
                 yield Static("", id="dose-mg-note", classes="help")
+            # The infusion's minutes (IV) and the lot, one compact line (the dialog fits 80x24).
+            with Horizontal(classes="field compact-row"):
+                if preset.route == "intravenous":
+                    yield Label("over", classes="field-label")
+                    minutes = preset.dosing.infusion_minutes
+                    yield NumberInput(f"{minutes}" if minutes else "", id="dose-over", restrict=r"[0-9]*",
+                                      max_length=3, compact=True)
+                    yield Label("min", classes="unit")
+                yield Label("lot", classes="field-label")
+                yield Input(id="dose-lot", placeholder="optional lot number", max_length=40, compact=True)
             if preset.dosing.sites:
                 with Horizontal(classes="field"):
                     yield Label("site", classes="field-label")
@@ -325,7 +335,10 @@ class DoseDialog(EntryDialog[DoseGiven | None]):
         per_kg = f" = {mg / weight:.2f} mg/kg" if weight else ""
         planned = planned_mg(self.state)
         plan = f" (planned {planned:g} mg)" if planned else ""
-        note.update(f"[$text-muted]{mg:g} mg{per_kg}{plan}[/]")
+        over = self.query_one("#dose-over", Input).value.strip() if self.query("#dose-over") else ""
+        rate = f" · an infusion over {over} min: {mg / int(over) * 60:.3g} mg/h" \
+            if over.isdigit() and int(over) > 0 else ""
+        note.update(f"[$text-muted]{mg:g} mg{per_kg}{plan}{rate}[/]")
 
     def build(self) -> DoseGiven:
         state = self.session_log.state()
@@ -338,14 +351,16 @@ class DoseDialog(EntryDialog[DoseGiven | None]):
             mg = self.query_one("#dose-mg", Input).value
             devices = None  # type: ignore[assignment]
         site = self.query_one("#dose-site", Input).value if self.query("#dose-site") else None
+        over = self.query_one("#dose-over", Input).value if self.query("#dose-over") else None
+        lot = self.query_one("#dose-lot", Input).value
         at_text = self.query_one("#dose-at", Input).value.strip() or None
         if at_text is None:
             # Timed when `d` was pressed: the moment the dose was given, not when typing ended.
             event = commands.give_dose(state, mg, self.opened_at, devices=devices, booster=self.booster,
-                                       site=site)
+                                       site=site, over_minutes=over, lot=lot)
         else:
             event = commands.give_dose(state, mg, self.session_log.now(), devices=devices, booster=self.booster,
-                                       site=site, at_text=at_text)
+                                       site=site, at_text=at_text, over_minutes=over, lot=lot)
         return event
 
 
@@ -470,6 +485,20 @@ class EarlyCloseDialog(EntryDialog[str | None]):
 
 
 # -- discharge ----------------------------------------------------------------------------------
+def aldrete_anchor_line(typed: str) -> str:
+    """What earns 2, 1 and 0 on the Aldrete item being scored (the next one after those typed)."""
+    from kapsession.core.scales import ALDRETE_ANCHORS
+
+    tokens = typed.replace(",", " ").replace("+", " ").split()
+    if len(tokens) == 1 and len(tokens[0]) > 1:
+        tokens = list(tokens[0])
+    if len(tokens) >= len(ALDRETE_ITEMS):
+        return ""
+    item = ALDRETE_ITEMS[len(tokens)]
+    anchors = " · ".join(f"[b]{score}[/b] {esc(words)}" for score, words in ALDRETE_ANCHORS[item].items())
+    return f"[$text-muted]{item}:[/] {anchors}"
+
+
 class DischargeDialog(Dialog["list[EventBase] | None"]):
     """The preset's discharge checklist, the modified Aldrete, and closing the session.
 
@@ -506,6 +535,7 @@ class DischargeDialog(Dialog["list[EventBase] | None"]):
                 yield Input(id="aldrete", placeholder="2 2 2 2 2", restrict=r"[0-9 ,+]*", max_length=12,
                             compact=True)
             yield Static("", id="aldrete-total", classes="help")
+            yield Static(aldrete_anchor_line(""), id="aldrete-anchors", classes="help")
             yield Static("", id="error", classes="error")
             yield Static(f"[b]Space[/b] or [b]1-{len(self.items)}[/b] ticks · [b]Tab[/b] Aldrete · "
                          f"[b]Enter[/b] saves · [b]ctrl+e[/b] closes the session · {ESCAPE_HINT}",
@@ -568,6 +598,7 @@ class DischargeDialog(Dialog["list[EventBase] | None"]):
 
     @on(Input.Changed, "#aldrete")
     def _aldrete_changed(self, event: Input.Changed) -> None:
+        self.query_one("#aldrete-anchors", Static).update(aldrete_anchor_line(event.value))
         total = self.query_one("#aldrete-total", Static)
         text = event.value.strip()
         total.display = bool(text)
@@ -618,8 +649,23 @@ class DischargeDialog(Dialog["list[EventBase] | None"]):
             self.show_error(f"this session was already closed at {format_local(state.closed_at)}")  # type: ignore[arg-type]
             return
         until = state.observation_until
-        if until is not None and now < until:
-            self.app.push_screen(EarlyCloseDialog(until, now),
+        early = until is not None and now < until
+        sedation = self._hypothetical(pending)
+        from kapsession.core.state import SEDATION_CRITERION, sedation_short
+
+        unmet = sedation_short(sedation) if SEDATION_CRITERION not in sedation.waived else None
+        if unmet is not None:
+            # The client not back at MOAA/S 5 since the last dose: a reason, recorded with the close.
+            from kapsession.tui.screens.clinical_dialogs import CloseReasonDialog
+
+            why = [f"discharge needs {unmet}"]
+            if early:
+                why.append(f"the minimum observation runs until {format_local(until)}")  # type: ignore[arg-type]
+            self.app.push_screen(CloseReasonDialog(why),
+                                 callback=lambda reason: self._finish_close(pending, reason, early=True))
+            return
+        if early:
+            self.app.push_screen(EarlyCloseDialog(until, now),  # type: ignore[arg-type]
                                  callback=lambda reason: self._finish_close(pending, reason, early=True))
             return
         missing = self._hypothetical(pending).discharge.missing

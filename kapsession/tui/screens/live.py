@@ -65,7 +65,14 @@ LIVE_KEYS: list[tuple[Binding, str]] = [
     _key("n", "note", "Note", "live.note",
          "write a note; it keeps the time you started typing; private unless marked shareable"),
     _key("d", "dose", "Dose", "live.dose",
-         "record the dose (mg from the plan, route from the preset; devices or booster where the route has them)"),
+         "record the dose (mg from the plan, route from the preset; devices or booster where the route has them; "
+         "an IV dose starts an infusion); before the first dose, what is short asks for a decision"),
+    _key("l", "infusion", "Infusion", "live.infusion",
+         "the running infusion: its state, a new rate, pause or resume, stop (with a reason when early)"),
+    _key("m", "medication", "Med", "live.medication",
+         "another medicine (a standing adjunct with its digit, or typed); never counted as ketamine"),
+    _key("e", "adverse", "AE", "live.adverse",  # (an adverse event: the key bar keeps two lines at 80)
+         "record an adverse event (from the top alert when it is a threshold or sedation alert)"),
     _key("c", "card", "Card", "live.card",
          "draw an intention card (never the same one twice in a session)"),
     _key("i", "intention", "Intention", "live.intention",
@@ -156,6 +163,12 @@ def _dialogs():  # noqa: ANN202 - the dialogs module, imported when first needed
     from kapsession.tui.screens import dialogs
 
     return dialogs
+
+
+def _clinical():  # noqa: ANN202 - the clinical record's dialogs, imported when first needed
+    from kapsession.tui.screens import clinical_dialogs
+
+    return clinical_dialogs
 
 
 class LiveScreen(Screen[None]):
@@ -373,8 +386,11 @@ class LiveScreen(Screen[None]):
         w["alerts"].show_state(state)
         if not events_changed:
             # Doses, readings, ratings, the intention, notes and the phase prompt are the events
-            # themselves: the same events show the same text. Only the checks' statuses age.
+            # themselves: the same events show the same text. Only the checks' statuses age, and
+            # a running infusion's mg so far.
             w["vitals"].show_checks(state)
+            if state.running_infusion is not None:
+                w["dose"].show(dose_text(state))
         elif readings_only:
             w["vitals"].show_state(state)
         else:
@@ -518,8 +534,46 @@ class LiveScreen(Screen[None]):
         self.app.push_screen(_dialogs().NoteDialog(self.session_log), self._saved("Note saved."))
 
     def action_dose(self) -> None:
-        if not self._refuse_if_closed("a dose"):
+        """The dose entry; before the first dose with something short, the decision comes first
+        (going ahead then opens the dose entry; defer and cancel do not)."""
+        if self._refuse_if_closed("a dose"):
+            return
+        from kapsession.core.predose import gate_open, predose_short
+
+        state = self.session_log.state()
+        if gate_open(state):
             self.app.push_screen(_dialogs().DoseDialog(self.session_log), self._saved("Dose saved."))
+            return
+
+        def decided(events: list[EventBase] | None) -> None:
+            if not events:
+                return
+            self.refresh_now()
+            decision = events[0]
+            if getattr(decision, "decision", None) == "proceed":
+                self.app.push_screen(_dialogs().DoseDialog(self.session_log), self._saved("Dose saved."))
+            else:
+                self.notify(f"Recorded: {getattr(decision, 'decision', '')} before the first dose.", timeout=4)
+
+        self.app.push_screen(_clinical().PreDoseDialog(self.session_log, predose_short(state)), decided)
+
+    def action_infusion(self) -> None:
+        if not self._refuse_if_closed("an infusion change"):
+            self.app.push_screen(_clinical().InfusionDialog(self.session_log), self._saved("Infusion saved."))
+
+    def action_medication(self) -> None:
+        if not self._refuse_if_closed("a medicine"):
+            self.app.push_screen(_clinical().MedicationDialog(self.session_log), self._saved("Medicine saved."))
+
+    def action_adverse(self) -> None:
+        """An adverse event; from the top open alert when it is a threshold or sedation alert (one
+        key from the alert to the entry, its kind chosen)."""
+        if self._refuse_if_closed("an adverse event"):
+            return
+        clinical = _clinical()
+        top = next((alert for alert in self.session_log.state().open_alerts
+                    if clinical.adverse_kind_for(alert) is not None), None)
+        self.app.push_screen(clinical.AdverseDialog(self.session_log, top), self._saved("Adverse event saved."))
 
     def action_card(self) -> None:
         try:
@@ -669,4 +723,6 @@ class LiveScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "practice_pause":
             return self.practice is not None
+        if action == "infusion":  # an IV session's key only (the key bar keeps two lines at 80 columns)
+            return self.session_log.preset.route == "intravenous" or bool(self.state.infusions)
         return True

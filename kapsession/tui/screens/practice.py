@@ -253,7 +253,8 @@ class PracticePicker(Screen[None]):
         dose = f", planned dose {scenario.planned_dose_mg:g} mg" if scenario.planned_dose_mg else ""
         weight = f", {scenario.weight_kg:g} kg" if scenario.weight_kg else ""
         text.append(f"Client: {scenario.client_name}{weight}{dose}\n")
-        text.append(f"Minimum observation: {preset.minimum_observation_minutes} min after the dose\n\n")
+        after = "the infusion stops" if preset.dosing.infusion_minutes and preset.route == "intravenous" else "the dose"
+        text.append(f"Minimum observation: {preset.minimum_observation_minutes} min after {after}\n\n")
         text.append(scenario.description.strip() + "\n\n")
         scored = sum(1 for event in scenario.events if event.expect)
         text.append(f"{len(scenario.events)} scripted events ({scored} to respond to). What the monitor or the "

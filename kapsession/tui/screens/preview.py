@@ -92,7 +92,10 @@ def included_line(summary: ClientSummary, state: SessionState) -> str:
                  + (f" (space on a note shares it; {total} written)." if total else "."))
     else:
         first = f"{shared} of {total} notes shared."
-    return f"{first}  Printed {figures} clinical figures (c)."
+    missing = summary.missing_numbers()
+    numbers = (f"  \u26a0 Not set: {' and '.join(missing)} (printed under \u201cwhen to call\u201d; add in Settings)."
+               if missing else "")
+    return f"{first}  Printed {figures} clinical figures (c).{numbers}"
 
 
 class PreviewScreen(Screen[None]):
@@ -164,6 +167,7 @@ class PreviewScreen(Screen[None]):
         summary = build_summary(
             state, therapist_name=settings.therapist_name, practice_name=settings.practice_name,
             include_clinical_figures=self.include_clinical, paper=settings.paper,
+            practice_phone=getattr(settings, "practice_phone", ""), crisis_line=getattr(settings, "crisis_line", ""),
         )
         self.state, self.summary = state, summary
         self.markdown_text = render_markdown(summary)
@@ -248,11 +252,13 @@ class PreviewScreen(Screen[None]):
     def action_export_record(self) -> None:
         if self.state is None:
             return
-        from kapsession.summary.record import build_record
+        from kapsession.summary.record import build_record, client_record_of
 
         settings = self._settings()
         record = build_record(self.state, self.session_log.session_id, therapist_name=settings.therapist_name,
-                              practice_name=settings.practice_name, paper=settings.paper)
+                              practice_name=settings.practice_name, practice_phone=getattr(settings, "practice_phone", ""),
+                              paper=settings.paper,
+                              client_record=client_record_of(self.session_log.store, self.session_log.session_id))
         self.notify("Saving the clinical record as PDF\u2026", timeout=2)
         self.run_export(record, "pdf", self._target("record", "pdf"), record=True)
 

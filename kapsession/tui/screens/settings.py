@@ -1,4 +1,5 @@
-"""A small settings form: the names on the client summary's header, paper size, series length.
+"""A small settings form: the names on the client summary's header, the numbers it gives under
+"when to call" (the practice's phone, a crisis line), paper size, series length.
 
 Dismissed with the changed `Settings` (the app saves them), or None on Escape. The bell and the
 theme are changed from the command palette ("Bell", "Theme").
@@ -13,7 +14,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Select, Static
 
@@ -22,7 +23,8 @@ if TYPE_CHECKING:
 
 
 # The settings fields typed on this form, and the input each is typed in.
-FIELD_INPUTS = {"therapist_name": "therapist", "practice_name": "practice"}
+FIELD_INPUTS = {"therapist_name": "therapist", "practice_name": "practice", "practice_phone": "practice-phone",
+                "crisis_line": "crisis-line"}
 
 
 class SettingsScreen(ModalScreen["Settings | None"]):
@@ -45,11 +47,27 @@ class SettingsScreen(ModalScreen["Settings | None"]):
             yield Label("Practice name (on the client summary)", classes="field-label")
             yield Input(s.practice_name, placeholder="e.g. Quiet Harbour Therapy", id="practice", max_length=120, compact=True)
             yield Static(classes="field-error hidden", id="practice-error")
-            yield Label("Sessions planned in a series", classes="field-label")
-            yield Input(str(s.series_length), id="series-length", max_length=3, compact=True)
+            with Horizontal(id="series-and-paper"):
+                with Vertical(classes="amount"):
+                    yield Label("Sessions planned in a series", classes="field-label")
+                    yield Input(str(s.series_length), id="series-length", max_length=3, compact=True)
+                with Vertical(classes="amount"):
+                    yield Label("Paper for printed summaries", classes="field-label")
+                    yield Select([("A4", "a4"), ("US Letter", "letter")], value=s.paper, allow_blank=False,
+                                 id="paper", compact=True)
             yield Static(classes="field-error hidden", id="series-length-error")
-            yield Label("Paper for printed summaries", classes="field-label")
-            yield Select([("A4", "a4"), ("US Letter", "letter")], value=s.paper, allow_blank=False, id="paper", compact=True)
+            # Side by side: the form keeps its note and hint on screen at 80x24.
+            with Horizontal(id="call-numbers"):
+                with Vertical(classes="amount"):
+                    yield Label("Practice phone (when to call)", classes="field-label")
+                    yield Input(s.practice_phone, placeholder="the number clients call", id="practice-phone",
+                                max_length=60, compact=True)
+                with Vertical(classes="amount"):
+                    yield Label("Crisis line (name and number)", classes="field-label")
+                    yield Input(s.crisis_line, placeholder="your region's crisis line", id="crisis-line",
+                                max_length=120, compact=True)
+            yield Static(classes="field-error hidden", id="practice-phone-error")
+            yield Static(classes="field-error hidden", id="crisis-line-error")
             yield Static(
                 f"Bell: {'on' if s.bell else 'off'} and theme: {s.theme} (change both from the "
                 "command palette, Ctrl+P).",
@@ -77,6 +95,8 @@ class SettingsScreen(ModalScreen["Settings | None"]):
                 **as_dict(self.settings),
                 "therapist_name": self.query_one("#therapist", Input).value.strip(),
                 "practice_name": self.query_one("#practice", Input).value.strip(),
+                "practice_phone": self.query_one("#practice-phone", Input).value.strip(),
+                "crisis_line": self.query_one("#crisis-line", Input).value.strip(),
                 "series_length": length_text,
                 "paper": self.query_one("#paper", Select).value,
             })

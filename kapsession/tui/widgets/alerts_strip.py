@@ -27,7 +27,8 @@ def alerts_text(state: SessionState, limit: int, width: int = 200) -> str:
         if visible_length(line) > width:
             line = _cut(alert, width)
         lines.append(line)
-    hint = "  [$text-muted]([b]a[/b] acknowledges)[/]"
+    adverse = " · [b]e[/b] adverse event" if alerts[0].kind in ("threshold", "sedation") else ""
+    hint = f"  [$text-muted]([b]a[/b] acknowledges{adverse})[/]"
     if visible_length(lines[0] + hint) <= width:
         lines[0] += hint
     more = len(alerts) - limit

@@ -135,17 +135,59 @@ def checks_text(state: SessionState) -> str:
 
 
 def dose_text(state: SessionState) -> str:
-    """`Dose 200 mg SL 2.86 mg/kg 09:23` (+ later doses), or the plan before any dose."""
+    """`Dose 200 mg SL 2.86 mg/kg 09:23` (+ later doses), or the plan before any dose; a running
+    infusion with what has run in so far (it changes by the second)."""
     from kapsession.core.timeline import ROUTE_SHORT, describe_dose
+    from kapsession.tui.widgets.state_text import esc
 
     if not state.doses:
         planned = state.opened.planned_dose_mg
         route = ROUTE_SHORT.get(state.preset.route, state.preset.route)
         plan = f"planned {planned:g} mg {route}" if planned else f"route {route}"
-        return f"Dose [$text-muted]{plan}, not given ([b]d[/b])[/]"
-    parts = [f"[b]{describe_dose(dose)}[/] [$text-muted]{format_local(dose.at)}[/]" for dose in state.doses]
+        return f"Dose [$text-muted]{plan}, not given ([b]d[/b])[/]" + other_medicine_text(state)
+    infusions = {infusion.seq: infusion for infusion in state.infusions}
+    parts = []
+    for dose in state.doses:
+        infusion = infusions.get(dose.seq)
+        if infusion is None:
+            parts.append(f"[b]{esc(describe_dose(dose, with_drug=False))}[/] [$text-muted]{format_local(dose.at)}[/]")
+            continue
+        now = state.clock_now
+        if infusion.stopped is not None:
+            status = (f"[$text-muted]stopped {format_local(infusion.stopped_at)}: "  # type: ignore[arg-type]
+                      f"{infusion.delivered_mg:g} of {infusion.planned_mg:g} mg[/]")
+        elif infusion.paused:
+            status = (f"[b $alert-warning]PAUSED[/] {infusion.mg_so_far(now):.1f} of {infusion.planned_mg:g} mg "
+                      f"[$text-muted]since {format_local(infusion.paused_at)} ([b]l[/b])[/]")  # type: ignore[arg-type]
+        else:
+            end = infusion.planned_end()
+            ends = f", ends {format_local(end)}" if end else ""
+            status = (f"[b]▶ RUNNING[/] {infusion.mg_so_far(now):.1f} of {infusion.planned_mg:g} mg "
+                      f"[$text-muted]{infusion.mg_per_hour:g} mg/h{ends} ([b]l[/b])[/]")
+        parts.append(f"[b]IV infusion[/] [$text-muted]{format_local(dose.at)}[/] {status}")
     total = f"  [$text-muted]total {state.total_dose_mg:g} mg[/]" if len(state.doses) > 1 else ""
-    return "Dose " + " · ".join(parts) + total
+    return "Dose " + " · ".join(parts) + total + other_medicine_text(state)
+
+
+def other_medicine_text(state: SessionState) -> str:
+    """Other medicines given and adverse events still open, under the dose (never counted as it)."""
+    from kapsession.core.entries import entry_number
+    from kapsession.core.timeline import adverse_words, describe_medication
+    from kapsession.tui.widgets.state_text import esc
+
+    lines = []
+    if state.medications:
+        given = " · ".join(f"{esc(describe_medication(m))} [$text-muted]{format_local(m.at)}[/]"
+                           for m in state.medications)
+        lines.append(f"[$text-muted]Medicines[/] {given}")
+    if state.adverse:
+        shown = [f"[b $alert-warning]● {adverse_words(a.kind)}[/] {a.severity} [$text-muted]#"
+                 f"{entry_number(state, a.seq)} {format_local(a.at)}[/]" for a in state.open_adverse]
+        resolved = len(state.adverse) - len(state.open_adverse)
+        if resolved:
+            shown.append(f"[$text-muted]{resolved} resolved[/]")
+        lines.append("[$text-muted]Adverse[/] " + " · ".join(shown))
+    return "".join("\n" + line for line in lines)
 
 
 def history_lines(state: SessionState, limit: int = 8, width: int = 200) -> list[Line]:
