@@ -8,4 +8,5 @@ returns a `report.Section`. A new section is one more line here.
 SECTIONS: list[tuple[str, str]] = [
     ("kills", "benchmarks.reliability.kills:section"),
     ("races", "benchmarks.reliability.races:section"),
+    ("fuzz", "benchmarks.reliability.fuzz:section"),
 ]
