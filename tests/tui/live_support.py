@@ -138,11 +138,12 @@ def screen_text(app: App) -> str:
     space (so a wrapped note still reads as one phrase). Widgets not on screen are left out."""
     from textual.widgets import Static
 
+    from kapsession.tui.widgets.live_text import LiveText
     from kapsession.tui.widgets.notes_log import NotesLog
 
     parts = []
-    for widget in app.screen.query(Static):
-        if widget.display and widget.region.area > 0:
+    for widget in app.screen.query("Static, LiveText"):
+        if isinstance(widget, (Static, LiveText)) and widget.display and widget.region.area > 0:
             parts.append(str(widget.render()))
     # The notes log draws its lines itself (a scroll view, not a Static).
     parts += [log.plain for log in app.screen.query(NotesLog) if log.display and log.region.area > 0]
@@ -154,13 +155,10 @@ class RedrawCounter:
     (keyed by id, or class name for a widget without one)."""
 
     def __init__(self, live) -> None:  # noqa: ANN001 - a LiveScreen
-        from kapsession.tui.widgets.state_text import StateText
-        from kapsession.tui.widgets.styled_lines import StyledLines
-
+        from kapsession.tui.widgets.live_text import LiveText
         from kapsession.tui.widgets.notes_log import NotesLog
 
-        self.widgets = {w.id or type(w).__name__: w for w in live.query(StateText)}
-        self.widgets.update({w.id or type(w).__name__: w for w in live.query(StyledLines)})
+        self.widgets = {w.id or type(w).__name__: w for w in live.query(LiveText)}
         self.widgets.update({w.id or type(w).__name__: w for w in live.query(NotesLog)})
         self.before = {key: w.updates for key, w in self.widgets.items()}
 

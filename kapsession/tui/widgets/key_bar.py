@@ -2,23 +2,20 @@
 line when the window is narrow (Textual's Footer scrolls sideways instead, hiding keys at 80
 columns). A click on a key runs its action, as in the Footer.
 
-While the vitals line is open (`v`, see `vitals_entry.VitalsLine`) the bar shows that line
-instead, on as many lines as the keys took, so opening and closing it is a repaint of these
-lines only.
+While the vitals line is open (`v`, see `vitals_entry.VitalsLine`) that line takes the bar's
+place, on as many lines as the keys took.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
+from textual.content import Content
 from textual.events import Click
 
-from kapsession.tui.widgets.styled_lines import Line, StyledLines
+from kapsession.tui.widgets.live_text import LiveText, join_lines
 
 MUTED = "$text-muted"
-
-if TYPE_CHECKING:
-    from kapsession.tui.widgets.vitals_entry import VitalsLine
 
 
 class KeyHint(NamedTuple):  # (a NamedTuple: a dataclass costs about 1 ms to create at import)
@@ -27,10 +24,13 @@ class KeyHint(NamedTuple):  # (a NamedTuple: a dataclass costs about 1 ms to cre
     action: str
 
 
-def key_lines(hints: list[KeyHint], width: int) -> tuple[tuple[Line, ...], list[tuple[int, int, int, str]]]:
+Spot = tuple[int, int, int, str]  # (row, start, end, action)
+
+
+def key_lines(hints: list[KeyHint], width: int) -> tuple[list[Content], list[Spot]]:
     """The keys laid out in `width` cells, and where each one is: (row, start, end, action)."""
     rows: list[list[tuple[str, str]]] = [[]]
-    spots: list[tuple[int, int, int, str]] = []
+    spots: list[Spot] = []
     column = 0
     items = [(hint.key, hint.description, hint.action) for hint in hints]
     items.append(("^p", "commands", "app.command_palette"))
@@ -43,54 +43,33 @@ def key_lines(hints: list[KeyHint], width: int) -> tuple[tuple[Line, ...], list[
         start = column + gap
         if gap:
             rows[-1].append((" " * gap, MUTED))
-        # The spaces take the colour of the word they follow (nothing shows on a space), so a key
-        # is two runs of one style each: fewer pieces to draw and to send to the terminal.
         rows[-1] += [(key, "b"), (" " + description, MUTED)]
         spots.append((len(rows) - 1, start, start + cell, action))
         column = start + cell
-    return tuple(tuple(row) for row in rows), spots
+    # The spaces take the colour of the word they follow (nothing shows on a space), so a key is
+    # two runs of one style each.
+    return [Content.assemble(*row).simplify() for row in rows], spots
 
 
-class KeyBar(StyledLines):
-    """`show_keys(hints)` sets the keys; the bar lays them out for its width. `show_entry(line)`
-    shows the vitals line instead while it is open (`redraw()` after each key)."""
+class KeyBar(LiveText):
+    """`show_keys(hints)` sets the keys; the bar lays them out for its width."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.hints: list[KeyHint] = []
-        self.entry: VitalsLine | None = None
-        self._spots: list[tuple[int, int, int, str]] = []  # (row, start, end, action)
-        self._keys: tuple[int, tuple[Line, ...]] | None = None  # (width, lines)
+        self.rows = 1  # how many lines the keys take at the bar's width
+        self._spots: list[Spot] = []
 
     def show_keys(self, hints: list[KeyHint]) -> None:
         self.hints = hints
-        self._keys = None
-        self.redraw()
+        self.show_for_width(self._lines)
 
-    def show_entry(self, entry: VitalsLine | None) -> None:
-        self.entry = entry
-        self.redraw()
-
-    def _key_lines(self, width: int) -> tuple[Line, ...]:
-        if self._keys is None or self._keys[0] != width:
-            lines, self._spots = key_lines(self.hints, width)
-            self._keys = (width, lines)
-        return self._keys[1]
-
-    def redraw(self) -> None:
-        if not self.hints:
-            return
-        entry = self.entry
-
-        def lines(width: int) -> tuple[Line, ...]:
-            keys = self._key_lines(width)
-            return entry.lines(width, len(keys)) if entry is not None and entry.is_open else keys
-
-        self.show_for_width(lines)  # laid out for the bar's width, again when it changes
+    def _lines(self, width: int) -> Content:
+        lines, self._spots = key_lines(self.hints, width)
+        self.rows = len(lines)
+        return join_lines(lines)
 
     async def on_click(self, event: Click) -> None:
-        if self.entry is not None and self.entry.is_open:
-            return
         x, y = event.x - self.gutter.left, event.y
         for row, start, end, action in self._spots:
             if row == y and start <= x < end:
