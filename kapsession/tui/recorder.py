@@ -84,15 +84,20 @@ class Recorder:
         self.show = show
         self.tell = tell
 
-    def record(self, command: Command, *, saved: Saved = None, tell_problem: bool = True) -> Outcome:
+    def record(self, command: Command, *, saved: Saved = None, tell_problem: bool = True,
+               state: SessionState | None = None) -> Outcome:
         """Build with `command(state, now)`, make durable, show; see the module docstring. With
         several events they are recorded in order, and a problem stops at the one that failed
-        (those before it stay recorded and are shown)."""
+        (those before it stay recorded and are shown).
+
+        `state`: the session as the caller has just folded it from the events the log holds now,
+        for a command that needs only what the events say (a reading: closed or not, when the
+        session was created); the fold at the clock's time is then not done again."""
         log = self.session_log
         stored: list[EventBase] = []
         refused: BaseException | None = None
         try:
-            built = command(log.state(), log.now())
+            built = command(state if state is not None else log.state(), log.now())
             for event in (built,) if isinstance(built, EventBase) else tuple(built):
                 stored.append(log.record(event))
         except RECORD_ERRORS as error:

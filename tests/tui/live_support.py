@@ -133,6 +133,11 @@ async def type_text(pilot, text: str) -> None:
     await pilot.pause()
 
 
+def drawn(widget) -> str:  # noqa: ANN001 - a LiveText
+    """What a text widget draws on screen, line by line (not only the text it was given)."""
+    return "\n".join(strip.text.strip() for strip in widget.render_lines(widget.outer_size.region))
+
+
 def screen_text(app: App) -> str:
     """What the current screen shows, as plain text with runs of spaces and line breaks made one
     space (so a wrapped note still reads as one phrase). Widgets not on screen are left out."""
@@ -143,7 +148,10 @@ def screen_text(app: App) -> str:
 
     parts = []
     for widget in app.screen.query("Static, LiveText"):
-        if isinstance(widget, (Static, LiveText)) and widget.display and widget.region.area > 0:
+        if isinstance(widget, LiveText) and widget.display and widget.region.area > 0:
+            # What it draws, line by line (not only the text it was given).
+            parts.append(drawn(widget))
+        elif isinstance(widget, Static) and widget.display and widget.region.area > 0:
             parts.append(str(widget.render()))
     # The notes log draws its lines itself (a scroll view, not a Static).
     parts += [log.plain for log in app.screen.query(NotesLog) if log.display and log.region.area > 0]

@@ -1,7 +1,8 @@
-"""The vitals line (`v`): one line to type a reading in takes the key bar's place; Enter records
-it through the screen's recorder (durable before it is shown) and the keys come back; Escape
-records nothing. Also that opening, typing and saving redraw no more than they must (no dialog,
-the foot of the screen keeps its height, only the widgets a reading changes)."""
+"""The vitals line (`v`): the key bar turns into one line to type a reading in; Enter records it
+through the screen's recorder (durable before it is shown) and the keys come back; Escape records
+nothing.
+Also the line editor on its own, and that opening, typing and saving redraw no more than they
+must (no layout, no dialog, only the widgets a reading changes)."""
 
 from __future__ import annotations
 
@@ -14,13 +15,13 @@ from textual.events import Paste
 from kapsession.core import commands
 from kapsession.core.events import VitalsRecorded
 from kapsession.tui.widgets.key_bar import KeyBar
-from kapsession.tui.widgets.vitals_entry import VitalsLine
+from kapsession.tui.widgets.vitals_entry import LineEditor
 from kapsession.tui.widgets.vitals_panel import VitalsPanel
 
 try:
-    from .conftest import LiveTestApp, advance_to_mid_peak, screen_text, type_text
+    from .conftest import LiveTestApp, advance_to_mid_peak, drawn, screen_text, type_text
 except ImportError:
-    from live_support import LiveTestApp, advance_to_mid_peak, screen_text, type_text
+    from live_support import LiveTestApp, advance_to_mid_peak, drawn, screen_text, type_text
 
 
 def of_type(events, kind):
@@ -28,9 +29,47 @@ def of_type(events, kind):
 
 
 def bar_text(app) -> str:
-    """What the foot of the live screen reads: the vitals line while it is open, else the keys."""
-    line = app.live.vitals_line
-    return line.plain if line.is_open else app.live.query_one(KeyBar).plain
+    """What the key bar draws."""
+    return drawn(app.live.query_one(KeyBar))
+
+
+# -- the editor -----------------------------------------------------------------------------
+def test_line_editor_keys():
+    editor = LineEditor()
+    editor.insert("128/84 76 98")
+    assert (editor.text, editor.cursor) == ("128/84 76 98", 12)
+    assert editor.key("backspace") and editor.text == "128/84 76 9"
+    editor.key("home")
+    editor.insert("x")
+    assert editor.text == "x128/84 76 9" and editor.cursor == 1
+    editor.key("backspace")
+    editor.key("end")
+    editor.key("ctrl+w")  # the last word
+    assert editor.text == "128/84 76 "
+    editor.key("ctrl+left")
+    assert editor.cursor == 7
+    editor.key("ctrl+k")
+    assert editor.text == "128/84 "
+    editor.key("left")
+    editor.key("delete")
+    assert editor.text == "128/84"
+    editor.key("ctrl+u")
+    assert editor.text == "" and editor.cursor == 0
+    assert not editor.key("f5")  # not an editing key
+    editor.insert("a\tb\x1bc")  # control characters never reach the text
+    assert editor.text == "abc"
+
+
+def test_line_editor_field_scrolls_to_keep_the_cursor_in_view():
+    editor = LineEditor()
+    assert editor.field(20).cell_length == 20  # the placeholder, padded
+    editor.insert("1" * 30)
+    field = editor.field(10)
+    assert field.cell_length == 10
+    cursor = [span for span in field.spans if span.style == "reverse on $background"]
+    assert [(span.start, span.end) for span in cursor] == [(9, 10)]  # the cursor after the last character
+    editor.key("home")
+    assert editor.field(10).plain.startswith("1" * 10)
 
 
 # -- on the live screen ---------------------------------------------------------------------
@@ -41,16 +80,16 @@ async def test_v_opens_the_line_in_the_key_bar_without_changing_its_height(sessi
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         bar = app.live.query_one(KeyBar)
-        region = bar.region
-        assert "v Vitals" in bar.plain
+        height = bar.region.height
+        assert "v Vitals" in drawn(bar)
         await pilot.press("v")
         assert app.screen is app.live  # no dialog
-        line = app.live.query_one(VitalsLine)
-        text = line.plain
+        text = drawn(bar)
         assert "Vitals ▸" in text and "Enter saves · Esc leaves" in text
         assert "BP HR SpO2 [RR] [temp]" in text and "@10:42" in text  # the accepted format
-        assert line.region == region  # in the bar's place, at its size: nothing else moved
-        assert "Vitals ▸" in screen_text(app) and "v Vitals" not in screen_text(app)
+        assert bar.region.height == height  # the bar kept its size: nothing else moved
+        for line in bar.shown.plain.split("\n"):
+            assert len(line) <= size[0] - 2
 
 
 async def test_a_reading_typed_and_saved(session):
@@ -146,7 +185,8 @@ async def test_a_store_that_refuses_keeps_the_text(session, monkeypatch):
         await pilot.press("enter")
         line = app.live.vitals_line
         assert line.is_open and line.text == "128/84 76 98"
-        assert "Not saved: the session's database is busy" in bar_text(app)
+        assert ("Not saved: the session's database is busy (another screen or terminal is writing to it). "
+                "Nothing was recorded; try again.") in " ".join(bar_text(app).split())
         monkeypatch.undo()
         await pilot.press("enter")
         assert not line.is_open
@@ -221,26 +261,31 @@ async def test_a_new_reading_draws_its_values_at_once_and_the_history_with_the_f
 
 
 # -- what a key and Enter cost --------------------------------------------------------------
-async def test_typing_folds_the_state_once_until_the_events_change(session, monkeypatch):
+def test_typing_folds_the_state_once_until_the_events_change(session, monkeypatch):
     """Checking and previewing a reading needs what the events say, not the time: the line folds
     the session once, and again only when an event was added (not twice per key)."""
+    from kapsession.tui.recorder import Recorder
+    from kapsession.tui.widgets.vitals_entry import VitalsLine
+
     advance_to_mid_peak(session)
-    app = LiveTestApp(session.log)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        folds = []
-        state = session.log.state
-        monkeypatch.setattr(session.log, "state", lambda: folds.append(1) or state())
-        await pilot.press("v")
-        await type_text(pilot, "186/114 118 97")
-        assert len(folds) == 1
-        assert "systolic ▲ HIGH" in bar_text(app)  # the thresholds, from that fold
-        line = app.live.vitals_line
-        session.add(commands.close_session, session.clock.now(), "client unwell, transferred")
-        await type_text(pilot, " 14")
-        assert len(folds) == 3  # an event was added: folded again (and once for the add itself)
-        await pilot.press("enter")
-        assert line.is_open and line.error and "closed" in bar_text(app)  # a close from elsewhere is seen
+    folds = []
+    state = session.log.state
+    monkeypatch.setattr(session.log, "state", lambda: folds.append(1) or state())
+    recorder = Recorder(session.log, show=lambda events: None, tell=lambda sentence, severity: None)
+    line = VitalsLine(session.log, recorder)
+    line.open()
+    for character in "186/114 118 97":
+        line.handle_key(character, character)
+    assert len(folds) == 1
+    assert "systolic ▲ HIGH" in line.message.plain  # the thresholds, from that fold
+    assert line.handle_key("enter", None) and not line.is_open
+    folds.clear()
+    line.open()
+    line.handle_key("1", "1")
+    assert len(folds) == 1  # a reading was added: folded again
+    session.add(commands.close_session, session.clock.now(), "client unwell, transferred")
+    line.handle_key("enter", None)
+    assert line.error and "closed" in line.message.plain  # a close from elsewhere is seen
 
 
 def test_each_key_in_the_bar_is_two_runs():

@@ -23,7 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.events import Resize
+from textual.events import Key, Paste, Resize
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -175,7 +175,7 @@ class LiveScreen(StyledOnce, PaintsOnce, Screen[None]):
         self.ticks = 0
         self._shown_events: tuple[int, int] | None = None  # which events the screen shows
         self.recorder = Recorder(log, show=self._show_recorded, tell=self._tell)
-        self.vitals_line = VitalsLine(log, self.recorder, id="vitals-line")  # `v`: in the key bar's place
+        self.vitals_line = VitalsLine(log, self.recorder)  # `v`: drawn in the key bar
         self._check_key: tuple | None = None  # the next vitals check shown in the header
         self._applied_size: tuple[int, int] | None = None  # the size the layout classes are for
 
@@ -212,7 +212,6 @@ class LiveScreen(StyledOnce, PaintsOnce, Screen[None]):
                         yield PracticePanel(id="practice")
                     yield NotesLog(id="notes")
         yield KeyBar(id="keys")
-        yield self.vitals_line
 
     def on_mount(self) -> None:
         self._lock = LiveLock(self.session_log.store.data_dir, self.session_log.session_id)
@@ -230,6 +229,7 @@ class LiveScreen(StyledOnce, PaintsOnce, Screen[None]):
             KeyHint(_key_name(binding.key), binding.description, binding.action)
             for binding, _ in LIVE_KEYS if self.check_action(binding.action, ()) is not False
         ])
+        keys.show_entry(self.vitals_line)
         self.set_interval(self.tick_seconds, self._tick, name="live-tick")
         self.call_after_refresh(self._warm_up)
 
@@ -467,13 +467,28 @@ class LiveScreen(StyledOnce, PaintsOnce, Screen[None]):
 
     # -- actions (one per key) ----------------------------------------------------------------
     def action_vitals(self) -> None:
-        """The vitals line, in place of the key bar (see `VitalsLine`)."""
+        """The vitals line, in place of the key bar (see `VitalsLine`); while it is open the keys
+        typed go to it (`on_key`) and the bar is redrawn after each."""
         # (The state on screen, at most a second old, is enough to know the session is open:
         # Enter checks again with the state of that moment.)
         if self.state.closed and self._refuse_if_closed("vitals"):
             return
-        keys = self._widgets()["keys"]
-        self.vitals_line.open(instead_of=keys, one_row=keys.rows == 1)
+        self.vitals_line.open()
+        self._widgets()["keys"].redraw()
+
+    def on_key(self, event: Key) -> None:
+        line = self.vitals_line
+        if line.is_open and line.handle_key(event.key, event.character):
+            # Taken by the line: no key binding of the screen fires while it is open.
+            event.stop()
+            event.prevent_default()
+            self._widgets()["keys"].redraw()
+
+    def on_paste(self, event: Paste) -> None:
+        if self.vitals_line.is_open:
+            event.stop()
+            self.vitals_line.paste(event.text)
+            self._widgets()["keys"].redraw()
 
     def action_note(self) -> None:
         self._ask(partial(_dialogs().NoteDialog, self.session_log), "Note saved.")

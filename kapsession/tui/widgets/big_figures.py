@@ -75,16 +75,16 @@ def figure_lines(shown: tuple[Figure, ...], width: int) -> tuple[Content, Conten
     for its third ends in …)."""
     column = max(8, width // 3)
     room = column - 1  # a blank column between figures
-    lines: list[list[Content]] = [[], [], [], []]
+    lines: list[list[Content | str | tuple[str, str]]] = [[], [], [], []]
     for index, (label, value, alert) in enumerate(shown):
         last = index == len(shown) - 1
         lines[0].append(label.truncate(room, ellipsis=True, pad=not last).extend_right(0 if last else 1))
         style = ALERT_STYLE if alert else DIGIT_STYLE
         for row, glyphs in enumerate(digit_rows(value, bold=alert), start=1):
             glyphs = glyphs[:room]
-            lines[row].append(Content.styled(glyphs, style))
+            lines[row].append((glyphs, style))
             if not last:
-                lines[row].append(Content(" " * (column - len(glyphs))))
+                lines[row].append(" " * (column - len(glyphs)))
     return tuple(Content.assemble(*line) for line in lines)  # type: ignore[return-value]
 
 

@@ -2,18 +2,22 @@
 line when the window is narrow (Textual's Footer scrolls sideways instead, hiding keys at 80
 columns). A click on a key runs its action, as in the Footer.
 
-While the vitals line is open (`v`, see `vitals_entry.VitalsLine`) that line takes the bar's
-place, on as many lines as the keys took.
+While the vitals line is open (`v`, see `vitals_entry.VitalsLine`) the bar shows that line
+instead, on as many lines as the keys took, so opening and closing it is a repaint of these
+lines only.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from textual.content import Content
 from textual.events import Click
 
 from kapsession.tui.widgets.live_text import LiveText, join_lines
+
+if TYPE_CHECKING:
+    from kapsession.tui.widgets.vitals_entry import VitalsLine
 
 MUTED = "$text-muted"
 
@@ -52,24 +56,45 @@ def key_lines(hints: list[KeyHint], width: int) -> tuple[list[Content], list[Spo
 
 
 class KeyBar(LiveText):
-    """`show_keys(hints)` sets the keys; the bar lays them out for its width."""
+    """`show_keys(hints)` sets the keys; the bar lays them out for its width. `show_entry(line)`
+    shows the vitals line instead while it is open (`redraw()` after each key)."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.hints: list[KeyHint] = []
-        self.rows = 1  # how many lines the keys take at the bar's width
+        self.entry: VitalsLine | None = None
         self._spots: list[Spot] = []
+        self._keys: tuple[int, list[Content]] | None = None  # (width, lines)
 
     def show_keys(self, hints: list[KeyHint]) -> None:
         self.hints = hints
-        self.show_for_width(self._lines)
+        self._keys = None
+        self.redraw()
 
-    def _lines(self, width: int) -> Content:
-        lines, self._spots = key_lines(self.hints, width)
-        self.rows = len(lines)
-        return join_lines(lines)
+    def show_entry(self, entry: VitalsLine | None) -> None:
+        self.entry = entry
+        self.redraw()
+
+    def _key_lines(self, width: int) -> list[Content]:
+        if self._keys is None or self._keys[0] != width:
+            lines, self._spots = key_lines(self.hints, width)
+            self._keys = (width, lines)
+        return self._keys[1]
+
+    def redraw(self) -> None:
+        if not self.hints:
+            return
+        entry = self.entry
+
+        def lines(width: int) -> Content:
+            keys = self._key_lines(width)
+            return join_lines(entry.lines(width, len(keys)) if entry is not None and entry.is_open else keys)
+
+        self.show_for_width(lines)  # laid out for the bar's width, again when it changes
 
     async def on_click(self, event: Click) -> None:
+        if self.entry is not None and self.entry.is_open:
+            return
         x, y = event.x - self.gutter.left, event.y
         for row, start, end, action in self._spots:
             if row == y and start <= x < end:

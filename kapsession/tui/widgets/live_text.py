@@ -2,12 +2,14 @@
 
 The live screen folds the session once a second and offers every widget the new state; most of
 the time nothing a widget shows has changed, and a widget that is not refreshed costs nothing.
-`LiveText` compares what it is offered with what it shows and refreshes only on a change, and
-lays the screen out again only when the text's size changed (a countdown ticking keeps its size).
+`LiveText` compares what it is offered with what it shows, line by line, and repaints only the
+lines that changed (a ticking clock is one line); it lays the screen out again only when the
+number of lines changed.
 
-Every text is built with Textual's own `Content` (`Content.assemble` from `(text, style)` parts,
-or `Content.from_markup` with typed text passed as template variables), so typed text is never
-parsed as markup and needs no escaping, and widths are Textual's cell lengths.
+Every text is built with Textual's own `Content` (`Content.assemble` from `(text, style)` parts),
+so typed text is never parsed as markup and needs no escaping, and widths are Textual's cell
+lengths. A line is drawn with `Content.render_segments` (the widget's colours under it, theme
+variables resolved by Textual), and kept until it changes or the theme does.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 from textual.content import Content
-from textual.geometry import Size
+from textual.geometry import Region, Size
+from textual.strip import Strip
 from textual.widget import Widget
 
 Build = Callable[[int], Content]
@@ -62,13 +65,16 @@ def _spaces(text: str, start: int) -> int:
 
 
 class LiveText(Widget):
-    """Shows a `Content`; `show()` and `show_for_width()` refresh only when it changed.
+    """Shows a `Content`; `show()` and `show_for_width()` repaint only the lines that changed.
 
     `show_for_width(build)` is for text laid out for the widget's width (shortened to fit, or
     wrapped with a hanging indent): it is built again whenever the width changes. Before the
     widget is laid out its width is unknown, so the text is built when Textual first measures
     the widget (an auto height asks with the width) or draws it: the first frame is drawn at the
     real width, not at a guess that a Resize would correct a frame later.
+
+    Lines longer than the width are wrapped at words (Textual's `Content.wrap`) unless the
+    widget's style says `text-wrap: nowrap` (then they are cut at the edge); `text-align` is kept.
     """
 
     DEFAULT_CSS = "LiveText { height: auto; }"
@@ -78,6 +84,9 @@ class LiveText(Widget):
         self._text_shown = Content.from_markup(content) if isinstance(content, str) else content
         self._text_builder: Build | None = None
         self._text_width = 0  # the width the text was built for (0: not built yet)
+        self._drawn_lines: tuple[int, list[Content]] | None = None  # (width, the text's lines at it)
+        self._drawn_strips: dict[int, Strip] = {}  # drawn lines, by row
+        self._drawn_in: tuple | None = None  # the colours (and theme) they were drawn in
         self.updates = 0  # how many times the text really changed (tests and benchmarks read it)
 
     # -- what is shown -----------------------------------------------------------------------
@@ -115,26 +124,57 @@ class LiveText(Widget):
             return False
         self._text_shown = content
         self.updates += 1
+        drawn = self._drawn_lines
         if measuring:
             # Textual is measuring or drawing this widget now: the layout under way takes the new
-            # text; only the widget's own cache of what it drew is cleared.
+            # text (as drawing does), so only what was drawn before is let go.
+            self._drawn_lines = None
+            self._drawn_strips.clear()
             self.refresh()
-        elif self.is_mounted:
-            # A text whose size cannot change (a countdown ticking) repaints only this widget; a
-            # layout would rearrange and repaint the whole screen.
-            self.refresh(layout=not self._same_size(old, content))
+            return True
+        width = self.content_region.width if self.is_mounted else 0
+        if drawn is None or width <= 0 or drawn[0] != width:
+            # Nothing drawn at this width yet: measured and drawn afresh.
+            self._drawn_lines = None
+            self._drawn_strips.clear()
+            if self.is_mounted:
+                self.refresh(layout=True)
+            return True
+        self._drawn_lines = None  # (the lines drawn are those of the old text)
+        old_lines, new_lines = drawn[1], self._lines_at(width)
+        if len(old_lines) != len(new_lines) or self._auto_width_changed(old_lines, new_lines):
+            self._drawn_strips.clear()
+            self.refresh(layout=True)
+            return True
+        # Only the lines that changed are drawn again (a ticking clock is one line of one widget).
+        changed = [y for y, (new, before) in enumerate(zip(new_lines, old_lines)) if not new.is_same(before)]
+        for y in changed:
+            self._drawn_strips.pop(y, None)
+        if changed:
+            self.refresh(*(Region(0, y, width, 1) for y in changed))
         return True
 
-    def _same_size(self, old: Content, new: Content) -> bool:
-        """True when `new` takes exactly the cells `old` took at the current width."""
-        width = self.content_region.width
-        if width <= 0:
+    def _auto_width_changed(self, old: list[Content], new: list[Content]) -> bool:
+        if self.styles.width is None or not self.styles.width.is_auto:
             return False
-        if old.get_height(self.styles, width) != new.get_height(self.styles, width):
-            return False
-        if self.styles.width is not None and self.styles.width.is_auto:
-            return old.get_optimal_width(self.styles, width) == new.get_optimal_width(self.styles, width)
-        return True
+        return max(line.cell_length for line in old) != max(line.cell_length for line in new)
+
+    def _lines_at(self, width: int) -> list[Content]:
+        """The text's lines as drawn `width` cells wide (wrapped, aligned), kept for that width."""
+        drawn = self._drawn_lines
+        if drawn is not None and drawn[0] == width:
+            return drawn[1]
+        styles = self.styles
+        text = self._text_shown
+        if styles.text_wrap == "nowrap":
+            lines = text.split("\n", allow_blank=True)
+        else:
+            lines = text.wrap(max(1, width))
+        align = styles.text_align
+        if align in ("center", "right", "end"):
+            lines = [line.center(width) if align == "center" else line.right(width) for line in lines]
+        self._drawn_lines = (width, lines)
+        return lines
 
     def _build_for(self, width: int) -> None:
         """Build the text of `show_for_width` for `width` if it was built for another width (or
@@ -151,8 +191,28 @@ class LiveText(Widget):
     # -- Textual asks -----------------------------------------------------------------------
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         self._build_for(width)
-        return super().get_content_height(container, viewport, width)
+        return len(self._lines_at(width)) if width > 0 else 0
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return max((line.cell_length for line in self._text_shown.split("\n", allow_blank=True)), default=0)
 
     def render(self) -> Content:
-        self._build_for(self.content_region.width)  # (a fixed height is never measured)
+        """The whole text (what Textual shows for it; it is drawn line by line, `render_line`)."""
         return self._text_shown
+
+    def render_line(self, y: int) -> Strip:
+        width = self.content_region.width
+        self._build_for(width)  # (a fixed height is never measured)
+        base = self.visual_style
+        colours = (base, self.app.theme)
+        if colours != self._drawn_in:  # a new theme (or a restyle): every line is drawn again
+            self._drawn_in = colours
+            self._drawn_strips.clear()
+        strip = self._drawn_strips.get(y)
+        if strip is None:
+            lines = self._lines_at(width)
+            if y >= len(lines):
+                return Strip.blank(width, base.rich_style)
+            # Cut or padded to the content width by Textual, as any widget's line.
+            strip = self._drawn_strips[y] = Strip(lines[y].render_segments(base))
+        return strip

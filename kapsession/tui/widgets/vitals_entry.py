@@ -1,33 +1,31 @@
-"""The vitals line: `v` puts one line to type a reading in at the foot of the live screen, in the
-key bar's place, with what Enter would save shown under it.
+"""The vitals line: `v` turns the key bar at the foot of the live screen into one line to type a
+reading in, with what Enter would save shown under it.
 
     Vitals ▸ 141/91 77 97 @10:42▏                                    Enter saves · Esc leaves
     ✓ 141/91 HR 77 SpO2 97% at 10:42  diastolic ▲ HIGH
 
-It takes what the command line takes, checked by the same core parser (`commands.record_vitals`):
+It takes what the old vitals dialog took, checked by the same core parser (`commands.record_vitals`):
 `128/84 76 98` (BP HR SpO2 [RR] [temp]), or by name `128/84 hr 76 spo2 98 rr 14 temp 36.8`, and
 `@10:42` at the end backdates (`@-5m`, `@10.42pm`, `@'5 min ago'`). As it is typed the second
 line says what would be saved, at what time, and any value past the preset's thresholds, or, in
 muted words, why it cannot be saved yet. Enter saves through the screen's recorder (durable
 first, then shown), closes the line and clears it; a refused line stays open with the reason in
 bold, to be fixed in place. Escape closes it and records nothing. The keys come back when it
-closes. The field is Textual's own `Input`.
+closes.
 
-Why a line and not a dialog: a pushed ModalScreen restyles and repaints the whole screen on the
-way in and again on the way out (see docs/performance.md, the vitals key).
+Why not a dialog or Textual's Input: a pushed ModalScreen restyles and repaints the whole screen
+on the way in and again on the way out; an Input lays the whole screen out again on every key
+typed (its value sets its virtual size), and showing it in the key bar's place is a layout too.
+Both were measured (docs/performance.md, the vitals key; the commit that tried Input has the
+figures). Here `v`, each key typed and Enter repaint the key bar's lines and nothing else, so the
+line is edited here (`LineEditor`: the usual keys of a one-line field), not by Textual.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.events import Paste
-from textual.widget import Widget
-from textual.widgets import Input, Label
 
 from kapsession.core import commands
 from kapsession.core.errors import InputError
@@ -35,20 +33,101 @@ from kapsession.core.events import VitalsRecorded
 from kapsession.core.state import SessionState
 from kapsession.core.timeparse import format_local
 from kapsession.store.session_log import SessionLog
-from kapsession.tui.widgets.live_text import LiveText
 
 if TYPE_CHECKING:
     from kapsession.tui.recorder import Recorder
 
 MUTED = "$text-muted"
 REFUSED = "b $alert-warning"
-PROMPT = Content.styled("Vitals ▸", "b")
+PROMPT = Content.assemble(("Vitals ▸", "b"), " ")
 KEYS = Content.assemble(("Enter", f"b {MUTED}"), (" saves · ", MUTED), ("Esc", f"b {MUTED}"), (" leaves", MUTED))
+SHORT_KEYS = Content.assemble(("Enter", f"b {MUTED}"), (" saves · ", MUTED))
+FIELD = "on $background"
+CURSOR = "reverse"
 PLACEHOLDER = "128/84 76 98"
 HINT = Content.assemble(("BP HR SpO2 [RR] [temp], or by name: ", MUTED), ("128/84 hr 76 spo2 98 rr 14", f"b {MUTED}"),
                         ("; ", MUTED), ("@10:42", f"b {MUTED}"), (" at the end backdates", MUTED))
 SHORT_HINT = Content.assemble(("BP HR SpO2 [RR] [temp] · by name: ", MUTED), ("128/84 hr 76 spo2 98", f"b {MUTED}"),
                               (" · ", MUTED), ("@10:42", f"b {MUTED}"), (" backdates", MUTED))
+
+
+class LineEditor:
+    """A one-line text field: the text and the cursor (an index into it). (A plain class: a
+    dataclass costs about 1 ms to create when the live screen is imported.)"""
+
+    __slots__ = ("text", "cursor")
+
+    def __init__(self, text: str = "", cursor: int = 0) -> None:
+        self.text = text
+        self.cursor = cursor
+
+    def clear(self) -> None:
+        self.text, self.cursor = "", 0
+
+    def insert(self, text: str) -> None:
+        text = "".join(ch for ch in text if ch.isprintable())
+        self.text = self.text[:self.cursor] + text + self.text[self.cursor:]
+        self.cursor += len(text)
+
+    def _word_left(self) -> int:
+        index = self.cursor
+        while index > 0 and self.text[index - 1] == " ":
+            index -= 1
+        while index > 0 and self.text[index - 1] != " ":
+            index -= 1
+        return index
+
+    def _word_right(self) -> int:
+        index, end = self.cursor, len(self.text)
+        while index < end and self.text[index] == " ":
+            index += 1
+        while index < end and self.text[index] != " ":
+            index += 1
+        return index
+
+    def key(self, key: str) -> bool:
+        """An editing key (Textual's key name); False when it is not one."""
+        text, cursor = self.text, self.cursor
+        if key == "backspace":
+            if cursor:
+                self.text, self.cursor = text[:cursor - 1] + text[cursor:], cursor - 1
+        elif key in ("delete", "ctrl+d"):
+            self.text = text[:cursor] + text[cursor + 1:]
+        elif key == "left":
+            self.cursor = max(0, cursor - 1)
+        elif key == "right":
+            self.cursor = min(len(text), cursor + 1)
+        elif key in ("home", "ctrl+a"):
+            self.cursor = 0
+        elif key in ("end", "ctrl+e"):
+            self.cursor = len(text)
+        elif key == "ctrl+left":
+            self.cursor = self._word_left()
+        elif key == "ctrl+right":
+            self.cursor = self._word_right()
+        elif key in ("ctrl+w", "ctrl+backspace"):
+            start = self._word_left()
+            self.text, self.cursor = text[:start] + text[cursor:], start
+        elif key == "ctrl+u":
+            self.text, self.cursor = text[cursor:], 0
+        elif key == "ctrl+k":
+            self.text = text[:cursor]
+        else:
+            return False
+        return True
+
+    def field(self, width: int) -> Content:
+        """The text in `width` cells with the cursor shown, scrolled to keep the cursor in view."""
+        width = max(2, width)
+        if not self.text:
+            return Content.assemble((" ", f"{CURSOR} {FIELD}"),
+                                    (PLACEHOLDER[:width - 1].ljust(width - 1), f"{MUTED} {FIELD}"))
+        text = self.text + " "  # room for the cursor after the last character
+        start = max(0, self.cursor - width + 1)
+        shown = text[start:start + width]
+        at = self.cursor - start
+        return Content.assemble((shown[:at], FIELD), (shown[at], f"{CURSOR} {FIELD}"),
+                                (shown[at + 1:].ljust(width - at - 1), FIELD))
 
 
 def preview_line(state: SessionState, event: VitalsRecorded) -> Content:
@@ -68,153 +147,126 @@ def preview_line(state: SessionState, event: VitalsRecorded) -> Content:
     return line
 
 
-class ReadingInput(Input):
-    """The field. A reading pasted from a monitor may come on several lines: they are one line
-    here (Textual's Input keeps only the first)."""
+class VitalsLine:
+    """The state of the vitals line (open or not, what is typed, the message) and its keys.
+    Enter saves through `recorder` (the screen's): durable first, then shown.
+    """
 
-    def on_paste(self, event: Paste) -> None:
-        event.prevent_default()  # (not Input's own paste)
-        event.stop()
-        self.insert_text_at_cursor(" ".join(event.text.split()))
-
-
-class VitalsLine(Vertical):
-    """`open()` shows and focuses the line; Enter saves through `recorder`; Escape or `close()`
-    closes and clears it. Hidden (display: none) while closed."""
-
-    BINDINGS = [
-        Binding("escape", "leave", "Leave without saving", id="vitals.leave", show=False),
-        # Nothing else to move to: Tab never takes the typing out of the line by accident.
-        Binding("tab,shift+tab", "stay", show=False, id="vitals.stay"),
-    ]
-
-    def __init__(self, log: SessionLog, recorder: Recorder, **kwargs) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, log: SessionLog, recorder: Recorder) -> None:
         self.session_log = log
         self.recorder = recorder
+        self.editor = LineEditor()
+        self.is_open = False
         self.message: Content | None = None  # None: the hint
         self.error = False  # the message is a refusal after Enter (bold) rather than advice
         self.saved: VitalsRecorded | None = None  # the last reading saved from this line
         self._folded: tuple[tuple[int, int], SessionState] | None = None  # see _state
-        self._instead_of: Widget | None = None  # what the line stands in for while open (the keys)
-
-    def compose(self) -> ComposeResult:
-        with Horizontal(id="vitals-row"):
-            yield Label(PROMPT, id="vitals-prompt")
-            yield ReadingInput(placeholder=PLACEHOLDER, compact=True, select_on_focus=False, id="vitals-input")
-            yield LiveText(id="vitals-inline")  # the message, on the same line when there is room
-            yield Label(KEYS, id="vitals-keys")
-        yield LiveText(id="vitals-message")
-
-    def on_mount(self) -> None:
-        self._show_message()
-
-    # -- what is typed ----------------------------------------------------------------------
-    @property
-    def field(self) -> ReadingInput:
-        return self.query_one(ReadingInput)
 
     @property
     def text(self) -> str:
-        return self.field.value
-
-    @property
-    def is_open(self) -> bool:
-        return self.display
-
-    @property
-    def plain(self) -> str:
-        """The line as it reads on screen: the prompt, what is typed, the message and the keys."""
-        one_row = self.has_class("-one-row")
-        message = self.query_one("#vitals-inline" if one_row else "#vitals-message", LiveText).plain
-        row = f"{PROMPT.plain} {self.text or PLACEHOLDER}  {message + '  ' if one_row else ''}{KEYS.plain}"
-        return row if one_row else f"{row}\n{message}"
+        return self.editor.text
 
     # -- open / close -------------------------------------------------------------------------
-    def open(self, instead_of: Widget | None = None, one_row: bool = False) -> None:
-        """Shown (and focused) in place of `instead_of` (the key bar), which comes back when the
-        line closes. `one_row`: the keys took one line, so the message goes on the line itself
-        and the foot of the screen keeps its height."""
-        if self.has_class("-one-row") != one_row:
-            self.set_class(one_row, "-one-row")
-            self._show_message()
-        self._instead_of = instead_of
-        if instead_of is not None:
-            instead_of.display = False
-        self.display = True
-        self.field.focus()
+    def open(self) -> None:
+        self.is_open = True
+
+    def hide(self) -> None:
+        """Out of sight, keeping what was typed (`open` brings it back)."""
+        self.is_open = False
 
     def close(self) -> None:
-        """Closed and cleared (the next `v` starts an empty line); what it stood in for is back."""
-        self.display = False
-        if self._instead_of is not None:
-            self._instead_of.display = True
-        self.field.value = ""
+        """Closed and cleared: the next `v` starts an empty line."""
+        self.is_open = False
+        self.editor.clear()
         self.message, self.error = None, False
-        self._show_message()
 
-    def action_leave(self) -> None:
-        self.close()
+    # -- keys ---------------------------------------------------------------------------------
+    def handle_key(self, key: str, character: str | None) -> bool:
+        """One key while the line is open; False for keys it leaves to others (ctrl+p)."""
+        if key == "enter":
+            self.save()
+        elif key == "escape":
+            self.close()
+        elif self.editor.key(key):
+            self._check()
+        elif character is not None and len(character) == 1 and character.isprintable():
+            self.editor.insert(character)
+            self._check()
+        elif key == "tab":
+            pass  # nothing else to move to; never out of the line by accident
+        else:
+            return False
+        return True
 
-    def action_stay(self) -> None:
-        pass
+    def paste(self, text: str) -> None:
+        self.editor.insert(" ".join(text.splitlines()))
+        self._check()
 
-    # -- as it is typed -----------------------------------------------------------------------
     def _state(self) -> SessionState:
         """The session's state for checking and previewing a reading. What that needs (closed
         or not, when it was created, the first dose, the thresholds) is what the events say, not
-        the time: the fold is done again when the events change, not on every key."""
+        the time: the fold is done again when the events change, not on every key (a fold at
+        the clock's time costs more than the rest of a key, or of Enter, before the store)."""
         key = self.session_log.events_key
         if self._folded is None or self._folded[0] != key:
             self._folded = (key, self.session_log.state())
         return self._folded[1]
 
-    def _build(self, text: str) -> VitalsRecorded:
-        return commands.record_vitals(self._state(), text, self.session_log.now())
+    def _build(self) -> VitalsRecorded:
+        return commands.record_vitals(self._state(), self.editor.text, self.session_log.now())
 
-    def on_input_changed(self, event: Input.Changed) -> None:
+    def _check(self) -> None:
         """The message while typing: what Enter would save, or (muted) why it cannot yet."""
-        event.stop()
         self.error = False
-        text = event.value
-        if not text.strip():
+        if not self.editor.text.strip():
             self.message = None
-        else:
-            try:
-                self.message = preview_line(self._state(), self._build(text))
-            except InputError as error:
-                self.message = Content.styled(str(error), MUTED)
-        self._show_message()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.save()
+            return
+        try:
+            built = self._build()
+        except InputError as error:
+            self.message = Content.styled(str(error), MUTED)
+            return
+        self.message = preview_line(self._state(), built)
 
     def save(self) -> VitalsRecorded | None:
         """Enter: checked by the core parser, made durable and shown by the recorder, and the
-        line closes; a refused line stays open with the reason, what was typed kept."""
-        text = self.text
+        line closes; a refused line (by the parser or the store) stays open with the reason,
+        what was typed kept."""
+        text = self.editor.text
         try:
-            self._build(text)
+            self._build()
         except InputError as error:
-            self._refuse(str(error))
+            self.message, self.error = Content.styled(str(error), REFUSED), True
             return None
         outcome = self.recorder.record(lambda state, now: commands.record_vitals(state, text, now),
-                                       tell_problem=False)
+                                       tell_problem=False, state=self._state())
         if outcome.problem is not None:
-            self._refuse(outcome.problem)
+            self.message, self.error = Content.styled(outcome.problem, REFUSED), True
             return None
         self.saved = outcome.events[0]  # type: ignore[assignment]
         self.close()
         return self.saved
 
-    def _refuse(self, sentence: str) -> None:
-        self.message, self.error = Content.styled(sentence, REFUSED), True
-        self._show_message()
+    # -- drawing ------------------------------------------------------------------------------
+    @property
+    def plain(self) -> str:
+        """The line as it reads at 80 columns (tests read it)."""
+        return "\n".join(line.plain for line in self.lines(78))
 
-    def _show_message(self) -> None:
-        """The message (the hint when there is none) under the field, or beside it on one row."""
+    def lines(self, width: int, rows: int = 2) -> list[Content]:
+        """The line and its message in `width` cells, on `rows` lines when they fit (the key
+        bar's height, so opening the line lays nothing out again); a long refusal wraps."""
+        keys = KEYS if width >= 60 else SHORT_KEYS
+        room = width - PROMPT.cell_length - keys.cell_length - 2
         message = self.message
-        shown_in = "#vitals-inline" if self.has_class("-one-row") else "#vitals-message"
-        self.query_one(shown_in, LiveText).show_for_width(
-            lambda width: message if message is not None else HINT if HINT.cell_length <= width else SHORT_HINT)
+        if message is None:
+            message = HINT if HINT.cell_length <= width else SHORT_HINT
+        if rows <= 1:
+            field_width = max(12, min(room, 40))
+            one = Content.assemble(PROMPT, self.editor.field(field_width), "  ")
+            rest = width - one.cell_length - keys.cell_length - 2
+            if message.cell_length <= rest:
+                gap = width - one.cell_length - message.cell_length - keys.cell_length
+                return [Content.assemble(one, message, " " * max(2, gap), keys)]
+        first = Content.assemble(PROMPT, self.editor.field(max(12, room)), "  ", keys)
+        return [first, *(message.wrap(max(10, width)) if message.cell_length > width else [message])]

@@ -235,7 +235,8 @@ class VitalsPanel(LiveText):
         for text, measure in ((bp_text(state), "systolic"), (measure_text(state, "heart_rate", "HR   "), "heart_rate")):
             trend = trend_line(recent_values(state, measure, room), room, self.trend_shades())
             if trend:
-                text = Content.assemble(text, " " * max(1, value_width + 1 - text.cell_length), trend)
+                # The gap takes the colour of the time before it (one run with it).
+                text = Content.assemble(text, (" " * max(1, value_width + 1 - text.cell_length), MUTED), trend)
             lines.append(text)
         lines.append(measure_text(state, "spo2", "SpO2 ", "%"))
         lines.append(measure_text(state, "resp_rate", "RR   "))
