@@ -15,7 +15,7 @@ from benchmarks.plan import Plan, Workspace
 from benchmarks.report import Row, ms, spread
 from kapsession.core import commands
 from kapsession.core.clock import ManualClock
-from kapsession.core.preset_library import default_library
+from kapsession.presets import default_library
 from kapsession.core.state import fold
 from kapsession.store.event_store import EventStore
 

@@ -79,7 +79,8 @@ class Workspace:
         return [sys.executable, "-m", "kapsession"]
 
     def env(self, data_dir: Path | None = None) -> dict[str, str]:
-        values = {"KAPSESSION_CONFIG_DIR": str(self.config_dir)}
+        values = {"KAPSESSION_CONFIG_DIR": str(self.config_dir),
+                  "KAPSESSION_CACHE_DIR": str(self.config_dir / "cache")}
         if data_dir is not None:
             values["KAPSESSION_DATA_DIR"] = str(data_dir)
         return values

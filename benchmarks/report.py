@@ -21,6 +21,7 @@ class Row:
     measured: str = "–"
     baseline: str = "–"
     ratio: float | None = None
+    seconds: float | None = None  # the measured median, where a target is also absolute
     met: bool | None = None
     status: str = ""  # empty when measured; otherwise why not (NOT_YET, or the failure)
     details: list[str] = field(default_factory=list)

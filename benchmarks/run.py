@@ -26,12 +26,13 @@ from benchmarks import seed  # noqa: E402
 from benchmarks.plan import REPO, Plan, Workspace  # noqa: E402
 from benchmarks.report import Row, now, render, write  # noqa: E402
 
-ORDER = ("home", "resume", "vitals-key", "idle-cpu", "memory", "append", "fold", "list", "summary-pdf")
+ORDER = ("home", "resume", "vitals-key", "idle-cpu", "idle-switches", "memory", "append", "fold", "list",
+         "summary-pdf")
 
 
 # Which seeded data each benchmark reads.
 NEEDS = {"home": {"home"}, "resume": {"long"}, "vitals-key": {"long"}, "idle-cpu": {"long"},
-         "memory": {"long"}, "append": {"long"}, "fold": {"fold"}, "list": {"list"},
+         "idle-switches": {"long"}, "memory": {"long"}, "append": {"long"}, "fold": {"fold"}, "list": {"list"},
          "summary-pdf": {"long"}}
 
 
@@ -72,7 +73,7 @@ def benchmarks() -> dict[str, Callable[[Workspace], Row | tuple[Row, ...]]]:
         "home": screens.bench_home,
         "resume": screens.bench_resume,
         "vitals-key": screens.bench_vitals_key,
-        "idle-cpu": screens.bench_idle,  # also gives "memory"
+        "idle-cpu": screens.bench_idle,  # also gives "idle-switches" and "memory"
         "append": core.bench_append,
         "fold": core.bench_fold,
         "list": core.bench_list,
@@ -87,7 +88,7 @@ def run(plan: Plan, only: Sequence[str] | None = None, log: Callable[[str], None
     rows: dict[str, Row] = {}
     try:
         wanted = set(only or ORDER)
-        if "memory" in wanted:
+        if wanted & {"memory", "idle-switches"}:
             wanted.add("idle-cpu")
         log(f"seeding data in {ws.root}")
         prepare(ws, wanted, log)
@@ -109,7 +110,7 @@ def run(plan: Plan, only: Sequence[str] | None = None, log: Callable[[str], None
     finally:
         ws.cleanup()
     return [rows[key] for key in ORDER if key in rows and (not only or key in only or
-                                                            (key == "memory" and "idle-cpu" in only))]
+                                                            (key in ("memory", "idle-switches") and "idle-cpu" in only))]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

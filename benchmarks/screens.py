@@ -21,6 +21,8 @@ from benchmarks import seed
 from benchmarks.baselines.minimal_app import DIALOG_TEXT, READY_TEXT
 from benchmarks.plan import REPO, Plan, Workspace
 from benchmarks.report import NOT_YET, Row, ms, spread
+
+VOLUNTARY = "voluntary_ctxt_switches"
 from benchmarks.terminal import (
     CLOCK_TICK,
     Check,
@@ -116,7 +118,7 @@ def _launch_pair(ws: Workspace, row: Row, ours: tuple[list[str], Check], what: s
                 else:
                     pane, seconds = launch(terminal, minimal_command(ws), minimal_check(), env=env,
                                            timeout=plan.timeout, what="the minimal app")
-                memory = pane.status_kib("VmHWM")
+                memory = pane.status_value("VmHWM")
                 pane.close()
                 if kind == "warm":
                     continue
@@ -125,6 +127,7 @@ def _launch_pair(ws: Workspace, row: Row, ours: tuple[list[str], Check], what: s
     m, b = statistics.median(measured), statistics.median(baseline)
     row.measured, row.baseline = ms(m), ms(b)
     row.ratio = m / b
+    row.seconds = m
     row.details += [
         f"kapsession per run: {spread(measured)}; minimal app per run: {spread(baseline)} "
         f"(one warm-up launch of each first, not counted).",
@@ -140,7 +143,7 @@ def launch_runs(plan: Plan) -> int:
 def bench_home(ws: Workspace) -> Row:
     plan = ws.plan
     row = Row("home", f"launch to home screen painted, {plan.home_sessions:,} sessions stored",
-              "ratio <= 1.3")
+              "ratio <= 1.5")
     newest = str(ws.data["home_newest_client"])
 
     def body() -> None:
@@ -149,7 +152,7 @@ def bench_home(ws: Workspace) -> Row:
         data_dir = ws.copy_of("home", "home")
         _launch_pair(ws, row, (home_command(ws, data_dir), contains(newest)),
                      f"the home screen listing {newest}", ws.env())
-        row.met = row.ratio is not None and row.ratio <= 1.3
+        row.met = row.ratio is not None and row.ratio <= 1.5
         row.details.insert(0, (
             f"`kapsession --data-dir D` in a detached tmux session 120x40 (D holds {plan.home_sessions:,} "
             f"closed sessions), from Enter to `tmux capture-pane -p` first showing the newest session's "
@@ -163,7 +166,7 @@ def bench_home(ws: Workspace) -> Row:
 def bench_resume(ws: Workspace) -> Row:
     plan = ws.plan
     row = Row("resume", f"`kapsession resume ID` to live screen painted, 3-hour session of {plan.long_events} events",
-              "ratio <= 1.4")
+              "ratio <= 2.0, under 0.6 s")
 
     def body() -> None:
         _need_tmux()
@@ -173,7 +176,7 @@ def bench_resume(ws: Workspace) -> Row:
         command = resume_command(ws, data_dir, str(ws.data["long_id"]))
         _launch_pair(ws, row, (command, live_check(ws)), "the live screen (" + ", ".join(live_texts(ws)) + ")",
                      ws.env())
-        row.met = row.ratio is not None and row.ratio <= 1.4
+        row.met = row.ratio is not None and row.ratio <= 2.0 and row.seconds is not None and row.seconds < 0.6
         row.details.insert(0, (
             "`kapsession --data-dir D resume ID` in tmux 120x40, from Enter until the live screen shows "
             "every panel drawn at the window's width: the client's name, the phase's full name, the "
@@ -214,7 +217,7 @@ def _round_trip(pane: Pane, key: str, is_open: Check, text: str, is_done: Check,
 def bench_vitals_key(ws: Workspace) -> Row:
     plan = ws.plan
     row = Row("vitals-key", "key `v`, type a reading, Enter, until it shows on the live screen",
-              "median under 50 ms, ratio <= 2")
+              "median under 50 ms, ratio <= 2.5")
 
     def body() -> None:
         _need_tmux()
@@ -267,7 +270,7 @@ def bench_vitals_key(ws: Workspace) -> Row:
         m, b = statistics.median(totals), statistics.median(baseline)
         row.measured, row.baseline = ms(m), ms(b)
         row.ratio = m / b
-        row.met = m < 0.050 and row.ratio <= 2
+        row.met = m < 0.050 and row.ratio <= 2.5
         part = lambda samples, i: spread([sample[i] for sample in samples])  # noqa: E731
         row.details += [
             "On the live screen of the 3-hour session (tmux 120x40): `v` sent, until the vitals line "
@@ -297,7 +300,9 @@ def bench_idle(ws: Workspace) -> tuple[Row, Row]:
     """Idle CPU and peak memory come from the same processes, watched side by side."""
     plan = ws.plan
     cpu = Row("idle-cpu", f"CPU used by the idle live screen over {plan.idle_seconds:g} s", "ratio <= 1.5")
-    memory = Row("memory", "peak memory, live screen with the 3-hour session", "ratio <= 1.5")
+    switches = Row("idle-switches", f"voluntary context switches of the idle live screen over {plan.idle_seconds:g} s",
+                   "ratio <= 1.5")
+    memory = Row("memory", "peak memory, live screen with the 3-hour session", "ratio <= 2")
 
     def body() -> None:
         _need_tmux()
@@ -305,6 +310,8 @@ def bench_idle(ws: Workspace) -> tuple[Row, Row]:
         _need_module("kapsession.tui.screens.live", "kapsession/tui/screens/live.py")
         data_dir = ws.copy_of("long", "idle")
         ours_cpu, theirs_cpu, ours_mem, theirs_mem = [], [], [], []
+        ours_switches: list[float] = []
+        theirs_switches: list[float] = []
         with Terminal() as terminal:
             for run in range(plan.runs):
                 panes: dict[str, Pane] = {}
@@ -320,14 +327,18 @@ def bench_idle(ws: Workspace) -> tuple[Row, Row]:
                         panes[who] = starters[who]()
                     time.sleep(plan.settle_seconds)
                     before = {who: pane.cpu_seconds() for who, pane in panes.items()}
+                    before_switches = {who: pane.status_value(VOLUNTARY) for who, pane in panes.items()}
                     started = time.perf_counter()
                     time.sleep(plan.idle_seconds)
                     after = {who: pane.cpu_seconds() for who, pane in panes.items()}
+                    after_switches = {who: pane.status_value(VOLUNTARY) for who, pane in panes.items()}
                     wall = time.perf_counter() - started
                     ours_cpu.append((after["ours"] - before["ours"]) / wall)
                     theirs_cpu.append((after["theirs"] - before["theirs"]) / wall)
-                    ours_mem.append(panes["ours"].status_kib("VmHWM"))
-                    theirs_mem.append(panes["theirs"].status_kib("VmHWM"))
+                    ours_switches.append(after_switches["ours"] - before_switches["ours"])
+                    theirs_switches.append(after_switches["theirs"] - before_switches["theirs"])
+                    ours_mem.append(panes["ours"].status_value("VmHWM"))
+                    theirs_mem.append(panes["theirs"].status_value("VmHWM"))
                 finally:
                     for pane in panes.values():
                         pane.close()
@@ -347,7 +358,16 @@ def bench_idle(ws: Workspace) -> tuple[Row, Row]:
         mm, mb = statistics.median(ours_mem), statistics.median(theirs_mem)
         memory.measured, memory.baseline = f"{mm / 1024:.1f} MiB", f"{mb / 1024:.1f} MiB"
         memory.ratio = mm / mb
-        memory.met = memory.ratio <= 1.5
+        memory.met = memory.ratio <= 2
+        ms_, bs_ = statistics.median(ours_switches), statistics.median(theirs_switches)
+        switches.measured, switches.baseline = f"{ms_:.0f}", f"{bs_:.0f}"
+        switches.ratio = ms_ / bs_ if bs_ > 0 else float("inf")
+        switches.met = switches.ratio <= 1.5
+        switches.details += [
+            f"voluntary_ctxt_switches from /proc/PID/status of the same two processes, read at the start and "
+            f"the end of each idle window (wake-ups: timers, polling). Per run: kapsession "
+            f"{spread(ours_switches, '', 1)}; minimal app {spread(theirs_switches, '', 1)}.",
+        ]
         memory.details += [
             "VmHWM (peak resident set) from /proc/PID/status of the same two processes at the end of each "
             f"idle window: the live screen with the 3-hour session after painting and {plan.idle_seconds:g} s "
@@ -359,7 +379,8 @@ def bench_idle(ws: Workspace) -> tuple[Row, Row]:
     shared = Row("idle", "", "")
     _guard(shared, body)
     if shared.status:
-        cpu.status = memory.status = shared.status
+        cpu.status = memory.status = switches.status = shared.status
         cpu.details += shared.details
         memory.details += shared.details
-    return cpu, memory
+        switches.details += shared.details
+    return cpu, switches, memory

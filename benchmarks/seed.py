@@ -20,7 +20,7 @@ from pathlib import Path
 from kapsession.core import commands
 from kapsession.core.clock import ManualClock
 from kapsession.core.events import EventBase, NoteWritten, VitalsRecorded
-from kapsession.core.preset_library import default_library
+from kapsession.presets import default_library
 from kapsession.core.protocol import Preset
 from kapsession.core.state import SessionState
 from kapsession.store.event_store import EventStore, series_defaults

@@ -101,7 +101,8 @@ class Pane:
             fields = handle.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / CLOCK_TICK
 
-    def status_kib(self, key: str = "VmHWM") -> int:
+    def status_value(self, key: str = "VmHWM") -> int:
+        """A number from /proc/PID/status: VmHWM in KiB, voluntary_ctxt_switches as a count."""
         with open(f"/proc/{self.pid}/status") as handle:
             for line in handle:
                 if line.startswith(key + ":"):

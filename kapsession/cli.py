@@ -84,7 +84,7 @@ class Context:
 
     def library(self):  # noqa: ANN201 - PresetLibrary
         if self._library is None:
-            from kapsession.core.preset_library import default_library
+            from kapsession.presets import default_library
 
             self._library = default_library()
         return self._library
@@ -95,7 +95,7 @@ class Context:
         store = self.store()
         session_id = store.resolve(session_text)
         preset_name = store.session(session_id).preset
-        from kapsession.core.preset_library import find_preset
+        from kapsession.presets import find_preset
 
         return SessionLog(store, session_id, find_preset(preset_name, self._library), clock)
 
@@ -135,8 +135,9 @@ def cmd_new(ctx: Context) -> int:
     preset = ctx.library().get(args.preset)
     store = ctx.store()
     number, last_dose = series_defaults(store, args.client)
+    started = commands.session_start(SystemClock().now(), args.started_at)
     opened = commands.open_session(
-        client_name=args.client, preset=preset, now=SystemClock().now(), weight_kg=args.weight_kg,
+        client_name=args.client, preset=preset, now=started, weight_kg=args.weight_kg,
         planned_dose_mg=args.dose_mg, series_number=number, previous_dose_mg=last_dose,
         series_length=args.series_length or load_settings().series_length,
     )
@@ -161,7 +162,10 @@ def cmd_sessions(ctx: Context) -> int:
         ], indent=2, ensure_ascii=False))
         return 0
     if not rows:
-        ctx.out("No sessions yet. Create one with: kapsession new --client NAME --preset NAME --no-open")
+        if practice:
+            ctx.out("No practice sessions yet. Rehearse a protocol with: kapsession practice")
+        else:
+            ctx.out("No sessions yet. Create one with: kapsession new --client NAME --preset NAME --no-open")
         return 0
     for row in rows:
         when = (row.started_at or row.created_at).astimezone()
@@ -172,6 +176,7 @@ def cmd_sessions(ctx: Context) -> int:
 
 def cmd_add(ctx: Context) -> int:
     from kapsession.core import commands
+    from kapsession.core.entries import entry_number, entry_seq
 
     args = ctx.args
     log = ctx.open_log(args.id)
@@ -191,9 +196,9 @@ def cmd_add(ctx: Context) -> int:
     elif what == "phase":
         event = commands.start_phase(state, args.phase, now, args.at)
     elif what == "intention":
-        event = commands.set_intention(state, " ".join(args.text), now)
+        event = commands.set_intention(state, " ".join(args.text), now, args.at)
     elif what == "card":
-        event = commands.draw_card(state, now)
+        event = commands.draw_card(state, now, at_text=args.at)
     elif what == "tick":
         event = commands.tick_item(state, args.checklist, " ".join(args.item), now)
     elif what == "ack":
@@ -201,11 +206,11 @@ def cmd_add(ctx: Context) -> int:
     elif what == "alert":
         event = commands.raise_alert(state, " ".join(args.text), now)
     elif what == "strike":
-        event = commands.strike(state, args.seq, args.reason, now)
+        event = commands.strike(state, entry_seq(state, args.number), args.reason, now)
     elif what == "next-session":
         event = commands.set_next_session(state, " ".join(args.when), now)
     elif what == "share":
-        event = commands.set_note_visibility(state, args.seq, not args.private, now)
+        event = commands.set_note_visibility(state, entry_seq(state, args.number), not args.private, now)
     elif what == "close":
         event = commands.close_session(state, now, args.reason)
     else:  # pragma: no cover - argparse restricts the choices
@@ -214,8 +219,9 @@ def cmd_add(ctx: Context) -> int:
     from kapsession.core.timeline import describe
     from kapsession.core.timeparse import format_local
 
-    label, text = describe(stored, log.state())
-    ctx.out(f"recorded #{stored.seq} at {format_local(stored.at)}: {label} {text}")
+    after = log.state()
+    label, text = describe(stored, after)
+    ctx.out(f"recorded #{entry_number(after, stored.seq)} at {format_local(stored.at)}: {label} {text}")
     return 0
 
 
@@ -270,6 +276,7 @@ def cmd_locate(ctx: Context) -> int:
         ("scenarios (yours)", locations.user_scenarios_dir()),
         ("themes (built-in)", locations.builtin_themes_dir()),
         ("themes (yours)", locations.user_themes_dir()),
+        ("theme cache", locations.theme_cache_path()),
     ]
     for name, path in rows:
         ctx.out(f"{name + ':':<22} {path}")
@@ -316,6 +323,11 @@ def _series_length(text: str) -> int:
     return int(text)
 
 
+# Every --at, and `new --started-at`: the forms a typed time may take.
+AT_FORMS = "also 10.42pm, -5m, '5 min ago' or an ISO time"
+AT_HELP = ("when it happened, if not now (up to four hours before the session was written), e.g. 10:42; "
+           + AT_FORMS)
+
 CORE_COMMANDS = ("presets", "new", "sessions", "add", "show", "export", "resume", "locate")
 
 
@@ -349,31 +361,40 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser = parser_type(prog="kapsession", description="A quiet companion for KAP sessions. "
                      "With no command, opens the home screen.")
     parser.add_argument("--version", action="version", version=f"kapsession {__version__}")
-    parser.add_argument("--data-dir", metavar="DIR", help="where sessions are stored (default: the user data dir, or $KAPSESSION_DATA_DIR)")
-    parser.add_argument("--theme", metavar="NAME", help="theme for the screens (remembered)")
+    parser.add_argument("--data-dir", metavar="DIR", help="where sessions are stored, e.g. ~/kap-data "
+                        "(default: $KAPSESSION_DATA_DIR, else the user data dir)")
+    parser.add_argument("--theme", metavar="NAME", help="theme for the screens (remembered): dim-room, calm-dark, "
+                        "daylight, high-contrast or one of yours, e.g. daylight")
     parser.set_defaults(func=cmd_home)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=parser_type)
 
     if wanted("presets"):
-        presets = sub.add_parser("presets", help="list protocol presets, or check a preset file")
+        presets = sub.add_parser("presets", help="list protocol presets, or check a preset file",
+                                 description="With no action, lists every preset (built-in and yours): name, "
+                                 "route, planned minutes and title. `presets check FILE` validates one file.")
         presets.set_defaults(func=cmd_presets)
         presets_sub = presets.add_subparsers(dest="presets_action", metavar="ACTION", parser_class=parser_type)
         check = presets_sub.add_parser("check", help="validate one preset file: prints ok or the problem")
-        check.add_argument("file")
+        check.add_argument("file", help="a preset TOML file, e.g. ~/my-preset.toml")
 
     if wanted("new"):
         new = sub.add_parser("new", help="create a session (and open it, unless --no-open)")
-        new.add_argument("--client", required=True, help="display name or initials")
-        new.add_argument("--preset", required=True, help="protocol preset (see `kapsession presets`)")
-        new.add_argument("--weight-kg", metavar="N")
-        new.add_argument("--dose-mg", metavar="N", help="planned dose")
-        new.add_argument("--series-length", type=_series_length, metavar="N", help="sessions planned in the series (1-50)")
-        new.add_argument("--no-open", action="store_true", help="only create it, print its id")
+        new.add_argument("--client", required=True, help="the client's display name or initials, e.g. \"A.B.\"")
+        new.add_argument("--preset", required=True,
+                         help="a protocol preset's name (`kapsession presets` lists them), e.g. sublingual-troche")
+        new.add_argument("--weight-kg", metavar="N", help="the client's weight in kg, 20-350, e.g. 70")
+        new.add_argument("--dose-mg", metavar="N", help="the planned dose in mg, up to the preset's maximum, e.g. 200")
+        new.add_argument("--series-length", type=_series_length, metavar="N",
+                         help="sessions planned in the series, 1-50, e.g. 6 (default: from the settings)")
+        new.add_argument("--started-at", metavar="TIME",
+                         help="when the session began, if before now (up to four hours back), e.g. 10:05; " + AT_FORMS)
+        new.add_argument("--no-open", action="store_true", help="only create it and print its id (no screen)")
         new.set_defaults(func=cmd_new)
 
     if wanted("sessions"):
         sessions = sub.add_parser("sessions", help="list sessions, newest first")
-        sessions.add_argument("--json", action="store_true")
+        sessions.add_argument("--json", action="store_true",
+                              help="print a JSON list (id, client, preset, series number, practice, times, state)")
         group = sessions.add_mutually_exclusive_group()
         group.add_argument("--practice", action="store_true", help="practice sessions only")
         group.add_argument("--all", action="store_true", help="real and practice sessions")
@@ -381,70 +402,83 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
     if wanted("add"):
         add = sub.add_parser("add", help="append one entry to a session")
-        add.add_argument("id", help="session id")
+        add.add_argument("id", help="session id, e.g. jzmcdg (`kapsession sessions` lists them)")
         kinds = add.add_subparsers(dest="what", metavar="KIND", required=True, parser_class=parser_type)
         vitals = kinds.add_parser("vitals", help="e.g. 128/84 76 98, or 128/84 hr 76 spo2 98 rr 14")
-        vitals.add_argument("reading", nargs="+")
-        vitals.add_argument("--at", metavar="TIME", help="backdate: 10:42, 10.42pm, -5m or ISO")
+        vitals.add_argument("reading", nargs="+",
+                            help="BP HR SpO2 [RR] [temp] in that order, e.g. 128/84 76 98, or named, e.g. "
+                            "128/84 hr 76 spo2 98 rr 14 temp 36.8; may end with @10:42 to backdate")
+        vitals.add_argument("--at", metavar="TIME", help=AT_HELP)
         note = kinds.add_parser("note", help="a timestamped note (private unless --shareable)")
-        note.add_argument("text", nargs="+")
+        note.add_argument("text", nargs="+", help="the note as written, e.g. \"resting, eyes closed\"")
         note.add_argument("--shareable", action="store_true", help="may appear in the client summary")
         note.add_argument("--kind", default="observation",
-                          choices=["observation", "client-words", "intervention", "side-effect", "other"])
-        note.add_argument("--at", metavar="TIME")
+                          choices=["observation", "client-words", "intervention", "side-effect", "other"],
+                          help="what the note is (default observation), e.g. --kind client-words")
+        note.add_argument("--at", metavar="TIME", help=AT_HELP)
         dose = kinds.add_parser("dose", help="a dose in mg")
-        dose.add_argument("mg")
-        dose.add_argument("--route", help="default: the preset's route")
-        dose.add_argument("--devices", help="esketamine devices (default: mg / 28)")
-        dose.add_argument("--booster", action="store_true")
-        dose.add_argument("--site", help="injection site")
-        dose.add_argument("--at", metavar="TIME")
+        dose.add_argument("mg", help="the amount in mg, up to the preset's maximum, e.g. 200")
+        dose.add_argument("--route", help="sublingual, intramuscular, intravenous or intranasal (or sl, im, iv, in), "
+                          "e.g. --route im (default: the preset's route)")
+        dose.add_argument("--devices", help="esketamine nasal-spray devices, 1-6, e.g. --devices 2 "
+                          "(default: mg / 28)")
+        dose.add_argument("--booster", action="store_true", help="this dose is a booster after the first dose")
+        dose.add_argument("--site", help="the injection site, e.g. --site \"left deltoid\"")
+        dose.add_argument("--at", metavar="TIME", help=AT_HELP)
         scale = kinds.add_parser("scale", help="moaas 0-5, dissociation 0-10, nausea 0-10, aldrete 0-10")
-        scale.add_argument("scale")
-        scale.add_argument("value")
-        scale.add_argument("--at", metavar="TIME")
+        scale.add_argument("scale", help="moaas, dissociation, nausea or aldrete, e.g. moaas")
+        scale.add_argument("value", help="moaas 0-5, dissociation, nausea and aldrete 0-10, e.g. 4")
+        scale.add_argument("--at", metavar="TIME", help=AT_HELP)
         phase = kinds.add_parser("phase", help="start a phase: a name or `next`")
-        phase.add_argument("phase")
-        phase.add_argument("--at", metavar="TIME")
+        phase.add_argument("phase", help="next, or intake, intention, dose-onset, peak, recovery or integration, "
+                           "e.g. peak")
+        phase.add_argument("--at", metavar="TIME", help=AT_HELP)
         intention = kinds.add_parser("intention", help="the client's intention in their own words")
-        intention.add_argument("text", nargs="+")
-        kinds.add_parser("card", help="draw an intention card")
+        intention.add_argument("text", nargs="+", help="their words, e.g. \"to be gentler with myself\"")
+        intention.add_argument("--at", metavar="TIME", help=AT_HELP)
+        card = kinds.add_parser("card", help="draw an intention card")
+        card.add_argument("--at", metavar="TIME", help=AT_HELP)
         tick = kinds.add_parser("tick", help="tick a checklist item (number or text)")
-        tick.add_argument("checklist", choices=["intake", "discharge"])
-        tick.add_argument("item", nargs="+")
+        tick.add_argument("checklist", choices=["intake", "discharge"], help="intake or discharge, e.g. discharge")
+        tick.add_argument("item", nargs="+", help="the item's number, e.g. 1, or the start of its text, e.g. Alert")
         ack = kinds.add_parser("ack", help="acknowledge the top open alert (or one by key)")
-        ack.add_argument("key", nargs="?")
+        ack.add_argument("key", nargs="?", help="an open alert's key, as `kapsession export` lists it, "
+                         "e.g. manual:1765100000 (default: the top open alert)")
         alert = kinds.add_parser("alert", help="raise an alert on the live screen")
-        alert.add_argument("text", nargs="+")
+        alert.add_argument("text", nargs="+", help="what is wrong, in a few words, e.g. \"client feels faint\"")
         strike_parser = kinds.add_parser("strike", help="strike an entry as entered in error")
-        strike_parser.add_argument("seq", type=int)
-        strike_parser.add_argument("--reason", required=True)
+        strike_parser.add_argument("number", type=int, metavar="N",
+                                   help="the entry's number as `kapsession show` prints it, e.g. 7")
+        strike_parser.add_argument("--reason", required=True, help="why, e.g. \"entered in error: wrong client\"")
         share = kinds.add_parser("share", help="make a note shareable (or --private)")
-        share.add_argument("seq", type=int)
-        share.add_argument("--private", action="store_true")
+        share.add_argument("number", type=int, metavar="N",
+                           help="the note's number as `kapsession show` prints it, e.g. 5")
+        share.add_argument("--private", action="store_true", help="make it private again instead")
         next_session = kinds.add_parser("next-session", help="e.g. 'in 3 days', '2026-12-03 10:00'")
-        next_session.add_argument("when", nargs="+")
+        next_session.add_argument("when", nargs="+", help="in N days or weeks [at a time], or a date and time, "
+                                  "e.g. \"in 1 week at 10:00\" or 2026-12-03 10:00")
         close = kinds.add_parser("close", help="close the session (discharge)")
-        close.add_argument("--reason", help="needed before the minimum observation time")
+        close.add_argument("--reason", help="needed before the minimum observation time, "
+                           "e.g. \"client well, left with carer\"")
         add.set_defaults(func=cmd_add)
 
     if wanted("show"):
         show = sub.add_parser("show", help="print a session as a readable timeline")
-        show.add_argument("id")
+        show.add_argument("id", help="session id, e.g. jzmcdg")
         show.set_defaults(func=cmd_show)
 
     if wanted("export"):
         export = sub.add_parser("export", help="the complete record as JSON")
-        export.add_argument("id")
-        export.add_argument("--format", choices=["json"], default="json")
-        export.add_argument("-o", "--output", metavar="FILE")
+        export.add_argument("id", help="session id, e.g. jzmcdg")
+        export.add_argument("--format", choices=["json"], default="json", help="json (the only one), e.g. --format json")
+        export.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout), e.g. -o session.json")
         export.set_defaults(func=cmd_export)
 
     if wanted("resume"):
         resume = sub.add_parser("resume", help="open a session on the live screen (default: the interrupted "
                                 "one, else the one left open)")
-        resume.add_argument("id", nargs="?", help="session id (default: the interrupted session, else the one "
-                            "left open on purpose, else the latest unfinished one)")
+        resume.add_argument("id", nargs="?", help="session id, e.g. jzmcdg (default: the interrupted session, else "
+                            "the one left open on purpose, else the latest unfinished one)")
         resume.set_defaults(func=cmd_resume)
 
     if wanted("locate"):
@@ -470,7 +504,7 @@ _NEGATIVE_TIME = re.compile(r"^-\s*\d")
 
 
 def join_option_values(argv: Sequence[str]) -> list[str]:
-    """`--at -5m` -> `--at=-5m`: argparse takes a value starting with '-' for an option, so a time
+    """`--at -5m` -> `--at=-5m` (and `--started-at`): argparse takes a value starting with '-' for an option, so a time
     given as minutes ago would otherwise be refused. Nothing after a bare `--` is touched."""
     joined: list[str] = []
     index = 0
@@ -479,8 +513,8 @@ def join_option_values(argv: Sequence[str]) -> list[str]:
         if token == "--":
             joined.extend(argv[index:])
             break
-        if token == "--at" and index + 1 < len(argv) and _NEGATIVE_TIME.match(argv[index + 1]):
-            joined.append(f"--at={argv[index + 1]}")
+        if token in ("--at", "--started-at") and index + 1 < len(argv) and _NEGATIVE_TIME.match(argv[index + 1]):
+            joined.append(f"{token}={argv[index + 1]}")
             index += 2
             continue
         joined.append(token)
@@ -559,12 +593,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     finally:
         ctx.close()
-        if argv is None:
-            # The process ends here: the interpreter's last garbage collection would walk every
-            # object once more for no one (16-20 ms after a summary PDF).
-            import gc
-
-            gc.freeze()
 
 
 if __name__ == "__main__":  # pragma: no cover

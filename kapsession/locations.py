@@ -2,6 +2,10 @@
 
 Data: `--data-dir`, else $KAPSESSION_DATA_DIR, else the platform's user data dir.
 Config (user presets, user themes, settings): $KAPSESSION_CONFIG_DIR, else the user config dir.
+Cache (the validated themes, rebuilt whenever a theme file changes): $KAPSESSION_CACHE_DIR, else
+the user cache dir.
+The user dirs are platformdirs' answers. Nothing here creates a folder: whoever writes into one
+creates it, readable by the therapist's account only (0700).
 Built-in presets and themes: inside the installed package (`_builtin/`), or the repository's
 top-level `presets/` and `themes/` when running from a checkout or an editable install.
 """
@@ -9,8 +13,6 @@ top-level `presets/` and `themes/` when running from a checkout or an editable i
 from __future__ import annotations
 
 import os
-import posixpath
-import sys
 from pathlib import Path
 
 APP_NAME = "kapsession"
@@ -24,39 +26,29 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
         return Path(override).expanduser()
     if os.environ.get("KAPSESSION_DATA_DIR"):
         return Path(os.environ["KAPSESSION_DATA_DIR"]).expanduser()
-    return _user_dir("XDG_DATA_HOME", ".local/share") or _platformdirs("user_data_path")
+    import platformdirs  # (when no variable says where: it brings tempfile, shutil and random)
+
+    return platformdirs.user_data_path(APP_NAME, appauthor=False)
 
 
 def config_dir() -> Path:
     if os.environ.get("KAPSESSION_CONFIG_DIR"):
         return Path(os.environ["KAPSESSION_CONFIG_DIR"]).expanduser()
-    return _user_dir("XDG_CONFIG_HOME", ".config") or _platformdirs("user_config_path")
+    import platformdirs  # (when no variable says where: it brings tempfile, shutil and random)
+
+    return platformdirs.user_config_path(APP_NAME, appauthor=False)
 
 
-def _user_dir(xdg_variable: str, under_home: str) -> Path | None:
-    """What platformdirs answers on Linux, worked out without importing it: the XDG variable when
-    it is an absolute path, else `under_home` in an absolute $HOME, each with the app's name. None
-    anywhere else (another system, Android, no usable $HOME), where platformdirs decides.
+def cache_dir() -> Path:
+    if os.environ.get("KAPSESSION_CACHE_DIR"):
+        return Path(os.environ["KAPSESSION_CACHE_DIR"]).expanduser()
+    import platformdirs  # (when no variable says where: it brings tempfile, shutil and random)
 
-    Why: importing platformdirs imports tempfile, shutil, random, bz2 and lzma, about 5 ms of
-    every launch and of a summary PDF (whose whole budget is about 80 ms). tests/test_locations.py
-    checks these answers against platformdirs itself.
-    """
-    if sys.platform != "linux" or hasattr(sys, "getandroidapilevel") or os.environ.get("ANDROID_ROOT"):
-        return None
-    chosen = os.environ.get(xdg_variable, "")
-    if posixpath.isabs(chosen):
-        return Path(chosen, APP_NAME)
-    home = os.environ.get("HOME", "")
-    if posixpath.isabs(home):
-        return Path(home, under_home, APP_NAME)
-    return None
+    return platformdirs.user_cache_path(APP_NAME, appauthor=False)
 
 
-def _platformdirs(function: str) -> Path:
-    import platformdirs
-
-    return getattr(platformdirs, function)(APP_NAME, appauthor=False)
+def theme_cache_path() -> Path:
+    return cache_dir() / "themes.json"
 
 
 def database_path(override: str | os.PathLike[str] | None = None) -> Path:

@@ -1,37 +1,34 @@
-"""The therapist's settings, remembered between runs in the config dir (a small JSON file).
+"""The therapist's settings, remembered between runs in the config dir (a small JSON file)."""
 
-A msgspec Struct (like the events and presets): the summary PDF reads the names and the paper size
-from here, and that path has no time for importing pydantic.
-"""
-
-# Annotations are real objects here, not `from __future__` strings: msgspec would evaluate each
-# string when the classes are made, on the way to every screen and PDF.
+import json
 import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import msgspec
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 
-class Settings(msgspec.Struct, kw_only=True):
+class Settings(BaseModel):
     """Unknown keys in the file are ignored (a newer version may have written them)."""
+
+    model_config = ConfigDict(extra="ignore", validate_assignment=True)
 
     theme: str = "dim-room"
     bell: bool = False
     practice_name: str = ""
     therapist_name: str = ""
     paper: Literal["a4", "letter"] = "a4"
-    series_length: Annotated[int, msgspec.Meta(ge=1, le=50)] = 6
+    series_length: Annotated[int, Field(ge=1, le=50)] = 6
 
 
 def parse_settings(data: Any) -> Settings:
     """Settings from a dict (numbers may be given as text, as typed in a form); raises
-    `msgspec.ValidationError` naming the field that is wrong."""
-    return msgspec.convert(data, Settings, strict=False)
+    pydantic's `ValidationError` naming the field that is wrong."""
+    return Settings.model_validate(data)
 
 
 def as_dict(settings: Settings) -> dict[str, Any]:
-    return msgspec.structs.asdict(settings)
+    return settings.model_dump()
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -39,16 +36,13 @@ def load_settings(path: Path | None = None) -> Settings:
 
     path = path or settings_path()
     try:
-        # msgspec reads the JSON: importing the json package would cost every summary PDF 1 ms.
-        return parse_settings(msgspec.json.decode(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, msgspec.ValidationError):  # msgspec.DecodeError is a ValueError
+        return parse_settings(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, ValidationError):  # json's JSONDecodeError is a ValueError
         return Settings()
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:
     """Write atomically, 0600, in a 0700 directory."""
-    import json
-
     from kapsession.locations import settings_path
 
     path = path or settings_path()

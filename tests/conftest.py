@@ -3,14 +3,12 @@ that is driven through the real core commands (events get a `seq` as the store w
 
 from __future__ import annotations
 
-import kapsession  # noqa: F401 - first, so msgspec is imported as the app imports it (kapsession/__init__.py)
 
 import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-import msgspec
 import pytest
 
 from kapsession import locations
@@ -27,10 +25,11 @@ BUILTIN_PRESETS = ("sublingual-troche", "intramuscular", "iv-infusion", "intrana
 
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """No test ever reads or writes the real user data or config dir."""
-    saved = {key: os.environ.get(key) for key in ("KAPSESSION_DATA_DIR", "KAPSESSION_CONFIG_DIR")}
+    """No test ever reads or writes the real user data, config or cache dir."""
+    saved = {key: os.environ.get(key) for key in ("KAPSESSION_DATA_DIR", "KAPSESSION_CONFIG_DIR", "KAPSESSION_CACHE_DIR")}
     os.environ["KAPSESSION_DATA_DIR"] = str(tmp_path_factory.mktemp("default-data"))
     os.environ["KAPSESSION_CONFIG_DIR"] = str(tmp_path_factory.mktemp("default-config"))
+    os.environ["KAPSESSION_CACHE_DIR"] = str(tmp_path_factory.mktemp("default-cache"))
     yield
     for key, value in saved.items():
         if value is None:
@@ -90,7 +89,7 @@ class Chart:
         return fold(self.events, self.preset, now or self.clock.now())
 
     def add(self, event: EventBase) -> EventBase:
-        stored = msgspec.structs.replace(event, **{"seq": len(self.events) + 1, "recorded_at": self.clock.now()})
+        stored = event.model_copy(update={"seq": len(self.events) + 1, "recorded_at": self.clock.now()})
         self.events.append(stored)
         return stored
 

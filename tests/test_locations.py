@@ -1,74 +1,48 @@
-"""kapsession.locations works out the Linux user dirs itself; they must be platformdirs' answers."""
+"""kapsession.locations: the user dirs are platformdirs' own answers; the environment comes first."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import re
+from pathlib import Path
 
 import platformdirs
 import pytest
 
 from kapsession import locations
+from kapsession.cli import main
 
-ENVIRONMENTS = [
-    {"HOME": "/home/ada"},
-    {"HOME": "/home/ada/"},
-    {"HOME": "/"},
-    {"HOME": "/home/ada", "XDG_CONFIG_HOME": "/srv/config", "XDG_DATA_HOME": "/srv/data/"},
-    {"HOME": "/home/ada", "XDG_CONFIG_HOME": "relative/config", "XDG_DATA_HOME": "relative"},
-    {"HOME": "/home/ada", "XDG_CONFIG_HOME": "", "XDG_DATA_HOME": ""},
-    {"HOME": "/home/ada", "XDG_CONFIG_HOME": "//net/config"},
-    {"HOME": "relative/home"},
-    {"HOME": ""},
-    {},
-]
+OVERRIDES = ("KAPSESSION_DATA_DIR", "KAPSESSION_CONFIG_DIR", "KAPSESSION_CACHE_DIR")
 
 
-@pytest.mark.parametrize("environment", ENVIRONMENTS, ids=[str(env) for env in ENVIRONMENTS])
-def test_user_dirs_are_those_platformdirs_gives(monkeypatch: pytest.MonkeyPatch, environment: dict[str, str]) -> None:
-    for name in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "KAPSESSION_CONFIG_DIR", "KAPSESSION_DATA_DIR"):
+def test_without_overrides_the_user_dirs_are_those_platformdirs_gives(monkeypatch: pytest.MonkeyPatch,
+                                                                     tmp_path: Path) -> None:
+    for name in OVERRIDES:
         monkeypatch.delenv(name, raising=False)
-    for name, value in environment.items():
-        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(name, str(tmp_path / name.lower()))
     assert locations.config_dir() == platformdirs.user_config_path("kapsession", appauthor=False)
     assert locations.data_dir() == platformdirs.user_data_path("kapsession", appauthor=False)
+    assert locations.cache_dir() == platformdirs.user_cache_path("kapsession", appauthor=False)
+    assert locations.theme_cache_path().parent == locations.cache_dir()
+    # Nothing is created by asking where things go.
+    assert not any(tmp_path.iterdir())
 
 
-def test_the_environment_variables_still_come_first(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # noqa: ANN001
+def test_the_environment_variables_still_come_first(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("KAPSESSION_CONFIG_DIR", str(tmp_path / "c"))
     monkeypatch.setenv("KAPSESSION_DATA_DIR", str(tmp_path / "d"))
+    monkeypatch.setenv("KAPSESSION_CACHE_DIR", str(tmp_path / "k"))
     assert locations.config_dir() == tmp_path / "c"
     assert locations.data_dir() == tmp_path / "d"
     assert locations.data_dir(tmp_path / "e") == tmp_path / "e"
+    assert locations.theme_cache_path() == tmp_path / "k" / "themes.json"
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="the dirs are worked out without platformdirs on Linux only")
-def test_finding_the_user_dirs_on_linux_does_not_import_platformdirs(tmp_path) -> None:  # noqa: ANN001
-    code = ("import sys; from kapsession import locations; "
-            "print(locations.config_dir(), locations.data_dir(), 'platformdirs' in sys.modules)")
-    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
-    assert done.stdout.split() == [str(tmp_path / ".config/kapsession"), str(tmp_path / ".local/share/kapsession"),
-                                   "False"]
-
-
-def test_msgspec_is_imported_without_typing_extensions() -> None:
-    """kapsession/__init__.py: msgspec takes the standard library's typing (about 7 ms less for
-    every command outside the TUI), and typing_extensions still imports for whoever wants it."""
-    code = ("import sys; import kapsession.core.events, kapsession.summary.model, msgspec._utils as u; "
-            "heavy = [m for m in ('typing_extensions', 'inspect', 'ast', 'dis') if m in sys.modules]; "
-            "import typing, typing_extensions; "
-            "print(heavy, u._get_type_hints is typing.get_type_hints, u.NotRequired is typing.NotRequired)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.split("\n")[0] == "[] True True", done.stdout + done.stderr
-
-
-def test_msgspec_is_imported_without_platform_and_platform_still_imports() -> None:
-    """uuid (imported by msgspec) asks platform.system() once at import; kapsession answers it with
-    a stand-in that is gone afterwards: uuid knows the same system, and a later `import platform`
-    gets the real module."""
-    code = ("import sys, kapsession, uuid; before = 'platform' in sys.modules; "
-            "import platform; "
-            "print(before, uuid._LINUX == (platform.system() == 'Linux'), uuid._AIX, hasattr(platform, 'machine'))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.split() == ["False", "True", "False", "True"], done.stdout + done.stderr
+def test_locate_prints_the_theme_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("KAPSESSION_CACHE_DIR", str(tmp_path / "cache"))
+    assert main(["locate"]) == 0
+    paths = dict(re.split(r":\s+", line, maxsplit=1) for line in capsys.readouterr().out.splitlines())
+    assert paths["theme cache"] == str(tmp_path / "cache" / "themes.json")
+    assert paths["config"] != str(tmp_path / "cache")  # the cache is not kept with the settings

@@ -4,7 +4,7 @@ count of timer ticks (Textual drops late ticks)."""
 
 from __future__ import annotations
 
-import _thread  # the lock threading.Lock gives, without importing threading (about 1 ms of a PDF)
+import threading
 from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
@@ -67,7 +67,7 @@ class ScaledClock:
         if not 1 <= speed <= 120:
             raise ValueError(f"speed {speed} is out of range: accepted 1 to 120")
         self._real = real or SystemClock()
-        self._lock = _thread.allocate_lock()
+        self._lock = threading.Lock()
         self._speed = float(speed)
         self._anchor_real = self._real.now()
         self._anchor_virtual = (start or self._anchor_real).astimezone(timezone.utc)

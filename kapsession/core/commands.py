@@ -12,6 +12,7 @@ import re
 from datetime import datetime, timedelta, timezone
 
 
+from kapsession.core.entries import earliest_entry_time, earliest_start, entry_number
 from kapsession.core.errors import InputError
 from kapsession.core.events import (
     NOTE_KINDS,
@@ -65,7 +66,7 @@ def _parse_number(text: str | float, what: str, low: float, high: float, unit: s
         value = float(text)
     else:
         cleaned = text.strip().lower().removesuffix(unit.lower()).strip()
-        if not re.fullmatch(r"\d{1,4}(\.\d{1,3})?", cleaned, re.ASCII):
+        if not re.fullmatch(r"-?\d{1,4}(\.\d{1,3})?", cleaned, re.ASCII):
             raise InputError(f"{what} '{text.strip()}' is not a number: accepted {low:g}-{high:g} {unit}")
         value = float(cleaned)
     if not low <= value <= high:
@@ -105,18 +106,32 @@ def _entry_time(state: SessionState, now: datetime, at_text: str | None) -> date
     if not at_text:
         return now
     moment = parse_entry_time(at_text, now)
-    if moment < state.opened.at:
+    earliest = earliest_entry_time(state)
+    if moment < earliest:
         raise InputError(
-            f"{at_text.strip()} is before this session was created ({format_local(state.opened.at)}); "
-            "accepted: a time between then and now"
+            f"{at_text.strip()} is too far back for this session; accepted: a time from "
+            f"{format_local(earliest)} (four hours before it was written) until now"
         )
     return moment
 
 
 def entry_time(state: SessionState, now: datetime, at_text: str | None) -> datetime:
-    """When an entry happened: now, or a typed backdate (never in the future, never before the
-    session was created)."""
+    """When an entry happened: now, or a typed backdate (never in the future, never earlier than
+    `entries.earliest_entry_time`; one written late keeps both times, see core/entries.py)."""
     return _entry_time(state, now, at_text)
+
+
+def session_start(now: datetime, at_text: str | None) -> datetime:
+    """When a new session began: now, or a typed time up to four hours back (`new --started-at`)."""
+    if not at_text:
+        return now
+    moment = parse_entry_time(at_text, now)
+    earliest = earliest_start(now)
+    if moment < earliest:
+        raise InputError(
+            f"{at_text.strip()} is more than four hours ago; accepted: a start from {format_local(earliest)} until now"
+        )
+    return moment
 
 
 def _not_closed(state: SessionState, what: str) -> None:
@@ -221,8 +236,9 @@ def write_note(
         raise InputError(f"the note is {len(cleaned)} characters: accepted up to 20,000")
     if kind not in NOTE_KINDS:
         raise InputError(f"'{kind}' is not a kind of note: accepted {', '.join(NOTE_KINDS)}")
-    if started_at < state.opened.at:
-        started_at = state.opened.at
+    earliest = earliest_entry_time(state)
+    if started_at < earliest:
+        started_at = earliest
     return NoteWritten(at=started_at, text=cleaned, kind=kind,  # type: ignore[arg-type]
                        visibility="shareable" if shareable else "private")
 
@@ -230,25 +246,27 @@ def write_note(
 def set_note_visibility(state: SessionState, note_seq: int, shareable: bool, now: datetime) -> NoteVisibilityChanged:
     note = next((n for n in state.notes if n.seq == note_seq), None)
     if note is None:
-        raise InputError(f"there is no note #{note_seq} in this session")
+        number = entry_number(state, note_seq)
+        raise InputError(f"entry #{number} is not a note" if number else f"there is no note with seq {note_seq} in this session")
     return NoteVisibilityChanged(at=now, note_seq=note_seq, visibility="shareable" if shareable else "private")
 
 
-def set_intention(state: SessionState, text: str, now: datetime) -> IntentionSet:
+def set_intention(state: SessionState, text: str, now: datetime, at_text: str | None = None) -> IntentionSet:
     cleaned = _printable(text or "", "the intention", newlines=True).strip()
     if not cleaned:
         raise InputError("the intention is empty: write it in the client's own words")
     if len(cleaned) > 2_000:
         raise InputError(f"the intention is {len(cleaned)} characters: accepted up to 2,000")
-    return IntentionSet(at=now, text=cleaned)
+    return IntentionSet(at=_entry_time(state, now, at_text), text=cleaned)
 
 
-def draw_card(state: SessionState, now: datetime, rng: random.Random | None = None) -> CardDrawn:
+def draw_card(state: SessionState, now: datetime, rng: random.Random | None = None,
+              at_text: str | None = None) -> CardDrawn:
     _not_closed(state, "a card")
     left = state.cards_left()
     if not left:
         raise InputError("every card in this deck has been drawn in this session")
-    return CardDrawn(at=now, card=(rng or random.SystemRandom()).choice(left))
+    return CardDrawn(at=_entry_time(state, now, at_text), card=(rng or random.SystemRandom()).choice(left))
 
 
 def tick_item(state: SessionState, checklist: str, item: str | int, now: datetime, done: bool = True) -> ChecklistTicked:
@@ -260,11 +278,30 @@ def tick_item(state: SessionState, checklist: str, item: str | int, now: datetim
             raise InputError(f"there is no item {index} on the {checklist} checklist: accepted 1-{len(items)}")
         chosen = items[index - 1]
     else:
-        matches = [candidate for candidate in items if candidate.casefold() == str(item).strip().casefold()]
-        if not matches:
-            raise InputError(f"'{item}' is not on the {checklist} checklist: accepted " + "; ".join(items))
-        chosen = matches[0]
+        chosen = _checklist_item(items, str(item), checklist)
+    ticked = state.intake_ticked if checklist == "intake" else state.discharge_ticked
+    if bool(ticked.get(chosen)) == done:
+        raise InputError(f"'{chosen}' is already {'ticked' if done else 'unticked'} on the {checklist} checklist")
     return ChecklistTicked(at=now, checklist=checklist, item=chosen, done=done)  # type: ignore[arg-type]
+
+
+def _checklist_item(items: tuple[str, ...] | list[str], typed: str, checklist: str) -> str:
+    """The item a person means by its whole text or the start of it (any case); a sentence
+    listing the candidates when the start fits several, or the items when it fits none."""
+    wanted = " ".join(typed.split()).casefold()
+    exact = [candidate for candidate in items if candidate.casefold() == wanted]
+    if exact:
+        return exact[0]
+    starting = [candidate for candidate in items if wanted and candidate.casefold().startswith(wanted)]
+    if len(starting) == 1:
+        return starting[0]
+    numbered = [f"{index}. {candidate}" for index, candidate in enumerate(items, start=1)]
+    if starting:
+        fits = [line for line, candidate in zip(numbered, items) if candidate in starting]
+        raise InputError(f"'{typed.strip()}' fits {len(starting)} items on the {checklist} checklist: "
+                         + "; ".join(fits) + "; type more of it, or its number")
+    raise InputError(f"'{typed.strip()}' is not on the {checklist} checklist: accepted a number or the start "
+                     "of an item: " + "; ".join(numbered))
 
 
 def acknowledge(state: SessionState, now: datetime, key: str | None = None) -> AlertAcknowledged:
@@ -291,11 +328,12 @@ def strike(state: SessionState, target_seq: int, reason: str, now: datetime) -> 
         raise InputError("striking an entry needs a reason (for example 'entered in error: wrong client')")
     target = next((e for e in state.events if e.seq == target_seq), None)
     if target is None:
-        raise InputError(f"there is no entry #{target_seq} in this session")
+        raise InputError(f"there is no entry with seq {target_seq} in this session")
+    number = entry_number(state, target_seq)  # as `show` prints it
     if isinstance(target, (SessionOpened, EntryStruck, SessionClosed)):
-        raise InputError(f"entry #{target_seq} ({target.type.replace('_', ' ')}) cannot be struck")  # type: ignore[attr-defined]
+        raise InputError(f"entry #{number} ({target.type.replace('_', ' ')}) cannot be struck")  # type: ignore[attr-defined]
     if target_seq in state.struck:
-        raise InputError(f"entry #{target_seq} is already struck")
+        raise InputError(f"entry #{number} is already struck")
     return EntryStruck(at=now, target_seq=target_seq, reason=cleaned)
 
 

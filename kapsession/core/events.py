@@ -5,21 +5,21 @@ supersedes), as a paper chart is corrected with a single line and initials.
 
 Every event carries `at` (the clinical time it describes; may be backdated) and, once stored,
 `seq` (its position in the store, which is also its id) and `recorded_at` (when it was made
-durable).
+durable). Each class names its `type` as a literal, which tags it in the stored JSON and lets
+one `TypeAdapter` read any event back.
 """
 
-# Annotations are real objects here, not `from __future__` strings: msgspec would evaluate each
-# string when the classes are made, on the way to every screen and PDF.
-import re
-from datetime import date, datetime, timezone
-from typing import Annotated, Any, ClassVar, Literal, Union
+from __future__ import annotations
 
-import msgspec
-from msgspec import Meta
+from datetime import date, datetime, timezone
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import Field, TypeAdapter, ValidationError, field_validator
 
 from kapsession.core.errors import InputError
 from kapsession.core.phases import Phase
 from kapsession.core.scales import ScaleName
+from kapsession.core.strict_model import StrictModel
 from kapsession.core.vitals import VitalsReading
 
 Route = Literal["sublingual", "intramuscular", "intravenous", "intranasal"]
@@ -28,196 +28,220 @@ Visibility = Literal["private", "shareable"]
 
 NOTE_KINDS: tuple[str, ...] = ("observation", "client-words", "intervention", "side-effect", "other")
 
-# Constraints are checked wherever an event is read or written through msgspec (the store decodes
-# every event it reads and re-reads every event before it writes it; see `checked`). msgspec, not
-# pydantic, because events are read on the way to the first paint and into the PDF: importing and
-# building the pydantic models cost more than the whole time budget of those paths.
-Mg = Annotated[float, Meta(gt=0, le=1000)]
+Mg = Annotated[float, Field(gt=0, le=1000)]
 
 
-class Client(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
-    name: Annotated[str, Meta(min_length=1, max_length=120)]
+class Client(StrictModel):
+    name: Annotated[str, Field(min_length=1, max_length=120)]
     """Display name or initials, as entered."""
-    weight_kg: Annotated[float, Meta(ge=20, le=350)] | None = None
+    weight_kg: Annotated[float, Field(ge=20, le=350)] | None = None
     date_of_birth: date | None = None
 
-    def __post_init__(self) -> None:
-        name = self.name.strip()
+    @field_validator("name")
+    @classmethod
+    def _name_not_blank(cls, name: str) -> str:
+        name = name.strip()
         if not name:
             raise ValueError("the client's name or initials must not be blank")
-        if name != self.name:
-            msgspec.structs.force_setattr(self, "name", name)
+        return name
 
 
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
-class EventBase(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True,
-                tag_field="type", tag=_snake):
-    """`type` is the snake-case class name (`DoseGiven` -> `dose_given`), stored as the tag."""
-
+class EventBase(StrictModel):
+    type: str
+    """Each event class narrows this to its own literal tag."""
     at: datetime
     seq: int | None = None
     recorded_at: datetime | None = None
 
-    type: ClassVar[str] = "event"
-
-    def __init_subclass__(cls, **options: Any) -> None:
-        super().__init_subclass__(**options)
-        cls.type = _snake(cls.__name__)
-
-    def __post_init__(self) -> None:
+    @field_validator("at", "recorded_at")
+    @classmethod
+    def _aware_utc(cls, value: datetime | None) -> datetime | None:
         # Timestamps are aware and kept in UTC, whoever made them.
-        for name in ("at", "recorded_at"):
-            value = getattr(self, name)
-            if value is None:
-                continue
-            if value.tzinfo is None:
-                raise ValueError("timestamps must be timezone-aware")
-            if value.tzinfo is not timezone.utc:
-                msgspec.structs.force_setattr(self, name, value.astimezone(timezone.utc))
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("timestamps must be timezone-aware")
+        return value.astimezone(timezone.utc)
 
 
-class SessionOpened(EventBase, frozen=True):
+class SessionOpened(EventBase):
+    type: Literal["session_opened"] = "session_opened"
     client: Client
     preset: str
-    series_number: Annotated[int, Meta(ge=1)] = 1
-    series_length: Annotated[int, Meta(ge=1)] | None = None
+    series_number: Annotated[int, Field(ge=1)] = 1
+    series_length: Annotated[int, Field(ge=1)] | None = None
     planned_dose_mg: Mg | None = None
     previous_dose_mg: float | None = None
     practice: bool = False
     scenario: str | None = None
 
 
-class PhaseStarted(EventBase, frozen=True):
+class PhaseStarted(EventBase):
+    type: Literal["phase_started"] = "phase_started"
     phase: Phase
 
 
-class DoseGiven(EventBase, frozen=True):
+class DoseGiven(EventBase):
+    type: Literal["dose_given"] = "dose_given"
     route: Route
     mg: Mg
     mg_per_kg: float | None = None
     site: str | None = None
-    devices: Annotated[int, Meta(ge=1, le=6)] | None = None
+    devices: Annotated[int, Field(ge=1, le=6)] | None = None
     booster: bool = False
 
 
-class VitalsRecorded(EventBase, frozen=True):
+class VitalsRecorded(EventBase):
+    type: Literal["vitals_recorded"] = "vitals_recorded"
     reading: VitalsReading
 
 
-class ScaleRated(EventBase, frozen=True):
+class ScaleRated(EventBase):
+    type: Literal["scale_rated"] = "scale_rated"
     scale: ScaleName
-    value: Annotated[int, Meta(ge=0, le=10)]
+    value: Annotated[int, Field(ge=0, le=10)]
 
 
-class NoteWritten(EventBase, frozen=True):
-    text: Annotated[str, Meta(min_length=1, max_length=20_000)]
+class NoteWritten(EventBase):
+    type: Literal["note_written"] = "note_written"
+    text: Annotated[str, Field(min_length=1, max_length=20_000)]
     kind: NoteKind = "observation"
     visibility: Visibility = "private"
 
 
-class NoteVisibilityChanged(EventBase, frozen=True):
+class NoteVisibilityChanged(EventBase):
+    type: Literal["note_visibility_changed"] = "note_visibility_changed"
     note_seq: int
     visibility: Visibility
 
 
-class IntentionSet(EventBase, frozen=True):
-    text: Annotated[str, Meta(min_length=1, max_length=2_000)]
+class IntentionSet(EventBase):
+    type: Literal["intention_set"] = "intention_set"
+    text: Annotated[str, Field(min_length=1, max_length=2_000)]
 
 
-class CardDrawn(EventBase, frozen=True):
+class CardDrawn(EventBase):
+    type: Literal["card_drawn"] = "card_drawn"
     card: str
 
 
-class ChecklistTicked(EventBase, frozen=True):
+class ChecklistTicked(EventBase):
+    type: Literal["checklist_ticked"] = "checklist_ticked"
     checklist: Literal["intake", "discharge"]
     item: str
     done: bool = True
 
 
-class AlertRaised(EventBase, frozen=True):
+class AlertRaised(EventBase):
     """An alert raised by a person (a co-monitoring nurse) rather than derived from the record."""
 
+    type: Literal["alert_raised"] = "alert_raised"
     key: str
     message: str
 
 
-class AlertAcknowledged(EventBase, frozen=True):
+class AlertAcknowledged(EventBase):
+    type: Literal["alert_acknowledged"] = "alert_acknowledged"
     key: str
 
 
-class EntryStruck(EventBase, frozen=True):
+class EntryStruck(EventBase):
+    type: Literal["entry_struck"] = "entry_struck"
     target_seq: int
-    reason: Annotated[str, Meta(min_length=1, max_length=500)]
+    reason: Annotated[str, Field(min_length=1, max_length=500)]
 
 
-class NextSessionSet(EventBase, frozen=True):
+class NextSessionSet(EventBase):
+    type: Literal["next_session_set"] = "next_session_set"
     when: datetime
 
 
-class SessionClosed(EventBase, frozen=True):
+class SessionClosed(EventBase):
+    type: Literal["session_closed"] = "session_closed"
     early_reason: str | None = None
 
 
+Event = Annotated[
+    Union[
+        SessionOpened, PhaseStarted, DoseGiven, VitalsRecorded, ScaleRated, NoteWritten,
+        NoteVisibilityChanged, IntentionSet, CardDrawn, ChecklistTicked, AlertRaised,
+        AlertAcknowledged, EntryStruck, NextSessionSet, SessionClosed,
+    ],
+    Field(discriminator="type"),
+]
 EVENT_CLASSES: tuple[type[EventBase], ...] = (
     SessionOpened, PhaseStarted, DoseGiven, VitalsRecorded, ScaleRated, NoteWritten,
     NoteVisibilityChanged, IntentionSet, CardDrawn, ChecklistTicked, AlertRaised,
     AlertAcknowledged, EntryStruck, NextSessionSet, SessionClosed,
 )
-Event = Union[
-    SessionOpened, PhaseStarted, DoseGiven, VitalsRecorded, ScaleRated, NoteWritten,
-    NoteVisibilityChanged, IntentionSet, CardDrawn, ChecklistTicked, AlertRaised,
-    AlertAcknowledged, EntryStruck, NextSessionSet, SessionClosed,
-]
-EVENT_TYPES: tuple[str, ...] = tuple(cls.type for cls in EVENT_CLASSES)
+
+
+def event_type(cls: type[EventBase]) -> str:
+    """The tag a class is stored under (`DoseGiven` -> `dose_given`)."""
+    return str(cls.model_fields["type"].default)
+
+
+EVENT_TYPES: tuple[str, ...] = tuple(event_type(cls) for cls in EVENT_CLASSES)
 
 # Fields kept in their own store columns, not in the JSON body.
 ENVELOPE_FIELDS = frozenset({"seq", "recorded_at", "at", "type"})
+_BODY_EXCLUDE = {"seq", "recorded_at", "at"}
 
-_ENCODER = msgspec.json.Encoder()
-_EVENT_DECODER = msgspec.json.Decoder(Event)
-_EVENTS_DECODER = msgspec.json.Decoder(list[Event])
+# Built when first used: the home screen lists sessions without reading any event.
+_adapters: dict[str, TypeAdapter[Any]] = {}
 
 
-def event_json(event: EventBase) -> bytes:
+def _adapter(kind: str) -> TypeAdapter[Any]:
+    if kind not in _adapters:
+        _adapters[kind] = TypeAdapter(Event if kind == "one" else list[Event])
+    return _adapters[kind]
+
+
+def event_json(event: EventBase) -> str:
     """The whole event as JSON, `type` included (what `decode_event` reads back)."""
-    return _ENCODER.encode(event)
+    return event.model_dump_json()
 
 
 def decode_event(data: bytes | str) -> EventBase:
-    """One event from `event_json`'s form; a `msgspec.ValidationError` if it breaks a rule."""
-    return _EVENT_DECODER.decode(data)
+    """One event from `event_json`'s form; a pydantic `ValidationError` if it breaks a rule."""
+    return _adapter("one").validate_json(data)  # type: ignore[no-any-return]
 
 
 def decode_events(data: bytes | str) -> list[EventBase]:
     """A JSON array of events in `event_json`'s form, decoded (and checked) in one call."""
-    return _EVENTS_DECODER.decode(data)
+    return _adapter("many").validate_json(data)  # type: ignore[no-any-return]
 
 
 def event_body_json(event: EventBase) -> str:
-    """The JSON body the store keeps: every field but the envelope (`ENVELOPE_FIELDS`)."""
-    body = msgspec.structs.asdict(event)
-    for name in ("seq", "recorded_at", "at"):
-        body.pop(name, None)
-    return _ENCODER.encode(body).decode()
+    """The JSON body the store keeps: every field but the envelope (`ENVELOPE_FIELDS`); `type`
+    stays in the body too, so a body read on its own still says what it is."""
+    return event.model_dump_json(exclude=_BODY_EXCLUDE)
 
 
 def with_store_fields(event: EventBase, seq: int | None, recorded_at: datetime | None) -> EventBase:
     """The same event with its store position and recording time (None, None: as if unstored)."""
-    return msgspec.structs.replace(event, seq=seq, recorded_at=recorded_at)
+    return event.model_copy(update={"seq": seq, "recorded_at": recorded_at})
+
+
+def describe_error(error: ValidationError) -> str:
+    """pydantic's first problem in one plain line: `mg: Input should be greater than 0`."""
+    first = error.errors(include_url=False)[0]
+    where = ".".join(str(part) for part in first["loc"])
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
 
 
 def checked(event: EventBase) -> EventBase:
-    """`event`, read back from its own JSON so every rule above is checked before it is stored;
-    an `InputError` naming the field and the rule when one is broken (nothing is recorded)."""
+    """`event`, validated again from its fields so every rule above holds before it is stored
+    (a model built with `model_copy` or `model_construct` skips validation); an `InputError`
+    naming the field and the rule when one is broken (nothing is recorded)."""
     try:
-        return decode_event(event_json(event))
-    except msgspec.ValidationError as error:
-        raise InputError(f"cannot record this {event.type.replace('_', ' ')}: {error}") from None
+        return type(event).model_validate(event.model_dump())
+    except ValidationError as error:
+        kind = event.type.replace("_", " ")
+        raise InputError(f"cannot record this {kind}: {describe_error(error)}") from None
 
 
 def as_dict(event: EventBase) -> dict[str, Any]:
     """The event as JSON-ready builtins (`type` included), e.g. for `export json`."""
-    return msgspec.to_builtins(event)
+    return event.model_dump(mode="json")

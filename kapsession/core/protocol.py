@@ -1,28 +1,22 @@
 """Presets: a session protocol (phases, vitals schedule, thresholds, timers, cards, checklists,
-aftercare) read from a TOML file and checked by msgspec (`kapsession.core.struct_problems` turns
-its first error, and every unknown or missing field, into the same one-line message).
+aftercare) read from a TOML file and validated by pydantic.
 
 A broken file gives one line naming the file, the field, the line where it can be found, and what
-is wrong; the other presets still load.
-
-msgspec rather than pydantic: a preset is read on the way to the live screen's first paint and
-into every PDF, and validating it with msgspec takes well under a millisecond, where importing
-pydantic and building its models took longer than either whole budget.
+is wrong (from pydantic's own error locations and types); the other presets still load.
 """
 
-# Annotations are real objects here, not `from __future__` strings: msgspec would evaluate each
-# string when the classes are made, on the way to every screen and PDF.
 import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any
 
-import msgspec
-from msgspec import Meta, field
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from kapsession.core.errors import PresetError
 from kapsession.core.events import Route
 from kapsession.core.phases import PHASES, Phase
+from kapsession.core.strict_model import StrictModel
 
 ROUTE_PLAIN_WORDS: dict[str, str] = {
     "sublingual": "a lozenge (troche) held in the mouth",
@@ -32,49 +26,43 @@ ROUTE_PLAIN_WORDS: dict[str, str] = {
 }
 
 
-def _problem(field_name: str, message: str, index: int | None = None) -> ValueError:
-    """A `struct_problems.FieldProblem`. That module (and its patterns) is imported only when a
-    preset breaks a rule: every summary PDF reads a preset, almost never a broken one."""
-    from kapsession.core.struct_problems import FieldProblem
-
-    return FieldProblem(field_name, message, index=index)
+class PhasePlan(StrictModel):
+    minutes: Annotated[int, Field(ge=1, le=240)]
+    prompt: Annotated[str, Field(min_length=1)]
 
 
-class Strict(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
-    pass
-
-
-class PhasePlan(Strict, frozen=True):
-    minutes: Annotated[int, Meta(ge=1, le=240)]
-    prompt: Annotated[str, Meta(min_length=1)]
-
-
-class VitalsSchedule(Strict, frozen=True):
+class VitalsSchedule(StrictModel):
     baseline: bool = True
     """A reading is due before the first dose."""
-    after_dose_minutes: list[int] = field(default_factory=list)
+    after_dose_minutes: list[int] = Field(default_factory=list)
     """Checks at these minutes after the first dose."""
-    every_minutes: dict[Phase, int] = field(default_factory=dict)
+    every_minutes: dict[Phase, int] = Field(default_factory=dict)
     """While in these phases, a check every N minutes (counted from the first dose)."""
     before_discharge: bool = True
     """A reading within `discharge_window_minutes` is needed before the client may leave."""
-    discharge_window_minutes: Annotated[int, Meta(ge=1, le=120)] = 15
-    tolerance_minutes: Annotated[int, Meta(ge=0, le=30)] = 5
+    discharge_window_minutes: Annotated[int, Field(ge=1, le=120)] = 15
+    tolerance_minutes: Annotated[int, Field(ge=0, le=30)] = 5
     """A reading this many minutes before a check counts for it."""
 
-    def __post_init__(self) -> None:
-        minutes = self.after_dose_minutes
+    @field_validator("after_dose_minutes")
+    @classmethod
+    def _checks_in_order(cls, minutes: list[int]) -> list[int]:
         if any(minute < 1 or minute > 600 for minute in minutes):
-            raise _problem("after_dose_minutes", "minutes after the dose must be between 1 and 600")
+            raise ValueError("minutes after the dose must be between 1 and 600")
         if sorted(set(minutes)) != minutes:
-            raise _problem("after_dose_minutes",
-                           "minutes after the dose must be in increasing order, without repeats")
-        for phase, interval in self.every_minutes.items():
+            raise ValueError("minutes after the dose must be in increasing order, without repeats")
+        return minutes
+
+    @field_validator("every_minutes")
+    @classmethod
+    def _intervals_in_range(cls, every: dict[Phase, int]) -> dict[Phase, int]:
+        for phase, interval in every.items():
             if not 2 <= interval <= 120:
-                raise _problem("every_minutes", f"the interval for {phase} must be 2-120 minutes, not {interval}")
+                raise ValueError(f"the interval for {phase} must be 2-120 minutes, not {interval}")
+        return every
 
 
-class Thresholds(Strict, frozen=True):
+class Thresholds(StrictModel):
     systolic_high: int = 180
     diastolic_high: int = 110
     heart_rate_high: int = 120
@@ -86,65 +74,74 @@ class Thresholds(Strict, frozen=True):
     predose_diastolic_high: int = 90
 
 
-class Window(Strict, frozen=True):
-    start: Annotated[int, Meta(ge=0, le=600)]
-    end: Annotated[int, Meta(ge=0, le=600)]
+class Window(StrictModel):
+    start: Annotated[int, Field(ge=0, le=600)]
+    end: Annotated[int, Field(ge=0, le=600)]
 
-    def __post_init__(self) -> None:
+    @model_validator(mode="after")
+    def _ordered(self) -> "Window":
         if self.end < self.start:
             raise ValueError("end must not be before start")
+        return self
 
 
-class RouteTimers(Strict, frozen=True):
-    spit_after_minutes: Annotated[int, Meta(ge=1, le=60)] | None = None
-    device_interval_minutes: Annotated[int, Meta(ge=1, le=30)] | None = None
-    mg_per_device: Annotated[float, Meta(gt=0)] | None = None
+class RouteTimers(StrictModel):
+    spit_after_minutes: Annotated[int, Field(ge=1, le=60)] | None = None
+    device_interval_minutes: Annotated[int, Field(ge=1, le=30)] | None = None
+    mg_per_device: Annotated[float, Field(gt=0)] | None = None
     booster_window: Window | None = None
 
 
-class Dosing(Strict, frozen=True):
-    typical_mg: Annotated[float, Meta(gt=0)] | None = None
-    mg_per_kg: Annotated[float, Meta(gt=0, le=5)] | None = None
-    max_mg: Annotated[float, Meta(gt=0)] = 1000
-    sites: list[str] = field(default_factory=list)
+class Dosing(StrictModel):
+    typical_mg: Annotated[float, Field(gt=0)] | None = None
+    mg_per_kg: Annotated[float, Field(gt=0, le=5)] | None = None
+    max_mg: Annotated[float, Field(gt=0)] = 1000
+    sites: list[str] = Field(default_factory=list)
 
 
-class Preset(Strict, frozen=True):
-    name: Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+class Preset(StrictModel):
+    name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
     title: str
     route: Route
     phases: dict[Phase, PhasePlan]
     onset_window: Window
     peak_window: Window
     vitals: VitalsSchedule
-    minimum_observation_minutes: Annotated[int, Meta(ge=0, le=600)]
+    minimum_observation_minutes: Annotated[int, Field(ge=0, le=600)]
     cards: list[str]
-    intake_checklist: Annotated[list[str], Meta(min_length=1)]
-    discharge_checklist: Annotated[list[str], Meta(min_length=1)]
-    integration_prompts: Annotated[list[str], Meta(min_length=1)]
-    aftercare: Annotated[list[str], Meta(min_length=1)]
+    intake_checklist: Annotated[list[str], Field(min_length=1)]
+    discharge_checklist: Annotated[list[str], Field(min_length=1)]
+    integration_prompts: Annotated[list[str], Field(min_length=1)]
+    aftercare: Annotated[list[str], Field(min_length=1)]
     when_to_call: str
     description: str = ""
-    dosing: Dosing = field(default_factory=Dosing)
-    thresholds: Thresholds = field(default_factory=Thresholds)
-    timers: RouteTimers = field(default_factory=RouteTimers)
+    dosing: Dosing = Field(default_factory=Dosing)
+    thresholds: Thresholds = Field(default_factory=Thresholds)
+    timers: RouteTimers = Field(default_factory=RouteTimers)
 
-    def __post_init__(self) -> None:
-        missing = [phase for phase in PHASES if phase not in self.phases]
+    @field_validator("phases")
+    @classmethod
+    def _all_six_in_order(cls, phases: dict[Phase, PhasePlan]) -> dict[Phase, PhasePlan]:
+        missing = [phase for phase in PHASES if phase not in phases]
         if missing:
-            raise _problem("phases", f"missing phase(s) {', '.join(missing)}; all six are needed: {', '.join(PHASES)}")
-        msgspec.structs.force_setattr(self, "phases", {phase: self.phases[phase] for phase in PHASES})
-        if len(self.cards) < 30:
-            raise _problem("cards", f"the deck has {len(self.cards)} cards; at least 30 are needed")
+            raise ValueError(f"missing phase(s) {', '.join(missing)}; all six are needed: {', '.join(PHASES)}")
+        return {phase: phases[phase] for phase in PHASES}
+
+    @field_validator("cards")
+    @classmethod
+    def _a_whole_deck(cls, cards: list[str]) -> list[str]:
+        if len(cards) < 30:
+            raise ValueError(f"the deck has {len(cards)} cards; at least 30 are needed")
         seen: set[str] = set()
-        for index, card in enumerate(self.cards):
+        for index, card in enumerate(cards):
             key = card.strip().casefold()
+            # The index in the context lets the message point at the line of the card.
             if not key:
-                raise _problem("cards", "a card is blank", index=index)
+                raise PydanticCustomError("card", "a card is blank", {"index": index})
             if key in seen:
-                # The index lets the message point at the line of the repeated card.
-                raise _problem("cards", f"the card '{card}' appears twice", index=index)
+                raise PydanticCustomError("card", "the card '{card}' appears twice", {"index": index, "card": card})
             seen.add(key)
+        return cards
 
     @property
     def planned_total_minutes(self) -> int:
@@ -156,8 +153,8 @@ class Preset(Strict, frozen=True):
 
 
 def parse_preset(data: Any) -> Preset:
-    """A Preset from parsed TOML, or `msgspec.ValidationError` (see `struct_problems.problems_of`)."""
-    return msgspec.convert(data, Preset)
+    """A Preset from parsed TOML, or pydantic's `ValidationError` (see `describe_problems`)."""
+    return Preset.model_validate(data)
 
 
 _Token = tuple[int, str, str]  # (1-based line, kind, text)
@@ -329,9 +326,43 @@ def _literal_message(problem: dict[str, Any]) -> str:
     return f"'{given}' is not {noun}: accepted {accepted}"
 
 
-def describe_validation_error(path: Path, text: str, error: Any) -> str:
-    """`describe_problems` for a pydantic `ValidationError` (practice scenarios are pydantic)."""
-    return describe_problems(path, text, list(error.errors()))
+_BOUNDS = {"greater_than_equal": ("ge", "greater than or equal to"), "greater_than": ("gt", "greater than"),
+           "less_than_equal": ("le", "less than or equal to"), "less_than": ("lt", "less than")}
+_KINDS = {
+    "int_type": "a whole number", "int_parsing": "a whole number", "int_from_float": "a whole number",
+    "float_type": "a number", "float_parsing": "a number", "string_type": "text",
+    "bool_type": "true or false", "bool_parsing": "true or false", "list_type": "a list",
+    "dict_type": "a table", "model_type": "a table", "model_attributes_type": "a table",
+}
+
+
+def _number(value: Any) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _plain_words(problem: dict[str, Any]) -> str | None:
+    """A pydantic problem of a common type in the words a preset's author reads (from its type
+    and context, never from the wording of its message)."""
+    kind = problem.get("type", "")
+    context = problem.get("ctx") or {}
+    given = problem.get("input")
+    if kind in _BOUNDS:
+        key, words = _BOUNDS[kind]
+        return f"must be {words} {_number(context.get(key))}, not {given}"
+    if kind in _KINDS:
+        return f"must be {_KINDS[kind]}, not {given!r}"
+    if kind == "string_too_short":
+        count = context.get("min_length", 1)
+        return "must not be empty" if count == 1 else f"must be at least {count} characters long"
+    if kind == "too_short":
+        count = context.get("min_length", 1)
+        return f"must have at least {count} item{'s' if count != 1 else ''}"
+    return None
+
+
+def describe_validation_error(path: Path, text: str, error: ValidationError) -> str:
+    """`describe_problems` for a pydantic `ValidationError` (presets, practice scenarios)."""
+    return describe_problems(path, text, list(error.errors(include_url=False)))
 
 
 def describe_problems(path: Path, text: str, problems: list[dict[str, Any]]) -> str:
@@ -372,6 +403,8 @@ def describe_problems(path: Path, text: str, problems: list[dict[str, Any]]) -> 
         message = _literal_message(first)
     elif message.startswith("Value error, "):
         message = message[len("Value error, "):]
+    else:
+        message = _plain_words(first) or message
     index = (first.get("ctx") or {}).get("index")
     if isinstance(index, int):
         line = _element_line(text, location, index) or line
@@ -413,12 +446,17 @@ def load_preset_file(path: Path) -> Preset:
     text, data = read_toml(path)
     try:
         preset = parse_preset(data)
-    except msgspec.ValidationError as error:
-        from kapsession.core.struct_problems import problems_of
-
-        raise PresetError(describe_problems(path, text, problems_of(error, data, Preset))) from None
+    except ValidationError as error:
+        raise PresetError(describe_validation_error(path, text, error)) from None
     if preset.name != path.stem:
         line = _key_line(text.splitlines(), ("name",))
         where = f"{path}:{line}" if line else str(path)
-        raise PresetError(f"{where}: name: '{preset.name}' must match the file name '{path.stem}'")
+        raise PresetError(name_mismatch(where, preset.name, path.stem))
     return preset
+
+
+def name_mismatch(where: str, name: str, stem: str) -> str:
+    """The sentence for a preset or scenario file whose `name` is not its file name (as in a copy
+    of a shipped one), saying both ways to mend it."""
+    return (f"{where}: name: '{name}' must match the file name '{stem}': set name = \"{stem}\" in the file, "
+            f"or name the file {name}.toml (a file with a built-in's name replaces it)")

@@ -1,18 +1,15 @@
 """The quick scales rated with one keystroke, and their ranges."""
 
-# Annotations are real objects here, not `from __future__` strings: msgspec would evaluate each
-# string when the classes are made, on the way to every screen and PDF.
+from dataclasses import dataclass
 from typing import Literal
-
-import msgspec
 
 from kapsession.core.errors import InputError
 
 ScaleName = Literal["moaas", "dissociation", "nausea", "aldrete"]
 
 
-class Scale(msgspec.Struct, frozen=True):
-    # A Struct, not a dataclass: `dataclasses` is not imported on the way to a PDF.
+@dataclass(frozen=True)
+class Scale:
     name: ScaleName
     title: str
     low: int

@@ -6,14 +6,11 @@ anything between calls, so replaying the same events at the same moment always g
 state.
 """
 
-# Annotations are real objects here, not `from __future__` strings: msgspec would evaluate each
-# string when the classes are made, on the way to every screen and PDF.
+import dataclasses
 import math
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Iterable, Literal, Sequence
-
-import msgspec
-from msgspec import field
 
 from kapsession.core.events import (
     AlertAcknowledged,
@@ -47,7 +44,8 @@ SAME_CHECK = timedelta(minutes=2)
 ON_TIME_GRACE = timedelta(minutes=2)
 
 
-class PhaseSpan(msgspec.Struct, frozen=True):
+@dataclass(frozen=True)
+class PhaseSpan:
     phase: Phase
     started_at: datetime
     ended_at: datetime | None
@@ -58,7 +56,8 @@ class PhaseSpan(msgspec.Struct, frozen=True):
         return (self.ended_at or now) - self.started_at
 
 
-class VitalsCheck(msgspec.Struct, frozen=True):
+@dataclass(frozen=True)
+class VitalsCheck:
     """One scheduled vitals check and the reading (if any) that answered it."""
 
     label: str
@@ -93,7 +92,8 @@ class VitalsCheck(msgspec.Struct, frozen=True):
         return "upcoming"
 
 
-class Alert(msgspec.Struct, frozen=True):
+@dataclass(frozen=True)
+class Alert:
     key: str
     kind: str
     level: AlertLevel
@@ -111,13 +111,15 @@ class Alert(msgspec.Struct, frozen=True):
         return LEVEL_WORDS[self.level]
 
 
-class RouteTimer(msgspec.Struct, frozen=True):
+@dataclass(frozen=True)
+class RouteTimer:
     label: str
     due_at: datetime
     done: bool = False
 
 
-class NoteView(msgspec.Struct, frozen=True):
+@dataclass(frozen=True)
+class NoteView:
     seq: int | None
     at: datetime
     text: str
@@ -129,12 +131,14 @@ class NoteView(msgspec.Struct, frozen=True):
         return self.visibility == "shareable"
 
 
-class Discharge(msgspec.Struct, frozen=True):
+@dataclass(frozen=True)
+class Discharge:
     ready: bool
     missing: tuple[str, ...]
 
 
-class SessionState(msgspec.Struct):
+@dataclass
+class SessionState:
     opened: SessionOpened
     preset: Preset
     now: datetime
@@ -539,7 +543,8 @@ def fold(events: Iterable[EventBase], preset: Preset, now: datetime) -> SessionS
     return replay(events, preset).at(now)
 
 
-class Replay(msgspec.Struct, frozen=True):
+@dataclass(frozen=True)
+class Replay:
     """What the events alone say (no clock): `fold(events, preset, now)` is
     `replay(events, preset).at(now)`. One replay serves every `now` while the events stay the
     same (the live screen folds once a second); `at` never changes it."""
@@ -550,7 +555,7 @@ class Replay(msgspec.Struct, frozen=True):
     manual: tuple[Alert, ...]  # raised by a person
 
     def at(self, now: datetime) -> SessionState:
-        state = msgspec.structs.replace(self.base, now=now)
+        state = dataclasses.replace(self.base, now=now)
         state.checks = _match_checks(state)
         reminders, state.timers = ([], []) if state.closed else _reminder_alerts(state)
         derived = [*self.thresholds, *reminders, *self.manual]

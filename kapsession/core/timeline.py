@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NamedTuple
 
+from kapsession.core.entries import entry_number, entry_numbers, written_late
 from kapsession.core.events import (
     AlertAcknowledged, AlertRaised, CardDrawn, ChecklistTicked, DoseGiven, EntryStruck, EventBase,
     IntentionSet, NextSessionSet, NoteVisibilityChanged, NoteWritten, PhaseStarted, ScaleRated,
@@ -18,7 +19,7 @@ from kapsession.core.timeparse import format_duration, format_local
 ROUTE_SHORT = {"sublingual": "SL", "intramuscular": "IM", "intravenous": "IV", "intranasal": "IN"}
 
 
-class TimelineLine(NamedTuple):  # (a NamedTuple: a dataclass costs ~1 ms to create at import)
+class TimelineLine(NamedTuple):
     seq: int | None
     at: datetime
     t_plus: str  # "T+12:30", "T-5:00" or "" before any dose
@@ -26,6 +27,8 @@ class TimelineLine(NamedTuple):  # (a NamedTuple: a dataclass costs ~1 ms to cre
     text: str
     private: bool = False
     struck_reason: str | None = None
+    number: int | None = None  # the entry's number in the session (core/entries.py)
+    written_at: datetime | None = None  # when a late entry was written (None: at the time)
 
 
 def describe_dose(event: DoseGiven) -> str:
@@ -63,7 +66,8 @@ def describe(event: EventBase, state: SessionState) -> tuple[str, str]:
         text = f"\u201c{event.text}\u201d" if event.kind == "client-words" else event.text
         return "note", f"{mark}{kind}{text}"
     if isinstance(event, NoteVisibilityChanged):
-        return "shared" if event.visibility == "shareable" else "unshared", f"note #{event.note_seq} made {event.visibility}"
+        return ("shared" if event.visibility == "shareable" else "unshared",
+                f"note #{entry_number(state, event.note_seq)} made {event.visibility}")
     if isinstance(event, IntentionSet):
         return "intention", event.text
     if isinstance(event, CardDrawn):
@@ -77,7 +81,7 @@ def describe(event: EventBase, state: SessionState) -> tuple[str, str]:
         what = alert.message if alert else event.key
         return "ack", f"acknowledged: {what}"
     if isinstance(event, EntryStruck):
-        return "struck", f"#{event.target_seq} struck: {event.reason}"
+        return "struck", f"#{entry_number(state, event.target_seq)} struck: {event.reason}"
     if isinstance(event, NextSessionSet):
         return "next", f"next session {event.when.astimezone():%a %d %b %Y %H:%M}"
     if isinstance(event, SessionClosed):
@@ -89,6 +93,7 @@ def describe(event: EventBase, state: SessionState) -> tuple[str, str]:
 def timeline(state: SessionState) -> list[TimelineLine]:
     """Every event in clinical-time order, struck ones kept and marked (nothing is hidden)."""
     first = state.first_dose_at
+    numbers = entry_numbers(state)
     lines = []
     for event in sorted(state.events, key=lambda e: (e.at, e.seq or 0)):
         label, text = describe(event, state)
@@ -98,7 +103,9 @@ def timeline(state: SessionState) -> list[TimelineLine]:
             t_plus = ("T+" if delta.total_seconds() >= 0 else "T-") + format_duration(abs(delta))
         private = isinstance(event, NoteWritten) and "[private]" in text[:10]
         lines.append(TimelineLine(event.seq, event.at, t_plus, label, text, private,
-                                  state.struck.get(event.seq) if event.seq is not None else None))
+                                  state.struck.get(event.seq) if event.seq is not None else None,
+                                  numbers.get(event.seq) if event.seq is not None else None,
+                                  written_late(state, event)))
     return lines
 
 
@@ -120,8 +127,10 @@ def render_text(state: SessionState, session_id: str) -> str:
         header.append(f"Cards:   {'; '.join(state.cards)}")
     body = []
     for line in timeline(state):
-        number = f"#{line.seq}" if line.seq is not None else ""
+        number = f"#{line.number}" if line.number is not None else ""
         text = line.text if line.struck_reason is None else f"~{line.text}~ [struck: {line.struck_reason}]"
+        if line.written_at is not None:
+            text += f"  (late entry, written {format_local(line.written_at)})"
         body.append(f"{format_local(line.at)}  {line.t_plus:>10}  {number:>5}  {line.label:<9} {text}")
     open_alerts = state.open_alerts
     footer = []

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from datetime import datetime, timedelta, timezone, tzinfo
 
 from kapsession.core.errors import InputError
@@ -24,11 +23,8 @@ _ZONES: dict[str | None, tzinfo] = {}
 
 
 def local_zone() -> tzinfo:
-    """The local time zone ($TZ, else /etc/localtime), read once per value of $TZ.
-
-    Read once because the live screen formats a dozen times a second (benchmarks/, idle CPU);
-    keyed on $TZ, so a changed $TZ is still honoured.
-    """
+    """The local time zone ($TZ, else /etc/localtime), read once per value of $TZ: the live
+    screen formats times many times a second, and a changed $TZ is still honoured."""
     key = os.environ.get("TZ")
     zone = _ZONES.get(key)
     if zone is None:
@@ -38,8 +34,8 @@ def local_zone() -> tzinfo:
 
 def _system_zone(name: str | None) -> tzinfo:
     """The standard library's zoneinfo for an IANA name or the system zone file (daylight saving
-    and repeated hours right); dateutil only for what zoneinfo cannot read (a POSIX rule such as
-    `EST5EDT,M3.2.0,M11.1.0`), since importing dateutil.tz costs the session screen ~10 ms."""
+    and repeated hours right); dateutil for what zoneinfo cannot read (a POSIX rule such as
+    `EST5EDT,M3.2.0,M11.1.0`)."""
     import zoneinfo
 
     try:
@@ -123,43 +119,9 @@ def parse_entry_time(text: str, now: datetime, zone: tzinfo | None = None) -> da
     raise InputError(f"'{text.strip()}' is not a time; " + ACCEPTED_TIMES)
 
 
-# ($TZ, whether the C library reads it as local_zone() does), for the $TZ the C library last read
-_tz_read: list[tuple[str | None, bool]] = []
-_ZONE_DIRS = ("/usr/share/zoneinfo", "/usr/lib/zoneinfo", "/usr/share/lib/zoneinfo", "/etc/zoneinfo")
-
-
-def _read_alike(key: str | None) -> bool:
-    """Whether the C library reads $TZ (`key`) as `local_zone()` does: unset or empty, or the name
-    or path of a zone file, which both read. A POSIX rule such as `UTC+3` is read with opposite
-    signs by the C library and by dateutil (and `<+0530>-5:30` by dateutil not at all), so local
-    times under such a $TZ go through local_zone() both ways, shown and typed."""
-    if not key:
-        return True
-    name = key[1:] if key.startswith(":") else key
-    if not name:
-        return True
-    if name.startswith("/"):
-        return os.path.isfile(name)
-    if name.startswith(".") or ".." in name.split("/"):
-        return False
-    return any(os.path.isfile(os.path.join(directory, name)) for directory in _ZONE_DIRS)
-
-
 def to_local(moment: datetime, zone: tzinfo | None = None) -> datetime:
-    """An instant in local time (or in `zone`). Local time is the C library's conversion, exact
-    for any instant, daylight saving included, which spares every screen and summary importing
-    zoneinfo (about 3 ms of a resume or a PDF); `local_zone()`, which reads the same zone file,
-    is for the other way, a typed local clock time to an instant, where a repeated or skipped hour
-    needs the zone's rules. For a $TZ they would read differently, local_zone() both ways."""
-    if zone is not None:
-        return moment.astimezone(zone)
-    key = os.environ.get("TZ")
-    if not _tz_read or _tz_read[0][0] != key:
-        time.tzset()  # the C library reads $TZ once; a changed $TZ is still honoured
-        _tz_read[:] = [(key, _read_alike(key))]
-    if not _tz_read[0][1]:
-        return moment.astimezone(local_zone())
-    return moment.astimezone()
+    """An instant in local time (or in `zone`), by the same zone rules typed times are read with."""
+    return moment.astimezone(zone or local_zone())
 
 
 def format_local(moment: datetime, zone: tzinfo | None = None, seconds: bool = False) -> str:

@@ -4,17 +4,15 @@ Accepted lines: `128/84 76 98` (BP, then heart rate, SpO2, respiratory rate, tem
 position), or with names in any order: `128/84 hr 76 spo2 98 rr 14 t 36.8`, `bp 128/84`, `hr 76`.
 """
 
-# Annotations are real objects here, not `from __future__` strings: msgspec would evaluate each
-# string when the classes are made, on the way to every screen and PDF.
 import re
-
-import msgspec
+from dataclasses import dataclass
 
 from kapsession.core.errors import InputError
+from kapsession.core.strict_model import StrictModel
 
 
-class Measure(msgspec.Struct, frozen=True):
-    # A Struct, not a dataclass: `dataclasses` is not imported on the way to a PDF.
+@dataclass(frozen=True)
+class Measure:
     field: str
     label: str
     unit: str
@@ -53,7 +51,7 @@ KEYWORDS = {
 ACCEPTED_FORMAT = "accepted: '128/84 76 98' (BP HR SpO2 [RR] [temp]) or '128/84 hr 76 spo2 98 rr 14'"
 
 
-class VitalsReading(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+class VitalsReading(StrictModel):
     """Any subset of the measures; at least one is present."""
 
     systolic: int | None = None
@@ -64,7 +62,7 @@ class VitalsReading(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_
     temperature: float | None = None
 
     def measures(self) -> dict[str, float]:
-        return {k: v for k, v in msgspec.structs.asdict(self).items() if v is not None}
+        return self.model_dump(exclude_none=True)
 
     def describe(self) -> str:
         """Compact, as a therapist writes it: `128/84 HR 76 SpO2 98% RR 14`."""

@@ -6,7 +6,9 @@
     kapsession practice delete ID                  practice sessions only
     kapsession practice check FILE                 validate a scenario file
 
-Registered by `kapsession.cli` through `register(subparsers)`.
+Registered by `kapsession.cli` through `register(subparsers)`. Like `kapsession.cli`, this is an
+entry point: the commands that show a screen import the app (kapsession/tui/screens/practice.py)
+when they run; the rest of the practice package knows no screen.
 """
 
 from __future__ import annotations
@@ -37,39 +39,44 @@ def register(subparsers: Any) -> None:
         "late or missed. Practice sessions are stored apart and never reach a client's history.",
     )
     parser.add_argument("words", nargs="*", metavar="SCENARIO | list | report ID | delete ID | check FILE",
-                        help="a scenario name to run (see `kapsession practice list`), or an action")
+                        help="a scenario name to run (see `kapsession practice list`), e.g. bp-spike-im, or an "
+                        "action, e.g. report jzmcdg")
     parser.add_argument("--speed", default=None, metavar="N",
-                        help=f"how many times faster than real time ({MIN_SPEED}-{MAX_SPEED}, default {DEFAULT_SPEED})")
+                        help=f"how many times faster than real time, {MIN_SPEED}-{MAX_SPEED}, e.g. --speed 30 "
+                        f"(default {DEFAULT_SPEED})")
     parser.add_argument("--format", choices=["text", "md"], default=None,
-                        help="for `report`: plain text (default when printed) or Markdown")
+                        help="for `report`: text or md, e.g. --format md (default: on screen, or text when "
+                        "printed)")
     parser.set_defaults(func=cmd_practice)
 
 
 def cmd_practice(ctx: Any) -> int:
-    from kapsession.cli import UsageError
+    # A bad command line is one sentence and exit 2, like bad input (kapsession.cli's UsageError
+    # is not imported: that would make this package depend on the command line that opens the app).
+    from kapsession.core.errors import InputError
 
     words: list[str] = list(ctx.args.words)
     action = words[0] if words and words[0] in ACTIONS else None
     rest = words[1:] if action else words
     if ctx.args.format is not None and action != "report":
-        raise UsageError("--format is for `kapsession practice report ID`")
+        raise InputError("--format is for `kapsession practice report ID`")
     if ctx.args.speed is not None:
         if action is not None:
-            raise UsageError(f"--speed is for running a scenario, not for `practice {action}`")
+            raise InputError(f"--speed is for running a scenario, not for `practice {action}`")
         from kapsession.practice.driver import validate_speed
 
         ctx.args.speed = validate_speed(ctx.args.speed)  # one sentence, exit 2, nothing recorded
     if action in ("report", "delete", "check"):
         if len(rest) != 1:
             what = "FILE" if action == "check" else "ID"
-            raise UsageError(f"`kapsession practice {action}` needs exactly one {what}")
+            raise InputError(f"`kapsession practice {action}` needs exactly one {what}")
         return {"report": cmd_report, "delete": cmd_delete, "check": cmd_check}[action](ctx, rest[0])
     if action == "list":
         if rest:
-            raise UsageError("`kapsession practice list` takes nothing more")
+            raise InputError("`kapsession practice list` takes nothing more")
         return cmd_list(ctx)
     if len(rest) > 1:
-        raise UsageError("give one scenario to run, e.g. `kapsession practice bp-spike-im`")
+        raise InputError("give one scenario to run, e.g. `kapsession practice bp-spike-im`")
     if not rest:
         if not sys.stdout.isatty():
             return cmd_list(ctx)
@@ -115,20 +122,17 @@ def cmd_run(ctx: Any, name: str) -> int:
     speed = ctx.args.speed if ctx.args.speed is not None else DEFAULT_SPEED
     clock = ScaledClock(speed)
     session_id, _log, driver = open_practice_session(ctx.store(), ctx.library(), scenario, clock)
-    from kapsession.practice.screens import debrief_opener_for_active_app
-    from kapsession.tui.app import run_app
+    from kapsession.tui.screens.practice import run_rehearsal
 
-    driver.on_closed = debrief_opener_for_active_app(session_id, driver)
     data_dir = ctx.data_dir
     ctx.close()
-    code = run_app(data_dir=data_dir, session_id=session_id, theme=getattr(ctx.args, "theme", None),
-                   practice=driver, clock=clock)
+    code = run_rehearsal(data_dir, session_id, driver, clock, theme=getattr(ctx.args, "theme", None))
     print(f"Practice session {session_id}. Debrief: kapsession practice report {session_id}", file=sys.stderr)
     return code
 
 
 def _picker(ctx: Any) -> int:
-    from kapsession.practice.screens import PracticePicker, run_practice_app
+    from kapsession.tui.screens.practice import PracticePicker, run_practice_app
 
     speed = ctx.args.speed if ctx.args.speed is not None else DEFAULT_SPEED
     data_dir = ctx.data_dir
@@ -143,7 +147,7 @@ def cmd_report(ctx: Any, session_text: str) -> int:
     session_id = store.resolve(session_text)
     debrief = debrief_session(store, session_id, presets=ctx.library(), scenarios=_scenarios(ctx))
     if ctx.args.format is None and sys.stdout.isatty() and sys.stdin.isatty():
-        from kapsession.practice.screens import DebriefScreen, run_practice_app
+        from kapsession.tui.screens.practice import DebriefScreen, run_practice_app
 
         data_dir = ctx.data_dir
         ctx.close()

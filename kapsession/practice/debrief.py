@@ -544,7 +544,7 @@ def debrief_session(store, session_id: str, now: datetime | None = None, presets
     `now` is the practice clock's reading, for a session still running; without it (a report
     read later, when that clock is gone) an unfinished session is scored as of its last entry."""
     from kapsession.core.errors import InputError, NotFoundError
-    from kapsession.core.preset_library import default_library
+    from kapsession.presets import default_library
     from kapsession.practice.scenario import default_scenarios
 
     presets = presets if presets is not None else default_library()

@@ -209,7 +209,7 @@ def load_scenario_file(path: Path, presets: PresetLibrary | None = None) -> Scen
     """Read and validate one scenario file; `presets` (default: the preset library) must hold its
     preset. Raises PresetError with one line naming the file, line, field and problem."""
     if presets is None:
-        from kapsession.core.preset_library import default_library
+        from kapsession.presets import default_library
 
         presets = default_library()
     text, data = read_toml(path)
@@ -220,7 +220,9 @@ def load_scenario_file(path: Path, presets: PresetLibrary | None = None) -> Scen
     if scenario.name != path.stem:
         line = next((n for n, raw in enumerate(text.splitlines(), start=1) if re.match(r"^\s*name\s*=", raw)), None)
         where = f"{path}:{line}" if line else str(path)
-        raise PresetError(f"{where}: name: '{scenario.name}' must match the file name '{path.stem}'")
+        from kapsession.core.protocol import name_mismatch
+
+        raise PresetError(name_mismatch(where, scenario.name, path.stem))
     return scenario
 
 
@@ -263,7 +265,7 @@ class ScenarioLibrary:
 
 def default_scenarios(presets: PresetLibrary | None = None) -> ScenarioLibrary:
     from kapsession import locations
-    from kapsession.core.preset_library import default_library
+    from kapsession.presets import default_library
 
     return ScenarioLibrary.load(
         locations.builtin_scenarios_dir(), locations.user_scenarios_dir(),

@@ -35,10 +35,8 @@ def _when(text: str | None) -> datetime | None:
 
 
 class SessionRow(NamedTuple):
-    """One line of the session list, read from the projection without replaying events.
-
-    A NamedTuple: immutable, and made in one step from the query's row (neither `dataclasses` nor
-    msgspec is imported for it, on the way to the home screen or a PDF)."""
+    """One line of the session list, read from the projection without replaying events (the home
+    screen lists thousands of sessions without building an event model)."""
 
     id: str
     client_name: str
@@ -266,12 +264,12 @@ class EventStore:
 
     # -- reading -------------------------------------------------------------------------------
     def events(self, session_id: str, after_seq: int = 0) -> list[EventBase]:
-        import msgspec
+        from pydantic import ValidationError
 
         from kapsession.core.events import decode_events
 
         # SQLite puts the envelope columns back into each body, and the whole list is decoded
-        # (and checked) in one call: a 500-event session reads in about a millisecond.
+        # (and checked) in one call.
         rows = self.connection.execute(
             "SELECT json_set(body, '$.type', type, '$.at', at, '$.seq', seq, '$.recorded_at', recorded_at) "
             "FROM events WHERE session_id = ? AND seq > ? ORDER BY seq",
@@ -279,7 +277,7 @@ class EventStore:
         ).fetchall()
         try:
             return decode_events("[" + ",".join(row[0] for row in rows) + "]")
-        except msgspec.ValidationError as error:
+        except ValidationError as error:
             raise StoreError(f"session {session_id} holds an event this version cannot read ({error})") from error
 
     def last_seq(self, session_id: str) -> int:
@@ -328,10 +326,11 @@ class EventStore:
         return [_row(values) for values in rows]
 
     def sessions_off_screen(self) -> tuple[list[SessionRow], list[SessionRow]]:
-        """Started, not closed and not on any screen now: (interrupted: the app or the laptop died
-        mid-session; left open on purpose from the live screen), each newest entry first. One
+        """Started, not closed and not on any screen now: (interrupted: the screen that held it
+        died, the app or the laptop, mid-session; open: left on purpose from the live screen, or
+        never on a screen, written only from the command line), each newest entry first. One
         query, the few unfinished sessions, not the whole list."""
-        from kapsession.store.live_lock import is_live, was_left_open
+        from kapsession.store.live_lock import is_live, was_left_open, was_on_screen
 
         rows = self.connection.execute(
             f"SELECT {_ROW_COLUMNS} FROM sessions WHERE started_at IS NOT NULL AND closed_at IS NULL "
@@ -341,7 +340,8 @@ class EventStore:
         left_open: list[SessionRow] = []
         for row in map(_row, rows):
             if not is_live(self.data_dir, row.id):
-                (left_open if was_left_open(self.data_dir, row.id) else interrupted).append(row)
+                died = was_on_screen(self.data_dir, row.id) and not was_left_open(self.data_dir, row.id)
+                (interrupted if died else left_open).append(row)
         return interrupted, left_open
 
     def iter_all_events(self) -> Iterator[tuple[str, EventBase]]:

@@ -3,7 +3,9 @@
 The live screen holds an advisory lock on `locks/<id>.lock` while it runs; the operating system
 drops it when the process dies however it dies. A started, unclosed session whose lock is free
 was interrupted, unless the therapist left the live screen on purpose (`q`, "Leave"): that leaves
-`locks/<id>.left` behind, and the next screen to take the session up removes it.
+`locks/<id>.left` behind, and the next screen to take the session up removes it. A session no
+screen ever held (no lock file: written only from the command line) was not interrupted either:
+it is simply open.
 """
 
 from __future__ import annotations
@@ -55,6 +57,11 @@ class LiveLock:
 
 def _left_path(locks: Path, session_id: str) -> Path:
     return locks / f"{session_id}.left"
+
+
+def was_on_screen(data_dir: Path, session_id: str) -> bool:
+    """True if a live screen has ever held this session (its lock file stays behind)."""
+    return (data_dir / "locks" / f"{session_id}.lock").exists()
 
 
 def was_left_open(data_dir: Path, session_id: str) -> bool:

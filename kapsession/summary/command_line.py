@@ -11,11 +11,9 @@ Anything that cannot be done is one sentence on stderr and a non-zero exit.
 
 from __future__ import annotations
 
-import gc
 import sys
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Sequence
 
 EXIT_FAILED = 1
 
@@ -40,21 +38,57 @@ class Option:
 
 
 SUMMARY_OPTIONS = (
-    Option("--format", dest="format", choices=("md", "html", "pdf"), default="pdf", help="default: pdf"),
+    Option("--format", dest="format", choices=("md", "html", "pdf"),
+           help="md, html or pdf, e.g. --format md (default: from the -o file's extension, else pdf)"),
     Option("-o", "--output", dest="output", metavar="FILE",
-           help="file to write (default: stdout for md/html, the exports folder for pdf)"),
-    Option("--paper", dest="paper", choices=("a4", "letter"), help="page size (default: from settings)"),
+           help="file to write, its extension choosing the format, e.g. -o summary.html "
+                "(default: stdout for md/html, the exports folder for pdf)"),
+    Option("--paper", dest="paper", choices=("a4", "letter"), help="a4 or letter, e.g. --paper letter "
+           "(default: from settings)"),
     Option("--include-clinical", dest="include_clinical", switch=True,
            help="add the vitals and dose figures (a small chart and table)"),
-    Option("--print", dest="send_to_printer", switch=True, help="send the PDF to the default printer with lp"),
+    Option("--print", dest="send_to_printer", switch=True,
+           help="send the PDF to the default printer with CUPS' lp"),
 )
 RECORD_OPTIONS = (
-    Option("--format", dest="format", choices=("md", "pdf"), default="pdf", help="default: pdf"),
+    Option("--format", dest="format", choices=("md", "pdf"),
+           help="md or pdf, e.g. --format md (default: from the -o file's extension, else pdf)"),
     Option("-o", "--output", dest="output", metavar="FILE",
-           help="file to write (default: stdout for md, the exports folder for pdf)"),
-    Option("--paper", dest="paper", choices=("a4", "letter"), help="page size (default: from settings)"),
-    Option("--print", dest="send_to_printer", switch=True, help="send the PDF to the default printer with lp"),
+           help="file to write, its extension choosing the format, e.g. -o record.md "
+                "(default: stdout for md, the exports folder for pdf)"),
+    Option("--paper", dest="paper", choices=("a4", "letter"), help="a4 or letter, e.g. --paper letter "
+           "(default: from settings)"),
+    Option("--print", dest="send_to_printer", switch=True,
+           help="send the PDF to the default printer with CUPS' lp"),
 )
+
+# What a file name's extension says about the format written into it.
+FORMAT_EXTENSIONS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf"}
+
+
+def output_format(kind: str, asked: str | None, output: str | None, formats: tuple[str, ...]) -> str:
+    """The format to write: `--format` if given, else the one the `-o` file's extension names,
+    else (no -o, or a name without an extension) pdf. A contradiction (`-o s.html --format pdf`),
+    an extension naming a format this command does not write, or naming none, is one sentence
+    (an InputError: exit 2, nothing written)."""
+    from kapsession.core.errors import InputError
+
+    suffix = Path(output).suffix.lower() if output else ""
+    named = FORMAT_EXTENSIONS.get(suffix)
+    accepted = ", ".join(formats[:-1]) + " or " + formats[-1]
+    if asked is not None:
+        if named is not None and named != asked:
+            raise InputError(f"{output} is named as {named.upper()} but --format asks for {asked}; "
+                             f"drop --format or name the file .{asked}")
+        return asked
+    if named is None:
+        if suffix:
+            raise InputError(f"{output} ends in {suffix}, which names no format: name the file "
+                             + " or ".join(f".{fmt}" for fmt in formats) + ", or give --format")
+        return "pdf"
+    if named not in formats:
+        raise InputError(f"the {kind} is not written as {named.upper()} ({output}): accepted {accepted}")
+    return named
 
 
 def register(subparsers: Any) -> None:
@@ -62,7 +96,7 @@ def register(subparsers: Any) -> None:
         "summary", help="the client summary (only shareable notes): Markdown, HTML or PDF",
         description="The calm take-home summary for the client. Only notes marked shareable are included; "
                     "vitals and doses only with --include-clinical.")
-    summary.add_argument("id", help="session id")
+    summary.add_argument("id", help="session id, e.g. jzmcdg (`kapsession sessions` lists them)")
     for option in SUMMARY_OPTIONS:
         option.add_to(summary)
     summary.set_defaults(func=cmd_summary)
@@ -71,7 +105,7 @@ def register(subparsers: Any) -> None:
         "record", help="the clinical session record (therapist only, private notes included): Markdown or PDF",
         description="Every event of the session for the chart: doses, vitals, scales, alerts, all notes "
                     "(private ones marked), checklists, discharge; the esketamine monitoring form.")
-    record.add_argument("id", help="session id")
+    record.add_argument("id", help="session id, e.g. jzmcdg (`kapsession sessions` lists them)")
     for option in RECORD_OPTIONS:
         option.add_to(record)
     record.set_defaults(func=cmd_record)
@@ -129,7 +163,9 @@ def _deliver(ctx: Any, args: Any, *, kind: str, session_id: str, day: str,
     from kapsession.summary.files import PrintError, default_export_path, printer_command, send_to_printer, write_export
     from kapsession.summary.pdf import RenderError
 
-    fmt = args.format
+    formats = next(option.choices for option in (SUMMARY_OPTIONS if kind == "summary" else RECORD_OPTIONS)
+                   if option.dest == "format")
+    fmt = args.format = output_format(kind, args.format, args.output, formats)  # type: ignore[arg-type]
     if args.send_to_printer and printer_command() is None and not args.output and fmt != "pdf":
         return _fail("there is no printer command (lp) on this computer, so nothing was printed; "
                      f"save a PDF with `kapsession {kind} {session_id} --format pdf -o FILE` and print it from there")
@@ -161,57 +197,30 @@ def _deliver(ctx: Any, args: Any, *, kind: str, session_id: str, day: str,
     return 0
 
 
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """The cyclic garbage collector paused for one command (and restored after it).
-
-    These commands import most of the core, msgspec and typst, read a session and render it:
-    hundreds of thousands of long-lived objects and almost no cyclic garbage, yet every few
-    hundred allocations the collector walks them (about 10 ms of the summary command). Reference
-    counting still frees everything as usual.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            if not gc.get_freeze_count():
-                # All that was made meanwhile still counts as young: re-enabled as it is, the next
-                # allocation would make the collector walk all of it (2-5 ms after a PDF). Freezing
-                # and unfreezing moves it to the oldest generation, where long-lived objects wait
-                # for a full collection; nothing is collected or copied.
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()
-
-
 def cmd_summary(ctx: Any) -> int:
-    with _no_cycle_collection():
-        from kapsession.summary.export import session_day, summary_bytes
-        from kapsession.summary.model import summary_for
+    from kapsession.summary.export import session_day, summary_bytes
+    from kapsession.summary.model import summary_for
 
-        args = ctx.args
-        log = ctx.open_log(args.id)
-        state = log.state()
+    args = ctx.args
+    log = ctx.open_log(args.id)
+    state = log.state()
 
-        def render(fmt: str) -> bytes:
-            summary = summary_for(state, include_clinical_figures=args.include_clinical, paper=args.paper)
-            return summary_bytes(summary, fmt)
+    def render(fmt: str) -> bytes:
+        summary = summary_for(state, include_clinical_figures=args.include_clinical, paper=args.paper)
+        return summary_bytes(summary, fmt)
 
-        return _deliver(ctx, args, kind="summary", session_id=log.session_id, day=session_day(state), render=render)
+    return _deliver(ctx, args, kind="summary", session_id=log.session_id, day=session_day(state), render=render)
 
 
 def cmd_record(ctx: Any) -> int:
-    with _no_cycle_collection():
-        from kapsession.summary.export import record_bytes, session_day
-        from kapsession.summary.record import record_for
+    from kapsession.summary.export import record_bytes, session_day
+    from kapsession.summary.record import record_for
 
-        args = ctx.args
-        log = ctx.open_log(args.id)
-        state = log.state()
+    args = ctx.args
+    log = ctx.open_log(args.id)
+    state = log.state()
 
-        def render(fmt: str) -> bytes:
-            return record_bytes(record_for(state, log.session_id, paper=args.paper), fmt)
+    def render(fmt: str) -> bytes:
+        return record_bytes(record_for(state, log.session_id, paper=args.paper), fmt)
 
-        return _deliver(ctx, args, kind="record", session_id=log.session_id, day=session_day(state), render=render)
+    return _deliver(ctx, args, kind="record", session_id=log.session_id, day=session_day(state), render=render)

@@ -5,8 +5,7 @@ and then renamed over the target, so a reader (or a crash) never sees half a PDF
 without a chosen path go to the `exports` folder of the data directory (0700), not to a synced
 Documents folder: a clinical record should not end up in someone's cloud by default.
 
-`shutil`, `subprocess` and `tempfile` are imported only when printing: writing a PDF needs none of
-them, and `subprocess` alone cost the summary command about 2.5 ms.
+`shutil` and `subprocess` are imported only when printing: writing a file needs neither.
 """
 
 from __future__ import annotations

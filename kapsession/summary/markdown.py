@@ -1,7 +1,8 @@
 """The client summary as plain Markdown: readable as text in an email, tidy in a client portal.
 
 Everything a person typed (names, the intention, cards, notes) is escaped, so a note that happens
-to contain `*`, `#` or `<b>` reads as written instead of turning into formatting.
+to contain `*`, `#`, `<b>` or `&copy;` reads as written instead of turning into formatting, and an
+indented line keeps its indent instead of becoming a code block.
 """
 
 from __future__ import annotations
@@ -11,15 +12,25 @@ import re
 from kapsession.summary.model import ClientSummary
 
 DASH = "\u2013"
-_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
+_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
 _LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])", re.MULTILINE)
+_INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
+NBSP = "\u00a0"
+
+
+def _keep_indent(match: re.Match[str]) -> str:
+    """A line's indent as no-break spaces (a tab as four): Markdown counts only spaces and tabs as
+    indentation, so the line reads indented as typed and never turns into a code block."""
+    return match.group(0).replace("\t", "    ").replace(" ", NBSP)
 
 
 def escape(text: str) -> str:
-    """Escape Markdown syntax in text a person wrote, so it shows literally."""
+    """Escape Markdown syntax in text a person wrote, so it shows literally (`&` too, so
+    `&copy;` is not read as ©)."""
     text = _INLINE.sub(r"\\\1", text)
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2) if not m.group(2)[0].isdigit()
+    text = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2) if not m.group(2)[0].isdigit()
                            else m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], text)
+    return _INDENT.sub(_keep_indent, text)
 
 
 def _paragraphs(text: str) -> list[str]:

@@ -5,19 +5,14 @@ the session state and copies out, as plain strings, exactly what the client may 
 the intention and cards, a gentle timeline, the notes marked shareable, the integration prompts,
 aftercare and the next session, and vitals and doses only when the therapist asked for them.
 Every format (Markdown, HTML, PDF) and the preview screen render a `ClientSummary`, never the
-state, so a private note has no path to the page.
-
-The parts are frozen msgspec Structs, not dataclasses: the summary command is a whole process
-per PDF, and creating six frozen dataclasses at import cost it about 4 ms; a Struct class costs
-microseconds (msgspec is loaded for the events anyway).
+state, so a private note has no path to the page. The parts are frozen pydantic models, so the
+data handed to the PDF template is their own JSON dump.
 """
 
-# Annotations are real objects here, not `from __future__` strings: msgspec would evaluate each
-# string when the classes are made, on the way to every screen and PDF.
 from datetime import datetime, tzinfo
 from typing import Any
 
-import msgspec
+from pydantic import BaseModel, ConfigDict
 
 from kapsession.core.phases import PHASE_SOFT_WORDS
 from kapsession.core.protocol import ROUTE_PLAIN_WORDS
@@ -38,26 +33,30 @@ def clock(moment: datetime, zone: tzinfo | None = None) -> str:
     return to_local(moment, zone).strftime("%H:%M")
 
 
-class TimelineStep(msgspec.Struct, frozen=True):
+class SummaryPart(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class TimelineStep(SummaryPart):
     time: str  # local clock time the part began, "10:02"
     words: str  # the phase in plain language
     minutes: float  # how long it lasted (only used to draw proportions, never printed)
 
 
-class SharedNote(msgspec.Struct, frozen=True):
+class SharedNote(SummaryPart):
     time: str
     moment: str  # the part of the session it belongs to, in plain words ("" before the first)
     text: str
     quote: bool  # the client's own words
 
 
-class DoseFigure(msgspec.Struct, frozen=True):
+class DoseFigure(SummaryPart):
     time: str
     amount: str  # "200 mg"
     how: str  # "a lozenge (troche) held in the mouth"
 
 
-class VitalsFigure(msgspec.Struct, frozen=True):
+class VitalsFigure(SummaryPart):
     time: str
     minute: float  # minutes since the first reading, for the chart
     blood_pressure: str  # "128/84" or ""
@@ -68,12 +67,12 @@ class VitalsFigure(msgspec.Struct, frozen=True):
     pulse: int | None
 
 
-class ClinicalFigures(msgspec.Struct, frozen=True):
+class ClinicalFigures(SummaryPart):
     doses: tuple[DoseFigure, ...]
     vitals: tuple[VitalsFigure, ...]
 
 
-class ClientSummary(msgspec.Struct, frozen=True):
+class ClientSummary(SummaryPart):
     client_name: str
     date: str
     session_label: str  # "Session 3 of 6"
@@ -125,7 +124,7 @@ class ClientSummary(msgspec.Struct, frozen=True):
 
     def to_data(self) -> dict[str, Any]:
         """Plain JSON-able data: what the PDF template receives through `sys.inputs`."""
-        data: dict[str, Any] = msgspec.to_builtins(self)
+        data: dict[str, Any] = self.model_dump(mode="json")
         data["with_line"] = self.with_line
         data["route_line"] = self.route_line
         data["nothing_personal"] = self.nothing_personal
@@ -163,8 +162,8 @@ def _shared(notes: list[NoteView]) -> list[NoteView]:
 
 def _figures(state: SessionState, zone: tzinfo | None) -> ClinicalFigures:
     doses = tuple(
-        DoseFigure(clock(dose.at, zone), f"{dose.mg:g} mg" + (" (booster)" if dose.booster else ""),
-                   ROUTE_PLAIN_WORDS.get(dose.route, dose.route))
+        DoseFigure(time=clock(dose.at, zone), amount=f"{dose.mg:g} mg" + (" (booster)" if dose.booster else ""),
+                   how=ROUTE_PLAIN_WORDS.get(dose.route, dose.route))
         for dose in state.doses
     )
     first = state.vitals[0].at if state.vitals else None
@@ -180,7 +179,7 @@ def _figures(state: SessionState, zone: tzinfo | None) -> ClinicalFigures:
             spo2=f"{reading.spo2}%" if reading.spo2 is not None else "",
             systolic=reading.systolic, diastolic=reading.diastolic, pulse=reading.heart_rate,
         ))
-    return ClinicalFigures(doses, tuple(rows))
+    return ClinicalFigures(doses=doses, vitals=tuple(rows))
 
 
 def session_label(state: SessionState) -> str:
@@ -205,12 +204,13 @@ def build_summary(
     steps: list[TimelineStep] = []
     for span in state.spans:
         end = span.ended_at or state.clock_now
-        steps.append(TimelineStep(clock(span.started_at, zone), PHASE_SOFT_WORDS[span.phase],
-                                  max(0.0, (end - span.started_at).total_seconds() / 60)))
+        steps.append(TimelineStep(time=clock(span.started_at, zone), words=PHASE_SOFT_WORDS[span.phase],
+                                  minutes=max(0.0, (end - span.started_at).total_seconds() / 60)))
     if state.closed_at is not None and steps:
-        steps.append(TimelineStep(clock(state.closed_at, zone), HEADING_HOME, 0.0))
+        steps.append(TimelineStep(time=clock(state.closed_at, zone), words=HEADING_HOME, minutes=0.0))
     notes = tuple(
-        SharedNote(clock(note.at, zone), _soft_moment(state, note.at), note.text, note.kind == "client-words")
+        SharedNote(time=clock(note.at, zone), moment=_soft_moment(state, note.at), text=note.text,
+                   quote=note.kind == "client-words")
         for note in _shared(state.notes)
     )
     route = state.doses[0].route if state.doses else state.preset.route

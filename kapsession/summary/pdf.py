@@ -15,12 +15,12 @@ package degrades to typst's own fonts and whatever the system has instead of fai
 
 from __future__ import annotations
 
+import json
 import re
-import _thread  # the lock threading.Lock gives, without importing threading for one lock
+import threading
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
-
-import msgspec
 
 from kapsession.core.errors import KapsessionError
 
@@ -52,12 +52,9 @@ class RenderError(KapsessionError):
 
 def font_dirs() -> list[str]:
     """Folders of the font packages that are installed (none is required to render)."""
-    # importlib.machinery is loaded already (by inspect, through msgspec); importlib.util is not.
-    from importlib.machinery import PathFinder
-
     found = []
     for name in FONT_PACKAGES:
-        spec = PathFinder.find_spec(name)
+        spec = find_spec(name)
         if spec is not None and spec.origin:
             found.append(str(Path(spec.origin).parent))
     return found
@@ -94,7 +91,7 @@ def needs(text: str) -> tuple[bool, bool]:
     return cjk, system
 
 
-_fonts_lock = _thread.allocate_lock()
+_fonts_lock = threading.Lock()
 _font_cache: dict[tuple[bool, bool], Any] = {}
 
 
@@ -143,9 +140,7 @@ def wrap_long_runs(value: Any) -> Any:
 
 
 def _json(data: dict[str, Any]) -> str:
-    # msgspec rather than the json package, which this command would import for these two calls
-    # alone; typst reads the same values either way.
-    return msgspec.json.encode(data).decode("utf-8")
+    return json.dumps(data, ensure_ascii=False)
 
 
 def render_pdf(template: str, data: dict[str, Any], *, paper: str = "a4", pdf_standard: str | None = PDF_STANDARD,
@@ -181,7 +176,26 @@ def render_pdf(template: str, data: dict[str, Any], *, paper: str = "a4", pdf_st
         raise RenderError(f"the PDF could not be rendered ({message})") from error
     if not isinstance(result, (bytes, bytearray)) or not bytes(result).startswith(b"%PDF"):
         raise RenderError("the PDF could not be rendered (typst returned no document)")
-    return bytes(result)
+    return without_suspects_false(bytes(result))
+
+
+# Typst writes `/MarkInfo<</Marked true/Suspects false>>` into every PDF (any standard, or none).
+# That is valid PDF, but poppler (pdfinfo, pdftotext, and so CUPS filters and most Linux viewers;
+# 22.12 here) accepts only `true` there and says "Syntax Error: Suspects object is wrong type
+# (boolean)" for each file. `false` is what an absent key means, so the key is blanked out with
+# spaces of the same length: no offset in the file moves, and PDF/A-2a and PDF/UA ask only that
+# Suspects is not true.
+_MARK_INFO_SUSPECTS_FALSE = b"/MarkInfo<</Marked true/Suspects false>>"
+_MARK_INFO_MARKED = b"/MarkInfo<</Marked true>>"
+
+
+def without_suspects_false(pdf: bytes) -> bytes:
+    """`pdf` with typst's `/Suspects false` blanked out of its MarkInfo (see above); unchanged when
+    typst writes it some other way."""
+    if pdf.count(_MARK_INFO_SUSPECTS_FALSE) != 1:
+        return pdf
+    padding = b" " * (len(_MARK_INFO_SUSPECTS_FALSE) - len(_MARK_INFO_MARKED))
+    return pdf.replace(_MARK_INFO_SUSPECTS_FALSE, _MARK_INFO_MARKED + padding)
 
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
@@ -199,9 +213,8 @@ def paragraphs(text: str) -> list[str]:
 
 
 def summary_template_data(summary: Any) -> dict[str, Any]:
-    """`summary.to_data()` with what the template would otherwise work out for every note (in
-    typst that was a regex split and a join per note, about 2 ms of the compile): the
-    paragraphs (a quote with its marks), the caption, and whether the note may break."""
+    """`summary.to_data()` with what is simpler said in Python than in typst, for every note:
+    the paragraphs (a quote with its marks), the caption, and whether the note may break."""
     data = wrap_long_runs(summary.to_data())
     for note in data["notes"]:
         text = note["text"].strip()

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
+from kapsession.core.entries import entry_numbers
 from kapsession.core.events import AlertAcknowledged, ChecklistTicked, DoseGiven, ScaleRated, SessionClosed, VitalsRecorded
 from kapsession.core.phases import PHASE_TITLES
 from kapsession.core.protocol import ROUTE_PLAIN_WORDS
@@ -98,7 +99,7 @@ class RecordAlert:
 
 @dataclass(frozen=True)
 class RecordNote:
-    seq: int | None
+    number: int | None  # the entry's number in the session, as `kapsession show` prints it
     time: str
     t_plus: str
     kind: str
@@ -158,13 +159,14 @@ class MonitoringForm:
 
 @dataclass(frozen=True)
 class RecordEntry:
-    seq: int | None
+    number: int | None  # the entry's number in the session, as `kapsession show` prints it
     time: str
     t_plus: str
     label: str
     text: str
     private: bool
     struck: str  # the reason, or ""
+    written: str = ""  # a late entry: the clock time it was written (core/entries.py)
 
 
 @dataclass(frozen=True)
@@ -395,8 +397,9 @@ def build_record(
         RecordAlert(clock(alert.raised_at, zone), alert.word, alert.message, _stamp(acknowledged, zone))
         for alert, acknowledged in record_alerts(state)
     )
+    numbers = entry_numbers(state)
     notes = tuple(
-        RecordNote(note.seq, clock(note.at, zone), _t_plus(state, note.at), note.kind, note.text, not note.shareable)
+        RecordNote(numbers.get(note.seq) if note.seq is not None else None, clock(note.at, zone), _t_plus(state, note.at), note.kind, note.text, not note.shareable)
         for note in state.notes
     )
     tick_times: dict[tuple[str, str], datetime] = {}
@@ -423,8 +426,8 @@ def build_record(
         monitoring_rows = tuple(form.rows(zone))
         monitoring_notes = form.notes
     entries = tuple(
-        RecordEntry(line.seq, clock(line.at, zone), line.t_plus, line.label, line.text, line.private,
-                    line.struck_reason or "")
+        RecordEntry(line.number, clock(line.at, zone), line.t_plus, line.label, line.text, line.private,
+                    line.struck_reason or "", _stamp(line.written_at, zone))
         for line in timeline(state)
     )
     started = state.started_at
@@ -602,7 +605,7 @@ def render_record_markdown(record: ClinicalRecord) -> str:
     if record.notes:
         for note in record.notes:
             mark = "PRIVATE" if note.private else "shareable"
-            where = " ".join(p for p in (note.time, f"({note.t_plus})" if note.t_plus else "", f"#{note.seq}" if note.seq else "") if p)
+            where = " ".join(p for p in (note.time, f"({note.t_plus})" if note.t_plus else "", f"#{note.number}" if note.number else "") if p)
             add(f"- **{where}** [{mark}] *{note.kind}*: " + escape(note.text).replace("\n", "  \n  "))
     else:
         add("No notes.")
@@ -627,7 +630,9 @@ def render_record_markdown(record: ClinicalRecord) -> str:
         text = escape(entry.text)
         if entry.struck:
             text = f"~~{text}~~ (struck: {escape(entry.struck)})"
-        rows.append([entry.time, entry.t_plus, f"#{entry.seq}" if entry.seq else "", entry.label, text])
+        if entry.written:
+            text += f" (late entry, written {entry.written})"
+        rows.append([entry.time, entry.t_plus, f"#{entry.number}" if entry.number else "", entry.label, text])
     out += _table(["Time", "T+", "#", "Entry", "Detail"], rows)
     add("")
     return "\n".join(out)

@@ -1,41 +1,30 @@
 """The Textual app: themes, settings, the one event store, and the screens on top of them.
 
 `kapsession` with no command opens the home screen; `kapsession resume ID` (or `new` without
-`--no-open`) opens the live screen directly, with the home screen underneath it.
+`--no-open`) opens on the live screen itself, the app's first screen; leaving it shows home.
 
-Startup is kept light so the home screen paints fast (issue 6). Before the first paint only
-Textual, the home screen and the store's listing are loaded:
-- the theme is chosen and applied in `__init__`, before the stylesheet is first parsed (no second
-  parse, no flash of Textual's own theme), from a small cache of the validated theme files
-  (`_startup_themes`); the validator (`theme_files`, pydantic) runs only when a file changed;
+Startup is kept light so the first screen paints fast (issue 6). Before the first paint only
+Textual, that screen and what it shows are loaded:
+- the theme is chosen in `__init__`, from a small cache of the validated theme files in the user
+  cache dir (`_startup_themes`); the validator (`theme_files`, pydantic) runs only when a theme
+  file changed;
 - the settings file is read for the theme and practice name only; the validated `Settings`
-  model, the presets, the session model and the modules the next screens need are loaded in a
-  background thread just after the first paint (`_warm_up`), or when first needed;
-- Python's cyclic garbage collector is paused while Textual is imported and again from
-  `run_app` until the first paint: next to nothing made by then is cyclic garbage, so its passes
-  over the growing heap (15-20 ms of a launch here) would find nothing to free.
+  model, the presets and the modules the next screens need are loaded in a background thread
+  just after the first paint (`_warm_up`), or when first needed.
 """
 
 from __future__ import annotations
 
-import gc
+import json
 import os
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
-import msgspec  # imported with the package (kapsession/__init__.py); its JSON spares importing json
-
-# Importing Textual makes some 200,000 objects, none of them garbage: without the cyclic
-# collector running over and over meanwhile, the import is about a tenth quicker. It is switched
-# back on at the end of this module (and `run_app` pauses it again until the first paint).
-_collecting = gc.isenabled()
-gc.disable()
-
-from textual import work  # noqa: E402
-from textual.app import App, SystemCommand  # noqa: E402
-from textual.screen import Screen  # noqa: E402
-from textual.theme import Theme  # noqa: E402
+from textual import work
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+from textual.theme import Theme
 
 if TYPE_CHECKING:
     from kapsession.core.clock import Clock
@@ -75,6 +64,12 @@ class KapsessionApp(App[int]):
     `.clock`, `.data_dir`; `open_live(id)` pushes the live screen for a stored session."""
 
     TITLE = "kapsession"
+    # A screen under another one carries this class (Textual sets it on suspend, clears it on
+    # resume), so app.tcss hides its toasts: Textual shows every notification on the rack of each
+    # screen it is shown on, and a dialog lets the screen beneath show through, toasts and all.
+    # The live screen lifts its toasts above the key bar, a dialog does not: the same toast was on
+    # screen twice (issue 17, seen as a phase change's toast doubled in a practice run).
+    SUSPENDED_SCREEN_CLASS = "-suspended"
 
     def __init__(
         self,
@@ -104,6 +99,7 @@ class KapsessionApp(App[int]):
         remembered = _read_settings_file()
         themes, problems, self._app_variables = _startup_themes()
         super().__init__(css_path=_startup_css(session_id))
+        self.add_mode("home", self.home_screen)  # see `show_home`
         self.sub_title = remembered.get("practice_name") or ""
         self._apply_startup_theme(themes, problems, remembered.get("theme") or DEFAULT_THEME)
 
@@ -148,7 +144,7 @@ class KapsessionApp(App[int]):
         if self._presets is None:
             with self._lock:
                 if self._presets is None:
-                    from kapsession.core.preset_library import default_library
+                    from kapsession.presets import default_library
 
                     self._presets = default_library()
         return self._presets
@@ -185,15 +181,11 @@ class KapsessionApp(App[int]):
             for name in BUILTIN_THEMES:
                 if name not in themes:
                     self.unregister_theme(name)
-        # Set before the stylesheet is first parsed: no watcher, no re-parse, no flash.
-        self.set_reactive(App.theme, wanted)
+        # Set before the first screen is styled, so it is never shown in another theme. Textual
+        # reads the theme's variables when it next parses the stylesheet; they are given to it
+        # now too, for the first parse.
+        self.theme = wanted
         self.stylesheet.set_variables(self.get_css_variables())
-        dark = self.current_theme.dark
-        self.update_classes({"-dark-mode": dark, "-light-mode": not dark, f"-theme-{wanted}": True},
-                            update=False)
-        refresh_filter = getattr(self, "_refresh_truecolor_filter", None)
-        if callable(refresh_filter):
-            refresh_filter(self.ansi_theme)
         self._theme_notes = notes
         self._theme_problem_count = len(problems)
         self._theme_ready = True
@@ -226,26 +218,35 @@ class KapsessionApp(App[int]):
                         title="Settings", severity="error", markup=False)
 
     # -- lifecycle ----------------------------------------------------------------------------------
+    # The app opens on the screen it was asked for: home, or on `kapsession resume` the session's
+    # live screen. Textual draws an app's first screen whole in its first frame; a screen pushed
+    # over it from `on_mount` loses that frame, and the terminal showed a half-drawn live screen
+    # first (README, "Textual defects worked around"). Leaving a live screen the app opened on
+    # shows home in a mode of its own (`show_home`): Textual cannot take an app's first screen off
+    # its stack.
     def get_default_screen(self) -> Screen:
+        if self.session_id:
+            screen = self.session_screen(self.session_id, practice=self.practice, clock=self._practice_clock)
+            if screen is not None:
+                return screen
+        return self.home_screen()
+
+    def home_screen(self) -> Screen:
         from kapsession.tui.screens.home import HomeScreen
 
-        return HomeScreen(list_on_first_show=not self.session_id)
+        return HomeScreen()
+
+    def show_home(self) -> None:
+        """Home, in place of the live screen the app opened on (which has stopped by then)."""
+        self.switch_mode("home")
 
     def on_mount(self) -> None:
         self._report_theme_notes()
-        if self.session_id and not self.open_live(self.session_id, practice=self.practice,
-                                                  clock=self._practice_clock):
-            self.call_after_refresh(self.screen.show_list)  # type: ignore[attr-defined] - home stays
         self._check_size()
         self.screen_change_signal.subscribe(self, lambda _screen: self.call_later(self._check_size))
         self.call_after_refresh(self._after_first_paint)
 
-    async def _after_first_paint(self) -> None:
-        _resume_collecting()
-        home = self.screen_stack[0] if self.screen_stack else None
-        build = getattr(home, "build", None)
-        if build is not None:
-            await build()  # the home screen under the live screen, composed once that painted
+    def _after_first_paint(self) -> None:
         if self.theme_override and self.theme == self.theme_override:
             if self.settings.theme != self.theme:
                 self._remember_theme(self.theme)  # `--theme` is remembered
@@ -325,7 +326,7 @@ class KapsessionApp(App[int]):
 
         try:
             row = self.store.session(session_id)
-            from kapsession.core.preset_library import find_preset
+            from kapsession.presets import find_preset
 
             preset = find_preset(row.preset, self._presets)  # (only its file, before the library loads)
             return SessionLog(self.store, session_id, preset, clock or self.clock)
@@ -342,23 +343,29 @@ class KapsessionApp(App[int]):
         except KapsessionError:
             return False  # open_live's own path reports the problem
 
-    def open_live(self, session_id: str, practice: Any = None, clock: "Clock | None" = None) -> bool:
-        """Push the live screen for a session; False (and a notification) if it cannot open."""
+    def session_screen(self, session_id: str, practice: Any = None, clock: "Clock | None" = None) -> Screen | None:
+        """The screen a stored session opens on (the live screen; a rehearsal's own, see
+        tui/screens/practice.py), or None after telling the therapist why it cannot open."""
         if practice is None and clock is None and self._is_practice(session_id):
             # A rehearsal runs on its own fast clock with its script (or shows its debrief once
             # closed); on the wall clock its virtual timestamps would make every timer wrong.
-            from kapsession.practice.screens import open_rehearsal
+            from kapsession.tui.screens.practice import rehearsal_screen
 
-            return open_rehearsal(self, session_id)
+            return rehearsal_screen(self, session_id)
         log = self.session_log(session_id, clock)
         if log is None:
+            return None
+        from kapsession.tui.screens.live import LiveScreen
+
+        return LiveScreen(log, practice=practice)
+
+    def open_live(self, session_id: str, practice: Any = None, clock: "Clock | None" = None) -> bool:
+        """Push the screen of a stored session (`session_screen`); False (and a notification) if
+        it cannot open."""
+        screen = self.session_screen(session_id, practice=practice, clock=clock)
+        if screen is None:
             return False
-        try:
-            from kapsession.tui.screens.live import LiveScreen
-        except ImportError as error:
-            self.notify(f"The live screen is not installed ({error}).", severity="error", markup=False)
-            return False
-        self.push_screen(LiveScreen(log, practice=practice))
+        self.push_screen(screen)
         return True
 
     # -- command palette ----------------------------------------------------------------------------
@@ -431,8 +438,8 @@ def _read_settings_file() -> dict[str, Any]:
     from kapsession.locations import settings_path
 
     try:
-        data = msgspec.json.decode(settings_path().read_bytes())
-    except (OSError, ValueError):  # (msgspec's DecodeError is a ValueError)
+        data = json.loads(settings_path().read_bytes())
+    except (OSError, ValueError):  # (json's JSONDecodeError and UnicodeDecodeError are ValueErrors)
         return {}
     if not isinstance(data, dict):
         return {}
@@ -447,9 +454,9 @@ def _theme_dirs() -> tuple[Path, ...]:
 
 
 def _theme_cache_path() -> Path:
-    from kapsession.locations import config_dir
+    from kapsession.locations import theme_cache_path
 
-    return config_dir() / "cache" / "themes.json"
+    return theme_cache_path()
 
 
 def _theme_fingerprint(directories: tuple[Path, ...]) -> list[Any]:
@@ -485,7 +492,7 @@ def _startup_themes() -> tuple[dict[str, Theme], list[str], dict[str, str]]:
         key = None
     if key is not None:
         try:
-            data = msgspec.json.decode(cache.read_bytes())
+            data = json.loads(cache.read_bytes())
             if data["key"] == key:
                 themes = {name: Theme(**fields) for name, fields in data["themes"].items()}
                 return themes, [str(p) for p in data["problems"]], dict(data["defaults"])
@@ -505,7 +512,7 @@ def _startup_themes() -> tuple[dict[str, Theme], list[str], dict[str, str]]:
             # 0600 like every file kapsession writes (the cache holds only theme colours)
             descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                handle.write(msgspec.json.encode(payload).decode("utf-8"))
+                json.dump(payload, handle)
             os.replace(temporary, cache)
         except OSError:
             pass  # a cache is a convenience: without it, the next start validates again
@@ -522,24 +529,7 @@ def run_app(
     """Run the app until it exits; returns the process exit code."""
     app = KapsessionApp(data_dir, session_id=session_id, theme=theme, clock=clock, practice=practice)
     app.store  # noqa: B018 - an unusable data dir is a one-line error from the command line, not a traceback
-    # Until the first screen is painted nothing made is garbage (widgets, styles, the listing):
-    # the cyclic collector waits until then (`_after_first_paint`), as during the imports.
-    global _collecting
-    _collecting = gc.isenabled()
-    gc.disable()
-    try:
-        result = app.run()
-    finally:
-        _resume_collecting()
+    result = app.run()
     if app.return_code:
         return app.return_code
     return result if isinstance(result, int) else 0
-
-
-def _resume_collecting() -> None:
-    """The cyclic garbage collector back on, if it was on before startup paused it."""
-    if _collecting:
-        gc.enable()
-
-
-_resume_collecting()  # the end of this module's imports (see the top)

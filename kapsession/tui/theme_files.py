@@ -20,23 +20,18 @@ Textual derives from the base colours (`text`, `footer-key-foreground`, ...).
 line per broken file naming the file, the field, the line and what is wrong.
 
 The WCAG helpers (`relative_luminance`, `contrast_ratio`) are here so tests can measure a theme,
-or the live screen, against the dim-room limits.
+or a screen (tests/tui/screen_colours.py), against the dim-room limits.
 """
 
 from __future__ import annotations
 
-import io
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
-
-if TYPE_CHECKING:
-    from textual.app import App
 
 DEFAULT_THEME = "dim-room"
 
@@ -327,87 +322,3 @@ def contrast_ratio(first: str | Color, second: str | Color) -> float:
     a, b = relative_luminance(first), relative_luminance(second)
     lighter, darker = max(a, b), min(a, b)
     return (lighter + 0.05) / (darker + 0.05)
-
-
-@dataclass
-class ScreenColours:
-    """The colours a screen actually shows, as "#rrggbb" with a count of cells:
-    `text` by the colour of every visible character (box drawing, bars and blocks included),
-    `backgrounds` by the background of every cell, and `letters` by (text, background) pair for
-    cells holding a letter or digit (what a person reads)."""
-
-    text: dict[str, int] = field(default_factory=dict)
-    backgrounds: dict[str, int] = field(default_factory=dict)
-    letters: dict[tuple[str, str], int] = field(default_factory=dict)
-    unresolved_cells: int = 0
-    """Cells drawn in the terminal's own default colour, which cannot be measured."""
-
-    def brightest(self) -> tuple[float, str]:
-        """(luminance, colour) of the brightest text or background colour on the screen."""
-        colours = {*self.text, *self.backgrounds}
-        return max((relative_luminance(colour), colour) for colour in colours)
-
-    def main_background(self) -> str:
-        """The background of the most cells."""
-        return max(self.backgrounds, key=self.backgrounds.__getitem__)
-
-    def body_text(self) -> tuple[str, str]:
-        """(text, background) of the most letters: the screen's body text."""
-        return max(self.letters, key=self.letters.__getitem__)
-
-    def lowest_letter_contrast(self, at_least_cells: int = 1) -> tuple[float, tuple[str, str]]:
-        """The least readable (text, background) pair used for `at_least_cells` letters or more."""
-        return min(
-            (contrast_ratio(*pair), pair)
-            for pair, cells in self.letters.items()
-            if cells >= at_least_cells
-        )
-
-
-def screen_colours(app: App[Any]) -> ScreenColours:
-    """Measure what the running app's current screen shows (call inside `App.run_test()`).
-
-    Renders the screen as `App.export_screenshot` does and reads every segment's final style, so
-    it sees exactly the colours the terminal is sent (reverse video included). Cells left in the
-    terminal's default colour are counted in `unresolved_cells`, not measured.
-    """
-    from rich.console import Console
-    from rich.segment import Segment
-
-    width, height = app.size
-    console = Console(
-        width=width, height=height, file=io.StringIO(), force_terminal=True,
-        color_system="truecolor", legacy_windows=False, safe_box=False,
-    )  # fmt: skip
-    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
-    measured = ScreenColours()
-
-    def hex_of(colour: Any) -> str | None:
-        if colour is None or colour.is_default:
-            return None
-        return colour.get_truecolor().hex
-
-    for segment in console.render(update):
-        text, style, control = segment
-        if control or style is None or not text:
-            continue
-        foreground, background = hex_of(style.color), hex_of(style.bgcolor)
-        if style.reverse:
-            foreground, background = background, foreground
-        cells = Segment(text).cell_length
-        visible = sum(1 for character in text if not character.isspace())
-        letters = sum(1 for character in text if character.isalnum())
-        for colour, counts, count in (
-            (background, measured.backgrounds, cells),
-            (foreground, measured.text, visible),
-        ):
-            if not count:
-                continue
-            if colour is None:
-                measured.unresolved_cells += count
-            else:
-                counts[colour] = counts.get(colour, 0) + count
-        if letters and foreground and background:
-            pair = (foreground, background)
-            measured.letters[pair] = measured.letters.get(pair, 0) + letters
-    return measured

@@ -263,8 +263,9 @@ def test_at_minus_minutes_backdates(cli: Cli) -> None:
     vitals, scale, phase, note = cli.events(session_id)[1:]
     for event, minutes in ((vitals, 5), (scale, 12), (phase, 20), (note, 7)):
         assert abs((before - timedelta(minutes=minutes)) - event.at) < timedelta(seconds=30), event
-    assert "before this session was created" in cli.refused("add", session_id, "vitals", "120/80", "--at", "-45m")
-    assert "before this session was created" in cli.refused("add", session_id, "note", "late", "--at", "-45m")
+    # Up to four hours before the session was written (a late start, issue 17), never further.
+    assert "is too far back for this session" in cli.refused("add", session_id, "vitals", "120/80", "--at", "-300m")
+    assert "is too far back for this session" in cli.refused("add", session_id, "note", "late", "--at", "-300m")
 
 
 def test_join_option_values() -> None:

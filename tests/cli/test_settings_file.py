@@ -1,5 +1,4 @@
-"""The settings file is read with msgspec (not the json package): what is read, and the defaults
-whenever the file cannot be used, are as before."""
+"""The settings file: what is read back, and the defaults whenever the file cannot be used."""
 
 from __future__ import annotations
 

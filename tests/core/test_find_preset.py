@@ -8,7 +8,7 @@ import pytest
 
 from kapsession import locations
 from kapsession.core.errors import NotFoundError
-from kapsession.core.preset_library import default_library, find_preset
+from kapsession.presets import default_library, find_preset
 
 SOURCE = locations.builtin_presets_dir() / "sublingual-troche.toml"
 

@@ -1,4 +1,4 @@
-"""Instants shown in local time by the C library (`to_local`) read as the zone's own rules do."""
+"""Instants shown in local time (`to_local`) read as the zone's own rules do."""
 
 from __future__ import annotations
 

@@ -8,7 +8,6 @@ on a manual clock (refused ones are simply not recorded, as in the app), then
 
 from __future__ import annotations
 
-import msgspec
 
 import tempfile
 from datetime import timedelta
@@ -193,13 +192,13 @@ def test_replaying_the_same_events_gives_the_same_state(new_chart, session: tupl
 def test_events_read_back_from_the_store_are_the_events_written(new_chart, session: tuple) -> None:  # noqa: ANN001
     chart = build(new_chart, session)
     with tempfile.TemporaryDirectory() as directory, EventStore(Path(directory)) as store:
-        session_id, opened = store.create_session(msgspec.structs.replace(chart.events[0], **{"seq": None}))
+        session_id, opened = store.create_session(chart.events[0].model_copy(update={"seq": None}))
         assert opened.seq == 1
         for event in chart.events[1:]:
-            stored = store.append(session_id, msgspec.structs.replace(event, **{"seq": None, "recorded_at": None}))
+            stored = store.append(session_id, event.model_copy(update={"seq": None, "recorded_at": None}))
             assert stored.seq == event.seq  # a fresh store numbers them as the chart did
         back = store.events(session_id)
-    assert [msgspec.structs.replace(e, recorded_at=None) for e in back] == [msgspec.structs.replace(e, recorded_at=None) for e in chart.events]
+    assert [e.model_copy(update={"recorded_at": None}) for e in back] == [e.model_copy(update={"recorded_at": None}) for e in chart.events]
     assert [type(e) for e in back] == [type(e) for e in chart.events]
     assert all(e.recorded_at is not None and e.recorded_at.utcoffset() == timedelta(0) for e in back)
     assert summary(fold(back, chart.preset, chart.now)) == summary(chart.state())

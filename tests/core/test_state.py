@@ -544,11 +544,12 @@ def test_a_backdated_normal_reading_does_not_settle_a_later_high_one(new_chart) 
     assert alert(chart.state(), "threshold:bp").active
 
 
-def test_an_entry_cannot_be_backdated_before_the_session(new_chart) -> None:  # noqa: ANN001
+def test_an_entry_cannot_be_backdated_far_before_the_session(new_chart) -> None:  # noqa: ANN001
     chart = new_chart("sublingual-troche")
     chart.advance(3)
-    with pytest.raises(InputError, match="before this session was created"):
-        chart.vitals("120/80", at="-10m")
+    chart.vitals("120/80", at="-10m")  # a late start: up to four hours before it was written (issue 17)
+    with pytest.raises(InputError, match="is too far back for this session"):
+        chart.vitals("120/80", at="-250m")
 
 
 def test_notes_visibility_and_cards(new_chart) -> None:  # noqa: ANN001

@@ -4,7 +4,6 @@ the plan, the discharge checklist and the minimum observation."""
 
 from __future__ import annotations
 
-import msgspec
 
 from datetime import timedelta
 
@@ -176,7 +175,7 @@ def test_closing_before_the_minimum_observation(rehearse) -> None:  # noqa: ANN0
     assert leave.status == "answered after 0:00"
 
     # A close with no reason (an older record, or one typed into another tool) is not respected.
-    events = [e if not isinstance(e, SessionClosed) else msgspec.structs.replace(e, **{"early_reason": None})
+    events = [e if not isinstance(e, SessionClosed) else e.model_copy(update={"early_reason": None})
               for e in r.log.events]
     bare = build_debrief(events, builtin_library().get("intranasal-esketamine"), r.scenario, clock.now())
     assert bare.observation is not None and bare.observation.points == 0.0

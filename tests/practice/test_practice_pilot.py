@@ -14,7 +14,7 @@ import pytest
 from textual.widgets import Markdown
 
 from kapsession.core.clock import ManualClock, ScaledClock
-from kapsession.practice.screens import DebriefScreen, PracticePicker
+from kapsession.tui.screens.practice import DebriefScreen, PracticePicker
 from kapsession.store import EventStore
 from kapsession.tui.app import KapsessionApp
 from kapsession.tui.screens.live import LiveScreen
@@ -273,7 +273,7 @@ async def test_the_picker_lists_scenarios_and_reopens_rehearsals(tmp_path: Path,
 
 
 async def test_practice_report_opens_the_debrief_screen_and_quits_with_it(tmp_path: Path) -> None:
-    from kapsession.practice.screens import practice_app
+    from kapsession.tui.screens.practice import practice_app
     from tests.practice.test_practice_cli import rehearsal
 
     data = tmp_path / "data"
@@ -294,7 +294,7 @@ async def test_practice_report_opens_the_debrief_screen_and_quits_with_it(tmp_pa
 
 
 async def test_practice_without_a_scenario_opens_the_picker_over_home(tmp_path: Path) -> None:
-    from kapsession.practice.screens import practice_app
+    from kapsession.tui.screens.practice import practice_app
     from kapsession.tui.screens.home import HomeScreen
 
     app = practice_app(tmp_path / "data", lambda: PracticePicker(speed=30))
@@ -304,3 +304,29 @@ async def test_practice_without_a_scenario_opens_the_picker_over_home(tmp_path: 
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_picker_shows_how_to_start_and_cuts_no_sentence_short(tmp_path: Path, size: tuple[int, int]) -> None:
+    """Issue 17: the footer shows Enter (the focused list's own Enter hid it), and the title and the
+    speed line wrap at the window's width instead of losing their ends."""
+    from textual.widgets import Static
+
+    from kapsession.tui.screens.practice import practice_app
+
+    app = practice_app(tmp_path / "data", lambda: PracticePicker(speed=10))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, PracticePicker)
+        shown = picker.active_bindings["enter"]
+        assert shown.binding.show and shown.binding.description == "Start"
+        for selector in ("#practice-title", "#practice-speed"):
+            line = picker.query_one(selector, Static)
+            width = line.content_region.width
+            needed = line.get_content_height(line.content_region.size, app.size, width)
+            assert line.content_region.height >= needed, (selector, line.content_region, needed)
+        assert "client's record" in str(picker.query_one("#practice-title", Static).render())
+        await pilot.press("enter")  # as the footer says: the highlighted scenario starts
+        await pilot.pause()
+        assert type(app.screen).__name__ == "LiveScreen"

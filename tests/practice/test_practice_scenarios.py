@@ -87,7 +87,9 @@ BROKEN = [
      "events[2].at_minutes: -5 is negative: accepted 0-600 minutes after the start or the dose"),
     ("unknown-field", ("windw_minutes", 1), "events[2].windw_minutes: is not a known field (check the spelling)"),
     ("bad-from", ('from = "peak"', 1), "events[1].from: 'peak' is not a start for the minutes: accepted start, dose"),
-    ("wrong-name", ('name = "right-name"', 1), "name: 'right-name' must match the file name 'wrong-name'"),
+    ("wrong-name", ('name = "right-name"', 1), "name: 'right-name' must match the file name 'wrong-name': "
+     "set name = \"wrong-name\" in the file, or name the file right-name.toml (a file with a built-in's name "
+     "replaces it)"),
     ("too-much-dose", ("planned_dose_mg", 1),
      "planned_dose_mg: 400 mg is above the preset's maximum: accepted up to 150 mg"),
 ]

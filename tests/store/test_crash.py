@@ -5,7 +5,6 @@ checks that every reported event is there, readable, and the database is intact.
 
 from __future__ import annotations
 
-import msgspec
 
 import os
 import random
@@ -114,4 +113,4 @@ def test_every_reported_event_survives_sigkill(tmp_path: Path) -> None:
         assert [event.seq for event in events] == sorted(stored)
         assert store.session(session_id).event_count == len(events)
         # And the store still takes new events after all that.
-        assert store.append(session_id, msgspec.structs.replace(events[-1], **{"seq": None, "recorded_at": None})).seq > max(stored)
+        assert store.append(session_id, events[-1].model_copy(update={"seq": None, "recorded_at": None})).seq > max(stored)

@@ -140,6 +140,11 @@ def test_an_interrupted_session_is_one_started_unclosed_and_not_on_a_screen(stor
     for session_id in (running, closed):
         store.append(session_id, PhaseStarted(at=at(1), phase="intake"))
     store.append(closed, SessionClosed(at=at(100)))
+    # Never on a screen (written only through the store, as from the command line): open.
+    assert store.sessions_off_screen() == ([], [store.session(running)])
+    died = LiveLock(tmp_path, running)  # a screen took it up and died (let go without "Leave")
+    assert died.acquire()
+    died.release()
     assert [row.id for row in store.sessions_off_screen()[0]] == [running]
     lock = LiveLock(tmp_path, running)
     assert lock.acquire()

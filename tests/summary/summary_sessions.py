@@ -7,7 +7,6 @@ same events into a real EventStore for the command-line tests.
 
 from __future__ import annotations
 
-import msgspec
 
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -46,7 +45,7 @@ class Script:
         self._append(opened)
 
     def _append(self, event: EventBase) -> EventBase:
-        stored = msgspec.structs.replace(event, **{"seq": len(self.events) + 1, "recorded_at": self.clock.now()})
+        stored = event.model_copy(update={"seq": len(self.events) + 1, "recorded_at": self.clock.now()})
         self.events.append(stored)
         return stored
 
@@ -89,7 +88,7 @@ class Script:
         from kapsession.store.event_store import EventStore
 
         with EventStore(data_dir) as store:
-            session_id, opened = store.create_session(msgspec.structs.replace(self.events[0], **{"seq": None, "recorded_at": None}))  # type: ignore[arg-type]
+            session_id, opened = store.create_session(self.events[0].model_copy(update={"seq": None, "recorded_at": None}))  # type: ignore[arg-type]
             new_seq = {self.events[0].seq: opened.seq}
             for event in self.events[1:]:
                 # Events that point at others by seq (visibility, strike) follow the store's numbering.
@@ -97,7 +96,7 @@ class Script:
                 for pointer in ("note_seq", "target_seq"):
                     if hasattr(event, pointer):
                         update[pointer] = new_seq[getattr(event, pointer)]
-                stored = store.append(session_id, msgspec.structs.replace(event, **update))
+                stored = store.append(session_id, event.model_copy(update=update))
                 new_seq[event.seq] = stored.seq
         return session_id
 

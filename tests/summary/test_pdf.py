@@ -235,22 +235,3 @@ def test_a_long_phase_name_wraps_inside_its_half_of_the_timeline() -> None:
     assert first(steps[2]["time"])[1] > first("second")[1]  # the next step comes below both lines
     # the rows line up across the two halves
     assert first(steps[6]["time"])[1] == pytest.approx(first(steps[2]["time"])[1], abs=1.5)
-
-
-def test_the_summary_command_loads_only_what_the_pdf_needs(tmp_path) -> None:  # noqa: ANN001
-    import os
-    import subprocess
-    import sys
-
-    data = tmp_path / "data"
-    session_id = short_session().into_store(data)
-    code = ("import sys, gc; from kapsession.cli import main; "
-            f"code = main(['summary', {session_id!r}, '-o', {str(tmp_path / 'x.pdf')!r}]); "
-            "unwanted = ('pydantic', 'textual', 'subprocess', 'kapsession.summary.html', "
-            "'kapsession.summary.markdown', 'kapsession.summary.record', 'argparse', 'json', "
-            "'importlib.util', 'kapsession.core.struct_problems', 'dataclasses', 'tempfile', "
-            "'typing_extensions', 'inspect', 'platformdirs', 'zoneinfo', 'threading', 'platform'); "
-            "print(code, gc.isenabled(), [m for m in unwanted if m in sys.modules])")
-    env = {**os.environ, "KAPSESSION_DATA_DIR": str(data), "KAPSESSION_CONFIG_DIR": str(tmp_path / "config")}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
-    assert result.stdout.split("\n")[-2] == "0 True []", result.stdout + result.stderr

@@ -14,7 +14,7 @@ from textual.widgets import Markdown, OptionList, Static
 
 from kapsession.core.clock import ManualClock
 from kapsession.core.events import NoteVisibilityChanged
-from kapsession.core.preset_library import default_library
+from kapsession.presets import default_library
 from kapsession.settings import Settings
 from kapsession.store.event_store import EventStore
 from kapsession.store.session_log import SessionLog

@@ -16,7 +16,7 @@ from textual.widgets import Input
 
 from kapsession.core import commands
 from kapsession.core.clock import ManualClock
-from kapsession.core.preset_library import default_library
+from kapsession.presets import default_library
 from kapsession.core.protocol import Preset
 from kapsession.store.event_store import EventStore
 from kapsession.store.session_log import SessionLog

@@ -4,7 +4,6 @@ every broken theme file, the theme choice remembered, the bell and the settings 
 
 from __future__ import annotations
 
-import msgspec
 
 import json
 import sys
@@ -18,7 +17,7 @@ from textual.widgets import Static
 
 from kapsession.core import commands
 from kapsession.core.clock import ManualClock
-from kapsession.core.preset_library import default_library
+from kapsession.presets import default_library
 from kapsession.settings import Settings, load_settings, save_settings
 from kapsession.store.event_store import EventStore
 from kapsession.tui.app import KapsessionApp
@@ -197,7 +196,7 @@ class FakeLive(Screen[None]):
         yield Static("LIVE")
 
 
-async def test_a_session_id_opens_the_live_screen_over_home(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_session_id_opens_on_the_live_screen_and_home_follows(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     module = types.ModuleType("kapsession.tui.screens.live")
     module.LiveScreen = FakeLive  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "kapsession.tui.screens.live", module)
@@ -217,12 +216,11 @@ async def test_a_session_id_opens_the_live_screen_over_home(data_dir: Path, monk
         assert log.store is app.store
         # the practice clock drives that run only: a session opened from home runs on real time
         assert type(app.clock).__name__ == "SystemClock"
-        home = app.screen_stack[0]
-        assert home.query_one("#sessions").row_count == 0  # not listed before the live screen painted
-        app.pop_screen()
+        assert app.screen_stack == [app.screen]  # the app's first screen: no home made before it
+        app.show_home()  # what leaving it does
         await pilot.pause()
-        assert app.screen is home  # the home screen is underneath, listed once shown
-        assert session_id in [key.value for key in home.query_one("#sessions").rows]
+        assert app.screen.id == "home"  # listed once shown
+        assert session_id in [key.value for key in app.screen.query_one("#sessions").rows]
 
 
 async def test_a_session_whose_preset_is_gone_stays_on_home_and_says_why(data_dir: Path) -> None:
@@ -230,7 +228,7 @@ async def test_a_session_whose_preset_is_gone_stays_on_home_and_says_why(data_di
     library = default_library()
     with EventStore(data_dir) as store:
         opened = commands.open_session(client_name="A.B.", preset=library.get("iv-infusion"), now=clock.now())
-        opened = msgspec.structs.replace(opened, **{"preset": "retired-protocol"})
+        opened = opened.model_copy(update={"preset": "retired-protocol"})
         session_id, _ = store.create_session(opened)
     app = KapsessionApp(data_dir, session_id=session_id, clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -21,7 +21,8 @@ from textual.widgets import Static
 from kapsession.core import commands
 from kapsession.core.clock import ManualClock
 from kapsession.core.events import DoseGiven, PhaseStarted, SessionClosed
-from kapsession.core.preset_library import PresetLibrary, default_library
+from kapsession.core.preset_library import PresetLibrary
+from kapsession.presets import default_library
 from kapsession.store.event_store import EventStore, series_defaults
 from kapsession.store.live_lock import LiveLock
 from kapsession.tui.app import KapsessionApp
@@ -84,7 +85,16 @@ def seed(store: EventStore, library: PresetLibrary, name: str, *, hours_ago: flo
         store.append(session_id, DoseGiven(at=at + timedelta(minutes=35), route=library.get(preset).route, mg=dose))
     if closed:
         store.append(session_id, SessionClosed(at=at + timedelta(minutes=170)))
+    elif phase:
+        died_on_a_screen(store.data_dir, session_id)
     return session_id
+
+
+def died_on_a_screen(data_dir: Path, session_id: str) -> None:
+    """A live screen held the session and let go without "Leave" (as when it dies): interrupted."""
+    lock = LiveLock(data_dir, session_id)
+    assert lock.acquire()
+    lock.release()
 
 
 def make_app(data_dir: Path, **kwargs: object) -> KapsessionApp:
@@ -304,23 +314,6 @@ async def test_new_session_for_a_new_client_is_number_one(data_dir: Path, fake_l
 
 # -- other keys ----------------------------------------------------------------------------------------
 
-async def test_practice_key_without_practice_mode_says_so(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import importlib.util
-
-    real_find_spec = importlib.util.find_spec
-
-    def find_spec(name: str, *args: object):  # noqa: ANN202
-        return None if name.startswith("kapsession.practice") else real_find_spec(name, *args)
-
-    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
-    app = make_app(data_dir)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("p")
-        await pilot.pause()
-        assert any("Practice mode is not installed" in n.message for n in app._notifications)
-
-
 async def test_preview_needs_a_closed_session(data_dir: Path, library: PresetLibrary) -> None:
     with EventStore(data_dir) as store:
         seed(store, library, "G.H.", hours_ago=1, phase="peak")
@@ -524,7 +517,7 @@ async def test_i_opens_the_real_live_screen_on_the_interrupted_session(data_dir:
 
 
 async def test_p_opens_practice_mode(data_dir: Path) -> None:
-    practice = pytest.importorskip("kapsession.practice.screens")
+    from kapsession.tui.screens import practice
     app = make_app(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -564,7 +557,7 @@ async def test_a_session_left_open_on_purpose_is_a_reminder_not_a_warning(data_d
         banner = app.screen.query_one("#interrupted", Static)
         assert not banner.has_class("hidden") and banner.has_class("-left-open")
         words = text_of(app, "#interrupted")
-        assert "OPEN SESSION" in words and "G.H." in words and "Left open" in words
+        assert "OPEN SESSION" in words and "G.H." in words and "Open in Peak" in words
         assert "INTERRUPTED" not in words and "⚠" not in words
         assert table_rows(app)[session_id][4] == "Peak"
         await pilot.press("i")
@@ -574,6 +567,28 @@ async def test_a_session_left_open_on_purpose_is_a_reminder_not_a_warning(data_d
     # The app ended with the live screen open (no "Leave"): interrupted, as before.
     with EventStore(data_dir) as store:
         assert [row.id for row in store.sessions_off_screen()[0]] == [session_id]
+
+
+async def test_a_session_written_only_from_the_command_line_is_open_not_interrupted(
+        data_dir: Path, library: PresetLibrary, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 17: interrupted means a screen died. A session started and written with `kapsession
+    add` and never opened on a screen is open: a reminder on home, no ⚠."""
+    import kapsession.cli as cli
+
+    assert cli.main(["--data-dir", str(data_dir), "new", "--client", "K.L.", "--preset", "sublingual-troche",
+                     "--no-open"]) == 0
+    session_id = capsys.readouterr().out.strip()
+    for entry in (["phase", "intake"], ["vitals", "128/84", "76", "98"], ["phase", "recovery"]):
+        assert cli.main(["--data-dir", str(data_dir), "add", session_id, *entry]) == 0
+    with EventStore(data_dir) as store:
+        assert store.sessions_off_screen() == ([], [store.session(session_id)])
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        words = text_of(app, "#interrupted")
+        assert words.startswith("OPEN SESSION: K.L.") and "Open in Recovery" in words
+        assert "INTERRUPTED" not in words and "⚠" not in words and "stopped" not in words
+        assert table_rows(app)[session_id][4] == "Recovery"
 
 
 def test_resume_without_an_id_takes_the_interrupted_then_the_left_open_session(

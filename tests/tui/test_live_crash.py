@@ -29,7 +29,7 @@ CHILD = textwrap.dedent("""
     sys.path.insert(0, {tests_dir!r})
     from live_support import START, LiveTestApp
     from kapsession.core.clock import ManualClock
-    from kapsession.core.preset_library import default_library
+    from kapsession.presets import default_library
     from kapsession.store.event_store import EventStore
     from kapsession.store.session_log import SessionLog
 

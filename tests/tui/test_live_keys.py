@@ -265,3 +265,33 @@ async def test_a_note_the_store_refuses_stays_in_the_dialog_to_save_again(sessio
         assert not isinstance(app.screen, NoteDialog)
         notes = of_type(session.fresh_events(), NoteWritten)
         assert [n.text for n in notes] == ["she said the river is calm"]
+
+
+async def test_quitting_a_closed_session_does_not_say_it_stays_open(session):
+    """Issue 17: the quit dialog tells a closed session (real or practice) from an open one."""
+    from kapsession.tui.screens.live import leaving_words
+
+    advance_to_mid_peak(session)
+    assert "stays open and can be resumed" in leaving_words(session.log.state())
+    session.add(commands.close_session, session.clock.now(), "client well, left with carer")
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("q")
+        assert isinstance(app.screen, ConfirmDialog)
+        detail = str(app.screen.query_one("#detail", Static).render())
+        assert "This session is closed" in detail
+        assert "stays open" not in detail and "resumed" not in detail
+        await pilot.press("n")
+
+
+def test_a_practice_run_is_told_apart_open_and_closed(preset, clock):
+    from kapsession.core.state import fold
+    from kapsession.tui.screens.live import leaving_words
+
+    events = [commands.open_session(client_name="Sam (fictional)", preset=preset, now=clock.now(), practice=True)]
+    events.append(commands.start_phase(fold(events, preset, clock.now()), "intake", clock.now()))
+    assert "The practice run stays open" in leaving_words(fold(events, preset, clock.now()))
+    events.append(commands.close_session(fold(events, preset, clock.now()), clock.now(), "end of the rehearsal"))
+    words = leaving_words(fold(events, preset, clock.now()))
+    assert "This practice run is closed" in words and "stays open" not in words

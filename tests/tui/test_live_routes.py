@@ -8,7 +8,7 @@ from textual.widgets import Input
 from kapsession.core import commands
 from kapsession.core.clock import ManualClock
 from kapsession.core.events import DoseGiven
-from kapsession.core.preset_library import default_library
+from kapsession.presets import default_library
 from kapsession.store.session_log import SessionLog
 
 try:

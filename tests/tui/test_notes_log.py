@@ -112,22 +112,21 @@ async def test_the_note_at_the_top_stays_there_when_the_panel_is_resized(session
 
 
 async def test_every_frame_drawn_during_a_resize_has_the_top_note_at_the_top(session, monkeypatch):
-    """The notes are wrapped again in the layout that resizes the panel, and scrolled to keep
-    the top note in place before that frame is drawn: no frame shows another note at the top."""
-    from textual.screen import Screen
-
+    """The frame at a new width wraps the notes and draws them from the line the top note now
+    begins on (the scroll follows on Resize, after that frame): no frame shows another note at
+    the top. What the panel draws as its first line is recorded as it is drawn."""
     advance_to_mid_peak(session)
     _write_notes(session, 40)
     tops: list[str] = []
-    refresh = Screen._compositor_refresh
+    render_line = NotesLog.render_line
 
-    def drawn(screen: Screen) -> None:
-        for log in screen.query(NotesLog):
-            if log._lines:
-                tops.append(lines_plain([log._lines[round(log.scroll_y)]]))
-        refresh(screen)
+    def drawn(log: NotesLog, y: int):  # noqa: ANN202
+        strip = render_line(log, y)
+        if y == 0 and log._lines:
+            tops.append(strip.text)
+        return strip
 
-    monkeypatch.setattr(Screen, "_compositor_refresh", drawn)
+    monkeypatch.setattr(NotesLog, "render_line", drawn)
     async with _notes_on_screen(session, (120, 40)) as (app, pilot, log):
         log.scroll_to(y=log._starts[10], animate=False)
         await pilot.pause()

@@ -11,7 +11,7 @@ from kapsession.store import EventStore
 def _practice_and_real(data_dir: Path) -> tuple[str, str]:
     from kapsession.core.clock import SystemClock
     from kapsession.core.commands import open_session
-    from kapsession.core.preset_library import default_library
+    from kapsession.presets import default_library
 
     library = default_library()
     store = EventStore(data_dir)
@@ -26,13 +26,15 @@ def _practice_and_real(data_dir: Path) -> tuple[str, str]:
 
 
 async def test_opening_a_practice_session_uses_the_rehearsal_path(tmp_path: Path, monkeypatch) -> None:
-    from kapsession.practice import screens as practice_screens
+    from textual.screen import Screen
+
     from kapsession.tui.app import KapsessionApp
+    from kapsession.tui.screens import practice as practice_screens
 
     practice_id, real_id = _practice_and_real(tmp_path)
     opened: list[str] = []
-    monkeypatch.setattr(practice_screens, "open_rehearsal",
-                        lambda app, session_id, **_: opened.append(session_id) or True)
+    monkeypatch.setattr(practice_screens, "rehearsal_screen",
+                        lambda app, session_id, **_: opened.append(session_id) or Screen())
     app = KapsessionApp(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()

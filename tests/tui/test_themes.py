@@ -18,6 +18,7 @@ from textual.widgets import (
 )  # fmt: skip
 
 from kapsession import locations
+from screen_colours import screen_colours
 from kapsession.core.errors import PresetError
 from kapsession.tui.theme_files import (
     APP_VARIABLE_DEFAULTS,
@@ -30,7 +31,6 @@ from kapsession.tui.theme_files import (
     load_theme_file,
     load_themes,
     relative_luminance,
-    screen_colours,
 )
 
 BUILTIN_THEMES = ("dim-room", "calm-dark", "daylight", "high-contrast")

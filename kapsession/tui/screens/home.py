@@ -20,11 +20,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Footer, Header, Static
 
 from kapsession.core.phases import PHASE_TITLES
-from kapsession.tui.screen_paint import PaintsOnce, StyledOnce
 from kapsession.tui.widgets.session_list import SessionList
 
 if TYPE_CHECKING:
@@ -62,7 +60,7 @@ def state_words(row: "SessionRow") -> str:
     return "not started"
 
 
-class HomeScreen(StyledOnce, PaintsOnce, Screen[None]):
+class HomeScreen(Screen[None]):
     """Sessions at a glance. Everything is one key; all keys are also in the command palette."""
 
     BINDINGS = [
@@ -84,12 +82,8 @@ class HomeScreen(StyledOnce, PaintsOnce, Screen[None]):
         Binding("q", "quit", "Quit", id="home.quit", tooltip="Leave kapsession"),
     ]
 
-    def __init__(self, list_on_first_show: bool = True) -> None:
+    def __init__(self) -> None:
         super().__init__(id="home")
-        # False when the live screen opens over it at startup (`kapsession resume`): the list is
-        # read when the home screen is first really shown, not before the live screen paints.
-        self.listed_on_resume = list_on_first_show
-        self._deferred = not list_on_first_show
         self.rows: dict[str, SessionRow] = {}
         self.interrupted: list[SessionRow] = []
         self.left_open: list[SessionRow] = []  # left from the live screen on purpose, still open
@@ -99,47 +93,24 @@ class HomeScreen(StyledOnce, PaintsOnce, Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        if self._deferred:
-            return  # built when first shown (or just after the live screen painted): `build`
-        yield from self._body()
-
-    def _body(self) -> list[Widget]:
-        # Imported here: a resume paints the live screen before the home screen under it is
-        # built, and needs neither (about 2 ms).
-        from textual.widgets import Footer, Header
-
         # When a row would not fit (80 columns, a practice run, a long phase), the preset's name
         # gives up room first, then the client's (clipped with "…", never below 12 characters).
         table = SessionList(COLUMNS, shrink=(3, 1), min_width=12, id="sessions")
-        body = Vertical(
-            Static(id="interrupted", classes="hidden"),
-            Static(id="home-heading"),
-            table,
-            Static(
+        yield Header(icon="≡")
+        with Vertical(id="home-body"):
+            yield Static(id="interrupted", classes="hidden")
+            yield Static(id="home-heading")
+            yield table
+            yield Static(
                 "No sessions yet.\n\nPress n to start a new session, or p to rehearse a protocol "
                 "in practice mode.",
                 id="home-empty",
                 classes="hidden",
-            ),
-            id="home-body",
-        )
-        return [Header(icon="≡"), body, Footer()]
+            )
+        yield Footer()
 
-    async def build(self) -> None:
-        """Compose the widgets of a home screen that started under the live screen (`kapsession
-        resume`): none of them is made or styled before the live screen's first paint."""
-        if self._deferred:
-            self._deferred = False
-            await self.mount_all(self._body())
-
-    async def show_list(self) -> None:
-        await self.build()
+    def on_screen_resume(self) -> None:
         self.refresh_sessions()
-
-    async def on_screen_resume(self) -> None:
-        if self.listed_on_resume:
-            await self.show_list()
-        self.listed_on_resume = True
 
     # -- data ---------------------------------------------------------------------------------------
     def refresh_sessions(self) -> None:
@@ -194,7 +165,8 @@ class HomeScreen(StyledOnce, PaintsOnce, Screen[None]):
 
     def _show_off_screen(self) -> None:
         """The banner above the list, for sessions started, not closed and on no screen: an
-        interrupted one (a warning), else one the therapist left open on purpose (a reminder)."""
+        interrupted one (a warning), else an open one (a reminder: left on purpose, or written
+        only from the command line)."""
         banner = self.query_one("#interrupted", Static)
         rows = self.interrupted or self.left_open
         if not rows:
@@ -212,7 +184,7 @@ class HomeScreen(StyledOnce, PaintsOnce, Screen[None]):
         if interrupted:
             text.append(f"It stopped in {where}; the last entry was {last}. ")
         else:
-            text.append(f"Left open from the live screen in {where}; the last entry was {last}. ")
+            text.append(f"Open in {where}; the last entry was {last}. ")
         text.append("Press ")
         text.append(" i ", style="bold reverse")
         if row.practice:  # a rehearsal carries on from its last entry, on its own fast clock
@@ -225,7 +197,7 @@ class HomeScreen(StyledOnce, PaintsOnce, Screen[None]):
             text.append(f"\n{more} more interrupted session{'s are' if more > 1 else ' is'} marked ⚠ in the list.")
         others = self.left_open if interrupted else self.left_open[1:]
         if others:
-            text.append(f"\n{'Also l' if interrupted else 'L'}eft open on purpose: "
+            text.append(f"\n{'Also open' if interrupted else 'Open too'}: "
                         + ", ".join(other.client_name for other in others) + ".")
         banner.update(text)
         banner.set_class(not interrupted, "-left-open")
@@ -276,12 +248,7 @@ class HomeScreen(StyledOnce, PaintsOnce, Screen[None]):
         self.app.push_screen(NewSessionScreen(), created)
 
     def action_practice(self) -> None:
-        if importlib.util.find_spec("kapsession.practice") is None or importlib.util.find_spec(
-            "kapsession.practice.screens"
-        ) is None:
-            self.notify("Practice mode is not installed.", title="Practice", timeout=5)
-            return
-        from kapsession.practice.screens import PracticePicker  # type: ignore[import-not-found]
+        from kapsession.tui.screens.practice import PracticePicker
 
         self.app.push_screen(PracticePicker())
 

@@ -25,10 +25,9 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Key, Paste, Resize
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Static
 
-from kapsession.tui.compositor import SpanCompositor
-from kapsession.tui.screen_paint import PaintsOnce, StyledOnce
 from kapsession.tui.key_commands import KeyCommands
 from kapsession.core import commands
 from kapsession.core.errors import InputError, KapsessionError
@@ -90,12 +89,28 @@ LIVE_KEYS: list[tuple[Binding, str]] = [
     _key("question_mark", "help", "Help", "live.help",
          "this help"),
     _key("q", "quit_live", "Quit", "live.quit",
-         "leave the live screen (asks first; nothing is lost, the session can be resumed)"),
+         "leave the live screen (asks first; nothing is lost, an open session can be resumed)"),
 ]
 
 TOO_SMALL = ("The window is too small for the live screen.\n\n"
              "[b]Make the window larger[/b] (it needs at least {min_w}x{min_h}; it is {w}x{h} now).\n\n"
              "Nothing is lost: the session keeps its time and everything recorded.")
+
+
+def leaving_words(state: SessionState) -> str:
+    """What leaving the live screen means for this session, as the quit dialog says it: a closed
+    one is done (no "can be resumed"), an open one waits; a rehearsal is told apart."""
+    if state.closed:
+        if state.practice:
+            return ("Everything is saved. This practice run is closed; its debrief stays in practice mode "
+                    "(p on the home screen).")
+        return ("Everything is saved. This session is closed; its summary and record stay with it on the "
+                "home screen's list.")
+    if state.practice:
+        return ("Everything is saved. The practice run stays open and can be picked up again from practice "
+                "mode (its clock waits meanwhile).")
+    return ("Everything is saved. The session stays open and can be resumed "
+            "(its times keep counting from the stored timestamps).")
 
 
 class LiveCommands(KeyCommands):
@@ -151,7 +166,7 @@ def _dialogs():  # noqa: ANN202 - the dialogs module, imported when first needed
     return dialogs
 
 
-class LiveScreen(StyledOnce, PaintsOnce, Screen[None]):
+class LiveScreen(Screen[None]):
     # The dialogs' stylesheet is not the screen's: the app reads it just after the first paint,
     # before a key can open a dialog (KapsessionApp._read_later_css), so neither this screen nor
     # the first dialog has Textual parse every file again and restyle every widget.
@@ -162,9 +177,6 @@ class LiveScreen(StyledOnce, PaintsOnce, Screen[None]):
 
     def __init__(self, log: SessionLog, practice: Any = None, *, tick_seconds: float = 1.0) -> None:
         super().__init__()
-        # A partial repaint renders only the widgets under the changed regions (a reading saved
-        # changes the vitals panel and the key bar, far apart): see tui/compositor.py.
-        self._compositor = SpanCompositor()
         self.session_log = log
         self.practice = practice
         self.tick_seconds = tick_seconds
@@ -178,12 +190,13 @@ class LiveScreen(StyledOnce, PaintsOnce, Screen[None]):
         self.vitals_line = VitalsLine(log, self.recorder)  # `v`: drawn in the key bar
         self._check_key: tuple | None = None  # the next vitals check shown in the header
         self._applied_size: tuple[int, int] | None = None  # the size the layout classes are for
+        self._ticker: Timer | None = None  # the once-a-second refresh
 
     # -- layout ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         # The size classes are set before the widgets mount, so styles are applied once (setting
-        # them after the mount restyles every widget on the screen). Not even the screen is
-        # restyled for them here: it is when it is first shown (StyledOnce, tui/screen_paint.py).
+        # them after the mount restyles every widget on the screen). The screen itself takes them
+        # when it is shown: Textual restyles a screen as it comes on top.
         width, height = self.app.size
         too_small = width < MIN_WIDTH or height < MIN_HEIGHT
         tall = height >= TALL_HEIGHT
@@ -230,7 +243,7 @@ class LiveScreen(StyledOnce, PaintsOnce, Screen[None]):
             for binding, _ in LIVE_KEYS if self.check_action(binding.action, ()) is not False
         ])
         keys.show_entry(self.vitals_line)
-        self.set_interval(self.tick_seconds, self._tick, name="live-tick")
+        self._ticker = self.set_interval(self.tick_seconds, self._tick, name="live-tick")
         self.call_after_refresh(self._warm_up)
 
     def _warm_up(self) -> None:
@@ -582,20 +595,24 @@ class LiveScreen(StyledOnce, PaintsOnce, Screen[None]):
             # Let go of the session before home reads the list: home shows it as left open on
             # purpose (a reminder), not interrupted (a warning).
             self._release_lock(left_open=True)
-            # Back to the screen we came from (home), or out of the app when there is none
-            # (Textual's own blank default screen does not count).
+            # Back to the screen we came from, or to home when the app opened on this screen
+            # (`kapsession resume`); out of the app in one that has no home screen.
             stack = self.app.screen_stack
             below = stack[-2] if len(stack) >= 2 and stack[-1] is self else None
             if below is not None and below.id != "_default":
                 self.dismiss(None)
+            elif callable(show_home := getattr(self.app, "show_home", None)):
+                # The app opened on this screen, and Textual keeps it (in the app's first mode):
+                # stopped, it reads and shows nothing more.
+                if self._ticker is not None:
+                    self._ticker.stop()
+                show_home()
             else:
                 self.app.exit()
 
         self.app.push_screen(
-            _dialogs().ConfirmDialog("Leave the live screen?",
-                          "Everything is saved. The session stays open and can be resumed "
-                          "(its times keep counting from the stored timestamps).",
-                          yes="Leave", no="Stay"),
+            _dialogs().ConfirmDialog("Leave the live screen?", leaving_words(self.session_log.state()),
+                                     yes="Leave", no="Stay"),
             confirmed,
         )
 

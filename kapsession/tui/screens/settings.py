@@ -60,8 +60,6 @@ class SettingsScreen(ModalScreen["Settings | None"]):
         self.action_save()
 
     def action_save(self) -> None:
-        import msgspec
-
         from kapsession.settings import as_dict, parse_settings
 
         error_box = self.query_one("#series-length-error", Static)
@@ -74,7 +72,7 @@ class SettingsScreen(ModalScreen["Settings | None"]):
                 "series_length": length_text,
                 "paper": self.query_one("#paper", Select).value,
             })
-        except msgspec.ValidationError:
+        except ValueError:  # the settings' ValidationError: the one field typed here, the length
             error_box.update(Text(f"✗ '{length_text}' is not a number of sessions: accepted 1-50"))
             error_box.remove_class("hidden")
             self.query_one("#series-length", Input).focus()

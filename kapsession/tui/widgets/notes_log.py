@@ -14,7 +14,6 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.visual import Visual
 
 from kapsession.core.state import NoteView, SessionState
 from kapsession.core.timeparse import format_local
@@ -73,7 +72,8 @@ class NotesLog(ScrollView, can_focus=False):
         self._notes: tuple[NoteView, ...] | None = None  # None: no state offered yet
         self._lines: list[Content] = []
         self._starts: list[int] = []  # the line each note (newest first) begins on
-        self._wrapped_at = 0  # the width the lines were wrapped to
+        self._wrapped_at = 0  # the width the lines were wrapped to (0: not wrapped yet)
+        self._top_line: int | None = None  # where to scroll once the view knows the new lines
         self._strips: dict[int, Strip] = {}  # drawn lines, by index
         self._strips_for: tuple | None = None  # the colours (and theme) they were drawn in
         self._key: tuple | None = None
@@ -89,7 +89,7 @@ class NotesLog(ScrollView, can_focus=False):
         self._key = key
         self._notes = tuple(state.notes)
         self.updates += 1
-        self._wrap(self._wrap_width())
+        self._wrap()
         self.scroll_home(animate=False)
 
     @property
@@ -98,54 +98,49 @@ class NotesLog(ScrollView, can_focus=False):
         return lines_plain(self._lines)
 
     # -- wrapping ------------------------------------------------------------------------------
-    def _wrap_width(self, outer_width: int | None = None) -> int:
-        """The width notes are wrapped to: the content width (of a panel `outer_width` wide, or
-        of this one), less the scrollbar's column (kept whether or not the bar shows, so that
-        scrolling never rewraps)."""
-        content = self.content_region.width if outer_width is None else outer_width - self.styles.gutter.width
-        return max(0, content - self.styles.scrollbar_size_vertical)
+    # A new width is known when the frame at that width is drawn, before Textual tells the
+    # widget (Resize comes after that frame). So the frame itself wraps the notes (render_line)
+    # and draws them from the line the note at the top now begins on; on Resize the scroll view
+    # takes their new length and is scrolled to that line. No frame shows the notes cut to the old
+    # width, or another note at the top, and the first frame of the live screen shows them.
+    def _wrap_width(self) -> int:
+        """The width notes are wrapped to: the content width less the scrollbar's column (kept
+        whether or not the bar shows, so that scrolling never rewraps)."""
+        return max(0, self.content_region.width - self.styles.scrollbar_size_vertical)
 
-    def _rewrap(self, width: int) -> int | None:
-        """Wrap the notes to `width` (> 0); the line the note at the top of the panel now begins
-        on, to scroll to so that it stays at the top (None: the panel is at its top)."""
+    def _wrap_to_width(self) -> bool:
+        """Wrap the notes to the current width unless they are already; True if they were. The
+        line the note at the top now begins on is kept in `_top_line` until the scroll gets there."""
+        width = self._wrap_width()
+        if self._notes is None or width <= 0 or width == self._wrapped_at:
+            return False
         top = bisect_right(self._starts, round(self.scroll_y)) - 1 if self._starts else -1
         self._wrapped_at = width
-        self._lines, self._starts = wrap_notes(self._notes or (), width)
+        self._lines, self._starts = wrap_notes(self._notes, width)
         self._strips.clear()
-        return self._starts[top] if 0 <= top < len(self._starts) and self.scroll_y > 0 else None
+        if 0 <= top < len(self._starts) and self.scroll_y > 0:
+            self._top_line = self._starts[top]
+        return True
 
-    def _wrap(self, width: int) -> None:
-        # Before the first layout (or while the screen is too small for the panel) the width is
-        # unknown: the layout that gives a real width wraps, even back to the width last wrapped at.
-        if self._notes is None or width <= 0:
-            self._wrapped_at = 0
+    def _fit_to_lines(self) -> None:
+        """The scroll view takes the wrapped lines' length, and scrolls to the kept top line."""
+        if not self._wrapped_at:
             return
-        keep = self._rewrap(width)
-        self.virtual_size = Size(width, len(self._lines))
-        if keep is not None:
-            self.scroll_to(y=keep, animate=False)
+        self.virtual_size = Size(self._wrapped_at, len(self._lines))
+        if self._top_line is not None:
+            self.scroll_to(y=self._top_line, animate=False, immediate=True)
+            self._top_line = None
         self.refresh()
 
-    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
-        """Textual calls this in the layout that gives the panel a new size, before that frame is
-        drawn (the Resize message comes after it). Wrapping here draws the notes in that frame;
-        wrapped on Resize, they came a frame later, after a second layout of the whole screen.
-        The line count is set without the reactive's request for another layout (this is the
-        layout), before the scroll view's own sizing (ScrollView._size_updated) reads it; the
-        scroll that keeps the top note at the top comes after, when the new height is known, and
-        before the frame is drawn."""
-        keep = None
-        width = self._wrap_width(size.width)
-        if width != self._wrapped_at:
-            if self._notes is not None and width > 0:
-                keep = self._rewrap(width)
-                self.set_reactive(NotesLog.virtual_size, Size(width, len(self._lines)))
-            else:
-                self._wrapped_at = 0
-        resized = super()._size_updated(size, virtual_size, container_size, layout)
-        if keep is not None:
-            self.scroll_to(y=keep, animate=False)
-        return resized
+    def _wrap(self) -> None:
+        self._wrapped_at = 0  # the notes changed: wrapped again even at the same width
+        self._top_line = None
+        if self._wrap_to_width():
+            self._fit_to_lines()
+
+    def on_resize(self) -> None:
+        self._wrap_to_width()
+        self._fit_to_lines()
 
     # -- drawing -------------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
@@ -154,14 +149,13 @@ class NotesLog(ScrollView, can_focus=False):
         if key != self._strips_for:  # a new theme (or a restyle): every line is drawn again
             self._strips_for = key
             self._strips.clear()
+        self._wrap_to_width()
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
-        index = scroll_y + y
+        index = (scroll_y if self._top_line is None else self._top_line) + y
         if index >= len(self._lines):
             return Strip.blank(width, base.rich_style)
         strip = self._strips.get(index)
         if strip is None:
-            line = self._lines[index]
-            drawn = Visual.to_strips(self, line, max(1, line.cell_length), 1, base)
-            strip = self._strips[index] = drawn[0] if drawn else Strip.blank(0)
+            strip = self._strips[index] = Strip(self._lines[index].render_segments(base))
         return strip.crop_extend(scroll_x, scroll_x + width, base.rich_style)

@@ -261,7 +261,7 @@ class SessionList(ScrollView, can_focus=True):
         if key is not None:
             self.post_message(self.RowSelected(self, key, self.cursor_row))
 
-    async def _on_click(self, event: events.Click) -> None:
+    async def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is None or offset.y < 1:
             return  # the header, or the scrollbar

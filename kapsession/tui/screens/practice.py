@@ -52,16 +52,12 @@ def _real_minutes(minutes: float, speed: float) -> str:
     return f"about {round(real)} minute{'s' if round(real) != 1 else ''}"
 
 
-def push_live(app: Any, log: "SessionLog", driver: "PracticeDriver") -> bool:
-    """Show a practice session on the live screen, its debrief to follow when it is closed."""
-    try:
-        from kapsession.tui.screens.live import LiveScreen
-    except ImportError as error:
-        app.notify(f"The live screen is not installed ({error}).", title="Practice", severity="error")
-        return False
+def practice_live_screen(app: Any, log: "SessionLog", driver: "PracticeDriver") -> Screen:
+    """A practice session on the live screen, its debrief to follow when it is closed."""
+    from kapsession.tui.screens.live import LiveScreen
+
     driver.on_closed = debrief_opener(app, log.session_id, driver)
-    app.push_screen(LiveScreen(log, practice=driver))
-    return True
+    return LiveScreen(log, practice=driver)
 
 
 def debrief_opener(app: Any, session_id: str, driver: "PracticeDriver") -> Callable[["SessionState"], None]:
@@ -75,11 +71,11 @@ def debrief_opener(app: Any, session_id: str, driver: "PracticeDriver") -> Calla
     return open_debrief
 
 
-def open_rehearsal(app: Any, session_id: str, speed: float = DEFAULT_SPEED,
-                   scenarios: "ScenarioLibrary | None" = None) -> bool:
-    """Open a stored practice session the practice way: a closed one as its debrief, an unfinished
-    one on the live screen with its scenario and a practice clock carrying on from its last entry
-    (so it never runs on the wall clock). For the home screen's Enter on a PRACTICE row too."""
+def rehearsal_screen(app: Any, session_id: str, speed: float = DEFAULT_SPEED,
+                     scenarios: "ScenarioLibrary | None" = None) -> Screen | None:
+    """The screen a stored practice session opens on: a closed one's debrief, an unfinished one's
+    live screen with its scenario and a practice clock carrying on from its last entry (so it
+    never runs on the wall clock). None, after telling the therapist why, if it cannot open."""
     from kapsession.core.errors import KapsessionError
     from kapsession.practice.driver import resume_practice_session
     from kapsession.practice.scenario import default_scenarios
@@ -87,14 +83,23 @@ def open_rehearsal(app: Any, session_id: str, speed: float = DEFAULT_SPEED,
     try:
         row = app.store.session(session_id)
         if row.closed_at:
-            app.push_screen(DebriefScreen(session_id))
-            return True
+            return DebriefScreen(session_id)
         library = scenarios if scenarios is not None else default_scenarios(app.presets)
         log, driver = resume_practice_session(app.store, app.presets, library, session_id, speed)
     except KapsessionError as error:
         app.notify(str(error), title="The rehearsal cannot be opened", severity="error", timeout=10)
+        return None
+    return practice_live_screen(app, log, driver)
+
+
+def open_rehearsal(app: Any, session_id: str, speed: float = DEFAULT_SPEED,
+                   scenarios: "ScenarioLibrary | None" = None) -> bool:
+    """Push `rehearsal_screen` (for the home screen's Enter on a PRACTICE row, and the picker)."""
+    screen = rehearsal_screen(app, session_id, speed, scenarios)
+    if screen is None:
         return False
-    return push_live(app, log, driver)
+    app.push_screen(screen)
+    return True
 
 
 def debrief_opener_for_active_app(session_id: str, driver: "PracticeDriver") -> Callable[["SessionState"], None]:
@@ -117,9 +122,11 @@ def _scaled_clock(speed: float) -> Any:
 class PracticePicker(Screen[None]):
     """Choose a scenario and a speed; Enter starts it."""
 
-    CSS_PATH = "practice.tcss"
+    CSS_PATH = "../practice.tcss"
     BINDINGS = [
-        Binding("enter", "start", "Start", id="practice.start", tooltip="Start the chosen scenario, or open the chosen rehearsal"),
+        # priority: the focused list binds Enter itself (unshown), which hid Start from the footer.
+        Binding("enter", "start", "Start", id="practice.start", priority=True,
+                tooltip="Start the chosen scenario, or open the chosen rehearsal"),
         Binding("plus,equals_sign,right_square_bracket", "faster", "Faster", id="practice.faster",
                 key_display="+", tooltip="A faster practice clock"),
         Binding("minus,left_square_bracket", "slower", "Slower", id="practice.slower",
@@ -303,7 +310,7 @@ class PracticePicker(Screen[None]):
         except KapsessionError as error:
             self.notify(str(error), title="The practice session cannot start", severity="error", timeout=10)
             return
-        push_live(self.app, log, driver)
+        self.app.push_screen(practice_live_screen(self.app, log, driver))
 
     def _open_past(self) -> None:
         session_id = self._past_id()
@@ -324,7 +331,7 @@ class PracticePicker(Screen[None]):
 class DebriefScreen(Screen[None]):
     """A practice session's debrief: the score first, then every check, alert and event."""
 
-    CSS_PATH = "practice.tcss"
+    CSS_PATH = "../practice.tcss"
     BINDINGS = [
         Binding("escape,q", "back", "Back", id="debrief.back"),
         Binding("m", "save_markdown", "Save Markdown", id="debrief.save",
@@ -393,6 +400,15 @@ class DebriefScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+def run_rehearsal(data_dir: Path | str, session_id: str, driver: "PracticeDriver", clock: Any,
+                  theme: str | None = None) -> int:
+    """`kapsession practice NAME`: the app opened on a new practice session's live screen."""
+    from kapsession.tui.app import run_app
+
+    driver.on_closed = debrief_opener_for_active_app(session_id, driver)
+    return run_app(data_dir=data_dir, session_id=session_id, theme=theme, practice=driver, clock=clock)
 
 
 def practice_app(data_dir: Path | str, first: Callable[[], Screen], theme: str | None = None,
