@@ -18,9 +18,10 @@ notification today). `tell` also says what was saved, when the caller gives word
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable, Literal, Sequence, Union
+from typing import Literal
 
 from kapsession.core.errors import InputError, KapsessionError, NotFoundError, StoreError
 from kapsession.core.events import EventBase
@@ -28,9 +29,9 @@ from kapsession.core.state import SessionState
 from kapsession.store.session_log import SessionLog
 
 Severity = Literal["information", "warning", "error"]
-Built = Union[EventBase, Sequence[EventBase]]
+Built = EventBase | Sequence[EventBase]
 Command = Callable[[SessionState, datetime], Built]
-Saved = Union[str, Callable[[tuple[EventBase, ...]], str], None]
+Saved = str | Callable[[tuple[EventBase, ...]], str] | None
 
 # What can stop a save: what was typed (the core's InputError), the store's own errors, SQLite,
 # and the filesystem under it.

@@ -35,14 +35,14 @@ class Heard:
         self.shown: list[tuple] = []
         self.told: list[tuple[str, str]] = []
 
-    def show(self, events) -> None:  # noqa: ANN001
+    def show(self, events) -> None:
         self.shown.append(events)
 
     def tell(self, sentence: str, severity: str) -> None:
         self.told.append((sentence, severity))
 
 
-def recorder(session) -> tuple[Recorder, Heard]:  # noqa: ANN001 - a SessionFixture
+def recorder(session) -> tuple[Recorder, Heard]:  # (a SessionFixture)
     heard = Heard()
     return Recorder(session.log, show=heard.show, tell=heard.tell), heard
 

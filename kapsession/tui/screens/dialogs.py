@@ -1,5 +1,5 @@
 """The live screen's dialogs. Each is a typed ModalScreen that dismisses with what was typed and
-chosen (an entry from `kapsession/tui/entries.py`, or a bool, or a reason), or None when left with
+chosen (an entry from `kapsession/tui/dialog_entries.py`, or a bool, or a reason), or None when left with
 Escape; the live screen's recorder then records it. Nothing is recorded here.
 (Vitals have no dialog: `v` opens a line at the foot of the live screen, `widgets/vitals_entry.py`.)
 
@@ -32,7 +32,7 @@ from kapsession.core.scales import ALDRETE_ITEMS, SCALES, parse_aldrete
 from kapsession.core.state import SessionState, fold
 from kapsession.core.timeparse import format_duration, format_local
 from kapsession.store.session_log import SessionLog
-from kapsession.tui.entries import DischargeEntry, DoseEntry, Entry, IntentionEntry, NoteEntry, ScaleEntry
+from kapsession.tui.dialog_entries import DischargeEntry, DoseEntry, Entry, IntentionEntry, NoteEntry, ScaleEntry
 
 ResultType = TypeVar("ResultType")
 EntryType = TypeVar("EntryType", bound=Entry)

@@ -14,7 +14,7 @@ variables resolved by Textual), and kept until it changes or the theme does.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from textual.content import Content
 from textual.geometry import Region, Size
@@ -147,7 +147,7 @@ class LiveText(Widget):
             self.refresh(layout=True)
             return True
         # Only the lines that changed are drawn again (a ticking clock is one line of one widget).
-        changed = [y for y, (new, before) in enumerate(zip(new_lines, old_lines)) if not new.is_same(before)]
+        changed = [y for y, (new, before) in enumerate(zip(new_lines, old_lines, strict=True)) if not new.is_same(before)]
         for y in changed:
             self._drawn_strips.pop(y, None)
         if changed:

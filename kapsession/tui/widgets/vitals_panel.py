@@ -298,4 +298,4 @@ class VitalsPanel(LiveText):
 
 
 def _same(new: list[Content], old: list[Content]) -> bool:
-    return len(new) == len(old) and all(a.is_same(b) for a, b in zip(new, old))
+    return len(new) == len(old) and all(a.is_same(b) for a, b in zip(new, old, strict=True))

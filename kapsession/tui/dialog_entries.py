@@ -10,9 +10,10 @@ No screen here: an entry is plain data and a call into `kapsession.core.commands
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, Sequence, Union
+from typing import Protocol
 
 from kapsession.core import commands
 from kapsession.core.errors import InputError
@@ -24,7 +25,7 @@ from kapsession.core.state import SessionState
 class Entry(Protocol):
     """Anything a dialog returns for the recorder: its core command."""
 
-    def command(self, state: SessionState, now: datetime) -> Union[EventBase, Sequence[EventBase]]: ...
+    def command(self, state: SessionState, now: datetime) -> EventBase | Sequence[EventBase]: ...
 
 
 @dataclass(frozen=True)
