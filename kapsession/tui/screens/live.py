@@ -2,10 +2,11 @@
 
 One direction of travel: a key opens a dialog or the vitals line (or acts at once); what was
 typed goes to the screen's recorder (`tui/recorder.py`), which builds the event with a core
-command, makes it durable, and only then has the screen show it. Once a second the screen folds the stored events at the clock's "now" and offers
-each widget the new state; widgets redraw only when their text changed, and after a new reading
-only the widgets a reading can change are asked. Times are differences of stored timestamps
-(never counted ticks), so a resumed session shows the true elapsed time.
+command, makes it durable, and only then has the screen show it. Once a second the screen folds
+the stored events at the clock's "now" and offers each widget the new state; widgets redraw
+only when their text changed, and after a new reading only the widgets a reading can change
+are asked. Times are differences of stored timestamps (never counted ticks), so a resumed
+session shows the true elapsed time.
 
 `LiveScreen(log, practice=None)`: `log` is a `kapsession.store.session_log.SessionLog` (its clock
 is the injected clock). `practice`, when given, is duck-typed: `banner()`, `presented(state)`,
@@ -152,9 +153,10 @@ class Row(Horizontal):
 
 
 def _discharge_saved(events: tuple[EventBase, ...]) -> str:
+    """What the discharge checklist's save says (nothing when nothing changed)."""
     closed = next((event for event in events if isinstance(event, SessionClosed)), None)
     if closed is None:
-        return "Discharge checklist saved."
+        return "Discharge checklist saved." if events else ""
     extra = f" (before the minimum observation: {closed.early_reason})" if closed.early_reason else ""
     return f"Session closed at {format_local(closed.at)}{extra}. r previews the client's summary."
 

@@ -35,12 +35,12 @@ def alerts_text(state: SessionState, limit: int, width: int = 200) -> Content:
         if line.cell_length > width:
             line = alert_text(alert, width)
         lines.append(line)
-    hint = Content.assemble(("  (", MUTED), ("a", f"b {MUTED}"), (" acknowledges)", MUTED))
+    hint = Content.assemble("  ", ("(", MUTED), ("a", f"b {MUTED}"), (" acknowledges)", MUTED))
     if lines[0].cell_length + hint.cell_length <= width:
         lines[0] += hint
     more = len(alerts) - limit
     if more > 0:
-        tail = Content.styled(f"  +{more} more", MUTED)
+        tail = Content.assemble("  ", (f"+{more} more", MUTED))
         if lines[-1].cell_length + tail.cell_length > width:
             lines[-1] = alert_text(alerts[limit - 1], width - tail.cell_length)
         lines[-1] += tail

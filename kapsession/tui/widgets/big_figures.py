@@ -17,7 +17,7 @@ from textual.renderables.digits import DIGITS, DIGITS3X3, DIGITS3X3_BOLD
 from kapsession.core.phases import PHASE_TITLES
 from kapsession.core.state import SessionState
 from kapsession.core.timeparse import format_duration
-from kapsession.tui.widgets.live_text import LiveText, join_lines
+from kapsession.tui.widgets.live_text import LiveText
 
 DIGIT_STYLE = "$foreground"
 ALERT_STYLE = "bold $alert-warning"
@@ -108,4 +108,4 @@ class BigFigures(LiveText):
     def _draw(self) -> None:
         if self._figures is not None:
             shown = self._figures
-            self.show_for_width(lambda width: join_lines(figure_lines(shown, width)))
+            self.show_for_width(lambda width: figure_lines(shown, width))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from textual.content import Content
 from textual.events import Click
 
-from kapsession.tui.widgets.live_text import LiveText, join_lines
+from kapsession.tui.widgets.live_text import LiveText
 
 if TYPE_CHECKING:
     from kapsession.tui.widgets.vitals_entry import VitalsLine
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 MUTED = "$text-muted"
 
 
-class KeyHint(NamedTuple):  # (a NamedTuple: a dataclass costs about 1 ms to create at import)
+class KeyHint(NamedTuple):  # (a NamedTuple: built at import, on the way to the first paint)
     key: str  # as shown: "v", "?", "space"
     description: str
     action: str
@@ -86,9 +86,9 @@ class KeyBar(LiveText):
             return
         entry = self.entry
 
-        def lines(width: int) -> Content:
+        def lines(width: int) -> list[Content]:
             keys = self._key_lines(width)
-            return join_lines(entry.lines(width, len(keys)) if entry is not None and entry.is_open else keys)
+            return entry.lines(width, len(keys)) if entry is not None and entry.is_open else keys
 
         self.show_for_width(lines)  # laid out for the bar's width, again when it changes
 

@@ -14,14 +14,14 @@ variables resolved by Textual), and kept until it changes or the theme does.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from textual.content import Content
 from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
 
-Build = Callable[[int], Content]
+Build = Callable[[int], "Content | Sequence[Content]"]
 NEWLINE = Content("\n")
 
 
@@ -65,7 +65,8 @@ def _spaces(text: str, start: int) -> int:
 
 
 class LiveText(Widget):
-    """Shows a `Content`; `show()` and `show_for_width()` repaint only the lines that changed.
+    """Shows a `Content`, or lines of it; `show()` and `show_for_width()` repaint only the lines
+    that changed.
 
     `show_for_width(build)` is for text laid out for the widget's width (shortened to fit, or
     wrapped with a hanging indent): it is built again whenever the width changes. Before the
@@ -73,18 +74,18 @@ class LiveText(Widget):
     the widget (an auto height asks with the width) or draws it: the first frame is drawn at the
     real width, not at a guess that a Resize would correct a frame later.
 
-    Lines longer than the width are wrapped at words (Textual's `Content.wrap`) unless the
-    widget's style says `text-wrap: nowrap` (then they are cut at the edge); `text-align` is kept.
+    A line longer than the width is wrapped at words (Textual's `Content.wrap`) unless the
+    widget's style says `text-wrap: nowrap` (then it is cut at the edge); `text-align` is kept.
     """
 
     DEFAULT_CSS = "LiveText { height: auto; }"
 
     def __init__(self, content: Content | str = "", **kwargs) -> None:
         super().__init__(**kwargs)
-        self._text_shown = Content.from_markup(content) if isinstance(content, str) else content
+        self._text_given: list[Content] = _as_lines(content)  # the text's lines, as given
         self._text_builder: Build | None = None
         self._text_width = 0  # the width the text was built for (0: not built yet)
-        self._drawn_lines: tuple[int, list[Content]] | None = None  # (width, the text's lines at it)
+        self._drawn_lines: tuple[int, list[Content]] | None = None  # (width, the lines drawn at it)
         self._drawn_strips: dict[int, Strip] = {}  # drawn lines, by row
         self._drawn_in: tuple | None = None  # the colours (and theme) they were drawn in
         self.updates = 0  # how many times the text really changed (tests and benchmarks read it)
@@ -92,22 +93,22 @@ class LiveText(Widget):
     # -- what is shown -----------------------------------------------------------------------
     @property
     def shown(self) -> Content:
-        return self._text_shown
+        return join_lines(self._text_given)
 
     @property
     def plain(self) -> str:
-        return self._text_shown.plain
+        return "\n".join(line.plain for line in self._text_given)
 
-    def show(self, content: Content | str) -> bool:
-        """Show `content` (markup when a str) unless it is shown already; True if it changed."""
+    def show(self, content: Content | Sequence[Content] | str) -> bool:
+        """Show `content` (markup when a str; lines when a sequence) unless it is shown already;
+        True if it changed."""
         self._text_builder = None
-        if isinstance(content, str):
-            content = Content.from_markup(content)
         return self._replace(content, measuring=False)
 
     def show_for_width(self, build: Build) -> bool:
-        """Show what `build(width)` makes for the content width, and build it again whenever the
-        width changes. False when nothing changed (or nothing can be built yet)."""
+        """Show what `build(width)` makes (a Content, or its lines) for the content width, and
+        build it again whenever the width changes. False when nothing changed (or nothing can be
+        built yet)."""
         self._text_builder = build
         width = self.content_region.width
         if width <= 0:  # not laid out yet, or hidden
@@ -118,11 +119,11 @@ class LiveText(Widget):
         self._text_width = width
         return self._replace(build(width), measuring=False)
 
-    def _replace(self, content: Content, measuring: bool) -> bool:
-        old = self._text_shown
-        if content.is_same(old):
+    def _replace(self, content: Content | Sequence[Content] | str, measuring: bool) -> bool:
+        given = _as_lines(content)
+        if _same_lines(given, self._text_given):
             return False
-        self._text_shown = content
+        self._text_given = given
         self.updates += 1
         drawn = self._drawn_lines
         if measuring:
@@ -147,7 +148,8 @@ class LiveText(Widget):
             self.refresh(layout=True)
             return True
         # Only the lines that changed are drawn again (a ticking clock is one line of one widget).
-        changed = [y for y, (new, before) in enumerate(zip(new_lines, old_lines, strict=True)) if not new.is_same(before)]
+        changed = [y for y, (new, before) in enumerate(zip(new_lines, old_lines, strict=True))
+                   if not new.is_same(before)]
         for y in changed:
             self._drawn_strips.pop(y, None)
         if changed:
@@ -160,19 +162,18 @@ class LiveText(Widget):
         return max(line.cell_length for line in old) != max(line.cell_length for line in new)
 
     def _lines_at(self, width: int) -> list[Content]:
-        """The text's lines as drawn `width` cells wide (wrapped, aligned), kept for that width."""
+        """The lines as drawn `width` cells wide (wrapped, aligned), kept for that width."""
         drawn = self._drawn_lines
         if drawn is not None and drawn[0] == width:
             return drawn[1]
         styles = self.styles
-        text = self._text_shown
-        if styles.text_wrap == "nowrap":
-            lines = text.split("\n", allow_blank=True)
-        else:
-            lines = text.wrap(max(1, width))
+        lines = self._text_given
+        if styles.text_wrap != "nowrap" and any(line.cell_length > width for line in lines):
+            lines = [part for line in lines
+                     for part in (line.wrap(max(1, width)) if line.cell_length > width else [line])]
         align = styles.text_align
         if align in ("center", "right", "end"):
-            lines = [line.center(width) if align == "center" else line.right(width) for line in lines]
+            lines = [_aligned(line, width, align) for line in lines]
         self._drawn_lines = (width, lines)
         return lines
 
@@ -194,11 +195,11 @@ class LiveText(Widget):
         return len(self._lines_at(width)) if width > 0 else 0
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
-        return max((line.cell_length for line in self._text_shown.split("\n", allow_blank=True)), default=0)
+        return max((line.cell_length for line in self._text_given), default=0)
 
     def render(self) -> Content:
         """The whole text (what Textual shows for it; it is drawn line by line, `render_line`)."""
-        return self._text_shown
+        return self.shown
 
     def render_line(self, y: int) -> Strip:
         width = self.content_region.width
@@ -216,3 +217,23 @@ class LiveText(Widget):
             # Cut or padded to the content width by Textual, as any widget's line.
             strip = self._drawn_strips[y] = Strip(lines[y].render_segments(base))
         return strip
+
+
+def _aligned(line: Content, width: int, align: str) -> Content:
+    """`line` centred or set right in `width` cells, with plain spaces (they take no style)."""
+    room = max(0, width - line.cell_length)
+    left = room // 2 if align == "center" else room
+    return Content.assemble(" " * left, line, " " * (room - left))
+
+
+def _as_lines(content: Content | Sequence[Content] | str) -> list[Content]:
+    """A text as its lines (markup when a str)."""
+    if isinstance(content, str):
+        content = Content.from_markup(content)
+    if isinstance(content, Content):
+        return content.split("\n", allow_blank=True) if "\n" in content.plain else [content]
+    return list(content)
+
+
+def _same_lines(new: list[Content], old: list[Content]) -> bool:
+    return len(new) == len(old) and all(a.is_same(b) for a, b in zip(new, old, strict=True))

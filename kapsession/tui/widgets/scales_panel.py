@@ -8,7 +8,7 @@ from textual.content import Content
 from kapsession.core.scales import SCALES
 from kapsession.core.state import SessionState
 from kapsession.core.timeparse import format_local
-from kapsession.tui.widgets.live_text import LiveText, join_lines
+from kapsession.tui.widgets.live_text import LiveText
 
 # MOAA/S anchors, short enough for one line of the panel.
 MOAAS_SHORT = {5: "responds readily", 4: "lethargic to name", 3: "loud/repeated name",
@@ -41,4 +41,4 @@ class ScalesPanel(LiveText):
         names = ["moaas", "dissociation", "nausea"]
         if state.latest_scale("aldrete") is not None:
             names.append("aldrete")
-        self.show(join_lines(scale_line(state, name) for name in names))
+        self.show([scale_line(state, name) for name in names])

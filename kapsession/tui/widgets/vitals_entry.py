@@ -16,8 +16,8 @@ closes.
 Why not a dialog or Textual's Input: a pushed ModalScreen restyles and repaints the whole screen
 on the way in and again on the way out; an Input lays the whole screen out again on every key
 typed (its value sets its virtual size), and showing it in the key bar's place is a layout too.
-Both were measured (docs/performance.md, the vitals key; the commit that tried Input has the
-figures). Here `v`, each key typed and Enter repaint the key bar's lines and nothing else, so the
+Both were measured (the commit that tried Input has the figures; the dialog's cost is beside the
+vitals key in docs/performance.md). Here `v`, each key typed and Enter repaint the key bar's lines and nothing else, so the
 line is edited here (`LineEditor`: the usual keys of a one-line field), not by Textual.
 """
 
@@ -52,8 +52,8 @@ SHORT_HINT = Content.assemble(("BP HR SpO2 [RR] [temp] · by name: ", MUTED), ("
 
 
 class LineEditor:
-    """A one-line text field: the text and the cursor (an index into it). (A plain class: a
-    dataclass costs about 1 ms to create when the live screen is imported.)"""
+    """A one-line text field: the text and the cursor (an index into it). (A plain class: it is
+    built when the live screen is imported, on the way to the first paint.)"""
 
     __slots__ = ("text", "cursor")
 

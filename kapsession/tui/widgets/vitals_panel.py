@@ -17,7 +17,7 @@ from textual.style import Style
 
 from kapsession.core.state import SessionState
 from kapsession.core.timeparse import format_duration, format_local
-from kapsession.tui.widgets.live_text import LiveText, hang, join_lines
+from kapsession.tui.widgets.live_text import LiveText, hang
 
 SHORT = {"systolic": "BP", "diastolic": "BP", "heart_rate": "HR", "spo2": "SpO2",
          "resp_rate": "RR", "temperature": "T"}
@@ -256,9 +256,9 @@ class VitalsPanel(LiveText):
                 lines += history
         return lines
 
-    def _panel(self, state: SessionState, width: int) -> Content:
+    def _panel(self, state: SessionState, width: int) -> list[Content]:
         self._lines = self._panel_lines(state, width)
-        return join_lines(self._lines)
+        return self._lines
 
     @property
     def lines(self) -> list[str]:
@@ -286,8 +286,7 @@ class VitalsPanel(LiveText):
             return
         lines = [*values, *shown[len(values):]]
         self._lines = lines
-        panel = join_lines(lines)
-        self.show_for_width(lambda now: panel if now == width else self._panel(state, now))
+        self.show_for_width(lambda now: lines if now == width else self._panel(state, now))
 
     def show_checks(self, state: SessionState) -> None:
         """Only the scheduled checks change with the time (the readings do not): the panel is
