@@ -147,13 +147,16 @@ class LiveText(Widget):
             self._drawn_strips.clear()
             self.refresh(layout=True)
             return True
-        # Only the lines that changed are drawn again (a ticking clock is one line of one widget).
-        changed = [y for y, (new, before) in enumerate(zip(new_lines, old_lines, strict=True))
-                   if not new.is_same(before)]
-        for y in changed:
-            self._drawn_strips.pop(y, None)
-        if changed:
-            self.refresh(*(Region(0, y, width, 1) for y in changed))
+        # Only the lines that changed are drawn again, and only the cells that changed are sent
+        # to the terminal (a ticking clock is a few digits of one line).
+        regions = []
+        for y, (new, before) in enumerate(zip(new_lines, old_lines, strict=True)):
+            if not new.is_same(before):
+                self._drawn_strips.pop(y, None)
+                x, cells = _changed_cells(new, before, width)
+                regions.append(Region(x, y, cells, 1))
+        if regions:
+            self.refresh(*regions)
         return True
 
     def _auto_width_changed(self, old: list[Content], new: list[Content]) -> bool:
@@ -233,6 +236,23 @@ def _as_lines(content: Content | Sequence[Content] | str) -> list[Content]:
     if isinstance(content, Content):
         return content.split("\n", allow_blank=True) if "\n" in content.plain else [content]
     return list(content)
+
+
+def _changed_cells(new: Content, old: Content, width: int) -> tuple[int, int]:
+    """(x, cells) of a changed line to repaint: from its first changed character to its last
+    when both lines have the same length and the same styles in the same places (a clock's
+    digits), else the whole line."""
+    if new.cell_length != old.cell_length or len(new.plain) != len(old.plain) or new.spans != old.spans:
+        return 0, width
+    text, before = new.plain, old.plain
+    first = next((i for i, (a, b) in enumerate(zip(text, before, strict=True)) if a != b), None)
+    if first is None:
+        return 0, width
+    last = next(i for i in range(len(text) - 1, -1, -1) if text[i] != before[i])
+    x = Content(text[:first]).cell_length
+    if x >= width:
+        return 0, width
+    return x, min(width, Content(text[:last + 1]).cell_length) - x
 
 
 def _same_lines(new: list[Content], old: list[Content]) -> bool:
