@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 import statistics
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 from benchmarks.plan import Plan, Workspace
@@ -164,5 +165,45 @@ def bench_list(ws: Workspace) -> Row:
         f"`EventStore.list_sessions()` returning {count:,} `SessionRow`s from the listing projection, the "
         f"first call on a freshly opened store each run, {_runs(plan)} runs: {spread(firsts)}.",
         f"A second call on the same connection: {spread(warms)}.",
+    ]
+    return row
+
+
+def bench_course(ws: Workspace) -> Row:
+    """The course view's work for a client: its record, its sessions' events read and folded, the
+    course built (what the course view and the course report start from)."""
+    import random
+
+    from kapsession.store.clients import ClientBook
+
+    plan = ws.plan
+    row = Row("course", f"course view of any client ({plan.course_clients:,} clients, "
+                        f"{plan.course_sessions:,} sessions)", "under 100 ms")
+    data_dir = Path(ws.data["course"])  # type: ignore[arg-type]
+    client_ids = list(ws.data["course_ids"])  # type: ignore[arg-type]
+    sample = random.Random(5).sample(client_ids, min(8, len(client_ids)))
+    library = default_library()
+    per_client: dict[str, list[float]] = {client: [] for client in sample}
+    sessions_seen: dict[str, int] = {}
+    for _ in range(_runs(plan)):
+        with EventStore(data_dir) as store:  # a fresh connection each run: SQLite's cache is cold
+            book = ClientBook(store)
+            for client in sample:
+                now = datetime.now(timezone.utc)
+                started = time.perf_counter()
+                course = book.course(client, now, library=library)
+                per_client[client].append(time.perf_counter() - started)
+                sessions_seen[client] = len(course.sessions)
+    medians = {client: statistics.median(times) for client, times in per_client.items()}
+    worst = max(medians.values())
+    row.measured = ms(worst)
+    row.baseline = "none"
+    row.met = worst < 0.100
+    row.details += [
+        f"`ClientBook.course(client, now)`: the client record, its {min(sessions_seen.values())}-"
+        f"{max(sessions_seen.values())} sessions read from the store and folded (each with a PHQ-9 and a GAD-7), "
+        f"the course built; {len(sample)} clients chosen at random from {plan.course_clients:,}, each timed "
+        f"on a freshly opened store, {_runs(plan)} runs. The figure is the slowest client's median.",
+        "Per client (median of runs): " + ", ".join(f"{ms(value)}" for value in sorted(medians.values())) + ".",
     ]
     return row

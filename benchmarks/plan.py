@@ -19,6 +19,8 @@ class Plan:
     list_sessions: int = 10_000   # EventStore.list_sessions
     long_events: int = 500        # the 3-hour session (resume, vitals key, CPU, memory, summary)
     fold_events: int = 5000       # state rebuilt by fold
+    course_clients: int = 2000    # a practice's clients behind the course view
+    course_sessions: int = 20_000 # ... and their sessions (each with a PHQ-9 and a GAD-7)
     idle_seconds: float = 60.0    # idle CPU window
     settle_seconds: float = 3.0   # after the live screen painted, before the idle window opens
     append_iterations: int = 100  # appends per run (each paired with a bare insert)
@@ -39,6 +41,7 @@ class Plan:
     def tiny(cls) -> "Plan":
         """Every benchmark once on a tiny input: for the smoke test, never for figures."""
         return cls(runs=1, home_sessions=3, list_sessions=4, long_events=20, fold_events=30,
+                   course_clients=3, course_sessions=7,
                    idle_seconds=0.5, settle_seconds=0.2, append_iterations=3, fold_iterations=1,
                    key_presses=1, timeout=30.0, quick=True)
 

@@ -43,7 +43,8 @@ def bench_summary_pdf(ws: Workspace) -> Row:
         work = ws.root / "pdf"
         work.mkdir(exist_ok=True)
         ours_pdf, theirs_pdf = work / "summary.pdf", work / "empty.pdf"
-        ours = [*ws.kapsession, "summary", str(ws.data["long_id"]), "--format", "pdf", "-o", str(ours_pdf)]
+        # --force: every run after the first replaces the PDF the one before it wrote
+        ours = [*ws.kapsession, "summary", str(ws.data["long_id"]), "--format", "pdf", "-o", str(ours_pdf), "--force"]
         theirs = [ws.python, "-c", EMPTY_PAGE, str(theirs_pdf)]
         env = ws.env(data_dir)
         measured, baseline = [], []

@@ -27,12 +27,12 @@ from benchmarks.plan import REPO, Plan, Workspace  # noqa: E402
 from benchmarks.report import Row, now, render, write  # noqa: E402
 
 ORDER = ("home", "resume", "vitals-key", "idle-cpu", "idle-switches", "memory", "append", "fold", "list",
-         "summary-pdf")
+         "course", "summary-pdf")
 
 
 # Which seeded data each benchmark reads.
 NEEDS = {"home": {"home"}, "resume": {"long"}, "vitals-key": {"long"}, "idle-cpu": {"long"},
-         "idle-switches": {"long"}, "memory": {"long"}, "append": {"long"}, "fold": {"fold"}, "list": {"list"},
+         "idle-switches": {"long"}, "memory": {"long"}, "append": {"long"}, "fold": {"fold"}, "list": {"list"}, "course": {"course"},
          "summary-pdf": {"long"}}
 
 
@@ -64,6 +64,11 @@ def prepare(ws: Workspace, wanted: set[str], log: Callable[[str], None] = print)
         data["fold"] = ws.root / "data-fold"
         data["fold_id"] = seed.seed_long_session(data["fold"], plan.fold_events, 3.0)  # type: ignore[arg-type]
         log(f"  seeded the {plan.fold_events:,}-event session ({time.perf_counter() - started:.1f} s)")
+    if "course" in needs:
+        data["course"] = ws.root / "data-course"
+        data["course_ids"] = seed.seed_clients(data["course"], plan.course_clients, plan.course_sessions)  # type: ignore[arg-type]
+        log(f"  seeded {plan.course_clients:,} clients, {plan.course_sessions:,} sessions "
+            f"({time.perf_counter() - started:.1f} s)")
 
 
 def benchmarks() -> dict[str, Callable[[Workspace], Row | tuple[Row, ...]]]:
@@ -77,6 +82,7 @@ def benchmarks() -> dict[str, Callable[[Workspace], Row | tuple[Row, ...]]]:
         "append": core.bench_append,
         "fold": core.bench_fold,
         "list": core.bench_list,
+        "course": core.bench_course,
         "summary-pdf": processes.bench_summary_pdf,
     }
 

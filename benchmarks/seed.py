@@ -159,6 +159,34 @@ def seed_practice(data_dir: Path, sessions: int = 1000, *, seed: int = 7,
     return ids
 
 
+def seed_clients(data_dir: Path, clients: int = 2000, sessions: int = 20_000, *, seed: int = 13,
+                 end: datetime | None = None) -> list[str]:
+    """A practice with `clients` clients and `sessions` closed sessions shared among them in turn
+    (so each client has a course of about sessions / clients), each with a PHQ-9 and a GAD-7 at
+    intake, ending a day before `end`. Returns the client ids, in the order they were created."""
+    from kapsession.store.clients import ClientBook
+
+    rng = random.Random(seed)
+    preset = _preset()
+    end = (end or datetime.now(timezone.utc)) - timedelta(days=1)
+    start = end - timedelta(hours=2 * sessions)
+    ids: list[str] = []
+    with open_store(data_dir) as store:
+        book = ClientBook(store)
+        for index in range(sessions):
+            clock = ManualClock(start + timedelta(hours=2 * index))
+            name = f"Course client {index % clients:05d}"
+            writer = _Writer.start(store, preset, clock, name)
+            state = writer.state
+            writer.add(commands.answer_questionnaire(state, "phq9", [rng.randint(0, 3) for _ in range(8)] + [0],
+                                                     writer.now))
+            writer.add(commands.answer_questionnaire(state, "gad7", [rng.randint(0, 3) for _ in range(7)], writer.now))
+            _short_session(writer, rng)
+            if index < clients:
+                ids.append(book.client_of_session(writer.log.session_id) or "")
+    return ids
+
+
 # Where the phases begin, as fractions of the session's length.
 _PHASE_AT = (("intake", 0.0), ("intention", 0.08), ("dose-onset", 0.14), ("peak", 0.22),
              ("recovery", 0.48), ("integration", 0.66))

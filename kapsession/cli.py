@@ -5,65 +5,63 @@ usage or input (nothing recorded), 1 for a store that cannot be used. Never a tr
 KAPSESSION_DEBUG=1. Textual is imported only by the subcommands that open a screen.
 
 Other packages add subcommands through `register(subparsers)` in the modules listed in
-EXTENSIONS, so each feature keeps its command line beside its code. A plain `summary` or `record`
-line is read without argparse (`quick_arguments`, from the same definition of the options).
+EXTENSIONS, so each feature keeps its command line beside its code.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import sys
 from pathlib import Path
-from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import Any, Callable, NoReturn, Sequence
 
 from kapsession import __version__
 from kapsession.core.errors import InputError, KapsessionError, NotFoundError, PresetError, StoreError
 
-if TYPE_CHECKING:
-    import argparse
+EXTENSIONS = ("kapsession.summary.command_line", "kapsession.practice_command_line", "kapsession.course.command_line")
 
-# argparse, json and dataclasses are imported where used: a plain `summary` or `record` command
-# line is read without argparse (see `quick_arguments`), and every import is paid by every PDF.
-
-EXTENSIONS = ("kapsession.summary.command_line", "kapsession.practice.command_line")
-
-# Commands whose plain command lines `quick_arguments` may read without argparse: the module
-# that defines each one's arguments (once, for argparse and for the quick reading alike). The two
-# that open a screen (no command: home; `resume`) are read here, beside their parser.
-QUICK_COMMANDS = {"summary": "kapsession.summary.command_line", "record": "kapsession.summary.command_line"}
 
 
 class UsageError(KapsessionError):
     pass
 
 
-_parser_class: type[argparse.ArgumentParser] | None = None
+class Parser(argparse.ArgumentParser):
+    """argparse, but its complaints are one sentence and exit 2 like every other refusal."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        _say(message)  # it may quote what was typed
+        raise SystemExit(2)
 
 
 def _parser_type() -> type[argparse.ArgumentParser]:
-    """argparse, but its complaints are one sentence and exit 2 like every other refusal (the
-    class is made on first use, so that a command line read without argparse never imports it)."""
-    global _parser_class
-    if _parser_class is None:
-        import argparse
+    return Parser
 
-        class _Parser(argparse.ArgumentParser):
-            def error(self, message: str) -> None:  # type: ignore[override]
-                self.print_usage(sys.stderr)
-                sys.stderr.write(f"kapsession: {message}\n")
-                raise SystemExit(2)
 
-        _parser_class = _Parser
-    return _parser_class
+def print_visible(text: str, file: Any = None) -> None:
+    """`print`, with every character the text rule refuses written out as an escape: text from an
+    older record, a preset or a typed argument never repaints or retitles the terminal."""
+    from kapsession.core.text_rule import visible
+
+    print(visible(text), file=file)
+
+
+def _json(document: object) -> str:
+    import json
+
+    from kapsession.core.text_rule import json_visible
+
+    return json_visible(json.dumps(document, indent=2, ensure_ascii=False))
 
 
 class Context:
     """What a command works with: its arguments, and the store and presets, opened when first asked."""
 
     def __init__(self, args: argparse.Namespace, _store: object | None = None, _library: object | None = None,
-                 out: Callable[[str], None] = print) -> None:
+                 out: Callable[[str], None] = print_visible) -> None:
         self.args = args
         self._store = _store
         self._library = _library
@@ -115,7 +113,7 @@ def cmd_presets(ctx: Context) -> int:
         return 0
     library = ctx.library()
     for problem in library.problems:
-        print(f"kapsession: skipped a broken preset: {problem}", file=sys.stderr)
+        _say(f"skipped a broken preset: {problem}")
     width = max((len(name) for name in library.presets), default=10)
     for name in sorted(library.presets):
         preset = library.presets[name]
@@ -126,22 +124,25 @@ def cmd_presets(ctx: Context) -> int:
 # -- sessions -----------------------------------------------------------------------------------
 
 def cmd_new(ctx: Context) -> int:
-    from kapsession.core import commands
+    from kapsession.core import commands, text_rule
     from kapsession.core.clock import SystemClock
+    from kapsession.course.command_line import client_for_new_session
+    from kapsession.private_text import text_or_stdin
     from kapsession.settings import load_settings
-    from kapsession.store.event_store import series_defaults
 
     args = ctx.args
+    # Checked before the store looks the client's series up by name.
+    client_text = text_rule.cleaned(text_or_stdin(args.client, text_rule.CLIENT_NAME), text_rule.CLIENT_NAME)
     preset = ctx.library().get(args.preset)
     store = ctx.store()
-    number, last_dose = series_defaults(store, args.client)
+    client = client_for_new_session(store, client_text, new_client=args.new_client)
     started = commands.session_start(SystemClock().now(), args.started_at)
     opened = commands.open_session(
-        client_name=args.client, preset=preset, now=started, weight_kg=args.weight_kg,
-        planned_dose_mg=args.dose_mg, series_number=number, previous_dose_mg=last_dose,
-        series_length=args.series_length or load_settings().series_length,
+        client_name=client.name, preset=preset, now=started, weight_kg=args.weight_kg,
+        planned_dose_mg=args.dose_mg, series_number=client.series_number, previous_dose_mg=client.previous_dose_mg,
+        series_length=args.series_length or client.planned_sessions or load_settings().series_length,
     )
-    session_id, _ = store.create_session(opened)
+    session_id, _ = store.create_session(opened, client_id=client.client_id, new_client=args.new_client)
     if args.no_open:
         ctx.out(session_id)
         return 0
@@ -149,17 +150,15 @@ def cmd_new(ctx: Context) -> int:
 
 
 def cmd_sessions(ctx: Context) -> int:
-    import json
-
     practice = True if ctx.args.practice else (None if ctx.args.all else False)
     rows = ctx.store().list_sessions(practice=practice)
     if ctx.args.json:
-        ctx.out(json.dumps([
+        ctx.out(_json([
             {"id": r.id, "client": r.client_name, "preset": r.preset, "series_number": r.series_number,
              "practice": r.practice, "created_at": r.created_at.isoformat(),
              "started_at": r.started_at.isoformat() if r.started_at else None, "state": r.state}
             for r in rows
-        ], indent=2, ensure_ascii=False))
+        ]))
         return 0
     if not rows:
         if practice:
@@ -177,17 +176,21 @@ def cmd_sessions(ctx: Context) -> int:
 def cmd_add(ctx: Context) -> int:
     from kapsession.core import commands
     from kapsession.core.entries import entry_number, entry_seq
+    from kapsession.private_text import STDIN_TEXT_FIELDS, text_or_stdin
 
     args = ctx.args
+    what = args.what
+    # `-` for the text: read from standard input before the store is opened.
+    private_text = (text_or_stdin(args.reason if what in ("strike", "close") else args.text, STDIN_TEXT_FIELDS[what])
+                    if what in STDIN_TEXT_FIELDS else None)
     log = ctx.open_log(args.id)
     state = log.state()
     now = log.now()
-    what = args.what
     if what == "vitals":
         event = commands.record_vitals(state, " ".join(args.reading), now, args.at)
     elif what == "note":
         started = commands.entry_time(state, now, args.at)
-        event = commands.write_note(state, " ".join(args.text), started, kind=args.kind, shareable=args.shareable)
+        event = commands.write_note(state, private_text or "", started, kind=args.kind, shareable=args.shareable)
     elif what == "dose":
         event = commands.give_dose(state, args.mg, now, route=args.route, devices=args.devices,
                                    booster=args.booster, site=args.site, at_text=args.at)
@@ -196,7 +199,7 @@ def cmd_add(ctx: Context) -> int:
     elif what == "phase":
         event = commands.start_phase(state, args.phase, now, args.at)
     elif what == "intention":
-        event = commands.set_intention(state, " ".join(args.text), now, args.at)
+        event = commands.set_intention(state, private_text or "", now, args.at)
     elif what == "card":
         event = commands.draw_card(state, now, at_text=args.at)
     elif what == "tick":
@@ -204,15 +207,15 @@ def cmd_add(ctx: Context) -> int:
     elif what == "ack":
         event = commands.acknowledge(state, now, args.key)
     elif what == "alert":
-        event = commands.raise_alert(state, " ".join(args.text), now)
+        event = commands.raise_alert(state, private_text or "", now)
     elif what == "strike":
-        event = commands.strike(state, entry_seq(state, args.number), args.reason, now)
+        event = commands.strike(state, entry_seq(state, args.number), private_text or "", now)
     elif what == "next-session":
         event = commands.set_next_session(state, " ".join(args.when), now)
     elif what == "share":
         event = commands.set_note_visibility(state, entry_seq(state, args.number), not args.private, now)
     elif what == "close":
-        event = commands.close_session(state, now, args.reason)
+        event = commands.close_session(state, now, private_text)
     else:  # pragma: no cover - argparse restricts the choices
         raise UsageError(f"unknown entry kind {what}")
     stored = log.record(event)
@@ -237,11 +240,14 @@ EXPORT_SCHEMA_VERSION = 1
 
 
 def cmd_export(ctx: Context) -> int:
-    import json
-
     from kapsession.core.events import as_dict
     from kapsession.store.schema import SCHEMA_VERSION
 
+    target = None
+    if ctx.args.output is not None:
+        from kapsession.private_files import check_output_path
+
+        target = check_output_path(ctx.args.output, data_dir=ctx.data_dir, force=ctx.args.force)
     log = ctx.open_log(ctx.args.id)
     row = ctx.store().session(log.session_id)
     document = {
@@ -251,12 +257,12 @@ def cmd_export(ctx: Context) -> int:
                     "series_number": row.series_number, "practice": row.practice},
         "events": [as_dict(event) for event in log.events],
     }
-    text = json.dumps(document, indent=2, ensure_ascii=False)
-    if ctx.args.output is not None:
+    text = _json(document)
+    if target is not None:
         from kapsession.private_files import write_private
 
-        write_private(Path(ctx.args.output), text.encode("utf-8"))
-        print(f"wrote {ctx.args.output}", file=sys.stderr)
+        write_private(target, text.encode("utf-8"))
+        print_visible(f"wrote {ctx.args.output}", file=sys.stderr)
     else:
         ctx.out(text)
     return 0
@@ -351,8 +357,7 @@ def command_word(argv: Sequence[str]) -> str | None:
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The whole parser, or (with `command`, from `command_word`) only the part that command
-    needs: a bare launch builds no subcommand at all, since every launch pays for the parser
-    before the first paint (argparse with every subcommand and extension: ~12 ms here)."""
+    needs: a bare launch builds no subcommand at all."""
 
     def wanted(name: str) -> bool:
         return command is None or command == name
@@ -379,7 +384,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
     if wanted("new"):
         new = sub.add_parser("new", help="create a session (and open it, unless --no-open)")
-        new.add_argument("--client", required=True, help="the client's display name or initials, e.g. \"A.B.\"")
+        new.add_argument("--client", required=True,
+                         help="a client's id, e.g. c-7k3ab, or their display name or initials, e.g. \"A.B.\"; "
+                         "- reads it from standard input")
+        new.add_argument("--new-client", action="store_true",
+                         help="a new client even if one of that name is already recorded")
         new.add_argument("--preset", required=True,
                          help="a protocol preset's name (`kapsession presets` lists them), e.g. sublingual-troche")
         new.add_argument("--weight-kg", metavar="N", help="the client's weight in kg, 20-350, e.g. 70")
@@ -410,7 +419,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                             "128/84 hr 76 spo2 98 rr 14 temp 36.8; may end with @10:42 to backdate")
         vitals.add_argument("--at", metavar="TIME", help=AT_HELP)
         note = kinds.add_parser("note", help="a timestamped note (private unless --shareable)")
-        note.add_argument("text", nargs="+", help="the note as written, e.g. \"resting, eyes closed\"")
+        note.add_argument("text", nargs="+", help="the note as written, e.g. \"resting, eyes closed\"; - alone reads it from standard input")
         note.add_argument("--shareable", action="store_true", help="may appear in the client summary")
         note.add_argument("--kind", default="observation",
                           choices=["observation", "client-words", "intervention", "side-effect", "other"],
@@ -434,7 +443,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                            "e.g. peak")
         phase.add_argument("--at", metavar="TIME", help=AT_HELP)
         intention = kinds.add_parser("intention", help="the client's intention in their own words")
-        intention.add_argument("text", nargs="+", help="their words, e.g. \"to be gentler with myself\"")
+        intention.add_argument("text", nargs="+", help="their words, e.g. \"to be gentler with myself\"; - alone reads it from standard input")
         intention.add_argument("--at", metavar="TIME", help=AT_HELP)
         card = kinds.add_parser("card", help="draw an intention card")
         card.add_argument("--at", metavar="TIME", help=AT_HELP)
@@ -445,11 +454,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         ack.add_argument("key", nargs="?", help="an open alert's key, as `kapsession export` lists it, "
                          "e.g. manual:1765100000 (default: the top open alert)")
         alert = kinds.add_parser("alert", help="raise an alert on the live screen")
-        alert.add_argument("text", nargs="+", help="what is wrong, in a few words, e.g. \"client feels faint\"")
+        alert.add_argument("text", nargs="+", help="what is wrong, in a few words, e.g. \"client feels faint\"; - alone reads it from standard input")
         strike_parser = kinds.add_parser("strike", help="strike an entry as entered in error")
         strike_parser.add_argument("number", type=int, metavar="N",
                                    help="the entry's number as `kapsession show` prints it, e.g. 7")
-        strike_parser.add_argument("--reason", required=True, help="why, e.g. \"entered in error: wrong client\"")
+        strike_parser.add_argument("--reason", required=True, help="why, e.g. \"entered in error: wrong client\"; - reads it from standard input")
         share = kinds.add_parser("share", help="make a note shareable (or --private)")
         share.add_argument("number", type=int, metavar="N",
                            help="the note's number as `kapsession show` prints it, e.g. 5")
@@ -459,7 +468,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                                   "e.g. \"in 1 week at 10:00\" or 2026-12-03 10:00")
         close = kinds.add_parser("close", help="close the session (discharge)")
         close.add_argument("--reason", help="needed before the minimum observation time, "
-                           "e.g. \"client well, left with carer\"")
+                           "e.g. \"client well, left with carer\"; - reads it from standard input")
+        from kapsession.course.command_line import register_add_kinds
+
+        register_add_kinds(kinds)  # phq9, gad7, safety-check
         add.set_defaults(func=cmd_add)
 
     if wanted("show"):
@@ -471,7 +483,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         export = sub.add_parser("export", help="the complete record as JSON")
         export.add_argument("id", help="session id, e.g. jzmcdg")
         export.add_argument("--format", choices=["json"], default="json", help="json (the only one), e.g. --format json")
-        export.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout), e.g. -o session.json")
+        export.add_argument("-o", "--output", metavar="FILE", help="file to write, outside the data folder (default: stdout), e.g. -o session.json")
+        export.add_argument("--force", action="store_true", help="with -o: replace a file that exists")
         export.set_defaults(func=cmd_export)
 
     if wanted("resume"):
@@ -522,74 +535,36 @@ def join_option_values(argv: Sequence[str]) -> list[str]:
     return joined
 
 
-GLOBAL_VALUE_OPTIONS = {"--data-dir": "data_dir", "--theme": "theme"}
+def _say(error: BaseException | str) -> None:
+    """A refusal on stderr; a sentence may quote what was typed, so it is made visible first."""
+    from kapsession.core.text_rule import visible
 
-
-def quick_arguments(words: Sequence[str]) -> Any:
-    """What `build_parser().parse_args(words)` gives for a plain command line of a command in
-    QUICK_COMMANDS, of `resume` or of no command (home), read without argparse (importing it and
-    building the parser cost a summary PDF or a launch about 6 ms); None for any other command line, which argparse then reads, answers (help)
-    or refuses as always. Plain: the global options (before the command) and the command's own,
-    each once, spelled in full, and no value that starts with '-'."""
-    found: dict[str, Any] = {"data_dir": None, "theme": None}
-    index = 0
-    while index < len(words) and words[index].startswith("-"):
-        name, has_value, value = words[index].partition("=")
-        dest = GLOBAL_VALUE_OPTIONS.get(name)
-        if dest is None or found[dest] is not None:
-            return None
-        if not has_value:
-            index += 1
-            if index == len(words):
-                return None
-            value = words[index]
-        if value.startswith("-"):
-            return None
-        found[dest] = value
-        index += 1
-    command = words[index] if index < len(words) else None
-    if command is None:  # the home screen
-        return SimpleNamespace(**found, command=None, func=cmd_home)
-    if command == "resume":
-        own = _quick_resume(words[index + 1:])
-    elif command in QUICK_COMMANDS:
-        module = __import__(QUICK_COMMANDS[command], fromlist=("quick_arguments",))
-        own = module.quick_arguments(command, words[index + 1:])
-    else:
-        return None
-    if own is None:
-        return None
-    return SimpleNamespace(**found, command=command, **own)
-
-
-def _quick_resume(words: Sequence[str]) -> dict[str, Any] | None:
-    """`resume [ID]` as its parser (in build_parser) reads it; None unless plain."""
-    if len(words) > 1 or any(word.startswith("-") for word in words):
-        return None
-    return {"func": cmd_resume, "id": words[0] if words else None}
+    print(f"kapsession: {visible(str(error))}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     words = join_option_values(sys.argv[1:] if argv is None else list(argv))
-    args = quick_arguments(words)
-    if args is None:
-        args = build_parser(command_word(words)).parse_args(words)
+    args = build_parser(command_word(words)).parse_args(words)
     ctx = Context(args)
     try:
         return int(args.func(ctx) or 0)
     except (InputError, NotFoundError, PresetError, UsageError) as error:
-        print(f"kapsession: {error}", file=sys.stderr)
+        _say(error)
         return 2
     except StoreError as error:
-        print(f"kapsession: {error}", file=sys.stderr)
+        _say(error)
         return 1
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback on screen
         if os.environ.get("KAPSESSION_DEBUG"):
             raise
+        from kapsession.crash_report import crash_sentence, write_report
+
+        report = write_report(error, ctx.data_dir)
         print(f"kapsession: an unexpected {type(error).__name__} stopped this command; nothing beyond "
-              "what was printed was recorded (set KAPSESSION_DEBUG=1 to see details)", file=sys.stderr)
+              f"what was printed was recorded; {crash_sentence(report)} (set KAPSESSION_DEBUG=1 to see "
+              "details)", file=sys.stderr)
         return 1
     finally:
         ctx.close()

@@ -32,7 +32,7 @@ def command_lines() -> list[str]:
         for line in block.splitlines():
             found = re.search(r"(?:^|\$\()(kapsession\b[^#)]*)", line)
             if found:
-                text = re.sub(r"\s>\s.*$", "", found.group(1)).strip()
+                text = re.sub(r"\s[<>]\s.*$", "", found.group(1)).strip()
                 lines.append(text)
     return lines
 

@@ -12,6 +12,7 @@ import re
 from datetime import datetime, timedelta, timezone
 
 
+from kapsession.core import text_rule
 from kapsession.core.entries import earliest_entry_time, earliest_start, entry_number
 from kapsession.core.errors import InputError
 from kapsession.core.events import (
@@ -28,6 +29,8 @@ from kapsession.core.events import (
     NoteVisibilityChanged,
     NoteWritten,
     PhaseStarted,
+    QuestionnaireAnswered,
+    SafetyCheckRecorded,
     ScaleRated,
     SessionClosed,
     SessionOpened,
@@ -46,19 +49,6 @@ ROUTE_ALIASES = {
     "iv": "intravenous", "intravenous": "intravenous", "infusion": "intravenous",
     "in": "intranasal", "intranasal": "intranasal", "nasal": "intranasal", "spray": "intranasal",
 }
-
-
-def _printable(text: str, what: str, newlines: bool = False) -> str:
-    """Refuse control and format characters (an escape sequence would repaint the therapist's
-    terminal and travel into summaries); ordinary spaces, and newlines where allowed, pass."""
-    import unicodedata
-
-    for character in text:
-        if character in "\n\t" and newlines:
-            continue
-        if unicodedata.category(character) in ("Cc", "Cf") and character not in ("\u200d", "\u200c"):
-            raise InputError(f"{what} contains a control character (U+{ord(character):04X}); accepted: ordinary text")
-    return text
 
 
 def _parse_number(text: str | float, what: str, low: float, high: float, unit: str) -> float:
@@ -87,11 +77,9 @@ def open_session(
     practice: bool = False,
     scenario: str | None = None,
 ) -> SessionOpened:
-    name = _printable(client_name or "", "the client's name").strip()
+    name = text_rule.cleaned(client_name, text_rule.CLIENT_NAME)
     if not name:
-        raise InputError("the client's name or initials are needed: accepted any text up to 120 characters")
-    if len(name) > 120:
-        raise InputError(f"the client's name is {len(name)} characters long: accepted up to 120")
+        raise InputError(f"the client's name or initials are needed: accepted: {text_rule.CLIENT_NAME.accepted}")
     weight = None if weight_kg in (None, "") else _parse_number(weight_kg, "weight", 20, 350, "kg")
     dose = None if planned_dose_mg in (None, "") else _parse_number(
         planned_dose_mg, "planned dose", 1, preset.dosing.max_mg, "mg")
@@ -214,7 +202,7 @@ def give_dose(
     return DoseGiven(
         at=_entry_time(state, now, at_text), route=chosen_route, mg=amount,
         mg_per_kg=round(amount / weight, 3) if weight else None,
-        site=(site or "").strip() or None, devices=device_count, booster=booster,
+        site=text_rule.cleaned(site, text_rule.SITE) or None, devices=device_count, booster=booster,
     )
 
 
@@ -229,11 +217,9 @@ def write_note(
     shareable: bool = False,
 ) -> NoteWritten:
     """`started_at` is when the therapist began typing: the note belongs to that moment."""
-    cleaned = _printable(text or "", "the note", newlines=True).strip()
+    cleaned = text_rule.cleaned(text, text_rule.NOTE)
     if not cleaned:
         raise InputError("the note is empty: write at least one word (Escape leaves without saving)")
-    if len(cleaned) > 20_000:
-        raise InputError(f"the note is {len(cleaned)} characters: accepted up to 20,000")
     if kind not in NOTE_KINDS:
         raise InputError(f"'{kind}' is not a kind of note: accepted {', '.join(NOTE_KINDS)}")
     earliest = earliest_entry_time(state)
@@ -252,11 +238,9 @@ def set_note_visibility(state: SessionState, note_seq: int, shareable: bool, now
 
 
 def set_intention(state: SessionState, text: str, now: datetime, at_text: str | None = None) -> IntentionSet:
-    cleaned = _printable(text or "", "the intention", newlines=True).strip()
+    cleaned = text_rule.cleaned(text, text_rule.INTENTION)
     if not cleaned:
         raise InputError("the intention is empty: write it in the client's own words")
-    if len(cleaned) > 2_000:
-        raise InputError(f"the intention is {len(cleaned)} characters: accepted up to 2,000")
     return IntentionSet(at=_entry_time(state, now, at_text), text=cleaned)
 
 
@@ -273,9 +257,10 @@ def tick_item(state: SessionState, checklist: str, item: str | int, now: datetim
     _not_closed(state, "a checklist tick")
     items = state.preset.intake_checklist if checklist == "intake" else state.preset.discharge_checklist
     if isinstance(item, int) or (isinstance(item, str) and item.strip().isascii() and item.strip().isdigit()):
-        index = int(item)
+        digits = str(item).strip().lstrip("0")
+        index = int(digits or "0") if len(digits) <= 3 else 0  # no int() of a huge number: it may fail
         if not 1 <= index <= len(items):
-            raise InputError(f"there is no item {index} on the {checklist} checklist: accepted 1-{len(items)}")
+            raise InputError(f"there is no item {str(item).strip()[:20]} on the {checklist} checklist: accepted 1-{len(items)}")
         chosen = items[index - 1]
     else:
         chosen = _checklist_item(items, str(item), checklist)
@@ -309,21 +294,53 @@ def acknowledge(state: SessionState, now: datetime, key: str | None = None) -> A
     if not alerts:
         raise InputError("there is no open alert to acknowledge")
     if key is None:
-        return AlertAcknowledged(at=now, key=alerts[0].key)
-    if not any(alert.key == key for alert in alerts):
+        key = alerts[0].key
+    alert = next((alert for alert in alerts if alert.key == key), None)
+    if alert is None:
         raise InputError(f"there is no open alert '{key}'")
+    if alert.kind == "safety":
+        raise InputError("this alert is acknowledged with a safety check note, which is recorded (private): "
+                         "`kapsession add ID safety-check \"what was asked and the plan\"`")
     return AlertAcknowledged(at=now, key=key)
 
 
+def answer_questionnaire(state: SessionState, instrument: str, answers: "list[int] | tuple[int, ...]",
+                         now: datetime, *, by_client: bool = False, at_text: str | None = None) -> QuestionnaireAnswered:
+    """A whole PHQ-9 or GAD-7 (every item answered 0-3); a PHQ-9 with item 9 above 0 raises a
+    safety alert in the state."""
+    from kapsession.core.questionnaires import check_answers, instrument_name
+
+    _not_closed(state, "a questionnaire")
+    name = instrument_name(instrument)
+    return QuestionnaireAnswered(at=_entry_time(state, now, at_text), instrument=name,  # type: ignore[arg-type]
+                                 answers=check_answers(name, answers), by_client=by_client)
+
+
+def record_safety_check(state: SessionState, text: str, now: datetime, *, key: str | None = None,
+                        shareable: bool = False, at_text: str | None = None) -> SafetyCheckRecorded:
+    """The note that acknowledges a safety alert (the oldest open one, or `key`)."""
+    open_checks = state.open_safety_alerts
+    if not open_checks:
+        raise InputError("there is no safety alert waiting for a check (it follows a PHQ-9 with item 9 above 0)")
+    alert = open_checks[-1] if key is None else next((a for a in open_checks if a.key == key), None)
+    if alert is None:
+        raise InputError(f"there is no open safety alert '{key}'")
+    cleaned = text_rule.cleaned(text, text_rule.SAFETY_NOTE)
+    if not cleaned:
+        raise InputError("the safety check needs a note: what was asked, the answer, and the plan")
+    return SafetyCheckRecorded(at=_entry_time(state, now, at_text), key=alert.key, text=cleaned,
+                               visibility="shareable" if shareable else "private")
+
+
 def raise_alert(state: SessionState, message: str, now: datetime) -> AlertRaised:
-    cleaned = (message or "").strip()
+    cleaned = text_rule.cleaned(message, text_rule.ALERT_TEXT)
     if not cleaned:
         raise InputError("the alert needs a few words saying what is wrong")
-    return AlertRaised(at=now, key=f"manual:{now.timestamp():.0f}", message=cleaned[:300])
+    return AlertRaised(at=now, key=f"manual:{now.timestamp():.0f}", message=cleaned)
 
 
 def strike(state: SessionState, target_seq: int, reason: str, now: datetime) -> EntryStruck:
-    cleaned = (reason or "").strip()
+    cleaned = text_rule.cleaned(reason, text_rule.STRIKE_REASON)
     if not cleaned:
         raise InputError("striking an entry needs a reason (for example 'entered in error: wrong client')")
     target = next((e for e in state.events if e.seq == target_seq), None)
@@ -371,7 +388,7 @@ def set_next_session(state: SessionState, text: str, now: datetime) -> NextSessi
         # A typed zone such as +9999 only fails when the time is used.
         when_utc = when.astimezone(timezone.utc)
         ahead = when_utc - now
-    except (ValueError, OverflowError, TypeError) as error:
+    except (ValueError, ArithmeticError, TypeError) as error:  # dateutil: decimal.InvalidOperation too
         raise InputError(f"'{text.strip()}' is not a date; " + accepted) from error
     if ahead <= timedelta(0):
         raise InputError(f"{when:%Y-%m-%d %H:%M} is not in the future; " + accepted)
@@ -382,8 +399,10 @@ def set_next_session(state: SessionState, text: str, now: datetime) -> NextSessi
 
 def close_session(state: SessionState, now: datetime, early_reason: str | None = None) -> SessionClosed:
     _not_closed(state, "a second close")
+    if state.open_safety_alerts:
+        raise InputError("a PHQ-9 item 9 above 0 is waiting for its safety check note; record it before closing")
     until = state.observation_until
-    reason = (early_reason or "").strip() or None
+    reason = text_rule.cleaned(early_reason, text_rule.CLOSE_REASON) or None
     if until is not None and now < until and reason is None:
         raise InputError(
             f"the minimum observation time runs until {format_local(until)}; "

@@ -16,10 +16,12 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field, TypeAdapter, ValidationError, field_validator
 
+from kapsession.core import text_rule
 from kapsession.core.errors import InputError
 from kapsession.core.phases import Phase
 from kapsession.core.scales import ScaleName
 from kapsession.core.strict_model import StrictModel
+from kapsession.core.text_rule import follows
 from kapsession.core.vitals import VitalsReading
 
 Route = Literal["sublingual", "intramuscular", "intravenous", "intranasal"]
@@ -32,7 +34,7 @@ Mg = Annotated[float, Field(gt=0, le=1000)]
 
 
 class Client(StrictModel):
-    name: Annotated[str, Field(min_length=1, max_length=120)]
+    name: Annotated[str, Field(min_length=1, max_length=120), follows(text_rule.CLIENT_NAME)]
     """Display name or initials, as entered."""
     weight_kg: Annotated[float, Field(ge=20, le=350)] | None = None
     date_of_birth: date | None = None
@@ -86,7 +88,7 @@ class DoseGiven(EventBase):
     route: Route
     mg: Mg
     mg_per_kg: float | None = None
-    site: str | None = None
+    site: Annotated[str, follows(text_rule.SITE)] | None = None
     devices: Annotated[int, Field(ge=1, le=6)] | None = None
     booster: bool = False
 
@@ -104,7 +106,7 @@ class ScaleRated(EventBase):
 
 class NoteWritten(EventBase):
     type: Literal["note_written"] = "note_written"
-    text: Annotated[str, Field(min_length=1, max_length=20_000)]
+    text: Annotated[str, Field(min_length=1, max_length=20_000), follows(text_rule.NOTE)]
     kind: NoteKind = "observation"
     visibility: Visibility = "private"
 
@@ -117,7 +119,7 @@ class NoteVisibilityChanged(EventBase):
 
 class IntentionSet(EventBase):
     type: Literal["intention_set"] = "intention_set"
-    text: Annotated[str, Field(min_length=1, max_length=2_000)]
+    text: Annotated[str, Field(min_length=1, max_length=2_000), follows(text_rule.INTENTION)]
 
 
 class CardDrawn(EventBase):
@@ -137,7 +139,7 @@ class AlertRaised(EventBase):
 
     type: Literal["alert_raised"] = "alert_raised"
     key: str
-    message: str
+    message: Annotated[str, Field(min_length=1), follows(text_rule.ALERT_TEXT)]
 
 
 class AlertAcknowledged(EventBase):
@@ -148,7 +150,7 @@ class AlertAcknowledged(EventBase):
 class EntryStruck(EventBase):
     type: Literal["entry_struck"] = "entry_struck"
     target_seq: int
-    reason: Annotated[str, Field(min_length=1, max_length=500)]
+    reason: Annotated[str, Field(min_length=1, max_length=500), follows(text_rule.STRIKE_REASON)]
 
 
 class NextSessionSet(EventBase):
@@ -158,7 +160,37 @@ class NextSessionSet(EventBase):
 
 class SessionClosed(EventBase):
     type: Literal["session_closed"] = "session_closed"
-    early_reason: str | None = None
+    early_reason: Annotated[str, Field(min_length=1), follows(text_rule.CLOSE_REASON)] | None = None
+
+
+class QuestionnaireAnswered(EventBase):
+    """A PHQ-9 or GAD-7, every answer kept (the total and band are derived). In a session's log
+    when taken there (at intake, or by the client in the client view); in a client's log when
+    collected between sessions."""
+
+    type: Literal["questionnaire_answered"] = "questionnaire_answered"
+    instrument: Literal["phq9", "gad7"]
+    answers: tuple[Annotated[int, Field(ge=0, le=3)], ...]
+    by_client: bool = False
+    """Answered by the client themselves (the client view), not read out by the therapist."""
+
+    @field_validator("answers")
+    @classmethod
+    def _one_answer_per_item(cls, answers: tuple[int, ...], info: Any) -> tuple[int, ...]:
+        expected = {"phq9": 9, "gad7": 7}.get(info.data.get("instrument", ""))
+        if expected is not None and len(answers) != expected:
+            raise ValueError(f"needs {expected} answers, one per item; {len(answers)} given")
+        return answers
+
+
+class SafetyCheckRecorded(EventBase):
+    """The therapist's safety check after a PHQ-9 item 9 above 0: acknowledges that alert (`key`)
+    and keeps the note, private unless the therapist chose otherwise."""
+
+    type: Literal["safety_check_recorded"] = "safety_check_recorded"
+    key: str
+    text: Annotated[str, Field(min_length=1, max_length=20_000), follows(text_rule.SAFETY_NOTE)]
+    visibility: Visibility = "private"
 
 
 Event = Annotated[
@@ -166,6 +198,7 @@ Event = Annotated[
         SessionOpened, PhaseStarted, DoseGiven, VitalsRecorded, ScaleRated, NoteWritten,
         NoteVisibilityChanged, IntentionSet, CardDrawn, ChecklistTicked, AlertRaised,
         AlertAcknowledged, EntryStruck, NextSessionSet, SessionClosed,
+        QuestionnaireAnswered, SafetyCheckRecorded,
     ],
     Field(discriminator="type"),
 ]
@@ -173,6 +206,7 @@ EVENT_CLASSES: tuple[type[EventBase], ...] = (
     SessionOpened, PhaseStarted, DoseGiven, VitalsRecorded, ScaleRated, NoteWritten,
     NoteVisibilityChanged, IntentionSet, CardDrawn, ChecklistTicked, AlertRaised,
     AlertAcknowledged, EntryStruck, NextSessionSet, SessionClosed,
+    QuestionnaireAnswered, SafetyCheckRecorded,
 )
 
 
@@ -204,12 +238,12 @@ def event_json(event: EventBase) -> str:
 
 def decode_event(data: bytes | str) -> EventBase:
     """One event from `event_json`'s form; a pydantic `ValidationError` if it breaks a rule."""
-    return _adapter("one").validate_json(data)  # type: ignore[no-any-return]
+    return _adapter("one").validate_json(data, context=text_rule.READING_THE_RECORD)  # type: ignore[no-any-return]
 
 
 def decode_events(data: bytes | str) -> list[EventBase]:
     """A JSON array of events in `event_json`'s form, decoded (and checked) in one call."""
-    return _adapter("many").validate_json(data)  # type: ignore[no-any-return]
+    return _adapter("many").validate_json(data, context=text_rule.READING_THE_RECORD)  # type: ignore[no-any-return]
 
 
 def event_body_json(event: EventBase) -> str:

@@ -46,7 +46,7 @@ def parse_phase(text: str) -> Phase:
     aliases = {"dose": "dose-onset", "onset": "dose-onset", "integrate": "integration",
                "talk": "integration", "cards": "intention"}
     cleaned = aliases.get(cleaned, cleaned)
-    if cleaned.isascii() and cleaned.isdigit() and 1 <= int(cleaned) <= len(PHASES):
+    if cleaned.isascii() and cleaned.isdigit() and len(cleaned) <= 3 and 1 <= int(cleaned) <= len(PHASES):
         return PHASES[int(cleaned) - 1]
     for phase in PHASES:
         if cleaned == phase or cleaned == PHASE_TITLES[phase].lower().replace(" ", "-"):

@@ -17,6 +17,7 @@ from kapsession.core.errors import PresetError
 from kapsession.core.events import Route
 from kapsession.core.phases import PHASES, Phase
 from kapsession.core.strict_model import StrictModel
+from kapsession.core.trusted_files import read_trusted_text
 
 ROUTE_PLAIN_WORDS: dict[str, str] = {
     "sublingual": "a lozenge (troche) held in the mouth",
@@ -419,13 +420,8 @@ _TOML_END = re.compile(r"\s*\(at end of document\)\s*$")
 
 def read_toml(path: Path) -> tuple[str, dict[str, Any]]:
     """The text (a byte-order mark dropped) and the parsed table, or a one-line PresetError
-    `path:LINE: not valid TOML: message`."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise PresetError(f"{path}: cannot be read ({error.strerror or error})") from error
-    except UnicodeDecodeError as error:
-        raise PresetError(f"{path}: is not UTF-8 text") from error
+    `path:LINE: not valid TOML: message` (or saying why the file is not read at all)."""
+    text = read_trusted_text(path)  # only a file the therapist could have written alone
     try:
         return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

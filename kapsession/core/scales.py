@@ -46,8 +46,11 @@ def parse_scale_name(text: str) -> ScaleName:
 def parse_scale_value(scale: ScaleName, text: str) -> int:
     spec = SCALES[scale]
     cleaned = text.strip()
+    shown = cleaned if len(cleaned) <= 20 else cleaned[:20] + "\u2026"  # a sentence, not a page
     if not (cleaned.isascii() and cleaned.isdigit()):
-        raise InputError(f"{spec.title} '{cleaned}' is not a whole number: accepted {spec.low}-{spec.high}")
+        raise InputError(f"{spec.title} '{shown}' is not a whole number: accepted {spec.low}-{spec.high}")
+    if len(cleaned.lstrip("0")) > 3:  # before int(): Python refuses to read 4,300 digits or more
+        raise InputError(f"{spec.title} {shown} is out of range: accepted {spec.low}-{spec.high}")
     value = int(cleaned)
     if not spec.low <= value <= spec.high:
         raise InputError(f"{spec.title} {value} is out of range: accepted {spec.low}-{spec.high}")
@@ -77,6 +80,6 @@ def parse_aldrete(text: str) -> int:
     if len(tokens) != len(ALDRETE_ITEMS):
         raise InputError(f"{len(tokens)} item scores given, 5 are needed; " + ALDRETE_ACCEPTED)
     for name, token in zip(ALDRETE_ITEMS, tokens):
-        if int(token) > 2:
-            raise InputError(f"{name} {token} is out of range: each item is scored 0-2")
+        if len(token.lstrip("0")) > 1 or int(token) > 2:  # length first: no int() of a huge number
+            raise InputError(f"{name} {token[:20]} is out of range: each item is scored 0-2")
     return sum(int(token) for token in tokens)

@@ -25,6 +25,8 @@ from kapsession.core.events import (
     NoteVisibilityChanged,
     NoteWritten,
     PhaseStarted,
+    QuestionnaireAnswered,
+    SafetyCheckRecorded,
     ScaleRated,
     SessionClosed,
     SessionOpened,
@@ -38,6 +40,8 @@ AlertLevel = Literal["alarm", "warning", "nudge", "info"]
 LEVEL_RANK: dict[str, int] = {"alarm": 0, "warning": 1, "nudge": 2, "info": 3}
 # Words carried with every alert, so none is signalled by colour alone.
 LEVEL_WORDS: dict[str, str] = {"alarm": "ALERT", "warning": "CHECK", "nudge": "note", "info": "info"}
+# The kind of note a safety check keeps (shown beside the notes; private unless chosen otherwise).
+SAFETY_CHECK_KIND = "safety-check"
 # A check this close to an earlier one is the same check (an interval and a fixed minute meeting).
 SAME_CHECK = timedelta(minutes=2)
 # A reading this soon after a check was due still counts as on time in a debrief.
@@ -160,6 +164,7 @@ class SessionState:
     early_reason: str | None = None
     discharge: Discharge = Discharge(False, ())
     events: list[EventBase] = field(default_factory=list)
+    questionnaires: list[QuestionnaireAnswered] = field(default_factory=list)
 
     # -- where we are ------------------------------------------------------------------------
     @property
@@ -269,6 +274,15 @@ class SessionState:
         if first is None:
             return None
         return first + timedelta(minutes=self.preset.minimum_observation_minutes)
+
+    def latest_questionnaire(self, instrument: str) -> QuestionnaireAnswered | None:
+        taken = [q for q in self.questionnaires if q.instrument == instrument]
+        return taken[-1] if taken else None
+
+    @property
+    def open_safety_alerts(self) -> list[Alert]:
+        """PHQ-9 item 9 answered above 0 and no safety check recorded yet."""
+        return [alert for alert in self.open_alerts if alert.kind == "safety"]
 
     def shareable_notes(self) -> list[NoteView]:
         return [note for note in self.notes if note.shareable]
@@ -439,6 +453,12 @@ def _threshold_alerts(state: SessionState) -> list[Alert]:
     return alerts
 
 
+def threshold_episodes(state: SessionState) -> list[Alert]:
+    """Every threshold episode of the session (open, settled, acknowledged or not): a closed
+    session's `alerts` keep only the acknowledged ones, and the course lists them all."""
+    return _threshold_alerts(state)
+
+
 def _threshold_level(message: str) -> AlertLevel:
     """A pre-dose BP is a decision to make (warning), settled or not; anything else is an alarm."""
     return "warning" if "before dosing" in message else "alarm"
@@ -520,6 +540,8 @@ def discharge_readiness(state: SessionState) -> Discharge:
     from kapsession.core.timeparse import format_local
 
     missing: list[str] = []
+    if state.open_safety_alerts:
+        missing.append("a safety check note (PHQ-9 item 9 above 0)")
     for item in state.preset.discharge_checklist:
         if not state.discharge_ticked.get(item):
             missing.append(item)
@@ -617,6 +639,12 @@ def replay(events: Iterable[EventBase], preset: Preset) -> Replay:
             acknowledged.setdefault(event.key, event.at)
         elif isinstance(event, NextSessionSet):
             state.next_session_at = event.when
+        elif isinstance(event, QuestionnaireAnswered):
+            state.questionnaires.append(event)
+        elif isinstance(event, SafetyCheckRecorded):
+            acknowledged.setdefault(event.key, event.at)
+            shown = visibility.get(event.seq, event.visibility) if event.seq is not None else event.visibility
+            state.notes.append(NoteView(event.seq, event.at, event.text, SAFETY_CHECK_KIND, shown))
         elif isinstance(event, SessionClosed):
             state.closed_at = event.at
             state.early_reason = event.early_reason
@@ -627,14 +655,32 @@ def replay(events: Iterable[EventBase], preset: Preset) -> Replay:
     for ratings in state.scales.values():
         ratings.sort(key=lambda e: e.at)
     state.notes.sort(key=lambda n: n.at)
+    state.questionnaires.sort(key=lambda e: e.at)
     phase_events.sort(key=lambda e: e.at)
     for index, event in enumerate(phase_events):
         ended = phase_events[index + 1].at if index + 1 < len(phase_events) else state.closed_at
         state.spans.append(PhaseSpan(event.phase, event.at, ended,
                                      preset.phases[event.phase].minutes, event.seq))
 
-    return Replay(state, acknowledged, tuple(_threshold_alerts(state)),
+    return Replay(state, acknowledged, tuple(_threshold_alerts(state)) + tuple(safety_alerts(state.questionnaires)),
                   tuple(Alert(e.key, "manual", "warning", e.message, e.at) for e in raised_by_person))
+
+
+def safety_alerts(questionnaires: Iterable[QuestionnaireAnswered]) -> list[Alert]:
+    """One alarm per PHQ-9 whose item 9 (thoughts of self-harm) was answered above 0: it stays
+    open until a safety check note is recorded against it (`SafetyCheckRecorded`)."""
+    from kapsession.core.questionnaires import instrument
+
+    alerts = []
+    for taken in questionnaires:
+        form = instrument(taken.instrument)
+        if form.safety_flagged(taken.answers):
+            answer = taken.answers[form.safety_item - 1]  # type: ignore[operator]
+            alerts.append(Alert(
+                f"safety:{taken.seq}", "safety", "alarm",
+                f"{form.title} item {form.safety_item} answered {answer} ({form.answers[answer].lower()}): "
+                "a safety check is needed today; acknowledging asks for the note", taken.at))
+    return alerts
 
 
 def phase_label(phase: Phase | None) -> str:

@@ -8,8 +8,8 @@ from typing import NamedTuple
 from kapsession.core.entries import entry_number, entry_numbers, written_late
 from kapsession.core.events import (
     AlertAcknowledged, AlertRaised, CardDrawn, ChecklistTicked, DoseGiven, EntryStruck, EventBase,
-    IntentionSet, NextSessionSet, NoteVisibilityChanged, NoteWritten, PhaseStarted, ScaleRated,
-    SessionClosed, SessionOpened, VitalsRecorded,
+    IntentionSet, NextSessionSet, NoteVisibilityChanged, NoteWritten, PhaseStarted, QuestionnaireAnswered,
+    SafetyCheckRecorded, ScaleRated, SessionClosed, SessionOpened, VitalsRecorded,
 )
 from kapsession.core.phases import PHASE_TITLES
 from kapsession.core.scales import SCALES
@@ -42,6 +42,18 @@ def describe_dose(event: DoseGiven) -> str:
     if event.booster:
         parts.append("booster")
     return " ".join(parts)
+
+
+def describe_questionnaire(event: QuestionnaireAnswered) -> str:
+    """`PHQ-9 14 (moderate) · answers 1 2 0 1 2 1 0 1 0`, flagged when item 9 is above 0."""
+    from kapsession.core.questionnaires import instrument
+
+    form = instrument(event.instrument)
+    total = sum(event.answers)
+    flag = f" \u00b7 ALERT item {form.safety_item} answered" if form.safety_flagged(event.answers) else ""
+    by = " (by the client)" if event.by_client else ""
+    return (f"{form.title} {total} ({form.band(total).words}){by} \u00b7 answers "
+            f"{' '.join(str(a) for a in event.answers)}{flag}")
 
 
 def describe(event: EventBase, state: SessionState) -> tuple[str, str]:
@@ -84,6 +96,12 @@ def describe(event: EventBase, state: SessionState) -> tuple[str, str]:
         return "struck", f"#{entry_number(state, event.target_seq)} struck: {event.reason}"
     if isinstance(event, NextSessionSet):
         return "next", f"next session {event.when.astimezone():%a %d %b %Y %H:%M}"
+    if isinstance(event, QuestionnaireAnswered):
+        return "score", describe_questionnaire(event)
+    if isinstance(event, SafetyCheckRecorded):
+        note = next((n for n in state.notes if n.seq == event.seq), None)
+        visibility = note.visibility if note else event.visibility
+        return "safety", f"[{visibility}] safety check: {event.text}"
     if isinstance(event, SessionClosed):
         reason = f" (before minimum observation: {event.early_reason})" if event.early_reason else ""
         return "closed", f"session closed{reason}"
@@ -101,7 +119,7 @@ def timeline(state: SessionState) -> list[TimelineLine]:
         if first is not None:
             delta = event.at - first
             t_plus = ("T+" if delta.total_seconds() >= 0 else "T-") + format_duration(abs(delta))
-        private = isinstance(event, NoteWritten) and "[private]" in text[:10]
+        private = isinstance(event, (NoteWritten, SafetyCheckRecorded)) and "[private]" in text[:10]
         lines.append(TimelineLine(event.seq, event.at, t_plus, label, text, private,
                                   state.struck.get(event.seq) if event.seq is not None else None,
                                   numbers.get(event.seq) if event.seq is not None else None,

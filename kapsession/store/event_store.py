@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Iterator, NamedTuple
 
 from kapsession.core.clock import utc_now
 from kapsession.core.errors import NotFoundError, StoreError
+from kapsession.private_dirs import make_private_dir
 from kapsession.store.schema import migrate
 from kapsession.store.session_ids import new_session_id
 
@@ -86,7 +87,7 @@ def ensure_private_dir(directory: Path) -> None:
     """Create the data directory 0700, or take group and other access away from an existing one
     (never adding any: a directory locked by its owner stays locked and is reported)."""
     try:
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private_dir(directory)  # and any parent it creates, whatever the umask
         if not directory.is_dir():
             raise StoreError(f"the data directory {directory} is not a directory")
         mode = stat.S_IMODE(directory.stat().st_mode)
@@ -150,13 +151,19 @@ class EventStore:
         )
         return int(cursor.lastrowid)  # type: ignore[arg-type]
 
-    def create_session(self, opened: SessionOpened) -> tuple[str, SessionOpened]:
-        """Store a new session and its first event in one transaction; returns (id, stored event)."""
+    def create_session(self, opened: SessionOpened, *, client_id: str | None = None,
+                       new_client: bool = False) -> tuple[str, SessionOpened]:
+        """Store a new session and its first event in one transaction; returns (id, stored event).
+        A real session belongs to a client: `client_id`, else the one client of its name, else a
+        new one (store/clients.py, `client_for_session`); several of that name is refused."""
         from kapsession.core.events import checked, with_store_fields
+        from kapsession.store.clients import client_for_session
 
         opened = checked(opened)  # type: ignore[assignment]
         recorded = utc_now()
         with self._transaction():
+            owner = None if opened.practice else client_for_session(
+                self.connection, opened.client.name, opened.at, client_id=client_id, new_client=new_client)
             for _ in range(20):
                 session_id = new_session_id()
                 exists = self.connection.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone()
@@ -166,9 +173,9 @@ class EventStore:
                 raise StoreError("could not find a free session id")
             self.connection.execute(
                 "INSERT INTO sessions (id, client_name, client_key, preset, series_number, practice, "
-                "created_at, dose_mg, last_event_at, event_count) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, 1)",
+                "created_at, dose_mg, last_event_at, event_count, client_id) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, 1, ?)",
                 (session_id, opened.client.name, opened.client.name.casefold(), opened.preset,
-                 opened.series_number, int(opened.practice), _iso(opened.at), _iso(opened.at)),
+                 opened.series_number, int(opened.practice), _iso(opened.at), _iso(opened.at), owner),
             )
             seq = self._insert(session_id, opened, recorded)
         return session_id, with_store_fields(opened, seq, recorded)  # type: ignore[return-value]
@@ -293,7 +300,8 @@ class EventStore:
     def resolve(self, text: str) -> str:
         """A typed session id (any case, surrounding spaces) to a stored one, or a clear error."""
         wanted = (text or "").strip().lower()
-        if wanted and self.connection.execute("SELECT 1 FROM sessions WHERE id = ?", (wanted,)).fetchone():
+        # Ids are ASCII; other text (bytes that are not UTF-8, too) cannot be one, nor go to SQLite.
+        if wanted and wanted.isascii() and self.connection.execute("SELECT 1 FROM sessions WHERE id = ?", (wanted,)).fetchone():
             return wanted
         known = [row[0] for row in self.connection.execute("SELECT id FROM sessions")]
         if not known:
@@ -318,12 +326,15 @@ class EventStore:
         return [_row(values) for values in self.connection.execute(sql, params)]
 
     def client_history(self, client_name: str) -> list[SessionRow]:
-        """A client's real sessions, oldest first (practice sessions never appear here)."""
-        rows = self.connection.execute(
-            f"SELECT {_ROW_COLUMNS} FROM sessions WHERE client_key = ? AND practice = 0 ORDER BY created_at",
-            (client_name.strip().casefold(),),
-        )
-        return [_row(values) for values in rows]
+        """A client's real sessions, oldest first (practice sessions never appear here): the
+        sessions of the clients of that name, ignoring case and spaces, and of records merged into
+        them (store/clients.py)."""
+        from kapsession.store.clients import ClientBook, same_name
+
+        rows: list[SessionRow] = []
+        for client in same_name(self.connection, client_name):
+            rows += ClientBook(self).sessions(client.id)
+        return sorted(rows, key=lambda row: (row.created_at, row.id))
 
     def sessions_off_screen(self) -> tuple[list[SessionRow], list[SessionRow]]:
         """Started, not closed and not on any screen now: (interrupted: the screen that held it

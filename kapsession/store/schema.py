@@ -67,8 +67,43 @@ def _v2(connection: sqlite3.Connection) -> None:
     )
 
 
+def _v3_clients(connection: sqlite3.Connection) -> None:
+    """Clients: a record of their own (append-only client events and a small projection), and
+    each real session linked to one. Existing sessions get a client per name, ignoring case and
+    spaces (store/clients.py, `migrate_sessions_to_clients`); practice sessions get none."""
+    _run(
+        connection,
+        """
+        CREATE TABLE clients (
+            id            TEXT PRIMARY KEY,
+            name          TEXT NOT NULL,
+            name_key      TEXT NOT NULL,          -- case and spaces removed, to find a client by name
+            merged_into   TEXT REFERENCES clients(id),
+            created_at    TEXT NOT NULL,
+            last_event_at TEXT NOT NULL
+        );
+        CREATE TABLE client_events (
+            seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+            client_id   TEXT NOT NULL REFERENCES clients(id),
+            type        TEXT NOT NULL,
+            at          TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            body        TEXT NOT NULL
+        );
+        CREATE INDEX client_events_by_client ON client_events (client_id, seq);
+        CREATE INDEX clients_by_name ON clients (name_key);
+        CREATE INDEX clients_by_merge ON clients (merged_into) WHERE merged_into IS NOT NULL;
+        ALTER TABLE sessions ADD COLUMN client_id TEXT REFERENCES clients(id);
+        CREATE INDEX sessions_by_client_id ON sessions (client_id, created_at)
+        """
+    )
+    from kapsession.store.clients import migrate_sessions_to_clients
+
+    migrate_sessions_to_clients(connection)
+
+
 # MIGRATIONS[n] brings a database from version n to n + 1.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3_clients]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

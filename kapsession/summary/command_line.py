@@ -19,8 +19,8 @@ EXIT_FAILED = 1
 
 
 class Option:
-    """One option of `summary` or `record`, defined once: `register` hands it to argparse and
-    `quick_arguments` reads its plain forms without argparse."""
+    """One option of `summary` or `record`: `register` hands it to argparse, and `_deliver`
+    reads the formats each command accepts from the same definition."""
 
     __slots__ = ("flags", "dest", "help", "choices", "default", "metavar", "switch")
 
@@ -49,6 +49,7 @@ SUMMARY_OPTIONS = (
            help="add the vitals and dose figures (a small chart and table)"),
     Option("--print", dest="send_to_printer", switch=True,
            help="send the PDF to the default printer with CUPS' lp"),
+    Option("--force", dest="force", switch=True, help="with -o: replace a file that exists"),
 )
 RECORD_OPTIONS = (
     Option("--format", dest="format", choices=("md", "pdf"),
@@ -60,6 +61,7 @@ RECORD_OPTIONS = (
            "(default: from settings)"),
     Option("--print", dest="send_to_printer", switch=True,
            help="send the PDF to the default printer with CUPS' lp"),
+    Option("--force", dest="force", switch=True, help="with -o: replace a file that exists"),
 )
 
 # What a file name's extension says about the format written into it.
@@ -111,49 +113,10 @@ def register(subparsers: Any) -> None:
     record.set_defaults(func=cmd_record)
 
 
-def quick_arguments(command: str, words: Sequence[str]) -> dict[str, Any] | None:
-    """The arguments argparse would give `summary` or `record` (`words`: what follows the command
-    word), read from the options above without argparse; None unless the line is plain: the
-    session id and the options spelled in full, each at most once, every value acceptable and none
-    starting with '-'. For anything else (help, an abbreviation, a mistake) argparse reads the
-    line and answers or refuses as always. Used by kapsession.cli.quick_arguments."""
-    options, func = {"summary": (SUMMARY_OPTIONS, cmd_summary), "record": (RECORD_OPTIONS, cmd_record)}[command]
-    by_flag = {flag: option for option in options for flag in option.flags}
-    found: dict[str, Any] = {option.dest: False if option.switch else option.default for option in options}
-    given: set[str] = set()
-    positional: list[str] = []
-    index = 0
-    while index < len(words):
-        word = words[index]
-        index += 1
-        if not word.startswith("-"):
-            positional.append(word)
-            continue
-        name, has_value, value = word.partition("=")
-        option = by_flag.get(name)
-        if option is None or option.dest in given:
-            return None
-        given.add(option.dest)
-        if option.switch:
-            if has_value:
-                return None
-            found[option.dest] = True
-            continue
-        if not has_value:
-            if index == len(words):
-                return None
-            value = words[index]
-            index += 1
-        if value.startswith("-") or (option.choices is not None and value not in option.choices):
-            return None
-        found[option.dest] = value
-    if len(positional) != 1:
-        return None
-    return {"id": positional[0], **found, "func": func}
-
-
 def _fail(message: str) -> int:
-    print(f"kapsession: {message}", file=sys.stderr)
+    from kapsession.core.text_rule import visible
+
+    print(f"kapsession: {visible(message)}", file=sys.stderr)
     return EXIT_FAILED
 
 
@@ -163,6 +126,12 @@ def _deliver(ctx: Any, args: Any, *, kind: str, session_id: str, day: str,
     from kapsession.summary.files import PrintError, default_export_path, printer_command, send_to_printer, write_export
     from kapsession.summary.pdf import RenderError
 
+    target: Path | None = None
+    if args.output is not None:
+        from kapsession.private_files import check_output_path
+
+        # First, before rendering: a path that may not be written is refused whatever the format.
+        target = check_output_path(args.output, data_dir=ctx.data_dir, force=getattr(args, "force", False))
     formats = next(option.choices for option in (SUMMARY_OPTIONS if kind == "summary" else RECORD_OPTIONS)
                    if option.dest == "format")
     fmt = args.format = output_format(kind, args.format, args.output, formats)  # type: ignore[arg-type]
@@ -174,12 +143,14 @@ def _deliver(ctx: Any, args: Any, *, kind: str, session_id: str, day: str,
     except RenderError as error:
         return _fail(str(error))
     written: Path | None = None
-    if args.output is not None:
-        written = write_export(Path(args.output), data)
+    if target is not None:
+        written = write_export(target, data)
     elif fmt == "pdf":
         written = write_export(default_export_path(ctx.data_dir, session_id, day, kind, fmt), data, make_folder=True)
     elif not args.send_to_printer:
-        sys.stdout.write(data.decode("utf-8"))
+        from kapsession.core.text_rule import visible  # the terminal gets no raw control character
+
+        sys.stdout.write(visible(data.decode("utf-8")))
         sys.stdout.flush()
     if written is not None:
         ctx.out(str(written))

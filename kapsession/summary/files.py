@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kapsession.core.errors import InputError, KapsessionError
+from kapsession.private_dirs import make_private_dir
 from kapsession.private_files import write_private
 
 EXPORTS_FOLDER = "exports"
@@ -35,7 +36,7 @@ def default_export_path(data_dir: Path, session_id: str, day: str, kind: str, fm
 def write_export(path: Path, data: bytes, *, make_folder: bool = False) -> Path:
     if make_folder:
         try:
-            Path(path).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            make_private_dir(Path(path).parent)
         except OSError as error:
             raise InputError(f"cannot create the folder {Path(path).parent}: {error.strerror or error}") from error
     return write_private(path, data)

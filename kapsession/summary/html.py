@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from html import escape as _escape
 
+from kapsession.core.text_rule import visible
 from kapsession.summary.model import ClientSummary, VitalsFigure
 
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 
 
 def esc(text: str) -> str:
-    return _escape(text, quote=True)
+    return _escape(visible(text), quote=True)  # no raw control character in the page
 
 
 def _paragraphs(text: str, css_class: str = "") -> str:

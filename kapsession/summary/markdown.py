@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from kapsession.core.text_rule import visible
 from kapsession.summary.model import ClientSummary
 
 DASH = "\u2013"
@@ -27,7 +28,7 @@ def _keep_indent(match: re.Match[str]) -> str:
 def escape(text: str) -> str:
     """Escape Markdown syntax in text a person wrote, so it shows literally (`&` too, so
     `&copy;` is not read as ©)."""
-    text = _INLINE.sub(r"\\\1", text)
+    text = _INLINE.sub(r"\\\1", visible(text))  # no raw control character reaches a file or terminal
     text = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2) if not m.group(2)[0].isdigit()
                            else m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], text)
     return _INDENT.sub(_keep_indent, text)

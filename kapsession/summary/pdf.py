@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from kapsession.core.errors import KapsessionError
+from kapsession.core.text_rule import visible
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 FONT_PACKAGES = ("manimgx_fonts", "manimgx_fonts_cjk")
@@ -127,9 +128,11 @@ def font_stack(first: tuple[str, ...], book: Any = None) -> list[str]:
 
 
 def wrap_long_runs(value: Any) -> Any:
-    """Zero-width spaces inside very long unbroken runs, throughout a JSON-able structure."""
+    """Zero-width spaces inside very long unbroken runs, throughout a JSON-able structure (and
+    any character the text rule refuses written out as an escape, as every renderer does)."""
     if isinstance(value, str):
-        return _LONG_RUN.sub(lambda m: ZWSP.join(m.group(0)[i:i + 24] for i in range(0, len(m.group(0)), 24)), value)
+        return _LONG_RUN.sub(lambda m: ZWSP.join(m.group(0)[i:i + 24] for i in range(0, len(m.group(0)), 24)),
+                             visible(value))
     if isinstance(value, list):
         return [wrap_long_runs(item) for item in value]
     if isinstance(value, tuple):

@@ -26,6 +26,9 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.theme import Theme
 
+from kapsession.core.text_rule import visible  # noqa: E402
+from kapsession.tui.crash_guard import ReportsCrashes, run_reporting_crashes  # noqa: E402
+
 if TYPE_CHECKING:
     from kapsession.core.clock import Clock
     from kapsession.core.preset_library import PresetLibrary
@@ -59,7 +62,7 @@ def _startup_css(session_id: str | None) -> list[Path]:
 LATER_CSS = ("live.tcss", "dialogs.tcss")
 
 
-class KapsessionApp(App[int]):
+class KapsessionApp(ReportsCrashes, App[int]):
     """The app. Screens reach shared things through it: `self.app.store`, `.presets`, `.settings`,
     `.clock`, `.data_dir`; `open_live(id)` pushes the live screen for a stored session."""
 
@@ -100,7 +103,8 @@ class KapsessionApp(App[int]):
         themes, problems, self._app_variables = _startup_themes()
         super().__init__(css_path=_startup_css(session_id))
         self.add_mode("home", self.home_screen)  # see `show_home`
-        self.sub_title = remembered.get("practice_name") or ""
+        # Read before the settings are validated: a name an older version stored is made visible.
+        self.sub_title = visible(str(remembered.get("practice_name") or ""))
         self._apply_startup_theme(themes, problems, remembered.get("theme") or DEFAULT_THEME)
 
     # -- shared things, made when first needed ---------------------------------------------------
@@ -476,7 +480,8 @@ def _theme_fingerprint(directories: tuple[Path, ...]) -> list[Any]:
         if directory.is_dir():
             for path in sorted(directory.glob("*.toml")):
                 status = path.stat()
-                files.append([path.name, status.st_mtime_ns, status.st_size])
+                # owner and mode too: a file others may change is refused (core/trusted_files.py)
+                files.append([path.name, status.st_mtime_ns, status.st_size, status.st_uid, status.st_mode])
         parts.append([str(directory), files])
     return parts
 
@@ -500,6 +505,8 @@ def _startup_themes() -> tuple[dict[str, Theme], list[str], dict[str, str]]:
             pass
     from dataclasses import asdict
 
+    from kapsession.locations import config_dir
+    from kapsession.private_dirs import make_private_dir
     from kapsession.tui.theme_files import APP_VARIABLE_DEFAULTS, default_theme_dirs, load_themes
 
     themes, problems = load_themes(*default_theme_dirs())
@@ -507,7 +514,7 @@ def _startup_themes() -> tuple[dict[str, Theme], list[str], dict[str, str]]:
         payload = {"key": key, "themes": {name: asdict(theme) for name, theme in themes.items()},
                    "problems": problems, "defaults": APP_VARIABLE_DEFAULTS}
         try:
-            cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            make_private_dir(cache.parent, within=config_dir())  # 0700 whatever the umask
             temporary = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
             # 0600 like every file kapsession writes (the cache holds only theme colours)
             descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -529,7 +536,7 @@ def run_app(
     """Run the app until it exits; returns the process exit code."""
     app = KapsessionApp(data_dir, session_id=session_id, theme=theme, clock=clock, practice=practice)
     app.store  # noqa: B018 - an unusable data dir is a one-line error from the command line, not a traceback
-    result = app.run()
+    result = run_reporting_crashes(app, data_dir)  # no client data on a crash screen
     if app.return_code:
         return app.return_code
     return result if isinstance(result, int) else 0

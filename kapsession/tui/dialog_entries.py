@@ -107,3 +107,34 @@ class DischargeEntry:
         if self.close:
             events.append(commands.close_session(state, now, self.early_reason))
         return events
+
+
+@dataclass(frozen=True)
+class QuestionnaireEntry:
+    """A PHQ-9 or GAD-7 as answered so far (a command refuses it until every item is)."""
+
+    instrument: str
+    answers: tuple[int, ...]
+    by_client: bool = False
+
+    def command(self, state: SessionState, now: datetime) -> EventBase:
+        from kapsession.core.questionnaires import instrument
+
+        left = len(instrument(self.instrument).items) - len(self.answers)
+        if left:
+            raise InputError(f"{left} item{'s' if left != 1 else ''} still to answer "
+                             f"(item {len(self.answers) + 1} is next)")
+        return commands.answer_questionnaire(state, self.instrument, list(self.answers), now,
+                                             by_client=self.by_client)
+
+
+@dataclass(frozen=True)
+class SafetyCheckEntry:
+    """The note that acknowledges a safety alert (`key`)."""
+
+    key: str
+    text: str
+    shareable: bool = False
+
+    def command(self, state: SessionState, now: datetime) -> EventBase:
+        return commands.record_safety_check(state, self.text, now, key=self.key, shareable=self.shareable)

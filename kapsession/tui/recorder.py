@@ -12,7 +12,8 @@ the database busy, locked or full, the disk gone) becomes one sentence, made her
 
 Where that sentence is shown is the caller's choice: a dialog or the vitals line shows it next to
 what was typed (`tell_problem=False`) and keeps the text; otherwise `tell` shows it (a
-notification today). `tell` also says what was saved, when the caller gives words for it.
+notification today). `tell` also says what was saved, when the caller gives words for it (and,
+when saving raised an alarm, how loudly).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from kapsession.store.session_log import SessionLog
 Severity = Literal["information", "warning", "error"]
 Built = EventBase | Sequence[EventBase]
 Command = Callable[[SessionState, datetime], Built]
-Saved = str | Callable[[tuple[EventBase, ...]], str] | None
+Saved = str | Callable[[tuple[EventBase, ...]], "str | tuple[str, Severity]"] | None
 
 # What can stop a save: what was typed (the core's InputError), the store's own errors, SQLite,
 # and the filesystem under it.
@@ -112,6 +113,7 @@ class Recorder:
                 self.tell(problem, "warning" if isinstance(refused, InputError) else "error")
             return Outcome(events, problem)
         words = saved(events) if callable(saved) else saved
-        if words:
-            self.tell(words, "information")
+        sentence, severity = words if isinstance(words, tuple) else (words, "information")
+        if sentence:
+            self.tell(sentence, severity)
         return Outcome(events)

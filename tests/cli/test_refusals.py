@@ -73,13 +73,14 @@ def test_series_length_out_of_range_is_a_usage_error(tmp_path: Path, capsys, len
 
 
 def test_export_to_a_folder_or_a_device_is_one_sentence(tmp_path: Path, capsys) -> None:
-    session_id = new_session(tmp_path, capsys, "sublingual-troche")
+    data = tmp_path / "data"
+    session_id = new_session(data, capsys, "sublingual-troche")
     folder = tmp_path / "out"
     folder.mkdir()
-    assert run(tmp_path, "export", session_id, "-o", str(folder)) == 2
+    assert run(data, "export", session_id, "-o", str(folder)) == 2
     assert "it is a folder" in capsys.readouterr().err
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    assert run(tmp_path, "export", session_id, "-o", str(fifo)) == 2
+    assert run(data, "export", session_id, "-o", str(fifo)) == 2
     assert "not a regular file" in capsys.readouterr().err
     assert fifo.exists() and not fifo.is_file()

@@ -16,8 +16,8 @@ for package in (kapsession.core, kapsession.store, kapsession.practice):
     for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
         importlib.import_module(info.name)
         imported.append(info.name)
-import kapsession.cli, kapsession.locations, kapsession.settings
-imported += ["kapsession.cli", "kapsession.locations", "kapsession.settings"]
+import kapsession.cli, kapsession.locations, kapsession.settings, kapsession.practice_command_line
+imported += ["kapsession.cli", "kapsession.locations", "kapsession.settings", "kapsession.practice_command_line"]
 print(json.dumps({
     "imported": imported,
     "textual": sorted(name for name in sys.modules if name == "textual" or name.startswith("textual.")),
@@ -32,6 +32,6 @@ def test_core_store_practice_and_cli_do_not_import_textual() -> None:
     # The walk really did reach the modules (a typo in a package name would pass vacuously).
     for name in ("kapsession.core.state", "kapsession.core.commands", "kapsession.core.protocol",
                  "kapsession.store.event_store", "kapsession.store.session_log", "kapsession.cli",
-                 "kapsession.practice.command_line", "kapsession.practice.debrief"):
+                 "kapsession.practice_command_line", "kapsession.practice.debrief"):
         assert name in report["imported"]
     assert report["textual"] == []

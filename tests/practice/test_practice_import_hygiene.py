@@ -10,7 +10,7 @@ import sys
 SCRIPT = r"""
 import json, sys
 import kapsession.practice.scenario, kapsession.practice.driver, kapsession.practice.debrief
-import kapsession.practice.command_line
+import kapsession.practice_command_line
 from kapsession.cli import build_parser
 build_parser()
 print(json.dumps(sorted(name for name in sys.modules if name == "textual" or name.startswith("textual."))))

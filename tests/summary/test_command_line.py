@@ -84,7 +84,7 @@ def test_an_existing_file_is_replaced_whole_and_made_private(session_id: str, en
     target = env["tmp"] / "summary.md"
     target.write_text("old")
     os.chmod(target, 0o644)
-    assert run(capsys, "summary", session_id, "--format", "md", "-o", str(target))[0] == 0
+    assert run(capsys, "summary", session_id, "--format", "md", "-o", str(target), "--force")[0] == 0
     assert target.read_text().startswith("# Maya") and mode(target) == 0o600
 
 
@@ -117,7 +117,7 @@ def test_a_failed_write_leaves_nothing_half_written(session_id: str, env: dict[s
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", failing)
-    code, out, err = run(capsys, "summary", session_id, "-o", str(target))
+    code, out, err = run(capsys, "summary", session_id, "-o", str(target), "--force")
     assert code == 2
     assert err.strip() == f"kapsession: cannot write {target}: No space left on device"
     assert target.read_bytes() == b"the previous good copy"

@@ -36,3 +36,12 @@ def test_installed_copy_renders_from_its_own_templates(built_wheel: Path, tmp_pa
     assert result.returncode == 0, result.stderr
     where, head = result.stdout.splitlines()
     assert where.startswith(str(target)) and head == "b'%PDF-'"
+
+
+def test_wheel_carries_the_questionnaires(built_wheel: Path) -> None:
+    names = set(zipfile.ZipFile(built_wheel).namelist())
+    assert {"course.typ", "progress.typ"} <= set(TEMPLATES)
+    for name in ("phq9.toml", "gad7.toml"):
+        assert f"kapsession/core/questionnaires/{name}" in names, f"{name} is missing from the wheel"
+    for name in ("questionnaire.tcss", "course.tcss"):
+        assert f"kapsession/tui/{name}" in names, f"{name} is missing from the wheel"

@@ -274,7 +274,7 @@ async def test_new_session_gets_its_series_number_and_last_dose_and_opens_live(
         await type_text(pilot, "a.b.")  # any case: the same client
         await pilot.pause()
         info = text_of(app, "#series-info")
-        assert "Session 3" in info and "last dose 75 mg" in info
+        assert "Session 3 of 6" in info and "Previous (Wed 25 Feb 2026): 75 mg" in info
         assert app.screen.query_one("#preset").value == "intramuscular"  # their last preset
         await pilot.press("tab", "tab")
         await type_text(pilot, "70")
@@ -287,7 +287,7 @@ async def test_new_session_gets_its_series_number_and_last_dose_and_opens_live(
         opened = app.store.events(session_id)[0]
         assert opened.series_number == 3
         assert opened.previous_dose_mg == 75
-        assert opened.client.name == "a.b."
+        assert opened.client.name == "A.B."  # the client's recorded name, however it was typed
         assert opened.client.weight_kg == 70
         assert opened.planned_dose_mg == 80
         assert opened.preset == "intramuscular"

@@ -12,7 +12,9 @@ from textual.screen import Screen
 
 from kapsession.core.phases import PHASE_SOFT_WORDS
 from kapsession.core.state import SessionState
+from kapsession.core.text_rule import visible
 from kapsession.store.session_log import SessionLog
+from kapsession.tui.recorder import Recorder
 from kapsession.tui.widgets.live_text import LiveText
 
 
@@ -26,12 +28,12 @@ def soft_phase(state: SessionState) -> str:
 
 def intention_words(state: SessionState) -> Content:
     if state.intention:
-        return Content(f"“{state.intention}”")
+        return Content(f"“{visible(state.intention)}”")
     return Content.styled("Your intention will be written here, in your own words.", "$text-muted")
 
 
 def cards_words(state: SessionState) -> Content:
-    return Content("\n\n".join(f"◇  {card}" for card in state.cards))
+    return Content("\n\n".join(f"◇  {visible(card)}" for card in state.cards))
 
 
 class ClientViewScreen(Screen[None]):
@@ -40,11 +42,17 @@ class ClientViewScreen(Screen[None]):
     BINDINGS = [
         Binding("w", "back", "Back to the live screen", id="client.back"),
         Binding("escape", "back", "Back", id="client.escape", show=False),
+        Binding("f", "questionnaire", "Questionnaire", id="client.questionnaire",
+                tooltip="the client answers a PHQ-9 (or GAD-7) themselves, one item at a time"),
     ]
 
     def __init__(self, log: SessionLog) -> None:
         super().__init__()
         self.session_log = log
+        # The client's own answers are saved from here. Nothing is told on this screen (it faces
+        # the client): the form shows a refusal itself, and the therapist sees the answers on the
+        # live screen.
+        self.recorder = Recorder(log, show=lambda _events: self.refresh_view(), tell=lambda _sentence, _how: None)
 
     def compose(self) -> ComposeResult:
         with Middle(id="client-middle"):
@@ -74,3 +82,10 @@ class ClientViewScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+    def action_questionnaire(self) -> None:
+        if self.session_log.state().closed:
+            return
+        from kapsession.tui.screens.questionnaire import ClientQuestionnaire
+
+        self.app.push_screen(ClientQuestionnaire(self.session_log, self.recorder))

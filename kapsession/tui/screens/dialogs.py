@@ -30,6 +30,7 @@ from kapsession.core.errors import InputError
 from kapsession.core.events import NOTE_KINDS
 from kapsession.core.scales import ALDRETE_ITEMS, SCALES, parse_aldrete
 from kapsession.core.state import SessionState, fold
+from kapsession.core.text_rule import visible
 from kapsession.core.timeparse import format_duration, format_local
 from kapsession.store.session_log import SessionLog
 from kapsession.tui.dialog_entries import DischargeEntry, DoseEntry, Entry, IntentionEntry, NoteEntry, ScaleEntry
@@ -53,7 +54,7 @@ class Dialog(ModalScreen[ResultType], Generic[ResultType]):
 
     def show_error(self, message: str, *, soft: bool = False, target: str = "#error") -> None:
         error = self.query_one(target, Static)
-        error.update(Content(message))
+        error.update(Content(visible(message)))  # a sentence may quote what was typed
         error.set_class(soft, "-soft")
         error.display = bool(message)
 
@@ -119,9 +120,9 @@ class ConfirmDialog(Dialog[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="confirm"):
-            yield Label(Content(self.prompt), id="prompt")
+            yield Label(Content(visible(self.prompt)), id="prompt")
             if self.detail:
-                yield Static(Content(self.detail), id="detail")
+                yield Static(Content(visible(self.detail)), id="detail")
             with Horizontal(id="buttons"):
                 yield Button(f"{self.yes_label} (Enter / y)", id="yes", variant="primary")
                 yield Button(f"{self.no_label} (Escape / n)", id="no")

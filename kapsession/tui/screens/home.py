@@ -72,6 +72,8 @@ class HomeScreen(Screen[None]):
         Binding("r", "resume", "Open", id="home.resume",
                 tooltip="Open the selected session on the live screen"),
         Binding("enter", "resume", "Open", show=False, id="home.open"),
+        Binding("c", "course", "Course", id="home.course",
+                tooltip="Choose a client: their sessions, PHQ-9 and GAD-7 over time, the course report"),
         Binding("p", "practice", "Practice", id="home.practice",
                 tooltip="Rehearse a protocol on a fast clock"),
         Binding("v", "preview", "Summary", id="home.preview",
@@ -247,6 +249,22 @@ class HomeScreen(Screen[None]):
 
         self.app.push_screen(NewSessionScreen(), created)
 
+    def action_course(self) -> None:
+        from kapsession.tui.screens.course_view import ClientPicker, CourseScreen
+
+        selected = self.selected_id()
+        preselect = None
+        if selected is not None:
+            from kapsession.store.clients import ClientBook
+
+            preselect = ClientBook(self.kap.store).client_of_session(selected)
+
+        def chosen(client_id: str | None) -> None:
+            if client_id:
+                self.app.push_screen(CourseScreen(client_id))
+
+        self.app.push_screen(ClientPicker(preselect), chosen)
+
     def action_practice(self) -> None:
         from kapsession.tui.screens.practice import PracticePicker
 
@@ -293,6 +311,8 @@ kapsession: the home screen
             Home End the first and the last)
   Enter, r  open the chosen session on the live screen
   n         new session: client, preset, weight, planned dose
+  c         a client's course: sessions, PHQ-9 and GAD-7 over time,
+            the course report and the client's progress page
   p         practice mode: rehearse a protocol on a fast clock
   v         preview the client summary of a closed session
   s         settings: names on the summary, paper, series length

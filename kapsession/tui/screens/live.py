@@ -47,7 +47,7 @@ from kapsession.tui.widgets.notes_log import NotesLog
 from kapsession.tui.widgets.phase_timeline import PhaseTimeline
 from kapsession.tui.widgets.practice_panel import PracticePanel
 from kapsession.tui.widgets.scales_panel import ScalesPanel
-from kapsession.tui.recorder import Outcome, Recorder, Severity
+from kapsession.tui.recorder import Outcome, Recorder, Saved, Severity
 from kapsession.tui.widgets.live_text import LiveText
 from kapsession.tui.widgets.vitals_entry import VitalsLine
 from kapsession.tui.widgets.vitals_panel import VitalsPanel, dose_text
@@ -75,6 +75,8 @@ LIVE_KEYS: list[tuple[Binding, str]] = [
          "write or edit the client's intention in their own words"),
     _key("s", "scale", "Scale", "live.scale",
          "rate MOAA/S, dissociation or nausea"),
+    _key("f", "questionnaire", "PHQ/GAD", "live.questionnaire",
+         "PHQ-9 or GAD-7: one digit per item (0-3), Tab switches form, Enter saves"),
     _key("p", "next_phase", "Phase", "live.next_phase",
          "move to the next phase (asks first: Enter or y confirms)"),
     _key("a", "acknowledge", "Ack", "live.acknowledge",
@@ -459,7 +461,7 @@ class LiveScreen(Screen[None]):
                     self.notify, f"Vitals saved for {format_local(stored.at)} (before the latest "
                     f"reading, so in the history): {stored.reading.describe()}.", timeout=5)
 
-    def _ask(self, dialog: Callable[..., Any], saved: str | Callable[[tuple[EventBase, ...]], str]) -> None:
+    def _ask(self, dialog: Callable[..., Any], saved: Saved) -> None:
         """Open `dialog(entry=None, problem=None)` and record the entry it returns. When the store
         refuses it, the dialog opens again filled in with the entry and the sentence saying why,
         so what was typed is never lost; Escape (None) records nothing."""
@@ -548,8 +550,29 @@ class LiveScreen(Screen[None]):
 
         self.app.push_screen(_dialogs().ConfirmDialog(prompt, detail, yes=f"Start {target.lower()}"), confirmed)
 
+    def action_questionnaire(self) -> None:
+        if self._refuse_if_closed("a questionnaire"):
+            return
+        from kapsession.tui.screens.questionnaire import QuestionnaireDialog
+
+        def saved(events: tuple[EventBase, ...]) -> tuple[str, Severity]:
+            # (The recorder has shown the answers: the state on screen holds any safety alert.)
+            if any(alert.key == f"safety:{events[0].seq}" for alert in self.state.open_safety_alerts):
+                return "ALERT: PHQ-9 item 9 above 0. Press a to record the safety check.", "error"
+            return "Questionnaire saved.", "information"
+
+        self._ask(partial(QuestionnaireDialog, self.session_log), saved)
+
     def action_acknowledge(self) -> None:
         state = self.session_log.state()
+        top = state.top_alert
+        if top is not None and top.kind == "safety":
+            # Acknowledged only with the safety check note (core.commands.record_safety_check).
+            from kapsession.tui.screens.questionnaire import SafetyCheckDialog
+
+            self._ask(partial(SafetyCheckDialog, self.session_log, top.key, top.message),
+                      "Safety check recorded; the alert is acknowledged.")
+            return
         if not state.open_alerts:
             self.notify("There is no open alert to acknowledge.", timeout=3)
             return

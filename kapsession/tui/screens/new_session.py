@@ -1,7 +1,9 @@
 """The new-session form: client, preset, weight, planned dose.
 
-As the client's name is typed, the number in their series and their last dose fill in from the
-history (`series_defaults`; practice sessions never count). Enter checks every field with
+As the client's name (or id) is typed, the form finds the client (`client_for_new_session`: one
+client of that name, a new client when none, several refused with their ids) and shows their
+course: the session's place in it, the previous dose (mg and mg/kg), that session's peak BP and
+adverse events, and the last PHQ-9 and GAD-7 (practice sessions never count). Enter checks every field with
 `commands.open_session`, shows what is wrong next to the field (keeping what was typed), and
 records nothing until all is valid; then it creates the session and dismisses with its id.
 Escape backs out, recording nothing.
@@ -18,6 +20,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Select, Static
+
+from kapsession.core.text_rule import visible
 
 if TYPE_CHECKING:
     from kapsession.core.protocol import Preset
@@ -43,10 +47,12 @@ class NewSessionScreen(ModalScreen["str | None"]):
                 tooltip="Create the session and open it (Enter in any field does the same)"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, client_id: str | None = None) -> None:
         super().__init__(id="new-session")
         self._preset_chosen_by_hand = False
         self._setting_preset = False
+        self._prefill = client_id  # from the course view: this client's next session
+        self._course_for: tuple[str | None, list[str]] = (None, [])
 
     @property
     def kap(self) -> "KapsessionApp":
@@ -58,7 +64,7 @@ class NewSessionScreen(ModalScreen["str | None"]):
                                                                     key=lambda item: item[1].title)]
         with Vertical(id="new-session-form"):
             yield Static("New session", id="new-session-title")
-            yield Label("Client (name or initials)", classes="field-label")
+            yield Label("Client (name, initials or id)", classes="field-label")
             yield Input(placeholder="e.g. A.B.", id="client", max_length=200, compact=True)
             yield Static(classes="field-error hidden", id="client-error")
             yield Static(self._history_text("", None, 1), id="series-info")
@@ -83,7 +89,12 @@ class NewSessionScreen(ModalScreen["str | None"]):
         if not self.kap.presets.presets:
             self._show_error("preset", "No presets could be loaded, so no session can be started; "
                                        "`kapsession presets` shows the problem.")
-        self.query_one("#client", Input).focus()
+        client = self.query_one("#client", Input)
+        client.focus()
+        if self._prefill:
+            # After the first refresh: the preset list has chosen its first option by then, and
+            # the client's last preset replaces it.
+            self.call_after_refresh(setattr, client, "value", self._prefill)
 
     # -- history as the name is typed ---------------------------------------------------------------
     @staticmethod
@@ -102,17 +113,46 @@ class NewSessionScreen(ModalScreen["str | None"]):
             text.append(_mg(last_dose) if last_dose else "none recorded", style="bold")
         return text
 
+    def _client(self, text: str):  # noqa: ANN202 - NewSessionClient, or an InputError's sentence
+        from kapsession.core.errors import KapsessionError
+        from kapsession.course.command_line import client_for_new_session
+
+        try:
+            return client_for_new_session(self.kap.store, text)
+        except KapsessionError as error:
+            return str(error)
+
+    def _course_lines(self, client_id: str) -> list[str]:
+        """The client's course in a few lines (kept while the same client stays typed)."""
+        if self._course_for[0] != client_id:
+            from kapsession.course.report import previous_session_lines
+            from kapsession.store.clients import ClientBook
+
+            course = ClientBook(self.kap.store).course(client_id, self.kap.clock.now(), library=self.kap.presets,
+                                                       default_planned=self.kap.settings.series_length)
+            self._course_for = (client_id, previous_session_lines(course))
+        return self._course_for[1]
+
     @on(Input.Changed, "#client")
     def _client_changed(self, event: Input.Changed) -> None:
-        from kapsession.store.event_store import series_defaults
-
         name = event.value.strip()
-        number, last_dose = series_defaults(self.kap.store, name) if name else (1, None)
-        self.query_one("#series-info", Static).update(self._history_text(name, last_dose, number))
+        client = self._client(name) if name else None
+        info = self.query_one("#series-info", Static)
+        if isinstance(client, str):
+            info.update(Text(client))
+            number, last_dose = 1, None
+        elif client is not None and client.client_id is not None:
+            info.update(Text("\n".join(self._course_lines(client.client_id))))
+            number, last_dose = client.series_number, client.previous_dose_mg
+        else:
+            number, last_dose = 1, None
+            info.update(self._history_text(name, last_dose, number))
         dose = self.query_one("#dose", Input)
         dose.placeholder = f"last: {last_dose:g}" if last_dose else "e.g. 200"
-        if name and number > 1 and not self._preset_chosen_by_hand:
-            last_preset = self.kap.store.client_history(name)[-1].preset
+        if name and number > 1 and not self._preset_chosen_by_hand and client is not None and not isinstance(client, str):
+            from kapsession.store.clients import ClientBook
+
+            last_preset = ClientBook(self.kap.store).sessions(client.client_id)[-1].preset  # type: ignore[arg-type]
             if last_preset in self.kap.presets.presets:
                 self._setting_preset = True
                 self.query_one("#preset", Select).value = last_preset
@@ -173,7 +213,7 @@ class NewSessionScreen(ModalScreen["str | None"]):
     def _show_error(self, field: str, message: str | None) -> None:
         box = self.query_one(f"#{field}-error", Static)
         if message:
-            box.update(Text(f"✗ {message}"))
+            box.update(Text(f"✗ {visible(message)}"))  # a sentence may quote what was typed
             box.remove_class("hidden")
         else:
             box.update("")
@@ -188,7 +228,6 @@ class NewSessionScreen(ModalScreen["str | None"]):
     def action_create(self) -> None:
         from kapsession.core import commands
         from kapsession.core.errors import KapsessionError
-        from kapsession.store.event_store import series_defaults
 
         errors = self._validate()
         if errors:
@@ -200,16 +239,20 @@ class NewSessionScreen(ModalScreen["str | None"]):
         assert preset is not None
         values = self._values()
         store = self.kap.store
-        number, last_dose = series_defaults(store, values["client"])
+        client = self._client(values["client"])
+        if isinstance(client, str):
+            self._show_error("client", client)
+            self.query_one("#client", Input).focus()
+            return
         try:
             opened = commands.open_session(
-                client_name=values["client"], preset=preset, now=self.kap.clock.now(),
+                client_name=client.name, preset=preset, now=self.kap.clock.now(),
                 weight_kg=values["weight"].strip() or None,
                 planned_dose_mg=values["dose"].strip() or None,
-                series_number=number, previous_dose_mg=last_dose,
-                series_length=self.kap.settings.series_length,
+                series_number=client.series_number, previous_dose_mg=client.previous_dose_mg,
+                series_length=client.planned_sessions or self.kap.settings.series_length,
             )
-            session_id, _ = store.create_session(opened)
+            session_id, _ = store.create_session(opened, client_id=client.client_id)
         except (KapsessionError, ValueError) as error:
             self._show_error("form", _sentence(error))
             return

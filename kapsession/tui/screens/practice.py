@@ -385,11 +385,12 @@ class DebriefScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="debrief-save")
     def _write(self, text: str) -> None:
+        from kapsession.private_dirs import make_private_dir
         from kapsession.private_files import write_private
 
         folder = Path(self.app.data_dir) / "debriefs"  # type: ignore[attr-defined]
         try:
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            make_private_dir(folder)
             path = folder / f"practice-{self.session_id}.md"
             write_private(path, text.encode("utf-8"))
         except Exception as error:  # noqa: BLE001 - reported, never a crash
@@ -429,7 +430,9 @@ def run_practice_app(data_dir: Path | str, first: Callable[[], Screen], theme: s
                      exit_with_it: bool = False) -> int:
     app = practice_app(data_dir, first, theme, exit_with_it)
     app.store  # a data dir that cannot be used is a one-line error from the command line
-    result = app.run()
+    from kapsession.tui.crash_guard import run_reporting_crashes
+
+    result = run_reporting_crashes(app, data_dir)  # no client data on a crash screen
     if app.return_code:
         return app.return_code
     return result if isinstance(result, int) else 0

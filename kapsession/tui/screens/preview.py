@@ -30,6 +30,7 @@ from textual.widgets.option_list import Option
 from kapsession.tui.key_commands import KeyCommands
 from kapsession.core import commands
 from kapsession.core.errors import KapsessionError
+from kapsession.core.text_rule import visible
 from kapsession.core.state import NoteView, SessionState
 from kapsession.core.timeparse import format_local
 from kapsession.store.session_log import SessionLog
@@ -81,7 +82,7 @@ def note_prompt(note: NoteView, width: int = 60) -> Content:
         first = f"\u201c{first}\u201d"
     mark = (Content.styled("\u2713 shared ", "b $note-shareable") if note.shareable
             else Content.styled("\u00b7 private", "$note-private"))
-    return Content.assemble(mark, "  ", (format_local(note.at), "$text-muted"), "  ", first)
+    return Content.assemble(mark, "  ", (format_local(note.at), "$text-muted"), "  ", visible(first))
 
 
 def included_line(summary: ClientSummary, state: SessionState) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pydantic import ValidationError
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -18,6 +19,10 @@ from textual.widgets import Footer, Input, Label, Select, Static
 
 if TYPE_CHECKING:
     from kapsession.settings import Settings
+
+
+# The settings fields typed on this form, and the input each is typed in.
+FIELD_INPUTS = {"therapist_name": "therapist", "practice_name": "practice"}
 
 
 class SettingsScreen(ModalScreen["Settings | None"]):
@@ -36,8 +41,10 @@ class SettingsScreen(ModalScreen["Settings | None"]):
             yield Static("Settings", id="settings-title")
             yield Label("Therapist's name (on the client summary)", classes="field-label")
             yield Input(s.therapist_name, placeholder="e.g. Dr. R. Moss", id="therapist", max_length=120, compact=True)
+            yield Static(classes="field-error hidden", id="therapist-error")
             yield Label("Practice name (on the client summary)", classes="field-label")
             yield Input(s.practice_name, placeholder="e.g. Quiet Harbour Therapy", id="practice", max_length=120, compact=True)
+            yield Static(classes="field-error hidden", id="practice-error")
             yield Label("Sessions planned in a series", classes="field-label")
             yield Input(str(s.series_length), id="series-length", max_length=3, compact=True)
             yield Static(classes="field-error hidden", id="series-length-error")
@@ -62,7 +69,8 @@ class SettingsScreen(ModalScreen["Settings | None"]):
     def action_save(self) -> None:
         from kapsession.settings import as_dict, parse_settings
 
-        error_box = self.query_one("#series-length-error", Static)
+        for box in self.query(".field-error"):
+            box.add_class("hidden")
         length_text = self.query_one("#series-length", Input).value.strip()
         try:
             updated = parse_settings({
@@ -72,12 +80,21 @@ class SettingsScreen(ModalScreen["Settings | None"]):
                 "series_length": length_text,
                 "paper": self.query_one("#paper", Select).value,
             })
-        except ValueError:  # the settings' ValidationError: the one field typed here, the length
-            error_box.update(Text(f"✗ '{length_text}' is not a number of sessions: accepted 1-50"))
-            error_box.remove_class("hidden")
-            self.query_one("#series-length", Input).focus()
+        except ValidationError as error:
+            field = str(error.errors(include_url=False)[0]["loc"][0])
+            if field in FIELD_INPUTS:
+                # A name that breaks the text rule: the rule's own sentence, under its field.
+                self._show_error(FIELD_INPUTS[field], str(error.errors()[0]["msg"]).removeprefix("Value error, "))
+            else:
+                self._show_error("series-length", f"'{length_text}' is not a number of sessions: accepted 1-50")
             return
         self.dismiss(updated)
+
+    def _show_error(self, input_id: str, sentence: str) -> None:
+        error_box = self.query_one(f"#{input_id}-error", Static)
+        error_box.update(Text(f"✗ {sentence}"))
+        error_box.remove_class("hidden")
+        self.query_one(f"#{input_id}", Input).focus()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from textual.content import Content
 
 from kapsession.core.state import Alert, SessionState
+from kapsession.core.text_rule import visible
 from kapsession.core.timeparse import format_local
 from kapsession.tui.widgets.live_text import LiveText, join_lines
 
@@ -18,9 +19,9 @@ def alert_text(alert: Alert, room: int | None = None) -> Content:
     word = f"{SYMBOLS[alert.level]} {alert.word}"
     head = Content.assemble((f"{word:<7}", f"b $alert-{alert.level}"), " ")
     if room is None:
-        return Content.assemble(head, (alert.message, f"$alert-{alert.level}"), " ",
+        return Content.assemble(head, (visible(alert.message), f"$alert-{alert.level}"), " ",
                                 (format_local(alert.raised_at), MUTED))
-    message = Content.styled(alert.message, f"$alert-{alert.level}")
+    message = Content.styled(visible(alert.message), f"$alert-{alert.level}")
     return Content.assemble(head, message.truncate(max(8, room - 9), ellipsis=True))
 
 

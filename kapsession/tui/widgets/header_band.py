@@ -16,6 +16,7 @@ from textual.content import Content
 
 from kapsession.core.phases import PHASE_TITLES
 from kapsession.core.state import SessionState
+from kapsession.core.text_rule import visible
 from kapsession.core.timeparse import format_duration, format_local
 from kapsession.tui.widgets.live_text import LiveText
 
@@ -109,7 +110,7 @@ def times_line(state: SessionState, width: int) -> Content:
 def who_line(state: SessionState, width: int = 200) -> Content:
     """`A.B. · 70 kg · Sublingual troche (lozenge) · session 2 of 6`, shortened to fit `width`."""
     opened = state.opened
-    name = Content.styled(opened.client.name, "b")
+    name = Content.styled(visible(opened.client.name), "b")
     dot = Content.assemble(" ", ("·", MUTED), " ")
     weight = Content(f"{opened.client.weight_kg:g} kg") if opened.client.weight_kg else None
     series = Content(f"session {opened.series_number}" + (f" of {opened.series_length}" if opened.series_length else ""))
@@ -166,7 +167,7 @@ class HeaderBand(Vertical):
 
     def compose(self) -> ComposeResult:
         if self._banner is not None:
-            yield LiveText(Content(f"▶ {self._banner}"), id="practice-banner")
+            yield LiveText(Content(f"▶ {visible(self._banner)}"), id="practice-banner")
         yield LiveText(id="who")
         yield LiveText(id="times")
 
@@ -177,6 +178,6 @@ class HeaderBand(Vertical):
         who, times, banner = self._parts
         self.state = state
         if practice_banner is not None and banner is not None:
-            banner.show(Content(f"▶ {practice_banner}"))
+            banner.show(Content(f"▶ {visible(practice_banner)}"))
         who.show_for_width(lambda width: first_line(state, width))
         times.show_for_width(lambda width: times_line(state, width))

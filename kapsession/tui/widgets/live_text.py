@@ -21,6 +21,8 @@ from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
 
+from kapsession.core.text_rule import visible
+
 Build = Callable[[int], "Content | Sequence[Content]"]
 NEWLINE = Content("\n")
 
@@ -34,12 +36,12 @@ def hang(prefix: Content, body: str | Content, width: int, indent: int, body_sty
     """`prefix` then `body` wrapped to `width` cells, continuation lines indented by `indent`
     cells, so a wrapped note still reads as one entry under its time.
 
-    A body given as a str is one paragraph in `body_style` (its line breaks and runs of spaces
-    read as one space). Words are kept whole by Textual's wrapping; only a word longer than a
+    A body given as a str is typed text: one paragraph in `body_style` (its line breaks and runs
+    of spaces read as one space, a character the text rule refuses written out as its escape). Words are kept whole by Textual's wrapping; only a word longer than a
     whole line (a pasted link) is cut. The prefix is never cut: the body starts on the next line
     when no word of it fits after the prefix."""
     if isinstance(body, str):
-        body = Content.styled(" ".join(body.split()), body_style)
+        body = Content.styled(" ".join(visible(body).split()), body_style)
     if not body:
         return [prefix]
     room = max(10, width - indent)

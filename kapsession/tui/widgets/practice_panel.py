@@ -7,13 +7,14 @@ from typing import Iterable
 
 from textual.content import Content
 
+from kapsession.core.text_rule import visible
 from kapsession.tui.widgets.live_text import LiveText, hang, join_lines
 
 
 def presented_text(items: Iterable[tuple[str, str]], width: int = 200) -> Content:
     lines: list[Content] = []
     for when, text in items:
-        prefix = Content.assemble((str(when), "$practice-banner"), " ")
+        prefix = Content.assemble((visible(str(when)), "$practice-banner"), " ")
         lines += hang(prefix, str(text), width, indent=prefix.cell_length)
     return join_lines(lines)
 

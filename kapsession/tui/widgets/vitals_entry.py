@@ -31,6 +31,7 @@ from kapsession.core import commands
 from kapsession.core.errors import InputError
 from kapsession.core.events import VitalsRecorded
 from kapsession.core.state import SessionState
+from kapsession.core.text_rule import visible
 from kapsession.core.timeparse import format_local
 from kapsession.store.session_log import SessionLog
 
@@ -224,7 +225,7 @@ class VitalsLine:
         try:
             built = self._build()
         except InputError as error:
-            self.message = Content.styled(str(error), MUTED)
+            self.message = Content.styled(visible(str(error)), MUTED)  # it may quote what was typed
             return
         self.message = preview_line(self._state(), built)
 
@@ -236,12 +237,12 @@ class VitalsLine:
         try:
             self._build()
         except InputError as error:
-            self.message, self.error = Content.styled(str(error), REFUSED), True
+            self.message, self.error = Content.styled(visible(str(error)), REFUSED), True
             return None
         outcome = self.recorder.record(lambda state, now: commands.record_vitals(state, text, now),
                                        tell_problem=False, state=self._state())
         if outcome.problem is not None:
-            self.message, self.error = Content.styled(outcome.problem, REFUSED), True
+            self.message, self.error = Content.styled(visible(outcome.problem), REFUSED), True
             return None
         self.saved = outcome.events[0]  # type: ignore[assignment]
         self.close()

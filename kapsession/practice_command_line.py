@@ -88,8 +88,10 @@ def _scenarios(ctx: Any):  # noqa: ANN202 - ScenarioLibrary
     from kapsession.practice.scenario import default_scenarios
 
     library = default_scenarios(ctx.library())
+    from kapsession.core.text_rule import visible
+
     for problem in library.problems:
-        print(f"kapsession: skipped a broken scenario: {problem}", file=sys.stderr)
+        print(f"kapsession: skipped a broken scenario: {visible(problem)}", file=sys.stderr)
     return library
 
 
