@@ -133,16 +133,25 @@ async def type_text(pilot, text: str) -> None:
     await pilot.pause()
 
 
+def drawn(widget) -> str:  # noqa: ANN001 - a LiveText
+    """What a text widget draws on screen, line by line (not only the text it was given)."""
+    return "\n".join(strip.text.strip() for strip in widget.render_lines(widget.outer_size.region))
+
+
 def screen_text(app: App) -> str:
     """What the current screen shows, as plain text with runs of spaces and line breaks made one
     space (so a wrapped note still reads as one phrase). Widgets not on screen are left out."""
     from textual.widgets import Static
 
+    from kapsession.tui.widgets.live_text import LiveText
     from kapsession.tui.widgets.notes_log import NotesLog
 
     parts = []
-    for widget in app.screen.query(Static):
-        if widget.display and widget.region.area > 0:
+    for widget in app.screen.query("Static, LiveText"):
+        if isinstance(widget, LiveText) and widget.display and widget.region.area > 0:
+            # What it draws, line by line (not only the text it was given).
+            parts.append(drawn(widget))
+        elif isinstance(widget, Static) and widget.display and widget.region.area > 0:
             parts.append(str(widget.render()))
     # The notes log draws its lines itself (a scroll view, not a Static).
     parts += [log.plain for log in app.screen.query(NotesLog) if log.display and log.region.area > 0]
@@ -154,13 +163,10 @@ class RedrawCounter:
     (keyed by id, or class name for a widget without one)."""
 
     def __init__(self, live) -> None:  # noqa: ANN001 - a LiveScreen
-        from kapsession.tui.widgets.state_text import StateText
-        from kapsession.tui.widgets.styled_lines import StyledLines
-
+        from kapsession.tui.widgets.live_text import LiveText
         from kapsession.tui.widgets.notes_log import NotesLog
 
-        self.widgets = {w.id or type(w).__name__: w for w in live.query(StateText)}
-        self.widgets.update({w.id or type(w).__name__: w for w in live.query(StyledLines)})
+        self.widgets = {w.id or type(w).__name__: w for w in live.query(LiveText)}
         self.widgets.update({w.id or type(w).__name__: w for w in live.query(NotesLog)})
         self.before = {key: w.updates for key, w in self.widgets.items()}
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 from kapsession.core.timeparse import format_duration
 from kapsession.tui.widgets.big_figures import BigFigures, digit_rows, figure_lines
 from kapsession.tui.widgets.phase_timeline import PhaseTimeline
-from kapsession.tui.widgets.styled_lines import _changed_cells, line_length
+from textual.content import Content
 
 try:
     from .conftest import LiveTestApp, RedrawCounter, advance_to_mid_peak, screen_text
@@ -18,26 +18,18 @@ except ImportError:
     from live_support import LiveTestApp, RedrawCounter, advance_to_mid_peak, screen_text
 
 
-def test_changed_cells_is_one_span_from_the_first_change_to_the_last():
-    old = (("T+ ", ""), ("32:30", "b"), ("  total ", ""), ("55:30", ""))
-    new = (("T+ ", ""), ("32:31", "b"), ("  total ", ""), ("55:31", ""))
-    assert _changed_cells(new, old, 80) == (3, 21 - 3)  # "32:31" to the end of "55:31"
-    assert _changed_cells(new[:3], old, 80) == (0, 80)  # cut differently: the whole line
-    assert _changed_cells((("T+ ", ""), ("1:02:03", "b")), old[:2], 80) == (0, 80)  # wider
-
-
 def test_big_figure_lines_fit_and_use_textual_digits():
-    figures = (((("Peak", "b $phase-peak"), (" of 40 min", "")), "17:30", False),
-               ((("T+ since the first dose", "$text-muted"),), "1:32:30", False),
-               ((("▲ vitals T+40 OVERDUE by", "b $alert-warning"),), "1:35", True))
+    figures = ((Content.assemble(("Peak", "b $phase-peak"), " of 40 min"), "17:30", False),
+               (Content.styled("T+ since the first dose", "$text-muted"), "1:32:30", False),
+               (Content.styled("▲ vitals T+40 OVERDUE by", "b $alert-warning"), "1:35", True))
     for width in (78, 118, 200):
         lines = figure_lines(figures, width)
         assert len(lines) == 4
-        assert all(line_length(line) <= width for line in lines)
+        assert all(line.cell_length <= width for line in lines)
     rows = digit_rows("1:35", bold=True)
     assert len({len(row) for row in rows}) == 1  # three rows of the same width
-    overdue = figure_lines(figures, 118)[1][-1]
-    assert overdue[1] == "bold $alert-warning"  # the overdue figure is in the warning colour
+    overdue = figure_lines(figures, 118)[1]
+    assert overdue.spans[-1].style == "bold $alert-warning"  # the overdue figure is in the warning colour
 
 
 async def test_a_second_redraws_the_clocks_and_only_them(session):
@@ -69,10 +61,10 @@ async def test_the_timeline_keeps_up_with_the_minutes(session):
         await pilot.pause()
         live = app.live
         timeline = live.query_one(PhaseTimeline)
-        assert "now 09:55" in timeline.shown and "PEAK 17/40m" in timeline.shown
+        assert "now 09:55" in timeline.plain and "PEAK 17/40m" in timeline.plain
         session.clock.advance(seconds=31)  # 09:56:01: a new minute on the clock and in the phase
         live.refresh_now()
-        assert "now 09:56" in timeline.shown and "PEAK 18/40m" in timeline.shown
+        assert "now 09:56" in timeline.plain and "PEAK 18/40m" in timeline.plain
         updates = timeline.updates
         session.clock.advance(seconds=1)  # nothing the timeline shows moves within the second
         live.refresh_now()

@@ -13,7 +13,7 @@ from kapsession.core.events import (
     VitalsRecorded,
 )
 from kapsession.tui.screens.dialogs import ConfirmDialog, NoteDialog
-from kapsession.tui.widgets.key_bar import KeyBar
+from kapsession.tui.widgets.live_text import LiveText
 
 try:  # tests/tui may become a package one day
     from .conftest import LiveTestApp, advance_to_mid_peak, screen_text, type_text
@@ -110,7 +110,7 @@ async def test_a_session_by_keys_at_80x24(session):
         await pilot.press("a")
         acks = of_type(session.fresh_events(), AlertAcknowledged)
         assert len(acks) == 1 and acks[0].key.startswith("spit:")
-        assert "Troche: time to spit" not in app.screen.query_one("#alerts", Static).render().plain
+        assert "Troche: time to spit" not in app.screen.query_one("#alerts", LiveText).plain
 
 
 async def test_invalid_vitals_keep_the_text_show_the_error_and_record_nothing(session):
@@ -123,7 +123,7 @@ async def test_invalid_vitals_keep_the_text_show_the_error_and_record_nothing(se
         await pilot.press("enter")
         line = app.live.vitals_line
         assert line.is_open and line.error
-        bar = app.live.query_one(KeyBar).plain
+        bar = line.plain
         assert "heart rate 7 is out of range" in bar
         assert line.text == "128/84 7" and "128/84 7" in bar
         assert len(session.fresh_events()) == before
@@ -216,7 +216,7 @@ async def test_backdated_vitals_with_at(session):
         await pilot.pause()
         # what Enter would save, with its time, before it is saved
         when = (session.clock.now() - timedelta(minutes=5)).astimezone().strftime("%H:%M")
-        assert f"✓ 140/90 HR 88 SpO2 97% at {when}" in app.live.query_one(KeyBar).plain
+        assert f"✓ 140/90 HR 88 SpO2 97% at {when}" in app.live.vitals_line.plain
         await pilot.press("enter")
         latest = of_type(session.fresh_events(), VitalsRecorded)[-1]
         assert latest.at == session.clock.now() - timedelta(minutes=5)

@@ -9,7 +9,7 @@ from kapsession.tui.screens.help import HelpScreen
 from kapsession.tui.screens.live import LIVE_KEYS, LiveCommands
 from kapsession.tui.widgets.big_figures import BigFigures
 from kapsession.tui.widgets.key_bar import KeyBar
-from kapsession.tui.widgets.state_text import StateText
+from kapsession.tui.widgets.live_text import LiveText
 
 try:
     from .conftest import LiveTestApp, RedrawCounter, advance_to_mid_peak, screen_text
@@ -53,7 +53,7 @@ async def test_120x40_adds_the_full_timeline_and_big_figures(session):
         await pilot.pause()
         live = app.live
         assert live.query_one(BigFigures).display
-        timeline = live.query_one("#timeline", StateText).render().plain
+        timeline = live.query_one("#timeline", LiveText).plain
         assert len(timeline.splitlines()) == 3
         assert "◆ dose 09:23" in timeline and "╌ onset T+10-15" in timeline and "━ peak T+30-60" in timeline
         assert "│ now 09:55" in timeline

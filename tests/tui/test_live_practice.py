@@ -3,7 +3,7 @@ on_tick once a second."""
 
 from __future__ import annotations
 
-from textual.widgets import Static
+from kapsession.tui.widgets.live_text import LiveText
 
 from kapsession.tui.widgets.practice_panel import PracticePanel
 
@@ -40,10 +40,10 @@ async def test_practice_banner_panel_pause_and_tick(session):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         live = app.live
-        banner = live.query_one("#practice-banner", Static)
-        assert "PRACTICE ×10 — bp-spike-im" in banner.render().plain
+        banner = live.query_one("#practice-banner", LiveText)
+        assert "PRACTICE ×10 — bp-spike-im" in banner.plain
         panel = live.query_one(PracticePanel)
-        assert panel.display and "monitor: BP 186/104" in panel.render().plain
+        assert panel.display and "monitor: BP 186/104" in panel.plain
         assert "I feel like I'm floating" in screen_text(app)
         # the key bar offers the pause key in practice
         assert "space Pause" in screen_text(app)

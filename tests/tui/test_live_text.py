@@ -9,10 +9,9 @@ from textual.content import Content
 from kapsession.core import commands
 from kapsession.tui.widgets.alerts_strip import alerts_text
 from kapsession.tui.widgets.header_band import times_line, who_line
-from kapsession.tui.widgets.notes_log import notes_lines
+from kapsession.tui.widgets.live_text import hang
+from kapsession.tui.widgets.notes_log import lines_plain, notes_lines
 from kapsession.tui.widgets.phase_timeline import compact_line, full_lines, segments
-from kapsession.tui.widgets.state_text import esc, hang, visible_length
-from kapsession.tui.widgets.styled_lines import lines_plain
 from kapsession.tui.widgets.vitals_panel import bp_text, checks_text, flag, measure_text
 
 try:
@@ -21,8 +20,8 @@ except ImportError:
     from live_support import advance_to_mid_peak
 
 
-def plain(markup: str) -> str:
-    return Content.from_markup(markup).plain
+def plain(text: Content) -> str:
+    return text.plain
 
 
 def test_vitals_countdown_turns_into_overdue_by(session):
@@ -44,8 +43,8 @@ def test_header_fits_80_columns_in_every_phase(session):
             session.add(commands.give_dose, 200, session.clock.now())
         session.clock.advance(minutes=95)  # every phase far over plan, long totals
         state = session.log.state()
-        assert visible_length(times_line(state, 78)) <= 78, plain(times_line(state, 78))
-        assert visible_length(who_line(state, 50)) <= 50
+        assert times_line(state, 78).cell_length <= 78, plain(times_line(state, 78))
+        assert who_line(state, 50).cell_length <= 50
 
 
 def test_out_of_range_has_a_word_not_only_colour(session):
@@ -76,7 +75,7 @@ def test_timeline_done_current_upcoming_and_windows(session):
     statuses = [(seg.phase, seg.status, seg.minutes) for seg in segments(state)]
     assert statuses == [("intake", "done", 14), ("intention", "done", 9), ("dose-onset", "done", 15),
                         ("peak", "current", 17), ("recovery", "upcoming", 30), ("integration", "upcoming", 30)]
-    assert visible_length(compact_line(state, 78)) <= 78
+    assert compact_line(state, 78).cell_length <= 78
     lines = [plain(line) for line in full_lines(state, 116)]
     assert len(lines) == 3 and all(len(line) <= 116 for line in lines)
     axis = lines[1]
@@ -85,36 +84,39 @@ def test_timeline_done_current_upcoming_and_windows(session):
     assert axis.index("│") > axis.index("━")
 
 
-def test_markup_safety_of_typed_text():
-    for text in ("[b]not bold[/b]", "a [$alert-alarm]x", "path\\[1]", "[", "]"):
-        assert Content.from_markup(esc(text)).plain == text
-        assert visible_length(esc(text)) == len(text)
-    trailing = "ends with a backslash \\"
-    assert Content.from_markup("[b]" + esc(trailing) + "[/]").plain == trailing + " "
-    wrapped = hang("[b]09:00[/] ", "one two three four five six seven eight nine ten", 20, indent=6)
-    assert all(len(line) <= 20 for line in plain(wrapped).splitlines())
-    assert all(line.startswith("      ") for line in plain(wrapped).splitlines()[1:])
+def test_typed_text_is_never_read_as_markup(session):
+    typed = "[b]not bold[/b] a [$alert-alarm]x path\\[1] ends with a backslash \\"
+    session.add(commands.set_intention, typed, session.clock.now())
+    session.add(commands.write_note, typed, session.clock.now())
+    state = session.log.state()
+    from kapsession.tui.widgets.intention_corner import intention_text
+
+    assert f"“{typed}”" in " ".join(intention_text(state, 200).plain.split("\n"))
+    assert typed in lines_plain(notes_lines(state.notes, 200))
+    wrapped = hang(Content.assemble(("09:00", "b"), " "), "one two three four five six seven eight nine ten", 20,
+                   indent=6)
+    assert all(line.cell_length <= 20 for line in wrapped)
+    assert all(line.plain.startswith("      ") for line in wrapped[1:])
 
 
 def test_the_trend_ends_with_the_newest_reading():
-    from kapsession.tui.widgets.vitals_panel import BARS, trend_pieces
+    from kapsession.tui.widgets.vitals_panel import BARS, trend_line
 
     history = tuple(float(v) for v in [120, 180, 130, 175] * 10 + [95])  # 41 readings, the last the lowest
     for width in (5, 12, 24, 60):
-        bars = "".join(text for text, _ in trend_pieces(history, width))
+        bars = trend_line(history, width).plain
         assert len(bars) == min(width, len(history))
         assert bars[-1] == BARS[0], (width, bars)  # the newest reading, not the highest of a bucket
 
 
 def test_a_flagged_reading_in_the_history_wraps_under_its_time_rather_than_being_cut(session):
-    from kapsession.tui.widgets.styled_lines import line_length, lines_plain
     from kapsession.tui.widgets.vitals_panel import history_lines
 
     advance_to_mid_peak(session)
     session.add(commands.record_vitals, "185/112 125 90 9 39.2", session.clock.now())
     for width in (38, 54):
         lines = history_lines(session.log.state(), width=width)
-        assert all(line_length(line) <= width for line in lines), width
+        assert all(line.cell_length <= width for line in lines), width
         newest = " ".join(lines_plain(lines).split("\n")[:2])
         for flag in ("BP ▲", "HR ▲", "SpO2 ▼", "RR ▼"):
             assert flag in " ".join(newest.split()), (width, newest)

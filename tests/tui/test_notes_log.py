@@ -8,8 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 from kapsession.core import commands
 from kapsession.core.state import NoteView
-from kapsession.tui.widgets.notes_log import NotesLog, notes_lines
-from kapsession.tui.widgets.styled_lines import line_length, lines_plain
+from kapsession.tui.widgets.notes_log import NotesLog, lines_plain, notes_lines
 
 try:
     from .conftest import LiveTestApp, advance_to_mid_peak, screen_text
@@ -45,7 +44,7 @@ def test_notes_wrap_whole_words_under_the_time_newest_first():
     lines = notes_lines(notes, 40)
     text = lines_plain(lines).splitlines()
     assert text[0].split()[1:3] == ["SHARE", "✓"]  # the newest first, with its tag in words
-    assert all(line_length(line) <= 40 for line in lines)
+    assert all(line.cell_length <= 40 for line in lines)
     assert all(line.startswith(" " * 6) for line in text[1:-1])  # hung under the time
     body = " ".join(" ".join(text[:-1]).split()[3:])
     assert body == LONG  # every word whole, in order
@@ -93,7 +92,7 @@ def test_wide_characters_are_measured_in_cells_and_nothing_is_lost():
             "and more words after the wide run to wrap")
     for width in (36, 40, 61):
         lines = notes_lines((_note(1, text, "shareable"),), width)
-        assert all(line_length(line) <= width for line in lines), width
+        assert all(line.cell_length <= width for line in lines), width
         shown = "".join(lines_plain(lines).split()).split("✓", 1)[1]  # after "09:01 SHARE ✓"
         # (a run of CJK has no spaces, so it is cut between characters where the line ends)
         assert shown == "".join(text.split())

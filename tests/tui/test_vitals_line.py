@@ -1,5 +1,6 @@
 """The vitals line (`v`): the key bar turns into one line to type a reading in; Enter records it
-through the screen (durable before it is shown) and the keys come back; Escape records nothing.
+through the screen's recorder (durable before it is shown) and the keys come back; Escape records
+nothing.
 Also the line editor on its own, and that opening, typing and saving redraw no more than they
 must (no layout, no dialog, only the widgets a reading changes)."""
 
@@ -14,14 +15,13 @@ from textual.events import Paste
 from kapsession.core import commands
 from kapsession.core.events import VitalsRecorded
 from kapsession.tui.widgets.key_bar import KeyBar
-from kapsession.tui.widgets.styled_lines import line_length
 from kapsession.tui.widgets.vitals_entry import LineEditor
 from kapsession.tui.widgets.vitals_panel import VitalsPanel
 
 try:
-    from .conftest import LiveTestApp, advance_to_mid_peak, screen_text, type_text
+    from .conftest import LiveTestApp, advance_to_mid_peak, drawn, screen_text, type_text
 except ImportError:
-    from live_support import LiveTestApp, advance_to_mid_peak, screen_text, type_text
+    from live_support import LiveTestApp, advance_to_mid_peak, drawn, screen_text, type_text
 
 
 def of_type(events, kind):
@@ -29,7 +29,8 @@ def of_type(events, kind):
 
 
 def bar_text(app) -> str:
-    return app.live.query_one(KeyBar).plain
+    """What the key bar draws."""
+    return drawn(app.live.query_one(KeyBar))
 
 
 # -- the editor -----------------------------------------------------------------------------
@@ -61,13 +62,14 @@ def test_line_editor_keys():
 
 def test_line_editor_field_scrolls_to_keep_the_cursor_in_view():
     editor = LineEditor()
-    assert line_length(editor.field(20)) == 20  # the placeholder, padded
+    assert editor.field(20).cell_length == 20  # the placeholder, padded
     editor.insert("1" * 30)
     field = editor.field(10)
-    assert line_length(field) == 10
-    assert field[1] == (" ", "reverse on $background")  # the cursor after the last character
+    assert field.cell_length == 10
+    cursor = [span for span in field.spans if span.style == "reverse on $background"]
+    assert [(span.start, span.end) for span in cursor] == [(9, 10)]  # the cursor after the last character
     editor.key("home")
-    assert "".join(text for text, _ in editor.field(10)).startswith("1" * 10)
+    assert editor.field(10).plain.startswith("1" * 10)
 
 
 # -- on the live screen ---------------------------------------------------------------------
@@ -79,15 +81,15 @@ async def test_v_opens_the_line_in_the_key_bar_without_changing_its_height(sessi
         await pilot.pause()
         bar = app.live.query_one(KeyBar)
         height = bar.region.height
-        assert "v Vitals" in bar.plain
+        assert "v Vitals" in drawn(bar)
         await pilot.press("v")
         assert app.screen is app.live  # no dialog
-        text = bar.plain
+        text = drawn(bar)
         assert "Vitals ▸" in text and "Enter saves · Esc leaves" in text
         assert "BP HR SpO2 [RR] [temp]" in text and "@10:42" in text  # the accepted format
         assert bar.region.height == height  # the bar kept its size: nothing else moved
-        for line in bar.lines:
-            assert line_length(line) <= size[0] - 2
+        for line in bar.shown.plain.split("\n"):
+            assert len(line) <= size[0] - 2
 
 
 async def test_a_reading_typed_and_saved(session):
@@ -183,7 +185,8 @@ async def test_a_store_that_refuses_keeps_the_text(session, monkeypatch):
         await pilot.press("enter")
         line = app.live.vitals_line
         assert line.is_open and line.text == "128/84 76 98"
-        assert "Not saved; what you typed is kept: Enter tries again" in bar_text(app)
+        assert ("Not saved: the session's database is busy (another screen or terminal is writing to it). "
+                "Nothing was recorded; try again.") in " ".join(bar_text(app).split())
         monkeypatch.undo()
         await pilot.press("enter")
         assert not line.is_open
@@ -243,47 +246,46 @@ async def test_a_new_reading_draws_its_values_at_once_and_the_history_with_the_f
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         panel = app.live.query_one(VitalsPanel)
-        before = [_plain(line) for line in panel.lines]
+        before = panel.lines
         assert "138/88" in before[0] and any(line.endswith("138/88 HR 84 SpO2 97%") for line in before)
         stored = session.add(commands.record_vitals, "144/92 90 96", session.clock.now())
         state = session.log.state()
         panel.show_reading(state)
-        now = [_plain(line) for line in panel.lines]
+        now = panel.lines
         assert "144/92" in now[0] and "90" in now[1] and "96%" in now[2]
         assert now[4:] == before[4:]  # the checks and the history: as they were, until the fold
         panel.show_state(state)
-        history = [_plain(line) for line in panel.lines]
+        history = panel.lines
         assert any("144/92 HR 90 SpO2 96%" in line for line in history[4:]), history
         assert stored.reading.describe() in history[4:][history[4:].index("") + 1]
-
-
-def _plain(line) -> str:  # noqa: ANN001 - a line of pieces
-    return "".join(text for text, _ in line)
 
 
 # -- what a key and Enter cost --------------------------------------------------------------
 def test_typing_folds_the_state_once_until_the_events_change(session, monkeypatch):
     """Checking and previewing a reading needs what the events say, not the time: the line folds
     the session once, and again only when an event was added (not twice per key)."""
+    from kapsession.tui.recorder import Recorder
     from kapsession.tui.widgets.vitals_entry import VitalsLine
 
     advance_to_mid_peak(session)
     folds = []
     state = session.log.state
     monkeypatch.setattr(session.log, "state", lambda: folds.append(1) or state())
-    line = VitalsLine(session.log, record=session.log.record)
+    recorder = Recorder(session.log, show=lambda events: None, tell=lambda sentence, severity: None)
+    line = VitalsLine(session.log, recorder)
     line.open()
     for character in "186/114 118 97":
         line.handle_key(character, character)
     assert len(folds) == 1
-    assert "systolic ▲ HIGH" in _plain(line.message)  # the thresholds, from that fold
+    assert "systolic ▲ HIGH" in line.message.plain  # the thresholds, from that fold
     assert line.handle_key("enter", None) and not line.is_open
+    folds.clear()
     line.open()
     line.handle_key("1", "1")
-    assert len(folds) == 2  # a reading was added: folded again
+    assert len(folds) == 1  # a reading was added: folded again
     session.add(commands.close_session, session.clock.now(), "client unwell, transferred")
     line.handle_key("enter", None)
-    assert line.error and "closed" in _plain(line.message)  # a close from elsewhere is seen
+    assert line.error and "closed" in line.message.plain  # a close from elsewhere is seen
 
 
 def test_each_key_in_the_bar_is_two_runs():
@@ -293,9 +295,10 @@ def test_each_key_in_the_bar_is_two_runs():
 
     hints = [KeyHint("v", "Vitals", "vitals"), KeyHint("n", "Note", "note"), KeyHint("?", "Help", "help")]
     lines, spots = key_lines(hints, 120)
-    assert _plain(lines[0]) == "v Vitals  n Note  ? Help  ^p commands"
+    assert lines[0].plain == "v Vitals  n Note  ? Help  ^p commands"
     assert [spot[1:3] for spot in spots] == [(0, 8), (10, 16), (18, 24), (26, 37)]
-    assert lines[0][:4] == (("v", "b"), (" Vitals", "$text-muted"), ("  ", "$text-muted"), ("n", "b"))
+    assert [(span.start, span.end, span.style) for span in lines[0].spans[:3]] == [
+        (0, 1, "b"), (1, 10, "$text-muted"), (10, 11, "b")]
 
 
 def test_recent_values_are_the_end_of_the_series(session):

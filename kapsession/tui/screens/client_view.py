@@ -7,12 +7,15 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Middle, Vertical
+from textual.content import Content
 from textual.screen import Screen
 
 from kapsession.core.phases import PHASE_SOFT_WORDS
 from kapsession.core.state import SessionState
+from kapsession.core.text_rule import visible
 from kapsession.store.session_log import SessionLog
-from kapsession.tui.widgets.state_text import StateText, esc
+from kapsession.tui.recorder import Recorder
+from kapsession.tui.widgets.live_text import LiveText
 
 
 def soft_phase(state: SessionState) -> str:
@@ -23,14 +26,14 @@ def soft_phase(state: SessionState) -> str:
     return PHASE_SOFT_WORDS[state.phase]
 
 
-def intention_words(state: SessionState) -> str:
+def intention_words(state: SessionState) -> Content:
     if state.intention:
-        return f"“{esc(state.intention)}”"
-    return "[$text-muted]Your intention will be written here, in your own words.[/]"
+        return Content(f"“{visible(state.intention)}”")
+    return Content.styled("Your intention will be written here, in your own words.", "$text-muted")
 
 
-def cards_words(state: SessionState) -> str:
-    return "\n\n".join(f"◇  {esc(card)}" for card in state.cards)
+def cards_words(state: SessionState) -> Content:
+    return Content("\n\n".join(f"◇  {visible(card)}" for card in state.cards))
 
 
 class ClientViewScreen(Screen[None]):
@@ -46,15 +49,19 @@ class ClientViewScreen(Screen[None]):
     def __init__(self, log: SessionLog) -> None:
         super().__init__()
         self.session_log = log
+        # The client's own answers are saved from here. Nothing is told on this screen (it faces
+        # the client): the form shows a refusal itself, and the therapist sees the answers on the
+        # live screen.
+        self.recorder = Recorder(log, show=lambda _events: self.refresh_view(), tell=lambda _sentence, _how: None)
 
     def compose(self) -> ComposeResult:
         with Middle(id="client-middle"):
             with Center():
                 with Vertical(id="client-box"):
-                    yield StateText("", id="client-phase")
-                    yield StateText("Your intention", id="client-heading")
-                    yield StateText("", id="client-intention")
-                    yield StateText("", id="client-cards")
+                    yield LiveText("", id="client-phase")
+                    yield LiveText("Your intention", id="client-heading")
+                    yield LiveText("", id="client-intention")
+                    yield LiveText("", id="client-cards")
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -67,9 +74,9 @@ class ClientViewScreen(Screen[None]):
         except Exception:  # noqa: BLE001 - a busy database just means "look again next time"
             pass
         state = self.session_log.state()
-        self.query_one("#client-phase", StateText).show(soft_phase(state))
-        self.query_one("#client-intention", StateText).show(intention_words(state))
-        cards = self.query_one("#client-cards", StateText)
+        self.query_one("#client-phase", LiveText).show(Content(soft_phase(state)))
+        self.query_one("#client-intention", LiveText).show(intention_words(state))
+        cards = self.query_one("#client-cards", LiveText)
         cards.display = bool(state.cards)
         cards.show(cards_words(state))
 
@@ -81,4 +88,4 @@ class ClientViewScreen(Screen[None]):
             return
         from kapsession.tui.screens.questionnaire import ClientQuestionnaire
 
-        self.app.push_screen(ClientQuestionnaire(self.session_log))
+        self.app.push_screen(ClientQuestionnaire(self.session_log, self.recorder))

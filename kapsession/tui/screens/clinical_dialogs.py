@@ -3,30 +3,35 @@
 decision (before the first dose, when something is short) and a reason to close with the
 sedation criterion unmet.
 
-Each builds its events with the core commands and, like the other entry dialogs, makes them
-durable before it goes (what was typed stays if the store refuses); Escape records nothing.
+Each returns a typed entry (`kapsession/tui/dialog_entries.py`) that the live screen's recorder
+saves, checked first by its core command; a refused entry opens its dialog again filled in with
+it. Escape records nothing.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.events import Key
 from textual.widgets import Input, Label, Static
 
 from kapsession.core import commands
-from kapsession.core.errors import InputError, KapsessionError
-from kapsession.core.events import ADVERSE_KINDS, SEVERITIES, EventBase
+from kapsession.core.errors import InputError
+from kapsession.core.events import ADVERSE_KINDS, SEVERITIES
 from kapsession.core.state import Alert, SessionState
+from kapsession.core.text_rule import visible
 from kapsession.core.timeline import adverse_words
 from kapsession.core.timeparse import format_local
 from kapsession.store.session_log import SessionLog
+from kapsession.tui.dialog_entries import AdverseEntry, InfusionEntry, MedicationEntry, PreDoseEntry
 from kapsession.tui.screens.dialogs import ESCAPE_HINT, Dialog, EntryDialog, NumberInput
-from kapsession.tui.widgets.state_text import esc
+
+MUTED = "$text-muted"
 
 # A threshold rule (or a sedation alert) and the adverse event it is.
 ALERT_KINDS = {"bp": "hypertension", "heart_rate_high": "tachycardia", "heart_rate_low": "bradycardia",
@@ -43,32 +48,7 @@ def adverse_kind_for(alert: Alert | None) -> str | None:
     return ALERT_KINDS.get(rule)
 
 
-class RecordingDialog(EntryDialog[Any]):
-    """An entry dialog whose Enter builds a list of events (`build_events`), recorded in order
-    before it is dismissed with them."""
-
-    session_log: SessionLog
-
-    def build_events(self) -> list[EventBase]:  # pragma: no cover - every subclass builds
-        raise NotImplementedError
-
-    def action_save(self) -> None:
-        try:
-            events = self.build_events()
-        except InputError as error:
-            self.show_error(str(error))
-            return
-        stored = []
-        try:
-            for event in events:
-                stored.append(self.session_log.record(event))
-        except (KapsessionError, sqlite3.Error) as error:
-            self.show_error(f"Not saved ({error}); what you typed is kept: Enter tries again")
-            return
-        self.dismiss(stored)
-
-
-class ChooserDialog(RecordingDialog):
+class ChooserDialog(EntryDialog[Any]):
     """A dialog that opens with no text box focused, so digits and arrows choose (an adjunct, a
     severity) without racing what is typed; a letter typed then goes into `TYPE_INTO`, Tab moves
     into the fields, Enter saves from anywhere."""
@@ -106,30 +86,39 @@ class MedicationDialog(ChooserDialog):
                 for n in range(1, 10)]
     TYPE_INTO = "#med-name"
 
-    def __init__(self, log: SessionLog) -> None:
-        super().__init__()
-        self.session_log = log
-        self.opened_at = log.now()
+    def __init__(self, log: SessionLog, *, entry: MedicationEntry | None = None, problem: str | None = None) -> None:
+        super().__init__(log, problem)
+        self.filled = entry
+        self.opened_at = entry.opened_at if entry else log.now()
         self.adjuncts = list(log.preset.adjuncts)
 
     def compose(self) -> ComposeResult:
-        picks = "  ".join(f"[b]{n}[/b] {esc(adjunct.describe())}" for n, adjunct in enumerate(self.adjuncts, 1))
+        picks: list[Content | str | tuple[str, str]] = []
+        for n, adjunct in enumerate(self.adjuncts, 1):
+            picks += ["  "] if picks else []
+            picks += [(str(n), "b"), " ", visible(adjunct.describe(), line_breaks=False)]
+        filled = self.filled
         with Vertical(id="dialog"):
-            yield Static(f"standing adjuncts: {picks}" if picks else "no standing adjuncts in this preset",
-                         classes="help")
-            yield _field("medicine", Input(id="med-name", placeholder="e.g. ondansetron", compact=True))
-            yield _field("amount", Input(id="med-amount", placeholder="e.g. 4", compact=True))
-            yield _field("unit", Input("mg", id="med-unit", placeholder="mg, mcg, g, mL or tablet", compact=True))
-            yield _field("route", Input(id="med-route", placeholder="e.g. ODT, oral, IM", compact=True))
-            yield _field("reason", Input(id="med-reason", placeholder="e.g. nausea", compact=True))
-            yield Static("[$text-muted]never counted against the ketamine maximum[/]", classes="help")
+            yield Static(Content.assemble("standing adjuncts: ", *picks) if picks
+                         else Content("no standing adjuncts in this preset"), classes="help")
+            yield _field("medicine", Input(filled.name if filled else "", id="med-name",
+                                           placeholder="e.g. ondansetron", compact=True))
+            yield _field("amount", Input(filled.amount if filled else "", id="med-amount", placeholder="e.g. 4",
+                                         compact=True))
+            yield _field("unit", Input(filled.unit if filled else "mg", id="med-unit",
+                                       placeholder="mg, mcg, g, mL or tablet", compact=True))
+            yield _field("route", Input(filled.route if filled else "", id="med-route",
+                                        placeholder="e.g. ODT, oral, IM", compact=True))
+            yield _field("reason", Input(filled.reason if filled else "", id="med-reason",
+                                         placeholder="e.g. nausea", compact=True))
+            yield Static(Content.styled("never counted against the ketamine maximum", MUTED), classes="help")
             yield Static("", id="error", classes="error")
             yield Static(f"[b]1-{len(self.adjuncts)}[/b] a standing adjunct, or type another · [b]Tab[/b] next field · "
                          f"[b]Enter[/b] saves · {ESCAPE_HINT}", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = "Another medicine"
-        self.clear_error()
+        super().on_mount()
 
     def action_pick(self, number: int) -> None:
         if not 1 <= number <= len(self.adjuncts):
@@ -140,12 +129,10 @@ class MedicationDialog(ChooserDialog):
             self.query_one(f"#med-{field}", Input).value = value
         self.query_one("#med-amount", Input).focus()
 
-    def build_events(self) -> list[EventBase]:
+    def entry(self) -> MedicationEntry:
         value = {field: self.query_one(f"#med-{field}", Input).value for field in ("name", "amount", "unit",
                                                                                     "route", "reason")}
-        return [commands.give_medication(self.session_log.state(), value["name"], value["amount"] or "",
-                                         value["unit"], self.opened_at, route=value["route"],
-                                         reason=value["reason"])]
+        return MedicationEntry(self.opened_at, **value)
 
 
 # -- an adverse event -------------------------------------------------------------------------------
@@ -162,39 +149,42 @@ class AdverseDialog(ChooserDialog):
     ]
     TYPE_INTO = "#adverse-action"
 
-    def __init__(self, log: SessionLog, alert: Alert | None = None) -> None:
-        super().__init__()
-        self.session_log = log
-        self.opened_at = log.now()
+    def __init__(self, log: SessionLog, alert: Alert | None = None, *, entry: AdverseEntry | None = None,
+                 problem: str | None = None) -> None:
+        super().__init__(log, problem)
+        self.filled = entry
+        self.opened_at = entry.opened_at if entry else log.now()
         self.alert = alert
-        self.kind = adverse_kind_for(alert) or "nausea"
-        self.severity: str | None = None
+        self.kind = entry.kind if entry else adverse_kind_for(alert) or "nausea"
+        self.severity: str | None = entry.severity if entry else None
 
     def compose(self) -> ComposeResult:
+        filled = self.filled
         with Vertical(id="dialog"):
             if self.alert is not None:
-                yield Static(f"from the alert: {esc(self.alert.message)} ({format_local(self.alert.raised_at)})",
-                             classes="help")
+                yield Static(Content(f"from the alert: {visible(self.alert.message, line_breaks=False)} "
+                                     f"({format_local(self.alert.raised_at)})"), classes="help")
             yield Static("", id="adverse-kind", classes="choice")
             yield Static("", id="adverse-severity", classes="choice")
-            yield _field("action", Input(id="adverse-action", placeholder="what was done, e.g. infusion stopped",
-                                         compact=True))
-            yield _field("detail", Input(id="adverse-detail", placeholder="what it was (needed for other)",
-                                         compact=True))
+            yield _field("action", Input(filled.action if filled else "", id="adverse-action",
+                                         placeholder="what was done, e.g. infusion stopped", compact=True))
+            yield _field("detail", Input(filled.detail if filled else "", id="adverse-detail",
+                                         placeholder="what it was (needed for other)", compact=True))
             yield Static("", id="error", classes="error")
             yield Static(f"[b]↑↓[/b] kind · [b]1[/b] mild [b]2[/b] moderate [b]3[/b] severe, then what was done · "
                          f"[b]Enter[/b] saves · {ESCAPE_HINT}", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = "Adverse event"
-        self.clear_error()
+        super().on_mount()
         self._show()
 
     def _show(self) -> None:
-        self.query_one("#adverse-kind", Static).update(f"kind: [b reverse] {esc(adverse_words(self.kind))} [/]")
-        levels = "  ".join(f"[b reverse]{n} {word}[/]" if word == self.severity else f"[$text-muted]{n} {word}[/]"
-                           for n, word in enumerate(SEVERITIES, 1))
-        self.query_one("#adverse-severity", Static).update(f"severity: {levels}")
+        self.query_one("#adverse-kind", Static).update(
+            Content.assemble("kind: ", (f" {adverse_words(self.kind)} ", "b reverse")))
+        levels = Content("  ").join(Content.styled(f"{n} {word}", "b reverse" if word == self.severity else MUTED)
+                                    for n, word in enumerate(SEVERITIES, 1))
+        self.query_one("#adverse-severity", Static).update(Content.assemble("severity: ", levels))
 
     def action_move(self, step: int) -> None:
         index = ADVERSE_KINDS.index(self.kind)
@@ -207,12 +197,10 @@ class AdverseDialog(ChooserDialog):
         self._show()
         self.query_one("#adverse-action", Input).focus()  # then what was done
 
-    def build_events(self) -> list[EventBase]:
-        if self.severity is None:
-            raise InputError("choose the severity: 1 mild, 2 moderate, 3 severe")
-        detail = self.query_one("#adverse-detail", Input).value
-        return [commands.record_adverse(self.session_log.state(), self.kind, self.severity, self.opened_at,
-                                        action=self.query_one("#adverse-action", Input).value, detail=detail)]
+    def entry(self) -> AdverseEntry:
+        return AdverseEntry(self.opened_at, self.kind, self.severity,
+                            action=self.query_one("#adverse-action", Input).value,
+                            detail=self.query_one("#adverse-detail", Input).value)
 
 
 # -- the running infusion -------------------------------------------------------------------------
@@ -223,7 +211,7 @@ class RateInput(NumberInput):
         return character is not None and character in "0123456789."
 
 
-class InfusionDialog(RecordingDialog):
+class InfusionDialog(EntryDialog[InfusionEntry]):
     """The infusion's state, and its controls: `r` a new rate, `p` pause or resume, `s` stop
     (what was delivered, prefilled from the rates, and a reason when it stops early)."""
 
@@ -233,10 +221,10 @@ class InfusionDialog(RecordingDialog):
         Binding("s", "mode('stop')", "Stop", id="infusion.stop", priority=True),
     ]
 
-    def __init__(self, log: SessionLog) -> None:
-        super().__init__()
-        self.session_log = log
+    def __init__(self, log: SessionLog, *, entry: InfusionEntry | None = None, problem: str | None = None) -> None:
+        super().__init__(log, problem)
         self.opened_at = log.now()
+        self.filled = entry
         self.mode: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -253,9 +241,16 @@ class InfusionDialog(RecordingDialog):
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = "Infusion"
-        self.clear_error()
+        super().on_mount()
         for field in self.query(".field"):
             field.display = False
+        filled = self.filled
+        if filled is not None and filled.mode in ("rate", "stop"):
+            # Opened again with what was refused: that form, as typed.
+            self._open(filled.mode)
+            self.query_one("#infusion-rate", Input).value = filled.rate
+            self.query_one("#infusion-delivered", Input).value = filled.delivered
+            self.query_one("#infusion-reason", Input).value = filled.reason
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Letters go to the reason once the stop's fields are open.
@@ -269,16 +264,21 @@ class InfusionDialog(RecordingDialog):
             except InputError as error:
                 self.show_error(str(error))
             return
-        self.mode = mode
         self.clear_error()
+        self._open(mode)
+        if mode == "stop":
+            so_far = state.running_infusion.mg_so_far(self.session_log.now())
+            self.query_one("#infusion-delivered", Input).value = f"{round(so_far, 1):g}"
+
+    def _open(self, mode: str) -> None:
+        """The fields of a new rate or of a stop."""
+        self.mode = mode
         rate_row = self.query_one("#infusion-rate").parent
         delivered_row = self.query_one("#infusion-delivered").parent
         reason_row = self.query_one("#infusion-reason").parent
         rate_row.display = mode == "rate"  # type: ignore[union-attr]
         delivered_row.display = reason_row.display = mode == "stop"  # type: ignore[union-attr]
         if mode == "stop":
-            so_far = state.running_infusion.mg_so_far(self.session_log.now())
-            self.query_one("#infusion-delivered", Input).value = f"{round(so_far, 1):g}"
             self.query_one("#infusion-reason", Input).focus()
         else:
             self.query_one("#infusion-rate", Input).focus()
@@ -289,40 +289,32 @@ class InfusionDialog(RecordingDialog):
         self.mode = "resume" if running is not None and running.paused else "pause"
         self.action_save()
 
-    def build_events(self) -> list[EventBase]:
-        state, now = self.session_log.state(), self.session_log.now()
-        if self.mode == "rate":
-            return [commands.change_infusion_rate(state, self.query_one("#infusion-rate", Input).value, now)]
-        if self.mode == "pause":
-            return [commands.pause_infusion(state, now)]
-        if self.mode == "resume":
-            return [commands.resume_infusion(state, now)]
-        if self.mode == "stop":
-            return [commands.stop_infusion(state, now, self.query_one("#infusion-delivered", Input).value,
-                                           self.query_one("#infusion-reason", Input).value)]
-        raise InputError("choose what to do: r a new rate, p pause or resume, s stop")
+    def entry(self) -> InfusionEntry:
+        return InfusionEntry(self.mode, rate=self.query_one("#infusion-rate", Input).value,
+                             delivered=self.query_one("#infusion-delivered", Input).value,
+                             reason=self.query_one("#infusion-reason", Input).value)
 
 
-def infusion_words(state: SessionState, now: Any) -> str:
+def infusion_words(state: SessionState, now: Any) -> Content:
     """The infusion as the live screen's dose line and its dialog say it."""
     infusion = state.running_infusion
     if infusion is None:
         stopped = [i for i in state.infusions if i.stopped is not None]
         if stopped:
             last = stopped[-1]
-            return (f"stopped at {format_local(last.stopped_at)}: {last.delivered_mg:g} of "  # type: ignore[arg-type]
-                    f"{last.planned_mg:g} mg delivered")
-        return "no infusion is running (an intravenous dose starts one)"
+            return Content(f"stopped at {format_local(last.stopped_at)}: {last.delivered_mg:g} of "  # type: ignore[arg-type]
+                           f"{last.planned_mg:g} mg delivered")
+        return Content("no infusion is running (an intravenous dose starts one)")
     so_far = infusion.mg_so_far(now)
     if infusion.paused:
-        status = f"[b]PAUSED[/b] since {format_local(infusion.paused_at)}"  # type: ignore[arg-type]
+        status = Content.assemble(("PAUSED", "b"), f" since {format_local(infusion.paused_at)}")  # type: ignore[arg-type]
     else:
         end = infusion.planned_end()
-        status = f"[b]RUNNING[/b] at {infusion.mg_per_hour:g} mg/h" + (
-            f", planned end {format_local(end)}" if end else "")
+        status = Content.assemble(("RUNNING", "b"), f" at {infusion.mg_per_hour:g} mg/h" + (
+            f", planned end {format_local(end)}" if end else ""))
     elapsed = int((now - infusion.started_at).total_seconds() // 60)
-    return (f"infusion {status} · {so_far:.1f} of {infusion.planned_mg:g} mg so far · started "
-            f"{format_local(infusion.started_at)} ({elapsed} min)")
+    return Content.assemble("infusion ", status, f" · {so_far:.1f} of {infusion.planned_mg:g} mg so far · started "
+                            f"{format_local(infusion.started_at)} ({elapsed} min)")
 
 
 # -- the pre-dose decision -----------------------------------------------------------------------
@@ -330,7 +322,7 @@ DECISION_WORDS = {"defer": "defer (the session stays open)", "proceed": "go ahea
                   "cancel": "cancel the session (it is closed)"}
 
 
-class PreDoseDialog(RecordingDialog):
+class PreDoseDialog(EntryDialog[PreDoseEntry]):
     """Before the first dose with something short: what is short, and the decision with its reason
     (↑ ↓ choose; defer is chosen first). Go ahead dismisses with the decision, and the dose entry
     opens; cancel records the decision and the close."""
@@ -341,48 +333,46 @@ class PreDoseDialog(RecordingDialog):
     ]
     CHOICES = ("defer", "proceed", "cancel")
 
-    def __init__(self, log: SessionLog, short: tuple[str, ...]) -> None:
-        super().__init__()
-        self.session_log = log
+    def __init__(self, log: SessionLog, short: tuple[str, ...], *, entry: PreDoseEntry | None = None,
+                 problem: str | None = None) -> None:
+        super().__init__(log, problem)
         self.short = short
-        self.choice = "defer"
+        self.choice = entry.choice if entry else "defer"
+        self.typed = entry.reason if entry else ""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static("[b]Before the first dose, this is short:[/b]\n" + "\n".join(f"• {esc(s)}" for s in self.short),
+            yield Static(Content.assemble(("Before the first dose, this is short:", "b"),
+                                          *(f"\n• {visible(s, line_breaks=False)}" for s in self.short)),
                          classes="help")
             yield Static("", id="predose-choice", classes="choice")
-            yield _field("reason", Input(id="predose-reason", placeholder="why (recorded), e.g. prescriber agreed",
-                                         compact=True))
+            yield _field("reason", Input(self.typed, id="predose-reason",
+                                         placeholder="why (recorded), e.g. prescriber agreed", compact=True))
             yield Static("", id="error", classes="error")
             yield Static(f"[b]↑↓[/b] decision · [b]Enter[/b] records it · {ESCAPE_HINT}", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = "Pre-dose decision"
-        self.clear_error()
+        super().on_mount()
         self._show()
         self.query_one("#predose-reason", Input).focus()
 
     def _show(self) -> None:
-        lines = [f"[b reverse]▶ {DECISION_WORDS[c]}[/]" if c == self.choice else f"  [$text-muted]{DECISION_WORDS[c]}[/]"
-                 for c in self.CHOICES]
-        self.query_one("#predose-choice", Static).update("\n".join(lines))
+        lines = [Content.styled(f"▶ {DECISION_WORDS[c]}", "b reverse") if c == self.choice
+                 else Content.assemble("  ", (DECISION_WORDS[c], MUTED)) for c in self.CHOICES]
+        self.query_one("#predose-choice", Static).update(Content("\n").join(lines))
 
     def action_move(self, step: int) -> None:
         index = self.CHOICES.index(self.choice)
         self.choice = self.CHOICES[(index + step) % len(self.CHOICES)]
         self._show()
 
-    def build_events(self) -> list[EventBase]:
-        state, now = self.session_log.state(), self.session_log.now()
-        decision = commands.decide_predose(state, self.choice, self.query_one("#predose-reason", Input).value, now)
-        if decision.decision == "cancel":
-            return [decision, commands.close_session(state, now, f"cancelled before dosing: {decision.reason}")]
-        return [decision]
+    def entry(self) -> PreDoseEntry:
+        return PreDoseEntry(self.choice, self.query_one("#predose-reason", Input).value)
 
 
 # -- a reason to close ---------------------------------------------------------------------------------
-class CloseReasonDialog(EntryDialog[str | None]):
+class CloseReasonDialog(Dialog["str | None"]):
     """Closing before the minimum observation, or with the client not back at MOAA/S 5 since the
     last dose: the reason, recorded with the close (and what was unmet)."""
 
@@ -392,8 +382,9 @@ class CloseReasonDialog(EntryDialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static("Closing now needs a reason; it is recorded with the session:\n"
-                         + "\n".join(f"• {esc(w)}" for w in self.why), classes="help")
+            yield Static(Content.assemble("Closing now needs a reason; it is recorded with the session:",
+                                          *(f"\n• {visible(w, line_breaks=False)}" for w in self.why)),
+                         classes="help")
             yield Input(id="reason", placeholder="e.g. client well and collected by partner; prescriber agreed")
             yield Static("", id="error", classes="error")
             yield Static(f"[b]Enter[/b] closes with this reason · {ESCAPE_HINT}", classes="hint")
@@ -402,11 +393,14 @@ class CloseReasonDialog(EntryDialog[str | None]):
         self.query_one("#dialog").border_title = "Close with a reason"
         self.clear_error()
 
-    def build(self) -> str:
-        reason = self.query_one("#reason", Input).value.strip()
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        reason = event.value.strip()
         if not reason:
-            raise InputError("a reason is needed to close now: write a few words (Escape goes back)")
-        return reason
+            self.show_error("a reason is needed to close now: write a few words (Escape goes back)")
+            return
+        self.dismiss(reason)
 
 
 __all__ = ["MedicationDialog", "AdverseDialog", "InfusionDialog", "PreDoseDialog", "CloseReasonDialog",

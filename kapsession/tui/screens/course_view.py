@@ -16,13 +16,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kapsession.core.course import Course
 from kapsession.core.questionnaires import INSTRUMENTS, instrument
-from kapsession.tui.widgets.state_text import esc
+from kapsession.core.text_rule import visible
 
 if TYPE_CHECKING:
     from kapsession.tui.app import KapsessionApp
@@ -52,8 +53,9 @@ class ClientPicker(ModalScreen["str | None"]):
         options = []
         for row, count, newest in rows:
             when = newest.astimezone().strftime("%d %b %Y") if newest else "no session yet"
-            options.append(Option(f"{esc(row.name)}  [$text-muted]{row.id} \u00b7 {count} session"
-                                  f"{'s' if count != 1 else ''} \u00b7 last {when}[/]", id=row.id))
+            options.append(Option(Content.assemble(f"{visible(row.name)}  ", (
+                f"{row.id} \u00b7 {count} session{'s' if count != 1 else ''} \u00b7 last {when}", "$text-muted")),
+                id=row.id))
         with Vertical(id="picker"):
             yield Static("Choose a client", id="picker-title")
             if options:
@@ -162,9 +164,11 @@ class CourseScreen(Screen[None]):
         course = self.course
         assert course is not None
         client = course.client
-        title = f"[b]{esc(client.name)}  [/][$text-muted]{client.id} \u00b7 [/]{course.position}"
+        title = Content.assemble((f"{visible(client.name)}  ", "b"), (f"{client.id} \u00b7 ", "$text-muted"),
+                                 course.position)
         if course.open_safety:
-            title += "  [b $alert-alarm]ALERT[/] PHQ-9 item 9 between sessions: safety check due"
+            title = Content.assemble(title, "  ", ("ALERT", "b $alert-alarm"),
+                                     " PHQ-9 item 9 between sessions: safety check due")
         self.query_one("#course-title", Static).update(title)
         self.query_one("#course-changes", Static).update(change_words(course))
         self._show_chart()
@@ -193,13 +197,13 @@ class CourseScreen(Screen[None]):
             else f"{next_words} \u00b7 nothing planned yet (n plans it)")
 
     def _show_chart(self) -> None:
-        from kapsession.tui.widgets.score_chart import chart_markup
+        from kapsession.tui.widgets.score_chart import chart_text
 
         course = self.course
         assert course is not None
         width, height = self.app.size
         chart_height = 14 if height >= 34 else 10
-        self.query_one("#course-chart", Static).update(chart_markup(course, min(width - 2, 100), chart_height))
+        self.query_one("#course-chart", Static).update(chart_text(course, min(width - 2, 100), chart_height))
 
     # -- keys ---------------------------------------------------------------------------------------
     def _chosen(self) -> str | None:

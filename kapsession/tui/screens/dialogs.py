@@ -1,16 +1,17 @@
-"""The live screen's dialogs. Each is a typed ModalScreen that builds its event with a core command
-and dismisses with it (or None); the live screen then records it. Nothing is recorded here.
-(Vitals have no dialog: `v` opens a line in the live screen's key bar, `widgets/vitals_entry.py`.)
+"""The live screen's dialogs. Each is a typed ModalScreen that dismisses with what was typed and
+chosen (an entry from `kapsession/tui/dialog_entries.py`, or a bool, or a reason), or None when left with
+Escape; the live screen's recorder then records it. Nothing is recorded here.
+(Vitals have no dialog: `v` opens a line at the foot of the live screen, `widgets/vitals_entry.py`.)
 
-Every dialog:
-- validates with the core commands (as the therapist types where that helps, and on Enter),
-  showing the InputError's sentence next to the field and keeping what was typed;
+Every entry dialog:
+- checks what was typed with the entry's core command (as the therapist types where that helps,
+  and on Enter), showing the InputError's sentence next to the field and keeping what was typed;
+- opens filled in with an entry and a sentence when the store refused to save it (`entry`,
+  `problem`), so it can be saved again;
 - saves with Enter; backs out with Escape, recording nothing.
 """
 
 from __future__ import annotations
-
-import sqlite3
 
 from datetime import datetime
 from typing import Generic, TypeVar
@@ -19,28 +20,23 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.events import Click, Key
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from kapsession.core import commands
-from kapsession.core.errors import InputError, KapsessionError
-from kapsession.core.events import (
-    NOTE_KINDS,
-    DoseGiven,
-    EventBase,
-    IntentionSet,
-    NoteWritten,
-    ScaleRated,
-)
+from kapsession.core.errors import InputError
+from kapsession.core.events import NOTE_KINDS
 from kapsession.core.scales import ALDRETE_ITEMS, SCALES, parse_aldrete
 from kapsession.core.state import SessionState, fold
+from kapsession.core.text_rule import visible
 from kapsession.core.timeparse import format_duration, format_local
 from kapsession.store.session_log import SessionLog
-from kapsession.tui.widgets.state_text import esc
+from kapsession.tui.dialog_entries import DischargeEntry, DoseEntry, Entry, IntentionEntry, NoteEntry, ScaleEntry
 
 ResultType = TypeVar("ResultType")
+EntryType = TypeVar("EntryType", bound=Entry)
 
 DIALOG_CSS = "../dialogs.tcss"
 ESCAPE_HINT = "[b]Escape[/b] leaves without saving"
@@ -58,7 +54,7 @@ class Dialog(ModalScreen[ResultType], Generic[ResultType]):
 
     def show_error(self, message: str, *, soft: bool = False, target: str = "#error") -> None:
         error = self.query_one(target, Static)
-        error.update(esc(message) if message else "")
+        error.update(Content(visible(message)))  # a sentence may quote what was typed
         error.set_class(soft, "-soft")
         error.display = bool(message)
 
@@ -66,28 +62,31 @@ class Dialog(ModalScreen[ResultType], Generic[ResultType]):
         self.show_error("", target=target)
 
 
-class EntryDialog(Dialog[ResultType], Generic[ResultType]):
-    """A dialog whose Enter builds an event with `build()`; an InputError keeps it open."""
+class EntryDialog(Dialog["EntryType | None"], Generic[EntryType]):
+    """A dialog whose Enter dismisses with `entry()`, checked by its core command first; an
+    InputError keeps it open with the sentence. `problem`: a sentence to show as it opens (why
+    the entry it is filled in with was not saved)."""
 
-    def build(self) -> ResultType:  # pragma: no cover - every subclass builds
+    def __init__(self, log: SessionLog, problem: str | None = None) -> None:
+        super().__init__()
+        self.session_log = log
+        self.problem = problem
+
+    def entry(self) -> EntryType:  # pragma: no cover - every subclass reads its fields
         raise NotImplementedError
 
+    def on_mount(self) -> None:
+        self.show_error(self.problem or "")
+
     def action_save(self) -> None:
+        log = self.session_log
         try:
-            result = self.build()
+            entry = self.entry()
+            entry.command(log.state(), log.now())  # the same rules as the command line
         except InputError as error:
             self.show_error(str(error))
             return
-        log = getattr(self, "session_log", None)
-        if isinstance(result, EventBase) and log is not None:
-            # Durable before the dialog goes: if the store refuses (locked by another terminal,
-            # disk full), what was typed stays here to save again.
-            try:
-                result = log.record(result)
-            except (KapsessionError, sqlite3.Error) as error:
-                self.show_error(f"Not saved ({error}); what you typed is kept: Enter tries again")
-                return
-        self.dismiss(result)
+        self.dismiss(entry)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -101,10 +100,6 @@ class NumberInput(Input):
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
         return character is not None and character in "0123456789"
-
-
-def _state_and_now(log: SessionLog) -> tuple[SessionState, datetime]:
-    return log.state(), log.now()
 
 
 # -- confirm ------------------------------------------------------------------------------------
@@ -125,9 +120,9 @@ class ConfirmDialog(Dialog[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="confirm"):
-            yield Label(esc(self.prompt), id="prompt")
+            yield Label(Content(visible(self.prompt)), id="prompt")
             if self.detail:
-                yield Static(esc(self.detail), id="detail")
+                yield Static(Content(visible(self.detail)), id="detail")
             with Horizontal(id="buttons"):
                 yield Button(f"{self.yes_label} (Enter / y)", id="yes", variant="primary")
                 yield Button(f"{self.no_label} (Escape / n)", id="no")
@@ -151,8 +146,8 @@ class ConfirmDialog(Dialog[bool]):
 
 
 # -- note ---------------------------------------------------------------------------------------
-class NoteDialog(EntryDialog[NoteWritten | None]):
-    """A note keeps the moment the therapist started typing (when the dialog opened).
+class NoteDialog(EntryDialog[NoteEntry]):
+    """A note keeps the moment the therapist started typing (when the dialog first opened).
 
     ctrl+s toggles private / shareable; ctrl+t cycles the kind. Private by default.
     """
@@ -162,18 +157,19 @@ class NoteDialog(EntryDialog[NoteWritten | None]):
         Binding("ctrl+t", "next_kind", "Kind of note", id="note.kind", priority=True),
     ]
 
-    def __init__(self, log: SessionLog, kind: str = "observation", shareable: bool = False) -> None:
-        super().__init__()
-        self.session_log = log
-        self.started_at = log.now()
-        self.kind = kind
-        self.shareable = shareable
+    def __init__(self, log: SessionLog, kind: str = "observation", shareable: bool = False, *,
+                 entry: NoteEntry | None = None, problem: str | None = None) -> None:
+        super().__init__(log, problem)
+        self.started_at = entry.started_at if entry else log.now()
+        self.kind = entry.kind if entry else kind
+        self.shareable = entry.shareable if entry else shareable
+        self.typed = entry.text if entry else ""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(f"started at {format_local(self.started_at, seconds=True)} "
-                         "[$text-muted](the note keeps this time)[/]", classes="help")
-            yield Input(placeholder="what you notice, or the client's words", id="note-text")
+            yield Static(Content.assemble(f"started at {format_local(self.started_at, seconds=True)} ",
+                                          ("(the note keeps this time)", "$text-muted")), classes="help")
+            yield Input(self.typed, placeholder="what you notice, or the client's words", id="note-text")
             yield Static("", id="note-kind", classes="choice")
             yield Static("", id="note-visibility", classes="choice")
             yield Static("", id="error", classes="error")
@@ -182,18 +178,16 @@ class NoteDialog(EntryDialog[NoteWritten | None]):
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = "Note"
-        self.clear_error()
         self._show_choices()
 
     def _show_choices(self) -> None:
-        kinds = "  ".join(
-            f"[b reverse]{kind}[/]" if kind == self.kind else f"[$text-muted]{kind}[/]" for kind in NOTE_KINDS
-        )
-        self.query_one("#note-kind", Static).update(f"kind: {kinds}")
+        kinds = Content("  ").join(
+            Content.styled(kind, "b reverse" if kind == self.kind else "$text-muted") for kind in NOTE_KINDS)
+        self.query_one("#note-kind", Static).update(Content.assemble("kind: ", kinds))
         if self.shareable:
-            words = "[b $note-shareable]SHARE ✓ shareable[/]: may go in the client's summary"
+            words = Content.assemble(("SHARE ✓ shareable", "b $note-shareable"), ": may go in the client's summary")
         else:
-            words = "[b $note-private]private[/]: stays in the clinical record only"
+            words = Content.assemble(("private", "b $note-private"), ": stays in the clinical record only")
         self.query_one("#note-visibility", Static).update(words)
         dialog = self.query_one("#dialog")
         dialog.set_class(self.shareable, "-shareable")
@@ -215,10 +209,8 @@ class NoteDialog(EntryDialog[NoteWritten | None]):
     def _click_kind(self) -> None:
         self.action_next_kind()
 
-    def build(self) -> NoteWritten:
-        state = self.session_log.state()
-        return commands.write_note(state, self.query_one("#note-text", Input).value, self.started_at,
-                                   kind=self.kind, shareable=self.shareable)
+    def entry(self) -> NoteEntry:
+        return NoteEntry(self.query_one("#note-text", Input).value, self.started_at, self.kind, self.shareable)
 
 
 # -- dose ---------------------------------------------------------------------------------------
@@ -234,41 +226,45 @@ def planned_mg(state: SessionState) -> float | None:
     return None
 
 
-class DoseDialog(EntryDialog[DoseGiven | None]):
+class DoseDialog(EntryDialog[DoseEntry]):
     """mg (prefilled from the plan), the preset's route, devices for esketamine, booster for IM.
 
-    The dose is timed when the dialog opened (when `d` was pressed); `at` backdates it.
+    The dose is timed when the dialog first opened (when `d` was pressed); `at` backdates it.
     """
 
     BINDINGS = [Binding("ctrl+b", "toggle_booster", "Booster", id="dose.booster", priority=True)]
 
-    def __init__(self, log: SessionLog) -> None:
-        super().__init__()
-        self.session_log = log
-        self.opened_at = log.now()
+    def __init__(self, log: SessionLog, *, entry: DoseEntry | None = None, problem: str | None = None) -> None:
+        super().__init__(log, problem)
+        self.opened_at = entry.opened_at if entry else log.now()
         state = log.state()
         self.state = state
         preset = state.preset
         self.per_device = preset.timers.mg_per_device if preset.route == "intranasal" else None
         self.has_booster = preset.timers.booster_window is not None
-        self.booster = self.has_booster and bool(state.doses)
+        self.booster = entry.booster if entry else self.has_booster and bool(state.doses)
+        self.filled = entry
 
     def compose(self) -> ComposeResult:
         state = self.state
         preset = state.preset
+        filled = self.filled
         with Vertical(id="dialog"):
-            yield Static(f"route: [b]{preset.route}[/b] [$text-muted]({esc(preset.route_in_plain_words)}, "
-                         f"from the preset)[/]", classes="help")
+            yield Static(Content.assemble("route: ", (preset.route, "b"),
+                                          (f" ({preset.route_in_plain_words}, from the preset)", "$text-muted")),
+                         classes="help")
             if self.per_device:
                 with Horizontal(classes="field"):
                     yield Label("devices", classes="field-label")
-                    yield NumberInput("1", id="dose-devices", restrict=r"[0-9]*", max_length=1)
+                    yield NumberInput(filled.devices or "1" if filled else "1", id="dose-devices",
+                                      restrict=r"[0-9]*", max_length=1)
                 yield Static("", id="dose-mg-note", classes="help")
             else:
                 planned = planned_mg(state)
                 with Horizontal(classes="field"):
                     yield Label("mg", classes="field-label")
-                    yield Input(f"{planned:g}" if planned else "", id="dose-mg", placeholder="mg")
+                    yield Input(filled.mg if filled else f"{planned:g}" if planned else "", id="dose-mg",
+                                placeholder="mg")
                 yield Static("", id="dose-mg-note", classes="help")
             # The infusion's minutes (IV) and the lot, one compact line (the dialog fits 80x24).
             with Horizontal(classes="field compact-row"):
@@ -283,10 +279,12 @@ class DoseDialog(EntryDialog[DoseGiven | None]):
             if preset.dosing.sites:
                 with Horizontal(classes="field"):
                     yield Label("site", classes="field-label")
-                    yield Input(id="dose-site", placeholder="optional: " + ", ".join(preset.dosing.sites))
+                    yield Input(filled.site or "" if filled else "", id="dose-site",
+                                placeholder="optional: " + ", ".join(preset.dosing.sites))
             with Horizontal(classes="field"):
                 yield Label("at", classes="field-label")
-                yield Input(id="dose-at", placeholder=f"optional, to backdate (now {format_local(self.opened_at)})")
+                yield Input(filled.at or "" if filled else "", id="dose-at",
+                            placeholder=f"optional, to backdate (now {format_local(self.opened_at)})")
             if self.has_booster:
                 yield Static("", id="dose-booster", classes="choice")
             yield Static("", id="error", classes="error")
@@ -295,7 +293,6 @@ class DoseDialog(EntryDialog[DoseGiven | None]):
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = "Dose"
-        self.clear_error()
         self._show_booster()
         self._note()
 
@@ -303,9 +300,9 @@ class DoseDialog(EntryDialog[DoseGiven | None]):
         if not self.has_booster:
             return
         window = self.state.preset.timers.booster_window
-        mark = "[b]✓ booster[/b]" if self.booster else "[$text-muted]not a booster[/]"
-        self.query_one("#dose-booster", Static).update(
-            f"{mark} [$text-muted](window T+{window.start}-{window.end} min)[/]")  # type: ignore[union-attr]
+        mark = Content.styled("✓ booster", "b") if self.booster else Content.styled("not a booster", "$text-muted")
+        self.query_one("#dose-booster", Static).update(Content.assemble(
+            mark, (f" (window T+{window.start}-{window.end} min)", "$text-muted")))  # type: ignore[union-attr]
 
     def action_toggle_booster(self) -> None:
         if self.has_booster:
@@ -322,8 +319,9 @@ class DoseDialog(EntryDialog[DoseGiven | None]):
             of = f" of {max(1, round(planned / self.per_device))}" if planned else ""
             count = int(text) if text.isascii() and text.isdigit() else 0
             first = f"device {given + 1}{of}" if count <= 1 else f"devices {given + 1}-{given + count}{of}"
-            note.update(f"[$text-muted]{count} × {self.per_device:g} mg = [b]{count * self.per_device:g} mg[/b]"
-                        f" · this is {first}[/]")
+            note.update(Content.assemble((f"{count} × {self.per_device:g} mg = ", "$text-muted"),
+                                         (f"{count * self.per_device:g} mg", "b $text-muted"),
+                                         (f" · this is {first}", "$text-muted")))
             return
         weight = self.state.opened.client.weight_kg
         text = self.query_one("#dose-mg", Input).value.strip()
@@ -338,30 +336,20 @@ class DoseDialog(EntryDialog[DoseGiven | None]):
         over = self.query_one("#dose-over", Input).value.strip() if self.query("#dose-over") else ""
         rate = f" · an infusion over {over} min: {mg / int(over) * 60:.3g} mg/h" \
             if over.isdigit() and int(over) > 0 else ""
-        note.update(f"[$text-muted]{mg:g} mg{per_kg}{plan}{rate}[/]")
+        note.update(Content.styled(f"{mg:g} mg{per_kg}{plan}{rate}", "$text-muted"))
 
-    def build(self) -> DoseGiven:
-        state = self.session_log.state()
-        if self.per_device:
-            devices = self.query_one("#dose-devices", Input).value.strip()
-            if not (devices.isascii() and devices.isdigit()) or not 1 <= int(devices) <= 6:
-                raise InputError(f"device count '{devices}' is not accepted: accepted 1-6 devices")
-            mg: str | float = int(devices) * self.per_device
-        else:
-            mg = self.query_one("#dose-mg", Input).value
-            devices = None  # type: ignore[assignment]
+    def entry(self) -> DoseEntry:
         site = self.query_one("#dose-site", Input).value if self.query("#dose-site") else None
-        over = self.query_one("#dose-over", Input).value if self.query("#dose-over") else None
-        lot = self.query_one("#dose-lot", Input).value
-        at_text = self.query_one("#dose-at", Input).value.strip() or None
-        if at_text is None:
-            # Timed when `d` was pressed: the moment the dose was given, not when typing ended.
-            event = commands.give_dose(state, mg, self.opened_at, devices=devices, booster=self.booster,
-                                       site=site, over_minutes=over, lot=lot)
-        else:
-            event = commands.give_dose(state, mg, self.session_log.now(), devices=devices, booster=self.booster,
-                                       site=site, at_text=at_text, over_minutes=over, lot=lot)
-        return event
+        return DoseEntry(
+            opened_at=self.opened_at,
+            mg="" if self.per_device else self.query_one("#dose-mg", Input).value,
+            devices=self.query_one("#dose-devices", Input).value if self.per_device else None,
+            booster=self.booster,
+            site=site,
+            at=self.query_one("#dose-at", Input).value.strip() or None,
+            over=self.query_one("#dose-over", Input).value if self.query("#dose-over") else None,
+            lot=self.query_one("#dose-lot", Input).value,
+        )
 
 
 # -- scale --------------------------------------------------------------------------------------
@@ -369,7 +357,7 @@ QUICK_SCALES = ("moaas", "dissociation", "nausea")
 SCALE_KEYS = {"m": "moaas", "d": "dissociation", "n": "nausea"}
 
 
-class ScaleDialog(EntryDialog[ScaleRated | None]):
+class ScaleDialog(EntryDialog[ScaleEntry]):
     """Choose with m / d / n (or ↑ ↓), type the number, Enter saves."""
 
     BINDINGS = [
@@ -380,17 +368,18 @@ class ScaleDialog(EntryDialog[ScaleRated | None]):
         Binding("down", "move(1)", "Next scale", id="scale.down", priority=True),
     ]
 
-    def __init__(self, log: SessionLog, scale: str = "moaas") -> None:
-        super().__init__()
-        self.session_log = log
-        self.scale = scale
+    def __init__(self, log: SessionLog, scale: str = "moaas", *, entry: ScaleEntry | None = None,
+                 problem: str | None = None) -> None:
+        super().__init__(log, problem)
+        self.scale = entry.scale if entry else scale
+        self.typed = entry.value if entry else ""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static("", id="scale-choices")
             with Horizontal(classes="field"):
                 yield Label("value", classes="field-label")
-                yield NumberInput(id="scale-value", restrict=r"[0-9]*", max_length=2, placeholder="0-5")
+                yield NumberInput(self.typed, id="scale-value", restrict=r"[0-9]*", max_length=2, placeholder="0-5")
             yield Static("", id="scale-anchors", classes="help")
             yield Static("", id="error", classes="error")
             yield Static(f"[b]m[/b] [b]d[/b] [b]n[/b] or [b]↑↓[/b] choose · type the number · "
@@ -398,7 +387,6 @@ class ScaleDialog(EntryDialog[ScaleRated | None]):
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = "Rate a scale"
-        self.clear_error()
         self._show()
 
     def _show(self) -> None:
@@ -407,15 +395,17 @@ class ScaleDialog(EntryDialog[ScaleRated | None]):
         for key, name in SCALE_KEYS.items():
             spec = SCALES[name]
             latest = state.latest_scale(name)
-            last = f"[$text-muted]latest {latest.value} at {format_local(latest.at)}[/]" if latest else ""
-            label = f"[b]{key}[/b]  {spec.title:<13} {spec.low}-{spec.high:<3} {last}"
-            lines.append(f"[reverse]▶ {label}[/]" if name == self.scale else f"  {label}")
-        self.query_one("#scale-choices", Static).update("\n".join(lines))
+            label = Content.assemble((key, "b"), f"  {spec.title:<13} {spec.low}-{spec.high:<3} ")
+            if latest:
+                label += Content.styled(f"latest {latest.value} at {format_local(latest.at)}", "$text-muted")
+            lines.append(Content.assemble("▶ ", label).stylize("reverse") if name == self.scale
+                         else Content.assemble("  ", label))
+        self.query_one("#scale-choices", Static).update(Content("\n").join(lines))
         spec = SCALES[self.scale]
         value = self.query_one("#scale-value", Input)
         value.placeholder = f"{spec.low}-{spec.high}"
-        anchors = " · ".join(f"{k} {esc(v)}" for k, v in sorted(spec.anchors.items(), reverse=True))
-        self.query_one("#scale-anchors", Static).update(f"[$text-muted]{spec.title}: {anchors}[/]")
+        anchors = " · ".join(f"{k} {v}" for k, v in sorted(spec.anchors.items(), reverse=True))
+        self.query_one("#scale-anchors", Static).update(Content.styled(f"{spec.title}: {anchors}", "$text-muted"))
 
     def action_choose(self, scale: str) -> None:
         self.scale = scale
@@ -426,37 +416,34 @@ class ScaleDialog(EntryDialog[ScaleRated | None]):
         index = QUICK_SCALES.index(self.scale)
         self.action_choose(QUICK_SCALES[(index + step) % len(QUICK_SCALES)])
 
-    def build(self) -> ScaleRated:
-        state, now = _state_and_now(self.session_log)
-        return commands.rate_scale(state, self.scale, self.query_one("#scale-value", Input).value, now)
+    def entry(self) -> ScaleEntry:
+        return ScaleEntry(self.scale, self.query_one("#scale-value", Input).value)
 
 
 # -- intention ----------------------------------------------------------------------------------
-class IntentionDialog(EntryDialog[IntentionSet | None]):
-    def __init__(self, log: SessionLog) -> None:
-        super().__init__()
-        self.session_log = log
+class IntentionDialog(EntryDialog[IntentionEntry]):
+    def __init__(self, log: SessionLog, *, entry: IntentionEntry | None = None, problem: str | None = None) -> None:
+        super().__init__(log, problem)
+        self.typed = entry.text if entry else log.state().intention or ""
 
     def compose(self) -> ComposeResult:
-        current = self.session_log.state().intention or ""
         with Vertical(id="dialog"):
             yield Static("in the client's own words", classes="help")
-            yield Input(current, id="intention-text", placeholder="to be gentler with myself")
+            yield Input(self.typed, id="intention-text", placeholder="to be gentler with myself")
             yield Static("", id="error", classes="error")
             yield Static(f"[b]Enter[/b] saves · {ESCAPE_HINT}", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = "Intention"
-        self.clear_error()
 
-    def build(self) -> IntentionSet:
-        state, now = _state_and_now(self.session_log)
-        return commands.set_intention(state, self.query_one("#intention-text", Input).value, now)
+    def entry(self) -> IntentionEntry:
+        return IntentionEntry(self.query_one("#intention-text", Input).value)
 
 
 # -- early close reason -------------------------------------------------------------------------
-class EarlyCloseDialog(EntryDialog[str | None]):
-    """Closing before the minimum observation time needs a reason, which is recorded."""
+class EarlyCloseDialog(Dialog["str | None"]):
+    """Closing before the minimum observation time needs a reason, which is recorded. Dismisses
+    with the reason (or None)."""
 
     def __init__(self, until: datetime, now: datetime) -> None:
         super().__init__()
@@ -465,9 +452,10 @@ class EarlyCloseDialog(EntryDialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(f"The minimum observation runs until [b]{format_local(self.until)}[/b] "
-                         f"({format_duration(self.until - self.now)} to go). Closing now needs a "
-                         "reason; it is recorded with the session.", classes="help")
+            yield Static(Content.assemble(
+                "The minimum observation runs until ", (format_local(self.until), "b"),
+                f" ({format_duration(self.until - self.now)} to go). Closing now needs a reason; it is "
+                "recorded with the session."), classes="help")
             yield Input(id="reason", placeholder="e.g. client well and collected by partner; prescriber agreed")
             yield Static("", id="error", classes="error")
             yield Static(f"[b]Enter[/b] closes with this reason · {ESCAPE_HINT}", classes="hint")
@@ -476,16 +464,19 @@ class EarlyCloseDialog(EntryDialog[str | None]):
         self.query_one("#dialog").border_title = "Close before the minimum observation"
         self.clear_error()
 
-    def build(self) -> str:
-        reason = self.query_one("#reason", Input).value.strip()
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        reason = event.value.strip()
         if not reason:
-            raise InputError("a reason is needed to close before the minimum observation time: "
-                             "write a few words (Escape goes back)")
-        return reason
+            self.show_error("a reason is needed to close before the minimum observation time: "
+                            "write a few words (Escape goes back)")
+            return
+        self.dismiss(reason)
 
 
 # -- discharge ----------------------------------------------------------------------------------
-def aldrete_anchor_line(typed: str) -> str:
+def aldrete_anchor_line(typed: str) -> Content:
     """What earns 2, 1 and 0 on the Aldrete item being scored (the next one after those typed)."""
     from kapsession.core.scales import ALDRETE_ANCHORS
 
@@ -493,18 +484,21 @@ def aldrete_anchor_line(typed: str) -> str:
     if len(tokens) == 1 and len(tokens[0]) > 1:
         tokens = list(tokens[0])
     if len(tokens) >= len(ALDRETE_ITEMS):
-        return ""
+        return Content("")
     item = ALDRETE_ITEMS[len(tokens)]
-    anchors = " · ".join(f"[b]{score}[/b] {esc(words)}" for score, words in ALDRETE_ANCHORS[item].items())
-    return f"[$text-muted]{item}:[/] {anchors}"
+    anchors: list[Content | str | tuple[str, str]] = []
+    for score, words in ALDRETE_ANCHORS[item].items():
+        anchors += [" · "] if anchors else []
+        anchors += [(str(score), "b"), f" {words}"]
+    return Content.assemble((f"{item}:", "$text-muted"), " ", *anchors)
 
 
-class DischargeDialog(Dialog["list[EventBase] | None"]):
+class DischargeDialog(Dialog["DischargeEntry | None"]):
     """The preset's discharge checklist, the modified Aldrete, and closing the session.
 
     Space (or the item's number) ticks an item; Enter saves the ticks and the Aldrete score;
     ctrl+e closes the session (asking first, and for a reason before the minimum observation).
-    Dismisses with the events to record, in order, or None.
+    Dismisses with a `DischargeEntry` (what to record, the close included), or None.
     """
 
     BINDINGS = [
@@ -512,28 +506,32 @@ class DischargeDialog(Dialog["list[EventBase] | None"]):
         Binding("ctrl+e", "close_session", "Close the session", id="discharge.close", priority=True),
     ]
 
-    def __init__(self, log: SessionLog) -> None:
+    def __init__(self, log: SessionLog, *, entry: DischargeEntry | None = None, problem: str | None = None) -> None:
         super().__init__()
         self.session_log = log
         self.items = list(log.preset.discharge_checklist)
+        self.filled = entry
+        self.problem = problem
 
     def compose(self) -> ComposeResult:
         state = self.session_log.state()
+        filled = self.filled
+        ticked = filled.ticked if filled else {item for item in self.items if state.discharge_ticked.get(item)}
         with Vertical(id="dialog", classes="wide"):
             yield Static("", id="readiness")
             yield SelectionList[str](
-                *(Selection(f"{n}. {item}", item, bool(state.discharge_ticked.get(item)))
-                  for n, item in enumerate(self.items, start=1)),
+                *(Selection(f"{n}. {item}", item, item in ticked) for n, item in enumerate(self.items, start=1)),
                 id="discharge-items", compact=True,
             )
             latest = state.latest_scale("aldrete")
-            last = f" [$text-muted](latest {latest.value} at {format_local(latest.at)})[/]" if latest else ""
-            yield Static(f"Modified Aldrete{last}: {', '.join(ALDRETE_ITEMS)}, 0-2 each "
-                         "([b]2 2 2 2 1[/b]) or the total", classes="help")
+            last = (Content.styled(f" (latest {latest.value} at {format_local(latest.at)})", "$text-muted")
+                    if latest else "")
+            yield Static(Content.assemble("Modified Aldrete", last, f": {', '.join(ALDRETE_ITEMS)}, 0-2 each (",
+                                          ("2 2 2 2 1", "b"), ") or the total"), classes="help")
             with Horizontal(classes="field"):
                 yield Label("Aldrete", classes="field-label")
-                yield Input(id="aldrete", placeholder="2 2 2 2 2", restrict=r"[0-9 ,+]*", max_length=12,
-                            compact=True)
+                yield Input(filled.aldrete if filled else "", id="aldrete", placeholder="2 2 2 2 2",
+                            restrict=r"[0-9 ,+]*", max_length=12, compact=True)
             yield Static("", id="aldrete-total", classes="help")
             yield Static(aldrete_anchor_line(""), id="aldrete-anchors", classes="help")
             yield Static("", id="error", classes="error")
@@ -543,53 +541,40 @@ class DischargeDialog(Dialog["list[EventBase] | None"]):
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = "Discharge checklist"
-        self.clear_error()
         self.query_one("#discharge-items").focus()
         self.query_one("#aldrete-total").display = False
+        self.show_error(self.problem or "")
         self._show_readiness()
 
     # what would be recorded
-    def _ticked(self) -> set[str]:
-        return set(self.query_one("#discharge-items", SelectionList).selected)
+    def entry(self, close: bool = False, early_reason: str | None = None) -> DischargeEntry:
+        return DischargeEntry(frozenset(self.query_one("#discharge-items", SelectionList).selected),
+                              self.query_one("#aldrete", Input).value, close, early_reason)
 
-    def pending_ticks(self) -> list[EventBase]:
-        """A tick (or untick) for every item whose mark differs from the record."""
-        state, now = _state_and_now(self.session_log)
-        ticked = self._ticked()
-        return [commands.tick_item(state, "discharge", number, now, done=item in ticked)
-                for number, item in enumerate(self.items, start=1)
-                if bool(state.discharge_ticked.get(item)) != (item in ticked)]
-
-    def pending_events(self) -> list[EventBase]:
-        """The ticks that changed and the Aldrete score; raises InputError for a bad score."""
-        events = self.pending_ticks()
-        text = self.query_one("#aldrete", Input).value.strip()
-        if text:
-            state, now = _state_and_now(self.session_log)
-            events.append(commands.rate_scale(state, "aldrete", parse_aldrete(text), now))
-        return events
-
-    def _hypothetical(self, pending: list[EventBase]) -> SessionState:
+    def _hypothetical(self, entry: DischargeEntry) -> SessionState:
+        """The session as it would be with the ticks and score on screen (raises InputError for a
+        bad score)."""
         state = self.session_log.state()
-        return fold(list(state.events) + pending, state.preset, state.now)
+        return fold(list(state.events) + entry.changes(state, self.session_log.now()), state.preset, state.now)
 
     def _show_readiness(self) -> None:
+        entry = self.entry()
         try:
-            pending = self.pending_events()
+            state = self._hypothetical(entry)
         except InputError:
-            pending = self.pending_ticks()
-        state = self._hypothetical(pending)
+            state = self._hypothetical(DischargeEntry(entry.ticked))
         if state.closed:
-            text = f"[b]This session was closed at {format_local(state.closed_at)}.[/b]"  # type: ignore[arg-type]
+            text = Content.styled(f"This session was closed at {format_local(state.closed_at)}.", "b")  # type: ignore[arg-type]
         elif state.discharge.ready:
-            text = "[b $phase-recovery]✓ READY for discharge[/]: every item is done"
+            text = Content.assemble(("✓ READY for discharge", "b $phase-recovery"), ": every item is done")
         else:
             # The unticked items are in view below; name only what is not on the list.
             unticked = [item for item in state.discharge.missing if item in self.items]
             others = [item for item in state.discharge.missing if item not in self.items]
             parts = [f"{len(unticked)} item{'s' if len(unticked) != 1 else ''} to tick"] if unticked else []
-            parts += [esc(item) for item in others]
-            text = f"[b $alert-warning]✗ NOT READY[/] [$text-muted]still missing:[/] {'; '.join(parts)}"
+            parts += others
+            text = Content.assemble(("✗ NOT READY", "b $alert-warning"), " ", ("still missing:", "$text-muted"),
+                                    " ", "; ".join(parts))
         self.query_one("#readiness", Static).update(text)
 
     @on(SelectionList.SelectedChanged)
@@ -614,7 +599,7 @@ class DischargeDialog(Dialog["list[EventBase] | None"]):
             else:
                 self.clear_error()
                 word = "ready (9 or more)" if value >= 9 else "▼ below 9: not ready"
-                total.update(f"total [b]{value}[/b]/10 {word}")
+                total.update(Content.assemble("total ", (str(value), "b"), f"/10 {word}"))
         self._show_readiness()
 
     def on_key(self, event: Key) -> None:
@@ -628,29 +613,39 @@ class DischargeDialog(Dialog["list[EventBase] | None"]):
                 event.stop()
                 event.prevent_default()
 
-    def action_save(self) -> None:
+    def _checked(self, entry: DischargeEntry) -> bool:
+        """True when the entry's core commands take it; else the sentence is shown."""
+        log = self.session_log
         try:
-            pending = self.pending_events()
+            entry.command(log.state(), log.now())
         except InputError as error:
             self.show_error(str(error))
-            self.query_one("#aldrete", Input).focus()
-            return
-        self.dismiss(pending)
+            if not entry.close:
+                self.query_one("#aldrete", Input).focus()
+            return False
+        return True
+
+    def action_save(self) -> None:
+        entry = self.entry()
+        if self._checked(entry):
+            self.dismiss(entry)
 
     def action_close_session(self) -> None:
+        entry = self.entry()
+        log = self.session_log
         try:
-            pending = self.pending_events()
+            entry.changes(log.state(), log.now())
         except InputError as error:
             self.show_error(str(error))
             self.query_one("#aldrete", Input).focus()
             return
-        state, now = _state_and_now(self.session_log)
+        state, now = log.state(), log.now()
         if state.closed:
             self.show_error(f"this session was already closed at {format_local(state.closed_at)}")  # type: ignore[arg-type]
             return
         until = state.observation_until
         early = until is not None and now < until
-        sedation = self._hypothetical(pending)
+        sedation = self._hypothetical(entry)
         from kapsession.core.state import SEDATION_CRITERION, sedation_short
 
         unmet = sedation_short(sedation) if SEDATION_CRITERION not in sedation.waived else None
@@ -661,29 +656,24 @@ class DischargeDialog(Dialog["list[EventBase] | None"]):
             why = [f"discharge needs {unmet}"]
             if early:
                 why.append(f"the minimum observation runs until {format_local(until)}")  # type: ignore[arg-type]
-            self.app.push_screen(CloseReasonDialog(why),
-                                 callback=lambda reason: self._finish_close(pending, reason, early=True))
+            self.app.push_screen(CloseReasonDialog(why), callback=self._close_early)
             return
         if early:
-            self.app.push_screen(EarlyCloseDialog(until, now),  # type: ignore[arg-type]
-                                 callback=lambda reason: self._finish_close(pending, reason, early=True))
+            self.app.push_screen(EarlyCloseDialog(until, now), callback=self._close_early)  # type: ignore[arg-type]
             return
-        missing = self._hypothetical(pending).discharge.missing
+        missing = self._hypothetical(entry).discharge.missing
         detail = ("Still missing: " + "; ".join(missing) + ".") if missing else "Every discharge item is done."
         self.app.push_screen(
             ConfirmDialog("Close the session now?", detail + " Nothing more can be recorded after closing.",
                           yes="Close"),
-            callback=lambda yes: self._finish_close(pending, None, early=False) if yes else None,
+            callback=lambda yes: self._finish_close(None) if yes else None,
         )
 
-    def _finish_close(self, pending: list[EventBase], reason: str | None, early: bool) -> None:
-        if early and not reason:
-            return  # the reason dialog was left with Escape: back to the checklist
-        state, now = _state_and_now(self.session_log)
-        try:
-            close = commands.close_session(state, now, reason)
-        except InputError as error:
-            self.show_error(str(error))
-            return
-        self.dismiss([*pending, close])
+    def _close_early(self, reason: str | None) -> None:
+        if reason:  # (None: the reason dialog was left with Escape: back to the checklist)
+            self._finish_close(reason)
 
+    def _finish_close(self, reason: str | None) -> None:
+        entry = self.entry(close=True, early_reason=reason)
+        if self._checked(entry):
+            self.dismiss(entry)

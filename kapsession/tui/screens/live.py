@@ -1,11 +1,12 @@
 """The live session screen: the screen a therapist lives in for two to three hours.
 
-One direction of travel: a key opens a dialog or the vitals line (or acts at once), which builds
-one event with a core command, `SessionLog.record` makes it durable, and only then does the
-screen show it. Once a second the screen folds the stored events at the clock's "now" and offers
-each widget the new state; widgets redraw only when their text changed, and after a new reading
-only the widgets a reading can change are asked. Times are differences of stored timestamps
-(never counted ticks), so a resumed session shows the true elapsed time.
+One direction of travel: a key opens a dialog or the vitals line (or acts at once); what was
+typed goes to the screen's recorder (`tui/recorder.py`), which builds the event with a core
+command, makes it durable, and only then has the screen show it. Once a second the screen folds
+the stored events at the clock's "now" and offers each widget the new state; widgets redraw
+only when their text changed, and after a new reading only the widgets a reading can change
+are asked. Times are differences of stored timestamps (never counted ticks), so a resumed
+session shows the true elapsed time.
 
 `LiveScreen(log, practice=None)`: `log` is a `kapsession.store.session_log.SessionLog` (its clock
 is the injected clock). `practice`, when given, is duck-typed: `banner()`, `presented(state)`,
@@ -17,11 +18,12 @@ from __future__ import annotations
 import sqlite3
 from copy import copy
 from functools import partial
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.events import Key, Paste, Resize
 from textual.screen import Screen
 from textual.timer import Timer
@@ -30,12 +32,12 @@ from textual.widgets import Static
 from kapsession.tui.key_commands import KeyCommands
 from kapsession.core import commands
 from kapsession.core.errors import InputError, KapsessionError
-from kapsession.core.events import CardDrawn, EventBase, SessionClosed, VitalsRecorded
+from kapsession.core.events import EventBase, SessionClosed, VitalsRecorded
 from kapsession.core.phases import PHASE_TITLES, next_phase
 from kapsession.core.state import SessionState
 from kapsession.core.timeparse import format_duration, format_local
 from kapsession.store.live_lock import LiveLock
-from kapsession.store.session_log import Entry, SessionLog
+from kapsession.store.session_log import SessionLog
 from kapsession.tui.widgets.alerts_strip import AlertsStrip, top_level
 from kapsession.tui.widgets.big_figures import BigFigures
 from kapsession.tui.widgets.header_band import HeaderBand
@@ -45,7 +47,8 @@ from kapsession.tui.widgets.notes_log import NotesLog
 from kapsession.tui.widgets.phase_timeline import PhaseTimeline
 from kapsession.tui.widgets.practice_panel import PracticePanel
 from kapsession.tui.widgets.scales_panel import ScalesPanel
-from kapsession.tui.widgets.state_text import StateText, esc
+from kapsession.tui.recorder import Outcome, Recorder, Saved, Severity
+from kapsession.tui.widgets.live_text import LiveText
 from kapsession.tui.widgets.vitals_entry import VitalsLine
 from kapsession.tui.widgets.vitals_panel import VitalsPanel, dose_text
 
@@ -158,6 +161,15 @@ class Row(Horizontal):
     BLANK = True
 
 
+def _discharge_saved(events: tuple[EventBase, ...]) -> str:
+    """What the discharge checklist's save says (nothing when nothing changed)."""
+    closed = next((event for event in events if isinstance(event, SessionClosed)), None)
+    if closed is None:
+        return "Discharge checklist saved." if events else ""
+    extra = f" (before the minimum observation: {closed.early_reason})" if closed.early_reason else ""
+    return f"Session closed at {format_local(closed.at)}{extra}. r previews the client's summary."
+
+
 def _dialogs():  # noqa: ANN202 - the dialogs module, imported when first needed
     """The dialogs are imported after the live screen has painted (`_warm_up`), or on first use."""
     from kapsession.tui.screens import dialogs
@@ -191,7 +203,8 @@ class LiveScreen(Screen[None]):
         self.rings = 0  # bells rung (tests read it)
         self.ticks = 0
         self._shown_events: tuple[int, int] | None = None  # which events the screen shows
-        self.vitals_line = VitalsLine(log, self._record_vitals)  # `v`: drawn in the key bar
+        self.recorder = Recorder(log, show=self._show_recorded, tell=self._tell)
+        self.vitals_line = VitalsLine(log, self.recorder)  # `v`: drawn in the key bar
         self._check_key: tuple | None = None  # the next vitals check shown in the header
         self._applied_size: tuple[int, int] | None = None  # the size the layout classes are for
         self._ticker: Timer | None = None  # the once-a-second refresh
@@ -219,10 +232,10 @@ class LiveScreen(Screen[None]):
             yield alerts
             with Row(id="body"):
                 with Column(id="left"):
-                    yield StateText("", id="dose-line")
+                    yield LiveText("", id="dose-line")
                     yield VitalsPanel(id="vitals")
                     yield ScalesPanel(id="scales")
-                    yield StateText("", id="phase-prompt")
+                    yield LiveText("", id="phase-prompt")
                 with Column(id="right"):
                     yield IntentionCorner(id="intention")
                     if self.practice is not None:
@@ -279,7 +292,7 @@ class LiveScreen(Screen[None]):
         """Once a resize has settled, measure the texts that wrap to the width again: a text
         re-cut for the new width while Textual was still laying out the old one can keep the old
         height (seen: the timeline keeping two lines after 120x40 -> 80x24)."""
-        for widget in self.query(StateText):
+        for widget in self.query(LiveText):
             if widget.display:
                 widget.refresh(layout=True)
 
@@ -355,13 +368,13 @@ class LiveScreen(Screen[None]):
                 "header": self.query_one(HeaderBand),
                 "timeline": self.query_one(PhaseTimeline),
                 "figures": self.query_one(BigFigures),
-                "dose": self.query_one("#dose-line", StateText),
+                "dose": self.query_one("#dose-line", LiveText),
                 "alerts": self.query_one(AlertsStrip),
                 "vitals": self.query_one(VitalsPanel),
                 "scales": self.query_one(ScalesPanel),
                 "intention": self.query_one(IntentionCorner),
                 "notes": self.query_one(NotesLog),
-                "prompt": self.query_one("#phase-prompt", StateText),
+                "prompt": self.query_one("#phase-prompt", LiveText),
                 "practice": self.query_one(PracticePanel) if self.practice is not None else None,
                 "keys": self.query_one(KeyBar),
             }
@@ -404,7 +417,7 @@ class LiveScreen(Screen[None]):
                 title = f"Phase prompt: {PHASE_TITLES[state.phase]}"
                 if prompt.border_title != title:
                     prompt.border_title = title
-                prompt.show(f"[$text-muted]{esc(state.preset.phases[state.phase].prompt)}[/]")
+                prompt.show(Content.styled(state.preset.phases[state.phase].prompt, "$text-muted"))
             else:
                 prompt.show("")
         if w["practice"] is not None:
@@ -427,39 +440,55 @@ class LiveScreen(Screen[None]):
         return bool(getattr(settings, "bell", False))
 
     # -- recording --------------------------------------------------------------------------------
-    def record(self, event: Entry | None) -> EventBase | None:
-        """Make one event durable, then show it. None (a dialog left with Escape) records nothing.
-        A command (state -> event) is decided on the session as it is when it is written."""
-        if event is None:
-            return None
-        stored = self._store(event)
-        if stored is not None:
+    def _tell(self, sentence: str, severity: Severity) -> None:
+        """What the recorder has to say: saved (briefly), or why not (longer)."""
+        self.notify(sentence, severity=severity, timeout=3 if severity == "information" else 10, markup=False)
+
+    def _show_recorded(self, events: tuple[EventBase, ...]) -> None:
+        """The recorder made `events` durable: show them. Readings take the quick way
+        (`_show_readings`); anything else folds every event and redraws what changed."""
+        if all(isinstance(event, VitalsRecorded) for event in events):
+            self._show_readings(events)  # type: ignore[arg-type]
+        else:
             self.refresh_now()
-        return stored
 
-    def _store(self, event: Entry) -> EventBase | None:
-        """Make one event durable; None when the store refused (and a notification says why)."""
-        try:
-            return self.session_log.record(event)
-        except KapsessionError as error:
-            self.notify(f"Not saved: {error}", severity="error", timeout=10)
-        except sqlite3.Error as error:
-            self.notify(f"Not saved: the database could not be written ({error}); try again.",
-                        severity="error", timeout=10)
-        return None
+    def _show_readings(self, readings: tuple[VitalsRecorded, ...]) -> None:
+        """New readings: their values are on the vitals panel in the same paint as the line
+        closing, and the fold of every event follows straight after that paint, a frame later,
+        with the rest of what a reading changes (the history under the values, the check it
+        meets, the alerts it may raise or settle, the header's countdown). The values drawn at
+        once are exactly what the fold gives for the readings: the readings on screen plus these,
+        in time order (`replay` sorts them the same way).
 
-    def _record_all(self, events: list[EventBase] | None) -> None:
-        if not events:
-            return
-        for event in events:
-            if self.record(event) is None:
+        The reading on the panel, with its time, is the sign it was saved (a toast would sit over
+        the line's corner for seconds); only a reading backdated behind the latest one, which the
+        panel does not show as the latest, is confirmed in words (after the paint)."""
+        vitals = sorted([*self.state.vitals, *readings], key=lambda reading: reading.at)
+        shown = copy(self.state)  # (a shallow copy: only its list of readings is new)
+        shown.vitals = vitals
+        self._widgets()["vitals"].show_reading(shown)
+        # Not call_after_refresh: its callbacks run when the screen first goes idle, which can be
+        # before the panel's repaint is queued, and the fold would then delay the paint it
+        # follows. One frame (Textual paints at most every 1/60 s) puts it after the paint.
+        self.set_timer(1 / 60, self.refresh_now, name="fold-after-reading")
+        for stored in readings:
+            if vitals[-1] is not stored:
+                self.call_after_refresh(
+                    self.notify, f"Vitals saved for {format_local(stored.at)} (before the latest "
+                    f"reading, so in the history): {stored.reading.describe()}.", timeout=5)
+
+    def _ask(self, dialog: Callable[..., Any], saved: Saved) -> None:
+        """Open `dialog(entry=None, problem=None)` and record the entry it returns. When the store
+        refuses it, the dialog opens again filled in with the entry and the sentence saying why,
+        so what was typed is never lost; Escape (None) records nothing."""
+        def answered(entry: Any) -> None:
+            if entry is None:
                 return
-            if isinstance(event, SessionClosed):
-                when = format_local(event.at)
-                extra = f" (before the minimum observation: {event.early_reason})" if event.early_reason else ""
-                self.notify(f"Session closed at {when}{extra}. r previews the client's summary.", timeout=8)
-        if not any(isinstance(event, SessionClosed) for event in events):
-            self.notify("Discharge checklist saved.", timeout=3)
+            outcome: Outcome = self.recorder.record(entry.command, saved=saved, tell_problem=False)
+            if not outcome.saved:
+                self.app.push_screen(dialog(entry=entry, problem=outcome.problem), answered)
+
+        self.app.push_screen(dialog(entry=None, problem=None), answered)
 
     def _refuse_if_closed(self, what: str) -> bool:
         state = self.session_log.state()
@@ -468,14 +497,6 @@ class LiveScreen(Screen[None]):
                         "longer be added.", severity="warning")
             return True
         return False
-
-    def _saved(self, what: str) -> Any:
-        """After an entry dialog: it has already made its event durable (see EntryDialog.action_save)."""
-        def done(event: EventBase | None) -> None:
-            if event is not None:
-                self.refresh_now()
-                self.notify(what, timeout=3)
-        return done
 
     # -- actions (one per key) ----------------------------------------------------------------
     def action_vitals(self) -> None:
@@ -502,36 +523,8 @@ class LiveScreen(Screen[None]):
             self.vitals_line.paste(event.text)
             self._widgets()["keys"].redraw()
 
-    def _record_vitals(self, event: EventBase) -> EventBase | None:
-        """The vitals line's Enter: durable first; then the reading's values are on the vitals
-        panel in the same paint as the line closing, and the fold of every event follows straight
-        after that paint, a frame later, with the rest of what a reading changes (the history
-        under the values, the check it meets, the alerts it may raise or settle, the header's
-        countdown). The values drawn at once are exactly what the fold gives for the readings:
-        the readings on screen plus this one, in time order (`replay` sorts them the same way).
-
-        The reading on the panel, with its time, is the sign it was saved (a toast would sit over
-        the line's corner for seconds); only a reading backdated behind the latest one, which the
-        panel does not show as the latest, is confirmed in words (after the paint)."""
-        stored = self._store(event)
-        if not isinstance(stored, VitalsRecorded):
-            return stored
-        vitals = sorted([*self.state.vitals, stored], key=lambda reading: reading.at)
-        readings = copy(self.state)  # (a shallow copy: only its list of readings is new)
-        readings.vitals = vitals
-        self._widgets()["vitals"].show_reading(readings)
-        # Not call_after_refresh: its callbacks run when the screen first goes idle, which can be
-        # before the panel's repaint is queued, and the fold would then delay the paint it
-        # follows. One frame (Textual paints at most every 1/60 s) puts it after the paint.
-        self.set_timer(1 / 60, self.refresh_now, name="fold-after-reading")
-        if vitals[-1] is not stored:
-            self.call_after_refresh(
-                self.notify, f"Vitals saved for {format_local(stored.at)} (before the latest "
-                f"reading, so in the history): {stored.reading.describe()}.", timeout=5)
-        return stored
-
     def action_note(self) -> None:
-        self.app.push_screen(_dialogs().NoteDialog(self.session_log), self._saved("Note saved."))
+        self._ask(partial(_dialogs().NoteDialog, self.session_log), "Note saved.")
 
     def action_dose(self) -> None:
         """The dose entry; before the first dose with something short, the decision comes first
@@ -542,28 +535,31 @@ class LiveScreen(Screen[None]):
 
         state = self.session_log.state()
         if gate_open(state):
-            self.app.push_screen(_dialogs().DoseDialog(self.session_log), self._saved("Dose saved."))
+            self._ask(partial(_dialogs().DoseDialog, self.session_log), "Dose saved.")
             return
+        short = predose_short(state)
 
-        def decided(events: list[EventBase] | None) -> None:
-            if not events:
+        def decided(entry: Any) -> None:
+            if entry is None:
                 return
-            self.refresh_now()
-            decision = events[0]
-            if getattr(decision, "decision", None) == "proceed":
-                self.app.push_screen(_dialogs().DoseDialog(self.session_log), self._saved("Dose saved."))
+            outcome = self.recorder.record(entry.command, tell_problem=False)
+            if not outcome.saved:
+                self.app.push_screen(_clinical().PreDoseDialog(self.session_log, short, entry=entry,
+                                                               problem=outcome.problem), decided)
+            elif entry.choice == "proceed":
+                self._ask(partial(_dialogs().DoseDialog, self.session_log), "Dose saved.")
             else:
-                self.notify(f"Recorded: {getattr(decision, 'decision', '')} before the first dose.", timeout=4)
+                self.notify(f"Recorded: {entry.choice} before the first dose.", timeout=4)
 
-        self.app.push_screen(_clinical().PreDoseDialog(self.session_log, predose_short(state)), decided)
+        self.app.push_screen(_clinical().PreDoseDialog(self.session_log, short), decided)
 
     def action_infusion(self) -> None:
         if not self._refuse_if_closed("an infusion change"):
-            self.app.push_screen(_clinical().InfusionDialog(self.session_log), self._saved("Infusion saved."))
+            self._ask(partial(_clinical().InfusionDialog, self.session_log), "Infusion saved.")
 
     def action_medication(self) -> None:
         if not self._refuse_if_closed("a medicine"):
-            self.app.push_screen(_clinical().MedicationDialog(self.session_log), self._saved("Medicine saved."))
+            self._ask(partial(_clinical().MedicationDialog, self.session_log), "Medicine saved.")
 
     def action_adverse(self) -> None:
         """An adverse event; from the top open alert when it is a threshold or sedation alert (one
@@ -573,25 +569,17 @@ class LiveScreen(Screen[None]):
         clinical = _clinical()
         top = next((alert for alert in self.session_log.state().open_alerts
                     if clinical.adverse_kind_for(alert) is not None), None)
-        self.app.push_screen(clinical.AdverseDialog(self.session_log, top), self._saved("Adverse event saved."))
+        self._ask(partial(clinical.AdverseDialog, self.session_log, top), "Adverse event saved.")
 
     def action_card(self) -> None:
-        try:
-            event = commands.draw_card(self.session_log.state(), self.session_log.now())
-        except InputError as error:
-            self.notify(str(error), severity="warning")
-            return
-        # Drawn from the deck as it is when written: another screen may have drawn meanwhile.
-        stored = self.record(partial(commands.draw_card, now=event.at))
-        if isinstance(stored, CardDrawn):
-            self.notify(f"Card drawn: {stored.card}", timeout=5)
+        self.recorder.record(commands.draw_card, saved=lambda events: f"Card drawn: {events[0].card}")  # type: ignore[attr-defined]
 
     def action_intention(self) -> None:
-        self.app.push_screen(_dialogs().IntentionDialog(self.session_log), self._saved("Intention saved."))
+        self._ask(partial(_dialogs().IntentionDialog, self.session_log), "Intention saved.")
 
     def action_scale(self) -> None:
         if not self._refuse_if_closed("a rating"):
-            self.app.push_screen(_dialogs().ScaleDialog(self.session_log), self._saved("Rating saved."))
+            self._ask(partial(_dialogs().ScaleDialog, self.session_log), "Rating saved.")
 
     def action_next_phase(self) -> None:
         state = self.session_log.state()
@@ -612,14 +600,12 @@ class LiveScreen(Screen[None]):
                 detail += " This is the last phase; close from the discharge checklist (x)."
 
         def confirmed(yes: bool | None) -> None:
-            if not yes:
-                return
-            # The phase starts when the therapist confirms, not when `p` was pressed, and only from
-            # the phase the dialog named (another screen may have moved the session meanwhile).
-            stored = self.record(partial(commands.start_phase, which=event.phase, now=self.session_log.now(),
-                                         from_phase=state.phase))
-            if stored is not None:
-                self.notify(f"{target} started at {format_local(stored.at)}.", timeout=3)
+            if yes:
+                # The phase starts when the therapist confirms, not when `p` was pressed, and only
+                # from the phase the dialog named (another screen may have moved the session meanwhile).
+                self.recorder.record(
+                    lambda state_now, now: commands.start_phase(state_now, event.phase, now, from_phase=state.phase),
+                    saved=lambda events: f"{target} started at {format_local(events[0].at)}.")
 
         self.app.push_screen(_dialogs().ConfirmDialog(prompt, detail, yes=f"Start {target.lower()}"), confirmed)
 
@@ -628,17 +614,13 @@ class LiveScreen(Screen[None]):
             return
         from kapsession.tui.screens.questionnaire import QuestionnaireDialog
 
-        def saved(event: EventBase | None) -> None:
-            if event is None:
-                return
-            self.refresh_now()
-            if any(alert.key == f"safety:{event.seq}" for alert in self.state.open_safety_alerts):
-                self.notify("ALERT: PHQ-9 item 9 above 0. Press a to record the safety check.",
-                            severity="error", timeout=10)
-            else:
-                self.notify("Questionnaire saved.", timeout=3)
+        def saved(events: tuple[EventBase, ...]) -> tuple[str, Severity]:
+            # (The recorder has shown the answers: the state on screen holds any safety alert.)
+            if any(alert.key == f"safety:{events[0].seq}" for alert in self.state.open_safety_alerts):
+                return "ALERT: PHQ-9 item 9 above 0. Press a to record the safety check.", "error"
+            return "Questionnaire saved.", "information"
 
-        self.app.push_screen(QuestionnaireDialog(self.session_log), saved)
+        self._ask(partial(QuestionnaireDialog, self.session_log), saved)
 
     def action_acknowledge(self) -> None:
         state = self.session_log.state()
@@ -647,21 +629,19 @@ class LiveScreen(Screen[None]):
             # Acknowledged only with the safety check note (core.commands.record_safety_check).
             from kapsession.tui.screens.questionnaire import SafetyCheckDialog
 
-            self.app.push_screen(SafetyCheckDialog(self.session_log, top.key, top.message),
-                                 self._saved("Safety check recorded; the alert is acknowledged."))
+            self._ask(partial(SafetyCheckDialog, self.session_log, top.key, top.message),
+                      "Safety check recorded; the alert is acknowledged.")
             return
-        try:
-            event = commands.acknowledge(state, self.session_log.now())
-        except InputError as error:
-            self.notify(str(error), timeout=3)
+        if not state.open_alerts:
+            self.notify("There is no open alert to acknowledge.", timeout=3)
             return
-        alert = next(alert for alert in state.open_alerts if alert.key == event.key)
-        if self.record(event) is not None:
-            self.notify(f"Acknowledged: {alert.message}", timeout=3)
+        messages = {alert.key: alert.message for alert in state.open_alerts}
+        self.recorder.record(commands.acknowledge,
+                             saved=lambda events: f"Acknowledged: {messages.get(events[0].key, '')}")  # type: ignore[attr-defined]
 
     def action_discharge(self) -> None:
         if not self._refuse_if_closed("discharge ticks"):
-            self.app.push_screen(_dialogs().DischargeDialog(self.session_log), self._record_all)
+            self._ask(partial(_dialogs().DischargeDialog, self.session_log), _discharge_saved)
 
     def action_client_view(self) -> None:
         from kapsession.tui.screens.client_view import ClientViewScreen

@@ -30,13 +30,14 @@ from textual.widgets.option_list import Option
 from kapsession.tui.key_commands import KeyCommands
 from kapsession.core import commands
 from kapsession.core.errors import KapsessionError
+from kapsession.core.text_rule import visible
 from kapsession.core.state import NoteView, SessionState
 from kapsession.core.timeparse import format_local
 from kapsession.store.session_log import SessionLog
 from kapsession.summary.markdown import render_markdown
 from kapsession.summary.model import ClientSummary, build_summary
+from kapsession.tui.recorder import Recorder, Severity
 from kapsession.tui.widgets.key_bar import KeyBar, KeyHint
-from kapsession.tui.widgets.state_text import esc
 
 PREVIEW_KEYS: list[tuple[Binding, str]] = [
     (Binding("space", "toggle_note", "Share/unshare", id="preview.toggle_note"),
@@ -79,9 +80,9 @@ def note_prompt(note: NoteView, width: int = 60) -> Content:
         first = first[: width - 1] + "\u2026"
     if note.kind == "client-words":
         first = f"\u201c{first}\u201d"
-    mark = ("[b $note-shareable]\u2713 shared [/]" if note.shareable
-            else "[$note-private]\u00b7 private[/]")
-    return Content.from_markup(f"{mark}  [$text-muted]{format_local(note.at)}[/]  {esc(first)}")
+    mark = (Content.styled("\u2713 shared ", "b $note-shareable") if note.shareable
+            else Content.styled("\u00b7 private", "$note-private"))
+    return Content.assemble(mark, "  ", (format_local(note.at), "$text-muted"), "  ", visible(first))
 
 
 def included_line(summary: ClientSummary, state: SessionState) -> str:
@@ -113,6 +114,7 @@ class PreviewScreen(Screen[None]):
         self.state: SessionState | None = None
         self.markdown_text = ""
         self.exports: list[Path] = []  # what this screen wrote (tests and the status line read it)
+        self.recorder = Recorder(log, show=lambda _events: self.rebuild(), tell=self._tell)
 
     # -- layout -------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -209,19 +211,13 @@ class PreviewScreen(Screen[None]):
         if note is None or note.seq is None:
             self.notify("There is no note to share.", timeout=3)
             return
-        log = self.session_log
-        try:
-            event = commands.set_note_visibility(log.state(), note.seq, not note.shareable, log.now())
-            log.record(event)
-        except KapsessionError as error:
-            self.notify(str(error), severity="error", markup=False)
-            return
-        except Exception as error:  # noqa: BLE001 - the store could not be written: say so, change nothing
-            self.notify(f"The change could not be saved ({error}).", severity="error", markup=False)
-            return
-        self.rebuild()
         now = "shareable: it will be printed" if not note.shareable else "private: it will not be printed"
-        self.notify(f"Note at {format_local(note.at)} is now {now}.", timeout=3, markup=False)
+        self.recorder.record(
+            lambda state, at: commands.set_note_visibility(state, note.seq, not note.shareable, at),  # type: ignore[arg-type]
+            saved=f"Note at {format_local(note.at)} is now {now}.")
+
+    def _tell(self, sentence: str, severity: Severity) -> None:
+        self.notify(sentence, severity=severity, timeout=3 if severity == "information" else 10, markup=False)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

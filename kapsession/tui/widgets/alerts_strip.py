@@ -3,48 +3,51 @@ symbol, so none is signalled by colour alone. Alerts stay until acknowledged (`a
 
 from __future__ import annotations
 
+from textual.content import Content
+
 from kapsession.core.state import Alert, SessionState
+from kapsession.core.text_rule import visible
 from kapsession.core.timeparse import format_local
-from kapsession.tui.widgets.state_text import StateText, esc, visible_length
+from kapsession.tui.widgets.live_text import LiveText, join_lines
 
 SYMBOLS = {"alarm": "▲", "warning": "●", "nudge": "·", "info": "i"}
+MUTED = "$text-muted"
 
 
-def alert_text(alert: Alert) -> str:
+def alert_text(alert: Alert, room: int | None = None) -> Content:
+    """`▲ ALERT BP 186/114 above 160/100 10:42`; with `room`, the message (and no time) cut to fit."""
     word = f"{SYMBOLS[alert.level]} {alert.word}"
-    return (f"[b $alert-{alert.level}]{word:<7}[/] [$alert-{alert.level}]{esc(alert.message)}[/]"
-            f" [$text-muted]{format_local(alert.raised_at)}[/]")
+    head = Content.assemble((f"{word:<7}", f"b $alert-{alert.level}"), " ")
+    if room is None:
+        return Content.assemble(head, (visible(alert.message), f"$alert-{alert.level}"), " ",
+                                (format_local(alert.raised_at), MUTED))
+    message = Content.styled(visible(alert.message), f"$alert-{alert.level}")
+    return Content.assemble(head, message.truncate(max(8, room - 9), ellipsis=True))
 
 
-def alerts_text(state: SessionState, limit: int, width: int = 200) -> str:
+def alerts_text(state: SessionState, limit: int, width: int = 200) -> Content:
     """One line per alert (cut with … rather than wrapped), the top one first."""
     alerts = state.open_alerts
     if not alerts:
-        return "[$text-muted]✓ no open alerts[/]"
+        return Content.styled("✓ no open alerts", MUTED)
     lines = []
     for alert in alerts[:limit]:
         line = alert_text(alert)
-        if visible_length(line) > width:
-            line = _cut(alert, width)
+        if line.cell_length > width:
+            line = alert_text(alert, width)
         lines.append(line)
-    adverse = " · [b]e[/b] adverse event" if alerts[0].kind in ("threshold", "sedation") else ""
-    hint = f"  [$text-muted]([b]a[/b] acknowledges{adverse})[/]"
-    if visible_length(lines[0] + hint) <= width:
+    adverse = [(" · ", MUTED), ("e", f"b {MUTED}"), (" adverse event", MUTED)] \
+        if alerts[0].kind in ("threshold", "sedation") else []
+    hint = Content.assemble("  ", ("(", MUTED), ("a", f"b {MUTED}"), (" acknowledges", MUTED), *adverse, (")", MUTED))
+    if lines[0].cell_length + hint.cell_length <= width:
         lines[0] += hint
     more = len(alerts) - limit
     if more > 0:
-        tail = f"  [$text-muted]+{more} more[/]"
-        if visible_length(lines[-1] + tail) > width:
-            lines[-1] = _cut(alerts[limit - 1], width - visible_length(tail))
+        tail = Content.assemble("  ", (f"+{more} more", MUTED))
+        if lines[-1].cell_length + tail.cell_length > width:
+            lines[-1] = alert_text(alerts[limit - 1], width - tail.cell_length)
         lines[-1] += tail
-    return "\n".join(lines)
-
-
-def _cut(alert: Alert, width: int) -> str:
-    word = f"{SYMBOLS[alert.level]} {alert.word}"
-    room = max(8, width - 9)
-    message = alert.message if len(alert.message) <= room else alert.message[: room - 1] + "…"
-    return f"[b $alert-{alert.level}]{word:<7}[/] [$alert-{alert.level}]{esc(message)}[/]"
+    return join_lines(lines)
 
 
 def top_level(state: SessionState) -> str:
@@ -52,7 +55,7 @@ def top_level(state: SessionState) -> str:
     return state.top_alert.level if state.top_alert else "none"
 
 
-class AlertsStrip(StateText):
+class AlertsStrip(LiveText):
     limit = 2
 
     def __init__(self, top: str = "none", **kwargs) -> None:
@@ -63,12 +66,9 @@ class AlertsStrip(StateText):
         self._top = top
         self.set_class(True, f"-top-{top}", update=False)
 
-    def compose_text(self, width: int) -> str | None:
-        return None if self.state is None else alerts_text(self.state, self.limit, width)
-
     def show_state(self, state: SessionState) -> None:
         self.state = state
-        self.recompute()
+        self.show_for_width(lambda width: alerts_text(state, self.limit, width))
         top = top_level(state)
         if self._top != top:
             self._top = top

@@ -4,26 +4,25 @@ in three-row digits so they can be read from a glance at the knee.
 One widget draws all three (a label line and three rows of digits, in thirds of the width): the
 figures change every second, and one small widget repainted costs far less than ten (three
 columns of a label and a Textual `Digits` each). The glyphs are Textual's own 3x3 digits.
-Nothing is parsed (see `StyledLines`); a second that changes nothing (a closed session)
-redraws nothing.
+A second that changes nothing (a closed session) redraws nothing (see `LiveText`).
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from rich.cells import cell_len, set_cell_size
+from textual.content import Content
 from textual.renderables.digits import DIGITS, DIGITS3X3, DIGITS3X3_BOLD
 
 from kapsession.core.phases import PHASE_TITLES
 from kapsession.core.state import SessionState
 from kapsession.core.timeparse import format_duration
-from kapsession.tui.widgets.styled_lines import Line, StyledLines, line_length
+from kapsession.tui.widgets.live_text import LiveText
 
 DIGIT_STYLE = "$foreground"
 ALERT_STYLE = "bold $alert-warning"
 MUTED = "$text-muted"
-Figure = tuple[Line, str, bool]  # label, value, alert
+Figure = tuple[Content, str, bool]  # label, value, alert
 
 
 def digit_rows(value: str, bold: bool = False) -> tuple[str, str, str]:
@@ -45,70 +44,51 @@ def digit_rows(value: str, bold: bool = False) -> tuple[str, str, str]:
 def figures(state: SessionState) -> tuple[Figure, Figure, Figure]:
     """(label, value, alert) for the phase, T+ and the next vitals check."""
     if state.phase is None or state.closed:
-        phase: Figure = ((("phase", MUTED),), "--:--", False)
+        phase: Figure = (Content.styled("phase", MUTED), "--:--", False)
     else:
         elapsed = state.time_in_phase() or timedelta(0)
         planned = int((state.planned_in_phase() or timedelta(0)).total_seconds() // 60)
-        label: Line = ((PHASE_TITLES[state.phase], f"b $phase-{state.phase}"), (" ", ""),
-                       (f"of {planned} min", MUTED))
+        label = Content.assemble((PHASE_TITLES[state.phase], f"b $phase-{state.phase}"), " ",
+                                 (f"of {planned} min", MUTED))
         if elapsed > timedelta(minutes=planned):
-            label += ((" ", ""), ("▸ over plan", "$alert-nudge"))
+            label = Content.assemble(label, " ", ("▸ over plan", "$alert-nudge"))
         phase = (label, format_duration(elapsed), False)
     t_plus = state.t_plus()
     tplus: Figure = (
-        (("T+ since the first dose", MUTED),) if t_plus is not None else (("T+ (no dose yet)", MUTED),),
+        Content.styled("T+ since the first dose" if t_plus is not None else "T+ (no dose yet)", MUTED),
         format_duration(t_plus) if t_plus is not None else "--:--", False)
     check = state.next_check
     overdue = state.vitals_overdue_by()
     if state.closed or check is None:
-        vitals: Figure = ((("next vitals: none due", MUTED),), "--:--", False)
+        vitals: Figure = (Content.styled("next vitals: none due", MUTED), "--:--", False)
     elif overdue is not None:
-        vitals = (((f"▲ vitals {check.label} OVERDUE by", "b $alert-warning"),), format_duration(overdue), True)
+        vitals = (Content.styled(f"▲ vitals {check.label} OVERDUE by", "b $alert-warning"), format_duration(overdue), True)
     elif check.due_at is None:
-        vitals = (((f"vitals: {check.label} before the dose", MUTED),), "--:--", False)
+        vitals = (Content.styled(f"vitals: {check.label} before the dose", MUTED), "--:--", False)
     else:
-        vitals = (((f"vitals {check.label} in", MUTED),), format_duration(check.due_at - state.clock_now), False)
+        vitals = (Content.styled(f"vitals {check.label} in", MUTED), format_duration(check.due_at - state.clock_now), False)
     return phase, tplus, vitals
 
 
-def fit(line: Line, room: int) -> Line:
-    """`line` cut to `room` cells, ending in … when cut."""
-    if line_length(line) <= room:
-        return line
-    out: list[tuple[str, str]] = []
-    left = max(0, room - 1)
-    for text, style in line:
-        width = cell_len(text)
-        if width <= left:
-            out.append((text, style))
-            left -= width
-            continue
-        out.append((set_cell_size(text, left) + "…", style))
-        break
-    return tuple(out)
-
-
-def figure_lines(shown: tuple[Figure, ...], width: int) -> tuple[Line, Line, Line, Line]:
-    """The label line and three digit rows, each figure in a third of `width`."""
+def figure_lines(shown: tuple[Figure, ...], width: int) -> tuple[Content, Content, Content, Content]:
+    """The label line and three digit rows, each figure in a third of `width` (a label too long
+    for its third ends in …)."""
     column = max(8, width // 3)
     room = column - 1  # a blank column between figures
-    lines: list[list[tuple[str, str]]] = [[], [], [], []]
+    lines: list[list[Content | str | tuple[str, str]]] = [[], [], [], []]
     for index, (label, value, alert) in enumerate(shown):
         last = index == len(shown) - 1
-        text = fit(label, room)
-        lines[0].extend(text)
-        if not last:
-            lines[0].append((" " * (column - line_length(text)), ""))
+        lines[0].append(label.truncate(room, ellipsis=True, pad=not last).extend_right(0 if last else 1))
         style = ALERT_STYLE if alert else DIGIT_STYLE
         for row, glyphs in enumerate(digit_rows(value, bold=alert), start=1):
             glyphs = glyphs[:room]
             lines[row].append((glyphs, style))
             if not last:
-                lines[row].append((" " * (column - len(glyphs)), ""))
-    return tuple(tuple(line) for line in lines)  # type: ignore[return-value]
+                lines[row].append(" " * (column - len(glyphs)))
+    return tuple(Content.assemble(*line) for line in lines)  # type: ignore[return-value]
 
 
-class BigFigures(StyledLines):
+class BigFigures(LiveText):
     """`show_state(state)` offers the figures; the widget repaints only when they changed."""
 
     DEFAULT_CSS = "BigFigures { height: 4; }"

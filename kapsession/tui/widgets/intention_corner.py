@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+from textual.content import Content
+
 from kapsession.core.state import SessionState
-from kapsession.tui.widgets.state_text import StateText, hang
+from kapsession.tui.widgets.live_text import LiveText, hang, join_lines
+
+MUTED = "$text-muted"
+CARD_MARK = Content.styled("◇", "$phase-intention") + " "
 
 
-def intention_text(state: SessionState, width: int = 200) -> str:
-    lines = []
+def intention_text(state: SessionState, width: int = 200) -> Content:
+    lines: list[Content] = []
     if state.intention:
-        lines.append(hang("", f"“{state.intention}”", width, indent=1, body_style="i"))
+        lines += hang(Content(""), f"“{state.intention}”", width, indent=1, body_style="i")
     else:
-        lines.append("[$text-muted]no intention yet: [b]i[/b] writes it in their words[/]")
+        lines.append(Content.assemble(("no intention yet: ", MUTED), ("i", f"b {MUTED}"),
+                                      (" writes it in their words", MUTED)))
     if state.cards:
-        lines.extend(hang("[$phase-intention]◇[/] ", card, width, indent=2) for card in state.cards)
+        for card in state.cards:
+            lines += hang(CARD_MARK, card, width, indent=2)
     else:
-        lines.append("[$text-muted]no card drawn yet: [b]c[/b] draws one[/]")
-    return "\n".join(lines)
+        lines.append(Content.assemble(("no card drawn yet: ", MUTED), ("c", f"b {MUTED}"), (" draws one", MUTED)))
+    return join_lines(lines)
 
 
-class IntentionCorner(StateText):
+class IntentionCorner(LiveText):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.state: SessionState | None = None
@@ -27,9 +34,6 @@ class IntentionCorner(StateText):
     def on_mount(self) -> None:
         self.border_title = "Intention"
 
-    def compose_text(self, width: int) -> str | None:
-        return None if self.state is None else intention_text(self.state, width)
-
     def show_state(self, state: SessionState) -> None:
         self.state = state
-        self.recompute()
+        self.show_for_width(lambda width: intention_text(state, width))

@@ -11,26 +11,30 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
+from textual.content import Content
 from textual.events import Click
 
-from kapsession.tui.widgets.styled_lines import Line, StyledLines
-
-MUTED = "$text-muted"
+from kapsession.tui.widgets.live_text import LiveText
 
 if TYPE_CHECKING:
     from kapsession.tui.widgets.vitals_entry import VitalsLine
 
+MUTED = "$text-muted"
 
-class KeyHint(NamedTuple):  # (a NamedTuple: a dataclass costs about 1 ms to create at import)
+
+class KeyHint(NamedTuple):  # (a NamedTuple: built at import, on the way to the first paint)
     key: str  # as shown: "v", "?", "space"
     description: str
     action: str
 
 
-def key_lines(hints: list[KeyHint], width: int) -> tuple[tuple[Line, ...], list[tuple[int, int, int, str]]]:
+Spot = tuple[int, int, int, str]  # (row, start, end, action)
+
+
+def key_lines(hints: list[KeyHint], width: int) -> tuple[list[Content], list[Spot]]:
     """The keys laid out in `width` cells, and where each one is: (row, start, end, action)."""
     rows: list[list[tuple[str, str]]] = [[]]
-    spots: list[tuple[int, int, int, str]] = []
+    spots: list[Spot] = []
     column = 0
     items = [(hint.key, hint.description, hint.action) for hint in hints]
     items.append(("^p", "commands", "app.command_palette"))
@@ -43,15 +47,15 @@ def key_lines(hints: list[KeyHint], width: int) -> tuple[tuple[Line, ...], list[
         start = column + gap
         if gap:
             rows[-1].append((" " * gap, MUTED))
-        # The spaces take the colour of the word they follow (nothing shows on a space), so a key
-        # is two runs of one style each: fewer pieces to draw and to send to the terminal.
         rows[-1] += [(key, "b"), (" " + description, MUTED)]
         spots.append((len(rows) - 1, start, start + cell, action))
         column = start + cell
-    return tuple(tuple(row) for row in rows), spots
+    # The spaces take the colour of the word they follow (nothing shows on a space), so a key is
+    # two runs of one style each.
+    return [Content.assemble(*row).simplify() for row in rows], spots
 
 
-class KeyBar(StyledLines):
+class KeyBar(LiveText):
     """`show_keys(hints)` sets the keys; the bar lays them out for its width. `show_entry(line)`
     shows the vitals line instead while it is open (`redraw()` after each key)."""
 
@@ -59,8 +63,8 @@ class KeyBar(StyledLines):
         super().__init__(**kwargs)
         self.hints: list[KeyHint] = []
         self.entry: VitalsLine | None = None
-        self._spots: list[tuple[int, int, int, str]] = []  # (row, start, end, action)
-        self._keys: tuple[int, tuple[Line, ...]] | None = None  # (width, lines)
+        self._spots: list[Spot] = []
+        self._keys: tuple[int, list[Content]] | None = None  # (width, lines)
 
     def show_keys(self, hints: list[KeyHint]) -> None:
         self.hints = hints
@@ -71,7 +75,7 @@ class KeyBar(StyledLines):
         self.entry = entry
         self.redraw()
 
-    def _key_lines(self, width: int) -> tuple[Line, ...]:
+    def _key_lines(self, width: int) -> list[Content]:
         if self._keys is None or self._keys[0] != width:
             lines, self._spots = key_lines(self.hints, width)
             self._keys = (width, lines)
@@ -82,7 +86,7 @@ class KeyBar(StyledLines):
             return
         entry = self.entry
 
-        def lines(width: int) -> tuple[Line, ...]:
+        def lines(width: int) -> list[Content]:
             keys = self._key_lines(width)
             return entry.lines(width, len(keys)) if entry is not None and entry.is_open else keys
 

@@ -2,21 +2,22 @@
 says in a word whether it is private or may go in the client's summary.
 
 A three-hour session holds a couple of hundred notes and the panel shows a dozen or two, so the
-log is a Line API scroll view: the notes are wrapped into lines of pieces (nothing is parsed as
-markup) and only the lines in view are ever drawn.
+log is a Line API scroll view: the notes are wrapped into lines of Textual `Content` (typed text
+is never parsed as markup) and only the lines in view are ever drawn.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 
+from textual.content import Content
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from kapsession.core.state import NoteView, SessionState
 from kapsession.core.timeparse import format_local
-from kapsession.tui.widgets.styled_lines import Line, PieceStyles, hang_lines, lines_plain
+from kapsession.tui.widgets.live_text import hang
 
 KIND_WORDS = {
     "observation": "",
@@ -25,31 +26,31 @@ KIND_WORDS = {
     "side-effect": "side effect: ",
     "other": "",
 }
-PRIVATE_TAG = ("private", "$note-private")
-SHAREABLE_TAG = ("SHARE ✓", "b $note-shareable")
+PRIVATE_TAG = Content.styled("private", "$note-private")
+SHAREABLE_TAG = Content.styled("SHARE ✓", "b $note-shareable")
 NO_NOTES_HINT = "writes one (private unless you mark it to share)"
 
 
-def note_lines(note: NoteView, width: int = 200) -> list[Line]:
+def note_lines(note: NoteView, width: int = 200) -> list[Content]:
     """`09:43 SHARE ✓  client's words: “I am allowed to rest”`, wrapped under the tag."""
     body = f"“{note.text}”" if note.kind == "client-words" else note.text
     kind = KIND_WORDS.get(note.kind, "")
-    prefix: Line = ((format_local(note.at), "$text-muted"), (" ", ""),
-                    SHAREABLE_TAG if note.shareable else PRIVATE_TAG, ("  ", ""), (kind, "$text-muted"))
-    return hang_lines(prefix, body, width, indent=6)
+    prefix = Content.assemble((format_local(note.at), "$text-muted"), " ",
+                              SHAREABLE_TAG if note.shareable else PRIVATE_TAG, "  ", (kind, "$text-muted"))
+    return hang(prefix, body, width, indent=6)
 
 
-def notes_lines(notes: tuple[NoteView, ...], width: int = 200) -> list[Line]:
+def notes_lines(notes: tuple[NoteView, ...], width: int = 200) -> list[Content]:
     """Every note, newest first, wrapped to `width`; a hint when there is none yet."""
     return wrap_notes(notes, width)[0]
 
 
-def wrap_notes(notes: tuple[NoteView, ...], width: int) -> tuple[list[Line], list[int]]:
+def wrap_notes(notes: tuple[NoteView, ...], width: int) -> tuple[list[Content], list[int]]:
     """`notes_lines`, and the line each note (newest first) begins on."""
     if not notes:
-        prefix: Line = (("no notes yet: ", "$text-muted"), ("n", "b $text-muted"), (" ", ""))
-        return hang_lines(prefix, NO_NOTES_HINT, width, indent=0, body_style="$text-muted"), []
-    lines: list[Line] = []
+        prefix = Content.assemble(("no notes yet: ", "$text-muted"), ("n", "b $text-muted"), " ")
+        return hang(prefix, NO_NOTES_HINT, width, indent=0, body_style="$text-muted"), []
+    lines: list[Content] = []
     starts: list[int] = []
     for note in reversed(notes):
         starts.append(len(lines))
@@ -57,19 +58,24 @@ def wrap_notes(notes: tuple[NoteView, ...], width: int) -> tuple[list[Line], lis
     return lines, starts
 
 
-class NotesLog(PieceStyles, ScrollView, can_focus=False):
+def lines_plain(lines: list[Content]) -> str:
+    """Lines as they read, one under the other."""
+    return "\n".join(line.plain for line in lines)
+
+
+class NotesLog(ScrollView, can_focus=False):
     """`show_state(state)` sets the notes; they are wrapped again only when the notes or the
     width change, and scrolled back to the newest when a note arrives."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._notes: tuple[NoteView, ...] | None = None  # None: no state offered yet
-        self._lines: list[Line] = []
+        self._lines: list[Content] = []
         self._starts: list[int] = []  # the line each note (newest first) begins on
         self._wrapped_at = 0  # the width the lines were wrapped to (0: not wrapped yet)
         self._top_line: int | None = None  # where to scroll once the view knows the new lines
-        self._strips: dict[int, Strip] = {}
-        self._init_piece_styles()
+        self._strips: dict[int, Strip] = {}  # drawn lines, by index
+        self._strips_for: tuple | None = None  # the colours (and theme) they were drawn in
         self._key: tuple | None = None
         self.updates = 0  # how many times the notes really changed (tests read it)
 
@@ -138,14 +144,18 @@ class NotesLog(PieceStyles, ScrollView, can_focus=False):
 
     # -- drawing -------------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
-        self._resolved()  # (clears the strips when the theme changed)
+        base = self.visual_style
+        key = (base, self.app.theme)
+        if key != self._strips_for:  # a new theme (or a restyle): every line is drawn again
+            self._strips_for = key
+            self._strips.clear()
         self._wrap_to_width()
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
         index = (scroll_y if self._top_line is None else self._top_line) + y
         if index >= len(self._lines):
-            return Strip.blank(width, self._style(""))
+            return Strip.blank(width, base.rich_style)
         strip = self._strips.get(index)
         if strip is None:
-            strip = self._strips[index] = self._line_strip(self._lines[index])
-        return strip.crop_extend(scroll_x, scroll_x + width, self._style(""))
+            strip = self._strips[index] = Strip(self._lines[index].render_segments(base))
+        return strip.crop_extend(scroll_x, scroll_x + width, base.rich_style)

@@ -11,10 +11,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
+from textual.content import Content
+
 from kapsession.core.phases import PHASE_TITLES, PHASES
 from kapsession.core.state import SessionState
 from kapsession.core.timeparse import format_local
-from kapsession.tui.widgets.state_text import StateText, visible_length
+from kapsession.tui.widgets.live_text import LiveText, join_lines
 
 SHORT_NAMES = {
     "intake": "Intake", "intention": "Intention", "dose-onset": "Dose", "peak": "Peak",
@@ -78,21 +80,22 @@ def _label(segment: Segment, names: dict[str, str]) -> str:
     return f"{name} {segment.minutes}m"
 
 
-def _styled(segment: Segment, text: str) -> str:
+def _style(segment: Segment) -> str:
     if segment.status == "done":
-        return f"[$phase-{segment.phase}]{text}[/]"
+        return f"$phase-{segment.phase}"
     if segment.status == "current":
-        return f"[b reverse $phase-{segment.phase}]{text}[/]"
-    return f"[$text-muted]{text}[/]"
+        return f"b reverse $phase-{segment.phase}"
+    return "$text-muted"
 
 
-def compact_line(state: SessionState, width: int) -> str:
+def compact_line(state: SessionState, width: int) -> Content:
     segs = segments(state)
+    line = Content("")
     for names, separator in ((PHASE_TITLES, " › "), (SHORT_NAMES, " › "), (SHORT_NAMES, " "),
                              (TINY_NAMES, " ")):
-        line = separator.join(_styled(seg, _label(seg, names).replace("Intention cards", "Intention"))
-                              for seg in segs)
-        if visible_length(line) <= width:
+        line = Content(separator).join(
+            Content.styled(_label(seg, names).replace("Intention cards", "Intention"), _style(seg)) for seg in segs)
+        if line.cell_length <= width:
             return line
     return line
 
@@ -102,23 +105,12 @@ def _column(moment: datetime, origin: datetime, per_column: float, width: int) -
     return max(0, min(width - 1, int(offset)))
 
 
-def _runs(cells: list[tuple[str, str]]) -> str:
-    """Cells as markup, one tag per run of the same style (a tag per cell is slow to parse)."""
-    out: list[str] = []
-    run: list[str] = []
-    style = None
-    for char, cell_style in cells:
-        if cell_style != style and run:
-            out.append(f"[{style}]{''.join(run)}[/]")
-            run = []
-        style = cell_style
-        run.append(char)
-    if run:
-        out.append(f"[{style}]{''.join(run)}[/]")
-    return "".join(out)
+def _runs(cells: list[tuple[str, str]]) -> Content:
+    """Cells as one text, one span per run of the same style."""
+    return Content.assemble(*cells).simplify()
 
 
-def full_lines(state: SessionState, width: int) -> list[str]:
+def full_lines(state: SessionState, width: int) -> list[Content]:
     """Three lines: proportional phase blocks, the time axis with windows, a legend."""
     segs = segments(state)
     if not segs or width < 40:
@@ -130,7 +122,7 @@ def full_lines(state: SessionState, width: int) -> list[str]:
 
     # 1. blocks: each phase gets columns in proportion to its minutes (at least 1).
     bounds = [_column(seg.start, origin, per_column, width + 1) for seg in segs] + [width]
-    blocks = []
+    blocks: list[tuple[str, str]] = []
     for index, seg in enumerate(segs):
         cols = max(1, bounds[index + 1] - bounds[index])
         room = max(1, cols - 1)  # a blank column keeps neighbouring blocks apart
@@ -143,12 +135,12 @@ def full_lines(state: SessionState, width: int) -> list[str]:
             label = label.split(" ")[0]
         text = label[:room].ljust(cols)
         if seg.status == "upcoming":
-            blocks.append(f"[$phase-{seg.phase}]{text}[/]" if cols > 1 else "[$text-muted]·[/]")
+            blocks.append((text, f"$phase-{seg.phase}") if cols > 1 else ("·", "$text-muted"))
         elif seg.status == "current":
-            blocks.append(f"[b reverse $phase-{seg.phase}]{text}[/]")
+            blocks.append((text, f"b reverse $phase-{seg.phase}"))
         else:
-            blocks.append(f"[reverse $phase-{seg.phase}]{text}[/]")
-    line1 = "".join(blocks)
+            blocks.append((text, f"reverse $phase-{seg.phase}"))
+    line1 = Content.assemble(*blocks)
 
     # 2. the axis: onset ╌ and peak ━ windows from the first dose, dose ◆, now │.
     cells: list[tuple[str, str]] = [("─", "$text-muted")] * width
@@ -167,38 +159,39 @@ def full_lines(state: SessionState, width: int) -> list[str]:
     line2 = _runs(cells)
 
     # 3. the legend, in words.
-    parts = [f"[$text-muted]{format_local(origin)}[/]"]
+    parts = [Content.styled(format_local(origin), "$text-muted")]
     if first is not None:
-        parts.append(f"[$phase-dose-onset]◆ dose {format_local(first)}[/]")
-        parts.append(f"[$phase-dose-onset]╌ onset T+{preset.onset_window.start}-{preset.onset_window.end}[/]")
-        parts.append(f"[$phase-peak]━ peak T+{preset.peak_window.start}-{preset.peak_window.end}[/]")
+        parts.append(Content.styled(f"◆ dose {format_local(first)}", "$phase-dose-onset"))
+        parts.append(Content.styled(f"╌ onset T+{preset.onset_window.start}-{preset.onset_window.end}",
+                                    "$phase-dose-onset"))
+        parts.append(Content.styled(f"━ peak T+{preset.peak_window.start}-{preset.peak_window.end}", "$phase-peak"))
     else:
-        parts.append(f"[$text-muted]after the dose: onset T+{preset.onset_window.start}-"
-                     f"{preset.onset_window.end} min, peak T+{preset.peak_window.start}-"
-                     f"{preset.peak_window.end} min[/]")
+        parts.append(Content.styled(f"after the dose: onset T+{preset.onset_window.start}-"
+                                    f"{preset.onset_window.end} min, peak T+{preset.peak_window.start}-"
+                                    f"{preset.peak_window.end} min", "$text-muted"))
     if not state.closed:
-        parts.append(f"[b]│[/] now {format_local(state.clock_now)}")
-        parts.append(f"[$text-muted]planned end ~{format_local(end)}[/]")
+        parts.append(Content.assemble(("│", "b"), f" now {format_local(state.clock_now)}"))
+        parts.append(Content.styled(f"planned end ~{format_local(end)}", "$text-muted"))
     else:
-        parts.append(f"closed {format_local(state.closed_at)}")  # type: ignore[arg-type]
-    legend = "   ".join(parts)
-    if visible_length(legend) > width:
-        legend = "  ".join(parts[:-1])
+        parts.append(Content(f"closed {format_local(state.closed_at)}"))  # type: ignore[arg-type]
+    legend = Content("   ").join(parts)
+    if legend.cell_length > width:
+        legend = Content("  ").join(parts[:-1])
     return [line1, line2, legend]
 
 
-class PhaseTimeline(StateText):
+class PhaseTimeline(LiveText):
     """Compact or full depending on the `-full` class (set by the screen from its height)."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.state: SessionState | None = None
 
-    def compose_text(self, width: int) -> str | None:
+    def _text(self, width: int) -> Content:
         if self.state is None:
-            return None
+            return Content("")
         if self.has_class("-full"):
-            return "\n".join(full_lines(self.state, width))
+            return join_lines(full_lines(self.state, width))
         return compact_line(self.state, width)
 
     def show_state(self, state: SessionState) -> None:
@@ -207,10 +200,10 @@ class PhaseTimeline(StateText):
         self.state = state
         now = state.clock_now.timestamp()
         in_phase = state.time_in_phase()
-        # (A new width recomposes by itself: StateText.recompute.)
+        # (A new width builds the text again by itself: LiveText.show_for_width.)
         key = (id(state.events), len(state.events), self.has_class("-full"),
                int(now // 5), int(now // 60), in_phase and int(in_phase.total_seconds() // 60))
         if key == getattr(self, "_key", None):
             return
         self._key = key
-        self.recompute()
+        self.show_for_width(self._text)

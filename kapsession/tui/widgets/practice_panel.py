@@ -5,18 +5,21 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from kapsession.tui.widgets.state_text import StateText, esc, hang, visible_length
+from textual.content import Content
+
+from kapsession.core.text_rule import visible
+from kapsession.tui.widgets.live_text import LiveText, hang, join_lines
 
 
-def presented_text(items: Iterable[tuple[str, str]], width: int = 200) -> str:
-    lines = []
+def presented_text(items: Iterable[tuple[str, str]], width: int = 200) -> Content:
+    lines: list[Content] = []
     for when, text in items:
-        prefix = f"[$practice-banner]{esc(str(when))}[/] "
-        lines.append(hang(prefix, str(text), width, indent=visible_length(prefix)))
-    return "\n".join(lines)
+        prefix = Content.assemble((visible(str(when)), "$practice-banner"), " ")
+        lines += hang(prefix, str(text), width, indent=prefix.cell_length)
+    return join_lines(lines)
 
 
-class PracticePanel(StateText):
+class PracticePanel(LiveText):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.items: list[tuple[str, str]] = []
@@ -24,11 +27,9 @@ class PracticePanel(StateText):
     def on_mount(self) -> None:
         self.border_title = "Practice: presented now"
 
-    def compose_text(self, width: int) -> str | None:
-        return presented_text(self.items, width)
-
     def show_items(self, items: Iterable[tuple[str, str]]) -> None:
         self.items = list(items)
         if self.display != bool(self.items):
             self.display = bool(self.items)
-        self.recompute()
+        shown = list(self.items)
+        self.show_for_width(lambda width: presented_text(shown, width))

@@ -3,10 +3,12 @@ modified Aldrete once it has been scored."""
 
 from __future__ import annotations
 
+from textual.content import Content
+
 from kapsession.core.scales import SCALES
 from kapsession.core.state import SessionState
 from kapsession.core.timeparse import format_local
-from kapsession.tui.widgets.styled_lines import Line, StyledLines
+from kapsession.tui.widgets.live_text import LiveText
 
 # MOAA/S anchors, short enough for one line of the panel.
 MOAAS_SHORT = {5: "responds readily", 4: "lethargic to name", 3: "loud/repeated name",
@@ -15,21 +17,21 @@ LABELS = {"moaas": "MOAA/S ", "dissociation": "Dissoc ", "nausea": "Nausea ", "a
 MUTED = "$text-muted"
 
 
-def scale_pieces(state: SessionState, name: str) -> Line:
+def scale_line(state: SessionState, name: str) -> Content:
     spec = SCALES[name]
     label = LABELS[name]
     rating = state.latest_scale(name)
     if rating is None:
-        return ((f"{label} ", ""), ("—", MUTED))
-    line: Line = ((f"{label} ", ""), (str(rating.value), "b"), (f"/{spec.high}", MUTED))
+        return Content.assemble(f"{label} ", ("—", MUTED))
+    parts: list[str | tuple[str, str]] = [f"{label} ", (str(rating.value), "b"), (f"/{spec.high}", MUTED)]
     if name == "moaas":
-        line += ((f" {MOAAS_SHORT.get(rating.value, '')}", ""),)
+        parts.append(f" {MOAAS_SHORT.get(rating.value, '')}")
     elif name == "aldrete":
-        line += ((" ready (9+)", ""),) if rating.value >= 9 else ((" ", ""), ("▼ below 9", "$alert-warning"))
-    return (*line, (" ", ""), (format_local(rating.at), MUTED))
+        parts += [" ready (9+)"] if rating.value >= 9 else [" ", ("▼ below 9", "$alert-warning")]
+    return Content.assemble(*parts, " ", (format_local(rating.at), MUTED))
 
 
-class ScalesPanel(StyledLines):
+class ScalesPanel(LiveText):
     """MOAA/S, dissociation and nausea, and the modified Aldrete once it has been scored."""
 
     def on_mount(self) -> None:
@@ -39,4 +41,4 @@ class ScalesPanel(StyledLines):
         names = ["moaas", "dissociation", "nausea"]
         if state.latest_scale("aldrete") is not None:
             names.append("aldrete")
-        self.show_lines([scale_pieces(state, name) for name in names])
+        self.show([scale_line(state, name) for name in names])

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from textual.content import Content
+
 from kapsession.core.course import Course, Score
 
 TOP = 27
@@ -53,18 +55,15 @@ def chart_rows(scores: Sequence[Score], width: int, height: int) -> list[str]:
     return lines
 
 
-def chart_markup(course: Course, width: int, height: int) -> str:
-    """The chart as Textual markup: P and G in their own colours (the letters carry the meaning)."""
-    from kapsession.tui.widgets.state_text import esc
+CHART_STYLES = {"P": "b $primary", "G": "b $accent", "\u2504": "$text-muted", "\u00b7": "$text-muted"}
 
+
+def chart_text(course: Course, width: int, height: int) -> Content:
+    """The chart: P and G in their own colours (the letters carry the meaning)."""
     if not course.scores:
-        return "[$text-muted]No PHQ-9 or GAD-7 yet: f on the live screen takes one at intake.[/]"
-    lines = chart_rows(course.scores, width, height - 1)
-    out = []
-    for line in lines:
-        text = esc(line)
-        text = text.replace("P", "[b $primary]P[/]").replace("G", "[b $accent]G[/]")
-        text = text.replace("\u2504", "[$text-muted]\u2504[/]").replace("\u00b7", "[$text-muted]\u00b7[/]")
-        out.append(text)
-    out.append("[$text-muted]P PHQ-9 \u00b7 G GAD-7 \u00b7 * both \u00b7 \u2504 5: under it is remission[/]")
-    return "\n".join(out)
+        return Content.styled("No PHQ-9 or GAD-7 yet: f on the live screen takes one at intake.", "$text-muted")
+    lines = [Content.assemble(*((character, CHART_STYLES.get(character, "")) for character in line)).simplify()
+             for line in chart_rows(course.scores, width, height - 1)]
+    lines.append(Content.styled("P PHQ-9 \u00b7 G GAD-7 \u00b7 * both \u00b7 \u2504 5: under it is remission",
+                                "$text-muted"))
+    return Content("\n").join(lines)

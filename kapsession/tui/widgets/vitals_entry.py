@@ -8,44 +8,53 @@ It takes what the old vitals dialog took, checked by the same core parser (`comm
 `128/84 76 98` (BP HR SpO2 [RR] [temp]), or by name `128/84 hr 76 spo2 98 rr 14 temp 36.8`, and
 `@10:42` at the end backdates (`@-5m`, `@10.42pm`, `@'5 min ago'`). As it is typed the second
 line says what would be saved, at what time, and any value past the preset's thresholds, or, in
-muted words, why it cannot be saved yet. Enter saves through the screen's `record` (durable first,
-then shown), closes the line and clears it; a refused line stays open with the reason in bold,
-to be fixed in place. Escape closes it and records nothing. The keys come back when it closes.
+muted words, why it cannot be saved yet. Enter saves through the screen's recorder (durable
+first, then shown), closes the line and clears it; a refused line stays open with the reason in
+bold, to be fixed in place. Escape closes it and records nothing. The keys come back when it
+closes.
 
-Why not a dialog or an Input widget: a pushed ModalScreen restyles and repaints the whole screen
-on the way in and again on the way out, and focusing an Input lays the screen out again and
-restyles it; here `v`, each key typed and Enter repaint the key bar's lines and nothing else.
-So the line is edited here (`LineEditor`: the usual keys of a one-line field), not by Textual.
+Why not a dialog or Textual's Input: a pushed ModalScreen restyles and repaints the whole screen
+on the way in and again on the way out; an Input lays the whole screen out again on every key
+typed (its value sets its virtual size), and showing it in the key bar's place is a layout too.
+Both were measured (the commit that tried Input has the figures; the dialog's cost is beside the
+vitals key in docs/performance.md). Here `v`, each key typed and Enter repaint the key bar's lines and nothing else, so the
+line is edited here (`LineEditor`: the usual keys of a one-line field), not by Textual.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING
+
+from textual.content import Content
 
 from kapsession.core import commands
 from kapsession.core.errors import InputError
-from kapsession.core.events import EventBase, VitalsRecorded
+from kapsession.core.events import VitalsRecorded
 from kapsession.core.state import SessionState
+from kapsession.core.text_rule import visible
 from kapsession.core.timeparse import format_local
 from kapsession.store.session_log import SessionLog
-from kapsession.tui.widgets.state_text import wrap_cells
-from kapsession.tui.widgets.styled_lines import Line, line_length
+
+if TYPE_CHECKING:
+    from kapsession.tui.recorder import Recorder
 
 MUTED = "$text-muted"
-PROMPT: Line = (("Vitals ▸", "b"), (" ", ""))
-KEYS: Line = (("Enter", f"b {MUTED}"), (" saves · ", MUTED), ("Esc", f"b {MUTED}"), (" leaves", MUTED))
+REFUSED = "b $alert-warning"
+PROMPT = Content.assemble(("Vitals ▸", "b"), " ")
+KEYS = Content.assemble(("Enter", f"b {MUTED}"), (" saves · ", MUTED), ("Esc", f"b {MUTED}"), (" leaves", MUTED))
+SHORT_KEYS = Content.assemble(("Enter", f"b {MUTED}"), (" saves · ", MUTED))
 FIELD = "on $background"
 CURSOR = "reverse"
 PLACEHOLDER = "128/84 76 98"
-HINT: Line = (("BP HR SpO2 [RR] [temp], or by name: ", MUTED), ("128/84 hr 76 spo2 98 rr 14", f"b {MUTED}"),
-              ("; ", MUTED), ("@10:42", f"b {MUTED}"), (" at the end backdates", MUTED))
-SHORT_HINT: Line = (("BP HR SpO2 [RR] [temp] · by name: ", MUTED), ("128/84 hr 76 spo2 98", f"b {MUTED}"),
-                    (" · ", MUTED), ("@10:42", f"b {MUTED}"), (" backdates", MUTED))
+HINT = Content.assemble(("BP HR SpO2 [RR] [temp], or by name: ", MUTED), ("128/84 hr 76 spo2 98 rr 14", f"b {MUTED}"),
+                        ("; ", MUTED), ("@10:42", f"b {MUTED}"), (" at the end backdates", MUTED))
+SHORT_HINT = Content.assemble(("BP HR SpO2 [RR] [temp] · by name: ", MUTED), ("128/84 hr 76 spo2 98", f"b {MUTED}"),
+                              (" · ", MUTED), ("@10:42", f"b {MUTED}"), (" backdates", MUTED))
 
 
 class LineEditor:
-    """A one-line text field: the text and the cursor (an index into it). (A plain class: a
-    dataclass costs about 1 ms to create when the live screen is imported.)"""
+    """A one-line text field: the text and the cursor (an index into it). (A plain class: it is
+    built when the live screen is imported, on the way to the first paint.)"""
 
     __slots__ = ("text", "cursor")
 
@@ -108,20 +117,21 @@ class LineEditor:
             return False
         return True
 
-    def field(self, width: int) -> Line:
+    def field(self, width: int) -> Content:
         """The text in `width` cells with the cursor shown, scrolled to keep the cursor in view."""
         width = max(2, width)
         if not self.text:
-            return ((" ", f"{CURSOR} {FIELD}"), (PLACEHOLDER[:width - 1].ljust(width - 1), f"{MUTED} {FIELD}"))
+            return Content.assemble((" ", f"{CURSOR} {FIELD}"),
+                                    (PLACEHOLDER[:width - 1].ljust(width - 1), f"{MUTED} {FIELD}"))
         text = self.text + " "  # room for the cursor after the last character
         start = max(0, self.cursor - width + 1)
         shown = text[start:start + width]
         at = self.cursor - start
-        return ((shown[:at], FIELD), (shown[at], f"{CURSOR} {FIELD}"),
-                (shown[at + 1:].ljust(width - at - 1), FIELD))
+        return Content.assemble((shown[:at], FIELD), (shown[at], f"{CURSOR} {FIELD}"),
+                                (shown[at + 1:].ljust(width - at - 1), FIELD))
 
 
-def preview_line(state: SessionState, event: VitalsRecorded) -> Line:
+def preview_line(state: SessionState, event: VitalsRecorded) -> Content:
     """`✓ 141/91 HR 77 SpO2 97% at 15:20  diastolic ▲ HIGH`: what Enter would save."""
     from kapsession.core.vitals import MEASURES
     from kapsession.tui.widgets.vitals_panel import flag
@@ -132,34 +142,23 @@ def preview_line(state: SessionState, event: VitalsRecorded) -> Line:
         if word:
             label = MEASURES[measure].label if measure in MEASURES else measure.replace("_", " ")
             words.append(f"{label} {word}")
-    line: Line = (("✓ ", ""), (event.reading.describe(), "b"), (f" at {format_local(event.at)}", ""))
+    line = Content.assemble("✓ ", (event.reading.describe(), "b"), f" at {format_local(event.at)}")
     if words:
-        line += (("  ", ""), (", ".join(words), "b $vital-out-of-range"))
+        line = Content.assemble(line, "  ", (", ".join(words), "b $vital-out-of-range"))
     return line
-
-
-def wrap(line: Line, width: int) -> list[Line]:
-    """A message line wrapped at spaces to `width` (one style per message piece is kept)."""
-    if line_length(line) <= width:
-        return [line]
-    style = next((style for text, style in line if text.strip()), "")
-    text = "".join(text for text, _ in line)
-    return [((part, style),) for part in wrap_cells(text.split(), max(10, width)) or [""]]
 
 
 class VitalsLine:
     """The state of the vitals line (open or not, what is typed, the message) and its keys.
-
-    `record(event)` is the screen's: it makes the event durable and shows it, returning the
-    stored event, or None when the store refused (and the screen has said why).
+    Enter saves through `recorder` (the screen's): durable first, then shown.
     """
 
-    def __init__(self, log: SessionLog, record: Callable[[EventBase], EventBase | None]) -> None:
+    def __init__(self, log: SessionLog, recorder: Recorder) -> None:
         self.session_log = log
-        self._record = record
+        self.recorder = recorder
         self.editor = LineEditor()
         self.is_open = False
-        self.message: Line | None = None  # None: the hint
+        self.message: Content | None = None  # None: the hint
         self.error = False  # the message is a refusal after Enter (bold) rather than advice
         self.saved: VitalsRecorded | None = None  # the last reading saved from this line
         self._folded: tuple[tuple[int, int], SessionState] | None = None  # see _state
@@ -226,43 +225,49 @@ class VitalsLine:
         try:
             built = self._build()
         except InputError as error:
-            self.message = ((str(error), MUTED),)
+            self.message = Content.styled(visible(str(error)), MUTED)  # it may quote what was typed
             return
         self.message = preview_line(self._state(), built)
 
-    def save(self) -> EventBase | None:
-        """Enter: built by the core parser, made durable and shown by the screen, and the line
-        closes; a refused line stays open with the reason."""
+    def save(self) -> VitalsRecorded | None:
+        """Enter: checked by the core parser, made durable and shown by the recorder, and the
+        line closes; a refused line (by the parser or the store) stays open with the reason,
+        what was typed kept."""
+        text = self.editor.text
         try:
-            built = self._build()
+            self._build()
         except InputError as error:
-            self.message, self.error = ((str(error), "b $alert-warning"),), True
+            self.message, self.error = Content.styled(visible(str(error)), REFUSED), True
             return None
-        stored = self._record(built)
-        if stored is None:  # the store refused (and the screen said why): keep what was typed
-            self.message = (("Not saved; what you typed is kept: Enter tries again", "b $alert-warning"),)
-            self.error = True
+        outcome = self.recorder.record(lambda state, now: commands.record_vitals(state, text, now),
+                                       tell_problem=False, state=self._state())
+        if outcome.problem is not None:
+            self.message, self.error = Content.styled(visible(outcome.problem), REFUSED), True
             return None
-        self.saved = stored  # type: ignore[assignment]
+        self.saved = outcome.events[0]  # type: ignore[assignment]
         self.close()
-        return stored
+        return self.saved
 
     # -- drawing ------------------------------------------------------------------------------
-    def lines(self, width: int, rows: int = 2) -> tuple[Line, ...]:
+    @property
+    def plain(self) -> str:
+        """The line as it reads at 80 columns (tests read it)."""
+        return "\n".join(line.plain for line in self.lines(78))
+
+    def lines(self, width: int, rows: int = 2) -> list[Content]:
         """The line and its message in `width` cells, on `rows` lines when they fit (the key
         bar's height, so opening the line lays nothing out again); a long refusal wraps."""
-        keys = KEYS if width >= 60 else KEYS[:2]
-        room = width - line_length(PROMPT) - line_length(keys) - 2
+        keys = KEYS if width >= 60 else SHORT_KEYS
+        room = width - PROMPT.cell_length - keys.cell_length - 2
         message = self.message
         if message is None:
-            message = HINT if line_length(HINT) <= width else SHORT_HINT
+            message = HINT if HINT.cell_length <= width else SHORT_HINT
         if rows <= 1:
             field_width = max(12, min(room, 40))
-            one = (*PROMPT, *self.editor.field(field_width), ("  ", ""))
-            rest = width - line_length(one) - line_length(keys) - 2
-            if line_length(message) <= rest:
-                gap = width - line_length(one) - line_length(message) - line_length(keys)
-                return ((*one, *message, (" " * max(2, gap), ""), *keys),)
-        first = (*PROMPT, *self.editor.field(max(12, room)), ("  ", ""), *keys)
-        return (first, *wrap(message, width))
-
+            one = Content.assemble(PROMPT, self.editor.field(field_width), "  ")
+            rest = width - one.cell_length - keys.cell_length - 2
+            if message.cell_length <= rest:
+                gap = width - one.cell_length - message.cell_length - keys.cell_length
+                return [Content.assemble(one, message, " " * max(2, gap), keys)]
+        first = Content.assemble(PROMPT, self.editor.field(max(12, room)), "  ", keys)
+        return [first, *(message.wrap(max(10, width)) if message.cell_length > width else [message])]
