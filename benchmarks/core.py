@@ -9,16 +9,17 @@ from __future__ import annotations
 import sqlite3
 import statistics
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.plan import Plan, Workspace
 from benchmarks.report import Row, ms, spread
 from kapsession.core import commands
 from kapsession.core.clock import ManualClock
-from kapsession.presets import default_library
 from kapsession.core.state import fold
+from kapsession.presets import default_library
 from kapsession.store.event_store import EventStore
+
 
 def _runs(plan: Plan) -> int:
     return 3 * plan.runs
@@ -80,7 +81,7 @@ def bench_append(ws: Workspace) -> Row:
             for i in range(plan.append_iterations):
                 # Alternate which goes first, so neither always follows the other's fsync.
                 pair = ((ours, store_append), (theirs, bare_append))
-                for into, call in (pair if i % 2 == 0 else pair[::-1]):
+                for into, call in pair if i % 2 == 0 else pair[::-1]:
                     started = time.perf_counter()
                     call()
                     into.append(time.perf_counter() - started)
@@ -240,8 +241,11 @@ def bench_course(ws: Workspace) -> Row:
     from kapsession.store.clients import ClientBook
 
     plan = ws.plan
-    row = Row("course", f"course view of any client ({plan.course_clients:,} clients, "
-                        f"{plan.course_sessions:,} sessions)", "under 100 ms")
+    row = Row(
+        "course",
+        f"course view of any client ({plan.course_clients:,} clients, {plan.course_sessions:,} sessions)",
+        "under 100 ms",
+    )
     data_dir = Path(ws.data["course"])  # type: ignore[arg-type]
     client_ids = list(ws.data["course_ids"])  # type: ignore[arg-type]
     sample = random.Random(5).sample(client_ids, min(8, len(client_ids)))
@@ -252,7 +256,7 @@ def bench_course(ws: Workspace) -> Row:
         with EventStore(data_dir) as store:  # a fresh connection each run: SQLite's cache is cold
             book = ClientBook(store)
             for client in sample:
-                now = datetime.now(timezone.utc)
+                now = datetime.now(UTC)
                 started = time.perf_counter()
                 course = book.course(client, now, library=library)
                 per_client[client].append(time.perf_counter() - started)

@@ -51,7 +51,7 @@ def bench_summary_pdf(ws: Workspace) -> Row:
         # A pair takes a fifth of a second: three times the plan's runs, for a steadier median.
         for index in range(pdf_runs(plan) + 1):  # the first of each is a warm-up
             pair = [(ours, measured), (theirs, baseline)]
-            for command, into in (pair if index % 2 == 0 else pair[::-1]):
+            for command, into in pair if index % 2 == 0 else pair[::-1]:
                 seconds = _timed(command, env, work)
                 if index:
                     into.append(seconds)

@@ -28,20 +28,21 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 if __package__ in (None, ""):  # `python benchmarks/reliability_fuzz.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 
-from kapsession.core.errors import InputError  # noqa: E402
+from kapsession.core.errors import InputError
 
-NOW = datetime(2026, 3, 2, 11, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 11, 0, tzinfo=UTC)
 BATCH = 40  # examples per hypothesis run of a parser; runs repeat until the budget is spent
 COMMAND_BATCH = 6  # of a command (each runs the whole command line, store included)
 
@@ -49,10 +50,31 @@ COMMAND_BATCH = 6  # of a command (each runs the whole command line, store inclu
 # -- text a person might type, or paste, or a shell might hand over --------------------------------
 
 ANY_CHARACTER = st.characters(codec=None, categories=None)  # surrogates and controls included
-HOSTILE = ["\x1b[2J", "\x1b]0;title\x07", "\x9b31m", "\u202e", "\u2066", "\udcff", "\x00", "\r", "\t",
-           "\n", "\n\n    indented", "&copy;", "<b>", "*", "#", "`", "\\", "$", "%s", "{0}", "\u2028"]
+HOSTILE = [
+    "\x1b[2J",
+    "\x1b]0;title\x07",
+    "\x9b31m",
+    "\u202e",
+    "\u2066",
+    "\udcff",
+    "\x00",
+    "\r",
+    "\t",
+    "\n",
+    "\n\n    indented",
+    "&copy;",
+    "<b>",
+    "*",
+    "#",
+    "`",
+    "\\",
+    "$",
+    "%s",
+    "{0}",
+    "\u2028",
+]
 NUMBERS = st.one_of(
-    st.integers(-10**6, 10**6).map(str),
+    st.integers(-(10**6), 10**6).map(str),
     st.integers(0, 5000).map(lambda n: "9" * n),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.sampled_from(["1e400", "-0", "0x1f", "٣", "²", "1_000", "  12  ", "12.", ".5", "NaN", "inf"]),
@@ -66,18 +88,75 @@ def phrases(tokens: list[str]) -> st.SearchStrategy[str]:
     return st.one_of(line, line.map(lambda text: text.replace(" ", "")), st.text(ANY_CHARACTER, max_size=60))
 
 
-VITALS_WORDS = ["128/84", "hr", "spo2", "rr", "temp", "t", "bp", "@", "@10:42", "%", "°c", "/", "76", "98",
-                "36.8", "hr76", "spo2:98", "t=36.8", ",", "sys", "dia", "pulse"]
-TIME_WORDS = ["10:42", "10.42pm", "-5m", "5", "min", "ago", "am", "pm", "2026-03-02", "T", "10:42:07",
-              "+01:00", "Z", "12", "yesterday", "now", ":", "-"]
+VITALS_WORDS = [
+    "128/84",
+    "hr",
+    "spo2",
+    "rr",
+    "temp",
+    "t",
+    "bp",
+    "@",
+    "@10:42",
+    "%",
+    "°c",
+    "/",
+    "76",
+    "98",
+    "36.8",
+    "hr76",
+    "spo2:98",
+    "t=36.8",
+    ",",
+    "sys",
+    "dia",
+    "pulse",
+]
+TIME_WORDS = [
+    "10:42",
+    "10.42pm",
+    "-5m",
+    "5",
+    "min",
+    "ago",
+    "am",
+    "pm",
+    "2026-03-02",
+    "T",
+    "10:42:07",
+    "+01:00",
+    "Z",
+    "12",
+    "yesterday",
+    "now",
+    ":",
+    "-",
+]
 SCALE_WORDS = ["moaas", "dissociation", "nausea", "aldrete", "m", "d", "n", "0", "5", "10", "11"]
 ALDRETE_WORDS = ["2", "1", "0", "22221", "2 2 2 2 1", "10", "+", ",", "3"]
 DOSE_WORDS = ["50", "mg", "150", "0.5", "28", "56", "84", "im", "sl", "in", "iv", "spray"]
-NEXT_WORDS = ["in", "3", "days", "1", "week", "at", "10:00", "2026-12-03", "dec", "3", "10am", "+9999",
-              "tomorrow", "next", "friday", "9999-99-99"]
+NEXT_WORDS = [
+    "in",
+    "3",
+    "days",
+    "1",
+    "week",
+    "at",
+    "10:00",
+    "2026-12-03",
+    "dec",
+    "3",
+    "10am",
+    "+9999",
+    "tomorrow",
+    "next",
+    "friday",
+    "9999-99-99",
+]
 
 
 # -- counting ------------------------------------------------------------------------------------
+
 
 @dataclass
 class Tally:
@@ -115,12 +194,18 @@ def _spend(budget: float, batch: Callable[[], None]) -> None:
 
 def _hypothesis(strategy: st.SearchStrategy[Any], body: Callable[[Any], None], examples: int = BATCH) -> None:
     """Run `body` over `examples` fresh examples (no database, no shrinking: nothing here fails)."""
-    run = settings(max_examples=examples, deadline=None, database=None, phases=[Phase.generate],
-                   suppress_health_check=list(HealthCheck))(given(strategy)(body))
+    run = settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )(given(strategy)(body))
     run()
 
 
 # -- parsers -------------------------------------------------------------------------------------
+
 
 def _session_state(preset_name: str = "intramuscular", *, dose: bool = False) -> Any:
     from kapsession.core import commands
@@ -163,8 +248,9 @@ def parser_targets() -> dict[str, tuple[st.SearchStrategy[Any], Callable[[Any], 
 
     def dose(case: tuple[str, str, str, str, str]) -> object:
         mg, route, devices, site, preset = case
-        return commands.give_dose(states[preset], mg, NOW, route=route or None, devices=devices or None,
-                                  site=site or None, at_text=None)
+        return commands.give_dose(
+            states[preset], mg, NOW, route=route or None, devices=devices or None, site=site or None, at_text=None
+        )
 
     def text_fields(case: tuple[int, str]) -> object:
         index, text = case
@@ -176,16 +262,32 @@ def parser_targets() -> dict[str, tuple[st.SearchStrategy[Any], Callable[[Any], 
         "times": (phrases(TIME_WORDS), lambda text: parse_entry_time(text, NOW)),
         "scales": (st.tuples(phrases(SCALE_WORDS), phrases(SCALE_WORDS)), scales),
         "aldrete": (phrases(ALDRETE_WORDS), parse_aldrete),
-        "dose": (st.tuples(phrases(DOSE_WORDS), st.one_of(st.just(""), phrases(DOSE_WORDS)), st.one_of(st.just(""), NUMBERS),
-                           st.one_of(st.just(""), short, st.sampled_from(HOSTILE)),
-                           st.sampled_from(sorted(states))), dose),
-        "next-session": (phrases(NEXT_WORDS), lambda text: commands.set_next_session(states["intramuscular"], text, NOW)),
-        "phase": (phrases(["next", "intake", "peak", "dose", "onset", "1", "6", "7", "&", "_", "talk"]),
-                  lambda text: commands.start_phase(states["intramuscular"], text, NOW)),
-        "checklist item": (st.tuples(st.sampled_from(["intake", "discharge"]), phrases(["1", "8", "0", "Driver present"])),
-                           lambda case: commands.tick_item(states["intramuscular"], case[0], case[1], NOW)),
-        "text rule": (st.tuples(st.integers(0, 100), st.one_of(st.text(ANY_CHARACTER, max_size=200),
-                                                               st.sampled_from(HOSTILE))), text_fields),
+        "dose": (
+            st.tuples(
+                phrases(DOSE_WORDS),
+                st.one_of(st.just(""), phrases(DOSE_WORDS)),
+                st.one_of(st.just(""), NUMBERS),
+                st.one_of(st.just(""), short, st.sampled_from(HOSTILE)),
+                st.sampled_from(sorted(states)),
+            ),
+            dose,
+        ),
+        "next-session": (
+            phrases(NEXT_WORDS),
+            lambda text: commands.set_next_session(states["intramuscular"], text, NOW),
+        ),
+        "phase": (
+            phrases(["next", "intake", "peak", "dose", "onset", "1", "6", "7", "&", "_", "talk"]),
+            lambda text: commands.start_phase(states["intramuscular"], text, NOW),
+        ),
+        "checklist item": (
+            st.tuples(st.sampled_from(["intake", "discharge"]), phrases(["1", "8", "0", "Driver present"])),
+            lambda case: commands.tick_item(states["intramuscular"], case[0], case[1], NOW),
+        ),
+        "text rule": (
+            st.tuples(st.integers(0, 100), st.one_of(st.text(ANY_CHARACTER, max_size=200), st.sampled_from(HOSTILE))),
+            text_fields,
+        ),
     }
 
 
@@ -199,8 +301,9 @@ def fuzz_parsers(budget: float, tally: Tally) -> None:
                 target(case)
             except InputError:
                 pass
-            except Exception as error:  # noqa: BLE001 - what is being counted
+            except Exception as error:
                 tally.problem(f"parser {name}", "tracebacks", _fault(error))
+
         return body
 
     def batch() -> None:
@@ -212,10 +315,23 @@ def fuzz_parsers(budget: float, tally: Tally) -> None:
 
 # -- commands ------------------------------------------------------------------------------------
 
-OTHER_COMMANDS = ["new", "show", "export", "summary", "record", "sessions", "presets", "practice", "locate",
-                  "resume"]
-ADD_KINDS = ["vitals", "note", "dose", "scale", "phase", "intention", "card", "tick", "ack", "alert", "strike",
-             "share", "next-session", "close"]
+OTHER_COMMANDS = ["new", "show", "export", "summary", "record", "sessions", "presets", "practice", "locate", "resume"]
+ADD_KINDS = [
+    "vitals",
+    "note",
+    "dose",
+    "scale",
+    "phase",
+    "intention",
+    "card",
+    "tick",
+    "ack",
+    "alert",
+    "strike",
+    "share",
+    "next-session",
+    "close",
+]
 
 
 @dataclass
@@ -226,34 +342,81 @@ class Workspace:
 
 
 def _words(tokens: list[str]) -> st.SearchStrategy[list[str]]:
-    return st.lists(st.one_of(st.sampled_from(tokens), NUMBERS, st.sampled_from(HOSTILE),
-                              st.text(ANY_CHARACTER, max_size=10)), min_size=0, max_size=4)
+    return st.lists(
+        st.one_of(st.sampled_from(tokens), NUMBERS, st.sampled_from(HOSTILE), st.text(ANY_CHARACTER, max_size=10)),
+        min_size=0,
+        max_size=4,
+    )
 
 
 def command_lines(ws: Workspace) -> dict[str, st.SearchStrategy[tuple[str, list[str], bytes]]]:
     """For each command (and `add` kind, and random word lists): a strategy of (the name for the
     tally, the argument list, what standard input holds)."""
-    session = st.one_of(st.sampled_from(ws.ids), st.text(ANY_CHARACTER, max_size=8),
-                        st.sampled_from(ws.ids).map(lambda i: i[:3]), st.sampled_from(HOSTILE),
-                        st.sampled_from(ws.ids).map(lambda i: i.upper() + " "))
+    session = st.one_of(
+        st.sampled_from(ws.ids),
+        st.text(ANY_CHARACTER, max_size=8),
+        st.sampled_from(ws.ids).map(lambda i: i[:3]),
+        st.sampled_from(HOSTILE),
+        st.sampled_from(ws.ids).map(lambda i: i.upper() + " "),
+    )
     text = st.one_of(st.text(ANY_CHARACTER, max_size=30), st.sampled_from(HOSTILE), st.just("-"), NUMBERS)
-    option = st.one_of(st.just([]), st.tuples(st.sampled_from(["--at", "--kind", "--route", "--devices", "--site",
-                                                              "--reason", "--shareable", "--booster", "--private",
-                                                              "--format", "--paper", "--include-clinical",
-                                                              "--json", "--practice", "--all", "--speed"]),
-                                              text).map(list))
-    stdin = st.one_of(st.binary(max_size=80), st.text(ANY_CHARACTER, max_size=40).map(
-        lambda t: t.encode("utf-8", "surrogatepass")))  # lone surrogates become bytes that are not UTF-8
-    out_file = st.one_of(st.just([]), st.sampled_from([
-        ws.data / "kapsession.sqlite3", ws.data, ws.data / "exports" / "x.md", ws.scratch / "out.md",
-        ws.scratch / "sessions.db", ws.scratch / "no-folder" / "x.md", ws.scratch]).map(lambda p: ["-o", str(p)]))
+    option = st.one_of(
+        st.just([]),
+        st.tuples(
+            st.sampled_from(
+                [
+                    "--at",
+                    "--kind",
+                    "--route",
+                    "--devices",
+                    "--site",
+                    "--reason",
+                    "--shareable",
+                    "--booster",
+                    "--private",
+                    "--format",
+                    "--paper",
+                    "--include-clinical",
+                    "--json",
+                    "--practice",
+                    "--all",
+                    "--speed",
+                ]
+            ),
+            text,
+        ).map(list),
+    )
+    stdin = st.one_of(
+        st.binary(max_size=80), st.text(ANY_CHARACTER, max_size=40).map(lambda t: t.encode("utf-8", "surrogatepass"))
+    )  # lone surrogates become bytes that are not UTF-8
+    out_file = st.one_of(
+        st.just([]),
+        st.sampled_from(
+            [
+                ws.data / "kapsession.sqlite3",
+                ws.data,
+                ws.data / "exports" / "x.md",
+                ws.scratch / "out.md",
+                ws.scratch / "sessions.db",
+                ws.scratch / "no-folder" / "x.md",
+                ws.scratch,
+            ]
+        ).map(lambda p: ["-o", str(p)]),
+    )
     force = st.one_of(st.just([]), st.just(["--force"]))
 
     @st.composite
     def add(draw: Any, kind: str) -> tuple[str, list[str], bytes]:
-        words = {"vitals": VITALS_WORDS, "dose": DOSE_WORDS, "scale": SCALE_WORDS, "phase": ["next", "intake", "peak", "x"],
-                 "tick": ["intake", "discharge", "1", "9", "0"], "next-session": NEXT_WORDS,
-                 "strike": ["1", "2", "99", "-1", "x"], "share": ["1", "2", "99", "x"]}.get(kind, ["a", "b"])
+        words = {
+            "vitals": VITALS_WORDS,
+            "dose": DOSE_WORDS,
+            "scale": SCALE_WORDS,
+            "phase": ["next", "intake", "peak", "x"],
+            "tick": ["intake", "discharge", "1", "9", "0"],
+            "next-session": NEXT_WORDS,
+            "strike": ["1", "2", "99", "-1", "x"],
+            "share": ["1", "2", "99", "x"],
+        }.get(kind, ["a", "b"])
         argv = ["add", draw(session), kind, *draw(_words(words)), *draw(option), *draw(option)]
         if kind in ("note", "intention", "alert") and draw(st.booleans()):
             argv.append(draw(text))
@@ -264,9 +427,18 @@ def command_lines(ws: Workspace) -> dict[str, st.SearchStrategy[tuple[str, list[
     @st.composite
     def others(draw: Any, which: str) -> tuple[str, list[str], bytes]:
         if which == "new":
-            argv = ["new", "--client", draw(text), "--preset", draw(st.sampled_from(
-                ["intramuscular", "sublingual-troche", "intranasal-esketamine", "iv-infusion", "nope"])),
-                "--no-open"]
+            argv = [
+                "new",
+                "--client",
+                draw(text),
+                "--preset",
+                draw(
+                    st.sampled_from(
+                        ["intramuscular", "sublingual-troche", "intranasal-esketamine", "iv-infusion", "nope"]
+                    )
+                ),
+                "--no-open",
+            ]
             for flag in ("--weight-kg", "--dose-mg", "--series-length"):
                 if draw(st.booleans()):
                     argv += [flag, draw(NUMBERS)]
@@ -274,18 +446,40 @@ def command_lines(ws: Workspace) -> dict[str, st.SearchStrategy[tuple[str, list[
             argv = [which, draw(session)] + (draw(out_file) + draw(force) if which == "export" else [])
         elif which in ("summary", "record"):
             formats = ["md", "html"] if which == "summary" else ["md"]
-            argv = [which, draw(session), "--format", draw(st.sampled_from(formats)), *draw(out_file),
-                    *draw(force), *draw(option)]
+            argv = [
+                which,
+                draw(session),
+                "--format",
+                draw(st.sampled_from(formats)),
+                *draw(out_file),
+                *draw(force),
+                *draw(option),
+            ]
         elif which == "sessions":
             argv = ["sessions", *draw(option)]
         elif which == "presets":
-            argv = ["presets"] + draw(st.sampled_from([[], ["check", str(ws.scratch / "p.toml")],
-                                                       ["check", str(ws.scratch / "missing.toml")]]))
+            argv = ["presets"] + draw(
+                st.sampled_from(
+                    [[], ["check", str(ws.scratch / "p.toml")], ["check", str(ws.scratch / "missing.toml")]]
+                )
+            )
         elif which == "practice":
-            argv = ["practice", *draw(st.sampled_from([["list"], ["report", draw(session)],
-                                                       ["report", draw(session), "--format", "md"],
-                                                       ["delete", draw(session)], ["check", str(ws.scratch / "p.toml")],
-                                                       [draw(text)], ["--speed", draw(NUMBERS), "smooth-troche"]]))]
+            argv = [
+                "practice",
+                *draw(
+                    st.sampled_from(
+                        [
+                            ["list"],
+                            ["report", draw(session)],
+                            ["report", draw(session), "--format", "md"],
+                            ["delete", draw(session)],
+                            ["check", str(ws.scratch / "p.toml")],
+                            [draw(text)],
+                            ["--speed", draw(NUMBERS), "smooth-troche"],
+                        ]
+                    )
+                ),
+            ]
         elif which == "resume":
             argv = ["resume", draw(session)]
         else:
@@ -296,13 +490,37 @@ def command_lines(ws: Workspace) -> dict[str, st.SearchStrategy[tuple[str, list[
         # No data dir, output file or --force from a random list: nothing outside the workspace.
         return not token.startswith(("--d", "-o", "--o", "--f", "-d"))
 
-    anything = st.tuples(st.just("random words"),
-                         st.lists(st.one_of(st.sampled_from(["add", "new", "show", "summary", "record", "export",
-                                                             "sessions", "presets", "practice", *ADD_KINDS, *ws.ids,
-                                                             "--help", "-h", "--version", "--theme", "--"]),
-                                            st.text(ANY_CHARACTER, max_size=12), NUMBERS), max_size=7)
-                         .map(lambda words: ["sessions"] if not words else [w for w in words if harmless(w)] or ["locate"]),
-                         stdin)
+    anything = st.tuples(
+        st.just("random words"),
+        st.lists(
+            st.one_of(
+                st.sampled_from(
+                    [
+                        "add",
+                        "new",
+                        "show",
+                        "summary",
+                        "record",
+                        "export",
+                        "sessions",
+                        "presets",
+                        "practice",
+                        *ADD_KINDS,
+                        *ws.ids,
+                        "--help",
+                        "-h",
+                        "--version",
+                        "--theme",
+                        "--",
+                    ]
+                ),
+                st.text(ANY_CHARACTER, max_size=12),
+                NUMBERS,
+            ),
+            max_size=7,
+        ).map(lambda words: ["sessions"] if not words else [w for w in words if harmless(w)] or ["locate"]),
+        stdin,
+    )
     lines = {f"add {kind}": add(kind) for kind in ADD_KINDS}
     lines.update({which: others(which) for which in OTHER_COMMANDS})
     lines["random words"] = anything
@@ -326,8 +544,12 @@ def _no_screens_or_printers(tally: Tally) -> Iterator[None]:
         tally.add("screens that would have opened")
         return 0
 
-    saved = [(cli, "_open_screen", cli._open_screen), (practice, "cmd_run", practice.cmd_run),
-             (practice, "_picker", practice._picker), (files, "printer_command", files.printer_command)]
+    saved = [
+        (cli, "_open_screen", cli._open_screen),
+        (practice, "cmd_run", practice.cmd_run),
+        (practice, "_picker", practice._picker),
+        (files, "printer_command", files.printer_command),
+    ]
     cli._open_screen = screen  # type: ignore[assignment]
     practice.cmd_run = screen  # type: ignore[assignment]
     practice._picker = screen  # type: ignore[assignment]
@@ -353,7 +575,7 @@ def _run_main(argv: list[str], stdin: bytes) -> tuple[int | None, str, str, Base
                 code = main(argv)
             except SystemExit as stop:  # argparse: --help, --version, a usage error
                 code = stop.code if isinstance(stop.code, int) else 2
-            except BaseException as error:  # noqa: BLE001 - what is being counted
+            except BaseException as error:
                 escaped = error
     finally:
         sys.stdin = saved_stdin
@@ -361,15 +583,27 @@ def _run_main(argv: list[str], stdin: bytes) -> tuple[int | None, str, str, Base
 
 
 def _workspace(root: Path) -> Workspace:
-    from kapsession.cli import main
 
     data, scratch = root / "data", root / "scratch"
     scratch.mkdir(parents=True)
     (scratch / "p.toml").write_text('name = "p"\ntitle = "\\u001b[2J"\n')
     ids = []
     for preset in ("intramuscular", "sublingual-troche", "intranasal-esketamine", "iv-infusion"):
-        code, out, _err, _escaped = _run_main(["--data-dir", str(data), "new", "--client", "Fuzz Client", "--preset",
-                                               preset, "--no-open", "--dose-mg", "28" if "esket" in preset else "50"], b"")
+        code, out, _err, _escaped = _run_main(
+            [
+                "--data-dir",
+                str(data),
+                "new",
+                "--client",
+                "Fuzz Client",
+                "--preset",
+                preset,
+                "--no-open",
+                "--dose-mg",
+                "28" if "esket" in preset else "50",
+            ],
+            b"",
+        )
         if code == 0:
             ids.append(out.strip())
     for session_id in ids[:2]:  # a session under way, with something in it to strike and share
@@ -379,8 +613,11 @@ def _workspace(root: Path) -> Workspace:
 
 
 def fuzz_commands(budget: float, tally: Tally) -> None:
-    with tempfile.TemporaryDirectory(prefix="kapsession-fuzz-") as folder, _no_screens_or_printers(tally), \
-            _environment(Path(folder)):
+    with (
+        tempfile.TemporaryDirectory(prefix="kapsession-fuzz-") as folder,
+        _no_screens_or_printers(tally),
+        _environment(Path(folder)),
+    ):
         ws = _workspace(Path(folder))
 
         def body(case: tuple[str, list[str], bytes]) -> None:
@@ -438,10 +675,17 @@ class PlannedNote:
     kind: str
 
 
-NOTES = st.lists(st.builds(PlannedNote, text=PRINTABLE, shareable=st.booleans(), toggle=st.booleans(),
-                           strike=st.integers(0, 6).map(lambda n: n == 0),
-                           kind=st.sampled_from(["observation", "client-words", "intervention", "side-effect"])),
-                 max_size=10)
+NOTES = st.lists(
+    st.builds(
+        PlannedNote,
+        text=PRINTABLE,
+        shareable=st.booleans(),
+        toggle=st.booleans(),
+        strike=st.integers(0, 6).map(lambda n: n == 0),
+        kind=st.sampled_from(["observation", "client-words", "intervention", "side-effect"]),
+    ),
+    max_size=10,
+)
 
 
 def _marker(index: int, shared: bool, salt: int) -> str:
@@ -473,8 +717,11 @@ def fuzz_privacy(budget: float, tally: Tally, pdf_every: int = 25) -> None:
             events.append(stored)
             return stored
 
-        events.append(commands.open_session(client_name="Privacy Client", preset=preset, now=clock[0])
-                      .model_copy(update={"seq": 1, "recorded_at": clock[0]}))
+        events.append(
+            commands.open_session(client_name="Privacy Client", preset=preset, now=clock[0]).model_copy(
+                update={"seq": 1, "recorded_at": clock[0]}
+            )
+        )
         add(commands.start_phase, "intake", clock[0])
         shared, private, written = [], [], []
         for index, note in enumerate(plan):
@@ -492,8 +739,11 @@ def fuzz_privacy(budget: float, tally: Tally, pdf_every: int = 25) -> None:
                 add(commands.strike, event.seq, "entered in error", clock[0])
         state = fold(events, preset, clock[0])
         summary = build_summary(state, include_clinical_figures=clinical)
-        client_facing = {"summary md": render_markdown(summary), "summary html": render_html(summary),
-                         "summary pdf data": repr(summary.to_data())}
+        client_facing = {
+            "summary md": render_markdown(summary),
+            "summary html": render_html(summary),
+            "summary pdf data": repr(summary.to_data()),
+        }
         rendered["count"] += 1
         if rendered["count"] % pdf_every == 1:
             client_facing["summary pdf"] = _pdf_text(summary)
@@ -503,8 +753,10 @@ def fuzz_privacy(budget: float, tally: Tally, pdf_every: int = 25) -> None:
             for token in private:
                 if token in text:
                     tally.problem(f"privacy {what}", "leaks", f"a private note ({token})")
-        therapist = {"record md": record_bytes(record_for(state, "fuzz01", paper="a4"), "md").decode("utf-8"),
-                     "show": render_text(state, "fuzz01")}
+        therapist = {
+            "record md": record_bytes(record_for(state, "fuzz01", paper="a4"), "md").decode("utf-8"),
+            "show": render_text(state, "fuzz01"),
+        }
         for what, text in therapist.items():
             tally.add("privacy renders")
             tally.add(f"privacy renders: {what}")
@@ -560,7 +812,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{key:<55} {value:>8,}")
     for line in problems:
         print(f"problem: {line}")
-    failures = counts["tracebacks"] + counts["unexpected messages"] + counts["raw control characters printed"] + counts["leaks"]
+    failures = (
+        counts["tracebacks"]
+        + counts["unexpected messages"]
+        + counts["raw control characters printed"]
+        + counts["leaks"]
+    )
     return 1 if failures else 0
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import platform
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Sequence
 
 NOT_YET = "not yet measurable (feature missing)"
 
@@ -50,8 +50,10 @@ def spread(values: Sequence[float], unit: str = "ms", scale: float = 1000.0) -> 
     """`median (min-max, n=7)` for the details section."""
     if not values:
         return "no samples"
-    return (f"{statistics.median(values) * scale:.1f} {unit} "
-            f"(min {min(values) * scale:.1f}, max {max(values) * scale:.1f}, n={len(values)})")
+    return (
+        f"{statistics.median(values) * scale:.1f} {unit} "
+        f"(min {min(values) * scale:.1f}, max {max(values) * scale:.1f}, n={len(values)})"
+    )
 
 
 def machine() -> dict[str, str]:
@@ -68,20 +70,20 @@ def machine() -> dict[str, str]:
         from importlib.metadata import version
 
         textual = version("textual")
-    except Exception:  # noqa: BLE001 - reported as unknown
+    except Exception:
         textual = "unknown"
     try:
         from importlib.metadata import version as _version
 
         typst_version = _version("typst")
-    except Exception:  # noqa: BLE001
+    except Exception:
         typst_version = "not installed"
     tmux = "not installed"
     try:
         import subprocess
 
         tmux = subprocess.run(["tmux", "-V"], capture_output=True, text=True, check=True).stdout.strip()
-    except Exception:  # noqa: BLE001
+    except Exception:
         pass
     try:
         with open("/proc/loadavg") as handle:
@@ -100,8 +102,17 @@ def machine() -> dict[str, str]:
     }
 
 
-def render(rows: Sequence[Row], *, quick: bool, runs: int, idle_seconds: float, command: str,
-           started: datetime, seconds: float, notes: Sequence[str] = ()) -> str:
+def render(
+    rows: Sequence[Row],
+    *,
+    quick: bool,
+    runs: int,
+    idle_seconds: float,
+    command: str,
+    started: datetime,
+    seconds: float,
+    notes: Sequence[str] = (),
+) -> str:
     info = machine()
     lines = [
         "# Performance",
@@ -111,8 +122,8 @@ def render(rows: Sequence[Row], *, quick: bool, runs: int, idle_seconds: float, 
         "with the figure it is compared to), so the ratios hold on a noisy machine even when the "
         "absolute times do not.",
         "",
-        f"Run: {started.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC, {seconds / 60:.1f} minutes"
-        + (", **quick mode** (idle CPU over " f"{idle_seconds:g} s instead of 60 s)" if quick else ""),
+        f"Run: {started.astimezone(UTC):%Y-%m-%d %H:%M} UTC, {seconds / 60:.1f} minutes"
+        + (f", **quick mode** (idle CPU over {idle_seconds:g} s instead of 60 s)" if quick else ""),
         "",
         "| figure | measured | baseline | ratio | target | met? |",
         "|---|---|---|---|---|---|",
@@ -121,8 +132,10 @@ def render(rows: Sequence[Row], *, quick: bool, runs: int, idle_seconds: float, 
         lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row.cells()) + " |")
     measured = [row for row in rows if row.measured_ok]
     missed = [row for row in measured if not row.met]
-    lines += ["", f"{len(measured)} of {len(rows)} rows measured; "
-              f"{len(measured) - len(missed)} of them meet their target."]
+    lines += [
+        "",
+        f"{len(measured)} of {len(rows)} rows measured; {len(measured) - len(missed)} of them meet their target.",
+    ]
     lines += ["", "## Machine", ""]
     lines += [f"- {key}: {value}" for key, value in info.items()]
     lines += ["", "## How each figure is measured", ""]
@@ -144,4 +157,4 @@ def write(path: Path, text: str) -> None:
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

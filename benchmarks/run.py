@@ -16,25 +16,47 @@ import os
 import sys
 import time
 import traceback
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 if __package__ in (None, ""):  # `python benchmarks/run.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import seed  # noqa: E402
-from benchmarks.plan import REPO, Plan, Workspace  # noqa: E402
-from benchmarks.report import Row, now, render, write  # noqa: E402
+from benchmarks import seed
+from benchmarks.plan import REPO, Plan, Workspace
+from benchmarks.report import Row, now, render, write
 
-ORDER = ("home", "resume", "vitals-key", "idle-cpu", "idle-switches", "memory", "append", "append-encrypted",
-         "fold", "list", "course", "summary-pdf")
+ORDER = (
+    "home",
+    "resume",
+    "vitals-key",
+    "idle-cpu",
+    "idle-switches",
+    "memory",
+    "append",
+    "append-encrypted",
+    "fold",
+    "list",
+    "course",
+    "summary-pdf",
+)
 
 
 # Which seeded data each benchmark reads.
-NEEDS = {"home": {"home"}, "resume": {"long"}, "vitals-key": {"long"}, "idle-cpu": {"long"},
-         "idle-switches": {"long"}, "memory": {"long"}, "append": {"long"}, "append-encrypted": {"long"},
-         "fold": {"fold"}, "list": {"list"}, "course": {"course"},
-         "summary-pdf": {"long"}}
+NEEDS = {
+    "home": {"home"},
+    "resume": {"long"},
+    "vitals-key": {"long"},
+    "idle-cpu": {"long"},
+    "idle-switches": {"long"},
+    "memory": {"long"},
+    "append": {"long"},
+    "append-encrypted": {"long"},
+    "fold": {"fold"},
+    "list": {"list"},
+    "course": {"course"},
+    "summary-pdf": {"long"},
+}
 
 
 def prepare(ws: Workspace, wanted: set[str], log: Callable[[str], None] = print) -> None:
@@ -68,8 +90,10 @@ def prepare(ws: Workspace, wanted: set[str], log: Callable[[str], None] = print)
     if "course" in needs:
         data["course"] = ws.root / "data-course"
         data["course_ids"] = seed.seed_clients(data["course"], plan.course_clients, plan.course_sessions)  # type: ignore[arg-type]
-        log(f"  seeded {plan.course_clients:,} clients, {plan.course_sessions:,} sessions "
-            f"({time.perf_counter() - started:.1f} s)")
+        log(
+            f"  seeded {plan.course_clients:,} clients, {plan.course_sessions:,} sessions "
+            f"({time.perf_counter() - started:.1f} s)"
+        )
 
 
 def benchmarks() -> dict[str, Callable[[Workspace], Row | tuple[Row, ...]]]:
@@ -89,8 +113,9 @@ def benchmarks() -> dict[str, Callable[[Workspace], Row | tuple[Row, ...]]]:
     }
 
 
-def run(plan: Plan, only: Sequence[str] | None = None, log: Callable[[str], None] = print,
-        keep: bool = False) -> list[Row]:
+def run(
+    plan: Plan, only: Sequence[str] | None = None, log: Callable[[str], None] = print, keep: bool = False
+) -> list[Row]:
     """Every benchmark (or those in `only`) on `plan`; a benchmark that crashes becomes its row's status."""
     ws = Workspace.create(plan, keep=keep)
     rows: dict[str, Row] = {}
@@ -107,18 +132,24 @@ def run(plan: Plan, only: Sequence[str] | None = None, log: Callable[[str], None
             started = time.perf_counter()
             try:
                 result = bench(ws)
-            except Exception as error:  # noqa: BLE001 - one broken benchmark must not hide the others
+            except Exception as error:
                 result = Row(key, key, "", status=f"benchmark failed: {type(error).__name__}: {error}")
                 result.details.append("```\n" + traceback.format_exc().strip() + "\n```")
-            for row in (result if isinstance(result, tuple) else (result,)):
+            for row in result if isinstance(result, tuple) else (result,):
                 rows[row.key] = row
-                verdict = row.status or (f"{row.measured} vs {row.baseline}, ratio "
-                                         f"{row.ratio:.2f}" if row.ratio is not None else row.measured)
+                verdict = row.status or (
+                    f"{row.measured} vs {row.baseline}, ratio {row.ratio:.2f}"
+                    if row.ratio is not None
+                    else row.measured
+                )
                 log(f"  {row.key}: {verdict} ({time.perf_counter() - started:.0f} s)")
     finally:
         ws.cleanup()
-    return [rows[key] for key in ORDER if key in rows and (not only or key in only or
-                                                            (key in ("memory", "idle-switches") and "idle-cpu" in only))]
+    return [
+        rows[key]
+        for key in ORDER
+        if key in rows and (not only or key in only or (key in ("memory", "idle-switches") and "idle-cpu" in only))
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -145,8 +176,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         command += f" --runs {args.runs}"
     if only:
         command += " --only " + ",".join(only)
-    text = render(rows, quick=plan.quick, runs=plan.runs, idle_seconds=plan.idle_seconds, command=command,
-                  started=started_at, seconds=time.perf_counter() - started)
+    text = render(
+        rows,
+        quick=plan.quick,
+        runs=plan.runs,
+        idle_seconds=plan.idle_seconds,
+        command=command,
+        started=started_at,
+        seconds=time.perf_counter() - started,
+    )
     write(Path(args.output), text)
     print(f"wrote {args.output}")
     measured = [row for row in rows if row.measured_ok]

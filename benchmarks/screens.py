@@ -14,15 +14,13 @@ from __future__ import annotations
 import importlib.util
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from benchmarks import seed
 from benchmarks.baselines.minimal_app import DIALOG_TEXT, READY_TEXT
 from benchmarks.plan import REPO, Plan, Workspace
 from benchmarks.report import NOT_YET, Row, ms, spread
-
-VOLUNTARY = "voluntary_ctxt_switches"
 from benchmarks.terminal import (
     CLOCK_TICK,
     Check,
@@ -33,6 +31,8 @@ from benchmarks.terminal import (
     launch,
     tmux_available,
 )
+
+VOLUNTARY = "voluntary_ctxt_switches"
 
 MINIMAL_APP = str(REPO / "benchmarks" / "baselines" / "minimal_app.py")
 
@@ -102,8 +102,7 @@ def _guard(row: Row, body: Callable[[], None]) -> Row:
     return row
 
 
-def _launch_pair(ws: Workspace, row: Row, ours: tuple[list[str], Check], what: str,
-                 env: dict[str, str]) -> None:
+def _launch_pair(ws: Workspace, row: Row, ours: tuple[list[str], Check], what: str, env: dict[str, str]) -> None:
     plan = ws.plan
     measured, baseline, our_mem, their_mem = [], [], [], []
     with Terminal() as terminal:
@@ -116,8 +115,14 @@ def _launch_pair(ws: Workspace, row: Row, ours: tuple[list[str], Check], what: s
                 if who == "ours":
                     pane, seconds = launch(terminal, ours[0], ours[1], env=env, timeout=plan.timeout, what=what)
                 else:
-                    pane, seconds = launch(terminal, minimal_command(ws), minimal_check(), env=env,
-                                           timeout=plan.timeout, what="the minimal app")
+                    pane, seconds = launch(
+                        terminal,
+                        minimal_command(ws),
+                        minimal_check(),
+                        env=env,
+                        timeout=plan.timeout,
+                        what="the minimal app",
+                    )
                 memory = pane.status_value("VmHWM")
                 pane.close()
                 if kind == "warm":
@@ -142,31 +147,37 @@ def launch_runs(plan: Plan) -> int:
 
 def bench_home(ws: Workspace) -> Row:
     plan = ws.plan
-    row = Row("home", f"launch to home screen painted, {plan.home_sessions:,} sessions stored",
-              "ratio <= 1.5")
+    row = Row("home", f"launch to home screen painted, {plan.home_sessions:,} sessions stored", "ratio <= 1.5")
     newest = str(ws.data["home_newest_client"])
 
     def body() -> None:
         _need_tmux()
         _need_module("kapsession.tui.app", "kapsession/tui/app.py")
         data_dir = ws.copy_of("home", "home")
-        _launch_pair(ws, row, (home_command(ws, data_dir), contains(newest)),
-                     f"the home screen listing {newest}", ws.env())
+        _launch_pair(
+            ws, row, (home_command(ws, data_dir), contains(newest)), f"the home screen listing {newest}", ws.env()
+        )
         row.met = row.ratio is not None and row.ratio <= 1.5
-        row.details.insert(0, (
-            f"`kapsession --data-dir D` in a detached tmux session 120x40 (D holds {plan.home_sessions:,} "
-            f"closed sessions), from Enter to `tmux capture-pane -p` first showing the newest session's "
-            f"client ({newest}) in the list; baseline: `python benchmarks/baselines/minimal_app.py` to its "
-            f"first paint (its Static's text). Polled every 2 ms (the middle of the first capture that shows it). {launch_runs(plan)} runs, alternating order."
-        ))
+        row.details.insert(
+            0,
+            (
+                f"`kapsession --data-dir D` in a detached tmux session 120x40 (D holds {plan.home_sessions:,} "
+                f"closed sessions), from Enter to `tmux capture-pane -p` first showing the newest session's "
+                f"client ({newest}) in the list; baseline: `python benchmarks/baselines/minimal_app.py` to its "
+                f"first paint (its Static's text). Polled every 2 ms (the middle of the first capture that shows it). {launch_runs(plan)} runs, alternating order."
+            ),
+        )
 
     return _guard(row, body)
 
 
 def bench_resume(ws: Workspace) -> Row:
     plan = ws.plan
-    row = Row("resume", f"`kapsession resume ID` to live screen painted, 3-hour session of {plan.long_events} events",
-              "ratio <= 2.0, under 0.6 s")
+    row = Row(
+        "resume",
+        f"`kapsession resume ID` to live screen painted, 3-hour session of {plan.long_events} events",
+        "ratio <= 2.0, under 0.6 s",
+    )
 
     def body() -> None:
         _need_tmux()
@@ -174,17 +185,21 @@ def bench_resume(ws: Workspace) -> Row:
         _need_module("kapsession.tui.screens.live", "kapsession/tui/screens/live.py")
         data_dir = ws.copy_of("long", "resume")
         command = resume_command(ws, data_dir, str(ws.data["long_id"]))
-        _launch_pair(ws, row, (command, live_check(ws)), "the live screen (" + ", ".join(live_texts(ws)) + ")",
-                     ws.env())
+        _launch_pair(
+            ws, row, (command, live_check(ws)), "the live screen (" + ", ".join(live_texts(ws)) + ")", ws.env()
+        )
         row.met = row.ratio is not None and row.ratio <= 2.0 and row.seconds is not None and row.seconds < 0.6
-        row.details.insert(0, (
-            "`kapsession --data-dir D resume ID` in tmux 120x40, from Enter until the live screen shows "
-            "every panel drawn at the window's width: the client's name, the phase's full name, the "
-            "timeline's legend to its end, the key bar's first line to its last key, the latest blood "
-            "pressure and the newest note's first words "
-            f"({', '.join(repr(t) for t in live_texts(ws))}; the last two need the events replayed); "
-            f"baseline: the minimal app's first paint. {launch_runs(plan)} runs, alternating order."
-        ))
+        row.details.insert(
+            0,
+            (
+                "`kapsession --data-dir D resume ID` in tmux 120x40, from Enter until the live screen shows "
+                "every panel drawn at the window's width: the client's name, the phase's full name, the "
+                "timeline's legend to its end, the key bar's first line to its last key, the latest blood "
+                "pressure and the newest note's first words "
+                f"({', '.join(repr(t) for t in live_texts(ws))}; the last two need the events replayed); "
+                f"baseline: the minimal app's first paint. {launch_runs(plan)} runs, alternating order."
+            ),
+        )
 
     return _guard(row, body)
 
@@ -193,8 +208,9 @@ def _line_open(screen: str) -> bool:
     return all(text in screen for text in VITALS_LINE_TEXTS)
 
 
-def _round_trip(pane: Pane, key: str, is_open: Check, text: str, is_done: Check,
-                timeout: float) -> tuple[float, float, float]:
+def _round_trip(
+    pane: Pane, key: str, is_open: Check, text: str, is_done: Check, timeout: float
+) -> tuple[float, float, float]:
     """`key` until the entry (line or dialog) shows; `text` until it is echoed; Enter until `is_done`.
 
     Returns the three intervals. The short pauses between them (a person reading the entry) are
@@ -216,8 +232,11 @@ def _round_trip(pane: Pane, key: str, is_open: Check, text: str, is_done: Check,
 
 def bench_vitals_key(ws: Workspace) -> Row:
     plan = ws.plan
-    row = Row("vitals-key", "key `v`, type a reading, Enter, until it shows on the live screen",
-              "median under 50 ms, ratio <= 2.5")
+    row = Row(
+        "vitals-key",
+        "key `v`, type a reading, Enter, until it shows on the live screen",
+        "median under 50 ms, ratio <= 2.5",
+    )
 
     def body() -> None:
         _need_tmux()
@@ -231,10 +250,22 @@ def bench_vitals_key(ws: Workspace) -> Row:
             for _ in range(plan.runs):
                 # A fresh copy each run: the readings entered here change what the live screen shows.
                 data_dir = ws.copy_of("long", "vitals")
-                live, _ = launch(terminal, resume_command(ws, data_dir, str(ws.data["long_id"])), live_check(ws),
-                                 env=ws.env(), timeout=plan.timeout, what="the live screen")
-                minimal, _ = launch(terminal, minimal_command(ws), minimal_check(), env=ws.env(),
-                                    timeout=plan.timeout, what="the minimal app")
+                live, _ = launch(
+                    terminal,
+                    resume_command(ws, data_dir, str(ws.data["long_id"])),
+                    live_check(ws),
+                    env=ws.env(),
+                    timeout=plan.timeout,
+                    what="the live screen",
+                )
+                minimal, _ = launch(
+                    terminal,
+                    minimal_command(ws),
+                    minimal_check(),
+                    env=ws.env(),
+                    timeout=plan.timeout,
+                    what="the minimal app",
+                )
                 try:
                     time.sleep(1.0)  # let both settle after the first paint
                     for press in range(plan.key_presses):
@@ -243,22 +274,34 @@ def bench_vitals_key(ws: Workspace) -> Row:
                         shown = f"{141 + reading % 30}/{91 + reading % 19}"
                         text = f"{shown} 77 97"
                         reading += 1
-                        ours.append(_round_trip(
-                            live, "v", _line_open, text,
-                            lambda screen: shown in screen and not _line_open(screen), plan.timeout))
+                        ours.append(
+                            _round_trip(
+                                live,
+                                "v",
+                                _line_open,
+                                text,
+                                lambda screen, shown=shown: shown in screen and not _line_open(screen),
+                                plan.timeout,
+                            )
+                        )
                         time.sleep(0.3)
                         # The baseline: v -> the minimal app's Static repainted.
                         started = time.perf_counter()
                         minimal.send("v")
-                        seen = minimal.wait_for(contains(f"pressed {press + 1}"), plan.timeout,
-                                                "the minimal repaint")
+                        seen = minimal.wait_for(contains(f"pressed {press + 1}"), plan.timeout, "the minimal repaint")
                         baseline.append(seen - started)
                         time.sleep(0.3)
                         # Reference only: the same dialog round trip in the minimal app.
-                        reference.append(_round_trip(
-                            minimal, "d", contains(DIALOG_TEXT), text,
-                            lambda screen: f"saved {text}" in screen and DIALOG_TEXT not in screen,
-                            plan.timeout))
+                        reference.append(
+                            _round_trip(
+                                minimal,
+                                "d",
+                                contains(DIALOG_TEXT),
+                                text,
+                                lambda screen, text=text: f"saved {text}" in screen and DIALOG_TEXT not in screen,
+                                plan.timeout,
+                            )
+                        )
                         time.sleep(0.3)
                 finally:
                     live.close()
@@ -300,8 +343,11 @@ def bench_idle(ws: Workspace) -> tuple[Row, Row]:
     """Idle CPU and peak memory come from the same processes, watched side by side."""
     plan = ws.plan
     cpu = Row("idle-cpu", f"CPU used by the idle live screen over {plan.idle_seconds:g} s", "ratio <= 1.5")
-    switches = Row("idle-switches", f"voluntary context switches of the idle live screen over {plan.idle_seconds:g} s",
-                   "ratio <= 1.5")
+    switches = Row(
+        "idle-switches",
+        f"voluntary context switches of the idle live screen over {plan.idle_seconds:g} s",
+        "ratio <= 1.5",
+    )
     memory = Row("memory", "peak memory, live screen with the 3-hour session", "ratio <= 2")
 
     def body() -> None:
@@ -317,13 +363,24 @@ def bench_idle(ws: Workspace) -> tuple[Row, Row]:
                 panes: dict[str, Pane] = {}
                 try:
                     starters = {
-                        "ours": lambda: launch(terminal, resume_command(ws, data_dir, str(ws.data["long_id"])),
-                                               live_check(ws), env=ws.env(), timeout=plan.timeout,
-                                               what="the live screen")[0],
-                        "theirs": lambda: launch(terminal, minimal_command(ws, clock=True), minimal_check(),
-                                                 env=ws.env(), timeout=plan.timeout, what="the minimal app")[0],
+                        "ours": lambda: launch(
+                            terminal,
+                            resume_command(ws, data_dir, str(ws.data["long_id"])),
+                            live_check(ws),
+                            env=ws.env(),
+                            timeout=plan.timeout,
+                            what="the live screen",
+                        )[0],
+                        "theirs": lambda: launch(
+                            terminal,
+                            minimal_command(ws, clock=True),
+                            minimal_check(),
+                            env=ws.env(),
+                            timeout=plan.timeout,
+                            what="the minimal app",
+                        )[0],
                     }
-                    for who in (("ours", "theirs") if run % 2 == 0 else ("theirs", "ours")):
+                    for who in ("ours", "theirs") if run % 2 == 0 else ("theirs", "ours"):
                         panes[who] = starters[who]()
                     time.sleep(plan.settle_seconds)
                     before = {who: pane.cpu_seconds() for who, pane in panes.items()}

@@ -14,15 +14,15 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from kapsession.core import commands
 from kapsession.core.clock import ManualClock
 from kapsession.core.events import EventBase, NoteWritten, VitalsRecorded
-from kapsession.presets import default_library
 from kapsession.core.protocol import Preset
 from kapsession.core.state import SessionState
+from kapsession.presets import default_library
 from kapsession.store.event_store import EventStore, series_defaults
 from kapsession.store.session_log import SessionLog
 
@@ -67,13 +67,29 @@ class _Writer:
     stale: int = 0
 
     @classmethod
-    def start(cls, store: EventStore, preset: Preset, clock: ManualClock, client: str, *,
-              weight_kg: float = 70, dose_mg: float = 200, practice: bool = False) -> "_Writer":
+    def start(
+        cls,
+        store: EventStore,
+        preset: Preset,
+        clock: ManualClock,
+        client: str,
+        *,
+        weight_kg: float = 70,
+        dose_mg: float = 200,
+        practice: bool = False,
+    ) -> _Writer:
         number, last_dose = series_defaults(store, client)
-        opened = commands.open_session(client_name=client, preset=preset, now=clock.now(),
-                                       weight_kg=weight_kg, planned_dose_mg=dose_mg,
-                                       series_number=number, series_length=6,
-                                       previous_dose_mg=last_dose, practice=practice)
+        opened = commands.open_session(
+            client_name=client,
+            preset=preset,
+            now=clock.now(),
+            weight_kg=weight_kg,
+            planned_dose_mg=dose_mg,
+            series_number=number,
+            series_length=6,
+            previous_dose_mg=last_dose,
+            practice=practice,
+        )
         session_id, _ = store.create_session(opened)
         log = SessionLog(store, session_id, preset, clock)
         return cls(log, clock, log.state())
@@ -143,15 +159,14 @@ def client_name(index: int) -> str:
     return f"Client {index:05d}"
 
 
-def seed_practice(data_dir: Path, sessions: int = 1000, *, seed: int = 7,
-                  end: datetime | None = None) -> list[str]:
+def seed_practice(data_dir: Path, sessions: int = 1000, *, seed: int = 7, end: datetime | None = None) -> list[str]:
     """`sessions` closed sessions of about twenty clients, newest ending a day before `end`.
 
     Returns the session ids, oldest first; the newest session's client is `client_name(sessions - 1)`.
     """
     rng = random.Random(seed)
     preset = _preset()
-    end = (end or datetime.now(timezone.utc)) - timedelta(days=1)
+    end = (end or datetime.now(UTC)) - timedelta(days=1)
     start = end - timedelta(hours=8 * sessions)  # about three sessions a day
     ids: list[str] = []
     with open_store(data_dir) as store:
@@ -163,8 +178,9 @@ def seed_practice(data_dir: Path, sessions: int = 1000, *, seed: int = 7,
     return ids
 
 
-def seed_clients(data_dir: Path, clients: int = 2000, sessions: int = 20_000, *, seed: int = 13,
-                 end: datetime | None = None) -> list[str]:
+def seed_clients(
+    data_dir: Path, clients: int = 2000, sessions: int = 20_000, *, seed: int = 13, end: datetime | None = None
+) -> list[str]:
     """A practice with `clients` clients and `sessions` closed sessions shared among them in turn
     (so each client has a course of about sessions / clients), each with a PHQ-9 and a GAD-7 at
     intake, ending a day before `end`. Returns the client ids, in the order they were created."""
@@ -172,7 +188,7 @@ def seed_clients(data_dir: Path, clients: int = 2000, sessions: int = 20_000, *,
 
     rng = random.Random(seed)
     preset = _preset()
-    end = (end or datetime.now(timezone.utc)) - timedelta(days=1)
+    end = (end or datetime.now(UTC)) - timedelta(days=1)
     start = end - timedelta(hours=2 * sessions)
     ids: list[str] = []
     with open_store(data_dir) as store:
@@ -182,8 +198,9 @@ def seed_clients(data_dir: Path, clients: int = 2000, sessions: int = 20_000, *,
             name = f"Course client {index % clients:05d}"
             writer = _Writer.start(store, preset, clock, name)
             state = writer.state
-            writer.add(commands.answer_questionnaire(state, "phq9", [rng.randint(0, 3) for _ in range(8)] + [0],
-                                                     writer.now))
+            writer.add(
+                commands.answer_questionnaire(state, "phq9", [rng.randint(0, 3) for _ in range(8)] + [0], writer.now)
+            )
             writer.add(commands.answer_questionnaire(state, "gad7", [rng.randint(0, 3) for _ in range(7)], writer.now))
             _short_session(writer, rng)
             if index < clients:
@@ -192,13 +209,26 @@ def seed_clients(data_dir: Path, clients: int = 2000, sessions: int = 20_000, *,
 
 
 # Where the phases begin, as fractions of the session's length.
-_PHASE_AT = (("intake", 0.0), ("intention", 0.08), ("dose-onset", 0.14), ("peak", 0.22),
-             ("recovery", 0.48), ("integration", 0.66))
+_PHASE_AT = (
+    ("intake", 0.0),
+    ("intention", 0.08),
+    ("dose-onset", 0.14),
+    ("peak", 0.22),
+    ("recovery", 0.48),
+    ("integration", 0.66),
+)
 
 
-def seed_long_session(data_dir: Path, events: int = 500, hours: float = 3.0, *, seed: int = 11,
-                      now: datetime | None = None, client: str = LONG_CLIENT,
-                      preset_name: str = PRESET) -> str:
+def seed_long_session(
+    data_dir: Path,
+    events: int = 500,
+    hours: float = 3.0,
+    *,
+    seed: int = 11,
+    now: datetime | None = None,
+    client: str = LONG_CLIENT,
+    preset_name: str = PRESET,
+) -> str:
     """One session that has been running for `hours` (ending at `now`) with `events` events.
 
     The six phases at their usual places, a dose, vitals every few minutes, ratings, notes (some
@@ -210,7 +240,7 @@ def seed_long_session(data_dir: Path, events: int = 500, hours: float = 3.0, *, 
         raise ValueError("a long session needs at least 12 events")
     rng = random.Random(seed)
     preset = _preset(preset_name)
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     span = timedelta(hours=hours)
     clock = ManualClock(now - span)
     with open_store(data_dir) as store:
@@ -261,11 +291,11 @@ def seed_long_session(data_dir: Path, events: int = 500, hours: float = 3.0, *, 
                     top = 5 if scale == "moaas" else 10
                     event = commands.rate_scale(state, scale, rng.randint(0, top), writer.now)
                 elif roll < 0.62:
-                    event = commands.write_note(state, rng.choice(CLIENT_WORDS), writer.now,
-                                                kind="client-words", shareable=True)
+                    event = commands.write_note(
+                        state, rng.choice(CLIENT_WORDS), writer.now, kind="client-words", shareable=True
+                    )
                 else:
-                    event = commands.write_note(state, rng.choice(NOTES), writer.now,
-                                                shareable=rng.random() < 0.2)
+                    event = commands.write_note(state, rng.choice(NOTES), writer.now, shareable=rng.random() < 0.2)
             stored = writer.add(event)
             if isinstance(stored, (NoteWritten, VitalsRecorded)) and stored.seq is not None:
                 strikeable.append(stored.seq)

@@ -22,8 +22,8 @@ import shutil
 import signal
 import subprocess
 import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
 
 POLL = 0.002
 TMUX = shutil.which("tmux") or "/usr/bin/tmux"
@@ -56,7 +56,7 @@ def contains_without(present: Iterable[str], absent: Iterable[str]) -> Check:
 
 @dataclass
 class Pane:
-    terminal: "Terminal"
+    terminal: Terminal
     name: str
     pid: int | None = None
 
@@ -155,11 +155,11 @@ class Terminal:
             self._started = True
 
     def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([TMUX, "-L", self.socket, "-f", "/dev/null", *args],
-                              capture_output=True, text=True, check=check)
+        return subprocess.run(
+            [TMUX, "-L", self.socket, "-f", "/dev/null", *args], capture_output=True, text=True, check=check
+        )
 
-    def start(self, command: Sequence[str], env: dict[str, str] | None = None,
-              cwd: str | None = None) -> Pane:
+    def start(self, command: Sequence[str], env: dict[str, str] | None = None, cwd: str | None = None) -> Pane:
         """A pane whose shell waits for Enter before exec-ing `command` (see `Pane.go`)."""
         self._ensure_server()
         self._count += 1
@@ -167,8 +167,9 @@ class Terminal:
         assignments = [f"{key}={value}" for key, value in (env or {}).items()]
         # Without COLUMNS and LINES: a terminal app (Textual, through shutil.get_terminal_size)
         # takes them over the pane's real size, and some shells and test runners leave them set.
-        inner = shlex.join(["sh", "-c", 'read _; exec "$@"', "sh", "env", "-u", "COLUMNS", "-u", "LINES",
-                            *assignments, *command])
+        inner = shlex.join(
+            ["sh", "-c", 'read _; exec "$@"', "sh", "env", "-u", "COLUMNS", "-u", "LINES", *assignments, *command]
+        )
         args = ["new-session", "-d", "-s", name, "-x", str(self.width), "-y", str(self.height)]
         if cwd:
             args += ["-c", cwd]
@@ -214,15 +215,22 @@ class Terminal:
                 except OSError:
                     pass
 
-    def __enter__(self) -> "Terminal":
+    def __enter__(self) -> Terminal:
         return self
 
     def __exit__(self, *_: object) -> None:
         self.close()
 
 
-def launch(terminal: Terminal, command: Sequence[str], check: Check, *, env: dict[str, str] | None = None,
-           timeout: float = 30.0, what: str = "the expected text") -> tuple[Pane, float]:
+def launch(
+    terminal: Terminal,
+    command: Sequence[str],
+    check: Check,
+    *,
+    env: dict[str, str] | None = None,
+    timeout: float = 30.0,
+    what: str = "the expected text",
+) -> tuple[Pane, float]:
     """Start `command` in a fresh pane; returns the pane and seconds from Enter to `check`."""
     pane = terminal.start(command, env)
     try:

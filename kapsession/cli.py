@@ -14,14 +14,19 @@ import argparse
 import os
 import re
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, NoReturn, Sequence
+from typing import Any, NoReturn
 
 from kapsession import __version__
 from kapsession.core.errors import InputError, KapsessionError, NotFoundError, PresetError, StoreError
 
-EXTENSIONS = ("kapsession.summary.command_line", "kapsession.practice_command_line", "kapsession.course.command_line",
-              "kapsession.store.command_line")
+EXTENSIONS = (
+    "kapsession.summary.command_line",
+    "kapsession.practice_command_line",
+    "kapsession.course.command_line",
+    "kapsession.store.command_line",
+)
 
 
 class UsageError(KapsessionError):
@@ -60,8 +65,13 @@ def _json(document: object) -> str:
 class Context:
     """What a command works with: its arguments, and the store and presets, opened when first asked."""
 
-    def __init__(self, args: argparse.Namespace, _store: object | None = None, _library: object | None = None,
-                 out: Callable[[str], None] = print_visible) -> None:
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        _store: object | None = None,
+        _library: object | None = None,
+        out: Callable[[str], None] = print_visible,
+    ) -> None:
         self.args = args
         self._store = _store
         self._library = _library
@@ -73,7 +83,7 @@ class Context:
 
         return locations.data_dir(getattr(self.args, "data_dir", None))
 
-    def store(self):  # noqa: ANN201 - EventStore, imported lazily
+    def store(self):
         if self._store is None:
             from kapsession.store import EventStore
             from kapsession.store.passphrase import ask_on_terminal
@@ -81,14 +91,14 @@ class Context:
             self._store = EventStore(self.data_dir, ask=ask_on_terminal)  # (asked only if encrypted)
         return self._store
 
-    def library(self):  # noqa: ANN201 - PresetLibrary
+    def library(self):
         if self._library is None:
             from kapsession.presets import default_library
 
             self._library = default_library()
         return self._library
 
-    def open_log(self, session_text: str, clock=None):  # noqa: ANN001, ANN201 - SessionLog
+    def open_log(self, session_text: str, clock=None):
         from kapsession.store.session_log import SessionLog
 
         store = self.store()
@@ -104,6 +114,7 @@ class Context:
 
 
 # -- presets ------------------------------------------------------------------------------------
+
 
 def cmd_presets(ctx: Context) -> int:
     if getattr(ctx.args, "presets_action", None) == "check":
@@ -123,6 +134,7 @@ def cmd_presets(ctx: Context) -> int:
 
 
 # -- sessions -----------------------------------------------------------------------------------
+
 
 def cmd_new(ctx: Context) -> int:
     from kapsession.core import commands, text_rule
@@ -144,13 +156,19 @@ def cmd_new(ctx: Context) -> int:
     def opened(history: list) -> Any:  # the client's series, counted under the write lock
         number, last_dose = series_so_far(history)
         return commands.open_session(
-            client_name=client.name, preset=preset, now=started, weight_kg=args.weight_kg,
-            planned_dose_mg=args.dose_mg, series_number=number, previous_dose_mg=last_dose,
+            client_name=client.name,
+            preset=preset,
+            now=started,
+            weight_kg=args.weight_kg,
+            planned_dose_mg=args.dose_mg,
+            series_number=number,
+            previous_dose_mg=last_dose,
             series_length=series_length,
         )
 
-    session_id, _ = store.create_session_checked(client.name, opened, client_id=client.client_id,
-                                                 new_client=args.new_client)
+    session_id, _ = store.create_session_checked(
+        client.name, opened, client_id=client.client_id, new_client=args.new_client
+    )
     if args.no_open:
         ctx.out(session_id)
         return 0
@@ -161,12 +179,23 @@ def cmd_sessions(ctx: Context) -> int:
     practice = True if ctx.args.practice else (None if ctx.args.all else False)
     rows = ctx.store().list_sessions(practice=practice)
     if ctx.args.json:
-        ctx.out(_json([
-            {"id": r.id, "client": r.client_name, "preset": r.preset, "series_number": r.series_number,
-             "practice": r.practice, "created_at": r.created_at.isoformat(),
-             "started_at": r.started_at.isoformat() if r.started_at else None, "state": r.state}
-            for r in rows
-        ]))
+        ctx.out(
+            _json(
+                [
+                    {
+                        "id": r.id,
+                        "client": r.client_name,
+                        "preset": r.preset,
+                        "series_number": r.series_number,
+                        "practice": r.practice,
+                        "created_at": r.created_at.isoformat(),
+                        "started_at": r.started_at.isoformat() if r.started_at else None,
+                        "state": r.state,
+                    }
+                    for r in rows
+                ]
+            )
+        )
         return 0
     if not rows:
         if practice:
@@ -189,8 +218,11 @@ def cmd_add(ctx: Context) -> int:
     args = ctx.args
     what = args.what
     # `-` for the text: read from standard input before the store is opened.
-    private_text = (text_or_stdin(args.reason if what in ("strike", "close") else args.text, STDIN_TEXT_FIELDS[what])
-                    if what in STDIN_TEXT_FIELDS else None)
+    private_text = (
+        text_or_stdin(args.reason if what in ("strike", "close") else args.text, STDIN_TEXT_FIELDS[what])
+        if what in STDIN_TEXT_FIELDS
+        else None
+    )
     log = ctx.open_log(args.id)
     from kapsession import clinical_entries
 
@@ -276,8 +308,13 @@ def cmd_export(ctx: Context) -> int:
     document = {
         "kapsession_export": EXPORT_SCHEMA_VERSION,
         "store_schema": SCHEMA_VERSION,
-        "session": {"id": log.session_id, "client": row.client_name, "preset": row.preset,
-                    "series_number": row.series_number, "practice": row.practice},
+        "session": {
+            "id": log.session_id,
+            "client": row.client_name,
+            "preset": row.preset,
+            "series_number": row.series_number,
+            "practice": row.practice,
+        },
         "events": [as_dict(event) for event in log.events],
     }
     text = _json(document)
@@ -314,13 +351,15 @@ def cmd_locate(ctx: Context) -> int:
 
 # -- screens ------------------------------------------------------------------------------------
 
+
 def _open_screen(ctx: Context, session_id: str | None = None, resume: bool = False) -> int:
     from kapsession.tui.app import run_app
 
     # The store the command opened goes on to the screens (an encrypted one's passphrase was
     # asked for once); `main` closes it when the app is done.
-    return run_app(data_dir=ctx.data_dir, session_id=session_id, theme=getattr(ctx.args, "theme", None),
-                   store=ctx._store)  # type: ignore[arg-type]
+    return run_app(
+        data_dir=ctx.data_dir, session_id=session_id, theme=getattr(ctx.args, "theme", None), store=ctx._store
+    )  # type: ignore[arg-type]
 
 
 def cmd_home(ctx: Context) -> int:
@@ -335,9 +374,11 @@ def cmd_resume(ctx: Context) -> int:
         # Without an id, a real session: a rehearsal is resumed by naming it (or from home). The
         # interrupted one first, then the one left open on purpose, then the newest unfinished.
         interrupted, left_open = store.sessions_off_screen()
-        candidates = ([row for row in interrupted if not row.practice]
-                      or [row for row in left_open if not row.practice]
-                      or [row for row in store.list_sessions(practice=False) if not row.closed_at])
+        candidates = (
+            [row for row in interrupted if not row.practice]
+            or [row for row in left_open if not row.practice]
+            or [row for row in store.list_sessions(practice=False) if not row.closed_at]
+        )
         if not candidates:
             raise NotFoundError("there is no unfinished session to resume; `kapsession sessions` lists them all")
         session_id = candidates[0].id
@@ -345,6 +386,7 @@ def cmd_resume(ctx: Context) -> int:
 
 
 # -- parser -------------------------------------------------------------------------------------
+
 
 def _series_length(text: str) -> int:
     if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 50:
@@ -356,8 +398,7 @@ def _series_length(text: str) -> int:
 
 # Every --at, and `new --started-at`: the forms a typed time may take.
 AT_FORMS = "also 10.42pm, -5m, '5 min ago' or an ISO time"
-AT_HELP = ("when it happened, if not now (up to four hours before the session was written), e.g. 10:42; "
-           + AT_FORMS)
+AT_HELP = "when it happened, if not now (up to four hours before the session was written), e.g. 10:42; " + AT_FORMS
 
 CORE_COMMANDS = ("presets", "new", "sessions", "add", "show", "export", "resume", "locate")
 
@@ -388,20 +429,31 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         return command is None or command == name
 
     parser_type = _parser_type()
-    parser = parser_type(prog="kapsession", description="A quiet companion for KAP sessions. "
-                     "With no command, opens the home screen.")
+    parser = parser_type(
+        prog="kapsession", description="A quiet companion for KAP sessions. With no command, opens the home screen."
+    )
     parser.add_argument("--version", action="version", version=f"kapsession {__version__}")
-    parser.add_argument("--data-dir", metavar="DIR", help="where sessions are stored, e.g. ~/kap-data "
-                        "(default: $KAPSESSION_DATA_DIR, else the user data dir)")
-    parser.add_argument("--theme", metavar="NAME", help="theme for the screens (remembered): dim-room, calm-dark, "
-                        "daylight, high-contrast or one of yours, e.g. daylight")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="where sessions are stored, e.g. ~/kap-data (default: $KAPSESSION_DATA_DIR, else the user data dir)",
+    )
+    parser.add_argument(
+        "--theme",
+        metavar="NAME",
+        help="theme for the screens (remembered): dim-room, calm-dark, "
+        "daylight, high-contrast or one of yours, e.g. daylight",
+    )
     parser.set_defaults(func=cmd_home)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=parser_type)
 
     if wanted("presets"):
-        presets = sub.add_parser("presets", help="list protocol presets, or check a preset file",
-                                 description="With no action, lists every preset (built-in and yours): name, "
-                                 "route, planned minutes and title. `presets check FILE` validates one file.")
+        presets = sub.add_parser(
+            "presets",
+            help="list protocol presets, or check a preset file",
+            description="With no action, lists every preset (built-in and yours): name, "
+            "route, planned minutes and title. `presets check FILE` validates one file.",
+        )
         presets.set_defaults(func=cmd_presets)
         presets_sub = presets.add_subparsers(dest="presets_action", metavar="ACTION", parser_class=parser_type)
         check = presets_sub.add_parser("check", help="validate one preset file: prints ok or the problem")
@@ -409,26 +461,43 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
     if wanted("new"):
         new = sub.add_parser("new", help="create a session (and open it, unless --no-open)")
-        new.add_argument("--client", required=True,
-                         help="a client's id, e.g. c-7k3ab, or their display name or initials, e.g. \"A.B.\"; "
-                         "- reads it from standard input")
-        new.add_argument("--new-client", action="store_true",
-                         help="a new client even if one of that name is already recorded")
-        new.add_argument("--preset", required=True,
-                         help="a protocol preset's name (`kapsession presets` lists them), e.g. sublingual-troche")
+        new.add_argument(
+            "--client",
+            required=True,
+            help='a client\'s id, e.g. c-7k3ab, or their display name or initials, e.g. "A.B."; '
+            "- reads it from standard input",
+        )
+        new.add_argument(
+            "--new-client", action="store_true", help="a new client even if one of that name is already recorded"
+        )
+        new.add_argument(
+            "--preset",
+            required=True,
+            help="a protocol preset's name (`kapsession presets` lists them), e.g. sublingual-troche",
+        )
         new.add_argument("--weight-kg", metavar="N", help="the client's weight in kg, 20-350, e.g. 70")
         new.add_argument("--dose-mg", metavar="N", help="the planned dose in mg, up to the preset's maximum, e.g. 200")
-        new.add_argument("--series-length", type=_series_length, metavar="N",
-                         help="sessions planned in the series, 1-50, e.g. 6 (default: from the settings)")
-        new.add_argument("--started-at", metavar="TIME",
-                         help="when the session began, if before now (up to four hours back), e.g. 10:05; " + AT_FORMS)
+        new.add_argument(
+            "--series-length",
+            type=_series_length,
+            metavar="N",
+            help="sessions planned in the series, 1-50, e.g. 6 (default: from the settings)",
+        )
+        new.add_argument(
+            "--started-at",
+            metavar="TIME",
+            help="when the session began, if before now (up to four hours back), e.g. 10:05; " + AT_FORMS,
+        )
         new.add_argument("--no-open", action="store_true", help="only create it and print its id (no screen)")
         new.set_defaults(func=cmd_new)
 
     if wanted("sessions"):
         sessions = sub.add_parser("sessions", help="list sessions, newest first")
-        sessions.add_argument("--json", action="store_true",
-                              help="print a JSON list (id, client, preset, series number, practice, times, state)")
+        sessions.add_argument(
+            "--json",
+            action="store_true",
+            help="print a JSON list (id, client, preset, series number, practice, times, state)",
+        )
         group = sessions.add_mutually_exclusive_group()
         group.add_argument("--practice", action="store_true", help="practice sessions only")
         group.add_argument("--all", action="store_true", help="real and practice sessions")
@@ -439,16 +508,26 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         add.add_argument("id", help="session id, e.g. jzmcdg (`kapsession sessions` lists them)")
         kinds = add.add_subparsers(dest="what", metavar="KIND", required=True, parser_class=parser_type)
         vitals = kinds.add_parser("vitals", help="e.g. 128/84 76 98, or 128/84 hr 76 spo2 98 rr 14")
-        vitals.add_argument("reading", nargs="+",
-                            help="BP HR SpO2 [RR] [temp] in that order, e.g. 128/84 76 98, or named, e.g. "
-                            "128/84 hr 76 spo2 98 rr 14 temp 36.8; may end with @10:42 to backdate")
+        vitals.add_argument(
+            "reading",
+            nargs="+",
+            help="BP HR SpO2 [RR] [temp] in that order, e.g. 128/84 76 98, or named, e.g. "
+            "128/84 hr 76 spo2 98 rr 14 temp 36.8; may end with @10:42 to backdate",
+        )
         vitals.add_argument("--at", metavar="TIME", help=AT_HELP)
         note = kinds.add_parser("note", help="a timestamped note (private unless --shareable)")
-        note.add_argument("text", nargs="+", help="the note as written, e.g. \"resting, eyes closed\"; - alone reads it from standard input")
+        note.add_argument(
+            "text",
+            nargs="+",
+            help='the note as written, e.g. "resting, eyes closed"; - alone reads it from standard input',
+        )
         note.add_argument("--shareable", action="store_true", help="may appear in the client summary")
-        note.add_argument("--kind", default="observation",
-                          choices=["observation", "client-words", "intervention", "side-effect", "other"],
-                          help="what the note is (default observation), e.g. --kind client-words")
+        note.add_argument(
+            "--kind",
+            default="observation",
+            choices=["observation", "client-words", "intervention", "side-effect", "other"],
+            help="what the note is (default observation), e.g. --kind client-words",
+        )
         note.add_argument("--at", metavar="TIME", help=AT_HELP)
         from kapsession import clinical_entries  # dose, infusion, med, adverse, screen, ...
 
@@ -458,11 +537,16 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         scale.add_argument("value", help="moaas 0-5, dissociation, nausea and aldrete 0-10, e.g. 4")
         scale.add_argument("--at", metavar="TIME", help=AT_HELP)
         phase = kinds.add_parser("phase", help="start a phase: a name or `next`")
-        phase.add_argument("phase", help="next, or intake, intention, dose-onset, peak, recovery or integration, "
-                           "e.g. peak")
+        phase.add_argument(
+            "phase", help="next, or intake, intention, dose-onset, peak, recovery or integration, e.g. peak"
+        )
         phase.add_argument("--at", metavar="TIME", help=AT_HELP)
         intention = kinds.add_parser("intention", help="the client's intention in their own words")
-        intention.add_argument("text", nargs="+", help="their words, e.g. \"to be gentler with myself\"; - alone reads it from standard input")
+        intention.add_argument(
+            "text",
+            nargs="+",
+            help='their words, e.g. "to be gentler with myself"; - alone reads it from standard input',
+        )
         intention.add_argument("--at", metavar="TIME", help=AT_HELP)
         card = kinds.add_parser("card", help="draw an intention card")
         card.add_argument("--at", metavar="TIME", help=AT_HELP)
@@ -470,24 +554,42 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         tick.add_argument("checklist", choices=["intake", "discharge"], help="intake or discharge, e.g. discharge")
         tick.add_argument("item", nargs="+", help="the item's number, e.g. 1, or the start of its text, e.g. Alert")
         ack = kinds.add_parser("ack", help="acknowledge the top open alert (or one by key)")
-        ack.add_argument("key", nargs="?", help="an open alert's key, as `kapsession export` lists it, "
-                         "e.g. manual:1765100000 (default: the top open alert)")
+        ack.add_argument(
+            "key",
+            nargs="?",
+            help="an open alert's key, as `kapsession export` lists it, "
+            "e.g. manual:1765100000 (default: the top open alert)",
+        )
         alert = kinds.add_parser("alert", help="raise an alert on the live screen")
-        alert.add_argument("text", nargs="+", help="what is wrong, in a few words, e.g. \"client feels faint\"; - alone reads it from standard input")
+        alert.add_argument(
+            "text",
+            nargs="+",
+            help='what is wrong, in a few words, e.g. "client feels faint"; - alone reads it from standard input',
+        )
         strike_parser = kinds.add_parser("strike", help="strike an entry as entered in error")
-        strike_parser.add_argument("number", type=int, metavar="N",
-                                   help="the entry's number as `kapsession show` prints it, e.g. 7")
-        strike_parser.add_argument("--reason", required=True, help="why, e.g. \"entered in error: wrong client\"; - reads it from standard input")
+        strike_parser.add_argument(
+            "number", type=int, metavar="N", help="the entry's number as `kapsession show` prints it, e.g. 7"
+        )
+        strike_parser.add_argument(
+            "--reason", required=True, help='why, e.g. "entered in error: wrong client"; - reads it from standard input'
+        )
         share = kinds.add_parser("share", help="make a note shareable (or --private)")
-        share.add_argument("number", type=int, metavar="N",
-                           help="the note's number as `kapsession show` prints it, e.g. 5")
+        share.add_argument(
+            "number", type=int, metavar="N", help="the note's number as `kapsession show` prints it, e.g. 5"
+        )
         share.add_argument("--private", action="store_true", help="make it private again instead")
         next_session = kinds.add_parser("next-session", help="e.g. 'in 3 days', '2026-12-03 10:00'")
-        next_session.add_argument("when", nargs="+", help="in N days or weeks [at a time], or a date and time, "
-                                  "e.g. \"in 1 week at 10:00\" or 2026-12-03 10:00")
+        next_session.add_argument(
+            "when",
+            nargs="+",
+            help='in N days or weeks [at a time], or a date and time, e.g. "in 1 week at 10:00" or 2026-12-03 10:00',
+        )
         close = kinds.add_parser("close", help="close the session (discharge)")
-        close.add_argument("--reason", help="needed before the minimum observation time, "
-                           "e.g. \"client well, left with carer\"; - reads it from standard input")
+        close.add_argument(
+            "--reason",
+            help="needed before the minimum observation time, "
+            'e.g. "client well, left with carer"; - reads it from standard input',
+        )
         from kapsession.course.command_line import register_add_kinds
 
         register_add_kinds(kinds)  # phq9, gad7, safety-check
@@ -501,16 +603,28 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     if wanted("export"):
         export = sub.add_parser("export", help="the complete record as JSON")
         export.add_argument("id", help="session id, e.g. jzmcdg")
-        export.add_argument("--format", choices=["json"], default="json", help="json (the only one), e.g. --format json")
-        export.add_argument("-o", "--output", metavar="FILE", help="file to write, outside the data folder (default: stdout), e.g. -o session.json")
+        export.add_argument(
+            "--format", choices=["json"], default="json", help="json (the only one), e.g. --format json"
+        )
+        export.add_argument(
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="file to write, outside the data folder (default: stdout), e.g. -o session.json",
+        )
         export.add_argument("--force", action="store_true", help="with -o: replace a file that exists")
         export.set_defaults(func=cmd_export)
 
     if wanted("resume"):
-        resume = sub.add_parser("resume", help="open a session on the live screen (default: the interrupted "
-                                "one, else the one left open)")
-        resume.add_argument("id", nargs="?", help="session id, e.g. jzmcdg (default: the interrupted session, else "
-                            "the one left open on purpose, else the latest unfinished one)")
+        resume = sub.add_parser(
+            "resume", help="open a session on the live screen (default: the interrupted one, else the one left open)"
+        )
+        resume.add_argument(
+            "id",
+            nargs="?",
+            help="session id, e.g. jzmcdg (default: the interrupted session, else "
+            "the one left open on purpose, else the latest unfinished one)",
+        )
         resume.set_defaults(func=cmd_resume)
 
     if wanted("locate"):
@@ -575,15 +689,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-    except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback on screen
+    except Exception as error:
         if os.environ.get("KAPSESSION_DEBUG"):
             raise
         from kapsession.crash_report import crash_sentence, write_report
 
         report = write_report(error, ctx.data_dir)
-        print(f"kapsession: an unexpected {type(error).__name__} stopped this command; nothing beyond "
-              f"what was printed was recorded; {crash_sentence(report)} (set KAPSESSION_DEBUG=1 to see "
-              "details)", file=sys.stderr)
+        print(
+            f"kapsession: an unexpected {type(error).__name__} stopped this command; nothing beyond "
+            f"what was printed was recorded; {crash_sentence(report)} (set KAPSESSION_DEBUG=1 to see "
+            "details)",
+            file=sys.stderr,
+        )
         return 1
     finally:
         ctx.close()

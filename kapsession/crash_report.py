@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPORTS_FOLDER = "crash-reports"
@@ -39,7 +39,7 @@ def _where(filename: str) -> str:
     parts = path.parts
     for marker in ("site-packages", "dist-packages"):
         if marker in parts:
-            return str(Path(*parts[parts.index(marker) + 1:]))
+            return str(Path(*parts[parts.index(marker) + 1 :]))
     return path.name
 
 
@@ -66,7 +66,7 @@ def report_text(error: BaseException, *, where: str) -> str:
 
     header = [
         "kapsession crash report (no client data: no messages, no values, no source lines)",
-        f"when: {datetime.now(timezone.utc):%Y-%m-%d %H:%M:%S} UTC",
+        f"when: {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC",
         f"where: {where}",
         f"kapsession {__version__}, Python {sys.version.split()[0]}, {sys.platform}",
         "",
@@ -81,13 +81,13 @@ def write_report(error: BaseException, data_dir: Path | str, *, where: str = "co
 
     try:
         folder = make_private_dir(Path(data_dir) / REPORTS_FOLDER)
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
         path = folder / f"crash-{stamp}-{os.getpid()}.txt"
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.write(report_text(error, where=where))
         return path
-    except Exception:  # noqa: BLE001 - a report is help, never a second fault
+    except Exception:
         return None
 
 

@@ -38,15 +38,26 @@ def register(subparsers: Any) -> None:
         "(what the monitor or the client presents; you record it), then a debrief of what was "
         "late or missed. Practice sessions are stored apart and never reach a client's history.",
     )
-    parser.add_argument("words", nargs="*", metavar="SCENARIO | list | report ID | delete ID | check FILE",
-                        help="a scenario name to run (see `kapsession practice list`), e.g. bp-spike-im, or an "
-                        "action, e.g. report jzmcdg")
-    parser.add_argument("--speed", default=None, metavar="N",
-                        help=f"how many times faster than real time, {MIN_SPEED}-{MAX_SPEED}, e.g. --speed 30 "
-                        f"(default {DEFAULT_SPEED})")
-    parser.add_argument("--format", choices=["text", "md"], default=None,
-                        help="for `report`: text or md, e.g. --format md (default: on screen, or text when "
-                        "printed)")
+    parser.add_argument(
+        "words",
+        nargs="*",
+        metavar="SCENARIO | list | report ID | delete ID | check FILE",
+        help="a scenario name to run (see `kapsession practice list`), e.g. bp-spike-im, or an "
+        "action, e.g. report jzmcdg",
+    )
+    parser.add_argument(
+        "--speed",
+        default=None,
+        metavar="N",
+        help=f"how many times faster than real time, {MIN_SPEED}-{MAX_SPEED}, e.g. --speed 30 "
+        f"(default {DEFAULT_SPEED})",
+    )
+    parser.add_argument(
+        "--format",
+        choices=["text", "md"],
+        default=None,
+        help="for `report`: text or md, e.g. --format md (default: on screen, or text when printed)",
+    )
     parser.set_defaults(func=cmd_practice)
 
 
@@ -84,7 +95,7 @@ def cmd_practice(ctx: Any) -> int:
     return cmd_run(ctx, rest[0])
 
 
-def _scenarios(ctx: Any):  # noqa: ANN202 - ScenarioLibrary
+def _scenarios(ctx: Any):
     from kapsession.practice.scenario import default_scenarios
 
     library = default_scenarios(ctx.library())
@@ -153,8 +164,12 @@ def cmd_report(ctx: Any, session_text: str) -> int:
 
         data_dir = ctx.data_dir
         ctx.close()
-        return run_practice_app(data_dir, lambda: DebriefScreen(session_id, debrief=debrief),
-                                theme=getattr(ctx.args, "theme", None), exit_with_it=True)
+        return run_practice_app(
+            data_dir,
+            lambda: DebriefScreen(session_id, debrief=debrief),
+            theme=getattr(ctx.args, "theme", None),
+            exit_with_it=True,
+        )
     text = debrief.to_markdown() if ctx.args.format == "md" else debrief.to_text()
     ctx.out(text.rstrip("\n"))
     return 0
@@ -166,8 +181,9 @@ def cmd_delete(ctx: Any, session_text: str) -> int:
     store = ctx.store()
     session_id = store.resolve(session_text)
     if not store.session(session_id).practice:
-        raise InputError(f"session {session_id} is a real session: only practice sessions can be deleted, "
-                         "and a real record never is")
+        raise InputError(
+            f"session {session_id} is a real session: only practice sessions can be deleted, and a real record never is"
+        )
     store.delete_practice_session(session_id)  # and the store refuses a real one too
     ctx.out(f"deleted practice session {session_id}")
     return 0

@@ -13,11 +13,11 @@ from pathlib import Path
 
 from kapsession.core.errors import InputError
 
-
 SQLITE_HEADER = b"SQLite format 3\x00"
 # A file named like one of these is a database (or its journal) wherever it is.
-DATABASE_ENDINGS = tuple(ending + extra for ending in (".sqlite3", ".sqlite", ".db")
-                         for extra in ("", "-wal", "-shm", "-journal"))
+DATABASE_ENDINGS = tuple(
+    ending + extra for ending in (".sqlite3", ".sqlite", ".db") for extra in ("", "-wal", "-shm", "-journal")
+)
 
 
 def _is_sqlite(path: Path) -> bool:
@@ -42,11 +42,14 @@ def check_output_path(path: Path | str, *, data_dir: Path, force: bool = False) 
     except (OSError, RuntimeError) as error:  # RuntimeError: a loop of symbolic links
         raise InputError(f"cannot write {path}: its folder cannot be followed ({error})") from None
     if resolved == data or data in resolved.parents:
-        raise InputError(f"{path} is inside the data folder {data}, which holds the sessions; choose a file "
-                         "outside it (without -o, a PDF goes to that folder's exports)")
+        raise InputError(
+            f"{path} is inside the data folder {data}, which holds the sessions; choose a file "
+            "outside it (without -o, a PDF goes to that folder's exports)"
+        )
     if resolved.name.lower().endswith(DATABASE_ENDINGS):
-        raise InputError(f"{path} is named like a database file; kapsession never writes over one, so choose "
-                         "another name")
+        raise InputError(
+            f"{path} is named like a database file; kapsession never writes over one, so choose another name"
+        )
     if not os.path.lexists(target):
         return target
     if target.is_dir():

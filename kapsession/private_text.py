@@ -9,7 +9,7 @@ each of them can be given as `-` and piped in instead.
 from __future__ import annotations
 
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from kapsession.core import text_rule
 from kapsession.core.errors import InputError
@@ -17,8 +17,11 @@ from kapsession.core.text_rule import TextField
 
 # The `add` kinds that take such a text (as words, or `--reason` for strike and close).
 STDIN_TEXT_FIELDS: dict[str, TextField] = {
-    "note": text_rule.NOTE, "intention": text_rule.INTENTION, "alert": text_rule.ALERT_TEXT,
-    "strike": text_rule.STRIKE_REASON, "close": text_rule.CLOSE_REASON,
+    "note": text_rule.NOTE,
+    "intention": text_rule.INTENTION,
+    "alert": text_rule.ALERT_TEXT,
+    "strike": text_rule.STRIKE_REASON,
+    "close": text_rule.CLOSE_REASON,
 }
 
 
@@ -45,6 +48,7 @@ def text_or_stdin(given: str | Sequence[str] | None, field: TextField) -> str | 
         read = sys.stdin.read(limit + 1)
         too_long = len(read) > limit
     if too_long:
-        raise InputError(f"{field.what} on standard input is longer than {field.max_length:,} characters: "
-                         f"accepted: {field.accepted}")
+        raise InputError(
+            f"{field.what} on standard input is longer than {field.max_length:,} characters: accepted: {field.accepted}"
+        )
     return read

@@ -3,11 +3,11 @@ that is driven through the real core commands (events get a `seq` as the store w
 
 from __future__ import annotations
 
-
 import os
-from datetime import datetime, timedelta, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -19,14 +19,16 @@ from kapsession.core.preset_library import PresetLibrary
 from kapsession.core.protocol import Preset
 from kapsession.core.state import SessionState, fold
 
-START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 BUILTIN_PRESETS = ("sublingual-troche", "intramuscular", "iv-infusion", "intranasal-esketamine")
 
 
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """No test ever reads or writes the real user data, config or cache dir."""
-    saved = {key: os.environ.get(key) for key in ("KAPSESSION_DATA_DIR", "KAPSESSION_CONFIG_DIR", "KAPSESSION_CACHE_DIR")}
+    saved = {
+        key: os.environ.get(key) for key in ("KAPSESSION_DATA_DIR", "KAPSESSION_CONFIG_DIR", "KAPSESSION_CACHE_DIR")
+    }
     os.environ["KAPSESSION_DATA_DIR"] = str(tmp_path_factory.mktemp("default-data"))
     os.environ["KAPSESSION_CONFIG_DIR"] = str(tmp_path_factory.mktemp("default-config"))
     os.environ["KAPSESSION_CACHE_DIR"] = str(tmp_path_factory.mktemp("default-cache"))
@@ -76,7 +78,7 @@ class Chart:
     def now(self) -> datetime:
         return self.clock.now()
 
-    def advance(self, minutes: float = 0, seconds: float = 0) -> "Chart":
+    def advance(self, minutes: float = 0, seconds: float = 0) -> Chart:
         self.clock.advance(timedelta(minutes=minutes, seconds=seconds))
         return self
 
@@ -165,6 +167,8 @@ def built_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", str(repo), "--no-deps", "--no-build-isolation", "-q", "-w", str(out)],
-        check=True, capture_output=True, timeout=300,
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     return next(out.glob("kapsession-*.whl"))

@@ -14,8 +14,13 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_the_import_contracts_are_kept() -> None:
     lint_imports = Path(sys.executable).parent / "lint-imports"
     # From the repository's root, so that the kapsession analysed is this checkout's.
-    result = subprocess.run([str(lint_imports), "--no-cache", str(ROOT / "pyproject.toml")],
-                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [str(lint_imports), "--no-cache", str(ROOT / "pyproject.toml")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "0 broken" in result.stdout
 

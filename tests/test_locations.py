@@ -14,8 +14,9 @@ from kapsession.cli import main
 OVERRIDES = ("KAPSESSION_DATA_DIR", "KAPSESSION_CONFIG_DIR", "KAPSESSION_CACHE_DIR")
 
 
-def test_without_overrides_the_user_dirs_are_those_platformdirs_gives(monkeypatch: pytest.MonkeyPatch,
-                                                                     tmp_path: Path) -> None:
+def test_without_overrides_the_user_dirs_are_those_platformdirs_gives(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     for name in OVERRIDES:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
@@ -39,8 +40,9 @@ def test_the_environment_variables_still_come_first(monkeypatch: pytest.MonkeyPa
     assert locations.theme_cache_path() == tmp_path / "k" / "themes.json"
 
 
-def test_locate_prints_the_theme_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_locate_prints_the_theme_cache(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("KAPSESSION_CACHE_DIR", str(tmp_path / "cache"))
     assert main(["locate"]) == 0
     paths = dict(re.split(r":\s+", line, maxsplit=1) for line in capsys.readouterr().out.splitlines())

@@ -7,7 +7,6 @@ import sys
 import zipfile
 from pathlib import Path
 
-
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -28,8 +27,9 @@ def test_installed_package_finds_its_builtins(built_wheel: Path, tmp_path: Path)
         "lib = PresetLibrary.load(locations.builtin_presets_dir());"
         "print(locations.builtin_presets_dir()); print(sorted(lib.presets)); print(lib.problems)"
     )
-    result = subprocess.run([sys.executable, "-I", "-c", code, str(target)], capture_output=True, text=True,
-                            check=True, cwd=tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", code, str(target)], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
     presets_dir, names, problems = result.stdout.splitlines()
     assert presets_dir.startswith(str(target)), "the installed copy must use its own packaged presets"
     assert "sublingual-troche" in names and "intranasal-esketamine" in names

@@ -7,8 +7,8 @@ from __future__ import annotations
 import os
 import stat
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -69,8 +69,9 @@ def test_settings_make_the_config_dir_and_its_parents_0700(config: Path, open_um
     assert mode(config / "nested" / "settings.json") == 0o600
 
 
-def test_the_theme_cache_makes_its_dir_0700_and_tightens_an_open_one(tmp_path: Path, open_umask: None,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_theme_cache_makes_its_dir_0700_and_tightens_an_open_one(
+    tmp_path: Path, open_umask: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from kapsession.tui.app import _startup_themes
 
     cache = tmp_path / "cache" / "kapsession"
@@ -83,8 +84,9 @@ def test_the_theme_cache_makes_its_dir_0700_and_tightens_an_open_one(tmp_path: P
     assert mode(cache) == 0o700
 
 
-def test_the_data_dir_its_parents_and_the_exports_folder_are_0700(tmp_path: Path, open_umask: None,
-                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_data_dir_its_parents_and_the_exports_folder_are_0700(
+    tmp_path: Path, open_umask: None, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = tmp_path / "share" / "kapsession"
     with EventStore(data):
         pass
@@ -119,12 +121,16 @@ def _raised_maximum() -> str:
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="giving a file to another user needs root")
 
 
-@pytest.mark.parametrize("how", [
-    pytest.param({"owner": OTHER_UID}, marks=needs_root, id="owned-by-another-user"),
-    pytest.param({"file_mode": 0o666}, id="world-writable"),
-])
+@pytest.mark.parametrize(
+    "how",
+    [
+        pytest.param({"owner": OTHER_UID}, marks=needs_root, id="owned-by-another-user"),
+        pytest.param({"file_mode": 0o666}, id="world-writable"),
+    ],
+)
 def test_a_planted_preset_is_refused_and_the_built_in_maximum_stands(
-        config: Path, capsys: pytest.CaptureFixture[str], how: dict[str, int]) -> None:
+    config: Path, capsys: pytest.CaptureFixture[str], how: dict[str, int]
+) -> None:
     planted = _plant(config / "presets", "intramuscular.toml", _raised_maximum(), **how)
     library = PresetLibrary.load(locations.builtin_presets_dir(), locations.user_presets_dir())
     assert library.presets["intramuscular"].dosing.max_mg < 5000
@@ -177,4 +183,5 @@ def test_scenarios_and_themes_follow_the_same_rule(config: Path) -> None:
     assert [problem.split(": refused: ")[0] for problem in scenarios.problems] == [str(planted_scenario)]
     themes, problems = load_themes(*default_theme_dirs())
     assert "mine" not in themes and problems == [
-        f"{planted_theme}: refused: others can change it (mode 0646); make it yours alone with chmod go-w"]
+        f"{planted_theme}: refused: others can change it (mode 0646); make it yours alone with chmod go-w"
+    ]

@@ -38,8 +38,8 @@ def command_lines() -> list[str]:
 
 
 def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
-    for action in parser._actions:  # noqa: SLF001 - argparse has no public walk of its parsers
-        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
             return dict(action.choices)
     return {}
 
@@ -65,8 +65,11 @@ def test_every_command_line_shown_is_one_the_parser_takes(line: str) -> None:
 
 
 def test_what_it_says_ci_does_is_what_ci_does() -> None:
-    steps = [line for line in (ROOT / ".ci" / "run").read_text().splitlines()
-             if line.strip() and not line.startswith(("#", "set ", "cd "))]
+    steps = [
+        line
+        for line in (ROOT / ".ci" / "run").read_text().splitlines()
+        if line.strip() and not line.startswith(("#", "set ", "cd "))
+    ]
     assert steps, "the CI script runs nothing?"
     shown = next(block for block in blocks("sh") if "python3 -m venv .venv\n" in block)
     assert shown.splitlines() == steps
@@ -76,7 +79,7 @@ def test_the_discharge_keys_go_as_far_as_the_longest_shipped_checklist() -> None
     library = PresetLibrary.load(locations.builtin_presets_dir())
     longest = max(len(preset.discharge_checklist) for preset in library.presets.values())
     assert f"`1`-`{longest}` in the longest shipped preset" in README
-    assert not re.search(r"`1`-`(?!%d`)\d+`" % longest, README)
+    assert not re.search(rf"`1`-`(?!{longest}`)\d+`", README)
 
 
 def test_the_preset_format_shown_is_toml_and_names_only_known_keys() -> None:
@@ -93,8 +96,9 @@ def test_printing_and_the_install_size_are_said() -> None:
     assert re.search(r"about 180 MB", README)
 
 
-def test_the_command_line_section_runs_as_it_stands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_command_line_section_runs_as_it_stands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A new user typing the section's lines in order: every one does what it says and none is
     refused (those that open a screen are only parsed, above)."""
     from kapsession.cli import main
@@ -105,7 +109,7 @@ def test_the_command_line_section_runs_as_it_stands(tmp_path: Path, monkeypatch:
     # The preset file the check line names: a copy of a shipped one, named as the README says.
     shipped = (locations.builtin_presets_dir() / "sublingual-troche.toml").read_text()
     (tmp_path / "my-preset.toml").write_text(shipped.replace('name = "sublingual-troche"', 'name = "my-preset"', 1))
-    section = README[README.index("<!-- section:cli -->"):README.index("<!-- /section:cli -->")]
+    section = README[README.index("<!-- section:cli -->") : README.index("<!-- /section:cli -->")]
     block = re.search(r"```sh\n(.*?)```", section, re.DOTALL).group(1)  # type: ignore[union-attr]
     session_id = None
     for line in block.splitlines():
@@ -116,7 +120,7 @@ def test_the_command_line_section_runs_as_it_stands(tmp_path: Path, monkeypatch:
         capsys.readouterr()
         code = main(join_option_values([word.replace("$ID", str(session_id)) for word in words]))
         out, err = capsys.readouterr()
-        assert code == 0 and err in ("", f"wrote session.json\n"), (line, out, err)
+        assert code == 0 and err in ("", "wrote session.json\n"), (line, out, err)
         if line.startswith("ID=$("):
             session_id = out.strip()
     assert (tmp_path / "session.json").exists()

@@ -18,15 +18,15 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 if __package__ in (None, ""):  # pragma: no cover - `python benchmarks/reliability/__main__.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from benchmarks.plan import REPO  # noqa: E402
-from benchmarks.reliability import SECTIONS  # noqa: E402
-from benchmarks.reliability.report import Section, Settings, now, render, write  # noqa: E402
+from benchmarks.plan import REPO
+from benchmarks.reliability import SECTIONS
+from benchmarks.reliability.report import Section, Settings, now, render, write
 
 
 def run(settings: Settings, only: Sequence[str] | None = None, log: Callable[[str], None] = print) -> list[Section]:
@@ -49,12 +49,15 @@ def run(settings: Settings, only: Sequence[str] | None = None, log: Callable[[st
             started = time.perf_counter()
             try:
                 section = getattr(importlib.import_module(module_name), function_name)(settings, workdir, log)
-            except Exception as error:  # noqa: BLE001 - one broken section must not hide the others
+            except Exception as error:
                 section = Section(key, key, failed=f"{type(error).__name__}: {error}")
                 section.details.append("```\n" + traceback.format_exc().strip() + "\n```")
             section.seconds = section.seconds or time.perf_counter() - started
             found = sum(count.found for count in section.counts)
-            log(f"  {key}: {found} found in {len(section.counts)} rows" + (f"; FAILED: {section.failed}" if section.failed else ""))
+            log(
+                f"  {key}: {found} found in {len(section.counts)} rows"
+                + (f"; FAILED: {section.failed}" if section.failed else "")
+            )
             sections.append(section)
     finally:
         for key, value in previous.items():
@@ -79,8 +82,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.kills is not None or args.rounds is not None:
         from dataclasses import replace
 
-        settings = replace(settings, kill_runs=args.kills or settings.kill_runs,
-                           race_rounds=args.rounds or settings.race_rounds)
+        settings = replace(
+            settings, kill_runs=args.kills or settings.kill_runs, race_rounds=args.rounds or settings.race_rounds
+        )
     only = [name.strip() for name in args.only.split(",")] if args.only else None
     known = [key for key, _ in SECTIONS]
     if only and (unknown := [name for name in only if name not in known]):
@@ -88,14 +92,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     started_at, started = now(), time.perf_counter()
     sections = run(settings, only)
     command = ".venv/bin/python -m benchmarks.reliability" + (" --quick" if args.quick else "")
-    command += "".join(f" {flag} {value}" for flag, value in (("--only", args.only), ("--kills", args.kills),
-                                                             ("--rounds", args.rounds)) if value)
-    text = render(sections, command=command + f" --seed {args.seed}", started=started_at,
-                  seconds=time.perf_counter() - started)
+    command += "".join(
+        f" {flag} {value}"
+        for flag, value in (("--only", args.only), ("--kills", args.kills), ("--rounds", args.rounds))
+        if value
+    )
+    text = render(
+        sections, command=command + f" --seed {args.seed}", started=started_at, seconds=time.perf_counter() - started
+    )
     write(Path(args.output), text)
     rows = [count for section in sections for count in section.counts]
-    print(f"wrote {args.output}: {sum(count.found == 0 for count in rows)} of {len(rows)} rows at 0"
-          + (f", {sum(1 for s in sections if s.failed)} section(s) failed" if any(s.failed for s in sections) else ""))
+    print(
+        f"wrote {args.output}: {sum(count.found == 0 for count in rows)} of {len(rows)} rows at 0"
+        + (f", {sum(1 for s in sections if s.failed)} section(s) failed" if any(s.failed for s in sections) else "")
+    )
     return 0 if all(count.found == 0 for count in rows) and not any(s.failed for s in sections) else 1
 
 

@@ -3,8 +3,8 @@ time budget, its failure counts as rows (goal 0) and its case counts under the h
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from benchmarks.reliability.report import Count, Section, Settings
 

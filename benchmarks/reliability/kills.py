@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -59,7 +59,8 @@ def run_and_kill(data_dir: Path, session_id: str, rng: random.Random, passphrase
     """Start a writer, kill it at a random moment, return the seqs it reported as committed."""
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(data_dir), session_id, passphrase or ""],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     try:
         if rng.random() < 0.25:
@@ -93,7 +94,8 @@ def run_kills(data_dir: Path, runs: int, passphrase: str | None = None, seed: in
     rng = random.Random(seed)
     with EventStore(data_dir, passphrase) as store:
         session_id, _ = store.create_session(
-            SessionOpened(at=datetime.now(timezone.utc), client=Client(name="C.K."), preset="sublingual-troche"))
+            SessionOpened(at=datetime.now(UTC), client=Client(name="C.K."), preset="sublingual-troche")
+        )
     count = KillCount()
     reported: list[int] = []
     started = time.perf_counter()
@@ -115,7 +117,7 @@ def run_kills(data_dir: Path, runs: int, passphrase: str | None = None, seed: in
     return count
 
 
-def section(settings, workdir: Path, log) -> "Section":  # noqa: ANN001 - Settings, a print-like function
+def section(settings, workdir: Path, log) -> Section:
     """The kill runs, on a plain store and on an encrypted one, for docs/reliability.md."""
     from benchmarks.reliability.report import Count, Section
 
@@ -133,11 +135,21 @@ def section(settings, workdir: Path, log) -> "Section":  # noqa: ANN001 - Settin
         log(f"  {count_of_runs} kills, {kind} store ...")
         count = run_kills(data_dir, count_of_runs, passphrase, seed=settings.seed)
         seconds += count.seconds
-        result.counts.append(Count(f"acknowledged events lost, {kind} store", count.lost,
-                                   f"of {count.acknowledged:,} acknowledged, in {count.runs} kills "
-                                   f"({count.killed_mid_run} after the first write)"))
-        result.counts.append(Count(f"store damaged or refusing entries after the kills, {kind} store",
-                                   int(not count.intact) + int(not count.takes_more), "1 store"))
+        result.counts.append(
+            Count(
+                f"acknowledged events lost, {kind} store",
+                count.lost,
+                f"of {count.acknowledged:,} acknowledged, in {count.runs} kills "
+                f"({count.killed_mid_run} after the first write)",
+            )
+        )
+        result.counts.append(
+            Count(
+                f"store damaged or refusing entries after the kills, {kind} store",
+                int(not count.intact) + int(not count.takes_more),
+                "1 store",
+            )
+        )
         log(f"    lost {count.lost} of {count.acknowledged} ({count.seconds:.0f} s)")
     result.seconds = seconds
     result.details += [

@@ -21,14 +21,21 @@ import multiprocessing
 import queue
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 RULES = ("dose", "card", "close", "phase", "series", "alert")
-PRELOAD = ["benchmarks.reliability.races", "kapsession.cli", "kapsession.core.commands", "kapsession.presets",
-           "kapsession.store.session_log", "kapsession.store.event_store"]
+PRELOAD = [
+    "benchmarks.reliability.races",
+    "kapsession.cli",
+    "kapsession.core.commands",
+    "kapsession.presets",
+    "kapsession.store.session_log",
+    "kapsession.store.event_store",
+]
 WRITERS = 8
 CARDS_LEFT = 3
 DOSE_MG = 100
@@ -53,6 +60,7 @@ class RaceCount:
 
 
 # -- the writers --------------------------------------------------------------------------------
+
 
 def _writer(data_dir: str, passphrase: str | None, jobs: Any, results: Any, barrier: Any) -> None:
     """One writer process: one store, kept open; each job is one command line run at the barrier."""
@@ -82,7 +90,7 @@ def _writer(data_dir: str, passphrase: str | None, jobs: Any, results: Any, barr
                 results.put((race, "accepted", printed[-1] if printed else ""))
             except KapsessionError as error:
                 results.put((race, "refused", str(error)))
-            except Exception as error:  # noqa: BLE001 - counted as a failure by the parent
+            except Exception as error:
                 results.put((race, "failed", f"{type(error).__name__}: {error}"))
     finally:
         store.close()
@@ -101,8 +109,9 @@ class Writers:
         self.barrier = context.Barrier(count)
         self.jobs = [context.Queue() for _ in range(count)]
         self.processes = [
-            context.Process(target=_writer, args=(str(data_dir), passphrase, jobs, self.results, self.barrier),
-                            daemon=True)
+            context.Process(
+                target=_writer, args=(str(data_dir), passphrase, jobs, self.results, self.barrier), daemon=True
+            )
             for jobs in self.jobs
         ]
         for process in self.processes:
@@ -133,10 +142,11 @@ class Writers:
 
 # -- the rules ----------------------------------------------------------------------------------
 
+
 def _new_session(store: Any, preset: str, client: str) -> str:
     from kapsession.core.events import Client, SessionOpened
 
-    opened = SessionOpened(at=datetime.now(timezone.utc), client=Client(name=client), preset=preset)
+    opened = SessionOpened(at=datetime.now(UTC), client=Client(name=client), preset=preset)
     return store.create_session(opened)[0]
 
 
@@ -157,8 +167,9 @@ def _race_dose(store: Any, writers: Writers, race: int, count: RaceCount, librar
 
     session = _new_session(store, "intramuscular", f"race-dose-{race}")
     # The pre-dose gate is passed by a recorded decision, as a therapist would before dosing.
-    store.append(session, PreDoseDecision(at=datetime.now(timezone.utc), decision="proceed",
-                                          reason="race test: no intake taken"))
+    store.append(
+        session, PreDoseDecision(at=datetime.now(UTC), decision="proceed", reason="race test: no intake taken")
+    )
     _tally(count, writers.race(race, ["add", session, "dose", str(DOSE_MG)]))
     given = sum(event.mg for event in store.events(session) if isinstance(event, DoseGiven))
     maximum = library.get("intramuscular").dosing.max_mg
@@ -169,7 +180,7 @@ def _race_card(store: Any, writers: Writers, race: int, count: RaceCount, librar
     from kapsession.core.events import CardDrawn
 
     session = _new_session(store, "sublingual-troche", f"race-card-{race}")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for card in library.get("sublingual-troche").cards[:-CARDS_LEFT]:
         store.append(session, CardDrawn(at=now, card=card))
     _tally(count, writers.race(race, ["add", session, "card"]))
@@ -222,7 +233,7 @@ def _race_alert(store: Any, writers: Writers, race: int, count: RaceCount, libra
     acknowledged = Counter(event.key for event in events if isinstance(event, AlertAcknowledged))
     shared = sum(times - 1 for times in raised.values())
     twice = sum(times - 1 for times in acknowledged.values())
-    state = fold(events, library.get("sublingual-troche"), datetime.now(timezone.utc))
+    state = fold(events, library.get("sublingual-troche"), datetime.now(UTC))
     still_open = sum(alert.kind == "manual" for alert in state.open_alerts)
     count.violated(shared, f"{shared} alert(s) raised under a key already used")
     count.violated(twice, f"{twice} alert(s) acknowledged twice")
@@ -230,13 +241,22 @@ def _race_alert(store: Any, writers: Writers, race: int, count: RaceCount, libra
 
 
 RACES: dict[str, Callable[[Any, Writers, int, RaceCount, Any], None]] = {
-    "dose": _race_dose, "card": _race_card, "close": _race_close, "phase": _race_phase,
-    "series": _race_series, "alert": _race_alert,
+    "dose": _race_dose,
+    "card": _race_card,
+    "close": _race_close,
+    "phase": _race_phase,
+    "series": _race_series,
+    "alert": _race_alert,
 }
 
 
-def run_races(data_dir: Path, rounds: int = 50, passphrase: str | None = None,
-              rules: tuple[str, ...] = RULES, writers: int = WRITERS) -> dict[str, RaceCount]:
+def run_races(
+    data_dir: Path,
+    rounds: int = 50,
+    passphrase: str | None = None,
+    rules: tuple[str, ...] = RULES,
+    writers: int = WRITERS,
+) -> dict[str, RaceCount]:
     """`rounds` races of `writers` processes on each rule, in `data_dir` (a store is made there
     if absent); returns the count per rule."""
     from kapsession.presets import default_library
@@ -271,13 +291,15 @@ RULE_WORDS = {
 }
 
 
-def section(settings, workdir: Path, log) -> "Any":  # noqa: ANN001 - Settings, a print-like function
+def section(settings, workdir: Path, log) -> Any:
     """The races on each rule, on a plain store and on an encrypted one, for docs/reliability.md."""
     from benchmarks.reliability.report import Count, Section
 
     result = Section("races", "Races")
-    table = ["| rule | command raced | plain: races, accepted / refused | encrypted: races, accepted / refused |",
-             "|---|---|---|---|"]
+    table = [
+        "| rule | command raced | plain: races, accepted / refused | encrypted: races, accepted / refused |",
+        "|---|---|---|---|",
+    ]
     by_kind: dict[str, dict[str, RaceCount]] = {}
     for kind in ("plain", "encrypted"):
         data_dir = workdir / f"races-{kind}"
@@ -294,16 +316,32 @@ def section(settings, workdir: Path, log) -> "Any":  # noqa: ANN001 - Settings, 
         command, broken = RULE_WORDS[rule]
         for kind in ("plain", "encrypted"):
             count = by_kind[kind][rule]
-            result.counts.append(Count(f"{rule}: {broken}, {kind} store", count.violations,
-                                       f"in {count.races} races of {settings.race_writers} writers"))
+            result.counts.append(
+                Count(
+                    f"{rule}: {broken}, {kind} store",
+                    count.violations,
+                    f"in {count.races} races of {settings.race_writers} writers",
+                )
+            )
             if count.failures:
-                result.counts.append(Count(f"{rule}: a writer failed without a sentence, {kind} store",
-                                           count.failures, f"of {count.accepted + count.refused + count.failures} commands"))
+                result.counts.append(
+                    Count(
+                        f"{rule}: a writer failed without a sentence, {kind} store",
+                        count.failures,
+                        f"of {count.accepted + count.refused + count.failures} commands",
+                    )
+                )
         plain, encrypted = by_kind["plain"][rule], by_kind["encrypted"][rule]
-        table.append(f"| {rule} | {command} | {plain.races}, {plain.accepted} / {plain.refused} "
-                     f"| {encrypted.races}, {encrypted.accepted} / {encrypted.refused} |")
-    examples = [f"- {kind}, {rule}: {example}" for kind, counts in by_kind.items()
-                for rule, count in counts.items() for example in count.examples]
+        table.append(
+            f"| {rule} | {command} | {plain.races}, {plain.accepted} / {plain.refused} "
+            f"| {encrypted.races}, {encrypted.accepted} / {encrypted.refused} |"
+        )
+    examples = [
+        f"- {kind}, {rule}: {example}"
+        for kind, counts in by_kind.items()
+        for rule, count in counts.items()
+        for example in count.examples
+    ]
     result.details += [
         f"- {settings.race_writers} writer processes, each with the store open (as a second terminal "
         "co-monitoring a session has), meet at a barrier and run the same command line through the "

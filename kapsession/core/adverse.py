@@ -36,8 +36,12 @@ class AdverseEvent:
 
 
 _THRESHOLD_KIND = {
-    "bp": "blood pressure high", "heart_rate_high": "heart rate high", "heart_rate_low": "heart rate low",
-    "spo2_low": "SpO2 low", "resp_rate_low": "respiratory rate low", "temperature_high": "temperature high",
+    "bp": "blood pressure high",
+    "heart_rate_high": "heart rate high",
+    "heart_rate_low": "heart rate low",
+    "spo2_low": "SpO2 low",
+    "resp_rate_low": "respiratory rate low",
+    "temperature_high": "temperature high",
 }
 
 
@@ -48,8 +52,13 @@ def session_adverse_events(state: SessionState) -> tuple[AdverseEvent, ...]:
         if "before dosing" in alert.message:
             continue  # a pre-dose BP is a decision before dosing, not an event of the session
         rule = alert.key.split(":")[1] if alert.key.count(":") >= 2 else ""
-        found.append(AdverseEvent(alert.raised_at, _THRESHOLD_KIND.get(rule, "vital sign out of range"),
-                                  alert.message.removesuffix(" (since settled)")))
+        found.append(
+            AdverseEvent(
+                alert.raised_at,
+                _THRESHOLD_KIND.get(rule, "vital sign out of range"),
+                alert.message.removesuffix(" (since settled)"),
+            )
+        )
     for event in state.adverse:  # recorded as adverse events (kind, severity, action, resolution)
         from kapsession.core.timeline import adverse_words
 
@@ -60,6 +69,9 @@ def session_adverse_events(state: SessionState) -> tuple[AdverseEvent, ...]:
         found.append(AdverseEvent(event.at, adverse_words(event.kind), words, severity=event.severity))
     for note in state.notes:
         if note.kind == "side-effect":
-            found.append(AdverseEvent(note.at, "side effect", "side effect noted", note_text=note.text,
-                                      note_private=not note.shareable))
+            found.append(
+                AdverseEvent(
+                    note.at, "side effect", "side effect noted", note_text=note.text, note_private=not note.shareable
+                )
+            )
     return tuple(sorted(found, key=lambda event: event.at))

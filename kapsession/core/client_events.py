@@ -68,11 +68,22 @@ class CoursePlanned(EventBase):
 
 
 ClientEvent = Annotated[
-    ClientCreated | ClientRenamed | ClientMerged | ClientMergeUndone | CoursePlanned | QuestionnaireAnswered | SafetyCheckRecorded,
+    ClientCreated
+    | ClientRenamed
+    | ClientMerged
+    | ClientMergeUndone
+    | CoursePlanned
+    | QuestionnaireAnswered
+    | SafetyCheckRecorded,
     Field(discriminator="type"),
 ]
 CLIENT_EVENT_CLASSES: tuple[type[EventBase], ...] = (
-    ClientCreated, ClientRenamed, ClientMerged, ClientMergeUndone, CoursePlanned, QuestionnaireAnswered,
+    ClientCreated,
+    ClientRenamed,
+    ClientMerged,
+    ClientMergeUndone,
+    CoursePlanned,
+    QuestionnaireAnswered,
     SafetyCheckRecorded,
 )
 
@@ -108,17 +119,21 @@ class ClientRecord:
         from kapsession.core.questionnaires import instrument
 
         checked = {check.key for check in self.safety_checks}
-        return [f"client-safety:{score.seq}" for score in self.scores
-                if instrument(score.instrument).safety_flagged(score.answers)
-                and f"client-safety:{score.seq}" not in checked]
+        return [
+            f"client-safety:{score.seq}"
+            for score in self.scores
+            if instrument(score.instrument).safety_flagged(score.answers)
+            and f"client-safety:{score.seq}" not in checked
+        ]
 
 
 def fold_client(client_id: str, events: list[EventBase]) -> ClientRecord:
     if not events or not isinstance(events[0], ClientCreated):
         raise ValueError("a client's events begin with client_created")
     first = events[0]
-    record = ClientRecord(client_id, first.name, first.at, first.date_of_birth, first.sex, first.reference,
-                          events=list(events))
+    record = ClientRecord(
+        client_id, first.name, first.at, first.date_of_birth, first.sex, first.reference, events=list(events)
+    )
     for event in events[1:]:
         if isinstance(event, ClientRenamed):
             record.name = event.name

@@ -5,12 +5,12 @@ count of timer ticks (Textual drops late ticks)."""
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Clock(Protocol):
@@ -36,9 +36,7 @@ class ManualClock:
     paused = False
 
     def __init__(self, start: datetime | None = None) -> None:
-        self._now = (start or datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)).astimezone(
-            timezone.utc
-        )
+        self._now = (start or datetime(2026, 3, 2, 9, 0, tzinfo=UTC)).astimezone(UTC)
 
     def now(self) -> datetime:
         return self._now
@@ -48,7 +46,7 @@ class ManualClock:
         return self._now
 
     def set(self, moment: datetime) -> None:
-        self._now = moment.astimezone(timezone.utc)
+        self._now = moment.astimezone(UTC)
 
 
 class ScaledClock:
@@ -70,7 +68,7 @@ class ScaledClock:
         self._lock = threading.Lock()
         self._speed = float(speed)
         self._anchor_real = self._real.now()
-        self._anchor_virtual = (start or self._anchor_real).astimezone(timezone.utc)
+        self._anchor_virtual = (start or self._anchor_real).astimezone(UTC)
         self._paused = False
 
     @property

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import random
 import re
-from datetime import datetime, timedelta, timezone
-
+from datetime import UTC, datetime, timedelta
 
 from kapsession.core import text_rule
 from kapsession.core.entries import earliest_entry_time, earliest_start, entry_number
@@ -58,10 +57,20 @@ from kapsession.core.timeparse import format_local, parse_entry_time
 from kapsession.core.vitals import VitalsReading, parse_vitals, split_backdate
 
 ROUTE_ALIASES = {
-    "sl": "sublingual", "troche": "sublingual", "sublingual": "sublingual", "lozenge": "sublingual",
-    "im": "intramuscular", "intramuscular": "intramuscular", "injection": "intramuscular",
-    "iv": "intravenous", "intravenous": "intravenous", "infusion": "intravenous",
-    "in": "intranasal", "intranasal": "intranasal", "nasal": "intranasal", "spray": "intranasal",
+    "sl": "sublingual",
+    "troche": "sublingual",
+    "sublingual": "sublingual",
+    "lozenge": "sublingual",
+    "im": "intramuscular",
+    "intramuscular": "intramuscular",
+    "injection": "intramuscular",
+    "iv": "intravenous",
+    "intravenous": "intravenous",
+    "infusion": "intravenous",
+    "in": "intranasal",
+    "intranasal": "intranasal",
+    "nasal": "intranasal",
+    "spray": "intranasal",
 }
 
 
@@ -95,12 +104,21 @@ def open_session(
     if not name:
         raise InputError(f"the client's name or initials are needed: accepted: {text_rule.CLIENT_NAME.accepted}")
     weight = None if weight_kg in (None, "") else _parse_number(weight_kg, "weight", 20, 350, "kg")
-    dose = None if planned_dose_mg in (None, "") else _parse_number(
-        planned_dose_mg, "planned dose", 1, preset.dosing.max_mg, "mg")
+    dose = (
+        None
+        if planned_dose_mg in (None, "")
+        else _parse_number(planned_dose_mg, "planned dose", 1, preset.dosing.max_mg, "mg")
+    )
     return SessionOpened(
-        at=now, client=Client(name=name, weight_kg=weight), preset=preset.name,
-        series_number=series_number, series_length=series_length, planned_dose_mg=dose,
-        previous_dose_mg=previous_dose_mg, practice=practice, scenario=scenario,
+        at=now,
+        client=Client(name=name, weight_kg=weight),
+        preset=preset.name,
+        series_number=series_number,
+        series_length=series_length,
+        planned_dose_mg=dose,
+        previous_dose_mg=previous_dose_mg,
+        practice=practice,
+        scenario=scenario,
     )
 
 
@@ -144,8 +162,9 @@ def _not_closed(state: SessionState, what: str) -> None:
 ANY_PHASE = "any"
 
 
-def start_phase(state: SessionState, which: str, now: datetime, at_text: str | None = None, *,
-                from_phase: str | None = ANY_PHASE) -> PhaseStarted:
+def start_phase(
+    state: SessionState, which: str, now: datetime, at_text: str | None = None, *, from_phase: str | None = ANY_PHASE
+) -> PhaseStarted:
     """`which`: a phase name, or `next` (one phase on from the current one). `from_phase`: the
     phase the person saw when they asked (a screen's "Move from Intake to Intention?"); if another
     terminal has moved the session since, nothing is changed."""
@@ -156,7 +175,9 @@ def start_phase(state: SessionState, which: str, now: datetime, at_text: str | N
     if which.strip().lower() in ("next", "n", ""):
         phase = next_phase(state.phase)
         if phase is None:
-            raise InputError("this is already the last phase (integration talk); close the session from the discharge checklist")
+            raise InputError(
+                "this is already the last phase (integration talk); close the session from the discharge checklist"
+            )
     else:
         phase = parse_phase(which)
     if phase == state.phase:
@@ -216,9 +237,13 @@ def give_dose(
         device_count = int(count)
     if chosen_route == "intranasal" and per:
         if amount % per:
-            raise InputError(f"an esketamine dose is counted in devices of {per:g} mg: accepted {per:g}, {2 * per:g}, {3 * per:g} …")
+            raise InputError(
+                f"an esketamine dose is counted in devices of {per:g} mg: accepted {per:g}, {2 * per:g}, {3 * per:g} …"
+            )
         if device_count is not None and device_count * per != amount:
-            raise InputError(f"{device_count} device(s) of {per:g} mg make {device_count * per:g} mg, not {amount:g} mg")
+            raise InputError(
+                f"{device_count} device(s) of {per:g} mg make {device_count * per:g} mg, not {amount:g} mg"
+            )
         device_count = int(amount // per)
     total = state.total_dose_mg + amount
     if total > preset.dosing.max_mg:
@@ -229,26 +254,37 @@ def give_dose(
     if booster and not state.doses:
         raise InputError("a booster needs a first dose before it; record the first dose without the booster mark")
     if booster and (not preset.allows_boosters or chosen_route != preset.route):
-        raise InputError(f"a booster belongs to a route with a booster window; this {chosen_route} dose "
-                         f"({preset.name}) has none")
+        raise InputError(
+            f"a booster belongs to a route with a booster window; this {chosen_route} dose ({preset.name}) has none"
+        )
     running = state.running_infusion
     if running is not None:
-        raise InputError(f"the infusion started at {format_local(running.started_at)} has not been stopped; "
-                         "stop it (or change its rate) before another dose")
-    infusion_minutes = _infusion_minutes(preset.dosing.infusion_minutes, amount, chosen_route,
-                                         over_minutes, rate_mg_per_hour)
+        raise InputError(
+            f"the infusion started at {format_local(running.started_at)} has not been stopped; "
+            "stop it (or change its rate) before another dose"
+        )
+    infusion_minutes = _infusion_minutes(
+        preset.dosing.infusion_minutes, amount, chosen_route, over_minutes, rate_mg_per_hour
+    )
     cleaned_lot = text_rule.cleaned(lot, text_rule.LOT)
     weight = state.opened.client.weight_kg
     return DoseGiven(
-        at=_entry_time(state, now, at_text), route=chosen_route, mg=amount,
+        at=_entry_time(state, now, at_text),
+        route=chosen_route,
+        mg=amount,
         mg_per_kg=round(amount / weight, 3) if weight else None,
-        site=text_rule.cleaned(site, text_rule.SITE) or None, devices=device_count, booster=booster,
-        drug=preset.drug, lot=cleaned_lot or None, infusion_minutes=infusion_minutes,
+        site=text_rule.cleaned(site, text_rule.SITE) or None,
+        devices=device_count,
+        booster=booster,
+        drug=preset.drug,
+        lot=cleaned_lot or None,
+        infusion_minutes=infusion_minutes,
     )
 
 
-def _infusion_minutes(default: int | None, mg: float, route: str, over: str | float | None,
-                      rate: str | float | None) -> float | None:
+def _infusion_minutes(
+    default: int | None, mg: float, route: str, over: str | float | None, rate: str | float | None
+) -> float | None:
     given_over = over not in (None, "")
     given_rate = rate not in (None, "")
     if route != "intravenous":
@@ -307,18 +343,21 @@ def decide_predose(state: SessionState, decision: str, reason: str, now: datetim
 
 # -- the infusion -----------------------------------------------------------------------------------
 
-def _open_infusion(state: SessionState, what: str):  # noqa: ANN202 - an Infusion
+
+def _open_infusion(state: SessionState, what: str):
     running = state.running_infusion
     if running is None:
         stopped = [infusion for infusion in state.infusions if infusion.stopped_at is not None]
         if stopped:
-            raise InputError(f"the infusion was already stopped at {format_local(stopped[-1].stopped_at)}; "  # type: ignore[arg-type]
-                             f"there is nothing to {what}")
+            raise InputError(
+                f"the infusion was already stopped at {format_local(stopped[-1].stopped_at)}; "  # type: ignore[arg-type]
+                f"there is nothing to {what}"
+            )
         raise InputError(f"no infusion has started, so there is nothing to {what}; an intravenous dose starts one")
     return running
 
 
-def _infusion_time(state: SessionState, infusion, now: datetime, at_text: str | None) -> datetime:  # noqa: ANN001
+def _infusion_time(state: SessionState, infusion, now: datetime, at_text: str | None) -> datetime:
     at = _entry_time(state, now, at_text)
     last = max([infusion.started_at, *(change.at for change in infusion.changes)])
     if at < last:
@@ -326,20 +365,29 @@ def _infusion_time(state: SessionState, infusion, now: datetime, at_text: str | 
     return at
 
 
-def change_infusion_rate(state: SessionState, rate: str | float, now: datetime, at_text: str | None = None) -> InfusionRateChanged:
+def change_infusion_rate(
+    state: SessionState, rate: str | float, now: datetime, at_text: str | None = None
+) -> InfusionRateChanged:
     _not_closed(state, "an infusion change")
     infusion = _open_infusion(state, "change")
     per_hour = _parse_number(rate, "infusion rate", 1, 1000, "mg/h")
-    return InfusionRateChanged(at=_infusion_time(state, infusion, now, at_text), dose_seq=infusion.seq, mg_per_hour=per_hour)
+    return InfusionRateChanged(
+        at=_infusion_time(state, infusion, now, at_text), dose_seq=infusion.seq, mg_per_hour=per_hour
+    )
 
 
-def pause_infusion(state: SessionState, now: datetime, reason: str | None = None, at_text: str | None = None) -> InfusionPaused:
+def pause_infusion(
+    state: SessionState, now: datetime, reason: str | None = None, at_text: str | None = None
+) -> InfusionPaused:
     _not_closed(state, "an infusion change")
     infusion = _open_infusion(state, "pause")
     if infusion.paused:
         raise InputError(f"the infusion is already paused (since {format_local(infusion.paused_at)})")  # type: ignore[arg-type]
-    return InfusionPaused(at=_infusion_time(state, infusion, now, at_text), dose_seq=infusion.seq,
-                          reason=_short_text(reason, "the reason"))
+    return InfusionPaused(
+        at=_infusion_time(state, infusion, now, at_text),
+        dose_seq=infusion.seq,
+        reason=_short_text(reason, "the reason"),
+    )
 
 
 def resume_infusion(state: SessionState, now: datetime, at_text: str | None = None) -> InfusionResumed:
@@ -354,8 +402,13 @@ def resume_infusion(state: SessionState, now: datetime, at_text: str | None = No
 EARLY_STOP_MG = 0.5
 
 
-def stop_infusion(state: SessionState, now: datetime, delivered: str | float | None = None,
-                  reason: str | None = None, at_text: str | None = None) -> InfusionStopped:
+def stop_infusion(
+    state: SessionState,
+    now: datetime,
+    delivered: str | float | None = None,
+    reason: str | None = None,
+    at_text: str | None = None,
+) -> InfusionStopped:
     """The stop, with what was delivered (by default what the recorded rates ran in); a stop
     short of the planned amount needs a reason."""
     _not_closed(state, "an infusion stop")
@@ -367,8 +420,10 @@ def stop_infusion(state: SessionState, now: datetime, delivered: str | float | N
         amount = _parse_number(delivered, "delivered amount", 0, infusion.planned_mg, "mg")
     cleaned = _short_text(reason, "the reason")
     if amount < infusion.planned_mg - EARLY_STOP_MG and cleaned is None:
-        raise InputError(f"{amount:g} of the planned {infusion.planned_mg:g} mg has run in; stopping early needs a "
-                         "reason, which is recorded")
+        raise InputError(
+            f"{amount:g} of the planned {infusion.planned_mg:g} mg has run in; stopping early needs a "
+            "reason, which is recorded"
+        )
     return InfusionStopped(at=at, dose_seq=infusion.seq, delivered_mg=amount, reason=cleaned)
 
 
@@ -380,8 +435,18 @@ def _short_text(text: str | None, what: str, limit: int = 500) -> str | None:
 
 # -- other medicines, adverse events --------------------------------------------------------------
 
-def give_medication(state: SessionState, name: str, amount: str | float, unit: str, now: datetime, *,
-                    route: str | None = None, reason: str | None = None, at_text: str | None = None) -> MedicationGiven:
+
+def give_medication(
+    state: SessionState,
+    name: str,
+    amount: str | float,
+    unit: str,
+    now: datetime,
+    *,
+    route: str | None = None,
+    reason: str | None = None,
+    at_text: str | None = None,
+) -> MedicationGiven:
     """A medicine other than the ketamine dose; never counted against the ketamine maximum."""
     from kapsession.core.medications import check_amount, find_adjunct, parse_amount, parse_route, parse_unit
 
@@ -394,19 +459,41 @@ def give_medication(state: SessionState, name: str, amount: str | float, unit: s
     adjunct = find_adjunct(state.preset.adjuncts, cleaned)
     check_amount(cleaned, value, chosen_unit, adjunct)
     chosen_route = parse_route(route) or (adjunct.routes[0] if adjunct else None)
-    return MedicationGiven(at=_entry_time(state, now, at_text), name=adjunct.name if adjunct else cleaned,
-                           amount=value, unit=chosen_unit, route=chosen_route,
-                           reason=_short_text(reason, "the reason") or (adjunct.reason or None if adjunct else None))
+    return MedicationGiven(
+        at=_entry_time(state, now, at_text),
+        name=adjunct.name if adjunct else cleaned,
+        amount=value,
+        unit=chosen_unit,
+        route=chosen_route,
+        reason=_short_text(reason, "the reason") or (adjunct.reason or None if adjunct else None),
+    )
 
 
-ADVERSE_ALIASES = {"bp": "hypertension", "high-bp": "hypertension", "sedation": "excessive-sedation",
-                   "dissociation": "distressing-dissociation", "emergence": "distressing-dissociation",
-                   "emergence-reaction": "distressing-dissociation", "respiratory": "respiratory-depression",
-                   "spo2": "desaturation", "hr-high": "tachycardia", "hr-low": "bradycardia"}
+ADVERSE_ALIASES = {
+    "bp": "hypertension",
+    "high-bp": "hypertension",
+    "sedation": "excessive-sedation",
+    "dissociation": "distressing-dissociation",
+    "emergence": "distressing-dissociation",
+    "emergence-reaction": "distressing-dissociation",
+    "respiratory": "respiratory-depression",
+    "spo2": "desaturation",
+    "hr-high": "tachycardia",
+    "hr-low": "bradycardia",
+}
 
 
-def record_adverse(state: SessionState, kind: str, severity: str, now: datetime, *, action: str | None = None,
-                   outcome: str | None = None, detail: str | None = None, at_text: str | None = None) -> AdverseEventRecorded:
+def record_adverse(
+    state: SessionState,
+    kind: str,
+    severity: str,
+    now: datetime,
+    *,
+    action: str | None = None,
+    outcome: str | None = None,
+    detail: str | None = None,
+    at_text: str | None = None,
+) -> AdverseEventRecorded:
     _not_closed(state, "an adverse event")
     key = (kind or "").strip().lower().replace(" ", "-").replace("_", "-")
     key = ADVERSE_ALIASES.get(key, key)
@@ -418,13 +505,19 @@ def record_adverse(state: SessionState, kind: str, severity: str, now: datetime,
     said = _short_text(detail, "the detail")
     if key == "other" and said is None:
         raise InputError("an adverse event of kind 'other' needs a few words saying what it was")
-    return AdverseEventRecorded(at=_entry_time(state, now, at_text), kind=key, severity=level,  # type: ignore[arg-type]
-                                action=_short_text(action, "the action"), outcome=_short_text(outcome, "the outcome"),
-                                detail=said)
+    return AdverseEventRecorded(
+        at=_entry_time(state, now, at_text),
+        kind=key,
+        severity=level,  # type: ignore[arg-type]
+        action=_short_text(action, "the action"),
+        outcome=_short_text(outcome, "the outcome"),
+        detail=said,
+    )
 
 
-def resolve_adverse(state: SessionState, event_seq: int, now: datetime, outcome: str | None = None,
-                    at_text: str | None = None) -> AdverseEventResolved:
+def resolve_adverse(
+    state: SessionState, event_seq: int, now: datetime, outcome: str | None = None, at_text: str | None = None
+) -> AdverseEventResolved:
     """`event_seq` is the adverse event's stored seq (`core.entries.entry_seq` maps the number a
     person sees to it); sentences name the number a person sees."""
     from kapsession.core.entries import entry_number
@@ -433,11 +526,14 @@ def resolve_adverse(state: SessionState, event_seq: int, now: datetime, outcome:
     found = next((view for view in state.adverse if view.seq == event_seq), None)
     if found is None:
         known = ", ".join(f"#{entry_number(state, view.seq)} {view.kind}" for view in state.open_adverse) or "none open"
-        raise InputError(f"entry #{entry_number(state, event_seq)} is not an adverse event in this session "
-                         f"(open: {known})")
+        raise InputError(
+            f"entry #{entry_number(state, event_seq)} is not an adverse event in this session (open: {known})"
+        )
     if found.resolved:
-        raise InputError(f"the {found.kind} (#{entry_number(state, event_seq)}) was already resolved at "
-                         f"{format_local(found.resolved_at)}")  # type: ignore[arg-type]
+        raise InputError(
+            f"the {found.kind} (#{entry_number(state, event_seq)}) was already resolved at "
+            f"{format_local(found.resolved_at)}"
+        )  # type: ignore[arg-type]
     at = _entry_time(state, now, at_text)
     if at < found.at:
         raise InputError(f"{format_local(at)} is before the {found.kind} was recorded ({format_local(found.at)})")
@@ -445,6 +541,7 @@ def resolve_adverse(state: SessionState, event_seq: int, now: datetime, outcome:
 
 
 # -- screening, discharge reasons, the esketamine form ---------------------------------------------
+
 
 def answer_screening(state: SessionState, question: str | int, answer: str, now: datetime) -> ScreeningAnswered:
     """One screening answer, by the question's number (1-based) or key."""
@@ -461,8 +558,7 @@ def answer_screening(state: SessionState, question: str | int, answer: str, now:
     else:
         chosen = next((q for q in questions if q.key == text.lower()), None)  # type: ignore[assignment]
         if chosen is None:
-            raise InputError(f"'{text}' is not a screening question: accepted "
-                             + ", ".join(q.key for q in questions))
+            raise InputError(f"'{text}' is not a screening question: accepted " + ", ".join(q.key for q in questions))
     value = parse_answer(chosen, text_rule.cleaned(answer, text_rule.CLINICAL_TEXT))
     return ScreeningAnswered(at=now, question=chosen.key, text=chosen.text, answer=value)
 
@@ -485,8 +581,12 @@ def waive_criterion(state: SessionState, criterion: str, reason: str, now: datet
     return DischargeCriterionWaived(at=now, criterion=key, reason=cleaned)
 
 
-FORM_FIELDS = {"sedation": "sedation seen", "dissociation": "dissociation seen",
-               "respiratory-depression": "respiratory depression seen", "first-treatment": "first treatment"}
+FORM_FIELDS = {
+    "sedation": "sedation seen",
+    "dissociation": "dissociation seen",
+    "respiratory-depression": "respiratory depression seen",
+    "first-treatment": "first treatment",
+}
 
 
 def confirm_form_answer(state: SessionState, field: str, answer: str, now: datetime) -> FormAnswerConfirmed:
@@ -501,14 +601,20 @@ def confirm_form_answer(state: SessionState, field: str, answer: str, now: datet
     return FormAnswerConfirmed(at=now, field=key, answer=word)  # type: ignore[arg-type]
 
 
-def rate_scale(state: SessionState, scale: str, value: str | int, now: datetime, at_text: str | None = None) -> ScaleRated:
+def rate_scale(
+    state: SessionState, scale: str, value: str | int, now: datetime, at_text: str | None = None
+) -> ScaleRated:
     _not_closed(state, "a rating")
     name = parse_scale_name(scale)
     return ScaleRated(at=_entry_time(state, now, at_text), scale=name, value=parse_scale_value(name, str(value)))
 
 
 def write_note(
-    state: SessionState, text: str, started_at: datetime, *, kind: str = "observation",
+    state: SessionState,
+    text: str,
+    started_at: datetime,
+    *,
+    kind: str = "observation",
     shareable: bool = False,
 ) -> NoteWritten:
     """`started_at` is when the therapist began typing: the note belongs to that moment."""
@@ -520,15 +626,21 @@ def write_note(
     earliest = earliest_entry_time(state)
     if started_at < earliest:
         started_at = earliest
-    return NoteWritten(at=started_at, text=cleaned, kind=kind,  # type: ignore[arg-type]
-                       visibility="shareable" if shareable else "private")
+    return NoteWritten(
+        at=started_at,
+        text=cleaned,
+        kind=kind,  # type: ignore[arg-type]
+        visibility="shareable" if shareable else "private",
+    )
 
 
 def set_note_visibility(state: SessionState, note_seq: int, shareable: bool, now: datetime) -> NoteVisibilityChanged:
     note = next((n for n in state.notes if n.seq == note_seq), None)
     if note is None:
         number = entry_number(state, note_seq)
-        raise InputError(f"entry #{number} is not a note" if number else f"there is no note with seq {note_seq} in this session")
+        raise InputError(
+            f"entry #{number} is not a note" if number else f"there is no note with seq {note_seq} in this session"
+        )
     return NoteVisibilityChanged(at=now, note_seq=note_seq, visibility="shareable" if shareable else "private")
 
 
@@ -539,8 +651,9 @@ def set_intention(state: SessionState, text: str, now: datetime, at_text: str | 
     return IntentionSet(at=_entry_time(state, now, at_text), text=cleaned)
 
 
-def draw_card(state: SessionState, now: datetime, rng: random.Random | None = None,
-              at_text: str | None = None) -> CardDrawn:
+def draw_card(
+    state: SessionState, now: datetime, rng: random.Random | None = None, at_text: str | None = None
+) -> CardDrawn:
     _not_closed(state, "a card")
     left = state.cards_left()
     if not left:
@@ -548,14 +661,18 @@ def draw_card(state: SessionState, now: datetime, rng: random.Random | None = No
     return CardDrawn(at=_entry_time(state, now, at_text), card=(rng or random.SystemRandom()).choice(left))
 
 
-def tick_item(state: SessionState, checklist: str, item: str | int, now: datetime, done: bool = True) -> ChecklistTicked:
+def tick_item(
+    state: SessionState, checklist: str, item: str | int, now: datetime, done: bool = True
+) -> ChecklistTicked:
     _not_closed(state, "a checklist tick")
     items = state.preset.intake_checklist if checklist == "intake" else state.preset.discharge_checklist
     if isinstance(item, int) or (isinstance(item, str) and item.strip().isascii() and item.strip().isdigit()):
         digits = str(item).strip().lstrip("0")
         index = int(digits or "0") if len(digits) <= 3 else 0  # no int() of a huge number: it may fail
         if not 1 <= index <= len(items):
-            raise InputError(f"there is no item {str(item).strip()[:20]} on the {checklist} checklist: accepted 1-{len(items)}")
+            raise InputError(
+                f"there is no item {str(item).strip()[:20]} on the {checklist} checklist: accepted 1-{len(items)}"
+            )
         chosen = items[index - 1]
     else:
         chosen = _checklist_item(items, str(item), checklist)
@@ -577,11 +694,16 @@ def _checklist_item(items: tuple[str, ...] | list[str], typed: str, checklist: s
         return starting[0]
     numbered = [f"{index}. {candidate}" for index, candidate in enumerate(items, start=1)]
     if starting:
-        fits = [line for line, candidate in zip(numbered, items) if candidate in starting]
-        raise InputError(f"'{typed.strip()}' fits {len(starting)} items on the {checklist} checklist: "
-                         + "; ".join(fits) + "; type more of it, or its number")
-    raise InputError(f"'{typed.strip()}' is not on the {checklist} checklist: accepted a number or the start "
-                     "of an item: " + "; ".join(numbered))
+        fits = [line for line, candidate in zip(numbered, items, strict=True) if candidate in starting]
+        raise InputError(
+            f"'{typed.strip()}' fits {len(starting)} items on the {checklist} checklist: "
+            + "; ".join(fits)
+            + "; type more of it, or its number"
+        )
+    raise InputError(
+        f"'{typed.strip()}' is not on the {checklist} checklist: accepted a number or the start "
+        "of an item: " + "; ".join(numbered)
+    )
 
 
 def acknowledge(state: SessionState, now: datetime, key: str | None = None) -> AlertAcknowledged:
@@ -594,25 +716,45 @@ def acknowledge(state: SessionState, now: datetime, key: str | None = None) -> A
     if alert is None:
         raise InputError(f"there is no open alert '{key}'")
     if alert.kind == "safety":
-        raise InputError("this alert is acknowledged with a safety check note, which is recorded (private): "
-                         "`kapsession add ID safety-check \"what was asked and the plan\"`")
+        raise InputError(
+            "this alert is acknowledged with a safety check note, which is recorded (private): "
+            '`kapsession add ID safety-check "what was asked and the plan"`'
+        )
     return AlertAcknowledged(at=now, key=key)
 
 
-def answer_questionnaire(state: SessionState, instrument: str, answers: "list[int] | tuple[int, ...]",
-                         now: datetime, *, by_client: bool = False, at_text: str | None = None) -> QuestionnaireAnswered:
+def answer_questionnaire(
+    state: SessionState,
+    instrument: str,
+    answers: list[int] | tuple[int, ...],
+    now: datetime,
+    *,
+    by_client: bool = False,
+    at_text: str | None = None,
+) -> QuestionnaireAnswered:
     """A whole PHQ-9 or GAD-7 (every item answered 0-3); a PHQ-9 with item 9 above 0 raises a
     safety alert in the state."""
     from kapsession.core.questionnaires import check_answers, instrument_name
 
     _not_closed(state, "a questionnaire")
     name = instrument_name(instrument)
-    return QuestionnaireAnswered(at=_entry_time(state, now, at_text), instrument=name,  # type: ignore[arg-type]
-                                 answers=check_answers(name, answers), by_client=by_client)
+    return QuestionnaireAnswered(
+        at=_entry_time(state, now, at_text),
+        instrument=name,  # type: ignore[arg-type]
+        answers=check_answers(name, answers),
+        by_client=by_client,
+    )
 
 
-def record_safety_check(state: SessionState, text: str, now: datetime, *, key: str | None = None,
-                        shareable: bool = False, at_text: str | None = None) -> SafetyCheckRecorded:
+def record_safety_check(
+    state: SessionState,
+    text: str,
+    now: datetime,
+    *,
+    key: str | None = None,
+    shareable: bool = False,
+    at_text: str | None = None,
+) -> SafetyCheckRecorded:
     """The note that acknowledges a safety alert (the oldest open one, or `key`)."""
     open_checks = state.open_safety_alerts
     if not open_checks:
@@ -623,8 +765,12 @@ def record_safety_check(state: SessionState, text: str, now: datetime, *, key: s
     cleaned = text_rule.cleaned(text, text_rule.SAFETY_NOTE)
     if not cleaned:
         raise InputError("the safety check needs a note: what was asked, the answer, and the plan")
-    return SafetyCheckRecorded(at=_entry_time(state, now, at_text), key=alert.key, text=cleaned,
-                               visibility="shareable" if shareable else "private")
+    return SafetyCheckRecorded(
+        at=_entry_time(state, now, at_text),
+        key=alert.key,
+        text=cleaned,
+        visibility="shareable" if shareable else "private",
+    )
 
 
 def raise_alert(state: SessionState, message: str, now: datetime) -> AlertRaised:
@@ -689,7 +835,7 @@ def set_next_session(state: SessionState, text: str, now: datetime) -> NextSessi
             if when.tzinfo is None:
                 when = when.replace(tzinfo=zone)
         # A typed zone such as +9999 only fails when the time is used.
-        when_utc = when.astimezone(timezone.utc)
+        when_utc = when.astimezone(UTC)
         ahead = when_utc - now
     except (ValueError, ArithmeticError, TypeError) as error:  # dateutil: decimal.InvalidOperation too
         raise InputError(f"'{text.strip()}' is not a date; " + accepted) from error
@@ -704,8 +850,10 @@ def close_session(state: SessionState, now: datetime, early_reason: str | None =
     _not_closed(state, "a second close")
     running = state.running_infusion
     if running is not None:
-        raise InputError(f"the infusion started at {format_local(running.started_at)} is still running; "
-                         "record its stop before closing")
+        raise InputError(
+            f"the infusion started at {format_local(running.started_at)} is still running; "
+            "record its stop before closing"
+        )
     if state.open_safety_alerts:
         raise InputError("a PHQ-9 item 9 above 0 is waiting for its safety check note; record it before closing")
     until = state.observation_until
@@ -719,8 +867,9 @@ def close_session(state: SessionState, now: datetime, early_reason: str | None =
     unmet: tuple[str, ...] = ()
     if sedation is not None and SEDATION_CRITERION not in state.waived:
         if reason is None:
-            raise InputError(f"discharge needs {sedation}: rate the MOAA/S, or close with a reason the client "
-                             "may leave anyway, which is recorded")
+            raise InputError(
+                f"discharge needs {sedation}: rate the MOAA/S, or close with a reason the client "
+                "may leave anyway, which is recorded"
+            )
         unmet = (sedation,)
     return SessionClosed(at=now, early_reason=reason, unmet=unmet)
-

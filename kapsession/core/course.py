@@ -169,8 +169,9 @@ def build_course(
     default_planned: int = 6,
 ) -> Course:
     """The course from the client record (and those merged into it) and their real sessions."""
-    real = sorted(((sid, state) for sid, state in sessions if not state.practice),
-                  key=lambda item: (item[1].opened.at, item[0]))
+    real = sorted(
+        ((sid, state) for sid, state in sessions if not state.practice), key=lambda item: (item[1].opened.at, item[0])
+    )
     planned = client.planned_sessions or default_planned
     course_sessions = []
     for index, (session_id, state) in enumerate(real, start=1):
@@ -184,9 +185,14 @@ def build_course(
     scores.sort(key=lambda score: score.at)
     schedule = client.schedule
     return Course(
-        client=client, merged=tuple(merged), sessions=tuple(course_sessions), scores=tuple(scores),
-        planned_sessions=planned, schedule=schedule,
-        planned_next=tuple(_planned_next(course_sessions, planned, schedule, now)), now=now,
+        client=client,
+        merged=tuple(merged),
+        sessions=tuple(course_sessions),
+        scores=tuple(scores),
+        planned_sessions=planned,
+        schedule=schedule,
+        planned_next=tuple(_planned_next(course_sessions, planned, schedule, now)),
+        now=now,
         open_safety=tuple(key for record in (client, *merged) for key in record.open_safety_keys),
     )
 
@@ -195,8 +201,7 @@ def _score(event: QuestionnaireAnswered, session_id: str | None) -> Score:
     return Score(event.instrument, event.at, tuple(event.answers), session_id, event.by_client)
 
 
-def _planned_next(sessions: list[CourseSession], planned: int, schedule: str | None,
-                  now: datetime) -> list[datetime]:
+def _planned_next(sessions: list[CourseSession], planned: int, schedule: str | None, now: datetime) -> list[datetime]:
     """The next sessions: the date set in the last session (if still ahead), then the schedule's
     dates for the sessions left in the series."""
     from kapsession.core.errors import InputError
@@ -215,8 +220,9 @@ def _planned_next(sessions: list[CourseSession], planned: int, schedule: str | N
         if rule is not None:
             # Not the same day as the last session: its own slot is not a plan.
             after = max([now, *([last.when + timedelta(hours=12)] if last else []), *dates])
-            dates += planned_dates(rule, after, min(left, PLANNED_AHEAD) - len(dates),
-                                   anchor=last.when if last else now)
+            dates += planned_dates(
+                rule, after, min(left, PLANNED_AHEAD) - len(dates), anchor=last.when if last else now
+            )
     return dates[:PLANNED_AHEAD]
 
 

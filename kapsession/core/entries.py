@@ -32,23 +32,24 @@ BACKDATE_LIMIT = timedelta(hours=4)
 LATE_AFTER = timedelta(minutes=10)
 
 
-def entry_numbers(state: "SessionState") -> dict[int, int]:
+def entry_numbers(state: SessionState) -> dict[int, int]:
     """Every stored entry's `seq` -> its number in the session (1 is the opening)."""
     seqs = sorted(event.seq for event in state.events if event.seq is not None)
     return {seq: number for number, seq in enumerate(seqs, start=1)}
 
 
-def entry_number(state: "SessionState", seq: int | None) -> int | None:
+def entry_number(state: SessionState, seq: int | None) -> int | None:
     """The number `show` prints for the entry stored as `seq` (None for one not stored)."""
     return None if seq is None else entry_numbers(state).get(seq)
 
 
-def entry_seq(state: "SessionState", number: int) -> int:
+def entry_seq(state: SessionState, number: int) -> int:
     """The stored `seq` of entry `number` of this session, or an InputError saying which exist."""
     seqs = sorted(event.seq for event in state.events if event.seq is not None)
     if not 1 <= number <= len(seqs):
-        raise InputError(f"there is no entry #{number} in this session: accepted 1-{len(seqs)}, "
-                         "as `kapsession show` numbers them")
+        raise InputError(
+            f"there is no entry #{number} in this session: accepted 1-{len(seqs)}, as `kapsession show` numbers them"
+        )
     return seqs[number - 1]
 
 
@@ -56,7 +57,7 @@ def _whole_minute(moment: datetime) -> datetime:
     return moment.replace(second=0, microsecond=0)
 
 
-def earliest_entry_time(state: "SessionState") -> datetime:
+def earliest_entry_time(state: SessionState) -> datetime:
     """The earliest moment an entry of this session may be dated: `BACKDATE_LIMIT` before the
     session was written, or its start if that is earlier. To the whole minute, so any clock time
     shown as HH:MM from that minute on is accepted (a time typed in the minute the session was
@@ -71,7 +72,7 @@ def earliest_start(now: datetime) -> datetime:
     return _whole_minute(now - BACKDATE_LIMIT)
 
 
-def written_late(state: "SessionState", event: "EventBase") -> datetime | None:
+def written_late(state: SessionState, event: EventBase) -> datetime | None:
     """When a late entry was written (None for an entry written at the time, or not stored).
     Never in a practice session: its entries are dated by the practice clock, which runs ahead of
     the wall clock, and a rehearsal resumed days later carries on from its own last entry."""

@@ -11,8 +11,8 @@ one `TypeAdapter` read any event back.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
-from typing import Annotated, Any, Literal, Union
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, TypeAdapter, ValidationError, field_validator
 
@@ -37,14 +37,34 @@ Decision = Literal["proceed", "defer", "cancel"]
 Severity = Literal["mild", "moderate", "severe"]
 SEVERITIES: tuple[str, ...] = ("mild", "moderate", "severe")
 AdverseKind = Literal[
-    "nausea", "vomiting", "hypertension", "tachycardia", "bradycardia", "desaturation",
-    "respiratory-depression", "excessive-sedation", "distressing-dissociation", "agitation",
-    "headache", "dizziness", "other",
+    "nausea",
+    "vomiting",
+    "hypertension",
+    "tachycardia",
+    "bradycardia",
+    "desaturation",
+    "respiratory-depression",
+    "excessive-sedation",
+    "distressing-dissociation",
+    "agitation",
+    "headache",
+    "dizziness",
+    "other",
 ]
 ADVERSE_KINDS: tuple[str, ...] = (
-    "nausea", "vomiting", "hypertension", "tachycardia", "bradycardia", "desaturation",
-    "respiratory-depression", "excessive-sedation", "distressing-dissociation", "agitation",
-    "headache", "dizziness", "other",
+    "nausea",
+    "vomiting",
+    "hypertension",
+    "tachycardia",
+    "bradycardia",
+    "desaturation",
+    "respiratory-depression",
+    "excessive-sedation",
+    "distressing-dissociation",
+    "agitation",
+    "headache",
+    "dizziness",
+    "other",
 )
 MedicationUnit = Literal["mg", "mcg", "g", "mL", "tablet"]
 ShortText = Annotated[str, Field(min_length=1, max_length=500), follows(text_rule.CLINICAL_TEXT)]
@@ -82,7 +102,7 @@ class EventBase(StrictModel):
             return None
         if value.tzinfo is None:
             raise ValueError("timestamps must be timezone-aware")
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
 
 
 class SessionOpened(EventBase):
@@ -313,25 +333,65 @@ class SafetyCheckRecorded(EventBase):
 
 
 Event = Annotated[
-    Union[
-        SessionOpened, PhaseStarted, DoseGiven, VitalsRecorded, ScaleRated, NoteWritten,
-        NoteVisibilityChanged, IntentionSet, CardDrawn, ChecklistTicked, AlertRaised,
-        AlertAcknowledged, EntryStruck, NextSessionSet, SessionClosed,
-        InfusionRateChanged, InfusionPaused, InfusionResumed, InfusionStopped, MedicationGiven,
-        AdverseEventRecorded, AdverseEventResolved, ScreeningAnswered, PreDoseDecision,
-        DischargeCriterionWaived, FormAnswerConfirmed,
-        QuestionnaireAnswered, SafetyCheckRecorded,
-    ],
+    SessionOpened
+    | PhaseStarted
+    | DoseGiven
+    | VitalsRecorded
+    | ScaleRated
+    | NoteWritten
+    | NoteVisibilityChanged
+    | IntentionSet
+    | CardDrawn
+    | ChecklistTicked
+    | AlertRaised
+    | AlertAcknowledged
+    | EntryStruck
+    | NextSessionSet
+    | SessionClosed
+    | InfusionRateChanged
+    | InfusionPaused
+    | InfusionResumed
+    | InfusionStopped
+    | MedicationGiven
+    | AdverseEventRecorded
+    | AdverseEventResolved
+    | ScreeningAnswered
+    | PreDoseDecision
+    | DischargeCriterionWaived
+    | FormAnswerConfirmed
+    | QuestionnaireAnswered
+    | SafetyCheckRecorded,
     Field(discriminator="type"),
 ]
 EVENT_CLASSES: tuple[type[EventBase], ...] = (
-    SessionOpened, PhaseStarted, DoseGiven, VitalsRecorded, ScaleRated, NoteWritten,
-    NoteVisibilityChanged, IntentionSet, CardDrawn, ChecklistTicked, AlertRaised,
-    AlertAcknowledged, EntryStruck, NextSessionSet, SessionClosed,
-    InfusionRateChanged, InfusionPaused, InfusionResumed, InfusionStopped, MedicationGiven,
-    AdverseEventRecorded, AdverseEventResolved, ScreeningAnswered, PreDoseDecision,
-    DischargeCriterionWaived, FormAnswerConfirmed,
-    QuestionnaireAnswered, SafetyCheckRecorded,
+    SessionOpened,
+    PhaseStarted,
+    DoseGiven,
+    VitalsRecorded,
+    ScaleRated,
+    NoteWritten,
+    NoteVisibilityChanged,
+    IntentionSet,
+    CardDrawn,
+    ChecklistTicked,
+    AlertRaised,
+    AlertAcknowledged,
+    EntryStruck,
+    NextSessionSet,
+    SessionClosed,
+    InfusionRateChanged,
+    InfusionPaused,
+    InfusionResumed,
+    InfusionStopped,
+    MedicationGiven,
+    AdverseEventRecorded,
+    AdverseEventResolved,
+    ScreeningAnswered,
+    PreDoseDecision,
+    DischargeCriterionWaived,
+    FormAnswerConfirmed,
+    QuestionnaireAnswered,
+    SafetyCheckRecorded,
 )
 
 

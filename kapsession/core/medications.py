@@ -19,21 +19,52 @@ from kapsession.core.events import MedicationUnit
 from kapsession.core.strict_model import StrictModel
 
 UNITS: tuple[str, ...] = ("mg", "mcg", "g", "mL", "tablet")
-UNIT_ALIASES = {"mg": "mg", "mcg": "mcg", "ug": "mcg", "µg": "mcg", "microgram": "mcg", "micrograms": "mcg",
-                "g": "g", "gram": "g", "grams": "g", "ml": "mL", "tab": "tablet", "tabs": "tablet",
-                "tablet": "tablet", "tablets": "tablet"}
+UNIT_ALIASES = {
+    "mg": "mg",
+    "mcg": "mcg",
+    "ug": "mcg",
+    "µg": "mcg",
+    "microgram": "mcg",
+    "micrograms": "mcg",
+    "g": "g",
+    "gram": "g",
+    "grams": "g",
+    "ml": "mL",
+    "tab": "tablet",
+    "tabs": "tablet",
+    "tablet": "tablet",
+    "tablets": "tablet",
+}
 # Broad bounds for a medicine typed by hand (one administration): outside them the unit or the
 # decimal point is almost certainly wrong.
 UNIT_BOUNDS: dict[str, tuple[float, float]] = {
-    "mg": (0.01, 1000), "mcg": (0.1, 5000), "g": (0.001, 5), "mL": (0.1, 1000), "tablet": (0.25, 4),
+    "mg": (0.01, 1000),
+    "mcg": (0.1, 5000),
+    "g": (0.001, 5),
+    "mL": (0.1, 1000),
+    "tablet": (0.25, 4),
 }
 # Amounts convertible to mg, for comparing a dose typed in mcg with a standing order in mg.
 TO_MG = {"mg": 1.0, "mcg": 0.001, "g": 1000.0}
 
-ROUTE_ALIASES = {"po": "oral", "oral": "oral", "mouth": "oral", "odt": "ODT", "sl": "sublingual",
-                 "sublingual": "sublingual", "buccal": "buccal", "im": "IM", "iv": "IV", "in": "intranasal",
-                 "intranasal": "intranasal", "nasal": "intranasal", "sc": "subcutaneous",
-                 "subcutaneous": "subcutaneous", "inhaled": "inhaled", "topical": "topical"}
+ROUTE_ALIASES = {
+    "po": "oral",
+    "oral": "oral",
+    "mouth": "oral",
+    "odt": "ODT",
+    "sl": "sublingual",
+    "sublingual": "sublingual",
+    "buccal": "buccal",
+    "im": "IM",
+    "iv": "IV",
+    "in": "intranasal",
+    "intranasal": "intranasal",
+    "nasal": "intranasal",
+    "sc": "subcutaneous",
+    "subcutaneous": "subcutaneous",
+    "inhaled": "inhaled",
+    "topical": "topical",
+}
 
 
 class Adjunct(StrictModel):
@@ -58,8 +89,11 @@ class Adjunct(StrictModel):
         return self
 
     def describe(self) -> str:
-        amounts = "-".join(f"{a:g}" for a in (self.amounts[0], self.amounts[-1])) if len(self.amounts) > 1 \
+        amounts = (
+            "-".join(f"{a:g}" for a in (self.amounts[0], self.amounts[-1]))
+            if len(self.amounts) > 1
             else f"{self.amounts[0]:g}"
+        )
         return f"{self.name} {amounts} {self.unit} {'/'.join(self.routes)}"
 
 
@@ -98,8 +132,10 @@ def check_amount(name: str, amount: float, unit: str, adjunct: Adjunct | None) -
     """Refuse an amount implausible for its unit (see the module's docstring); one sentence."""
     low, high = UNIT_BOUNDS[unit]
     if not low <= amount <= high:
-        raise InputError(f"{name} {amount:g} {unit} is implausible for the unit: accepted {low:g}-{high:g} {unit} "
-                         "(check the unit and the decimal point)")
+        raise InputError(
+            f"{name} {amount:g} {unit} is implausible for the unit: accepted {low:g}-{high:g} {unit} "
+            "(check the unit and the decimal point)"
+        )
     if adjunct is None:
         return
     if unit in TO_MG and adjunct.unit in TO_MG:
@@ -109,8 +145,12 @@ def check_amount(name: str, amount: float, unit: str, adjunct: Adjunct | None) -
     else:
         raise InputError(f"{adjunct.name} is given in {adjunct.unit} in this preset, not {unit}")
     if in_adjunct_unit > adjunct.max_amount:
-        raise InputError(f"{name} {amount:g} {unit} is above the preset's standing order of at most "
-                         f"{adjunct.max_amount:g} {adjunct.unit} (check the unit and the decimal point)")
+        raise InputError(
+            f"{name} {amount:g} {unit} is above the preset's standing order of at most "
+            f"{adjunct.max_amount:g} {adjunct.unit} (check the unit and the decimal point)"
+        )
     if in_adjunct_unit < adjunct.amounts[0] / 10:
-        raise InputError(f"{name} {amount:g} {unit} is implausibly small against the usual {adjunct.describe()} "
-                         "(check the unit and the decimal point)")
+        raise InputError(
+            f"{name} {amount:g} {unit} is implausibly small against the usual {adjunct.describe()} "
+            "(check the unit and the decimal point)"
+        )

@@ -43,14 +43,17 @@ def parse_phase(text: str) -> Phase:
 
     cleaned = text.strip().lower().replace("_", "-").replace(" ", "-").replace("&", "")
     cleaned = cleaned.replace("--", "-")
-    aliases = {"dose": "dose-onset", "onset": "dose-onset", "integrate": "integration",
-               "talk": "integration", "cards": "intention"}
+    aliases = {
+        "dose": "dose-onset",
+        "onset": "dose-onset",
+        "integrate": "integration",
+        "talk": "integration",
+        "cards": "intention",
+    }
     cleaned = aliases.get(cleaned, cleaned)
     if cleaned.isascii() and cleaned.isdigit() and len(cleaned) <= 3 and 1 <= int(cleaned) <= len(PHASES):
         return PHASES[int(cleaned) - 1]
     for phase in PHASES:
         if cleaned == phase or cleaned == PHASE_TITLES[phase].lower().replace(" ", "-"):
             return phase
-    raise InputError(
-        f"'{text.strip()}' is not a phase: accepted {', '.join(PHASES)} (or 'next')"
-    )
+    raise InputError(f"'{text.strip()}' is not a phase: accepted {', '.join(PHASES)} (or 'next')")

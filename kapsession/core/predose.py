@@ -35,8 +35,10 @@ def predose_short(state: SessionState) -> tuple[str, ...]:
         limits = preset.thresholds
         systolic, diastolic = latest.reading.systolic, latest.reading.diastolic
         if systolic > limits.predose_systolic_high or (diastolic or 0) > limits.predose_diastolic_high:  # type: ignore[operator]
-            short.append(f"the latest blood pressure {systolic}/{diastolic} ({format_local(latest.at)}) is above "
-                         f"the pre-dose limit of {limits.predose_systolic_high}/{limits.predose_diastolic_high}")
+            short.append(
+                f"the latest blood pressure {systolic}/{diastolic} ({format_local(latest.at)}) is above "
+                f"the pre-dose limit of {limits.predose_systolic_high}/{limits.predose_diastolic_high}"
+            )
     questions = preset.screening_questions
     unanswered = [question.key for question in questions if question.key not in state.screening]
     if unanswered:

@@ -219,8 +219,8 @@ def _tokens(text: str) -> list[_Token]:
         elif char == "#":
             while index < length and text[index] != "\n":
                 index += 1
-        elif text[index:index + 3] in _TRIPLE_QUOTES:
-            quote = text[index:index + 3]
+        elif text[index : index + 3] in _TRIPLE_QUOTES:
+            quote = text[index : index + 3]
             begin, begin_line = index, line
             index += 3
             while index < length and not text.startswith(quote, index):
@@ -334,7 +334,7 @@ def _element_line(text: str, path: tuple[Any, ...], index: int) -> int | None:
         return None
     depth = 0
     element = -1
-    for line, kind, _text in tokens[position + 1:]:
+    for line, kind, _text in tokens[position + 1 :]:
         if kind in ("nl", "comma", "eq"):
             continue
         if depth == 1 and kind in ("str", "word", "open"):
@@ -364,13 +364,25 @@ def _literal_message(problem: dict[str, Any]) -> str:
     return f"'{given}' is not {noun}: accepted {accepted}"
 
 
-_BOUNDS = {"greater_than_equal": ("ge", "greater than or equal to"), "greater_than": ("gt", "greater than"),
-           "less_than_equal": ("le", "less than or equal to"), "less_than": ("lt", "less than")}
+_BOUNDS = {
+    "greater_than_equal": ("ge", "greater than or equal to"),
+    "greater_than": ("gt", "greater than"),
+    "less_than_equal": ("le", "less than or equal to"),
+    "less_than": ("lt", "less than"),
+}
 _KINDS = {
-    "int_type": "a whole number", "int_parsing": "a whole number", "int_from_float": "a whole number",
-    "float_type": "a number", "float_parsing": "a number", "string_type": "text",
-    "bool_type": "true or false", "bool_parsing": "true or false", "list_type": "a list",
-    "dict_type": "a table", "model_type": "a table", "model_attributes_type": "a table",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "string_type": "text",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "list_type": "a list",
+    "dict_type": "a table",
+    "model_type": "a table",
+    "model_attributes_type": "a table",
 }
 
 
@@ -440,7 +452,7 @@ def describe_problems(path: Path, text: str, problems: list[dict[str, Any]]) -> 
     elif kind == "literal_error":
         message = _literal_message(first)
     elif message.startswith("Value error, "):
-        message = message[len("Value error, "):]
+        message = message[len("Value error, ") :]
     else:
         message = _plain_words(first) or message
     index = (first.get("ctx") or {}).get("index")
@@ -491,5 +503,7 @@ def load_preset_file(path: Path) -> Preset:
 def name_mismatch(where: str, name: str, stem: str) -> str:
     """The sentence for a preset or scenario file whose `name` is not its file name (as in a copy
     of a shipped one), saying both ways to mend it."""
-    return (f"{where}: name: '{name}' must match the file name '{stem}': set name = \"{stem}\" in the file, "
-            f"or name the file {name}.toml (a file with a built-in's name replaces it)")
+    return (
+        f"{where}: name: '{name}' must match the file name '{stem}': set name = \"{stem}\" in the file, "
+        f"or name the file {name}.toml (a file with a built-in's name replaces it)"
+    )

@@ -9,7 +9,7 @@ Each refusal is an InputError sentence, and nothing is recorded.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from kapsession.core.errors import InputError
 from kapsession.core.events import (
@@ -37,8 +37,13 @@ Command = Callable[[SessionState], EventBase]
 # What a closed session no longer takes (notes, intention, strikes, sharing and the next date
 # may still be added after discharge, as on paper).
 _NOT_AFTER_CLOSE = {
-    PhaseStarted: "a phase change", VitalsRecorded: "vitals", DoseGiven: "a dose", ScaleRated: "a rating",
-    CardDrawn: "a card", ChecklistTicked: "a checklist tick", SessionClosed: "a second close",
+    PhaseStarted: "a phase change",
+    VitalsRecorded: "vitals",
+    DoseGiven: "a dose",
+    ScaleRated: "a rating",
+    CardDrawn: "a card",
+    ChecklistTicked: "a checklist tick",
+    SessionClosed: "a second close",
 }
 
 
@@ -50,8 +55,10 @@ def admit(state: SessionState, event: EventBase) -> EventBase:
         raise InputError("a session is opened once, when it is created")
     what = _NOT_AFTER_CLOSE.get(type(event))
     if what is not None and state.closed:
-        raise InputError(f"this session was closed at {format_local(state.closed_at)}; "  # type: ignore[arg-type]
-                         f"{what} can no longer be added")
+        raise InputError(
+            f"this session was closed at {format_local(state.closed_at)}; "  # type: ignore[arg-type]
+            f"{what} can no longer be added"
+        )
     if isinstance(event, DoseGiven):
         _dose(state, event)
     elif isinstance(event, CardDrawn):
@@ -92,5 +99,7 @@ def _phase(state: SessionState, event: PhaseStarted) -> None:
     if event.phase == state.phase:
         raise InputError(f"the session is already in {PHASE_TITLES[event.phase]}")
     if state.current_span is not None and event.at < state.current_span.started_at:
-        raise InputError(f"{PHASE_TITLES[event.phase]} cannot start before the current phase began "
-                         f"({format_local(state.current_span.started_at)})")
+        raise InputError(
+            f"{PHASE_TITLES[event.phase]} cannot start before the current phase began "
+            f"({format_local(state.current_span.started_at)})"
+        )

@@ -37,9 +37,15 @@ SCALES: dict[str, Scale] = {
 }
 
 ALIASES = {
-    "moaa/s": "moaas", "moaa": "moaas", "sedation": "moaas", "m": "moaas",
-    "diss": "dissociation", "dissoc": "dissociation", "d": "dissociation",
-    "n": "nausea", "a": "aldrete",
+    "moaa/s": "moaas",
+    "moaa": "moaas",
+    "sedation": "moaas",
+    "m": "moaas",
+    "diss": "dissociation",
+    "dissoc": "dissociation",
+    "d": "dissociation",
+    "n": "nausea",
+    "a": "aldrete",
 }
 
 
@@ -71,15 +77,23 @@ ALDRETE_ITEMS: tuple[str, ...] = ("activity", "respiration", "circulation", "con
 # J Clin Anesth 1995;7:89-91 (SpO2 in place of colour), as tabulated by Kim N et al., World J
 # Gastroenterol 2015;21(12):3671-3678, table 2 (doi:10.3748/wjg.v21.i12.3671).
 ALDRETE_ANCHORS: dict[str, dict[int, str]] = {
-    "activity": {2: "moves four extremities, voluntarily or on command",
-                 1: "moves two extremities", 0: "moves no extremity"},
-    "respiration": {2: "breathes deeply and coughs freely", 1: "dyspnoea, shallow or limited breathing",
-                    0: "apnoeic"},
-    "circulation": {2: "BP within 20 mmHg of the pre-dose level", 1: "BP 20-50 mmHg from the pre-dose level",
-                    0: "BP more than 50 mmHg from the pre-dose level"},
+    "activity": {
+        2: "moves four extremities, voluntarily or on command",
+        1: "moves two extremities",
+        0: "moves no extremity",
+    },
+    "respiration": {2: "breathes deeply and coughs freely", 1: "dyspnoea, shallow or limited breathing", 0: "apnoeic"},
+    "circulation": {
+        2: "BP within 20 mmHg of the pre-dose level",
+        1: "BP 20-50 mmHg from the pre-dose level",
+        0: "BP more than 50 mmHg from the pre-dose level",
+    },
     "consciousness": {2: "fully awake", 1: "arousable on calling", 0: "not responding"},
-    "SpO2": {2: "keeps SpO2 above 92% on room air", 1: "needs oxygen to keep SpO2 above 90%",
-             0: "SpO2 below 90% even with oxygen"},
+    "SpO2": {
+        2: "keeps SpO2 above 92% on room air",
+        1: "needs oxygen to keep SpO2 above 90%",
+        0: "SpO2 below 90% even with oxygen",
+    },
 }
 ALDRETE_ACCEPTED = (
     "accepted: five item scores 0-2 (activity, respiration, circulation, consciousness, SpO2), "
@@ -101,7 +115,7 @@ def parse_aldrete(text: str) -> int:
         return parse_scale_value("aldrete", tokens[0])
     if len(tokens) != len(ALDRETE_ITEMS):
         raise InputError(f"{len(tokens)} item scores given, 5 are needed; " + ALDRETE_ACCEPTED)
-    for name, token in zip(ALDRETE_ITEMS, tokens):
+    for name, token in zip(ALDRETE_ITEMS, tokens, strict=True):
         if len(token.lstrip("0")) > 1 or int(token) > 2:  # length first: no int() of a huge number
             raise InputError(f"{name} {token[:20]} is out of range: each item is scored 0-2")
     return sum(int(token) for token in tokens)

@@ -17,8 +17,10 @@ from datetime import datetime, tzinfo
 
 from kapsession.core.errors import InputError
 
-ACCEPTED = ("accepted: 'weekly', 'twice a week', 'three times a week', 'every other week', "
-            "'every 3 days', 'every Monday and Thursday', each optionally with 'at 10:00'")
+ACCEPTED = (
+    "accepted: 'weekly', 'twice a week', 'three times a week', 'every other week', "
+    "'every 3 days', 'every Monday and Thursday', each optionally with 'at 10:00'"
+)
 _DAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 _AT = re.compile(r"\s+at\s+(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$")
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "other": 2}
@@ -73,18 +75,18 @@ def parse_schedule(text: str) -> Schedule:
         amount = int(every.group(1)) if every.group(1).isdigit() else _NUMBER_WORDS[every.group(1)]
         if amount < 1:
             raise InputError(f"'{text.strip()}' repeats every 0; " + ACCEPTED)
-        return Schedule(unit="daily" if every.group(2).startswith("day") else "weekly", interval=amount,
-                        **base)  # type: ignore[arg-type]
+        return Schedule(unit="daily" if every.group(2).startswith("day") else "weekly", interval=amount, **base)  # type: ignore[arg-type]
     if cleaned.startswith("every "):
-        words = re.split(r"[\s,]+(?:and\s+)?|\s+and\s+", cleaned[len("every "):])
+        words = re.split(r"[\s,]+(?:and\s+)?|\s+and\s+", cleaned[len("every ") :])
         days = [_day(word) for word in words if word and word != "and"]
         if days and all(day is not None for day in days):
             return Schedule(unit="weekly", weekdays=tuple(sorted(set(days))), **base)  # type: ignore[arg-type]
     raise InputError(f"'{text.strip()}' is not a schedule kapsession knows; " + ACCEPTED)
 
 
-def planned_dates(schedule: Schedule | str, after: datetime, count: int, *, zone: tzinfo | None = None,
-                  anchor: datetime | None = None) -> list[datetime]:
+def planned_dates(
+    schedule: Schedule | str, after: datetime, count: int, *, zone: tzinfo | None = None, anchor: datetime | None = None
+) -> list[datetime]:
     """The next `count` dates of the schedule strictly after `after` (aware; local time `zone`).
     `anchor` (the course's last session) gives the weekday and time a schedule leaves open."""
     from dateutil.rrule import DAILY, WEEKLY, rrule
@@ -109,7 +111,13 @@ def planned_dates(schedule: Schedule | str, after: datetime, count: int, *, zone
     # Wall-clock times in the local zone: a 10:00 session stays at 10:00 across daylight saving.
     begin = start.replace(hour=hour, minute=minute, second=0, microsecond=0, tzinfo=None)
     naive_after = local_after.replace(tzinfo=None)
-    rule = rrule(DAILY if schedule.unit == "daily" else WEEKLY, interval=schedule.interval,
-                 byweekday=weekdays if schedule.unit == "weekly" else None, byhour=hour, byminute=minute,
-                 bysecond=0, dtstart=begin.replace(hour=0, minute=0))
+    rule = rrule(
+        DAILY if schedule.unit == "daily" else WEEKLY,
+        interval=schedule.interval,
+        byweekday=weekdays if schedule.unit == "weekly" else None,
+        byhour=hour,
+        byminute=minute,
+        bysecond=0,
+        dtstart=begin.replace(hour=0, minute=0),
+    )
     return [moment.replace(tzinfo=zone) for moment in rule.xafter(naive_after, count=count)]

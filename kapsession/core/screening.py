@@ -32,8 +32,9 @@ class ScreeningQuestion(StrictModel):
     form_class: FormClass | None = None
 
 
-def _yes_no(key: str, text: str, stop_if: Literal["yes", "no"] | None = None,
-            form_class: FormClass | None = None) -> ScreeningQuestion:
+def _yes_no(
+    key: str, text: str, stop_if: Literal["yes", "no"] | None = None, form_class: FormClass | None = None
+) -> ScreeningQuestion:
     return ScreeningQuestion(key=key, text=text, stop_if=stop_if, form_class=form_class)
 
 
@@ -88,8 +89,11 @@ def parse_answer(question: ScreeningQuestion, text: str) -> str:
 
 
 def accepted(question: ScreeningQuestion) -> str:
-    return {"yes-no": "accepted yes or no", "hours": "accepted a number of hours, 0-72",
-            "text": "accepted any text (none: 'none')"}[question.kind]
+    return {
+        "yes-no": "accepted yes or no",
+        "hours": "accepted a number of hours, 0-72",
+        "text": "accepted any text (none: 'none')",
+    }[question.kind]
 
 
 def is_stop(question: ScreeningQuestion, answer: str) -> bool:

@@ -8,9 +8,10 @@ state.
 
 import dataclasses
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Iterable, Literal, Sequence
+from typing import Literal
 
 from kapsession.core.events import (
     AdverseEventRecorded,
@@ -256,8 +257,10 @@ class SessionState:
         """Every dose's mg; an infusion counts what it delivered once stopped (its planned mg
         before: the maximum is checked against what may still run in)."""
         delivered = {infusion.seq: infusion.delivered_mg for infusion in self.infusions}
-        return sum(delivered.get(dose.seq) if delivered.get(dose.seq) is not None else dose.mg  # type: ignore[misc]
-                   for dose in self.doses)
+        return sum(
+            delivered.get(dose.seq) if delivered.get(dose.seq) is not None else dose.mg  # type: ignore[misc]
+            for dose in self.doses
+        )
 
     @property
     def running_infusion(self) -> Infusion | None:
@@ -511,8 +514,12 @@ def threshold_crossings(reading: VitalsReading, state: SessionState, before_dose
 
 
 _RULE_MEASURE = {
-    "bp": "systolic", "heart_rate_high": "heart_rate", "heart_rate_low": "heart_rate",
-    "spo2_low": "spo2", "resp_rate_low": "resp_rate", "temperature_high": "temperature",
+    "bp": "systolic",
+    "heart_rate_high": "heart_rate",
+    "heart_rate_low": "heart_rate",
+    "spo2_low": "spo2",
+    "resp_rate_low": "resp_rate",
+    "temperature_high": "temperature",
 }
 
 
@@ -530,8 +537,11 @@ def _threshold_alerts(state: SessionState) -> list[Alert]:
             # key, never one already acknowledged as a pre-dose decision.
             dose_passed = True
             for rule, (seq, raised, message) in episode.items():
-                alerts.append(Alert(f"threshold:{rule}:{seq}", "threshold", _threshold_level(message),
-                                    message, raised, active=False))
+                alerts.append(
+                    Alert(
+                        f"threshold:{rule}:{seq}", "threshold", _threshold_level(message), message, raised, active=False
+                    )
+                )
             episode.clear()
         crossed = threshold_crossings(event.reading, state, before_dose)
         for rule, _ in _THRESHOLD_RULES:
@@ -546,8 +556,16 @@ def _threshold_alerts(state: SessionState) -> list[Alert]:
                     episode[rule] = (event.seq, event.at, crossed[rule])
             elif rule in episode:
                 seq, raised, message = episode.pop(rule)
-                alerts.append(Alert(f"threshold:{rule}:{seq}", "threshold", _threshold_level(message),
-                                    message + " (since settled)", raised, active=False))
+                alerts.append(
+                    Alert(
+                        f"threshold:{rule}:{seq}",
+                        "threshold",
+                        _threshold_level(message),
+                        message + " (since settled)",
+                        raised,
+                        active=False,
+                    )
+                )
     for rule, (seq, raised, message) in episode.items():
         alerts.append(Alert(f"threshold:{rule}:{seq}", "threshold", _threshold_level(message), message, raised))
     return alerts
@@ -579,8 +597,9 @@ def sedation_alerts(state: SessionState) -> list[Alert]:
         words = f"MOAA/S {rating.value}: {anchors.get(rating.value, '')}"
         if rating.value <= threshold:
             if episode is None:
-                episode = Alert(f"sedation:{rating.seq}", "sedation", "warning",
-                                f"{words} (at or below {threshold})", rating.at)
+                episode = Alert(
+                    f"sedation:{rating.seq}", "sedation", "warning", f"{words} (at or below {threshold})", rating.at
+                )
             if rating.value <= 1 and deep is None:
                 deep = Alert(f"sedation-deep:{rating.seq}", "sedation", "alarm", words, rating.at)
         else:
@@ -603,19 +622,27 @@ def _reminder_alerts(state: SessionState) -> tuple[list[Alert], list[RouteTimer]
 
     check = state.next_check
     if check is not None and check.due_at is not None and now > check.due_at:
-        alerts.append(Alert(
-            f"vitals-due:{check.label}", "vitals-due", "warning",
-            f"Vitals {check.label} overdue by {format_duration(now - check.due_at)}",
-            check.due_at,
-        ))
+        alerts.append(
+            Alert(
+                f"vitals-due:{check.label}",
+                "vitals-due",
+                "warning",
+                f"Vitals {check.label} overdue by {format_duration(now - check.due_at)}",
+                check.due_at,
+            )
+        )
 
     span = state.current_span
     if span is not None and span.elapsed(now) > timedelta(minutes=span.planned_minutes):
-        alerts.append(Alert(
-            f"phase-time:{span.phase}:{span.seq}", "phase-time", "nudge",
-            f"{PHASE_TITLES[span.phase]} has passed its planned {span.planned_minutes} min",
-            span.started_at + timedelta(minutes=span.planned_minutes),
-        ))
+        alerts.append(
+            Alert(
+                f"phase-time:{span.phase}:{span.seq}",
+                "phase-time",
+                "nudge",
+                f"{PHASE_TITLES[span.phase]} has passed its planned {span.planned_minutes} min",
+                span.started_at + timedelta(minutes=span.planned_minutes),
+            )
+        )
 
     timer_settings = preset.timers
     if timer_settings.spit_after_minutes:
@@ -625,9 +652,15 @@ def _reminder_alerts(state: SessionState) -> tuple[list[Alert], list[RouteTimer]
             due = dose.at + timedelta(minutes=timer_settings.spit_after_minutes)
             timers.append(RouteTimer("Spit troche", due, done=now >= due))
             if now >= due:
-                alerts.append(Alert(f"spit:{dose.seq}", "spit", "nudge",
-                                    f"Troche: time to spit ({timer_settings.spit_after_minutes} min since the dose at {format_local(dose.at)})",
-                                    due))
+                alerts.append(
+                    Alert(
+                        f"spit:{dose.seq}",
+                        "spit",
+                        "nudge",
+                        f"Troche: time to spit ({timer_settings.spit_after_minutes} min since the dose at {format_local(dose.at)})",
+                        due,
+                    )
+                )
 
     planned_devices = _planned_devices(state.opened, preset)
     if timer_settings.device_interval_minutes and state.doses and planned_devices:
@@ -637,9 +670,15 @@ def _reminder_alerts(state: SessionState) -> tuple[list[Alert], list[RouteTimer]
             due = last + timedelta(minutes=timer_settings.device_interval_minutes)
             timers.append(RouteTimer(f"Device {given + 1} of {planned_devices}", due))
             if now >= due:
-                alerts.append(Alert(f"device:{given + 1}", "device", "nudge",
-                                    f"Device {given + 1} of {planned_devices} is due ({timer_settings.device_interval_minutes} min after the last)",
-                                    due))
+                alerts.append(
+                    Alert(
+                        f"device:{given + 1}",
+                        "device",
+                        "nudge",
+                        f"Device {given + 1} of {planned_devices} is due ({timer_settings.device_interval_minutes} min after the last)",
+                        due,
+                    )
+                )
 
     window = timer_settings.booster_window
     first = state.first_dose_at
@@ -647,12 +686,21 @@ def _reminder_alerts(state: SessionState) -> tuple[list[Alert], list[RouteTimer]
         opens = first + timedelta(minutes=window.start)
         closes = first + timedelta(minutes=window.end)
         if now < closes:
-            timers.append(RouteTimer("Booster window opens" if now < opens else "Booster window closes",
-                                     opens if now < opens else closes))
+            timers.append(
+                RouteTimer(
+                    "Booster window opens" if now < opens else "Booster window closes", opens if now < opens else closes
+                )
+            )
         if opens <= now < closes:
-            alerts.append(Alert("booster-window", "booster", "info",
-                                f"Booster window open until {format_local(closes)} (T+{window.start}-{window.end} min)",
-                                opens))
+            alerts.append(
+                Alert(
+                    "booster-window",
+                    "booster",
+                    "info",
+                    f"Booster window open until {format_local(closes)} (T+{window.start}-{window.end} min)",
+                    opens,
+                )
+            )
 
     for infusion in state.infusions:
         end = infusion.planned_end()
@@ -660,17 +708,30 @@ def _reminder_alerts(state: SessionState) -> tuple[list[Alert], list[RouteTimer]
             continue
         timers.append(RouteTimer("Infusion planned end", end, done=now >= end))
         if now >= end:
-            alerts.append(Alert(f"infusion-end:{infusion.seq}", "infusion", "warning",
-                                f"Infusion: the planned {infusion.planned_mg:g} mg has run in "
-                                f"({format_local(end)}); record the stop", end))
+            alerts.append(
+                Alert(
+                    f"infusion-end:{infusion.seq}",
+                    "infusion",
+                    "warning",
+                    f"Infusion: the planned {infusion.planned_mg:g} mg has run in "
+                    f"({format_local(end)}); record the stop",
+                    end,
+                )
+            )
 
     until = state.observation_until
     if until is not None:
         timers.append(RouteTimer("Minimum observation", until, done=now >= until))
         if now < until and state.phase in ("recovery", "integration"):
-            alerts.append(Alert("observation", "observation", "info",
-                                f"Minimum observation until {format_local(until)} ({format_duration(until - now)} to go)",
-                                span.started_at if span else now))
+            alerts.append(
+                Alert(
+                    "observation",
+                    "observation",
+                    "info",
+                    f"Minimum observation until {format_local(until)} ({format_duration(until - now)} to go)",
+                    span.started_at if span else now,
+                )
+            )
     return alerts, timers
 
 
@@ -788,8 +849,9 @@ def replay(events: Iterable[EventBase], preset: Preset) -> Replay:
     state = SessionState(opened=opened, preset=preset, now=opened.at, events=list(ordered))
     state.struck = {e.target_seq: e.reason for e in ordered if isinstance(e, EntryStruck)}
     # A struck visibility change no longer counts: striking "make shareable" makes it private again.
-    visibility = {e.note_seq: e.visibility for e in ordered
-                  if isinstance(e, NoteVisibilityChanged) and e.seq not in state.struck}
+    visibility = {
+        e.note_seq: e.visibility for e in ordered if isinstance(e, NoteVisibilityChanged) and e.seq not in state.struck
+    }
     acknowledged: dict[str, datetime] = {}
     raised_by_person: list[AlertRaised] = []
     phase_events: list[PhaseStarted] = []
@@ -835,8 +897,9 @@ def replay(events: Iterable[EventBase], preset: Preset) -> Replay:
         elif isinstance(event, MedicationGiven):
             state.medications.append(event)
         elif isinstance(event, AdverseEventRecorded):
-            state.adverse.append(AdverseView(event.seq, event.at, event.kind, event.severity, event.action,
-                                             event.outcome, event.detail))
+            state.adverse.append(
+                AdverseView(event.seq, event.at, event.kind, event.severity, event.action, event.outcome, event.detail)
+            )
         elif isinstance(event, AdverseEventResolved):
             resolutions.setdefault(event.event_seq, event)
         elif isinstance(event, ScreeningAnswered):
@@ -856,8 +919,14 @@ def replay(events: Iterable[EventBase], preset: Preset) -> Replay:
     state.notes.sort(key=lambda n: n.at)
     state.medications.sort(key=lambda e: e.at)
     state.adverse = sorted(
-        (dataclasses.replace(view, resolved_at=resolutions[view.seq].at, resolved_outcome=resolutions[view.seq].outcome)
-         if view.seq in resolutions else view for view in state.adverse),
+        (
+            dataclasses.replace(
+                view, resolved_at=resolutions[view.seq].at, resolved_outcome=resolutions[view.seq].outcome
+            )
+            if view.seq in resolutions
+            else view
+            for view in state.adverse
+        ),
         key=lambda view: view.at,
     )
     state.infusions = build_infusions(state.doses, (e for e in ordered if e.seq is None or e.seq not in state.struck))
@@ -865,12 +934,15 @@ def replay(events: Iterable[EventBase], preset: Preset) -> Replay:
     phase_events.sort(key=lambda e: e.at)
     for index, event in enumerate(phase_events):
         ended = phase_events[index + 1].at if index + 1 < len(phase_events) else state.closed_at
-        state.spans.append(PhaseSpan(event.phase, event.at, ended,
-                                     preset.phases[event.phase].minutes, event.seq))
+        state.spans.append(PhaseSpan(event.phase, event.at, ended, preset.phases[event.phase].minutes, event.seq))
 
-    return Replay(state, acknowledged, tuple(_threshold_alerts(state)) + tuple(safety_alerts(state.questionnaires)),
-                  tuple(Alert(e.key, "manual", "warning", e.message, e.at) for e in raised_by_person),
-                  tuple(sedation_alerts(state)))
+    return Replay(
+        state,
+        acknowledged,
+        tuple(_threshold_alerts(state)) + tuple(safety_alerts(state.questionnaires)),
+        tuple(Alert(e.key, "manual", "warning", e.message, e.at) for e in raised_by_person),
+        tuple(sedation_alerts(state)),
+    )
 
 
 def safety_alerts(questionnaires: Iterable[QuestionnaireAnswered]) -> list[Alert]:
@@ -883,10 +955,16 @@ def safety_alerts(questionnaires: Iterable[QuestionnaireAnswered]) -> list[Alert
         form = instrument(taken.instrument)
         if form.safety_flagged(taken.answers):
             answer = taken.answers[form.safety_item - 1]  # type: ignore[operator]
-            alerts.append(Alert(
-                f"safety:{taken.seq}", "safety", "alarm",
-                f"{form.title} item {form.safety_item} answered {answer} ({form.answers[answer].lower()}): "
-                "a safety check is needed today; acknowledging asks for the note", taken.at))
+            alerts.append(
+                Alert(
+                    f"safety:{taken.seq}",
+                    "safety",
+                    "alarm",
+                    f"{form.title} item {form.safety_item} answered {answer} ({form.answers[answer].lower()}): "
+                    "a safety check is needed today; acknowledging asks for the note",
+                    taken.at,
+                )
+            )
     return alerts
 
 
@@ -896,5 +974,18 @@ def phase_label(phase: Phase | None) -> str:
     return PHASE_TITLES[phase] if phase else "Not started"
 
 
-__all__ = ["fold", "replay", "Replay", "SessionState", "Alert", "VitalsCheck", "PhaseSpan", "RouteTimer", "NoteView",
-           "AdverseView", "Discharge", "PHASES", "phase_label"]
+__all__ = [
+    "fold",
+    "replay",
+    "Replay",
+    "SessionState",
+    "Alert",
+    "VitalsCheck",
+    "PhaseSpan",
+    "RouteTimer",
+    "NoteView",
+    "AdverseView",
+    "Discharge",
+    "PHASES",
+    "phase_label",
+]

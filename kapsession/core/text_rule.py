@@ -91,8 +91,10 @@ def problem(text: str, field: TextField) -> str | None:
     refused = (_REFUSED_IN_LINES if field.line_breaks else _REFUSED_ON_ONE_LINE).search(text)
     if refused is not None:
         character = refused.group()
-        return (f"{field.what} holds {_kind_of(character)} (U+{ord(character):04X}) at position "
-                f"{refused.start() + 1}: accepted: {field.accepted}")
+        return (
+            f"{field.what} holds {_kind_of(character)} (U+{ord(character):04X}) at position "
+            f"{refused.start() + 1}: accepted: {field.accepted}"
+        )
     if len(text) > field.max_length:
         return f"{field.what} is {len(text):,} characters long: accepted: {field.accepted}"
     return None
@@ -115,7 +117,7 @@ def follows(field: TextField) -> Any:
     """The rule as a pydantic `AfterValidator` for a model field (events, settings)."""
     from pydantic import AfterValidator
 
-    def check(value: str | None, info: "ValidationInfo") -> str | None:
+    def check(value: str | None, info: ValidationInfo) -> str | None:
         if value is None:
             return None
         if (info.context or {}).get("reading_the_record"):

@@ -7,11 +7,35 @@ from typing import NamedTuple
 
 from kapsession.core.entries import entry_number, entry_numbers, written_late
 from kapsession.core.events import (
-    AdverseEventRecorded, AdverseEventResolved, AlertAcknowledged, AlertRaised, CardDrawn, ChecklistTicked,
-    DischargeCriterionWaived, DoseGiven, EntryStruck, EventBase, FormAnswerConfirmed, InfusionPaused,
-    InfusionRateChanged, InfusionResumed, InfusionStopped, IntentionSet, MedicationGiven, NextSessionSet,
-    NoteVisibilityChanged, NoteWritten, PhaseStarted, PreDoseDecision, QuestionnaireAnswered, SafetyCheckRecorded,
-    ScaleRated, ScreeningAnswered, SessionClosed, SessionOpened, VitalsRecorded,
+    AdverseEventRecorded,
+    AdverseEventResolved,
+    AlertAcknowledged,
+    AlertRaised,
+    CardDrawn,
+    ChecklistTicked,
+    DischargeCriterionWaived,
+    DoseGiven,
+    EntryStruck,
+    EventBase,
+    FormAnswerConfirmed,
+    InfusionPaused,
+    InfusionRateChanged,
+    InfusionResumed,
+    InfusionStopped,
+    IntentionSet,
+    MedicationGiven,
+    NextSessionSet,
+    NoteVisibilityChanged,
+    NoteWritten,
+    PhaseStarted,
+    PreDoseDecision,
+    QuestionnaireAnswered,
+    SafetyCheckRecorded,
+    ScaleRated,
+    ScreeningAnswered,
+    SessionClosed,
+    SessionOpened,
+    VitalsRecorded,
 )
 from kapsession.core.phases import PHASE_TITLES
 from kapsession.core.scales import SCALES
@@ -34,8 +58,11 @@ class TimelineLine(NamedTuple):
 
 
 DECISION_WORDS = {"proceed": "go ahead", "defer": "defer", "cancel": "cancel"}
-ADVERSE_WORDS = {"respiratory-depression": "respiratory depression", "excessive-sedation": "excessive sedation",
-                 "distressing-dissociation": "distressing dissociation or emergence reaction"}
+ADVERSE_WORDS = {
+    "respiratory-depression": "respiratory depression",
+    "excessive-sedation": "excessive sedation",
+    "distressing-dissociation": "distressing dissociation or emergence reaction",
+}
 
 
 def describe_dose(event: DoseGiven, drug: str | None = None, *, with_drug: bool = True) -> str:
@@ -45,7 +72,9 @@ def describe_dose(event: DoseGiven, drug: str | None = None, *, with_drug: bool 
     named = (event.drug or drug) if with_drug else None
     parts = [f"{event.mg:g} mg" + (f" {named}" if named else "") + f" {ROUTE_SHORT.get(event.route, event.route)}"]
     if event.infusion_minutes:
-        parts.append(f"infusion over {event.infusion_minutes:g} min ({event.mg / event.infusion_minutes * 60:.3g} mg/h)")
+        parts.append(
+            f"infusion over {event.infusion_minutes:g} min ({event.mg / event.infusion_minutes * 60:.3g} mg/h)"
+        )
     if event.mg_per_kg is not None:
         parts.append(f"({event.mg_per_kg:.2f} mg/kg)")
     if event.devices:
@@ -93,8 +122,10 @@ def describe_questionnaire(event: QuestionnaireAnswered) -> str:
     total = sum(event.answers)
     flag = f" \u00b7 ALERT item {form.safety_item} answered" if form.safety_flagged(event.answers) else ""
     by = " (by the client)" if event.by_client else ""
-    return (f"{form.title} {total} ({form.band(total).words}){by} \u00b7 answers "
-            f"{' '.join(str(a) for a in event.answers)}{flag}")
+    return (
+        f"{form.title} {total} ({form.band(total).words}){by} \u00b7 answers "
+        f"{' '.join(str(a) for a in event.answers)}{flag}"
+    )
 
 
 def describe(event: EventBase, state: SessionState) -> tuple[str, str]:
@@ -117,7 +148,8 @@ def describe(event: EventBase, state: SessionState) -> tuple[str, str]:
         dose = next((d for d in state.events if isinstance(d, DoseGiven) and d.seq == event.dose_seq), None)
         planned = f" of {dose.mg:g}" if dose is not None else ""
         return "infusion", f"stopped: {event.delivered_mg:g}{planned} mg delivered" + (
-            f" (stopped early: {event.reason})" if event.reason else "")
+            f" (stopped early: {event.reason})" if event.reason else ""
+        )
     if isinstance(event, MedicationGiven):
         return "medicine", describe_medication(event)
     if isinstance(event, AdverseEventRecorded):
@@ -125,8 +157,9 @@ def describe(event: EventBase, state: SessionState) -> tuple[str, str]:
     if isinstance(event, AdverseEventResolved):
         found = next((a for a in state.adverse if a.seq == event.event_seq), None)
         what = adverse_words(found.kind) if found else "adverse event"
-        return "resolved", (f"#{entry_number(state, event.event_seq)} {what} resolved"
-                            + (f": {event.outcome}" if event.outcome else ""))
+        return "resolved", (
+            f"#{entry_number(state, event.event_seq)} {what} resolved" + (f": {event.outcome}" if event.outcome else "")
+        )
     if isinstance(event, ScreeningAnswered):
         return "screening", _screening(event, state)
     if isinstance(event, PreDoseDecision):
@@ -135,8 +168,12 @@ def describe(event: EventBase, state: SessionState) -> tuple[str, str]:
     if isinstance(event, DischargeCriterionWaived):
         return "discharge", f"may leave without the {event.criterion} criterion met: {event.reason}"
     if isinstance(event, FormAnswerConfirmed):
-        return "form", f"{event.field.replace('-', ' ')} seen: {event.answer} (confirmed)" if event.field != \
-            "first-treatment" else f"first treatment: {event.answer} (confirmed)"
+        return (
+            "form",
+            f"{event.field.replace('-', ' ')} seen: {event.answer} (confirmed)"
+            if event.field != "first-treatment"
+            else f"first treatment: {event.answer} (confirmed)",
+        )
     if isinstance(event, VitalsRecorded):
         return "vitals", event.reading.describe()
     if isinstance(event, ScaleRated):
@@ -149,8 +186,10 @@ def describe(event: EventBase, state: SessionState) -> tuple[str, str]:
         text = f"\u201c{event.text}\u201d" if event.kind == "client-words" else event.text
         return "note", f"{mark}{kind}{text}"
     if isinstance(event, NoteVisibilityChanged):
-        return ("shared" if event.visibility == "shareable" else "unshared",
-                f"note #{entry_number(state, event.note_seq)} made {event.visibility}")
+        return (
+            "shared" if event.visibility == "shareable" else "unshared",
+            f"note #{entry_number(state, event.note_seq)} made {event.visibility}",
+        )
     if isinstance(event, IntentionSet):
         return "intention", event.text
     if isinstance(event, CardDrawn):
@@ -194,10 +233,19 @@ def timeline(state: SessionState) -> list[TimelineLine]:
             delta = event.at - first
             t_plus = ("T+" if delta.total_seconds() >= 0 else "T-") + format_duration(abs(delta))
         private = isinstance(event, (NoteWritten, SafetyCheckRecorded)) and "[private]" in text[:10]
-        lines.append(TimelineLine(event.seq, event.at, t_plus, label, text, private,
-                                  state.struck.get(event.seq) if event.seq is not None else None,
-                                  numbers.get(event.seq) if event.seq is not None else None,
-                                  written_late(state, event)))
+        lines.append(
+            TimelineLine(
+                event.seq,
+                event.at,
+                t_plus,
+                label,
+                text,
+                private,
+                state.struck.get(event.seq) if event.seq is not None else None,
+                numbers.get(event.seq) if event.seq is not None else None,
+                written_late(state, event),
+            )
+        )
     return lines
 
 
@@ -213,14 +261,18 @@ def render_text(state: SessionState, session_id: str) -> str:
     ]
     if state.doses:
         drugs = sorted({state.drug_of(dose) for dose in state.doses})
-        header.append(f"Dose:    {state.total_dose_mg:g} mg {' and '.join(drugs)} total, first at "
-                      f"{format_local(state.first_dose_at)}")  # type: ignore[arg-type]
+        header.append(
+            f"Dose:    {state.total_dose_mg:g} mg {' and '.join(drugs)} total, first at "
+            f"{format_local(state.first_dose_at)}"
+        )  # type: ignore[arg-type]
     running = state.running_infusion
     if running is not None:
         now = state.clock_now
         status = "paused" if running.paused else "running"
-        header.append(f"Infusion: {status}, {running.mg_so_far(now):.1f} of {running.planned_mg:g} mg so far, "
-                      f"{running.mg_per_hour:g} mg/h")
+        header.append(
+            f"Infusion: {status}, {running.mg_so_far(now):.1f} of {running.planned_mg:g} mg so far, "
+            f"{running.mg_per_hour:g} mg/h"
+        )
     if state.medications:
         header.append("Medicines: " + "; ".join(describe_medication(m) for m in state.medications))
     if state.intention:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from kapsession.core.errors import InputError
 
@@ -40,7 +40,7 @@ def _system_zone(name: str | None) -> tzinfo:
 
     try:
         if name == "":
-            return timezone.utc  # as the C library reads an empty $TZ
+            return UTC  # as the C library reads an empty $TZ
         if name is None or name == ":":
             with open("/etc/localtime", "rb") as handle:
                 return zoneinfo.ZoneInfo.from_file(handle, key="localtime")
@@ -52,7 +52,7 @@ def _system_zone(name: str | None) -> tzinfo:
     except (OSError, ValueError, zoneinfo.ZoneInfoNotFoundError):
         from dateutil import tz
 
-        return tz.gettz() or timezone.utc
+        return tz.gettz() or UTC
 
 
 def parse_entry_time(text: str, now: datetime, zone: tzinfo | None = None) -> datetime:
@@ -69,7 +69,7 @@ def parse_entry_time(text: str, now: datetime, zone: tzinfo | None = None) -> da
         minutes = int(ago.group(1))
         if minutes > 12 * 60:
             raise InputError(f"{minutes} minutes ago is more than 12 hours back; " + ACCEPTED_TIMES)
-        return (now - timedelta(minutes=minutes)).astimezone(timezone.utc)
+        return (now - timedelta(minutes=minutes)).astimezone(UTC)
 
     clock = _CLOCK.match(cleaned)
     if clock:
@@ -86,21 +86,16 @@ def parse_entry_time(text: str, now: datetime, zone: tzinfo | None = None) -> da
         if hour > 23 or minute > 59 or second > 59:
             raise InputError(f"'{text.strip()}' is not a time of day; " + ACCEPTED_TIMES)
         local_now = now.astimezone(zone)
-        candidate = datetime(
-            local_now.year, local_now.month, local_now.day, hour, minute, second, tzinfo=zone
-        )
+        candidate = datetime(local_now.year, local_now.month, local_now.day, hour, minute, second, tzinfo=zone)
         if candidate > local_now:
             # The most recent occurrence: yesterday's, if that is within 12 hours.
             yesterday = local_now - timedelta(days=1)
-            candidate = datetime(
-                yesterday.year, yesterday.month, yesterday.day, hour, minute, second, tzinfo=zone
-            )
+            candidate = datetime(yesterday.year, yesterday.month, yesterday.day, hour, minute, second, tzinfo=zone)
             if local_now - candidate > timedelta(hours=12):
                 raise InputError(
-                    f"{text.strip()} is in the future (it is now {local_now:%H:%M}); "
-                    "a backdated entry must be earlier"
+                    f"{text.strip()} is in the future (it is now {local_now:%H:%M}); a backdated entry must be earlier"
                 )
-        return candidate.astimezone(timezone.utc)
+        return candidate.astimezone(UTC)
 
     if re.match(r"^\d{4}-\d{2}-\d{2}", cleaned, re.ASCII):
         try:
@@ -109,7 +104,7 @@ def parse_entry_time(text: str, now: datetime, zone: tzinfo | None = None) -> da
             parsed = date_parser.isoparse(text.strip())
             if parsed.tzinfo is None:
                 parsed = parsed.replace(tzinfo=zone)
-            parsed = parsed.astimezone(timezone.utc)
+            parsed = parsed.astimezone(UTC)
         except (ValueError, OverflowError, TypeError) as error:
             raise InputError(f"'{text.strip()}' is not a valid ISO timestamp; " + ACCEPTED_TIMES) from error
         if parsed > now:

@@ -28,12 +28,15 @@ def distrust(status: os.stat_result) -> str | None:
     if not hasattr(os, "getuid"):
         return None  # no owners and modes to go by (Windows): the folder's own rights decide
     if status.st_uid not in (os.getuid(), 0):
-        return (f"it belongs to another user (uid {status.st_uid}); presets, scenarios and themes are "
-                "read only from files you own")
-    shared = status.st_mode & stat.S_IWOTH or (status.st_mode & stat.S_IWGRP and not _group_is_yours_alone(status.st_gid))
+        return (
+            f"it belongs to another user (uid {status.st_uid}); presets, scenarios and themes are "
+            "read only from files you own"
+        )
+    shared = status.st_mode & stat.S_IWOTH or (
+        status.st_mode & stat.S_IWGRP and not _group_is_yours_alone(status.st_gid)
+    )
     if shared:
-        return (f"others can change it (mode {stat.S_IMODE(status.st_mode):04o}); make it yours alone with "
-                "chmod go-w")
+        return f"others can change it (mode {stat.S_IMODE(status.st_mode):04o}); make it yours alone with chmod go-w"
     return None
 
 

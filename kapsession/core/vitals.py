@@ -42,10 +42,19 @@ POSITIONAL_ORDER = ("heart_rate", "spo2", "resp_rate", "temperature")
 
 KEYWORDS = {
     "bp": "bp",
-    "hr": "heart_rate", "pulse": "heart_rate", "p": "heart_rate",
-    "spo2": "spo2", "sat": "spo2", "sats": "spo2", "o2": "spo2", "sp": "spo2",
-    "rr": "resp_rate", "resp": "resp_rate", "r": "resp_rate",
-    "t": "temperature", "temp": "temperature",
+    "hr": "heart_rate",
+    "pulse": "heart_rate",
+    "p": "heart_rate",
+    "spo2": "spo2",
+    "sat": "spo2",
+    "sats": "spo2",
+    "o2": "spo2",
+    "sp": "spo2",
+    "rr": "resp_rate",
+    "resp": "resp_rate",
+    "r": "resp_rate",
+    "t": "temperature",
+    "temp": "temperature",
 }
 
 ACCEPTED_FORMAT = "accepted: '128/84 76 98' (BP HR SpO2 [RR] [temp]) or '128/84 hr 76 spo2 98 rr 14'"
@@ -98,9 +107,7 @@ def _check_range(field: str, value: float) -> None:
     measure = MEASURES[field]
     if not measure.low <= value <= measure.high:
         shown = int(value) if measure.integer else value
-        raise InputError(
-            f"{measure.label} {shown} is out of range: accepted {measure.accepted}"
-        )
+        raise InputError(f"{measure.label} {shown} is out of range: accepted {measure.accepted}")
 
 
 def _without_unit(token: str) -> str:
@@ -118,7 +125,7 @@ def _split_keyword(token: str) -> tuple[str | None, str | None]:
         return token, None
     for keyword in sorted(KEYWORDS, key=len, reverse=True):
         if token.startswith(keyword):
-            rest = token[len(keyword):].lstrip(":=")
+            rest = token[len(keyword) :].lstrip(":=")
             if rest and (rest[0].isdigit()):
                 return keyword, rest
     return None, None
@@ -183,9 +190,7 @@ def parse_vitals(text: str) -> VitalsReading:
             f"diastolic {int(values['diastolic'])} must be below systolic {int(values['systolic'])}: "
             f"accepted diastolic {MEASURES['diastolic'].accepted}, lower than the systolic"
         )
-    cleaned = {
-        field: (value if not MEASURES[field].integer else int(value)) for field, value in values.items()
-    }
+    cleaned = {field: (value if not MEASURES[field].integer else int(value)) for field, value in values.items()}
     return VitalsReading(**cleaned)
 
 

@@ -98,6 +98,7 @@ def score_moment(text: str | None, now: datetime) -> datetime:
 
 # -- new sessions -----------------------------------------------------------------------------------
 
+
 class NewSessionClient(NamedTuple):
     client_id: str | None  # None: a client of this name is created with the session
     name: str
@@ -115,8 +116,9 @@ def client_for_new_session(store: Any, text: str, *, new_client: bool = False) -
     book = ClientBook(store)
     wanted = (text or "").strip()
     if not wanted:
-        raise InputError("the client's name is empty: accepted a name or initials, e.g. \"A.B.\", or a client id, "
-                         "e.g. c-7k3ab")
+        raise InputError(
+            'the client\'s name is empty: accepted a name or initials, e.g. "A.B.", or a client id, e.g. c-7k3ab'
+        )
     client_id: str | None = None
     if wanted.lower().startswith(CLIENT_PREFIX) and not new_client:
         client_id = book.find(wanted)  # an id that does not exist: one sentence, the closest suggested
@@ -136,15 +138,29 @@ def client_for_new_session(store: Any, text: str, *, new_client: bool = False) -
 
 # -- the commands ---------------------------------------------------------------------------------
 
+
 def cmd_clients(ctx: Any) -> int:
     import json
 
     rows = _book(ctx).rows(include_merged=ctx.args.all)
     if ctx.args.json:
-        ctx.out(json.dumps([
-            {"id": row.id, "name": row.name, "sessions": count, "merged_into": row.merged_into,
-             "last_session": newest.isoformat() if newest else None, "created_at": row.created_at.isoformat()}
-            for row, count, newest in rows], indent=2, ensure_ascii=False))
+        ctx.out(
+            json.dumps(
+                [
+                    {
+                        "id": row.id,
+                        "name": row.name,
+                        "sessions": count,
+                        "merged_into": row.merged_into,
+                        "last_session": newest.isoformat() if newest else None,
+                        "created_at": row.created_at.isoformat(),
+                    }
+                    for row, count, newest in rows
+                ],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         return 0
     if not rows:
         ctx.out("No clients yet. Add one with: kapsession client add NAME")
@@ -162,9 +178,14 @@ def cmd_client(ctx: Any) -> int:
     now = _now()
     action = args.client_action
     if action == "add":
-        client_id = book.add(_text(args.name, text_rule.CLIENT_NAME), now, date_of_birth=_birth_date(args.dob),
-                             sex=_sex(args.sex), reference=_text(args.ref, text_rule.CHART_REFERENCE) if args.ref else None,
-                             allow_same_name=args.same_name)
+        client_id = book.add(
+            _text(args.name, text_rule.CLIENT_NAME),
+            now,
+            date_of_birth=_birth_date(args.dob),
+            sex=_sex(args.sex),
+            reference=_text(args.ref, text_rule.CHART_REFERENCE) if args.ref else None,
+            allow_same_name=args.same_name,
+        )
         ctx.out(client_id)
     elif action == "rename":
         client_id = book.find(args.client)
@@ -190,14 +211,21 @@ def cmd_client(ctx: Any) -> int:
         client_id = book.find(args.client)
         name = instrument(args.instrument).name
         answers = parse_answers(name, args.answers)
-        stored = book.append(client_id, QuestionnaireAnswered(at=score_moment(args.date, now), instrument=name,
-                                                              answers=answers, by_client=args.by_client))
+        stored = book.append(
+            client_id,
+            QuestionnaireAnswered(
+                at=score_moment(args.date, now), instrument=name, answers=answers, by_client=args.by_client
+            ),
+        )
         form = instrument(name)
         ctx.out(f"recorded {form.title} {sum(answers)} ({form.band(sum(answers)).words}) for {client_id}")
         if form.safety_flagged(answers):
-            print(f"kapsession: ALERT: {form.title} item {form.safety_item} answered {answers[form.safety_item - 1]}: "  # type: ignore[operator]
-                  "a safety check is needed today; record it with: "
-                  f"kapsession client safety-check {client_id} \"what was asked and the plan\"", file=sys.stderr)
+            print(
+                f"kapsession: ALERT: {form.title} item {form.safety_item} answered {answers[form.safety_item - 1]}: "  # type: ignore[operator]
+                "a safety check is needed today; record it with: "
+                f'kapsession client safety-check {client_id} "what was asked and the plan"',
+                file=sys.stderr,
+            )
         del stored
     elif action == "safety-check":
         from kapsession.core.events import SafetyCheckRecorded
@@ -207,8 +235,12 @@ def cmd_client(ctx: Any) -> int:
         if not keys:
             raise InputError(f"{client_id} has no PHQ-9 between sessions waiting for a safety check")
         text = _text(args.text, text_rule.SAFETY_NOTE)
-        book.append(client_id, SafetyCheckRecorded(at=now, key=keys[0], text=text,
-                                                   visibility="shareable" if args.shareable else "private"))
+        book.append(
+            client_id,
+            SafetyCheckRecorded(
+                at=now, key=keys[0], text=text, visibility="shareable" if args.shareable else "private"
+            ),
+        )
         ctx.out(f"safety check recorded for {client_id}" + (" (private)" if not args.shareable else ""))
     return 0
 
@@ -229,19 +261,25 @@ def cmd_course(ctx: Any) -> int:
 
     args = ctx.args
     if args.audience == "client" and args.include_private:
-        raise InputError("--include-private is for the prescriber's report; the client's page never shows a private note")
+        raise InputError(
+            "--include-private is for the prescriber's report; the client's page never shows a private note"
+        )
     course = load_course(ctx, args.client)
     settings = load_settings()
-    names: dict[str, Any] = {"therapist_name": settings.therapist_name, "practice_name": settings.practice_name,
-             "paper": args.paper or settings.paper}
+    names: dict[str, Any] = {
+        "therapist_name": settings.therapist_name,
+        "practice_name": settings.practice_name,
+        "paper": args.paper or settings.paper,
+    }
     if args.audience == "client":
         document: Any = build_progress_page(course, **names)
     else:
         document = build_course_report(course, include_private=args.include_private, **names)
     kind = "progress" if args.audience == "client" else "course"
     day = course.now.astimezone().strftime("%Y-%m-%d")
-    return _deliver(ctx, args, kind=kind, session_id=course.client.id, day=day,
-                    render=lambda fmt: course_bytes(document, fmt))
+    return _deliver(
+        ctx, args, kind=kind, session_id=course.client.id, day=day, render=lambda fmt: course_bytes(document, fmt)
+    )
 
 
 def cmd_calendar(ctx: Any) -> int:
@@ -263,8 +301,10 @@ def cmd_calendar(ctx: Any) -> int:
         when = state.next_session_at
         length = timedelta(minutes=state.preset.planned_total_minutes)
     if when is None or when <= now:
-        raise InputError("no next session is planned ahead; set one with "
-                         "`kapsession add ID next-session \"in 3 days at 10:00\"` or plan the course")
+        raise InputError(
+            "no next session is planned ahead; set one with "
+            '`kapsession add ID next-session "in 3 days at 10:00"` or plan the course'
+        )
     data = appointment_ics(when, practice_name=load_settings().practice_name, length=length or DEFAULT_LENGTH)
     if args.output:
         from kapsession.summary.files import write_export
@@ -282,8 +322,11 @@ def cmd_add_questionnaire(ctx: Any) -> int:
     args = ctx.args
     log = ctx.open_log(args.id)
     answers = parse_answers(args.what, args.answers)
-    stored = log.record(commands.answer_questionnaire(log.state(), args.what, answers, log.now(),
-                                                      by_client=args.by_client, at_text=args.at))
+    stored = log.record(
+        commands.answer_questionnaire(
+            log.state(), args.what, answers, log.now(), by_client=args.by_client, at_text=args.at
+        )
+    )
     return _recorded(ctx, log, stored)
 
 
@@ -291,8 +334,11 @@ def cmd_add_safety_check(ctx: Any) -> int:
     from kapsession.core import commands
 
     log = ctx.open_log(ctx.args.id)
-    stored = log.record(commands.record_safety_check(log.state(), " ".join(ctx.args.text), log.now(),
-                                                     shareable=ctx.args.shareable, at_text=ctx.args.at))
+    stored = log.record(
+        commands.record_safety_check(
+            log.state(), " ".join(ctx.args.text), log.now(), shareable=ctx.args.shareable, at_text=ctx.args.at
+        )
+    )
     return _recorded(ctx, log, stored)
 
 
@@ -305,12 +351,16 @@ def _recorded(ctx: Any, log: Any, stored: Any) -> int:
     ctx.out(f"recorded #{stored.seq} at {format_local(stored.at)}: {label} {text}")
     for alert in state.open_safety_alerts:
         if alert.key == f"safety:{stored.seq}":
-            print(f"kapsession: ALERT: {alert.message}; record it with: kapsession add {log.session_id} "
-                  "safety-check \"what was asked and the plan\"", file=sys.stderr)
+            print(
+                f"kapsession: ALERT: {alert.message}; record it with: kapsession add {log.session_id} "
+                'safety-check "what was asked and the plan"',
+                file=sys.stderr,
+            )
     return 0
 
 
 # -- the parser -----------------------------------------------------------------------------------
+
 
 def _sessions_count(text: str) -> int:
     if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 50:
@@ -322,24 +372,36 @@ def _sessions_count(text: str) -> int:
 
 def register_add_kinds(kinds: Any) -> None:
     """`add ID phq9 ...`, `add ID gad7 ...`, `add ID safety-check ...` (kapsession.cli's `add`)."""
-    for name, title, count, example in (("phq9", "PHQ-9", 9, "1 2 0 1 2 1 0 1 0"), ("gad7", "GAD-7", 7, "1 1 0 1 0 1 0")):
+    for name, title, count, example in (
+        ("phq9", "PHQ-9", 9, "1 2 0 1 2 1 0 1 0"),
+        ("gad7", "GAD-7", 7, "1 1 0 1 0 1 0"),
+    ):
         parser = kinds.add_parser(name, help=f"a {title} at intake: {count} answers, each 0-3")
-        parser.add_argument("answers", nargs="+", help=f"{count} answers 0-3 in the form's order, e.g. {example} "
-                            f"(or together, e.g. {example.replace(' ', '')})")
+        parser.add_argument(
+            "answers",
+            nargs="+",
+            help=f"{count} answers 0-3 in the form's order, e.g. {example} "
+            f"(or together, e.g. {example.replace(' ', '')})",
+        )
         parser.add_argument("--by-client", action="store_true", help="answered by the client themselves")
         parser.add_argument("--at", metavar="TIME", help=AT_HELP)
         parser.set_defaults(func=cmd_add_questionnaire)
     check = kinds.add_parser("safety-check", help="the note that acknowledges a PHQ-9 item 9 alert (private)")
-    check.add_argument("text", nargs="+", help="what was asked, the answer and the plan, "
-                       "e.g. \"asked directly; no plan; crisis line given\"")
+    check.add_argument(
+        "text",
+        nargs="+",
+        help='what was asked, the answer and the plan, e.g. "asked directly; no plan; crisis line given"',
+    )
     check.add_argument("--shareable", action="store_true", help="may appear in the client's documents")
     check.add_argument("--at", metavar="TIME", help=AT_HELP)
     check.set_defaults(func=cmd_add_safety_check)
 
 
-AT_HELP = ("when it happened, if not now (up to four hours before the session was written), e.g. 10:42; "
-           "also 10.42pm, -5m, '5 min ago' or an ISO time")
-CLIENT_HELP = "a client's id, e.g. c-7k3ab, or a name that matches one client, e.g. \"Ana B.\""
+AT_HELP = (
+    "when it happened, if not now (up to four hours before the session was written), e.g. 10:42; "
+    "also 10.42pm, -5m, '5 min ago' or an ISO time"
+)
+CLIENT_HELP = 'a client\'s id, e.g. c-7k3ab, or a name that matches one client, e.g. "Ana B."'
 
 
 def register(subparsers: Any) -> None:
@@ -348,19 +410,22 @@ def register(subparsers: Any) -> None:
     clients.add_argument("--all", action="store_true", help="also records merged into another")
     clients.set_defaults(func=cmd_clients)
 
-    client = subparsers.add_parser("client", help="add, rename, merge a client; plan the course; scores between sessions")
+    client = subparsers.add_parser(
+        "client", help="add, rename, merge a client; plan the course; scores between sessions"
+    )
     # (argparse gives the nested parsers the class of `client`: kapsession.cli's, one sentence per refusal)
     actions = client.add_subparsers(dest="client_action", metavar="ACTION", required=True)
     add = actions.add_parser("add", help="a new client (prints its id)")
-    add.add_argument("name", nargs="+", help="display name or initials, e.g. \"Ana B.\"")
+    add.add_argument("name", nargs="+", help='display name or initials, e.g. "Ana B."')
     add.add_argument("--dob", metavar="YYYY-MM-DD", help="date of birth, e.g. 1984-07-21")
     add.add_argument("--sex", help="female, male or other, e.g. female")
-    add.add_argument("--ref", metavar="TEXT", help="the practice's reference (chart number), up to 60 characters, "
-                     "e.g. CH-12")
+    add.add_argument(
+        "--ref", metavar="TEXT", help="the practice's reference (chart number), up to 60 characters, e.g. CH-12"
+    )
     add.add_argument("--same-name", action="store_true", help="another client with a name already recorded")
     rename = actions.add_parser("rename", help="change a client's display name")
     rename.add_argument("client", help=CLIENT_HELP)
-    rename.add_argument("name", nargs="+", help="the new display name, e.g. \"Ana Beth\"")
+    rename.add_argument("name", nargs="+", help='the new display name, e.g. "Ana Beth"')
     merge = actions.add_parser("merge", help="two records of one person: A joins B (reversible)")
     merge.add_argument("duplicate", metavar="A", help="the record that joins the other, e.g. c-2m4pq")
     merge.add_argument("into", metavar="B", help="the record kept, e.g. c-7k3ab")
@@ -368,42 +433,67 @@ def register(subparsers: Any) -> None:
     unmerge.add_argument("client", help="the merged record, e.g. c-2m4pq")
     plan = actions.add_parser("plan", help="sessions planned in the series, and a schedule")
     plan.add_argument("client", help=CLIENT_HELP)
-    plan.add_argument("--sessions", type=_sessions_count, required=True, metavar="N",
-                      help="sessions in the series, 1-50, e.g. 6 (later ones are boosters)")
-    plan.add_argument("--schedule", help="weekly, twice a week, three times a week, every other week, every 3 days, "
-                      "or every named weekday, optionally at a time, e.g. \"every Monday and Thursday at 10:00\"")
+    plan.add_argument(
+        "--sessions",
+        type=_sessions_count,
+        required=True,
+        metavar="N",
+        help="sessions in the series, 1-50, e.g. 6 (later ones are boosters)",
+    )
+    plan.add_argument(
+        "--schedule",
+        help="weekly, twice a week, three times a week, every other week, every 3 days, "
+        'or every named weekday, optionally at a time, e.g. "every Monday and Thursday at 10:00"',
+    )
     score = actions.add_parser("score", help="a PHQ-9 or GAD-7 collected between sessions")
     score.add_argument("client", help=CLIENT_HELP)
     score.add_argument("instrument", choices=["phq9", "gad7"], help="phq9 or gad7, e.g. phq9")
     score.add_argument("answers", nargs="+", help="one answer 0-3 per item, e.g. 1 2 0 1 2 1 0 1 0")
-    score.add_argument("--date", help="when it was taken: YYYY-MM-DD, today or yesterday, never in the future, "
-                       "e.g. 2026-03-05 (default: now)")
+    score.add_argument(
+        "--date",
+        help="when it was taken: YYYY-MM-DD, today or yesterday, never in the future, e.g. 2026-03-05 (default: now)",
+    )
     score.add_argument("--by-client", action="store_true", help="answered by the client themselves")
     safety = actions.add_parser("safety-check", help="the note after a PHQ-9 item 9 above 0 between sessions")
     safety.add_argument("client", help=CLIENT_HELP)
-    safety.add_argument("text", nargs="+", help="what was asked, the answer and the plan, "
-                        "e.g. \"asked directly; no plan; crisis line given\"")
+    safety.add_argument(
+        "text",
+        nargs="+",
+        help='what was asked, the answer and the plan, e.g. "asked directly; no plan; crisis line given"',
+    )
     safety.add_argument("--shareable", action="store_true", help="may appear in the client's documents")
     client.set_defaults(func=cmd_client)
 
     course = subparsers.add_parser(
-        "course", help="the course report for the prescriber, or (--for client) the client's progress page",
+        "course",
+        help="the course report for the prescriber, or (--for client) the client's progress page",
         description="Every session in order, PHQ-9 and GAD-7 over time with response and remission. "
-                    "The prescriber's report leaves private notes out unless --include-private; the "
-                    "client's page never has one.")
+        "The prescriber's report leaves private notes out unless --include-private; the "
+        "client's page never has one.",
+    )
     course.add_argument("client", help=CLIENT_HELP)
     course.add_argument("--format", choices=["md", "pdf"], default=DEFAULT_FORMAT, help="md or pdf (default), e.g. md")
-    course.add_argument("-o", "--output", metavar="FILE",
-                        help="file to write (default: stdout for md, the exports folder for pdf), e.g. course.pdf")
-    course.add_argument("--for", dest="audience", choices=["prescriber", "client"], default="prescriber",
-                        help="prescriber (default) or client, e.g. --for client")
+    course.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="file to write (default: stdout for md, the exports folder for pdf), e.g. course.pdf",
+    )
+    course.add_argument(
+        "--for",
+        dest="audience",
+        choices=["prescriber", "client"],
+        default="prescriber",
+        help="prescriber (default) or client, e.g. --for client",
+    )
     course.add_argument("--include-private", action="store_true", help="the prescriber's report with private notes")
     course.add_argument("--paper", choices=["a4", "letter"], help="a4 or letter (default: from settings), e.g. letter")
     course.add_argument("--print", dest="send_to_printer", action="store_true", help="send the PDF to lp")
     course.set_defaults(func=cmd_course)
 
     calendar = subparsers.add_parser("calendar", help="the next session as an .ics file (practice name and time only)")
-    calendar.add_argument("target", metavar="SESSION_OR_CLIENT",
-                          help="a session id, e.g. jzmcdg, or a client id, e.g. c-7k3ab")
+    calendar.add_argument(
+        "target", metavar="SESSION_OR_CLIENT", help="a session id, e.g. jzmcdg, or a client id, e.g. c-7k3ab"
+    )
     calendar.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout), e.g. next.ics")
     calendar.set_defaults(func=cmd_calendar)

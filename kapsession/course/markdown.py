@@ -29,11 +29,17 @@ def render_course_markdown(report: CourseReport) -> str:
     facts += [f"ref. {escape(report.reference)}"] if report.reference else []
     add(" \u00b7 ".join(facts) + "  ")
     who = " \u00b7 ".join(escape(part) for part in (report.therapist_name, report.practice_name) if part)
-    add((f"{who} \u00b7 " if who else "") + f"{report.generated} \u00b7 {report.position}"
-        + (f" \u00b7 schedule: {escape(report.schedule)}" if report.schedule else ""))
+    add(
+        (f"{who} \u00b7 " if who else "")
+        + f"{report.generated} \u00b7 {report.position}"
+        + (f" \u00b7 schedule: {escape(report.schedule)}" if report.schedule else "")
+    )
     add("")
-    add("**Confidential: for the clinical record and the prescriber. "
-        + ("Contains private notes." if report.include_private else "Private notes left out.") + "**")
+    add(
+        "**Confidential: for the clinical record and the prescriber. "
+        + ("Contains private notes." if report.include_private else "Private notes left out.")
+        + "**"
+    )
     add("")
     add("## Scores")
     add("")
@@ -48,9 +54,15 @@ def render_course_markdown(report: CourseReport) -> str:
         add("")
         add("Response: a drop of at least 50% from the first score. Remission: under 5.")
         add("")
-        out.extend(_table(["Date", "Questionnaire", "Total", "Band", "Taken", "Answers", "Flag"],
-                          [[line.date, line.instrument, str(line.total), line.band, line.where, line.answers,
-                            line.flag] for line in report.scores]))
+        out.extend(
+            _table(
+                ["Date", "Questionnaire", "Total", "Band", "Taken", "Answers", "Flag"],
+                [
+                    [line.date, line.instrument, str(line.total), line.band, line.where, line.answers, line.flag]
+                    for line in report.scores
+                ],
+            )
+        )
     else:
         add("No PHQ-9 or GAD-7 recorded.")
     if report.safety:
@@ -62,12 +74,39 @@ def render_course_markdown(report: CourseReport) -> str:
     add("## Sessions")
     add("")
     if report.sessions:
-        out.extend(_table(
-            ["Session", "Date", "Route", "Dose", "mg/kg", "Baseline BP", "Peak BP", "HR", "Lowest SpO2",
-             "Discharged", "Scores"],
-            [[s.label, s.date, s.route, s.dose, s.mg_per_kg, s.baseline_bp, s.peak_bp, s.heart_rate,
-              s.lowest_spo2, s.discharged + (f" (early: {s.early_close})" if s.early_close else ""), s.scores]
-             for s in report.sessions]))
+        out.extend(
+            _table(
+                [
+                    "Session",
+                    "Date",
+                    "Route",
+                    "Dose",
+                    "mg/kg",
+                    "Baseline BP",
+                    "Peak BP",
+                    "HR",
+                    "Lowest SpO2",
+                    "Discharged",
+                    "Scores",
+                ],
+                [
+                    [
+                        s.label,
+                        s.date,
+                        s.route,
+                        s.dose,
+                        s.mg_per_kg,
+                        s.baseline_bp,
+                        s.peak_bp,
+                        s.heart_rate,
+                        s.lowest_spo2,
+                        s.discharged + (f" (early: {s.early_close})" if s.early_close else ""),
+                        s.scores,
+                    ]
+                    for s in report.sessions
+                ],
+            )
+        )
         add("")
         add("### Adverse events")
         add("")

@@ -38,6 +38,7 @@ def short_date(moment: datetime, zone: tzinfo | None = None) -> str:
 
 # -- the prescriber's report --------------------------------------------------------------------
 
+
 class SessionLine(Part):
     label: str
     session_id: str
@@ -119,7 +120,9 @@ def _session_line(session: CourseSession, course: Course, include_private: bool,
     peak = session.peak_bp
     scores = " \u00b7 ".join(f"{instrument(q.instrument).title} {sum(q.answers)}" for q in state.questionnaires)
     return SessionLine(
-        label=session.label, session_id=session.session_id, date=short_date(session.when, zone),
+        label=session.label,
+        session_id=session.session_id,
+        date=short_date(session.when, zone),
         route=ROUTE_SHORT.get(session.route, session.route),
         dose=f"{session.dose_mg:g} mg" if session.dose_mg else "",
         mg_per_kg=f"{session.mg_per_kg:.2f}" if session.mg_per_kg else "",
@@ -128,8 +131,10 @@ def _session_line(session: CourseSession, course: Course, include_private: bool,
         peak_bp=_bp(peak) + (f" at {clock(peak[2], zone)}" if peak else ""),
         heart_rate=f"{min(rates)}-{max(rates)}" if rates else "",
         lowest_spo2=f"{min(spo2)}%" if spo2 else "",
-        adverse=tuple(f"{clock(event.at, zone)} {event.describe(include_private=include_private)}"
-                      for event in session.adverse_events),
+        adverse=tuple(
+            f"{clock(event.at, zone)} {event.describe(include_private=include_private)}"
+            for event in session.adverse_events
+        ),
         discharged=clock(session.discharged_at, zone) if session.discharged_at else "open",
         early_close=state.early_reason or "",
         scores=scores,
@@ -145,11 +150,18 @@ def _score_lines(course: Course, zone: tzinfo | None) -> tuple[ScoreLine, ...]:
         flag = ""
         if score.safety_flagged:
             flag = f"ALERT item {form.safety_item} answered {score.answers[form.safety_item - 1]}"  # type: ignore[operator]
-        lines.append(ScoreLine(
-            date=short_date(score.at, zone), instrument=form.title, total=score.total, band=score.band,
-            where=labels.get(score.session_id or "", "between sessions") + (" (self)" if score.by_client else ""),
-            answers=" ".join(str(answer) for answer in score.answers), flag=flag,
-            day=(score.at - first).total_seconds() / 86400 if first else 0.0))
+        lines.append(
+            ScoreLine(
+                date=short_date(score.at, zone),
+                instrument=form.title,
+                total=score.total,
+                band=score.band,
+                where=labels.get(score.session_id or "", "between sessions") + (" (self)" if score.by_client else ""),
+                answers=" ".join(str(answer) for answer in score.answers),
+                flag=flag,
+                day=(score.at - first).total_seconds() / 86400 if first else 0.0,
+            )
+        )
     return tuple(lines)
 
 
@@ -173,15 +185,24 @@ def _safety(course: Course, include_private: bool, zone: tzinfo | None) -> tuple
                 continue
             when = f"{session.label}, {short_date(alert.raised_at, zone)} {clock(alert.raised_at, zone)}"
             line = f"{when}: {alert.message.split(':')[0]}"
-            check = next((event for event in state.events if getattr(event, "key", None) == alert.key
-                          and event.type == "safety_check_recorded"), None)
+            check = next(
+                (
+                    event
+                    for event in state.events
+                    if getattr(event, "key", None) == alert.key and event.type == "safety_check_recorded"
+                ),
+                None,
+            )
             if check is None:
                 lines.append(line + "; NO SAFETY CHECK RECORDED")
                 continue
             note = checks.get(check.seq)
             shown = note is not None and (include_private or note.shareable)
-            lines.append(line + f"; safety check recorded at {clock(check.at, zone)}"
-                         + (f": {note.text}" if shown and note else " (private note)"))
+            lines.append(
+                line
+                + f"; safety check recorded at {clock(check.at, zone)}"
+                + (f": {note.text}" if shown and note else " (private note)")
+            )
     for record in (course.client, *course.merged):
         checked = {check.key: check for check in record.safety_checks}
         for score in record.scores:
@@ -194,8 +215,11 @@ def _safety(course: Course, include_private: bool, zone: tzinfo | None) -> tuple
                 lines.append(line + "; NO SAFETY CHECK RECORDED")
             else:
                 shown = include_private or check.visibility == "shareable"
-                lines.append(line + f"; safety check recorded {short_date(check.at, zone)}"
-                             + (f": {check.text}" if shown else " (private note)"))
+                lines.append(
+                    line
+                    + f"; safety check recorded {short_date(check.at, zone)}"
+                    + (f": {check.text}" if shown else " (private note)")
+                )
     return tuple(lines)
 
 
@@ -206,23 +230,42 @@ def _notes(course: Course, include_private: bool, zone: tzinfo | None) -> tuple[
             if note.kind == "safety-check":
                 continue  # listed with its alert
             if note.shareable or include_private:
-                lines.append(NoteLine(session=session.label, time=f"{short_date(note.at, zone)} {clock(note.at, zone)}",
-                                      kind=note.kind, text=note.text, private=not note.shareable))
+                lines.append(
+                    NoteLine(
+                        session=session.label,
+                        time=f"{short_date(note.at, zone)} {clock(note.at, zone)}",
+                        kind=note.kind,
+                        text=note.text,
+                        private=not note.shareable,
+                    )
+                )
     return tuple(lines)
 
 
-def build_course_report(course: Course, *, include_private: bool = False, therapist_name: str = "",
-                        practice_name: str = "", paper: str = "a4", zone: tzinfo | None = None) -> CourseReport:
+def build_course_report(
+    course: Course,
+    *,
+    include_private: bool = False,
+    therapist_name: str = "",
+    practice_name: str = "",
+    paper: str = "a4",
+    zone: tzinfo | None = None,
+) -> CourseReport:
     client = course.client
     return CourseReport(
-        client_name=client.name, client_id=client.id,
+        client_name=client.name,
+        client_id=client.id,
         date_of_birth=client.date_of_birth.isoformat() if client.date_of_birth else "",
-        sex=client.sex or "", reference=client.reference or "",
-        therapist_name=therapist_name.strip(), practice_name=practice_name.strip(),
-        generated=long_date(course.now, zone), position=course.position,
+        sex=client.sex or "",
+        reference=client.reference or "",
+        therapist_name=therapist_name.strip(),
+        practice_name=practice_name.strip(),
+        generated=long_date(course.now, zone),
+        position=course.position,
         schedule=course.schedule or "",
         sessions=tuple(_session_line(session, course, include_private, zone) for session in course.sessions),
-        scores=_score_lines(course, zone), changes=_changes(course),
+        scores=_score_lines(course, zone),
+        changes=_changes(course),
         safety=_safety(course, include_private, zone),
         notes=_notes(course, include_private, zone),
         planned=tuple(f"{long_date(when, zone)} at {clock(when, zone)}" for when in course.planned_next),
@@ -233,6 +276,7 @@ def build_course_report(course: Course, *, include_private: bool = False, therap
 
 
 # -- the client's progress page -------------------------------------------------------------------
+
 
 class ProgressScores(Part):
     title: str  # "How your mood has been (PHQ-9)"
@@ -284,8 +328,10 @@ def _plain_scores(course: Course, zone: tzinfo | None) -> tuple[ProgressScores, 
             continue
         form = instrument(name)
         first, last = scores[0], scores[-1]
-        sentences = [f"At the start ({short_date(first.at, zone)}) your score was {first.total} of {form.max_total}: "
-                     f"{first.band} on this questionnaire."]
+        sentences = [
+            f"At the start ({short_date(first.at, zone)}) your score was {first.total} of {form.max_total}: "
+            f"{first.band} on this questionnaire."
+        ]
         if len(scores) > 1:
             sentences.append(f"Most recently ({short_date(last.at, zone)}) it was {last.total}: {last.band}.")
             change = course.change(name)
@@ -300,20 +346,30 @@ def _plain_scores(course: Course, zone: tzinfo | None) -> tuple[ProgressScores, 
                 sentences.append("It is where it was when you began; change often comes unevenly.")
             else:
                 sentences.append("It is higher than when you began; this is worth talking about together.")
-        found.append(ProgressScores(
-            title=f"{_PLAIN_TITLES[name]} ({form.title})", sentences=tuple(sentences),
-            points=tuple((short_date(score.at, zone), score.total) for score in scores), maximum=form.max_total))
+        found.append(
+            ProgressScores(
+                title=f"{_PLAIN_TITLES[name]} ({form.title})",
+                sentences=tuple(sentences),
+                points=tuple((short_date(score.at, zone), score.total) for score in scores),
+                maximum=form.max_total,
+            )
+        )
     return tuple(found)
 
 
-def build_progress_page(course: Course, *, therapist_name: str = "", practice_name: str = "", paper: str = "a4",
-                        zone: tzinfo | None = None) -> ProgressPage:
+def build_progress_page(
+    course: Course, *, therapist_name: str = "", practice_name: str = "", paper: str = "a4", zone: tzinfo | None = None
+) -> ProgressPage:
     """The client's progress page; only what was marked shareable crosses from the sessions."""
-    intentions = tuple(Intention(label=session.label, date=short_date(session.when, zone), text=session.intention)
-                       for session in course.sessions if session.intention)
+    intentions = tuple(
+        Intention(label=session.label, date=short_date(session.when, zone), text=session.intention)
+        for session in course.sessions
+        if session.intention
+    )
     reflections = tuple(
         Reflection(label=session.label, text=note.text, quote=note.kind == "client-words")
-        for session in course.sessions for note in session.state.notes
+        for session in course.sessions
+        for note in session.state.notes
         # The gate: the fold's verdict after every visibility change; never a safety check.
         if note.shareable and note.visibility == "shareable" and note.kind != "safety-check"
     )
@@ -321,16 +377,21 @@ def build_progress_page(course: Course, *, therapist_name: str = "", practice_na
     done = course.done
     boosters = len(course.sessions) - done
     position = f"You have had {done} of your {planned} planned sessions" + (
-        f" and {boosters} booster session{'s' if boosters != 1 else ''}." if boosters else ".")
+        f" and {boosters} booster session{'s' if boosters != 1 else ''}." if boosters else "."
+    )
     return ProgressPage(
-        client_name=course.client.name, therapist_name=therapist_name.strip(), practice_name=practice_name.strip(),
-        date=long_date(course.now, zone), position=position, scores=_plain_scores(course, zone),
-        intentions=intentions, reflections=reflections,
+        client_name=course.client.name,
+        therapist_name=therapist_name.strip(),
+        practice_name=practice_name.strip(),
+        date=long_date(course.now, zone),
+        position=position,
+        scores=_plain_scores(course, zone),
+        intentions=intentions,
+        reflections=reflections,
         next_sessions=tuple(f"{long_date(when, zone)} at {clock(when, zone)}" for when in course.planned_next),
         sources=tuple(instrument(name).source for name in INSTRUMENTS if course.scores_of(name)),
         paper=paper if paper in ("a4", "letter") else "a4",
     )
-
 
 
 def previous_session_lines(course: Course, zone: tzinfo | None = None) -> list[str]:
@@ -344,11 +405,15 @@ def previous_session_lines(course: Course, zone: tzinfo | None = None) -> list[s
         if last.mg_per_kg:
             dose += f" ({last.mg_per_kg:.2f} mg/kg)"
         peak = last.peak_bp
-        lines.append(f"Previous ({short_date(last.when, zone)}): {dose} \u00b7 peak BP "
-                     + (f"{peak[0]}/{peak[1]}" if peak else "not recorded"))
+        lines.append(
+            f"Previous ({short_date(last.when, zone)}): {dose} \u00b7 peak BP "
+            + (f"{peak[0]}/{peak[1]}" if peak else "not recorded")
+        )
         events = last.adverse_events
-        lines.append("Adverse events: " + ("; ".join(event.describe(include_private=False) for event in events)
-                                           if events else "none recorded"))
+        lines.append(
+            "Adverse events: "
+            + ("; ".join(event.describe(include_private=False) for event in events) if events else "none recorded")
+        )
     scores = []
     for name in INSTRUMENTS:
         score = course.last_score(name)

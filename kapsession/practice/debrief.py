@@ -17,9 +17,9 @@ A short score summary comes first, the details below; `to_text()` for the termin
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Sequence
 
 from kapsession.core.events import (
     AlertAcknowledged,
@@ -42,9 +42,16 @@ PHASE_SLACK = timedelta(minutes=1)
 # Alerts the debrief accounts for: those a person must look at. Vitals-due reminders are already
 # accounted for by the checks; phase-time, timer and observation notes are gentle nudges.
 DEBRIEF_ALERT_KINDS = ("threshold", "manual")
-_MISSING_WORDS = {"vitals": "vitals entry", "note": "note", "ack": "acknowledgement", "scale": "scale rating",
-                  "medication": "medicine given", "adverse": "adverse event recorded",
-                  "infusion-stop": "infusion stop", "any": "entry"}
+_MISSING_WORDS = {
+    "vitals": "vitals entry",
+    "note": "note",
+    "ack": "acknowledgement",
+    "scale": "scale rating",
+    "medication": "medicine given",
+    "adverse": "adverse event recorded",
+    "infusion-stop": "infusion stop",
+    "any": "entry",
+}
 
 
 @dataclass(frozen=True)
@@ -143,8 +150,14 @@ class Debrief:
             on_time = sum(1 for c in scored if c.status == "on time")
             late = sum(1 for c in scored if c.status.startswith("late"))
             missed = len(scored) - on_time - late
-            rows.append(("Vitals checks", sum(c.points or 0 for c in scored), len(scored),
-                         f"{on_time} of {len(scored)} on time, {late} late, {missed} missed"))
+            rows.append(
+                (
+                    "Vitals checks",
+                    sum(c.points or 0 for c in scored),
+                    len(scored),
+                    f"{on_time} of {len(scored)} on time, {late} late, {missed} missed",
+                )
+            )
         if self.alerts:
             prompt = sum(1 for a in self.alerts if not a.late)
             late = sum(1 for a in self.alerts if a.delay is not None and a.late)
@@ -157,12 +170,24 @@ class Debrief:
         expected = [s for s in self.scripted if s.points is not None]
         if expected:
             answered = sum(1 for s in expected if s.points)
-            rows.append(("Scripted events", float(answered), len(expected),
-                          f"{answered} of {len(expected)} answered in time, {len(expected) - answered} missed"))
+            rows.append(
+                (
+                    "Scripted events",
+                    float(answered),
+                    len(expected),
+                    f"{answered} of {len(expected)} answered in time, {len(expected) - answered} missed",
+                )
+            )
         if self.discharge_items and self.closed_at is not None:
             ticked = sum(1 for _, done in self.discharge_items if done)
-            rows.append(("Discharge checklist", float(ticked), len(self.discharge_items),
-                         f"{ticked} of {len(self.discharge_items)} items ticked"))
+            rows.append(
+                (
+                    "Discharge checklist",
+                    float(ticked),
+                    len(self.discharge_items),
+                    f"{ticked} of {len(self.discharge_items)} items ticked",
+                )
+            )
         if self.observation is not None and self.observation.points is not None:
             rows.append(("Minimum observation", self.observation.points, 1.0, self.observation.status))
         return rows
@@ -183,8 +208,13 @@ class Debrief:
         if held:
             diff = actual - planned
             sign = "over" if diff > timedelta(0) else "under"
-            lines.append(("Phases", f"{held} of {len(self.phases)} held, {format_duration(actual)} in all "
-                                    f"against {format_duration(planned)} planned ({format_duration(abs(diff))} {sign})"))
+            lines.append(
+                (
+                    "Phases",
+                    f"{held} of {len(self.phases)} held, {format_duration(actual)} in all "
+                    f"against {format_duration(planned)} planned ({format_duration(abs(diff))} {sign})",
+                )
+            )
         return lines
 
     @property
@@ -272,8 +302,10 @@ class Debrief:
         if self.alerts:
             out += ["| alert | raised | acknowledged | result |", "|---|---|---|---|"]
             for alert in self.alerts:
-                out.append(f"| {_md(alert.message)} | {self._t(alert.raised_at)} | "
-                           f"{self._t(alert.acknowledged_at) or '—'} | {alert.status} |")
+                out.append(
+                    f"| {_md(alert.message)} | {self._t(alert.raised_at)} | "
+                    f"{self._t(alert.acknowledged_at) or '—'} | {alert.status} |"
+                )
         else:
             out.append("No alerts were raised.")
         out.append("")
@@ -285,8 +317,10 @@ class Debrief:
             out += ["| when | presented | what | expected | result |", "|---|---|---|---|---|"]
             for item in self.scripted:
                 expected = f"{EXPECT_WORDS[item.expect]} within {item.window_minutes} min" if item.expect else "—"
-                out.append(f"| {item.when} | {self._t(item.presented_at) or '—'} | {_md(_what(item))} | "
-                           f"{expected} | {item.status} |")
+                out.append(
+                    f"| {item.when} | {self._t(item.presented_at) or '—'} | {_md(_what(item))} | "
+                    f"{expected} | {item.status} |"
+                )
         else:
             out.append("No scripted events.")
         out.append("")
@@ -295,7 +329,9 @@ class Debrief:
         out += ["| phase | planned | actual | result |", "|---|---|---|---|"]
         for phase in self.phases:
             actual = format_duration(phase.actual) if phase.actual is not None else "—"
-            out.append(f"| {PHASE_TITLES[phase.phase]} | {format_duration(phase.planned)} | {actual} | {phase.status} |")
+            out.append(
+                f"| {PHASE_TITLES[phase.phase]} | {format_duration(phase.planned)} | {actual} | {phase.status} |"
+            )
         out.append("")
 
         out += ["## Discharge checklist", ""]
@@ -351,8 +387,10 @@ class Debrief:
         out += ["", "Phases against the plan:"]
         for phase in self.phases:
             actual = format_duration(phase.actual) if phase.actual is not None else "—"
-            out.append(f"  {PHASE_TITLES[phase.phase]:<17} planned {format_duration(phase.planned):>7}  "
-                       f"actual {actual:>7}  {phase.status}")
+            out.append(
+                f"  {PHASE_TITLES[phase.phase]:<17} planned {format_duration(phase.planned):>7}  "
+                f"actual {actual:>7}  {phase.status}"
+            )
 
         out += ["", "Discharge checklist:"]
         out += [f"  [{'x' if done else ' '}] {item}" for item, done in self.discharge_items]
@@ -364,7 +402,7 @@ class Debrief:
         return "\n".join(out) + "\n"
 
 
-def _what(item: "ScriptedResult") -> str:
+def _what(item: ScriptedResult) -> str:
     """`Monitor shows 186/114`, `You notice: the client is pale`: the kind only where the text
     does not already say who presents it."""
     word = KIND_WORDS[item.kind]
@@ -426,7 +464,8 @@ def _responses(state: SessionState, expect: str) -> list[datetime]:
     if expect == "infusion-stop":
         return [i.stopped_at for i in state.infusions if i.stopped_at is not None]
     return [
-        e.at for e in state.events
+        e.at
+        for e in state.events
         if not isinstance(e, (SessionOpened, EntryStruck)) and (e.seq is None or e.seq not in state.struck)
     ]
 
@@ -460,8 +499,19 @@ def _scripted(scenario: Scenario, state: SessionState, end: datetime) -> list[Sc
                     if times:
                         response = times[0]
                         status += f" (first after {format_duration(times[0] - due)})"
-        results.append(ScriptedResult(event.when, event.kind, event.text, event.expect, event.window_minutes,
-                                      due_shown, response, status, points))
+        results.append(
+            ScriptedResult(
+                event.when,
+                event.kind,
+                event.text,
+                event.expect,
+                event.window_minutes,
+                due_shown,
+                response,
+                status,
+                points,
+            )
+        )
     return results
 
 
@@ -495,18 +545,32 @@ def _observation(state: SessionState, end: datetime) -> ObservationResult | None
     minimum = state.preset.minimum_observation_minutes
     closed = state.closed_at
     if closed is None:
-        text = (f"in progress: the minimum {minimum} min runs until {format_local(until)}"
-                if end < until else f"the minimum {minimum} min ended at {format_local(until)}; the session is not closed yet")
+        text = (
+            f"in progress: the minimum {minimum} min runs until {format_local(until)}"
+            if end < until
+            else f"the minimum {minimum} min ended at {format_local(until)}; the session is not closed yet"
+        )
         return ObservationResult(until, None, None, text, None)
     if closed >= until:
-        return ObservationResult(until, closed, None,
-                                 f"respected: closed at {format_local(closed)}, the minimum {minimum} min ran until {format_local(until)}", 1.0)
+        return ObservationResult(
+            until,
+            closed,
+            None,
+            f"respected: closed at {format_local(closed)}, the minimum {minimum} min ran until {format_local(until)}",
+            1.0,
+        )
     early = format_duration(until - closed)
     if state.early_reason:
-        return ObservationResult(until, closed, state.early_reason,
-                                 f"closed {early} before the minimum {minimum} min, with a recorded reason: {state.early_reason}", 0.5)
-    return ObservationResult(until, closed, None,
-                             f"not respected: closed {early} before the minimum {minimum} min, without a reason", 0.0)
+        return ObservationResult(
+            until,
+            closed,
+            state.early_reason,
+            f"closed {early} before the minimum {minimum} min, with a recorded reason: {state.early_reason}",
+            0.5,
+        )
+    return ObservationResult(
+        until, closed, None, f"not respected: closed {early} before the minimum {minimum} min, without a reason", 0.0
+    )
 
 
 def build_debrief(
@@ -545,14 +609,14 @@ def build_debrief(
     return debrief
 
 
-def debrief_session(store, session_id: str, now: datetime | None = None, presets=None, scenarios=None) -> Debrief:  # noqa: ANN001
+def debrief_session(store, session_id: str, now: datetime | None = None, presets=None, scenarios=None) -> Debrief:
     """Load a stored practice session and score it (`presets`/`scenarios`: libraries to use).
 
     `now` is the practice clock's reading, for a session still running; without it (a report
     read later, when that clock is gone) an unfinished session is scored as of its last entry."""
     from kapsession.core.errors import InputError, NotFoundError
-    from kapsession.presets import default_library
     from kapsession.practice.scenario import default_scenarios
+    from kapsession.presets import default_library
 
     presets = presets if presets is not None else default_library()
     row = store.session(session_id)

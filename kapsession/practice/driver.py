@@ -15,16 +15,15 @@ so the debrief computes exactly the same times the trainee saw.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable
 
 from kapsession.core.clock import Clock, ScaledClock
 from kapsession.core.state import SessionState
 from kapsession.core.timeparse import format_local
 from kapsession.practice.scenario import KIND_WORDS, Scenario, ScenarioEvent
-
-from kapsession.practice.speeds import DEFAULT_SPEED, MAX_SPEED, MIN_SPEED  # noqa: F401 - re-exported
+from kapsession.practice.speeds import DEFAULT_SPEED, MAX_SPEED, MIN_SPEED
 
 
 @dataclass(frozen=True)
@@ -161,7 +160,7 @@ class PracticeDriver:
         return KIND_WORDS[event.kind]
 
 
-def open_practice_session(store, presets, scenario: Scenario, clock: Clock):  # noqa: ANN001, ANN201
+def open_practice_session(store, presets, scenario: Scenario, clock: Clock):
     """Create a practice session for `scenario` at the clock's `now` (stored with practice=True and
     the scenario's name); returns (session_id, SessionLog on `clock`, PracticeDriver)."""
     from kapsession.core.commands import open_session
@@ -169,15 +168,20 @@ def open_practice_session(store, presets, scenario: Scenario, clock: Clock):  # 
 
     preset = presets.get(scenario.preset)
     opened = open_session(
-        client_name=scenario.client_name, preset=preset, now=clock.now(), weight_kg=scenario.weight_kg,
-        planned_dose_mg=scenario.planned_dose_mg, practice=True, scenario=scenario.name,
+        client_name=scenario.client_name,
+        preset=preset,
+        now=clock.now(),
+        weight_kg=scenario.weight_kg,
+        planned_dose_mg=scenario.planned_dose_mg,
+        practice=True,
+        scenario=scenario.name,
     )
     session_id, _ = store.create_session(opened)
     log = SessionLog(store, session_id, preset, clock)
     return session_id, log, PracticeDriver(scenario, clock, session_id)
 
 
-def resume_practice_session(store, presets, scenarios, session_id: str, speed: float = DEFAULT_SPEED):  # noqa: ANN001, ANN201
+def resume_practice_session(store, presets, scenarios, session_id: str, speed: float = DEFAULT_SPEED):
     """Pick up an unfinished practice session where it stopped: a scaled clock that starts at its
     last entry's (virtual) time, so T+ and every timer carry on from where they were.
     Returns (SessionLog, PracticeDriver)."""

@@ -196,7 +196,7 @@ def describe_scenario_error(path: Path, text: str, error: ValidationError) -> st
     prefix = str(path)
     if not message.startswith(prefix):
         return message
-    parsed = _AFTER_PATH.match(message[len(prefix):])
+    parsed = _AFTER_PATH.match(message[len(prefix) :])
     if parsed is None:
         return message
     key = str(location[2]) if len(location) > 2 else None
@@ -237,7 +237,7 @@ class ScenarioLibrary:
     presets: PresetLibrary = field(default_factory=PresetLibrary)
 
     @classmethod
-    def load(cls, *directories: Path, presets: PresetLibrary) -> "ScenarioLibrary":
+    def load(cls, *directories: Path, presets: PresetLibrary) -> ScenarioLibrary:
         """Later directories override earlier ones (built-ins first, then the user's)."""
         library = cls(presets=presets)
         for directory in directories:
@@ -271,6 +271,7 @@ def default_scenarios(presets: PresetLibrary | None = None) -> ScenarioLibrary:
     from kapsession.presets import default_library
 
     return ScenarioLibrary.load(
-        locations.builtin_scenarios_dir(), locations.user_scenarios_dir(),
+        locations.builtin_scenarios_dir(),
+        locations.user_scenarios_dir(),
         presets=presets if presets is not None else default_library(),
     )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 from kapsession.core.client_events import (
@@ -41,7 +41,7 @@ ID_LENGTH = 5
 
 
 def _iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def new_client_id(connection: sqlite3.Connection) -> str:
@@ -56,16 +56,18 @@ def new_client_id(connection: sqlite3.Connection) -> str:
     raise InputError("could not find a free client id")  # pragma: no cover - 31**5 ids
 
 
-def append_client_event(connection: sqlite3.Connection, client_id: str, event: EventBase,
-                        recorded_at: datetime | None = None) -> EventBase:
+def append_client_event(
+    connection: sqlite3.Connection, client_id: str, event: EventBase, recorded_at: datetime | None = None
+) -> EventBase:
     """Insert one client event and update the projection (inside the caller's transaction)."""
     event = checked(event)
-    recorded = recorded_at or datetime.now(timezone.utc)
+    recorded = recorded_at or datetime.now(UTC)
     at = _iso(event.at)
     if isinstance(event, ClientCreated):  # the projection row first: the events refer to it
         connection.execute(
             "INSERT INTO clients (id, name, name_key, merged_into, created_at, last_event_at) VALUES (?, ?, ?, NULL, ?, ?)",
-            (client_id, event.name, name_key(event.name), at, at))
+            (client_id, event.name, name_key(event.name), at, at),
+        )
     cursor = connection.execute(
         "INSERT INTO client_events (client_id, type, at, recorded_at, body) VALUES (?, ?, ?, ?, ?)",
         (client_id, event.type, at, _iso(recorded), event_body_json(event)),
@@ -85,11 +87,21 @@ def append_client_event(connection: sqlite3.Connection, client_id: str, event: E
     return with_store_fields(event, int(cursor.lastrowid), recorded)  # type: ignore[arg-type]
 
 
-def create_client(connection: sqlite3.Connection, name: str, at: datetime, *, date_of_birth: date | None = None,
-                  sex: str | None = None, reference: str | None = None) -> str:
+def create_client(
+    connection: sqlite3.Connection,
+    name: str,
+    at: datetime,
+    *,
+    date_of_birth: date | None = None,
+    sex: str | None = None,
+    reference: str | None = None,
+) -> str:
     client_id = new_client_id(connection)
-    append_client_event(connection, client_id, ClientCreated(
-        at=at, name=name, date_of_birth=date_of_birth, sex=sex, reference=reference))
+    append_client_event(
+        connection,
+        client_id,
+        ClientCreated(at=at, name=name, date_of_birth=date_of_birth, sex=sex, reference=reference),
+    )
     return client_id
 
 
@@ -106,19 +118,26 @@ def _rows(cursor: sqlite3.Cursor) -> list[ClientRow]:
 
 def same_name(connection: sqlite3.Connection, name: str) -> list[ClientRow]:
     """Clients (not merged away) whose name matches ignoring case and spaces, oldest first."""
-    return _rows(connection.execute(
-        "SELECT id, name, merged_into, created_at FROM clients WHERE name_key = ? AND merged_into IS NULL "
-        "ORDER BY created_at, id", (name_key(name),)))
+    return _rows(
+        connection.execute(
+            "SELECT id, name, merged_into, created_at FROM clients WHERE name_key = ? AND merged_into IS NULL "
+            "ORDER BY created_at, id",
+            (name_key(name),),
+        )
+    )
 
 
 def ambiguity(rows: Sequence[ClientRow], name: str) -> InputError:
     listed = "; ".join(f"{row.id} {row.name}" for row in rows)
-    return InputError(f"{len(rows)} clients are called '{name.strip()}' ({listed}): give the client's id, "
-                      "or --new-client to add another client of that name")
+    return InputError(
+        f"{len(rows)} clients are called '{name.strip()}' ({listed}): give the client's id, "
+        "or --new-client to add another client of that name"
+    )
 
 
-def client_for_session(connection: sqlite3.Connection, name: str, at: datetime, *, client_id: str | None = None,
-                       new_client: bool = False) -> str:
+def client_for_session(
+    connection: sqlite3.Connection, name: str, at: datetime, *, client_id: str | None = None, new_client: bool = False
+) -> str:
     """The client a new real session belongs to (inside the store's write transaction): the one
     given by id; else, by name, the one client of that name, or a new client when none (or when
     `new_client`). Several of that name: an InputError listing them, nothing recorded."""
@@ -153,8 +172,11 @@ def family(connection: sqlite3.Connection, client_id: str) -> list[str]:
     found = [client_id]
     index = 0
     while index < len(found):
-        found += [row[0] for row in connection.execute("SELECT id FROM clients WHERE merged_into = ?", (found[index],))
-                  if row[0] not in found]
+        found += [
+            row[0]
+            for row in connection.execute("SELECT id FROM clients WHERE merged_into = ?", (found[index],))
+            if row[0] not in found
+        ]
         index += 1
     return found
 
@@ -166,15 +188,17 @@ def migrate_sessions_to_clients(connection: sqlite3.Connection) -> None:
 
     by_key: dict[str, list[tuple[str, str, str]]] = {}
     for session_id, name, created in connection.execute(
-            "SELECT id, client_name, created_at FROM sessions WHERE practice = 0 ORDER BY created_at, id"):
+        "SELECT id, client_name, created_at FROM sessions WHERE practice = 0 ORDER BY created_at, id"
+    ):
         by_key.setdefault(name_key(name), []).append((session_id, name, created))
     recorded = utc_now()
     for sessions in by_key.values():
         first_at = datetime.fromisoformat(sessions[0][2])
         client_id = new_client_id(connection)
         append_client_event(connection, client_id, ClientCreated(at=first_at, name=sessions[-1][1]), recorded)
-        connection.executemany("UPDATE sessions SET client_id = ? WHERE id = ?",
-                               [(client_id, session_id) for session_id, _, _ in sessions])
+        connection.executemany(
+            "UPDATE sessions SET client_id = ? WHERE id = ?", [(client_id, session_id) for session_id, _, _ in sessions]
+        )
 
 
 class ClientBook:
@@ -210,8 +234,12 @@ class ClientBook:
             return " (no clients are recorded yet)"
         by_word = {row[0]: row for row in rows}
         by_word.update({row[2]: row for row in rows})
-        close = difflib.get_close_matches(name_key(wanted) if not wanted.lower().startswith(CLIENT_PREFIX)
-                                          else wanted.lower(), list(by_word), n=1, cutoff=0.5)
+        close = difflib.get_close_matches(
+            name_key(wanted) if not wanted.lower().startswith(CLIENT_PREFIX) else wanted.lower(),
+            list(by_word),
+            n=1,
+            cutoff=0.5,
+        )
         if not close:
             return "; `kapsession clients` lists them"
         row = by_word[close[0]]
@@ -222,7 +250,9 @@ class ClientBook:
 
         rows = self.connection.execute(
             "SELECT json_set(body, '$.type', type, '$.at', at, '$.seq', seq, '$.recorded_at', recorded_at) "
-            "FROM client_events WHERE client_id = ? ORDER BY seq", (client_id,)).fetchall()
+            "FROM client_events WHERE client_id = ? ORDER BY seq",
+            (client_id,),
+        ).fetchall()
         if not rows:
             raise NotFoundError(f"there is no client '{client_id}'")
         return fold_client(client_id, decode_client_events("[" + ",".join(row[0] for row in rows) + "]"))
@@ -232,10 +262,13 @@ class ClientBook:
         newest one's date, the most recently seen first."""
         counts: dict[str, tuple[int, str | None]] = {}
         for client_id, count, newest in self.connection.execute(
-                "SELECT client_id, COUNT(*), MAX(created_at) FROM sessions WHERE practice = 0 AND client_id IS NOT NULL "
-                "GROUP BY client_id"):
+            "SELECT client_id, COUNT(*), MAX(created_at) FROM sessions WHERE practice = 0 AND client_id IS NOT NULL "
+            "GROUP BY client_id"
+        ):
             counts[client_id] = (count, newest)
-        rows = _rows(self.connection.execute("SELECT id, name, merged_into, created_at FROM clients ORDER BY created_at"))
+        rows = _rows(
+            self.connection.execute("SELECT id, name, merged_into, created_at FROM clients ORDER BY created_at")
+        )
         merged_children: dict[str, list[str]] = {}
         for row in rows:
             if row.merged_into:
@@ -248,7 +281,7 @@ class ClientBook:
             total = sum(counts.get(cid, (0, None))[0] for cid in ids)
             newest = max((counts[cid][1] or "" for cid in ids if cid in counts), default="") or None
             result.append((row, total, datetime.fromisoformat(newest) if newest else None))
-        result.sort(key=lambda item: (item[2] or item[0].created_at), reverse=True)
+        result.sort(key=lambda item: item[2] or item[0].created_at, reverse=True)
         return result
 
     def sessions(self, client_id: str) -> list[SessionRow]:
@@ -257,9 +290,14 @@ class ClientBook:
 
         ids = family(self.connection, client_id)
         marks = ",".join("?" * len(ids))
-        return [_row(values) for values in self.connection.execute(
-            f"SELECT {_ROW_COLUMNS} FROM sessions WHERE practice = 0 AND client_id IN ({marks}) "
-            "ORDER BY created_at, id", ids)]
+        return [
+            _row(values)
+            for values in self.connection.execute(
+                f"SELECT {_ROW_COLUMNS} FROM sessions WHERE practice = 0 AND client_id IN ({marks}) "
+                "ORDER BY created_at, id",
+                ids,
+            )
+        ]
 
     def client_of_session(self, session_id: str) -> str | None:
         row = self.connection.execute("SELECT client_id FROM sessions WHERE id = ?", (session_id,)).fetchone()
@@ -272,15 +310,25 @@ class ClientBook:
                 raise NotFoundError(f"there is no client '{client_id}'")
             return append_client_event(self.connection, client_id, event)
 
-    def add(self, name: str, at: datetime, *, date_of_birth: date | None = None, sex: str | None = None,
-            reference: str | None = None, allow_same_name: bool = False) -> str:
+    def add(
+        self,
+        name: str,
+        at: datetime,
+        *,
+        date_of_birth: date | None = None,
+        sex: str | None = None,
+        reference: str | None = None,
+        allow_same_name: bool = False,
+    ) -> str:
         ClientCreated(at=at, name=name, date_of_birth=date_of_birth, sex=sex, reference=reference)
         with self.store._transaction():
             matches = same_name(self.connection, name)
             if matches and not allow_same_name:
                 listed = "; ".join(f"{row.id} {row.name}" for row in matches)
-                raise InputError(f"a client called '{name.strip()}' is already recorded ({listed}); "
-                                 "--same-name adds another of that name on purpose")
+                raise InputError(
+                    f"a client called '{name.strip()}' is already recorded ({listed}); "
+                    "--same-name adds another of that name on purpose"
+                )
             return create_client(self.connection, name, at, date_of_birth=date_of_birth, sex=sex, reference=reference)
 
     def rename(self, client_id: str, name: str, at: datetime) -> EventBase:
@@ -297,8 +345,10 @@ class ClientBook:
                     raise NotFoundError(f"there is no client '{cid}'")
             merged = self.connection.execute("SELECT merged_into FROM clients WHERE id = ?", (duplicate,)).fetchone()[0]
             if merged:
-                raise InputError(f"{duplicate} is already merged into {merged}; undo that first "
-                                 f"(`kapsession client unmerge {duplicate}`)")
+                raise InputError(
+                    f"{duplicate} is already merged into {merged}; undo that first "
+                    f"(`kapsession client unmerge {duplicate}`)"
+                )
             target = root_of(self.connection, into)
             if target == duplicate or duplicate in family(self.connection, into):
                 raise InputError(f"{into} is merged into {duplicate}; merging back would make a loop")

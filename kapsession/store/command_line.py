@@ -16,8 +16,9 @@ a store that cannot be used.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from kapsession.core.errors import StoreError
 
@@ -41,18 +42,23 @@ def register(subparsers: Any) -> None:
     check.set_defaults(func=_in_sentences(cmd_check))
 
     recover = subparsers.add_parser("recover", help="copy every readable event into a new store in DIR")
-    recover.add_argument("-o", "--output", required=True, metavar="DIR", help="a new or empty folder, e.g. -o ~/kap-recovered")
+    recover.add_argument(
+        "-o", "--output", required=True, metavar="DIR", help="a new or empty folder, e.g. -o ~/kap-recovered"
+    )
     recover.set_defaults(func=_in_sentences(cmd_recover))
 
     backup = subparsers.add_parser("backup", help="a consistent copy of the store (encrypted if the store is)")
-    backup.add_argument("file", help="the backup file to write (keep it on another disk), e.g. /media/usb/kap-2026-03-02.sqlite3")
+    backup.add_argument(
+        "file", help="the backup file to write (keep it on another disk), e.g. /media/usb/kap-2026-03-02.sqlite3"
+    )
     backup.add_argument("--force", action="store_true", help="replace an existing file")
     backup.set_defaults(func=_in_sentences(cmd_backup))
 
     restore = subparsers.add_parser("restore", help="make the store a backup (refused if that would lose anything)")
     restore.add_argument("file", help="a backup written by `kapsession backup`, e.g. /media/usb/kap-2026-03-02.sqlite3")
-    restore.add_argument("--force", action="store_true",
-                         help="replace a store holding what the backup lacks (it is kept in replaced/)")
+    restore.add_argument(
+        "--force", action="store_true", help="replace a store holding what the backup lacks (it is kept in replaced/)"
+    )
     restore.set_defaults(func=_in_sentences(cmd_restore))
 
     encrypt = subparsers.add_parser("encrypt", help="encrypt the store with a passphrase (SQLCipher)")
@@ -63,8 +69,11 @@ def register(subparsers: Any) -> None:
     decrypt.set_defaults(func=_in_sentences(cmd_decrypt))
 
     passphrase = subparsers.add_parser("passphrase", help="the OS keyring remembers or forgets the passphrase")
-    passphrase.add_argument("action", choices=["remember", "forget"],
-                            help="remember (asks for it and keeps it in the keyring) or forget, e.g. forget")
+    passphrase.add_argument(
+        "action",
+        choices=["remember", "forget"],
+        help="remember (asks for it and keeps it in the keyring) or forget, e.g. forget",
+    )
     passphrase.set_defaults(func=_in_sentences(cmd_passphrase))
 
 
@@ -85,7 +94,9 @@ def cmd_check(ctx: Any) -> int:
     readable = report.readable
     if report.ok and readable is not None:
         ctx.out("integrity: ok")
-        ctx.out(f"readable:  all {_count(len(readable.sessions), 'session')} and {_count(readable.event_count, 'event')}")
+        ctx.out(
+            f"readable:  all {_count(len(readable.sessions), 'session')} and {_count(readable.event_count, 'event')}"
+        )
         return 0
     first, more = report.problems[0], len(report.problems) - 1
     ctx.out(f"integrity: DAMAGED: {first}" + (f" (and {more} more)" if more else ""))
@@ -93,8 +104,10 @@ def cmd_check(ctx: Any) -> int:
         ctx.out("readable:  nothing: restore a backup (`kapsession restore FILE`)")
         return 1
     lost = readable.unreadable_events
-    ctx.out(f"readable:  {_count(len(readable.sessions), 'session')} and {_count(readable.event_count, 'event')}"
-            + (f"; {_count(len(lost), 'event')} cannot be read (#{_ranges(lost)})" if lost else ""))
+    ctx.out(
+        f"readable:  {_count(len(readable.sessions), 'session')} and {_count(readable.event_count, 'event')}"
+        + (f"; {_count(len(lost), 'event')} cannot be read (#{_ranges(lost)})" if lost else "")
+    )
     ctx.out("recover:   `kapsession recover -o DIR` copies every readable event into a new store in DIR")
     return 1
 
@@ -122,10 +135,17 @@ def cmd_recover(ctx: Any) -> int:
     out = Path(ctx.args.output).expanduser()
     report = recover(ctx.data_dir, out, ask=ask_on_terminal)
     ctx.out(f"recovered {_count(report.sessions, 'session')} and {_count(report.events, 'event')} into {report.target}")
-    lost = [text for count, text in (
-        (len(report.lost_events), _count(len(report.lost_events), "unreadable event")),
-        (report.orphaned_events, f"{_count(report.orphaned_events, 'event')} of sessions whose first event was lost"),
-    ) if count]
+    lost = [
+        text
+        for count, text in (
+            (len(report.lost_events), _count(len(report.lost_events), "unreadable event")),
+            (
+                report.orphaned_events,
+                f"{_count(report.orphaned_events, 'event')} of sessions whose first event was lost",
+            ),
+        )
+        if count
+    ]
     if lost:
         ctx.out(f"not recovered: {' and '.join(lost)} (their numbers are in {out / 'recovery.json'})")
     ctx.out(f"look at it with: kapsession --data-dir {out} sessions")
@@ -138,8 +158,11 @@ def cmd_backup(ctx: Any) -> int:
 
     target = Path(ctx.args.file).expanduser()
     sessions, events, encrypted = backup(ctx.data_dir, target, force=ctx.args.force, ask=ask_on_terminal)
-    form = ("encrypted with the store's passphrase" if encrypted
-            else "not encrypted: keep it somewhere as safe as the records themselves")
+    form = (
+        "encrypted with the store's passphrase"
+        if encrypted
+        else "not encrypted: keep it somewhere as safe as the records themselves"
+    )
     ctx.out(f"backed up {_count(sessions, 'session')} ({_count(events, 'event')}) to {target} ({form})")
     return 0
 
@@ -149,8 +172,10 @@ def cmd_restore(ctx: Any) -> int:
     from kapsession.store.passphrase import ask_on_terminal
 
     report = restore(ctx.data_dir, Path(ctx.args.file), force=ctx.args.force, ask=ask_on_terminal)
-    ctx.out(f"restored {_count(report.sessions, 'session')} ({_count(report.events, 'event')}) from {ctx.args.file}"
-            + (" (encrypted)" if report.encrypted else " (not encrypted; `kapsession encrypt` encrypts it)"))
+    ctx.out(
+        f"restored {_count(report.sessions, 'session')} ({_count(report.events, 'event')}) from {ctx.args.file}"
+        + (" (encrypted)" if report.encrypted else " (not encrypted; `kapsession encrypt` encrypts it)")
+    )
     if report.kept_aside is not None:
         ctx.out(f"the store it replaced is kept at {report.kept_aside}")
     return 0
@@ -162,8 +187,10 @@ def cmd_encrypt(ctx: Any) -> int:
 
     chosen = passphrases.new_passphrase()
     events = encrypt(ctx.data_dir, chosen)
-    ctx.out(f"the store is encrypted ({events:,} events). Keep the passphrase safe: without it no one, you "
-            "included, can read these sessions. Backups made from now on are encrypted too; earlier ones are not.")
+    ctx.out(
+        f"the store is encrypted ({events:,} events). Keep the passphrase safe: without it no one, you "
+        "included, can read these sessions. Backups made from now on are encrypted too; earlier ones are not."
+    )
     if ctx.args.remember:
         passphrases.remember(_database(ctx), chosen)
         ctx.out("the OS keyring remembers the passphrase on this computer")
@@ -187,12 +214,15 @@ def cmd_passphrase(ctx: Any) -> int:
     database = _database(ctx)
     if ctx.args.action == "forget":
         forgotten = passphrases.forget(database)
-        ctx.out("the OS keyring forgot the passphrase" if forgotten else "the OS keyring held no passphrase for this store")
+        ctx.out(
+            "the OS keyring forgot the passphrase" if forgotten else "the OS keyring held no passphrase for this store"
+        )
         return 0
     typed = passphrases.from_environment() or passphrases.ask_on_terminal()
     if typed is None:
         raise passphrases.PassphraseError(
-            f"type the passphrase at a terminal, or set ${passphrases.ENVIRONMENT_VARIABLE}")
+            f"type the passphrase at a terminal, or set ${passphrases.ENVIRONMENT_VARIABLE}"
+        )
     with EventStore(ctx.data_dir, typed) as store:  # it must open the store before it is kept
         if not store.encrypted:
             raise passphrases.PassphraseError("the store is not encrypted; there is no passphrase to remember")

@@ -75,8 +75,8 @@ def inspect(path: Path) -> FileKind:
     except OSError as error:
         raise StoreError(f"the database {path} cannot be read ({error.strerror or error})") from error
     if header.startswith(SQLITE_MAGIC) and len(header) == 100:
-        user_version, = struct.unpack(">I", header[60:64])
-        application_id, = struct.unpack(">I", header[68:72])
+        (user_version,) = struct.unpack(">I", header[60:64])
+        (application_id,) = struct.unpack(">I", header[68:72])
         wal = Path(f"{path}-wal")
         wal_pending = wal.exists() and wal.stat().st_size > 0
         return FileKind("plain", user_version, application_id, wal_pending)
@@ -98,8 +98,9 @@ def sqlcipher() -> Any:
     try:
         import sqlcipher3  # type: ignore[import-not-found, import-untyped]
     except ImportError as error:  # pragma: no cover - a dependency; missing only in a broken install
-        raise StoreError("this store is encrypted, and the sqlcipher3 package that reads it is not "
-                         "installed; reinstall kapsession") from error
+        raise StoreError(
+            "this store is encrypted, and the sqlcipher3 package that reads it is not installed; reinstall kapsession"
+        ) from error
     return sqlcipher3
 
 
@@ -124,12 +125,10 @@ def connect(path: Path, passphrase: str | None, *, read_only: bool = False, time
     if passphrase is None:
         import sqlite3
 
-        connection = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout,
-                                     check_same_thread=False)
+        connection = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout, check_same_thread=False)
     else:
         engine = sqlcipher()
-        connection = engine.connect(uri, uri=True, isolation_level=None, timeout=timeout,
-                                    check_same_thread=False)
+        connection = engine.connect(uri, uri=True, isolation_level=None, timeout=timeout, check_same_thread=False)
         # SQLCipher logs a failed key to stderr; the person gets one sentence instead.
         connection.execute("PRAGMA cipher_log_level = NONE")
         connection.execute(f"PRAGMA key = {sql_text(passphrase)}")
@@ -141,8 +140,12 @@ def connect_with_raw_key(path: Path, raw_key: str, *, read_only: bool = True) ->
     form), which skips the key derivation: for reading a damaged store, where SQLCipher has to be
     reopened after every page it cannot decrypt."""
     engine = sqlcipher()
-    connection = engine.connect(f"file:{quote(str(path))}?mode={'ro' if read_only else 'rw'}", uri=True,
-                                isolation_level=None, check_same_thread=False)
+    connection = engine.connect(
+        f"file:{quote(str(path))}?mode={'ro' if read_only else 'rw'}",
+        uri=True,
+        isolation_level=None,
+        check_same_thread=False,
+    )
     connection.execute("PRAGMA cipher_log_level = NONE")
     connection.execute(f'PRAGMA key = "{raw_key}"')
     return connection
@@ -196,9 +199,9 @@ def pragma_value(connection: Any, name: str) -> int:
 def build_new_store(path: Path, passphrase: str | None = None) -> None:
     """Create a store at `path` whole: built in a temporary file beside it, then linked into place
     (a link never replaces a file: if another process made the store meanwhile, theirs is kept)."""
-    from kapsession.store.schema import migrate
-
     import secrets
+
+    from kapsession.store.schema import migrate
 
     temporary = path.with_name(f".{path.name}.new-{os.getpid()}-{secrets.token_hex(4)}")
     try:

@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kapsession.core.clock import utc_now
 from kapsession.core.errors import NotFoundError, StoreError
 from kapsession.private_dirs import make_private_dir
-from kapsession.store.schema import migrate
 from kapsession.store.faults import PassphraseError
+from kapsession.store.schema import migrate
 from kapsession.store.session_ids import new_session_id
 from kapsession.store.store_lock import StoreLock
 
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 
 
 def _iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _when(text: str | None) -> datetime | None:
@@ -79,13 +80,21 @@ _parse_iso = datetime.fromisoformat
 
 def _row(values: tuple) -> SessionRow:
     """A SessionRow from one projection row (columns in `_ROW_COLUMNS` order)."""
-    (sid, name, preset, number, practice, created, started, phase, first_dose, dose, closed,
-     last, count) = values
+    (sid, name, preset, number, practice, created, started, phase, first_dose, dose, closed, last, count) = values
     return SessionRow(
-        sid, name, preset, number, bool(practice), _parse_iso(created),
-        _parse_iso(started) if started else None, phase,
-        _parse_iso(first_dose) if first_dose else None, dose,
-        _parse_iso(closed) if closed else None, _parse_iso(last), count,
+        sid,
+        name,
+        preset,
+        number,
+        bool(practice),
+        _parse_iso(created),
+        _parse_iso(started) if started else None,
+        phase,
+        _parse_iso(first_dose) if first_dose else None,
+        dose,
+        _parse_iso(closed) if closed else None,
+        _parse_iso(last),
+        count,
     )
 
 
@@ -111,8 +120,9 @@ class EventStore:
     (`faults.sentence`), and every session rule is checked inside the transaction that appends
     (`append_checked`)."""
 
-    def __init__(self, data_dir: Path, passphrase: str | None = None, *, ask: Asker | None = None,
-                 busy_timeout: float = 10.0) -> None:
+    def __init__(
+        self, data_dir: Path, passphrase: str | None = None, *, ask: Asker | None = None, busy_timeout: float = 10.0
+    ) -> None:
         """Open the store in `data_dir` (created if absent). An encrypted store's passphrase is
         `passphrase`, else $KAPSESSION_PASSPHRASE, else the OS keyring's, else what `ask` returns
         (a terminal prompt, a dialog); none of them: PassphraseNeeded."""
@@ -143,7 +153,6 @@ class EventStore:
         """The three steps of `database_file`: what the file is, a look that writes nothing, then
         the connection that writes (WAL, migrations)."""
         from kapsession.store import database_file as files
-        from kapsession.store.schema import migrate
 
         found = files.inspect(self.path)
         if found.kind == "absent":
@@ -173,11 +182,16 @@ class EventStore:
         try:
             if key is not None:
                 if not files.key_opens(connection):
-                    raise PassphraseError(f"the passphrase {given_by} does not open the store {self.path}; "
-                                          "nothing was changed")
+                    raise PassphraseError(
+                        f"the passphrase {given_by} does not open the store {self.path}; nothing was changed"
+                    )
                 # Reads only, until the store is known to be kapsession's and not from a newer one.
-                files.check_identity(connection, self.path, files.pragma_value(connection, "user_version"),
-                                     files.pragma_value(connection, "application_id"))
+                files.check_identity(
+                    connection,
+                    self.path,
+                    files.pragma_value(connection, "user_version"),
+                    files.pragma_value(connection, "application_id"),
+                )
             connection.execute(f"PRAGMA busy_timeout={int(self.busy_timeout * 1000)}")
             if connection.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 connection.execute("PRAGMA journal_mode=WAL")
@@ -202,8 +216,9 @@ class EventStore:
         except files.engine_errors() as error:
             raise self._open_failure(error) from error
         try:
-            files.check_identity(look, self.path, files.pragma_value(look, "user_version"),
-                                 files.pragma_value(look, "application_id"))
+            files.check_identity(
+                look, self.path, files.pragma_value(look, "user_version"), files.pragma_value(look, "application_id")
+            )
         except files.engine_errors() as error:
             raise self._open_failure(error) from error
         finally:
@@ -255,7 +270,7 @@ class EventStore:
         finally:
             self._store_lock.release()
 
-    def __enter__(self) -> "EventStore":
+    def __enter__(self) -> EventStore:
         return self
 
     def __exit__(self, *_: object) -> None:
@@ -271,35 +286,58 @@ class EventStore:
         )
         return int(cursor.lastrowid)  # type: ignore[arg-type]
 
-    def create_session(self, opened: SessionOpened, *, client_id: str | None = None,
-                       new_client: bool = False) -> tuple[str, SessionOpened]:
+    def create_session(
+        self, opened: SessionOpened, *, client_id: str | None = None, new_client: bool = False
+    ) -> tuple[str, SessionOpened]:
         """Store a new session and its first event as given (a rehearsal, an import); a real
         session's place in its client's series is counted under the lock by
         `create_session_checked`. Returns (id, stored event)."""
-        return self._create(opened.client.name, lambda _history: opened, practice=opened.practice,
-                            client_id=client_id, new_client=new_client, at=opened.at)
+        return self._create(
+            opened.client.name,
+            lambda _history: opened,
+            practice=opened.practice,
+            client_id=client_id,
+            new_client=new_client,
+            at=opened.at,
+        )
 
     def create_session_checked(
-        self, client_name: str, decide: Callable[[list[SessionRow]], SessionOpened], *,
-        client_id: str | None = None, new_client: bool = False,
+        self,
+        client_name: str,
+        decide: Callable[[list[SessionRow]], SessionOpened],
+        *,
+        client_id: str | None = None,
+        new_client: bool = False,
     ) -> tuple[str, SessionOpened]:
         """Store a new real session whose first event `decide` makes from its client's sessions
         (oldest first) as they are inside the write transaction: two `new` at once for one client
         get consecutive numbers in the series. The client is `client_id`, else the one client of
         that name, else a new one (store/clients.py, `client_for_session`); several of that name
         is refused. Returns (id, stored event)."""
-        return self._create(client_name, decide, practice=False, client_id=client_id, new_client=new_client,
-                            at=utc_now())
+        return self._create(
+            client_name, decide, practice=False, client_id=client_id, new_client=new_client, at=utc_now()
+        )
 
-    def _create(self, client_name: str, decide: Callable[[list[SessionRow]], SessionOpened], *, practice: bool,
-                client_id: str | None, new_client: bool, at: datetime) -> tuple[str, SessionOpened]:
-        from kapsession.core.events import checked, with_store_fields
+    def _create(
+        self,
+        client_name: str,
+        decide: Callable[[list[SessionRow]], SessionOpened],
+        *,
+        practice: bool,
+        client_id: str | None,
+        new_client: bool,
+        at: datetime,
+    ) -> tuple[str, SessionOpened]:
         from kapsession.core.client_events import name_key
+        from kapsession.core.events import checked, with_store_fields
         from kapsession.store.clients import ClientBook, client_for_session
 
         with self._faults(), self._transaction():
-            owner = None if practice else client_for_session(
-                self.connection, client_name, at, client_id=client_id, new_client=new_client)
+            owner = (
+                None
+                if practice
+                else client_for_session(self.connection, client_name, at, client_id=client_id, new_client=new_client)
+            )
             history = [] if owner is None else ClientBook(self).sessions(owner)
             opened = checked(decide(history))  # type: ignore[assignment]
             if owner is not None and name_key(opened.client.name) != name_key(ClientBook(self).record(owner).name):
@@ -315,8 +353,17 @@ class EventStore:
             self.connection.execute(
                 "INSERT INTO sessions (id, client_name, client_key, preset, series_number, practice, "
                 "created_at, dose_mg, last_event_at, event_count, client_id) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, 1, ?)",
-                (session_id, opened.client.name, opened.client.name.casefold(), opened.preset,
-                 opened.series_number, int(opened.practice), _iso(opened.at), _iso(opened.at), owner),
+                (
+                    session_id,
+                    opened.client.name,
+                    opened.client.name.casefold(),
+                    opened.preset,
+                    opened.series_number,
+                    int(opened.practice),
+                    _iso(opened.at),
+                    _iso(opened.at),
+                    owner,
+                ),
             )
             seq = self._insert(session_id, opened, recorded)
         return session_id, with_store_fields(opened, seq, recorded)  # type: ignore[return-value]
@@ -327,16 +374,18 @@ class EventStore:
         Returns it with its `seq` and `recorded_at`."""
         return self._append(session_id, lambda _news: event, None)
 
-    def append_checked(self, session_id: str, decide: Callable[[list[EventBase]], EventBase],
-                       after_seq: int = 0) -> EventBase:
+    def append_checked(
+        self, session_id: str, decide: Callable[[list[EventBase]], EventBase], after_seq: int = 0
+    ) -> EventBase:
         """Make durable the event `decide` returns, deciding under the write lock: `decide` gets
         the session's events with a seq above `after_seq` as they are inside the transaction (the
         caller holds the ones before), checks its rules against them and returns the event, or
         raises (an InputError: nothing is recorded). Returns the event with `seq` and `recorded_at`."""
         return self._append(session_id, decide, after_seq)
 
-    def _append(self, session_id: str, decide: Callable[[list[EventBase]], EventBase],
-                after_seq: int | None) -> EventBase:
+    def _append(
+        self, session_id: str, decide: Callable[[list[EventBase]], EventBase], after_seq: int | None
+    ) -> EventBase:
         from kapsession.core.events import SessionOpened, checked, with_store_fields
 
         with self._faults(), self._transaction():
@@ -364,10 +413,12 @@ class EventStore:
         params: list[object] = [at]
         if isinstance(event, PhaseStarted):
             # The current phase is the latest by clinical time (a backdated change may be older).
-            sql += (", started_at = COALESCE(MIN(started_at, ?), ?), phase = (SELECT json_extract(body, '$.phase') "
-                    "FROM events WHERE session_id = ? AND type = 'phase_started' AND seq NOT IN ("
-                    "SELECT json_extract(body, '$.target_seq') FROM events WHERE session_id = ? "
-                    "AND type = 'entry_struck') ORDER BY at DESC, seq DESC LIMIT 1)")
+            sql += (
+                ", started_at = COALESCE(MIN(started_at, ?), ?), phase = (SELECT json_extract(body, '$.phase') "
+                "FROM events WHERE session_id = ? AND type = 'phase_started' AND seq NOT IN ("
+                "SELECT json_extract(body, '$.target_seq') FROM events WHERE session_id = ? "
+                "AND type = 'entry_struck') ORDER BY at DESC, seq DESC LIMIT 1)"
+            )
             params += [at, at, session_id, session_id]
         elif isinstance(event, DoseGiven):
             sql += ", first_dose_at = COALESCE(MIN(first_dose_at, ?), ?), dose_mg = COALESCE(dose_mg, 0) + ?"
@@ -417,10 +468,10 @@ class EventStore:
                 # stopped the transaction is the one to report, not this one.
                 try:
                     self.connection.execute("ROLLBACK")
-                except Exception:  # noqa: BLE001
+                except Exception:
                     pass
 
-    def _transaction(self) -> "_Transaction":
+    def _transaction(self) -> _Transaction:
         return self._Transaction(self.connection)
 
     def delete_practice_session(self, session_id: str) -> None:
@@ -475,8 +526,11 @@ class EventStore:
         wanted = (text or "").strip().lower()
         with self._faults():
             # Ids are ASCII; other text (bytes that are not UTF-8, too) cannot be one, nor go to SQLite.
-            if wanted and wanted.isascii() and self.connection.execute(
-                    "SELECT 1 FROM sessions WHERE id = ?", (wanted,)).fetchone():
+            if (
+                wanted
+                and wanted.isascii()
+                and self.connection.execute("SELECT 1 FROM sessions WHERE id = ?", (wanted,)).fetchone()
+            ):
                 return wanted
             known = [row[0] for row in self.connection.execute("SELECT id FROM sessions")]
         if not known:

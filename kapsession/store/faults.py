@@ -104,11 +104,15 @@ def sentence(error: BaseException, database: Path, waited: float) -> StoreError:
     if primary in (SQLITE_CORRUPT, SQLITE_NOTADB):
         return damaged(database, text)
     if primary == SQLITE_READONLY:
-        return StoreError(f"the database {database} cannot be written ({text}); nothing was recorded; "
-                          "check that the data directory is yours and writable")
+        return StoreError(
+            f"the database {database} cannot be written ({text}); nothing was recorded; "
+            "check that the data directory is yours and writable"
+        )
     if primary == SQLITE_IOERR:
-        return StoreError(f"the disk holding {database} failed to read or write ({text}); nothing was "
-                          "recorded; check the disk, then try again")
+        return StoreError(
+            f"the disk holding {database} failed to read or write ({text}); nothing was "
+            "recorded; check the disk, then try again"
+        )
     if primary == SQLITE_CANTOPEN:
         return StoreError(f"the database {database} cannot be opened ({text})")
     if primary == SQLITE_NOMEM:

@@ -14,7 +14,8 @@ The guarantees an engine keeps:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Iterator, Protocol
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -27,18 +28,24 @@ class Store(Protocol):
     data_dir: Path  # where the live-screen locks and exports live, whatever the engine
     encrypted: bool
 
-    def create_session(self, opened: SessionOpened, *, client_id: str | None = None,
-                       new_client: bool = False) -> tuple[str, SessionOpened]: ...
+    def create_session(
+        self, opened: SessionOpened, *, client_id: str | None = None, new_client: bool = False
+    ) -> tuple[str, SessionOpened]: ...
 
     def create_session_checked(
-        self, client_name: str, decide: Callable[[list[SessionRow]], SessionOpened], *,
-        client_id: str | None = None, new_client: bool = False,
+        self,
+        client_name: str,
+        decide: Callable[[list[SessionRow]], SessionOpened],
+        *,
+        client_id: str | None = None,
+        new_client: bool = False,
     ) -> tuple[str, SessionOpened]: ...
 
     def append(self, session_id: str, event: EventBase) -> EventBase: ...
 
-    def append_checked(self, session_id: str, decide: Callable[[list[EventBase]], EventBase],
-                       after_seq: int = 0) -> EventBase: ...
+    def append_checked(
+        self, session_id: str, decide: Callable[[list[EventBase]], EventBase], after_seq: int = 0
+    ) -> EventBase: ...
 
     def delete_practice_session(self, session_id: str) -> None: ...
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from kapsession.core.errors import InputError, StoreError
 from kapsession.store import database_file as files
@@ -24,8 +25,9 @@ from kapsession.store.store_lock import StoreLock
 
 REPLACED_DIR = "replaced"
 _EVENT_COLUMNS = "seq, session_id, type, at, recorded_at, body"
-_SESSION_COLUMNS = ("id, client_name, client_key, preset, series_number, practice, created_at, "
-                    "last_event_at, event_count")
+_SESSION_COLUMNS = (
+    "id, client_name, client_key, preset, series_number, practice, created_at, last_event_at, event_count"
+)
 
 
 def _database(data_dir: Path) -> Path:
@@ -64,7 +66,7 @@ def _count(number: int, noun: str) -> str:
 
 
 def _stamp() -> str:
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def _fsync(path: Path) -> None:
@@ -84,6 +86,7 @@ def _remove_with_journal(path: Path) -> None:
 
 
 # -- check and recover ----------------------------------------------------------------------------
+
 
 @dataclass
 class Readable:
@@ -188,8 +191,17 @@ def read_what_can_be_read(reader: _Reader) -> Readable:
 def _session_row_from_opened(session_id: str, body: str, at: str) -> tuple:
     opened = json.loads(body)
     name = opened["client"]["name"]
-    return (session_id, name, name.casefold(), opened["preset"], opened.get("series_number", 1),
-            int(bool(opened.get("practice"))), at, at, 0)
+    return (
+        session_id,
+        name,
+        name.casefold(),
+        opened["preset"],
+        opened.get("series_number", 1),
+        int(bool(opened.get("practice"))),
+        at,
+        at,
+        0,
+    )
 
 
 @dataclass
@@ -221,8 +233,12 @@ def check(data_dir: Path, given: str | None = None, ask: Asker | None = None) ->
             problems += [row[0] for row in pages] if pages is not None else ["the pages cannot be checked"]
         if not problems:
             rows = reader.rows("PRAGMA integrity_check(20)")
-            lines = [line for row in rows or [] for line in str(row[0]).splitlines()
-                     if line.strip() and not line.startswith("***")]
+            lines = [
+                line
+                for row in rows or []
+                for line in str(row[0]).splitlines()
+                if line.strip() and not line.startswith("***")
+            ]
             problems += [] if lines == ["ok"] else (lines or ["the integrity check could not run"])
         reader.renew()
         readable: Readable | None = read_what_can_be_read(reader)
@@ -273,14 +289,17 @@ def recover(data_dir: Path, out_dir: Path, given: str | None = None, ask: Asker 
     try:
         out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as error:
-        raise InputError(f"cannot make the folder {out_dir} ({error.strerror or error}); give -o another one") from error
+        raise InputError(
+            f"cannot make the folder {out_dir} ({error.strerror or error}); give -o another one"
+        ) from error
     ensure_private_dir(out_dir)
     files.build_new_store(target, key)
     first_events = {row[1]: row for row in readable.events if row[2] == "session_opened"}
     kept_sessions: dict[str, tuple] = {}
     for session_id, first in first_events.items():
         kept_sessions[session_id] = readable.sessions.get(session_id) or _session_row_from_opened(
-            session_id, first[5], first[3])
+            session_id, first[5], first[3]
+        )
     orphaned = [row for row in readable.events if row[1] not in kept_sessions]
     with EventStore(out_dir, key) as store:
         connection = store.connection
@@ -288,20 +307,29 @@ def recover(data_dir: Path, out_dir: Path, given: str | None = None, ask: Asker 
         try:
             for row in kept_sessions.values():
                 connection.execute(f"INSERT INTO sessions ({_SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
-            connection.executemany(f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
-                                   [row for row in readable.events if row[1] in kept_sessions])
+            connection.executemany(
+                f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                [row for row in readable.events if row[1] in kept_sessions],
+            )
             connection.execute("COMMIT")
         except BaseException:
             connection.execute("ROLLBACK")
             raise
         for session_id in kept_sessions:
             store.rebuild_listing(session_id)
-    report = RecoveryReport(target, len(kept_sessions), len(readable.events) - len(orphaned),
-                            readable.unreadable_events, len(readable.sessions) - len(
-                                set(readable.sessions) & set(kept_sessions)), len(orphaned))
+    report = RecoveryReport(
+        target,
+        len(kept_sessions),
+        len(readable.events) - len(orphaned),
+        readable.unreadable_events,
+        len(readable.sessions) - len(set(readable.sessions) & set(kept_sessions)),
+        len(orphaned),
+    )
     summary = {
-        "recovered_from": str(source), "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "sessions": report.sessions, "events": report.events,
+        "recovered_from": str(source),
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "sessions": report.sessions,
+        "events": report.events,
         "unreadable_event_seqs": report.lost_events,
         "sessions_whose_first_event_was_lost": sorted(set(readable.sessions) - set(kept_sessions)),
         "events_of_those_sessions_not_copied": [row[0] for row in orphaned],
@@ -314,8 +342,10 @@ def recover(data_dir: Path, out_dir: Path, given: str | None = None, ask: Asker 
 
 # -- backup and restore ---------------------------------------------------------------------------
 
-def backup(data_dir: Path, target: Path, *, force: bool = False, given: str | None = None,
-           ask: Asker | None = None) -> tuple[int, int, bool]:
+
+def backup(
+    data_dir: Path, target: Path, *, force: bool = False, given: str | None = None, ask: Asker | None = None
+) -> tuple[int, int, bool]:
     """Write a consistent copy of the store to `target` (a new file, 0600; an existing one only
     with `force`), encrypted with the store's key when it has one. Returns (sessions, events,
     encrypted) as read back from the copy."""
@@ -360,8 +390,9 @@ def _verify(path: Path, key: str | None) -> tuple[int, int]:
 
 
 def _last_seqs(connection: Any) -> dict[str, int]:
-    return {row[0]: int(row[1]) for row in connection.execute(
-        "SELECT session_id, max(seq) FROM events GROUP BY session_id")}
+    return {
+        row[0]: int(row[1]) for row in connection.execute("SELECT session_id, max(seq) FROM events GROUP BY session_id")
+    }
 
 
 @dataclass
@@ -372,8 +403,9 @@ class RestoreReport:
     kept_aside: Path | None
 
 
-def restore(data_dir: Path, source: Path, *, force: bool = False, given: str | None = None,
-            ask: Asker | None = None) -> RestoreReport:
+def restore(
+    data_dir: Path, source: Path, *, force: bool = False, given: str | None = None, ask: Asker | None = None
+) -> RestoreReport:
     """Make the store in `data_dir` the backup `source`. Refused when the store holds sessions or
     events the backup lacks, unless `force`; the store it replaces is kept in `replaced/`."""
     data_dir = Path(data_dir)
@@ -385,8 +417,12 @@ def restore(data_dir: Path, source: Path, *, force: bool = False, given: str | N
     try:
         if backup_connection.execute("PRAGMA quick_check").fetchone()[0] != "ok":
             raise StoreError(f"the backup {source} is damaged; `kapsession recover` can read what is left of it")
-        files.check_identity(backup_connection, source, files.pragma_value(backup_connection, "user_version"),
-                             files.pragma_value(backup_connection, "application_id"))
+        files.check_identity(
+            backup_connection,
+            source,
+            files.pragma_value(backup_connection, "user_version"),
+            files.pragma_value(backup_connection, "application_id"),
+        )
         in_backup = _last_seqs(backup_connection)
     except files.engine_errors() as error:
         raise StoreError(f"the backup {source} cannot be read ({error})") from error
@@ -409,9 +445,14 @@ def restore(data_dir: Path, source: Path, *, force: bool = False, given: str | N
             missing_sessions = [sid for sid in in_store if sid not in in_backup]
             missing_events = sum(1 for sid, last in in_store.items() if sid in in_backup and last > in_backup[sid])
             if (missing_sessions or missing_events) and not force:
-                lacking = [text for count, text in (
-                    (len(missing_sessions), f"{_count(len(missing_sessions), 'session')} not in the backup"),
-                    (missing_events, f"newer entries in {_count(missing_events, 'session')}")) if count]
+                lacking = [
+                    text
+                    for count, text in (
+                        (len(missing_sessions), f"{_count(len(missing_sessions), 'session')} not in the backup"),
+                        (missing_events, f"newer entries in {_count(missing_events, 'session')}"),
+                    )
+                    if count
+                ]
                 raise InputError(
                     f"the store holds {' and '.join(lacking)}; nothing was changed (restore with --force to "
                     "replace the store anyway; it would be kept aside in the data folder's replaced/)"
@@ -457,6 +498,7 @@ def _keep_aside(data_dir: Path, database: Path, key: str | None) -> Path:
 
 # -- encrypt and decrypt --------------------------------------------------------------------------
 
+
 def encrypt(data_dir: Path, passphrase: str) -> int:
     """Convert the plain store in `data_dir` to SQLCipher with `passphrase`; returns its events."""
     return _convert(Path(data_dir), to_key=passphrase, from_key=None, doing="encrypt")
@@ -498,8 +540,9 @@ def _convert(data_dir: Path, *, to_key: str | None, from_key: str | None, doing:
                 raise PassphraseError(f"the passphrase does not open the store {database}; nothing was changed")
             source.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             version = files.pragma_value(source, "user_version")
-            source.execute(f"ATTACH DATABASE {files.sql_text(str(temporary))} AS converted "
-                           f"KEY {files.sql_text(to_key or '')}")
+            source.execute(
+                f"ATTACH DATABASE {files.sql_text(str(temporary))} AS converted KEY {files.sql_text(to_key or '')}"
+            )
             source.execute("SELECT sqlcipher_export('converted')")
             source.execute(f"PRAGMA converted.user_version = {version}")
             source.execute(f"PRAGMA converted.application_id = {files.APPLICATION_ID}")

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from kapsession.store.faults import PassphraseError
 
@@ -23,15 +24,18 @@ Asker = Callable[[], "str | None"]
 def checked(passphrase: str, *, new: bool = False) -> str:
     """A passphrase as given, or a PassphraseError saying what is wrong with it."""
     if any(ord(character) < 32 or 127 <= ord(character) < 160 for character in passphrase):
-        raise PassphraseError("the passphrase contains a control character; accepted: letters, digits, "
-                              "spaces and punctuation")
+        raise PassphraseError(
+            "the passphrase contains a control character; accepted: letters, digits, spaces and punctuation"
+        )
     if not passphrase:
         raise PassphraseError("the passphrase is empty")
     if len(passphrase) > MAXIMUM_LENGTH:
         raise PassphraseError(f"the passphrase is {len(passphrase)} characters long: accepted up to {MAXIMUM_LENGTH}")
     if new and len(passphrase) < MINIMUM_NEW_LENGTH:
-        raise PassphraseError(f"the passphrase is {len(passphrase)} characters long: choose at least "
-                              f"{MINIMUM_NEW_LENGTH} (a few words are easier to remember than symbols)")
+        raise PassphraseError(
+            f"the passphrase is {len(passphrase)} characters long: choose at least "
+            f"{MINIMUM_NEW_LENGTH} (a few words are easier to remember than symbols)"
+        )
     return passphrase
 
 
@@ -60,20 +64,20 @@ def remembered(database: Path) -> str | None:
         return None
     try:
         return keyring.get_password(KEYRING_SERVICE, _account(database)) or None
-    except Exception:  # noqa: BLE001 - a locked or absent keyring backend: ask instead
+    except Exception:
         return None
 
 
 def remember(database: Path, passphrase: str) -> None:
     keyring = _keyring()
     if keyring is None:
-        raise PassphraseError("remembering the passphrase needs the keyring package: "
-                              "pip install 'kapsession[keyring]'")
+        raise PassphraseError("remembering the passphrase needs the keyring package: pip install 'kapsession[keyring]'")
     try:
         keyring.set_password(KEYRING_SERVICE, _account(database), passphrase)
-    except Exception as error:  # noqa: BLE001 - each backend has its own errors
-        raise PassphraseError(f"the OS keyring did not take the passphrase ({type(error).__name__}); "
-                              "it was not remembered") from error
+    except Exception as error:
+        raise PassphraseError(
+            f"the OS keyring did not take the passphrase ({type(error).__name__}); it was not remembered"
+        ) from error
 
 
 def forget(database: Path) -> bool:
@@ -83,7 +87,7 @@ def forget(database: Path) -> bool:
         return False
     try:
         keyring.delete_password(KEYRING_SERVICE, _account(database))
-    except Exception:  # noqa: BLE001
+    except Exception:
         return False
     return True
 

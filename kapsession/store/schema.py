@@ -7,7 +7,7 @@ version inside one transaction; a database from a newer kapsession is refused, n
 from __future__ import annotations
 
 import sqlite3
-from typing import Callable
+from collections.abc import Callable
 
 from kapsession.core.errors import StoreError
 
@@ -52,7 +52,7 @@ def _v1(connection: sqlite3.Connection) -> None:
         CREATE INDEX events_by_session ON events (session_id, seq);
         CREATE INDEX sessions_by_created ON sessions (practice, created_at DESC);
         CREATE INDEX sessions_by_client ON sessions (client_key, practice, created_at);
-        """
+        """,
     )
 
 
@@ -62,8 +62,7 @@ def _v2(connection: sqlite3.Connection) -> None:
     interrupted ones (started, not closed: a handful, found without reading the rest)."""
     connection.execute("CREATE INDEX sessions_by_recency ON sessions (created_at DESC)")
     connection.execute(
-        "CREATE INDEX sessions_open ON sessions (last_event_at DESC) "
-        "WHERE started_at IS NOT NULL AND closed_at IS NULL"
+        "CREATE INDEX sessions_open ON sessions (last_event_at DESC) WHERE started_at IS NOT NULL AND closed_at IS NULL"
     )
 
 
@@ -95,7 +94,7 @@ def _v3_clients(connection: sqlite3.Connection) -> None:
         CREATE INDEX clients_by_merge ON clients (merged_into) WHERE merged_into IS NOT NULL;
         ALTER TABLE sessions ADD COLUMN client_id TEXT REFERENCES clients(id);
         CREATE INDEX sessions_by_client_id ON sessions (client_id, created_at)
-        """
+        """,
     )
     from kapsession.store.clients import migrate_sessions_to_clients
 

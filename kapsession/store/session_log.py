@@ -9,7 +9,7 @@ state) change.
 
 from __future__ import annotations
 
-from typing import Callable, Union
+from collections.abc import Callable
 
 from kapsession.core.clock import Clock, SystemClock
 from kapsession.core.events import AlertAcknowledged, EventBase, SessionOpened
@@ -18,7 +18,7 @@ from kapsession.core.rules import admit
 from kapsession.core.state import Replay, SessionState, replay
 from kapsession.store.event_store import EventStore
 
-Entry = Union[EventBase, Callable[[SessionState], EventBase]]
+Entry = EventBase | Callable[[SessionState], EventBase]
 
 
 class SessionLog:
@@ -52,7 +52,7 @@ class SessionLog:
             self._replayed = (key, replay(self.events, self.preset))
         return self._replayed[1]
 
-    def now(self):  # noqa: ANN201 - a datetime; kept short for callers
+    def now(self):
         return self.clock.now()
 
     def record(self, entry: Entry) -> EventBase:

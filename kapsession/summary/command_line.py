@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 EXIT_FAILED = 1
 
@@ -24,8 +24,16 @@ class Option:
 
     __slots__ = ("flags", "dest", "help", "choices", "default", "metavar", "switch")
 
-    def __init__(self, *flags: str, dest: str, help: str, choices: tuple[str, ...] | None = None,  # noqa: A002
-                 default: str | None = None, metavar: str | None = None, switch: bool = False) -> None:
+    def __init__(
+        self,
+        *flags: str,
+        dest: str,
+        help: str,
+        choices: tuple[str, ...] | None = None,
+        default: str | None = None,
+        metavar: str | None = None,
+        switch: bool = False,
+    ) -> None:
         self.flags, self.dest, self.help = flags, dest, help
         self.choices, self.default, self.metavar, self.switch = choices, default, metavar, switch
 
@@ -33,34 +41,68 @@ class Option:
         if self.switch:
             parser.add_argument(*self.flags, action="store_true", dest=self.dest, help=self.help)
         else:
-            parser.add_argument(*self.flags, dest=self.dest, help=self.help, default=self.default,
-                                metavar=self.metavar, choices=list(self.choices) if self.choices else None)
+            parser.add_argument(
+                *self.flags,
+                dest=self.dest,
+                help=self.help,
+                default=self.default,
+                metavar=self.metavar,
+                choices=list(self.choices) if self.choices else None,
+            )
 
 
 SUMMARY_OPTIONS = (
-    Option("--format", dest="format", choices=("md", "html", "pdf"),
-           help="md, html or pdf, e.g. --format md (default: from the -o file's extension, else pdf)"),
-    Option("-o", "--output", dest="output", metavar="FILE",
-           help="file to write, its extension choosing the format, e.g. -o summary.html "
-                "(default: stdout for md/html, the exports folder for pdf)"),
-    Option("--paper", dest="paper", choices=("a4", "letter"), help="a4 or letter, e.g. --paper letter "
-           "(default: from settings)"),
-    Option("--include-clinical", dest="include_clinical", switch=True,
-           help="add the vitals and dose figures (a small chart and table)"),
-    Option("--print", dest="send_to_printer", switch=True,
-           help="send the PDF to the default printer with CUPS' lp"),
+    Option(
+        "--format",
+        dest="format",
+        choices=("md", "html", "pdf"),
+        help="md, html or pdf, e.g. --format md (default: from the -o file's extension, else pdf)",
+    ),
+    Option(
+        "-o",
+        "--output",
+        dest="output",
+        metavar="FILE",
+        help="file to write, its extension choosing the format, e.g. -o summary.html "
+        "(default: stdout for md/html, the exports folder for pdf)",
+    ),
+    Option(
+        "--paper",
+        dest="paper",
+        choices=("a4", "letter"),
+        help="a4 or letter, e.g. --paper letter (default: from settings)",
+    ),
+    Option(
+        "--include-clinical",
+        dest="include_clinical",
+        switch=True,
+        help="add the vitals and dose figures (a small chart and table)",
+    ),
+    Option("--print", dest="send_to_printer", switch=True, help="send the PDF to the default printer with CUPS' lp"),
     Option("--force", dest="force", switch=True, help="with -o: replace a file that exists"),
 )
 RECORD_OPTIONS = (
-    Option("--format", dest="format", choices=("md", "pdf"),
-           help="md or pdf, e.g. --format md (default: from the -o file's extension, else pdf)"),
-    Option("-o", "--output", dest="output", metavar="FILE",
-           help="file to write, its extension choosing the format, e.g. -o record.md "
-                "(default: stdout for md, the exports folder for pdf)"),
-    Option("--paper", dest="paper", choices=("a4", "letter"), help="a4 or letter, e.g. --paper letter "
-           "(default: from settings)"),
-    Option("--print", dest="send_to_printer", switch=True,
-           help="send the PDF to the default printer with CUPS' lp"),
+    Option(
+        "--format",
+        dest="format",
+        choices=("md", "pdf"),
+        help="md or pdf, e.g. --format md (default: from the -o file's extension, else pdf)",
+    ),
+    Option(
+        "-o",
+        "--output",
+        dest="output",
+        metavar="FILE",
+        help="file to write, its extension choosing the format, e.g. -o record.md "
+        "(default: stdout for md, the exports folder for pdf)",
+    ),
+    Option(
+        "--paper",
+        dest="paper",
+        choices=("a4", "letter"),
+        help="a4 or letter, e.g. --paper letter (default: from settings)",
+    ),
+    Option("--print", dest="send_to_printer", switch=True, help="send the PDF to the default printer with CUPS' lp"),
     Option("--force", dest="force", switch=True, help="with -o: replace a file that exists"),
 )
 
@@ -80,13 +122,18 @@ def output_format(kind: str, asked: str | None, output: str | None, formats: tup
     accepted = ", ".join(formats[:-1]) + " or " + formats[-1]
     if asked is not None:
         if named is not None and named != asked:
-            raise InputError(f"{output} is named as {named.upper()} but --format asks for {asked}; "
-                             f"drop --format or name the file .{asked}")
+            raise InputError(
+                f"{output} is named as {named.upper()} but --format asks for {asked}; "
+                f"drop --format or name the file .{asked}"
+            )
         return asked
     if named is None:
         if suffix:
-            raise InputError(f"{output} ends in {suffix}, which names no format: name the file "
-                             + " or ".join(f".{fmt}" for fmt in formats) + ", or give --format")
+            raise InputError(
+                f"{output} ends in {suffix}, which names no format: name the file "
+                + " or ".join(f".{fmt}" for fmt in formats)
+                + ", or give --format"
+            )
         return "pdf"
     if named not in formats:
         raise InputError(f"the {kind} is not written as {named.upper()} ({output}): accepted {accepted}")
@@ -95,18 +142,22 @@ def output_format(kind: str, asked: str | None, output: str | None, formats: tup
 
 def register(subparsers: Any) -> None:
     summary = subparsers.add_parser(
-        "summary", help="the client summary (only shareable notes): Markdown, HTML or PDF",
+        "summary",
+        help="the client summary (only shareable notes): Markdown, HTML or PDF",
         description="The calm take-home summary for the client. Only notes marked shareable are included; "
-                    "vitals and doses only with --include-clinical.")
+        "vitals and doses only with --include-clinical.",
+    )
     summary.add_argument("id", help="session id, e.g. jzmcdg (`kapsession sessions` lists them)")
     for option in SUMMARY_OPTIONS:
         option.add_to(summary)
     summary.set_defaults(func=cmd_summary)
 
     record = subparsers.add_parser(
-        "record", help="the clinical session record (therapist only, private notes included): Markdown or PDF",
+        "record",
+        help="the clinical session record (therapist only, private notes included): Markdown or PDF",
         description="Every event of the session for the chart: doses, vitals, scales, alerts, all notes "
-                    "(private ones marked), checklists, discharge; the esketamine monitoring form.")
+        "(private ones marked), checklists, discharge; the esketamine monitoring form.",
+    )
     record.add_argument("id", help="session id, e.g. jzmcdg (`kapsession sessions` lists them)")
     for option in RECORD_OPTIONS:
         option.add_to(record)
@@ -120,8 +171,7 @@ def _fail(message: str) -> int:
     return EXIT_FAILED
 
 
-def _deliver(ctx: Any, args: Any, *, kind: str, session_id: str, day: str,
-             render: Any) -> int:
+def _deliver(ctx: Any, args: Any, *, kind: str, session_id: str, day: str, render: Any) -> int:
     """Render, write and/or print. `render(fmt)` returns bytes or raises RenderError."""
     from kapsession.summary.files import PrintError, default_export_path, printer_command, send_to_printer, write_export
     from kapsession.summary.pdf import RenderError
@@ -132,12 +182,17 @@ def _deliver(ctx: Any, args: Any, *, kind: str, session_id: str, day: str,
 
         # First, before rendering: a path that may not be written is refused whatever the format.
         target = check_output_path(args.output, data_dir=ctx.data_dir, force=getattr(args, "force", False))
-    formats = next(option.choices for option in (SUMMARY_OPTIONS if kind == "summary" else RECORD_OPTIONS)
-                   if option.dest == "format")
+    formats = next(
+        option.choices
+        for option in (SUMMARY_OPTIONS if kind == "summary" else RECORD_OPTIONS)
+        if option.dest == "format"
+    )
     fmt = args.format = output_format(kind, args.format, args.output, formats)  # type: ignore[arg-type]
     if args.send_to_printer and printer_command() is None and not args.output and fmt != "pdf":
-        return _fail("there is no printer command (lp) on this computer, so nothing was printed; "
-                     f"save a PDF with `kapsession {kind} {session_id} --format pdf -o FILE` and print it from there")
+        return _fail(
+            "there is no printer command (lp) on this computer, so nothing was printed; "
+            f"save a PDF with `kapsession {kind} {session_id} --format pdf -o FILE` and print it from there"
+        )
     try:
         data = render(fmt)
     except RenderError as error:

@@ -83,7 +83,9 @@ class MonitoringForm:
     def to_data(self) -> dict[str, Any]:
         return {
             "sections": [{"title": s.title, "fields": [asdict(f) for f in s.fields]} for s in self.sections],
-            "notes": list(self.notes), "due": self.due, "blank": BLANK,
+            "notes": list(self.notes),
+            "due": self.due,
+            "blank": BLANK,
         }
 
 
@@ -105,8 +107,11 @@ def _yes_no(flag: bool | None) -> str:
 
 def _seen(state: SessionState, field: str, derived: bool | None, evidence: str) -> FormField:
     """A yes/no the record suggests and the therapist may confirm (a confirmation wins)."""
-    labels = {"sedation": "Sedation", "dissociation": "Dissociation",
-              "respiratory-depression": "Respiratory depression"}
+    labels = {
+        "sedation": "Sedation",
+        "dissociation": "Dissociation",
+        "respiratory-depression": "Respiratory depression",
+    }
     confirmed = state.form_answers.get(field)
     if confirmed is not None:
         suggested = _yes_no(derived)
@@ -117,8 +122,15 @@ def _seen(state: SessionState, field: str, derived: bool | None, evidence: str) 
     return FormField(labels[field], _yes_no(derived), f"from the record: {evidence}; confirm before signing")
 
 
-def monitoring_form(state: SessionState, zone: tzinfo | None = None, *, therapist_name: str = "",
-                    practice_name: str = "", practice_phone: str = "", client_record: Any = None) -> MonitoringForm:
+def monitoring_form(
+    state: SessionState,
+    zone: tzinfo | None = None,
+    *,
+    therapist_name: str = "",
+    practice_name: str = "",
+    practice_phone: str = "",
+    client_record: Any = None,
+) -> MonitoringForm:
     """`client_record`: the client's record (`store/clients.py`), for the date of birth and sex
     when the session itself does not hold them."""
     from kapsession.summary.record import discharge_ready_at  # the record's replay, clinical criteria only
@@ -143,19 +155,31 @@ def monitoring_form(state: SessionState, zone: tzinfo | None = None, *, therapis
         first_field = FormField("First treatment", first_confirmed.capitalize(), "confirmed by the therapist")
     else:
         is_first = opened.series_number == 1 and not opened.previous_dose_mg
-        first_field = FormField("First treatment", "Yes" if is_first else "No",
-                                f"from the series (session {opened.series_number}); confirm", check=is_first)
+        first_field = FormField(
+            "First treatment",
+            "Yes" if is_first else "No",
+            f"from the series (session {opened.series_number}); confirm",
+            check=is_first,
+        )
     enrolled = state.screening.get("rems-enrolled")
     born = client.date_of_birth or getattr(client_record, "date_of_birth", None)
     sex = client.sex or getattr(client_record, "sex", None)
-    patient = FormSection("Patient information", (
-        FormField("Patient name", client.name, "as entered for the session"),
-        FormField("Date of birth", born.strftime("%m/%d/%Y") if born else "", "the client's record" if born else ""),
-        FormField("Sex", sex or "", "the client's record" if sex else ""),
-        first_field,
-        FormField("Enrolled in the REMS", enrolled.answer.capitalize() if enrolled else "",
-                  "screening answer" if enrolled else ""),
-    ))
+    patient = FormSection(
+        "Patient information",
+        (
+            FormField("Patient name", client.name, "as entered for the session"),
+            FormField(
+                "Date of birth", born.strftime("%m/%d/%Y") if born else "", "the client's record" if born else ""
+            ),
+            FormField("Sex", sex or "", "the client's record" if sex else ""),
+            first_field,
+            FormField(
+                "Enrolled in the REMS",
+                enrolled.answer.capitalize() if enrolled else "",
+                "screening answer" if enrolled else "",
+            ),
+        ),
+    )
 
     # -- concomitant medication -----------------------------------------------------------------
     by_class: dict[str, str] = {q.form_class: q.key for q in preset.screening_questions if q.form_class}
@@ -163,31 +187,47 @@ def monitoring_form(state: SessionState, zone: tzinfo | None = None, *, therapis
     for form_class, words in FORM_CLASS_WORDS.items():
         key = by_class.get(form_class)
         answer = state.screening.get(key) if key else None
-        medicine_fields.append(FormField(words, answer.answer.capitalize() if answer else "",
-                                         "screening answer at intake" if answer else ""))
-    medicines = FormSection("Concomitant medication that may cause sedation or blood pressure changes",
-                            tuple(medicine_fields))
+        medicine_fields.append(
+            FormField(
+                words, answer.answer.capitalize() if answer else "", "screening answer at intake" if answer else ""
+            )
+        )
+    medicines = FormSection(
+        "Concomitant medication that may cause sedation or blood pressure changes", tuple(medicine_fields)
+    )
 
     # -- the monitoring clinician and the setting -------------------------------------------------
-    clinician = FormSection("Healthcare provider conducting patient monitoring", (
-        FormField("Name", therapist_name.strip(), "settings" if therapist_name.strip() else ""),
-        FormField("Telephone", practice_phone.strip(), "settings (the practice's phone)" if practice_phone.strip() else ""),
-        FormField("Email", ""),
-    ))
-    setting = FormSection("Healthcare setting", (
-        FormField("Setting name", practice_name.strip(), "settings" if practice_name.strip() else ""),
-        FormField("Address", ""),
-        FormField("City, state, ZIP", ""),
-    ))
+    clinician = FormSection(
+        "Healthcare provider conducting patient monitoring",
+        (
+            FormField("Name", therapist_name.strip(), "settings" if therapist_name.strip() else ""),
+            FormField(
+                "Telephone", practice_phone.strip(), "settings (the practice's phone)" if practice_phone.strip() else ""
+            ),
+            FormField("Email", ""),
+        ),
+    )
+    setting = FormSection(
+        "Healthcare setting",
+        (
+            FormField("Setting name", practice_name.strip(), "settings" if practice_name.strip() else ""),
+            FormField("Address", ""),
+            FormField("City, state, ZIP", ""),
+        ),
+    )
 
     # -- the treatment session ------------------------------------------------------------------
     total_mg = sum(dose.mg for dose in doses)
-    dose_text = "" if not doses else ("56 mg" if total_mg == 56 else "84 mg" if total_mg == 84 else f"Other: {total_mg:g} mg")
+    dose_text = (
+        "" if not doses else ("56 mg" if total_mg == 56 else "84 mg" if total_mg == 84 else f"Other: {total_mg:g} mg")
+    )
     lots = sorted({dose.lot for dose in doses if dose.lot})
     total = int((end - first).total_seconds() // 60) if first is not None and end is not None else None
     if total is not None and total < minimum:
-        notes.append(f"Monitoring lasted {total} min, less than the {minimum} min minimum"
-                     + (f"; reason recorded: {state.early_reason}" if state.early_reason else ""))
+        notes.append(
+            f"Monitoring lasted {total} min, less than the {minimum} min minimum"
+            + (f"; reason recorded: {state.early_reason}" if state.early_reason else "")
+        )
     ready_at = discharge_ready_at(state, clinical_only=True) if first is not None else None
     evaluation = int((ready_at - first).total_seconds() // 60) if ready_at is not None and first is not None else None
 
@@ -204,9 +244,14 @@ def monitoring_form(state: SessionState, zone: tzinfo | None = None, *, therapis
             at_40 = Reading(clock(nearest.at, zone), _t_plus(first, nearest.at), _bp(nearest))
         after = [event for event in with_bp if first < event.at <= (end or state.now)]
         last_event = after[-1] if after else None
-        before = Reading(clock(before_event.at, zone), _t_plus(first, before_event.at), _bp(before_event)) \
-            if before_event else None
-        last = Reading(clock(last_event.at, zone), _t_plus(first, last_event.at), _bp(last_event)) if last_event else None
+        before = (
+            Reading(clock(before_event.at, zone), _t_plus(first, before_event.at), _bp(before_event))
+            if before_event
+            else None
+        )
+        last = (
+            Reading(clock(last_event.at, zone), _t_plus(first, last_event.at), _bp(last_event)) if last_event else None
+        )
         if before is None:
             notes.append("No blood pressure was recorded before the first device")
         if at_40 is None:
@@ -225,40 +270,79 @@ def monitoring_form(state: SessionState, zone: tzinfo | None = None, *, therapis
 
     treatment_date = to_local(first, zone).strftime("%m/%d/%Y") if first is not None else ""
     due = long_date(first + timedelta(days=DUE_DAYS), zone) if first is not None else ""
-    session = FormSection("Patient treatment session (administration and monitoring)", (
-        FormField("Treatment date", treatment_date, "the first device"),
-        FormField("Dose administered", dose_text, "; ".join(devices)),
-        FormField("Lot number", ", ".join(lots), "the doses" if lots else ""),
-        FormField("Total monitoring time",
-                  f"{total} minutes" if total is not None else "",
-                  f"from the first device to the close; at least {minimum} min (the preset)"
-                  if total is not None else "the session is not closed", check=total is not None and total < minimum),
-        FormField("Evaluation: ready to leave, without the minimum",
-                  f"{evaluation} minutes from the start of administration" if evaluation is not None else "",
-                  ("every clinical discharge criterion first met at " + clock(ready_at, zone)
-                   + " (MOAA/S 5 after the last dose, modified Aldrete 9 or more, vitals within the thresholds)")
-                  if ready_at is not None else "the clinical discharge criteria were not all met in the record",
-                  check=evaluation is None),
-        FormField("Vital signs acceptable before administration", _yes_no(acceptable_before),
-                  "the last reading before the first device" if acceptable_before is not None else ""),
-        FormField("Vital signs acceptable before completion", _yes_no(acceptable_after),
-                  "the last reading before the close" if acceptable_after is not None else ""),
-        FormField("Blood pressure before administration", str(before) if before else "",
-                  "" if before else "no reading before the first device", check=before is None),
-        FormField(f"Blood pressure about {BP_TARGET_MINUTES} minutes after administration", str(at_40) if at_40 else "",
-                  f"the reading nearest T+{BP_TARGET_MINUTES} within {BP_WINDOW_MINUTES} min", check=at_40 is None),
-        FormField("Blood pressure before completion", str(last) if last else "",
-                  "the last reading before the close" if last else "no reading after the first device",
-                  check=last is None),
-        _seen(state, "sedation", sedation, sedation_evidence),
-        _seen(state, "dissociation", dissociation, dissociation_evidence),
-        _seen(state, "respiratory-depression", breathing, breathing_evidence),
-    ))
+    session = FormSection(
+        "Patient treatment session (administration and monitoring)",
+        (
+            FormField("Treatment date", treatment_date, "the first device"),
+            FormField("Dose administered", dose_text, "; ".join(devices)),
+            FormField("Lot number", ", ".join(lots), "the doses" if lots else ""),
+            FormField(
+                "Total monitoring time",
+                f"{total} minutes" if total is not None else "",
+                f"from the first device to the close; at least {minimum} min (the preset)"
+                if total is not None
+                else "the session is not closed",
+                check=total is not None and total < minimum,
+            ),
+            FormField(
+                "Evaluation: ready to leave, without the minimum",
+                f"{evaluation} minutes from the start of administration" if evaluation is not None else "",
+                (
+                    "every clinical discharge criterion first met at "
+                    + clock(ready_at, zone)
+                    + " (MOAA/S 5 after the last dose, modified Aldrete 9 or more, vitals within the thresholds)"
+                )
+                if ready_at is not None
+                else "the clinical discharge criteria were not all met in the record",
+                check=evaluation is None,
+            ),
+            FormField(
+                "Vital signs acceptable before administration",
+                _yes_no(acceptable_before),
+                "the last reading before the first device" if acceptable_before is not None else "",
+            ),
+            FormField(
+                "Vital signs acceptable before completion",
+                _yes_no(acceptable_after),
+                "the last reading before the close" if acceptable_after is not None else "",
+            ),
+            FormField(
+                "Blood pressure before administration",
+                str(before) if before else "",
+                "" if before else "no reading before the first device",
+                check=before is None,
+            ),
+            FormField(
+                f"Blood pressure about {BP_TARGET_MINUTES} minutes after administration",
+                str(at_40) if at_40 else "",
+                f"the reading nearest T+{BP_TARGET_MINUTES} within {BP_WINDOW_MINUTES} min",
+                check=at_40 is None,
+            ),
+            FormField(
+                "Blood pressure before completion",
+                str(last) if last else "",
+                "the last reading before the close" if last else "no reading after the first device",
+                check=last is None,
+            ),
+            _seen(state, "sedation", sedation, sedation_evidence),
+            _seen(state, "dissociation", dissociation, dissociation_evidence),
+            _seen(state, "respiratory-depression", breathing, breathing_evidence),
+        ),
+    )
     return MonitoringForm(
         sections=(patient, medicines, clinician, setting, session),
-        first_device_at=first, devices=tuple(devices), monitoring_ended_at=end, total_minutes=total,
-        minimum_minutes=minimum, bp_before_dosing=before, bp_at_40=at_40, bp_before_completion=last,
-        clinically_ready_at=ready_at, evaluation_minutes=evaluation, due=due, notes=tuple(notes),
+        first_device_at=first,
+        devices=tuple(devices),
+        monitoring_ended_at=end,
+        total_minutes=total,
+        minimum_minutes=minimum,
+        bp_before_dosing=before,
+        bp_at_40=at_40,
+        bp_before_completion=last,
+        clinically_ready_at=ready_at,
+        evaluation_minutes=evaluation,
+        due=due,
+        notes=tuple(notes),
     )
 
 
@@ -297,8 +381,11 @@ def _respiratory(state: SessionState, first: datetime | None, zone: tzinfo | Non
     events = [a for a in state.adverse if a.kind in ("respiratory-depression", "desaturation")]
     if events:
         return True, f"adverse event: {events[0].kind.replace('-', ' ')} at {clock(events[0].at, zone)}"
-    readings = [v for v in state.vitals if first is not None and v.at >= first
-                and (v.reading.spo2 is not None or v.reading.resp_rate is not None)]
+    readings = [
+        v
+        for v in state.vitals
+        if first is not None and v.at >= first and (v.reading.spo2 is not None or v.reading.resp_rate is not None)
+    ]
     if not readings:
         return None, "no SpO2 or respiratory rate recorded after dosing"
     for event in readings:

@@ -14,7 +14,7 @@ SUMMARY_FORMATS = ("md", "html", "pdf")
 RECORD_FORMATS = ("md", "pdf")
 
 
-def summary_bytes(summary: "ClientSummary", fmt: str) -> bytes:
+def summary_bytes(summary: ClientSummary, fmt: str) -> bytes:
     if fmt == "md":
         from kapsession.summary.markdown import render_markdown
 
@@ -30,7 +30,7 @@ def summary_bytes(summary: "ClientSummary", fmt: str) -> bytes:
     raise ValueError(f"unknown summary format {fmt!r}")
 
 
-def record_bytes(record: "ClinicalRecord", fmt: str) -> bytes:
+def record_bytes(record: ClinicalRecord, fmt: str) -> bytes:
     if fmt == "md":
         from kapsession.summary.record import render_record_markdown
 
@@ -42,7 +42,7 @@ def record_bytes(record: "ClinicalRecord", fmt: str) -> bytes:
     raise ValueError(f"unknown record format {fmt!r}")
 
 
-def session_day(state: "SessionState", zone: tzinfo | None = None) -> str:
+def session_day(state: SessionState, zone: tzinfo | None = None) -> str:
     """The session's local date as YYYY-MM-DD, for file names."""
     from kapsession.core.timeparse import to_local
 

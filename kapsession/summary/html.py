@@ -107,20 +107,28 @@ def vitals_svg(rows: tuple[VitalsFigure, ...], width: int = 520, height: int = 1
     def y(value: float) -> float:
         return top + (high - value) / (high - low) * inner_h
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" role="img" aria-label="Vitals over the session">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="Vitals over the session">'
+    ]
     step = 20 if high - low > 60 else 10
     tick = (int(low) // step + 1) * step
     while tick < high:
-        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
-                     'stroke="#e4e8e6" stroke-width="1"/>')
-        parts.append(f'<text x="{left - 6}" y="{y(tick) + 3:.1f}" font-size="9" fill="#8a918e" '
-                     f'text-anchor="end" font-family="sans-serif">{tick}</text>')
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
+            'stroke="#e4e8e6" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{left - 6}" y="{y(tick) + 3:.1f}" font-size="9" fill="#8a918e" '
+            f'text-anchor="end" font-family="sans-serif">{tick}</text>'
+        )
         tick += step
     for row in (points[0], points[-1]):
         anchor = "start" if row is points[0] else "end"
-        parts.append(f'<text x="{x(row.minute):.1f}" y="{height - 6}" font-size="9" fill="#8a918e" '
-                     f'text-anchor="{anchor}" font-family="sans-serif">{esc(row.time)}</text>')
+        parts.append(
+            f'<text x="{x(row.minute):.1f}" y="{height - 6}" font-size="9" fill="#8a918e" '
+            f'text-anchor="{anchor}" font-family="sans-serif">{esc(row.time)}</text>'
+        )
     series = (("systolic", "#5d7f73", ""), ("diastolic", "#9db7a9", ""), ("pulse", "#b08968", "4 3"))
     for name, colour, dash in series:
         coords = [(x(row.minute), y(getattr(row, name))) for row in points if getattr(row, name) is not None]
@@ -164,7 +172,8 @@ def render_html(summary: ClientSummary) -> str:
         total = sum(step.minutes for step in summary.timeline) or 1
         arc = "".join(
             f'<span style="flex:{max(step.minutes / total, 0.02):.4f};background:{ARC_COLOURS[i % len(ARC_COLOURS)]}"></span>'
-            for i, step in enumerate(summary.timeline) if step.minutes > 0
+            for i, step in enumerate(summary.timeline)
+            if step.minutes > 0
         )
         if arc:
             add(f'<div class="arc" aria-hidden="true">{arc}</div>')
@@ -208,14 +217,19 @@ def render_html(summary: ClientSummary) -> str:
         figures = summary.clinical
         add('<section class="figures"><h2>Figures from today</h2>')
         if figures.doses:
-            add("<ul>" + "".join(f"<li>{esc(d.time)} \u2002{esc(d.amount)}, as {esc(d.how)}</li>"
-                                 for d in figures.doses) + "</ul>")
+            add(
+                "<ul>"
+                + "".join(f"<li>{esc(d.time)} \u2002{esc(d.amount)}, as {esc(d.how)}</li>" for d in figures.doses)
+                + "</ul>"
+            )
         chart = vitals_svg(figures.vitals)
         if chart:
             add(chart)
             add('<p class="legend">Solid lines: blood pressure (upper and lower numbers). Dashed: heart rate.</p>')
         if figures.vitals:
-            add("<table><thead><tr><th>Time</th><th>Blood pressure</th><th>Heart rate</th><th>Oxygen</th></tr></thead><tbody>")
+            add(
+                "<table><thead><tr><th>Time</th><th>Blood pressure</th><th>Heart rate</th><th>Oxygen</th></tr></thead><tbody>"
+            )
             for row in figures.vitals:
                 cells = (row.time, row.blood_pressure, row.heart_rate, row.spo2)
                 add("<tr>" + "".join(f"<td>{esc(cell) or '&ndash;'}</td>" for cell in cells) + "</tr>")
@@ -226,8 +240,8 @@ def render_html(summary: ClientSummary) -> str:
     add("<footer>" + " \u00b7 ".join(esc(part) for part in (summary.date, footer) if part) + "</footer>")
     title = f"{summary.client_name} \u2014 {summary.session_label}, {summary.date}"
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{esc(title)}</title>\n<style>{STYLE}\n@page {{ size: {page}; margin: 18mm 20mm; }}\n</style>\n"
         "</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
     )

@@ -29,8 +29,14 @@ def escape(text: str) -> str:
     """Escape Markdown syntax in text a person wrote, so it shows literally (`&` too, so
     `&copy;` is not read as ©)."""
     text = _INLINE.sub(r"\\\1", visible(text))  # no raw control character reaches a file or terminal
-    text = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2) if not m.group(2)[0].isdigit()
-                           else m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], text)
+    text = _LINE_START.sub(
+        lambda m: (
+            m.group(1) + "\\" + m.group(2)
+            if not m.group(2)[0].isdigit()
+            else m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1]
+        ),
+        text,
+    )
     return _INDENT.sub(_keep_indent, text)
 
 

@@ -123,8 +123,11 @@ class ClientSummary(SummaryPart):
 
     def missing_numbers(self) -> list[str]:
         """Which of the practice's phone and a crisis line the summary would print without."""
-        return [name for name, value in (("the practice's phone", self.practice_phone),
-                                         ("a crisis line", self.crisis_line)) if not value]
+        return [
+            name
+            for name, value in (("the practice's phone", self.practice_phone), ("a crisis line", self.crisis_line))
+            if not value
+        ]
 
     def included(self) -> list[str]:
         """What personal content is on the page, in words, for the preview."""
@@ -180,8 +183,11 @@ def _shared(notes: list[NoteView]) -> list[NoteView]:
 
 def _figures(state: SessionState, zone: tzinfo | None) -> ClinicalFigures:
     doses = tuple(
-        DoseFigure(time=clock(dose.at, zone), amount=f"{dose.mg:g} mg" + (" (booster)" if dose.booster else ""),
-                   how=ROUTE_PLAIN_WORDS.get(dose.route, dose.route))
+        DoseFigure(
+            time=clock(dose.at, zone),
+            amount=f"{dose.mg:g} mg" + (" (booster)" if dose.booster else ""),
+            how=ROUTE_PLAIN_WORDS.get(dose.route, dose.route),
+        )
         for dose in state.doses
     )
     first = state.vitals[0].at if state.vitals else None
@@ -189,14 +195,18 @@ def _figures(state: SessionState, zone: tzinfo | None) -> ClinicalFigures:
     for event in state.vitals:
         reading = event.reading
         bp = f"{reading.systolic}/{reading.diastolic}" if reading.systolic is not None else ""
-        rows.append(VitalsFigure(
-            time=clock(event.at, zone),
-            minute=(event.at - first).total_seconds() / 60 if first else 0.0,
-            blood_pressure=bp,
-            heart_rate=str(reading.heart_rate) if reading.heart_rate is not None else "",
-            spo2=f"{reading.spo2}%" if reading.spo2 is not None else "",
-            systolic=reading.systolic, diastolic=reading.diastolic, pulse=reading.heart_rate,
-        ))
+        rows.append(
+            VitalsFigure(
+                time=clock(event.at, zone),
+                minute=(event.at - first).total_seconds() / 60 if first else 0.0,
+                blood_pressure=bp,
+                heart_rate=str(reading.heart_rate) if reading.heart_rate is not None else "",
+                spo2=f"{reading.spo2}%" if reading.spo2 is not None else "",
+                systolic=reading.systolic,
+                diastolic=reading.diastolic,
+                pulse=reading.heart_rate,
+            )
+        )
     return ClinicalFigures(doses=doses, vitals=tuple(rows))
 
 
@@ -224,13 +234,22 @@ def build_summary(
     steps: list[TimelineStep] = []
     for span in state.spans:
         end = span.ended_at or state.clock_now
-        steps.append(TimelineStep(time=clock(span.started_at, zone), words=PHASE_SOFT_WORDS[span.phase],
-                                  minutes=max(0.0, (end - span.started_at).total_seconds() / 60)))
+        steps.append(
+            TimelineStep(
+                time=clock(span.started_at, zone),
+                words=PHASE_SOFT_WORDS[span.phase],
+                minutes=max(0.0, (end - span.started_at).total_seconds() / 60),
+            )
+        )
     if state.closed_at is not None and steps:
         steps.append(TimelineStep(time=clock(state.closed_at, zone), words=HEADING_HOME, minutes=0.0))
     notes = tuple(
-        SharedNote(time=clock(note.at, zone), moment=_soft_moment(state, note.at), text=note.text,
-                   quote=note.kind == "client-words")
+        SharedNote(
+            time=clock(note.at, zone),
+            moment=_soft_moment(state, note.at),
+            text=note.text,
+            quote=note.kind == "client-words",
+        )
         for note in _shared(state.notes)
     )
     route = state.doses[0].route if state.doses else state.preset.route
@@ -248,8 +267,11 @@ def build_summary(
         prompts=fill_prompts(state.preset.integration_prompts, state.intention),
         aftercare=tuple(state.preset.aftercare),
         when_to_call=state.preset.when_to_call.strip(),
-        next_session=(f"{long_date(state.next_session_at, zone)} at {clock(state.next_session_at, zone)}"
-                      if state.next_session_at else None),
+        next_session=(
+            f"{long_date(state.next_session_at, zone)} at {clock(state.next_session_at, zone)}"
+            if state.next_session_at
+            else None
+        ),
         clinical=_figures(state, zone) if include_clinical_figures else None,
         practice=opened.practice,
         paper=paper if paper in ("a4", "letter") else "a4",
@@ -259,15 +281,26 @@ def build_summary(
     )
 
 
-def summary_for(state: SessionState, *, include_clinical_figures: bool = False, paper: str | None = None,
-                settings: Any = None, zone: tzinfo | None = None) -> ClientSummary:
+def summary_for(
+    state: SessionState,
+    *,
+    include_clinical_figures: bool = False,
+    paper: str | None = None,
+    settings: Any = None,
+    zone: tzinfo | None = None,
+) -> ClientSummary:
     """`build_summary` with the therapist's remembered settings (names, paper)."""
     if settings is None:
         from kapsession.settings import load_settings
 
         settings = load_settings()
     return build_summary(
-        state, therapist_name=settings.therapist_name, practice_name=settings.practice_name,
-        include_clinical_figures=include_clinical_figures, paper=paper or settings.paper, zone=zone,
-        practice_phone=getattr(settings, "practice_phone", ""), crisis_line=getattr(settings, "crisis_line", ""),
+        state,
+        therapist_name=settings.therapist_name,
+        practice_name=settings.practice_name,
+        include_clinical_figures=include_clinical_figures,
+        paper=paper or settings.paper,
+        zone=zone,
+        practice_phone=getattr(settings, "practice_phone", ""),
+        crisis_line=getattr(settings, "crisis_line", ""),
     )

@@ -32,18 +32,40 @@ PDF_STANDARD = "a-2a"  # PDF/A-2 level A: archival, tagged, text extractable
 SERIF_FIRST = ("Libertinus Serif", "Noto Serif")
 SANS_FIRST = ("Noto Sans", "DejaVu Sans")
 FALLBACKS = (
-    "Noto Sans", "Noto Sans Arabic", "Noto Sans Hebrew", "Noto Sans Devanagari", "Noto Sans Bengali",
-    "Noto Sans Gurmukhi", "Noto Sans Gujarati", "Noto Sans Tamil", "Noto Sans Telugu", "Noto Sans Kannada",
-    "Noto Sans Malayalam", "Noto Sans Oriya", "Noto Sans Sinhala", "Noto Sans Thai", "Noto Sans Lao",
-    "Noto Sans Khmer", "Noto Sans Myanmar", "Noto Sans Georgian", "Noto Sans Armenian", "Noto Sans Ethiopic",
-    "Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK KR", "Noto Sans CJK TC",
-    "Noto Sans Symbols", "Noto Emoji", "DejaVu Sans", "New Computer Modern",
+    "Noto Sans",
+    "Noto Sans Arabic",
+    "Noto Sans Hebrew",
+    "Noto Sans Devanagari",
+    "Noto Sans Bengali",
+    "Noto Sans Gurmukhi",
+    "Noto Sans Gujarati",
+    "Noto Sans Tamil",
+    "Noto Sans Telugu",
+    "Noto Sans Kannada",
+    "Noto Sans Malayalam",
+    "Noto Sans Oriya",
+    "Noto Sans Sinhala",
+    "Noto Sans Thai",
+    "Noto Sans Lao",
+    "Noto Sans Khmer",
+    "Noto Sans Myanmar",
+    "Noto Sans Georgian",
+    "Noto Sans Armenian",
+    "Noto Sans Ethiopic",
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK KR",
+    "Noto Sans CJK TC",
+    "Noto Sans Symbols",
+    "Noto Emoji",
+    "DejaVu Sans",
+    "New Computer Modern",
 )
 
 # A run of this many characters without a break opportunity gets zero-width spaces, so a pasted
 # link or a long word wraps at the margin instead of running off the page.
 LONG_RUN = 36
-_LONG_RUN = re.compile(r"[^\s\u200b/\-]{%d,}" % LONG_RUN)
+_LONG_RUN = re.compile(rf"[^\s\u200b/\-]{{{LONG_RUN},}}")
 ZWSP = "\u200b"
 
 
@@ -64,13 +86,41 @@ def font_dirs() -> list[str]:
 # Scripts the packaged fonts (and typst's own) cover, by the first word of a character's Unicode
 # name. Text made only of these never needs the system's fonts, and only text with one of the
 # CJK words needs the (large) CJK collection loaded.
-PACKAGED_SCRIPTS = frozenset((
-    "LATIN", "GREEK", "CYRILLIC", "ARABIC", "HEBREW", "DEVANAGARI", "BENGALI", "GURMUKHI", "GUJARATI",
-    "ORIYA", "TAMIL", "TELUGU", "KANNADA", "MALAYALAM", "SINHALA", "THAI", "LAO", "MYANMAR", "GEORGIAN",
-    "ARMENIAN", "ETHIOPIC", "KHMER", "COMBINING", "MODIFIER", "DIGIT", "VULGAR", "SUPERSCRIPT", "SUBSCRIPT",
-))
-CJK_SCRIPTS = frozenset(("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO", "IDEOGRAPHIC", "FULLWIDTH",
-                         "HALFWIDTH", "KANGXI"))
+PACKAGED_SCRIPTS = frozenset(
+    (
+        "LATIN",
+        "GREEK",
+        "CYRILLIC",
+        "ARABIC",
+        "HEBREW",
+        "DEVANAGARI",
+        "BENGALI",
+        "GURMUKHI",
+        "GUJARATI",
+        "ORIYA",
+        "TAMIL",
+        "TELUGU",
+        "KANNADA",
+        "MALAYALAM",
+        "SINHALA",
+        "THAI",
+        "LAO",
+        "MYANMAR",
+        "GEORGIAN",
+        "ARMENIAN",
+        "ETHIOPIC",
+        "KHMER",
+        "COMBINING",
+        "MODIFIER",
+        "DIGIT",
+        "VULGAR",
+        "SUPERSCRIPT",
+        "SUBSCRIPT",
+    )
+)
+CJK_SCRIPTS = frozenset(
+    ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO", "IDEOGRAPHIC", "FULLWIDTH", "HALFWIDTH", "KANGXI")
+)
 
 
 def needs(text: str) -> tuple[bool, bool]:
@@ -131,8 +181,9 @@ def wrap_long_runs(value: Any) -> Any:
     """Zero-width spaces inside very long unbroken runs, throughout a JSON-able structure (and
     any character the text rule refuses written out as an escape, as every renderer does)."""
     if isinstance(value, str):
-        return _LONG_RUN.sub(lambda m: ZWSP.join(m.group(0)[i:i + 24] for i in range(0, len(m.group(0)), 24)),
-                             visible(value))
+        return _LONG_RUN.sub(
+            lambda m: ZWSP.join(m.group(0)[i : i + 24] for i in range(0, len(m.group(0)), 24)), visible(value)
+        )
     if isinstance(value, list):
         return [wrap_long_runs(item) for item in value]
     if isinstance(value, tuple):
@@ -146,8 +197,14 @@ def _json(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-def render_pdf(template: str, data: dict[str, Any], *, paper: str = "a4", pdf_standard: str | None = PDF_STANDARD,
-               runs_wrapped: bool = False) -> bytes:
+def render_pdf(
+    template: str,
+    data: dict[str, Any],
+    *,
+    paper: str = "a4",
+    pdf_standard: str | None = PDF_STANDARD,
+    runs_wrapped: bool = False,
+) -> bytes:
     """Compile `templates/<template>.typ` with `data`; returns the PDF bytes or raises RenderError.
     `runs_wrapped`: `data` has been through `wrap_long_runs` already (doing it again changes nothing)."""
     try:
@@ -163,17 +220,16 @@ def render_pdf(template: str, data: dict[str, Any], *, paper: str = "a4", pdf_st
     payload["fonts"] = {"serif": font_stack(SERIF_FIRST, book), "sans": font_stack(SANS_FIRST, book)}
     compiler = None
     try:
-        compiler = typst.Compiler(source, root=str(TEMPLATES), font_paths=book,
-                                  sys_inputs={"data": _json(payload)})
+        compiler = typst.Compiler(source, root=str(TEMPLATES), font_paths=book, sys_inputs={"data": _json(payload)})
         try:
             result = compiler.compile(format="pdf", pdf_standards=pdf_standard or [])
-        except Exception as error:  # noqa: BLE001 - see below
+        except Exception as error:
             # PDF/A refuses a character no installed font can show. Rather than no document at
             # all, print it without the PDF/A mark (that character shows as a box).
             if not pdf_standard or "could not be displayed" not in str(getattr(error, "message", "") or error):
                 raise
             result = compiler.compile(format="pdf")
-    except Exception as error:  # noqa: BLE001 - typst raises its own error types; report one sentence
+    except Exception as error:
         text = str(getattr(error, "message", "") or error).strip()
         message = text.splitlines()[0] if text else type(error).__name__
         raise RenderError(f"the PDF could not be rendered ({message})") from error

@@ -17,7 +17,13 @@ from typing import Any
 
 from kapsession.core.entries import entry_numbers
 from kapsession.core.events import (
-    AlertAcknowledged, ChecklistTicked, DischargeCriterionWaived, DoseGiven, InfusionStopped, ScaleRated, SessionClosed,
+    AlertAcknowledged,
+    ChecklistTicked,
+    DischargeCriterionWaived,
+    DoseGiven,
+    InfusionStopped,
+    ScaleRated,
+    SessionClosed,
     VitalsRecorded,
 )
 from kapsession.core.phases import PHASE_TITLES
@@ -28,6 +34,7 @@ from kapsession.core.timeline import DECISION_WORDS, ROUTE_SHORT, adverse_words,
 from kapsession.core.timeparse import format_duration
 from kapsession.summary.esketamine_form import MonitoringForm, is_esketamine, monitoring_form
 from kapsession.summary.model import clock, long_date, session_label
+
 
 def _t_plus(state: SessionState, at: datetime) -> str:
     first = state.first_dose_at
@@ -229,6 +236,7 @@ class ClinicalRecord:
 
 # -- computations ---------------------------------------------------------------------------------
 
+
 def discharge_ready_at(state: SessionState, *, clinical_only: bool = False) -> datetime | None:
     """The first moment every discharge criterion was met, replaying the record up to the close
     (with `clinical_only`, the clinical criteria alone: `core.state.clinical_readiness`).
@@ -243,10 +251,15 @@ def discharge_ready_at(state: SessionState, *, clinical_only: bool = False) -> d
     from kapsession.core.state import clinical_readiness, discharge_readiness  # the fold's own rules
 
     relevant = sorted(
-        (event for event in state.events
-         if isinstance(event, (DoseGiven, VitalsRecorded, ScaleRated, ChecklistTicked, DischargeCriterionWaived,
-                               *INFUSION_EVENTS))
-         and not (event.seq is not None and event.seq in state.struck)),
+        (
+            event
+            for event in state.events
+            if isinstance(
+                event,
+                (DoseGiven, VitalsRecorded, ScaleRated, ChecklistTicked, DischargeCriterionWaived, *INFUSION_EVENTS),
+            )
+            and not (event.seq is not None and event.seq in state.struck)
+        ),
         key=lambda event: (event.at, event.seq or 0),
     )
     end = state.closed_at or state.now
@@ -348,28 +361,40 @@ def build_record(
 
     doses = tuple(
         RecordDose(
-            time=clock(dose.at, zone), t_plus=_t_plus(state, dose.at), mg=dose_mg(dose),
+            time=clock(dose.at, zone),
+            t_plus=_t_plus(state, dose.at),
+            mg=dose_mg(dose),
             route=f"{ROUTE_SHORT.get(dose.route, dose.route)} ({dose.route})"
             + (" infusion" if dose.infusion_minutes else ""),
             mg_per_kg=_mg_per_kg(dose, delivered.get(dose.seq), weight),
-            devices=str(dose.devices or ""), site=dose.site or "", booster=dose.booster,
-            drug=state.drug_of(dose), lot=dose.lot or "",
+            devices=str(dose.devices or ""),
+            site=dose.site or "",
+            booster=dose.booster,
+            drug=state.drug_of(dose),
+            lot=dose.lot or "",
         )
         for dose in state.doses
     )
     infusions = tuple(_infusion(state, infusion, zone) for infusion in state.infusions)
     medications = tuple(
-        RecordMedication(clock(m.at, zone), _t_plus(state, m.at), f"{m.name} {m.amount:g} {m.unit}", m.route or "",
-                         m.reason or "")
+        RecordMedication(
+            clock(m.at, zone), _t_plus(state, m.at), f"{m.name} {m.amount:g} {m.unit}", m.route or "", m.reason or ""
+        )
         for m in state.medications
     )
     adverse = tuple(
-        RecordAdverse(entry_numbers(state).get(a.seq) if a.seq is not None else None, clock(a.at, zone),
-                      _t_plus(state, a.at),
-                      adverse_words(a.kind) + (f": {a.detail}" if a.detail else ""), a.severity, a.action or "",
-                      a.outcome or "",
-                      (clock(a.resolved_at, zone) + (f": {a.resolved_outcome}" if a.resolved_outcome else ""))
-                      if a.resolved_at else "")
+        RecordAdverse(
+            entry_numbers(state).get(a.seq) if a.seq is not None else None,
+            clock(a.at, zone),
+            _t_plus(state, a.at),
+            adverse_words(a.kind) + (f": {a.detail}" if a.detail else ""),
+            a.severity,
+            a.action or "",
+            a.outcome or "",
+            (clock(a.resolved_at, zone) + (f": {a.resolved_outcome}" if a.resolved_outcome else ""))
+            if a.resolved_at
+            else "",
+        )
         for a in state.adverse
     )
     screening = _screening(state, zone)
@@ -379,13 +404,17 @@ def build_record(
     first_reading = state.vitals[0].at if state.vitals else None
     vitals = tuple(
         RecordVitals(
-            time=clock(event.at, zone), t_plus=_t_plus(state, event.at),
+            time=clock(event.at, zone),
+            t_plus=_t_plus(state, event.at),
             minute=(event.at - first_reading).total_seconds() / 60 if first_reading else 0.0,
             bp=f"{event.reading.systolic}/{event.reading.diastolic}" if event.reading.systolic is not None else "",
-            hr=str(event.reading.heart_rate or ""), spo2=str(event.reading.spo2 or ""),
+            hr=str(event.reading.heart_rate or ""),
+            spo2=str(event.reading.spo2 or ""),
             rr=str(event.reading.resp_rate or ""),
             temp=f"{event.reading.temperature:.1f}" if event.reading.temperature is not None else "",
-            flags=_flags(state, event), systolic=event.reading.systolic, diastolic=event.reading.diastolic,
+            flags=_flags(state, event),
+            systolic=event.reading.systolic,
+            diastolic=event.reading.diastolic,
             pulse=event.reading.heart_rate,
         )
         for event in state.vitals
@@ -401,8 +430,13 @@ def build_record(
         for check in state.checks
     )
     scales = tuple(
-        RecordScale(clock(rating.at, zone), _t_plus(state, rating.at), SCALES[rating.scale].title, rating.value,
-                    SCALES[rating.scale].anchors.get(rating.value, ""))
+        RecordScale(
+            clock(rating.at, zone),
+            _t_plus(state, rating.at),
+            SCALES[rating.scale].title,
+            rating.value,
+            SCALES[rating.scale].anchors.get(rating.value, ""),
+        )
         for rating in sorted((r for ratings in state.scales.values() for r in ratings), key=lambda r: r.at)
     )
     alerts = tuple(
@@ -411,7 +445,14 @@ def build_record(
     )
     numbers = entry_numbers(state)
     notes = tuple(
-        RecordNote(numbers.get(note.seq) if note.seq is not None else None, clock(note.at, zone), _t_plus(state, note.at), note.kind, note.text, not note.shareable)
+        RecordNote(
+            numbers.get(note.seq) if note.seq is not None else None,
+            clock(note.at, zone),
+            _t_plus(state, note.at),
+            note.kind,
+            note.text,
+            not note.shareable,
+        )
         for note in state.notes
     )
     tick_times: dict[tuple[str, str], datetime] = {}
@@ -419,24 +460,47 @@ def build_record(
         if isinstance(event, ChecklistTicked) and not (event.seq is not None and event.seq in state.struck):
             tick_times[(event.checklist, event.item)] = event.at
     checklists = tuple(
-        ChecklistLine(name, item, bool(ticked.get(item)),
-                      _stamp(tick_times.get((name, item)), zone) if ticked.get(item) else "")
-        for name, items, ticked in (("intake", state.preset.intake_checklist, state.intake_ticked),
-                                    ("discharge", state.preset.discharge_checklist, state.discharge_ticked))
+        ChecklistLine(
+            name, item, bool(ticked.get(item)), _stamp(tick_times.get((name, item)), zone) if ticked.get(item) else ""
+        )
+        for name, items, ticked in (
+            ("intake", state.preset.intake_checklist, state.intake_ticked),
+            ("discharge", state.preset.discharge_checklist, state.discharge_ticked),
+        )
         for item in items
     )
     phases = tuple(
-        (PHASE_TITLES[span.phase], clock(span.started_at, zone),
-         f"{int(span.elapsed(end).total_seconds() // 60)} of {span.planned_minutes} min planned")
+        (
+            PHASE_TITLES[span.phase],
+            clock(span.started_at, zone),
+            f"{int(span.elapsed(end).total_seconds() // 60)} of {span.planned_minutes} min planned",
+        )
         for span in state.spans
     )
     ready_at = discharge_ready_at(state)
-    form = (monitoring_form(state, zone, therapist_name=therapist_name, practice_name=practice_name,
-                            practice_phone=practice_phone, client_record=client_record)
-            if is_esketamine(state) else None)
+    form = (
+        monitoring_form(
+            state,
+            zone,
+            therapist_name=therapist_name,
+            practice_name=practice_name,
+            practice_phone=practice_phone,
+            client_record=client_record,
+        )
+        if is_esketamine(state)
+        else None
+    )
     entries = tuple(
-        RecordEntry(line.number, clock(line.at, zone), line.t_plus, line.label, line.text, line.private,
-                    line.struck_reason or "", _stamp(line.written_at, zone))
+        RecordEntry(
+            line.number,
+            clock(line.at, zone),
+            line.t_plus,
+            line.label,
+            line.text,
+            line.private,
+            line.struck_reason or "",
+            _stamp(line.written_at, zone),
+        )
         for line in timeline(state)
     )
     started = state.started_at
@@ -469,8 +533,11 @@ def build_record(
         observation=_observation(state, zone),
         intention=state.intention or "",
         cards=tuple(state.cards),
-        next_session=(f"{long_date(state.next_session_at, zone)} at {clock(state.next_session_at, zone)}"
-                      if state.next_session_at else ""),
+        next_session=(
+            f"{long_date(state.next_session_at, zone)} at {clock(state.next_session_at, zone)}"
+            if state.next_session_at
+            else ""
+        ),
         phases=phases,
         doses=doses,
         infusions=infusions,
@@ -506,8 +573,11 @@ def _mg_per_kg(dose: DoseGiven, delivered: float | None, weight: float | None) -
 def _infusion(state: SessionState, infusion: Any, zone: tzinfo | None) -> RecordInfusion:
     from kapsession.core.timeline import describe
 
-    changes = tuple(f"{clock(change.at, zone)} {describe(change, state)[1]}" for change in infusion.changes
-                    if not isinstance(change, InfusionStopped))
+    changes = tuple(
+        f"{clock(change.at, zone)} {describe(change, state)[1]}"
+        for change in infusion.changes
+        if not isinstance(change, InfusionStopped)
+    )
     stop = infusion.stopped
     rate = infusion.planned_mg / infusion.planned_minutes * 60 if infusion.planned_minutes else 0
     return RecordInfusion(
@@ -527,9 +597,14 @@ def _screening(state: SessionState, zone: tzinfo | None) -> tuple[RecordScreenin
     questions = {q.key: q for q in state.preset.screening_questions}
     for key, question in questions.items():
         answer = state.screening.get(key)
-        rows.append(RecordScreening(question.text, answer.answer if answer else "",
-                                    bool(answer and is_stop(question, answer.answer)),
-                                    clock(answer.at, zone) if answer else ""))
+        rows.append(
+            RecordScreening(
+                question.text,
+                answer.answer if answer else "",
+                bool(answer and is_stop(question, answer.answer)),
+                clock(answer.at, zone) if answer else "",
+            )
+        )
     for key, answer in state.screening.items():  # asked by an earlier version of the preset
         if key not in questions:
             rows.append(RecordScreening(answer.text, answer.answer, False, clock(answer.at, zone)))
@@ -554,16 +629,30 @@ def _observation(state: SessionState, zone: tzinfo | None) -> str:
     return f"{minimum} min from {since}: until {clock(until, zone)}"
 
 
-def record_for(state: SessionState, session_id: str, *, paper: str | None = None, settings: Any = None,
-               zone: tzinfo | None = None, store: Any = None) -> ClinicalRecord:
+def record_for(
+    state: SessionState,
+    session_id: str,
+    *,
+    paper: str | None = None,
+    settings: Any = None,
+    zone: tzinfo | None = None,
+    store: Any = None,
+) -> ClinicalRecord:
     """`build_record` with the remembered settings, and (given the `store`) the client's record."""
     if settings is None:
         from kapsession.settings import load_settings
 
         settings = load_settings()
-    return build_record(state, session_id, therapist_name=settings.therapist_name,
-                        practice_name=settings.practice_name, practice_phone=getattr(settings, "practice_phone", ""),
-                        paper=paper or settings.paper, zone=zone, client_record=client_record_of(store, session_id))
+    return build_record(
+        state,
+        session_id,
+        therapist_name=settings.therapist_name,
+        practice_name=settings.practice_name,
+        practice_phone=getattr(settings, "practice_phone", ""),
+        paper=paper or settings.paper,
+        zone=zone,
+        client_record=client_record_of(store, session_id),
+    )
 
 
 def client_record_of(store: Any, session_id: str) -> Any:
@@ -577,11 +666,12 @@ def client_record_of(store: Any, session_id: str) -> Any:
         book = ClientBook(store)
         client_id = book.client_of_session(session_id)
         return book.record(client_id) if client_id else None
-    except Exception:  # noqa: BLE001 - the record prints without it (marked blanks)
+    except Exception:
         return None
 
 
 # -- Markdown -----------------------------------------------------------------------------------
+
 
 def _cell(text: str) -> str:
     return re.sub(r"(?<!\\)\|", r"\\|", text.replace("\n", " ")).strip() or "\u2013"
@@ -610,15 +700,29 @@ def render_record_markdown(record: ClinicalRecord) -> str:
         ("Client", escape(record.client_name) + (f", {record.weight}" if record.weight else "")),
         ("Protocol", escape(record.preset_title)),
         ("Therapist", escape(" \u00b7 ".join(p for p in (record.therapist_name, record.practice_name) if p))),
-        ("Times", f"opened {record.opened}" + (f", started {record.started}" if record.started else "")
-         + (f", first dose {record.first_dose}" if record.first_dose else "")
-         + (f", closed {record.closed}" if record.closed else ", not closed")
-         + (f" ({record.duration})" if record.duration else "")),
-        ("Dose", ", ".join(p for p in (
-            f"total {record.total_dose} {record.drugs}" + (f" ({record.total_mg_per_kg})" if record.total_mg_per_kg else "")
-            if record.total_dose else "none given",
-            f"planned {record.planned_dose}" if record.planned_dose else "",
-            f"previous session {record.previous_dose}" if record.previous_dose else "") if p)),
+        (
+            "Times",
+            f"opened {record.opened}"
+            + (f", started {record.started}" if record.started else "")
+            + (f", first dose {record.first_dose}" if record.first_dose else "")
+            + (f", closed {record.closed}" if record.closed else ", not closed")
+            + (f" ({record.duration})" if record.duration else ""),
+        ),
+        (
+            "Dose",
+            ", ".join(
+                p
+                for p in (
+                    f"total {record.total_dose} {record.drugs}"
+                    + (f" ({record.total_mg_per_kg})" if record.total_mg_per_kg else "")
+                    if record.total_dose
+                    else "none given",
+                    f"planned {record.planned_dose}" if record.planned_dose else "",
+                    f"previous session {record.previous_dose}" if record.previous_dose else "",
+                )
+                if p
+            ),
+        ),
         ("Observation", record.observation),
         ("Closed early" if not record.closed_unmet else "Reason at the close", escape(record.early_reason)),
         ("Intention", escape(record.intention)),
@@ -633,9 +737,17 @@ def render_record_markdown(record: ClinicalRecord) -> str:
     add("## Screening and the pre-dose decision")
     add("")
     if any(r.answer for r in record.screening):
-        out += _table(["Question", "Answer", "At"],
-                      [[escape(r.question), (escape(r.answer) + (" (STOP AND DECIDE)" if r.stop else "")) or "not answered",
-                        r.at] for r in record.screening])
+        out += _table(
+            ["Question", "Answer", "At"],
+            [
+                [
+                    escape(r.question),
+                    (escape(r.answer) + (" (STOP AND DECIDE)" if r.stop else "")) or "not answered",
+                    r.at,
+                ]
+                for r in record.screening
+            ],
+        )
     else:
         add("No screening answers recorded.")
     for decision in record.decisions:
@@ -647,24 +759,44 @@ def render_record_markdown(record: ClinicalRecord) -> str:
     add("## Doses")
     add("")
     if record.doses:
-        out += _table(["Time", "T+", "mg", "Drug", "Route", "mg/kg", "Devices", "Site", "Lot", "Booster"],
-                      [[d.time, d.t_plus, d.mg, d.drug, d.route, d.mg_per_kg, d.devices, escape(d.site), escape(d.lot),
-                        "yes" if d.booster else ""] for d in record.doses])
+        out += _table(
+            ["Time", "T+", "mg", "Drug", "Route", "mg/kg", "Devices", "Site", "Lot", "Booster"],
+            [
+                [
+                    d.time,
+                    d.t_plus,
+                    d.mg,
+                    d.drug,
+                    d.route,
+                    d.mg_per_kg,
+                    d.devices,
+                    escape(d.site),
+                    escape(d.lot),
+                    "yes" if d.booster else "",
+                ]
+                for d in record.doses
+            ],
+        )
     else:
         add("No dose recorded.")
     for infusion in record.infusions:
         add("")
-        add(f"Infusion started {infusion.started}: {infusion.planned}."
+        add(
+            f"Infusion started {infusion.started}: {infusion.planned}."
             + "".join(f" {escape(change)}." for change in infusion.changes)
             + (f" Stopped {infusion.stopped}: {infusion.delivered} delivered" if infusion.stopped else " Not stopped")
-            + (f" (early: {escape(infusion.reason)})" if infusion.reason else "") + ".")
+            + (f" (early: {escape(infusion.reason)})" if infusion.reason else "")
+            + "."
+        )
 
     add("")
     add("## Other medicines")
     add("")
     if record.medications:
-        out += _table(["Time", "T+", "Medicine", "Route", "Reason"],
-                      [[m.time, m.t_plus, escape(m.medicine), escape(m.route), escape(m.reason)] for m in record.medications])
+        out += _table(
+            ["Time", "T+", "Medicine", "Route", "Reason"],
+            [[m.time, m.t_plus, escape(m.medicine), escape(m.route), escape(m.reason)] for m in record.medications],
+        )
     else:
         add("None given.")
 
@@ -672,9 +804,22 @@ def render_record_markdown(record: ClinicalRecord) -> str:
     add("## Adverse events")
     add("")
     if record.adverse:
-        out += _table(["Time", "T+", "#", "Event", "Severity", "Action", "Outcome", "Resolved"],
-                      [[a.time, a.t_plus, f"#{a.number}" if a.number else "", escape(a.kind), a.severity, escape(a.action),
-                        escape(a.outcome), escape(a.resolved) or "not resolved"] for a in record.adverse])
+        out += _table(
+            ["Time", "T+", "#", "Event", "Severity", "Action", "Outcome", "Resolved"],
+            [
+                [
+                    a.time,
+                    a.t_plus,
+                    f"#{a.number}" if a.number else "",
+                    escape(a.kind),
+                    a.severity,
+                    escape(a.action),
+                    escape(a.outcome),
+                    escape(a.resolved) or "not resolved",
+                ]
+                for a in record.adverse
+            ],
+        )
     else:
         add("None recorded.")
 
@@ -690,8 +835,10 @@ def render_record_markdown(record: ClinicalRecord) -> str:
     add("## Vitals")
     add("")
     if record.vitals:
-        out += _table(["Time", "T+", "BP", "HR", "SpO2", "RR", "Temp", "Flag"],
-                      [[v.time, v.t_plus, v.bp, v.hr, v.spo2, v.rr, v.temp, v.flags] for v in record.vitals])
+        out += _table(
+            ["Time", "T+", "BP", "HR", "SpO2", "RR", "Temp", "Flag"],
+            [[v.time, v.t_plus, v.bp, v.hr, v.spo2, v.rr, v.temp, v.flags] for v in record.vitals],
+        )
         from kapsession.summary.markdown import sparkline
 
         systolic = [float(v.systolic) for v in record.vitals if v.systolic is not None]
@@ -707,14 +854,18 @@ def render_record_markdown(record: ClinicalRecord) -> str:
         add("")
         add("Scheduled checks:")
         add("")
-        out += _table(["Check", "Due", "Reading", "Status"], [[c.label, c.due, c.reading, c.status] for c in record.checks])
+        out += _table(
+            ["Check", "Due", "Reading", "Status"], [[c.label, c.due, c.reading, c.status] for c in record.checks]
+        )
 
     add("")
     add("## Scale ratings")
     add("")
     if record.scales:
-        out += _table(["Time", "T+", "Scale", "Value", "Meaning"],
-                      [[s.time, s.t_plus, s.scale, str(s.value), s.meaning] for s in record.scales])
+        out += _table(
+            ["Time", "T+", "Scale", "Value", "Meaning"],
+            [[s.time, s.t_plus, s.scale, str(s.value), s.meaning] for s in record.scales],
+        )
     else:
         add("No ratings recorded.")
 
@@ -722,8 +873,10 @@ def render_record_markdown(record: ClinicalRecord) -> str:
     add("## Alerts")
     add("")
     if record.alerts:
-        out += _table(["Raised", "Level", "Alert", "Acknowledged"],
-                      [[a.raised, a.level.upper(), a.message, a.acknowledged or "not acknowledged"] for a in record.alerts])
+        out += _table(
+            ["Raised", "Level", "Alert", "Acknowledged"],
+            [[a.raised, a.level.upper(), a.message, a.acknowledged or "not acknowledged"] for a in record.alerts],
+        )
     else:
         add("No alerts.")
 
@@ -733,7 +886,15 @@ def render_record_markdown(record: ClinicalRecord) -> str:
     if record.notes:
         for note in record.notes:
             mark = "PRIVATE" if note.private else "shareable"
-            where = " ".join(p for p in (note.time, f"({note.t_plus})" if note.t_plus else "", f"#{note.number}" if note.number else "") if p)
+            where = " ".join(
+                p
+                for p in (
+                    note.time,
+                    f"({note.t_plus})" if note.t_plus else "",
+                    f"#{note.number}" if note.number else "",
+                )
+                if p
+            )
             add(f"- **{where}** [{mark}] *{note.kind}*: " + escape(note.text).replace("\n", "  \n  "))
     else:
         add("No notes.")
@@ -741,8 +902,10 @@ def render_record_markdown(record: ClinicalRecord) -> str:
     add("")
     add("## Checklists and discharge")
     add("")
-    out += _table(["List", "Item", "Done", "At"],
-                  [[c.checklist, escape(c.item), "yes" if c.done else "no", c.at] for c in record.checklists])
+    out += _table(
+        ["List", "Item", "Done", "At"],
+        [[c.checklist, escape(c.item), "yes" if c.done else "no", c.at] for c in record.checklists],
+    )
     add("")
     if record.discharge_ready:
         add(f"Discharge criteria met at {record.discharge_ready}.")
@@ -753,8 +916,11 @@ def render_record_markdown(record: ClinicalRecord) -> str:
     if record.closed_unmet:
         add(f"Closed with {escape('; '.join(record.closed_unmet))} not met; reason: {escape(record.early_reason)}.")
     else:
-        add(f"Session closed: {record.closed or 'not yet'}"
-            + (f" (early: {escape(record.early_reason)})" if record.early_reason else "") + ".")
+        add(
+            f"Session closed: {record.closed or 'not yet'}"
+            + (f" (early: {escape(record.early_reason)})" if record.early_reason else "")
+            + "."
+        )
 
     add("")
     add("## Every entry")
@@ -778,14 +944,27 @@ def _form_markdown(form: MonitoringForm) -> list[str]:
     from kapsession.summary.esketamine_form import BLANK
     from kapsession.summary.markdown import escape
 
-    out = ["", "## Esketamine monitoring form (SPRAVATO REMS, outpatient)", "",
-           f"Prepared from the session record, in the form's order. Due within 7 days: by {form.due}. "
-           "Check every value, fill in the blanks, then sign.", ""]
+    out = [
+        "",
+        "## Esketamine monitoring form (SPRAVATO REMS, outpatient)",
+        "",
+        f"Prepared from the session record, in the form's order. Due within 7 days: by {form.due}. "
+        "Check every value, fill in the blanks, then sign.",
+        "",
+    ]
     for section in form.sections:
         out += [f"### {section.title}", ""]
-        out += _table(["Field", "Answer", "From"],
-                      [[f.label, escape(f.value) if f.value else f"____ ({BLANK})", ("CHECK: " if f.check else "")
-                        + escape(f.source)] for f in section.fields])
+        out += _table(
+            ["Field", "Answer", "From"],
+            [
+                [
+                    f.label,
+                    escape(f.value) if f.value else f"____ ({BLANK})",
+                    ("CHECK: " if f.check else "") + escape(f.source),
+                ]
+                for f in section.fields
+            ],
+        )
         out.append("")
     for note in form.notes:
         out += [f"> CHECK: {escape(note)}", ""]

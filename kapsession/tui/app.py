@@ -18,16 +18,17 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.theme import Theme
 
-from kapsession.core.text_rule import visible  # noqa: E402
-from kapsession.tui.crash_guard import ReportsCrashes, run_reporting_crashes  # noqa: E402
+from kapsession.core.text_rule import visible
+from kapsession.tui.crash_guard import ReportsCrashes, run_reporting_crashes
 
 if TYPE_CHECKING:
     from kapsession.core.clock import Clock
@@ -79,7 +80,7 @@ class KapsessionApp(ReportsCrashes, App[int]):
         data_dir: str | Path,
         session_id: str | None = None,
         theme: str | None = None,
-        clock: "Clock | None" = None,
+        clock: Clock | None = None,
         practice: Any = None,
     ) -> None:
         self.data_dir = Path(data_dir)
@@ -109,7 +110,7 @@ class KapsessionApp(ReportsCrashes, App[int]):
 
     # -- shared things, made when first needed ---------------------------------------------------
     @property
-    def clock(self) -> "Clock":
+    def clock(self) -> Clock:
         if self._clock is None:
             from kapsession.core.clock import SystemClock
 
@@ -117,7 +118,7 @@ class KapsessionApp(ReportsCrashes, App[int]):
         return self._clock
 
     @property
-    def store(self) -> "EventStore":
+    def store(self) -> EventStore:
         """The one EventStore of this app (raises StoreError if the data dir cannot be used)."""
         if self._store is None:
             with self._lock:
@@ -128,7 +129,7 @@ class KapsessionApp(ReportsCrashes, App[int]):
         return self._store
 
     @property
-    def settings(self) -> "Settings":
+    def settings(self) -> Settings:
         """The therapist's remembered settings (validated; loaded after the first paint)."""
         if self._settings is None:
             with self._lock:
@@ -139,11 +140,11 @@ class KapsessionApp(ReportsCrashes, App[int]):
         return self._settings
 
     @settings.setter
-    def settings(self, value: "Settings") -> None:
+    def settings(self, value: Settings) -> None:
         self._settings = value
 
     @property
-    def presets(self) -> "PresetLibrary":
+    def presets(self) -> PresetLibrary:
         """Built-in and user presets, loaded once (in the warm-up thread, or here if sooner)."""
         if self._presets is None:
             with self._lock:
@@ -198,10 +199,14 @@ class KapsessionApp(ReportsCrashes, App[int]):
         if not self._theme_notes:
             return
         count = self._theme_problem_count
-        title = (f"{count} theme file{'s' if count != 1 else ''} could not be read" if count
-                 else "Theme not found")
-        self.notify("\n".join(self._theme_notes), title=title, severity="error" if count else "warning",
-                    timeout=20, markup=False)
+        title = f"{count} theme file{'s' if count != 1 else ''} could not be read" if count else "Theme not found"
+        self.notify(
+            "\n".join(self._theme_notes),
+            title=title,
+            severity="error" if count else "warning",
+            timeout=20,
+            markup=False,
+        )
 
     def watch_theme(self, theme_name: str) -> None:
         """A theme picked in the command palette is remembered."""
@@ -218,8 +223,12 @@ class KapsessionApp(ReportsCrashes, App[int]):
         try:
             save_settings(self.settings)
         except OSError as error:
-            self.notify(f"Settings could not be saved ({error.strerror or error}).",
-                        title="Settings", severity="error", markup=False)
+            self.notify(
+                f"Settings could not be saved ({error.strerror or error}).",
+                title="Settings",
+                severity="error",
+                markup=False,
+            )
 
     # -- lifecycle ----------------------------------------------------------------------------------
     # The app opens on the screen it was asked for: home, or on `kapsession resume` the session's
@@ -264,8 +273,7 @@ class KapsessionApp(ReportsCrashes, App[int]):
         first brings a file has every file parsed again and every widget restyled (about 25 ms,
         on the first `n` or `v` of a session)."""
         stylesheet = self.stylesheet
-        unread = [path for name in LATER_CSS
-                  if not stylesheet.has_source(str(path := _CSS_DIR / name), "")]
+        unread = [path for name in LATER_CSS if not stylesheet.has_source(str(path := _CSS_DIR / name), "")]
         if unread:
             stylesheet.read_all(unread)
             stylesheet.parse()
@@ -275,7 +283,7 @@ class KapsessionApp(ReportsCrashes, App[int]):
         """After the first paint: what the next key presses need, off the UI thread."""
         self.settings  # noqa: B018 - loads pydantic and the Settings model
         library = self.presets
-        import kapsession.core.commands  # noqa: F401 - the new-session form, the live screen
+        import kapsession.core.commands
         import kapsession.store.session_log  # noqa: F401
 
         if library.problems:
@@ -322,7 +330,7 @@ class KapsessionApp(ReportsCrashes, App[int]):
             self.pop_screen()
 
     # -- opening sessions ---------------------------------------------------------------------------
-    def session_log(self, session_id: str, clock: "Clock | None" = None) -> "SessionLog | None":
+    def session_log(self, session_id: str, clock: Clock | None = None) -> SessionLog | None:
         """A SessionLog for a stored session (on the app's clock unless another is given), or None
         after telling the therapist why not."""
         from kapsession.core.errors import KapsessionError
@@ -335,8 +343,7 @@ class KapsessionApp(ReportsCrashes, App[int]):
             preset = find_preset(row.preset, self._presets)  # (only its file, before the library loads)
             return SessionLog(self.store, session_id, preset, clock or self.clock)
         except KapsessionError as error:
-            self.notify(str(error), title="The session cannot be opened", severity="error", timeout=12,
-                        markup=False)
+            self.notify(str(error), title="The session cannot be opened", severity="error", timeout=12, markup=False)
             return None
 
     def _is_practice(self, session_id: str) -> bool:
@@ -347,7 +354,7 @@ class KapsessionApp(ReportsCrashes, App[int]):
         except KapsessionError:
             return False  # open_live's own path reports the problem
 
-    def session_screen(self, session_id: str, practice: Any = None, clock: "Clock | None" = None) -> Screen | None:
+    def session_screen(self, session_id: str, practice: Any = None, clock: Clock | None = None) -> Screen | None:
         """The screen a stored session opens on (the live screen; a rehearsal's own, see
         tui/screens/practice.py), or None after telling the therapist why it cannot open."""
         if practice is None and clock is None and self._is_practice(session_id):
@@ -363,7 +370,7 @@ class KapsessionApp(ReportsCrashes, App[int]):
 
         return LiveScreen(log, practice=practice)
 
-    def open_live(self, session_id: str, practice: Any = None, clock: "Clock | None" = None) -> bool:
+    def open_live(self, session_id: str, practice: Any = None, clock: Clock | None = None) -> bool:
         """Push the screen of a stored session (`session_screen`); False (and a notification) if
         it cannot open."""
         screen = self.session_screen(session_id, practice=practice, clock=clock)
@@ -377,10 +384,16 @@ class KapsessionApp(ReportsCrashes, App[int]):
         state = "on" if self.settings.bell else "off"
         commands = [
             *super().get_system_commands(screen),
-            SystemCommand("Bell", f"Ring the terminal bell for new alerts (now {state}; silent by default)",
-                          self.action_toggle_bell),
-            SystemCommand("Settings", "Therapist and practice names for the summary, paper size, "
-                          "series length", self.action_settings),
+            SystemCommand(
+                "Bell",
+                f"Ring the terminal bell for new alerts (now {state}; silent by default)",
+                self.action_toggle_bell,
+            ),
+            SystemCommand(
+                "Settings",
+                "Therapist and practice names for the summary, paper size, series length",
+                self.action_settings,
+            ),
         ]
         yield from commands
         # Every key of the current screen is a command too: the palette is the map of the app.
@@ -415,7 +428,7 @@ class KapsessionApp(ReportsCrashes, App[int]):
 
         self.push_screen(SettingsScreen(self.settings), self._settings_saved)
 
-    def _settings_saved(self, settings: "Settings | None") -> None:
+    def _settings_saved(self, settings: Settings | None) -> None:
         if settings is None:
             return
         self.settings = settings
@@ -435,6 +448,7 @@ class _RunAction:
 
 
 # -- startup helpers: no pydantic on the way to the first paint ---------------------------------------
+
 
 def _read_settings_file() -> dict[str, Any]:
     """The raw settings file (theme and practice name are read from it before the first paint;
@@ -511,8 +525,12 @@ def _startup_themes() -> tuple[dict[str, Theme], list[str], dict[str, str]]:
 
     themes, problems = load_themes(*default_theme_dirs())
     if key is not None:
-        payload = {"key": key, "themes": {name: asdict(theme) for name, theme in themes.items()},
-                   "problems": problems, "defaults": APP_VARIABLE_DEFAULTS}
+        payload = {
+            "key": key,
+            "themes": {name: asdict(theme) for name, theme in themes.items()},
+            "problems": problems,
+            "defaults": APP_VARIABLE_DEFAULTS,
+        }
         try:
             make_private_dir(cache.parent, within=config_dir())  # 0700 whatever the umask
             temporary = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
@@ -531,8 +549,8 @@ def run_app(
     session_id: str | None = None,
     theme: str | None = None,
     practice: Any = None,
-    clock: "Clock | None" = None,
-    store: "EventStore | None" = None,
+    clock: Clock | None = None,
+    store: EventStore | None = None,
 ) -> int:
     """Run the app until it exits (on `store` if the command line has opened it already: an
     encrypted store's passphrase is asked for once); returns the process exit code."""

@@ -53,7 +53,7 @@ def run_reporting_crashes(app: Any, data_dir: Path | str, **run_options: Any) ->
     app.error_console = Console(file=_Nowhere(), markup=False, highlight=False)
     try:
         result = app.run(**run_options)
-    except Exception as error:  # noqa: BLE001 - a fault outside Textual's own handling (its start)
+    except Exception as error:
         _tell(write_report(error, data_dir, where="the screens"))
         app.crash = error
         return 1
@@ -67,5 +67,8 @@ def run_reporting_crashes(app: Any, data_dir: Path | str, **run_options: Any) ->
 
 
 def _tell(report: Path | None, instead: str | None = None) -> None:
-    print(f"kapsession: the screens stopped on a fault in the program; every entry made before it was "
-          f"saved; {instead or crash_sentence(report)}", file=sys.stderr)
+    print(
+        f"kapsession: the screens stopped on a fault in the program; every entry made before it was "
+        f"saved; {instead or crash_sentence(report)}",
+        file=sys.stderr,
+    )

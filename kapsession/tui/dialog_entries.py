@@ -60,7 +60,13 @@ class DoseEntry:
                 raise InputError(f"device count '{count}' is not accepted: accepted 1-6 devices")
             devices = int(count)
             mg = devices * per_device
-        given = dict(devices=devices, booster=self.booster, site=self.site, over_minutes=self.over, lot=self.lot)
+        given = {
+            "devices": devices,
+            "booster": self.booster,
+            "site": self.site,
+            "over_minutes": self.over,
+            "lot": self.lot,
+        }
         if not self.at:
             # Timed when `d` was pressed: the moment the dose was given, not when typing ended.
             return commands.give_dose(state, mg, self.opened_at, **given)  # type: ignore[arg-type]
@@ -127,10 +133,10 @@ class QuestionnaireEntry:
 
         left = len(instrument(self.instrument).items) - len(self.answers)
         if left:
-            raise InputError(f"{left} item{'s' if left != 1 else ''} still to answer "
-                             f"(item {len(self.answers) + 1} is next)")
-        return commands.answer_questionnaire(state, self.instrument, list(self.answers), now,
-                                             by_client=self.by_client)
+            raise InputError(
+                f"{left} item{'s' if left != 1 else ''} still to answer (item {len(self.answers) + 1} is next)"
+            )
+        return commands.answer_questionnaire(state, self.instrument, list(self.answers), now, by_client=self.by_client)
 
 
 @dataclass(frozen=True)
@@ -157,8 +163,9 @@ class MedicationEntry:
     reason: str = ""
 
     def command(self, state: SessionState, now: datetime) -> EventBase:
-        return commands.give_medication(state, self.name, self.amount, self.unit, self.opened_at,
-                                        route=self.route, reason=self.reason)
+        return commands.give_medication(
+            state, self.name, self.amount, self.unit, self.opened_at, route=self.route, reason=self.reason
+        )
 
 
 @dataclass(frozen=True)
@@ -174,8 +181,9 @@ class AdverseEntry:
     def command(self, state: SessionState, now: datetime) -> EventBase:
         if self.severity is None:
             raise InputError("choose the severity: 1 mild, 2 moderate, 3 severe")
-        return commands.record_adverse(state, self.kind, self.severity, self.opened_at, action=self.action,
-                                       detail=self.detail)
+        return commands.record_adverse(
+            state, self.kind, self.severity, self.opened_at, action=self.action, detail=self.detail
+        )
 
 
 @dataclass(frozen=True)

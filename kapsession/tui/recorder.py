@@ -80,14 +80,16 @@ class Recorder:
     `tell(sentence, severity)`: a sentence for the therapist (saved, or why not).
     """
 
-    def __init__(self, log: SessionLog, show: Callable[[tuple[EventBase, ...]], None],
-                 tell: Callable[[str, Severity], None]) -> None:
+    def __init__(
+        self, log: SessionLog, show: Callable[[tuple[EventBase, ...]], None], tell: Callable[[str, Severity], None]
+    ) -> None:
         self.session_log = log
         self.show = show
         self.tell = tell
 
-    def record(self, command: Command, *, saved: Saved = None, tell_problem: bool = True,
-               state: SessionState | None = None) -> Outcome:
+    def record(
+        self, command: Command, *, saved: Saved = None, tell_problem: bool = True, state: SessionState | None = None
+    ) -> Outcome:
         """Build with `command(state, now)`, make durable, show; see the module docstring. With
         several events they are recorded in order, and a problem stops at the one that failed
         (those before it stay recorded and are shown).

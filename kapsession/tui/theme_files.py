@@ -94,17 +94,14 @@ _TEXT_STYLE_WORDS = {
 def parse_colour(value: str, *, allow_alpha: bool = True) -> Color:
     """Parse a colour the way Textual does; raise ValueError with a sentence a person can act on."""
     if not isinstance(value, str):
-        raise ValueError(f"must be a colour in quotes, like \"#d2a777\" (got {value!r})")
+        raise ValueError(f'must be a colour in quotes, like "#d2a777" (got {value!r})')
     try:
         colour = Color.parse(value)
     except ColorParseError:
-        raise ValueError(
-            f"'{value}' is not a colour (use \"#rrggbb\", \"rgb(r, g, b)\" or a colour name)"
-        ) from None
+        raise ValueError(f'\'{value}\' is not a colour (use "#rrggbb", "rgb(r, g, b)" or a colour name)') from None
     if colour.ansi is not None:
         raise ValueError(
-            f"'{value}' is a terminal ANSI colour, whose brightness depends on the terminal; "
-            "use \"#rrggbb\""
+            f"'{value}' is a terminal ANSI colour, whose brightness depends on the terminal; use \"#rrggbb\""
         )
     if not allow_alpha and colour.a < 1:
         raise ValueError(f"'{value}' is see-through; this colour must be opaque (\"#rrggbb\")")
@@ -202,8 +199,7 @@ class ThemeFile(BaseModel):
     def _name(cls, value: str) -> str:
         if not _NAME_PATTERN.match(value):
             raise ValueError(
-                f"'{value}' is not a usable theme name (lower-case letters, digits, '-' and '_', "
-                "e.g. \"dim-room\")"
+                f"'{value}' is not a usable theme name (lower-case letters, digits, '-' and '_', e.g. \"dim-room\")"
             )
         return value
 

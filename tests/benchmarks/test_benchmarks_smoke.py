@@ -51,8 +51,15 @@ def test_each_benchmark_measures_or_says_why_not(rows: dict[str, Row], key: str)
 
 
 def test_the_report_has_a_row_for_every_figure(rows: dict[str, Row], tmp_path: Path) -> None:
-    text = render(list(rows.values()), quick=True, runs=1, idle_seconds=0.5,
-                  command="python -m benchmarks.run", started=bench_run.now(), seconds=1.0)
+    text = render(
+        list(rows.values()),
+        quick=True,
+        runs=1,
+        idle_seconds=0.5,
+        command="python -m benchmarks.run",
+        started=bench_run.now(),
+        seconds=1.0,
+    )
     table = [line for line in text.splitlines() if line.startswith("| ") and not line.startswith("| figure")]
     assert len(table) == len(rows)
     assert "| figure | measured | baseline | ratio | target | met? |" in text

@@ -15,11 +15,30 @@ def test_a_short_fuzz_finds_nothing_and_reaches_every_parser_and_command() -> No
     problems: list[str] = []
     counts = reliability_fuzz.run(12, problems)
     assert {key: counts[key] for key in FAILURES} == dict.fromkeys(FAILURES, 0), problems
-    for parser in ("vitals", "times", "scales", "aldrete", "dose", "next-session", "phase", "checklist item",
-                   "text rule"):
+    for parser in (
+        "vitals",
+        "times",
+        "scales",
+        "aldrete",
+        "dose",
+        "next-session",
+        "phase",
+        "checklist item",
+        "text rule",
+    ):
         assert counts[f"parser {parser}: cases"] > 0
-    for command in ("new", "show", "export", "summary", "record", "sessions", "presets", "practice",
-                    "random words", *(f"add {kind}" for kind in reliability_fuzz.ADD_KINDS)):
+    for command in (
+        "new",
+        "show",
+        "export",
+        "summary",
+        "record",
+        "sessions",
+        "presets",
+        "practice",
+        "random words",
+        *(f"add {kind}" for kind in reliability_fuzz.ADD_KINDS),
+    ):
         assert counts.get(f"command {command}: cases", 0) > 0, command
     assert counts["privacy renders: summary md"] > 0 and counts["privacy renders: record md"] > 0
 

@@ -11,7 +11,7 @@ import shutil
 import stat
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -73,10 +73,14 @@ class Cli:
     def backdated_session(self, minutes_ago: int, client: str = "A.B.", practice: bool = False) -> str:
         """A session opened a while ago (the command line itself only opens sessions now)."""
         with EventStore(self.data_dir) as store:
-            session_id, _ = store.create_session(SessionOpened(
-                at=datetime.now(timezone.utc) - timedelta(minutes=minutes_ago), client=Client(name=client),
-                preset="sublingual-troche", practice=practice,
-            ))
+            session_id, _ = store.create_session(
+                SessionOpened(
+                    at=datetime.now(UTC) - timedelta(minutes=minutes_ago),
+                    client=Client(name=client),
+                    preset="sublingual-troche",
+                    practice=practice,
+                )
+            )
         return session_id
 
     def events(self, session_id: str) -> list:
@@ -111,7 +115,10 @@ def test_a_broken_user_preset_is_reported_and_the_rest_still_list(cli: Cli, tmp_
     code, out, err = cli("presets")
     assert code == 0
     assert [line.split()[0] for line in out.splitlines()] == list(BUILTIN)
-    assert err.strip() == f"kapsession: skipped a broken preset: {user / 'bad-route.toml'}:4: route: 'oral' is not a route: accepted sublingual, intramuscular, intravenous, intranasal"
+    assert (
+        err.strip()
+        == f"kapsession: skipped a broken preset: {user / 'bad-route.toml'}:4: route: 'oral' is not a route: accepted sublingual, intramuscular, intravenous, intranasal"
+    )
 
 
 @pytest.mark.parametrize("name", BUILTIN)
@@ -135,8 +142,18 @@ def test_presets_check_of_a_missing_file(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_new_prints_only_the_id(cli: Cli) -> None:
-    out = cli.ok("new", "--client", "A.B.", "--preset", "intranasal-esketamine", "--weight-kg", "70",
-                 "--dose-mg", "56", "--no-open")
+    out = cli.ok(
+        "new",
+        "--client",
+        "A.B.",
+        "--preset",
+        "intranasal-esketamine",
+        "--weight-kg",
+        "70",
+        "--dose-mg",
+        "56",
+        "--no-open",
+    )
     assert out.endswith("\n") and out.count("\n") == 1
     session_id = out.strip()
     assert ID_PATTERN.match(session_id)
@@ -194,34 +211,60 @@ def recorded(out: str, label: str) -> str:
 def test_add_prints_what_was_recorded(cli: Cli) -> None:
     session_id = cli.new()
     assert recorded(cli.ok("add", session_id, "vitals", "128/84", "76", "98"), "vitals") == "128/84 HR 76 SpO2 98%"
-    assert recorded(cli.ok("add", session_id, "vitals", "132/86", "hr", "80", "rr", "14"), "vitals") == "132/86 HR 80 RR 14"
+    assert (
+        recorded(cli.ok("add", session_id, "vitals", "132/86", "hr", "80", "rr", "14"), "vitals")
+        == "132/86 HR 80 RR 14"
+    )
     assert recorded(cli.ok("add", session_id, "phase", "next"), "phase") == "Intake talk"
     assert recorded(cli.ok("add", session_id, "phase", "dose-onset"), "phase") == "Dose & onset"
-    decided, dosed = cli.ok("add", session_id, "dose", "200", "--override", "gate not under test").splitlines(keepends=True)
+    decided, dosed = cli.ok("add", session_id, "dose", "200", "--override", "gate not under test").splitlines(
+        keepends=True
+    )
     assert recorded(decided, "decision").startswith("go ahead before the first dose: gate not under test (short: ")
     assert recorded(dosed, "dose") == "200 mg racemic ketamine SL"
     assert recorded(cli.ok("add", session_id, "scale", "moaas", "4"), "scale") == "MOAA/S 4"
-    assert recorded(cli.ok("add", session_id, "note", "resting,", "eyes", "closed"), "note") == "[private] resting, eyes closed"
+    assert (
+        recorded(cli.ok("add", session_id, "note", "resting,", "eyes", "closed"), "note")
+        == "[private] resting, eyes closed"
+    )
     shared = cli.ok("add", session_id, "note", "--shareable", "--kind", "client-words", "I am allowed to rest")
     assert recorded(shared, "note") == "[shareable] (client-words) \u201cI am allowed to rest\u201d"
     assert recorded(cli.ok("add", session_id, "intention", "to", "be", "gentler"), "intention") == "to be gentler"
-    assert recorded(cli.ok("add", session_id, "tick", "discharge", "1"), "checklist").startswith("discharge: ✓ Alert and oriented")
+    assert recorded(cli.ok("add", session_id, "tick", "discharge", "1"), "checklist").startswith(
+        "discharge: ✓ Alert and oriented"
+    )
     assert recorded(cli.ok("add", session_id, "card"), "card")
     kinds = [event.type for event in cli.events(session_id)]
-    assert kinds == ["session_opened", "vitals_recorded", "vitals_recorded", "phase_started", "phase_started",
-                     "predose_decision", "dose_given", "scale_rated", "note_written", "note_written", "intention_set",
-                     "checklist_ticked", "card_drawn"]
+    assert kinds == [
+        "session_opened",
+        "vitals_recorded",
+        "vitals_recorded",
+        "phase_started",
+        "phase_started",
+        "predose_decision",
+        "dose_given",
+        "scale_rated",
+        "note_written",
+        "note_written",
+        "intention_set",
+        "checklist_ticked",
+        "card_drawn",
+    ]
 
 
 def test_dose_route_devices_and_site(cli: Cli) -> None:
     session_id = cli.new("C.D.", "intramuscular", "--weight-kg", "80")
-    out = cli.ok("add", session_id, "dose", "60", "--site", "left deltoid", "--override", "gate not under test").splitlines(keepends=True)[1]
+    out = cli.ok(
+        "add", session_id, "dose", "60", "--site", "left deltoid", "--override", "gate not under test"
+    ).splitlines(keepends=True)[1]
     assert recorded(out, "dose") == "60 mg racemic ketamine IM (0.75 mg/kg) site left deltoid"
     assert "booster" in cli.ok("add", session_id, "dose", "20", "--booster")
     message = cli.refused("add", session_id, "dose", "20", "--route", "oral")
     assert message == "'oral' is not a route: accepted sublingual, intramuscular, intravenous, intranasal"
     esketamine = cli.new("E.F.", "intranasal-esketamine", "--dose-mg", "56")
-    out = cli.ok("add", esketamine, "dose", "28", "--lot", "EK42", "--override", "gate not under test").splitlines(keepends=True)[1]
+    out = cli.ok("add", esketamine, "dose", "28", "--lot", "EK42", "--override", "gate not under test").splitlines(
+        keepends=True
+    )[1]
     assert recorded(out, "dose") == "28 mg esketamine IN 1 device lot EK42"
 
 
@@ -251,7 +294,7 @@ def test_bad_entries_are_refused_and_nothing_is_recorded(cli: Cli, entry: list[s
 
 def test_a_future_time_is_refused(cli: Cli) -> None:
     session_id = cli.new()
-    future = (datetime.now(timezone.utc) + timedelta(hours=1)).isoformat(timespec="seconds")
+    future = (datetime.now(UTC) + timedelta(hours=1)).isoformat(timespec="seconds")
     message = cli.refused("add", session_id, "vitals", "120/80", "--at", future)
     assert "is in the future; a backdated entry must be earlier" in message
     assert "is in the future" in cli.refused("add", session_id, "scale", "nausea", "2", "--at", future)
@@ -259,7 +302,7 @@ def test_a_future_time_is_refused(cli: Cli) -> None:
 
 def test_at_minus_minutes_backdates(cli: Cli) -> None:
     session_id = cli.backdated_session(30)
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     cli.ok("add", session_id, "vitals", "128/84", "76", "98", "--at", "-5m")
     cli.ok("add", session_id, "scale", "nausea", "3", "--at", "-12")
     cli.ok("add", session_id, "phase", "intake", "--at", "20 min ago")
@@ -380,7 +423,9 @@ def test_locate_prints_every_path(cli: Cli, tmp_path: Path) -> None:
     assert "themes (built-in)" in paths and "settings" in paths
 
 
-def test_the_data_dir_comes_from_the_environment_too(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_data_dir_comes_from_the_environment_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("KAPSESSION_DATA_DIR", str(tmp_path / "from-env"))
     monkeypatch.setenv("KAPSESSION_CONFIG_DIR", str(tmp_path / "config"))
     assert main(["new", "--client", "X", "--preset", "iv-infusion", "--no-open"]) == 0
@@ -423,8 +468,13 @@ def test_help_everywhere(cli: Cli) -> None:
 def run(data_dir: Path, config_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "KAPSESSION_CONFIG_DIR": str(config_dir)}
     env.pop("KAPSESSION_DEBUG", None)
-    return subprocess.run([sys.executable, "-m", "kapsession", "--data-dir", str(data_dir), *args],
-                          capture_output=True, text=True, timeout=60, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "kapsession", "--data-dir", str(data_dir), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
 
 
 def test_python_dash_m_kapsession_end_to_end(tmp_path: Path) -> None:

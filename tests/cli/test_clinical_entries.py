@@ -96,7 +96,9 @@ def test_the_screening_takes_pairs_by_key_or_number(cli: Cli) -> None:
     session_id = cli.new()
     cli.ok("add", session_id, "screen", "1", "no", "food-hours", "3")
     assert [(a.question, a.answer) for a in events_of(cli, session_id, ScreeningAnswered)] == [
-        ("hypertension", "no"), ("food-hours", "3")]
+        ("hypertension", "no"),
+        ("food-hours", "3"),
+    ]
     assert "the questions: 1 hypertension" in cli.refused("add", session_id, "screen", "pregnancy")
     assert "not an answer" in cli.refused("add", session_id, "screen", "1", "no", "pregnancy", "perhaps")
     assert len(events_of(cli, session_id, ScreeningAnswered)) == 2  # the good pair before the bad one: neither
@@ -109,8 +111,10 @@ def test_the_infusion_from_the_command_line(cli: Cli) -> None:
     out = cli.ok("add", session_id, "dose", "35", "--over", "60")
     assert recorded(out, "dose") == "35 mg racemic ketamine IV infusion over 60 min (35 mg/h) (0.50 mg/kg)"
     assert recorded(cli.ok("add", session_id, "infusion", "rate", "30"), "infusion") == "rate 30 mg/h"
-    assert recorded(cli.ok("add", session_id, "infusion", "pause", "--reason", "client asked"), "infusion") == \
-        "paused: client asked"
+    assert (
+        recorded(cli.ok("add", session_id, "infusion", "pause", "--reason", "client asked"), "infusion")
+        == "paused: client asked"
+    )
     assert "already paused" in cli.refused("add", session_id, "infusion", "pause")
     assert recorded(cli.ok("add", session_id, "infusion", "resume"), "infusion") == "resumed"
     assert "stopping early needs a reason" in cli.refused("add", session_id, "infusion", "stop")

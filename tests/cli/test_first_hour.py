@@ -4,10 +4,10 @@ by the start of an item, and sentences that are true."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from kapsession.core.timeparse import format_local
-from tests.cli.test_cli import Cli, cli, recorded  # noqa: F401 - `cli` is the fixture
+from tests.cli.test_cli import Cli, recorded
 
 NEAR = timedelta(seconds=30)
 
@@ -27,7 +27,7 @@ def test_a_session_started_late_records_what_came_before_with_both_times(cli: Cl
     cli.ok("add", session_id, "intention", "to", "rest", "--at", "-19m")
     cli.ok("add", session_id, "card", "--at", "-18m")
     cli.ok("add", session_id, "note", "arrived", "calm")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     opened, vitals, phase, intention, card, note = cli.events(session_id)
     for event, minutes in ((opened, 25), (vitals, 24), (phase, 20), (intention, 19), (card, 18)):
         assert abs(event.at - (now - timedelta(minutes=minutes))) < NEAR, event  # when it happened
@@ -51,13 +51,17 @@ def test_an_entry_may_be_dated_before_the_session_was_written(cli: Cli) -> None:
     assert recorded(cli.ok("add", session_id, "phase", "intake", "--at", "-20m"), "phase") == "Intake talk"
     assert recorded(cli.ok("add", session_id, "vitals", "128/84", "76", "98", "--at", "-60m"), "vitals")
     message = cli.refused("add", session_id, "vitals", "120/80", "--at", "-300m")
-    assert re.fullmatch(r"-300m is too far back for this session; accepted: a time from \d\d:\d\d "
-                        r"\(four hours before it was written\) until now", message), message
+    assert re.fullmatch(
+        r"-300m is too far back for this session; accepted: a time from \d\d:\d\d "
+        r"\(four hours before it was written\) until now",
+        message,
+    ), message
 
 
 def test_a_start_more_than_four_hours_back_is_refused(cli: Cli) -> None:
-    message = cli.refused("new", "--client", "A.B.", "--preset", "sublingual-troche", "--no-open",
-                          "--started-at", "-300m")
+    message = cli.refused(
+        "new", "--client", "A.B.", "--preset", "sublingual-troche", "--no-open", "--started-at", "-300m"
+    )
     assert message.startswith("-300m is more than four hours ago; accepted: a start from ")
 
 
@@ -79,7 +83,9 @@ def test_a_negative_planned_dose_is_out_of_range_not_a_non_number(cli: Cli) -> N
 
 def test_no_practice_sessions_suggests_practice(cli: Cli) -> None:
     cli.new()
-    assert cli.ok("sessions", "--practice") == "No practice sessions yet. Rehearse a protocol with: kapsession practice\n"
+    assert (
+        cli.ok("sessions", "--practice") == "No practice sessions yet. Rehearse a protocol with: kapsession practice\n"
+    )
 
 
 # --- 8. ticking ----------------------------------------------------------------------------------
@@ -89,13 +95,18 @@ def test_tick_takes_the_start_of_an_item_and_lists_candidates(cli: Cli) -> None:
     session_id = cli.new()
     out = cli.ok("add", session_id, "tick", "discharge", "alert")
     assert recorded(out, "checklist") == "discharge: ✓ Alert and oriented (name, place, day)"
-    assert recorded(cli.ok("add", session_id, "tick", "discharge", "walks", "steadily"), "checklist") == \
-        "discharge: ✓ Walks steadily without help"
+    assert (
+        recorded(cli.ok("add", session_id, "tick", "discharge", "walks", "steadily"), "checklist")
+        == "discharge: ✓ Walks steadily without help"
+    )
     message = cli.refused("add", session_id, "tick", "discharge", "N")
-    assert message == ("'N' fits 2 items on the discharge checklist: 4. Nausea controlled; 6. No driving, "
-                       "machinery or big decisions until tomorrow explained; type more of it, or its number")
+    assert message == (
+        "'N' fits 2 items on the discharge checklist: 4. Nausea controlled; 6. No driving, "
+        "machinery or big decisions until tomorrow explained; type more of it, or its number"
+    )
     assert cli.refused("add", session_id, "tick", "discharge", "sing").startswith(
-        "'sing' is not on the discharge checklist: accepted a number or the start of an item: 1. Alert")
+        "'sing' is not on the discharge checklist: accepted a number or the start of an item: 1. Alert"
+    )
 
 
 def test_ticking_a_ticked_item_says_so_and_records_nothing(cli: Cli) -> None:
@@ -123,8 +134,10 @@ def test_entries_are_numbered_per_session_as_show_prints_them(cli: Cli) -> None:
     assert recorded(cli.ok("add", second, "strike", "3", "--reason", "wrong cuff"), "struck") == "#3 struck: wrong cuff"
     assert "~128/84 HR 76 SpO2 98%~ [struck: wrong cuff]" in cli.ok("show", second)
     assert recorded(cli.ok("add", second, "share", "4", "--private"), "unshared") == "note #4 made private"
-    assert cli.refused("add", second, "strike", "9", "--reason", "x") == \
-        "there is no entry #9 in this session: accepted 1-6, as `kapsession show` numbers them"
+    assert (
+        cli.refused("add", second, "strike", "9", "--reason", "x")
+        == "there is no entry #9 in this session: accepted 1-6, as `kapsession show` numbers them"
+    )
     assert cli.refused("add", second, "share", "2") == "entry #2 is not a note"
     assert cli.refused("add", second, "strike", "1", "--reason", "x") == "entry #1 (session opened) cannot be struck"
     # The first session's entries were not touched by any of it.
@@ -134,15 +147,17 @@ def test_entries_are_numbered_per_session_as_show_prints_them(cli: Cli) -> None:
 # --- 5. a copied preset ----------------------------------------------------------------------------
 
 
-def test_a_copied_shipped_preset_says_how_to_mend_it_and_then_passes(cli: Cli, tmp_path) -> None:  # noqa: ANN001
+def test_a_copied_shipped_preset_says_how_to_mend_it_and_then_passes(cli: Cli, tmp_path) -> None:
     from kapsession import locations
 
     copy = tmp_path / "my-preset.toml"
     text = (locations.builtin_presets_dir() / "sublingual-troche.toml").read_text()
     copy.write_text(text)
     message = cli.refused("presets", "check", str(copy))
-    assert message == (f"{copy}:6: name: 'sublingual-troche' must match the file name 'my-preset': "
-                       "set name = \"my-preset\" in the file, or name the file sublingual-troche.toml "
-                       "(a file with a built-in's name replaces it)")
+    assert message == (
+        f"{copy}:6: name: 'sublingual-troche' must match the file name 'my-preset': "
+        'set name = "my-preset" in the file, or name the file sublingual-troche.toml '
+        "(a file with a built-in's name replaces it)"
+    )
     copy.write_text(text.replace('name = "sublingual-troche"', 'name = "my-preset"', 1))  # as it says
     assert cli.ok("presets", "check", str(copy)) == "ok\n"

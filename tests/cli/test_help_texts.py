@@ -8,10 +8,10 @@ import argparse
 from kapsession.cli import build_parser
 
 
-def every_parser(parser: argparse.ArgumentParser, path: str = "kapsession"):  # noqa: ANN201
+def every_parser(parser: argparse.ArgumentParser, path: str = "kapsession"):
     yield path, parser
-    for action in parser._actions:  # noqa: SLF001 - argparse has no public walk of its parsers
-        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
             for name, sub in action.choices.items():
                 yield from every_parser(sub, f"{path} {name}")
 
@@ -19,8 +19,8 @@ def every_parser(parser: argparse.ArgumentParser, path: str = "kapsession"):  # 
 def test_every_argument_names_what_it_accepts_with_an_example() -> None:
     missing = []
     for path, parser in every_parser(build_parser()):
-        for action in parser._actions:  # noqa: SLF001
-            if isinstance(action, (argparse._HelpAction, argparse._VersionAction, argparse._SubParsersAction)):  # noqa: SLF001
+        for action in parser._actions:
+            if isinstance(action, (argparse._HelpAction, argparse._VersionAction, argparse._SubParsersAction)):
                 continue
             name = action.option_strings[-1] if action.option_strings else action.dest
             text = action.help or ""

@@ -35,8 +35,14 @@ def session_id(data: Path, capsys: pytest.CaptureFixture[str]) -> str:
     return session
 
 
-def write(data: Path, capsys: pytest.CaptureFixture[str], writer: tuple[str, ...], session_id: str,
-          target: Path | str, *extra: str) -> tuple[int, str]:
+def write(
+    data: Path,
+    capsys: pytest.CaptureFixture[str],
+    writer: tuple[str, ...],
+    session_id: str,
+    target: Path | str,
+    *extra: str,
+) -> tuple[int, str]:
     command, *options = writer
     code = main(["--data-dir", str(data), command, session_id, *options, "-o", str(target), *extra])
     return code, capsys.readouterr().err
@@ -50,15 +56,27 @@ def store_is_whole(data: Path, session_id: str) -> bool:
 @pytest.mark.parametrize("writer", WRITERS, ids=" ".join)
 @pytest.mark.parametrize("force", [(), ("--force",)], ids=["", "forced"])
 def test_the_database_and_anything_in_the_data_folder_are_refused(
-        data: Path, session_id: str, capsys: pytest.CaptureFixture[str], tmp_path: Path,
-        writer: tuple[str, ...], force: tuple[str, ...]) -> None:
+    data: Path,
+    session_id: str,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    writer: tuple[str, ...],
+    force: tuple[str, ...],
+) -> None:
     link = tmp_path / "link-to-data"
     link.symlink_to(data)
     store_link = tmp_path / "notes.md"
     store_link.symlink_to(data / DATABASE_NAME)
     before = (data / DATABASE_NAME).read_bytes()
-    for target in (data / DATABASE_NAME, data / f"{DATABASE_NAME}-wal", data / "exports" / "x.md", data,
-                   link / DATABASE_NAME, link / "new.md", store_link):
+    for target in (
+        data / DATABASE_NAME,
+        data / f"{DATABASE_NAME}-wal",
+        data / "exports" / "x.md",
+        data,
+        link / DATABASE_NAME,
+        link / "new.md",
+        store_link,
+    ):
         code, err = write(data, capsys, writer, session_id, target, *force)
         assert code == 2, target
         assert err.count("\n") == 1 and "inside the data folder" in err and "unexpected" not in err
@@ -67,8 +85,8 @@ def test_the_database_and_anything_in_the_data_folder_are_refused(
 
 @pytest.mark.parametrize("writer", WRITERS, ids=" ".join)
 def test_a_database_elsewhere_is_refused_by_its_name_its_header_or_being_the_store(
-        data: Path, session_id: str, capsys: pytest.CaptureFixture[str], tmp_path: Path,
-        writer: tuple[str, ...]) -> None:
+    data: Path, session_id: str, capsys: pytest.CaptureFixture[str], tmp_path: Path, writer: tuple[str, ...]
+) -> None:
     copy = tmp_path / "copy-of-sessions.md"
     shutil.copyfile(data / DATABASE_NAME, copy)
     hard_link = tmp_path / "hard-link.md"
@@ -88,12 +106,15 @@ def test_a_database_elsewhere_is_refused_by_its_name_its_header_or_being_the_sto
 
 @pytest.mark.parametrize("writer", WRITERS, ids=" ".join)
 def test_an_existing_file_is_replaced_only_with_force(
-        data: Path, session_id: str, capsys: pytest.CaptureFixture[str], tmp_path: Path,
-        writer: tuple[str, ...]) -> None:
+    data: Path, session_id: str, capsys: pytest.CaptureFixture[str], tmp_path: Path, writer: tuple[str, ...]
+) -> None:
     target = tmp_path / "out.txt"
     target.write_text("someone's letter")
     code, err = write(data, capsys, writer, session_id, target)
-    assert code == 2 and err.strip() == f"kapsession: {target} already exists; add --force to replace it, or choose another name"
+    assert (
+        code == 2
+        and err.strip() == f"kapsession: {target} already exists; add --force to replace it, or choose another name"
+    )
     assert target.read_text() == "someone's letter"
     code, err = write(data, capsys, writer, session_id, target, "--force")
     assert code == 0 and target.read_text() != "someone's letter"
@@ -102,7 +123,8 @@ def test_an_existing_file_is_replaced_only_with_force(
 
 
 def test_the_exports_folder_is_still_where_a_pdf_goes_without_o(
-        data: Path, session_id: str, capsys: pytest.CaptureFixture[str]) -> None:
+    data: Path, session_id: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["--data-dir", str(data), "summary", session_id]) == 0
     written = Path(capsys.readouterr().out.strip())
     assert written.parent == data / "exports" and written.read_bytes().startswith(b"%PDF")

@@ -25,15 +25,18 @@ def count(data_dir: Path, session_id: str) -> int:
         return len(store.events(session_id))
 
 
-@pytest.mark.parametrize("argv", [
-    ("dose", "56", "--devices", "3"),          # 3 devices are 84 mg, not 56
-    ("dose", "56", "--devices", "2.5"),
-    ("dose", "56", "--devices", "²"),
-    ("dose", "112"),                             # above the preset's 84 mg for a session
-    ("tick", "discharge", "²"),
-    ("note", "hello\x1b[2Jworld"),
-    ("intention", "be\x07 calm"),
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("dose", "56", "--devices", "3"),  # 3 devices are 84 mg, not 56
+        ("dose", "56", "--devices", "2.5"),
+        ("dose", "56", "--devices", "²"),
+        ("dose", "112"),  # above the preset's 84 mg for a session
+        ("tick", "discharge", "²"),
+        ("note", "hello\x1b[2Jworld"),
+        ("intention", "be\x07 calm"),
+    ],
+)
 def test_refused_entries_record_nothing(tmp_path: Path, capsys, argv: tuple[str, ...]) -> None:
     session_id = new_session(tmp_path, capsys, "intranasal-esketamine", "--dose-mg", "56")
     before = count(tmp_path, session_id)

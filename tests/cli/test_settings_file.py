@@ -16,8 +16,9 @@ def path(tmp_path: Path) -> Path:
 
 
 def test_a_saved_file_reads_back(path: Path) -> None:
-    saved = Settings(therapist_name="Dr Ana Reyes", practice_name="Quiet Harbour · Zoë", paper="letter",
-                     series_length=4, bell=True)
+    saved = Settings(
+        therapist_name="Dr Ana Reyes", practice_name="Quiet Harbour · Zoë", paper="letter", series_length=4, bell=True
+    )
     save_settings(saved, path)
     assert load_settings(path) == saved
 
@@ -27,9 +28,19 @@ def test_unknown_keys_are_ignored_and_numbers_may_be_text(path: Path) -> None:
     assert load_settings(path) == Settings(therapist_name="A", series_length=3)
 
 
-@pytest.mark.parametrize("text", [
-    "", "{", "not json", "[]", '{"paper": "a5"}', '{"series_length": 99}', "\ufeff{}", '{"bell": "maybe"}',
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "{",
+        "not json",
+        "[]",
+        '{"paper": "a5"}',
+        '{"series_length": 99}',
+        "\ufeff{}",
+        '{"bell": "maybe"}',
+    ],
+)
 def test_a_file_that_cannot_be_used_gives_the_defaults(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
     assert load_settings(path) == Settings()

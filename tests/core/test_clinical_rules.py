@@ -175,15 +175,18 @@ def test_a_standing_adjunct_may_be_typed_in_micrograms(new_chart) -> None:
     assert (given.amount, given.unit, given.reason) == (100, "mcg", "raised blood pressure")
 
 
-@pytest.mark.parametrize(("name", "amount", "unit", "words"), [
-    ("clonidine", "100", "mg", "above the preset's standing order"),
-    ("ondansetron", "40", "mg", "above the preset's standing order"),
-    ("lorazepam", "0.01", "mg", "implausibly small"),
-    ("labetalol", "20", "g", "implausible for the unit"),
-    ("paracetamol", "9", "tablet", "implausible for the unit"),
-    ("ondansetron", "4", "drops", "not a unit"),
-    ("ondansetron", "four", "mg", "not an amount"),
-])
+@pytest.mark.parametrize(
+    ("name", "amount", "unit", "words"),
+    [
+        ("clonidine", "100", "mg", "above the preset's standing order"),
+        ("ondansetron", "40", "mg", "above the preset's standing order"),
+        ("lorazepam", "0.01", "mg", "implausibly small"),
+        ("labetalol", "20", "g", "implausible for the unit"),
+        ("paracetamol", "9", "tablet", "implausible for the unit"),
+        ("ondansetron", "4", "drops", "not a unit"),
+        ("ondansetron", "four", "mg", "not an amount"),
+    ],
+)
 def test_an_implausible_amount_for_its_unit_is_refused(new_chart, name, amount, unit, words) -> None:
     chart = started(new_chart, "sublingual-troche")
     with pytest.raises(InputError, match=words) as refused:
@@ -196,8 +199,9 @@ def test_an_implausible_amount_for_its_unit_is_refused(new_chart, name, amount, 
 
 def test_an_adverse_event_is_resolved_once(new_chart) -> None:
     chart = started(new_chart, "intranasal-esketamine")
-    vomit = add(chart, commands.record_adverse, "vomiting", "moderate", chart.now,
-                action="ondansetron 4 mg ODT, bag offered")
+    vomit = add(
+        chart, commands.record_adverse, "vomiting", "moderate", chart.now, action="ondansetron 4 mg ODT, bag offered"
+    )
     assert chart.state().open_adverse[0].kind == "vomiting"
     chart.advance(20)
     add(chart, commands.resolve_adverse, vomit.seq, chart.now, "settled")
@@ -209,11 +213,14 @@ def test_an_adverse_event_is_resolved_once(new_chart) -> None:
         commands.resolve_adverse(chart.state(), 1, chart.now)
 
 
-@pytest.mark.parametrize(("kind", "severity", "words"), [
-    ("sneezing", "mild", "not a kind of adverse event"),
-    ("nausea", "awful", "not a severity"),
-    ("other", "mild", "needs a few words"),
-])
+@pytest.mark.parametrize(
+    ("kind", "severity", "words"),
+    [
+        ("sneezing", "mild", "not a kind of adverse event"),
+        ("nausea", "awful", "not a severity"),
+        ("other", "mild", "needs a few words"),
+    ],
+)
 def test_a_malformed_adverse_event_is_refused(new_chart, kind, severity, words) -> None:
     chart = started(new_chart, "sublingual-troche")
     with pytest.raises(InputError, match=words):
@@ -272,7 +279,9 @@ def test_a_recorded_reason_stands_in_for_the_sedation_criterion(new_chart) -> No
     chart.advance(100).scale("moaas", 4)
     with pytest.raises(InputError, match="needs a reason"):
         commands.waive_criterion(chart.state(), "sedation", "", chart.now)
-    add(chart, commands.waive_criterion, "sedation", "4 is this client's usual alertness after a night shift", chart.now)
+    add(
+        chart, commands.waive_criterion, "sedation", "4 is this client's usual alertness after a night shift", chart.now
+    )
     assert not any(m.startswith("MOAA/S") for m in chart.state().discharge.missing)
     closed = chart.close()
     assert isinstance(closed, SessionClosed) and closed.unmet == ()
@@ -293,7 +302,13 @@ def test_closing_with_the_sedation_criterion_unmet_keeps_the_reason_and_what_was
 def screen_all(chart, **answers) -> None:
     for question in chart.preset.screening_questions:
         default = {"yes-no": "yes" if question.stop_if == "no" else "no", "hours": "4", "text": "none"}[question.kind]
-        add(chart, commands.answer_screening, question.key, answers.get(question.key.replace("-", "_"), default), chart.now)
+        add(
+            chart,
+            commands.answer_screening,
+            question.key,
+            answers.get(question.key.replace("-", "_"), default),
+            chart.now,
+        )
 
 
 def test_the_gate_names_everything_short_before_the_first_dose(new_chart) -> None:
@@ -323,8 +338,7 @@ def test_a_decision_to_go_ahead_opens_the_gate_and_records_what_was_short(new_ch
     assert not gate_open(chart.state())
     deferred = add(chart, commands.decide_predose, "defer", "recheck the BP after ten minutes of rest", chart.now)
     assert deferred.decision == "defer" and not gate_open(chart.state())
-    decision = add(chart, commands.decide_predose, "proceed", "prescriber agreed by phone: usual BP 145/90",
-                   chart.now)
+    decision = add(chart, commands.decide_predose, "proceed", "prescriber agreed by phone: usual BP 145/90", chart.now)
     assert decision.short and "146/92" in decision.short[0]
     assert gate_open(chart.state())
     commands.check_predose_gate(chart.state())  # no longer refused
@@ -366,8 +380,10 @@ def test_each_dose_names_its_drug_and_may_carry_a_lot(new_chart) -> None:
 
 
 def test_events_recorded_before_this_change_still_read_back(new_chart) -> None:
-    old_dose = ('{"type": "dose_given", "at": "2026-03-02T09:30:00+00:00", "route": "intravenous", '
-                '"mg": 35.0, "mg_per_kg": 0.5, "site": null, "devices": null, "booster": false}')
+    old_dose = (
+        '{"type": "dose_given", "at": "2026-03-02T09:30:00+00:00", "route": "intravenous", '
+        '"mg": 35.0, "mg_per_kg": 0.5, "site": null, "devices": null, "booster": false}'
+    )
     old_close = '{"type": "session_closed", "at": "2026-03-02T11:00:00+00:00", "early_reason": null}'
     dose = decode_event(old_dose)
     assert isinstance(dose, DoseGiven) and dose.drug is None and dose.infusion_minutes is None

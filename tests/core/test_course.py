@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from kapsession.core import commands
@@ -10,11 +10,12 @@ from kapsession.core.client_events import ClientCreated, CoursePlanned, fold_cli
 from kapsession.core.course import build_course
 from kapsession.core.events import QuestionnaireAnswered
 
-START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-def _session(Chart: type, day: int, dose: int, phq: list[int], bp: str, side_effect: str | None = None,
-             shared: str | None = None) -> Any:
+def _session(
+    Chart: type, day: int, dose: int, phq: list[int], bp: str, side_effect: str | None = None, shared: str | None = None
+) -> Any:
     from kapsession.core.clock import ManualClock
 
     chart = Chart("sublingual-troche", ManualClock(START + timedelta(days=day)), weight_kg=80, dose_mg=dose)
@@ -36,11 +37,14 @@ def _session(Chart: type, day: int, dose: int, phq: list[int], bp: str, side_eff
 
 
 def test_each_session_row_and_the_scores_over_time(new_chart) -> None:
-    client = fold_client("c-abcde", [
-        ClientCreated(at=START, name="A.B.", seq=1),
-        CoursePlanned(at=START, planned_sessions=3, schedule="twice a week", seq=2),
-        QuestionnaireAnswered(at=START + timedelta(days=5), instrument="phq9", answers=(1,) * 9, seq=3),
-    ])
+    client = fold_client(
+        "c-abcde",
+        [
+            ClientCreated(at=START, name="A.B.", seq=1),
+            CoursePlanned(at=START, planned_sessions=3, schedule="twice a week", seq=2),
+            QuestionnaireAnswered(at=START + timedelta(days=5), instrument="phq9", answers=(1,) * 9, seq=3),
+        ],
+    )
     first = _session(new_chart, 0, 200, [2, 2, 2, 2, 2, 2, 2, 2, 0], "186/114 126 97", side_effect="nausea, pale")
     second = _session(new_chart, 3, 240, [1, 1, 1, 1, 1, 1, 1, 1, 0], "150/92 80 98", shared="I can rest")
     now = START + timedelta(days=6)
@@ -48,8 +52,7 @@ def test_each_session_row_and_the_scores_over_time(new_chart) -> None:
     one, two = course.sessions
     assert (one.session_id, one.label, one.dose_mg, one.mg_per_kg) == ("s1", "Session 1 of 3", 200, 2.5)
     assert one.peak_bp is not None and one.peak_bp[:2] == (186, 114)
-    assert [event.kind for event in one.adverse_events] == ["blood pressure high", "heart rate high",
-                                                            "side effect"]
+    assert [event.kind for event in one.adverse_events] == ["blood pressure high", "heart rate high", "side effect"]
     private = one.adverse_events[-1]
     assert private.describe(include_private=False) == "side effect noted (private note)"
     assert private.describe(include_private=True) == "side effect noted: nausea, pale"

@@ -30,8 +30,15 @@ def test_core_store_practice_and_cli_do_not_import_textual() -> None:
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     # The walk really did reach the modules (a typo in a package name would pass vacuously).
-    for name in ("kapsession.core.state", "kapsession.core.commands", "kapsession.core.protocol",
-                 "kapsession.store.event_store", "kapsession.store.session_log", "kapsession.cli",
-                 "kapsession.practice_command_line", "kapsession.practice.debrief"):
+    for name in (
+        "kapsession.core.state",
+        "kapsession.core.commands",
+        "kapsession.core.protocol",
+        "kapsession.store.event_store",
+        "kapsession.store.session_log",
+        "kapsession.cli",
+        "kapsession.practice_command_line",
+        "kapsession.practice.debrief",
+    ):
         assert name in report["imported"]
     assert report["textual"] == []

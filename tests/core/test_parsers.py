@@ -4,7 +4,7 @@ typed ever raises anything but InputError."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from dateutil import tz
@@ -18,7 +18,7 @@ from kapsession.core.scales import SCALES, parse_scale_name, parse_scale_value
 from kapsession.core.timeparse import format_duration, parse_entry_time
 from kapsession.core.vitals import MEASURES, VitalsReading, parse_vitals, split_backdate
 
-UTC = timezone.utc
+UTC = UTC
 BERLIN = tz.gettz("Europe/Berlin")
 NEW_YORK = tz.gettz("America/New_York")
 
@@ -28,17 +28,26 @@ NEW_YORK = tz.gettz("America/New_York")
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
-        ("128/84 76 98", dict(systolic=128, diastolic=84, heart_rate=76, spo2=98)),
-        ("128/84 hr 76 spo2 98 rr 14", dict(systolic=128, diastolic=84, heart_rate=76, spo2=98, resp_rate=14)),
-        ("128/84 76 98 14 36.8", dict(systolic=128, diastolic=84, heart_rate=76, spo2=98, resp_rate=14, temperature=36.8)),
-        ("bp 128/84", dict(systolic=128, diastolic=84)),
-        ("hr 76", dict(heart_rate=76)),
-        ("HR76 SpO2:98 t=36.8", dict(heart_rate=76, spo2=98, temperature=36.8)),
-        ("spo2 98 hr 76 128/84", dict(systolic=128, diastolic=84, heart_rate=76, spo2=98)),
-        ("128/84, 76, 98%", dict(systolic=128, diastolic=84, heart_rate=76, spo2=98)),
-        ("pulse 64 sats 95 resp 12 temp 37.2", dict(heart_rate=64, spo2=95, resp_rate=12, temperature=37.2)),
-        ("  132/86   hr 80  ", dict(systolic=132, diastolic=86, heart_rate=80)),
-        ("128/84 hr 76 98", dict(systolic=128, diastolic=84, heart_rate=76, spo2=98)),  # a bare number takes the next free place
+        ("128/84 76 98", {"systolic": 128, "diastolic": 84, "heart_rate": 76, "spo2": 98}),
+        (
+            "128/84 hr 76 spo2 98 rr 14",
+            {"systolic": 128, "diastolic": 84, "heart_rate": 76, "spo2": 98, "resp_rate": 14},
+        ),
+        (
+            "128/84 76 98 14 36.8",
+            {"systolic": 128, "diastolic": 84, "heart_rate": 76, "spo2": 98, "resp_rate": 14, "temperature": 36.8},
+        ),
+        ("bp 128/84", {"systolic": 128, "diastolic": 84}),
+        ("hr 76", {"heart_rate": 76}),
+        ("HR76 SpO2:98 t=36.8", {"heart_rate": 76, "spo2": 98, "temperature": 36.8}),
+        ("spo2 98 hr 76 128/84", {"systolic": 128, "diastolic": 84, "heart_rate": 76, "spo2": 98}),
+        ("128/84, 76, 98%", {"systolic": 128, "diastolic": 84, "heart_rate": 76, "spo2": 98}),
+        ("pulse 64 sats 95 resp 12 temp 37.2", {"heart_rate": 64, "spo2": 95, "resp_rate": 12, "temperature": 37.2}),
+        ("  132/86   hr 80  ", {"systolic": 132, "diastolic": 86, "heart_rate": 80}),
+        (
+            "128/84 hr 76 98",
+            {"systolic": 128, "diastolic": 84, "heart_rate": 76, "spo2": 98},
+        ),  # a bare number takes the next free place
     ],
 )
 def test_accepted_vitals_lines(line: str, expected: dict) -> None:
@@ -161,7 +170,7 @@ def test_refused_times(text: str, message: str) -> None:
 
 
 @given(minutes=st.integers(min_value=0, max_value=12 * 60), zone=st.sampled_from([UTC, BERLIN, NEW_YORK]))
-def test_a_typed_clock_time_is_never_in_the_future_and_within_a_day(minutes: int, zone) -> None:  # noqa: ANN001
+def test_a_typed_clock_time_is_never_in_the_future_and_within_a_day(minutes: int, zone) -> None:
     now = MORNING + timedelta(hours=minutes % 24, minutes=minutes)
     moment = (now - timedelta(minutes=minutes)).astimezone(zone)
     result = parse_entry_time(f"{moment:%H:%M}", now, zone)
@@ -181,8 +190,14 @@ def test_format_duration() -> None:
 
 @pytest.mark.parametrize(
     ("typed", "name"),
-    [("moaas", "moaas"), ("MOAA/S", "moaas"), ("sedation", "moaas"), ("d", "dissociation"),
-     ("nausea", "nausea"), (" Aldrete ", "aldrete")],
+    [
+        ("moaas", "moaas"),
+        ("MOAA/S", "moaas"),
+        ("sedation", "moaas"),
+        ("d", "dissociation"),
+        ("nausea", "nausea"),
+        (" Aldrete ", "aldrete"),
+    ],
 )
 def test_scale_names(typed: str, name: str) -> None:
     assert parse_scale_name(typed) == name
@@ -201,9 +216,17 @@ def test_scale_values_and_ranges() -> None:
 
 @pytest.mark.parametrize(
     ("typed", "phase"),
-    [("peak", "peak"), ("Dose onset", "dose-onset"), ("dose_onset", "dose-onset"), ("Dose & onset", "dose-onset"),
-     ("dose", "dose-onset"), ("4", "peak"), ("Integration talk", "integration"), ("cards", "intention"),
-     ("INTAKE", "intake")],
+    [
+        ("peak", "peak"),
+        ("Dose onset", "dose-onset"),
+        ("dose_onset", "dose-onset"),
+        ("Dose & onset", "dose-onset"),
+        ("dose", "dose-onset"),
+        ("4", "peak"),
+        ("Integration talk", "integration"),
+        ("cards", "intention"),
+        ("INTAKE", "intake"),
+    ],
 )
 def test_phase_names(typed: str, phase: str) -> None:
     assert parse_phase(typed) == phase
@@ -219,9 +242,14 @@ def test_unknown_phases_list_the_accepted_ones(typed: str) -> None:
 
 TEXT = st.text(max_size=60)
 # Text that looks like what is typed into these fields, to reach the deeper branches.
-VITALS_ALPHABET = st.sampled_from(list("0123456789/ .,:=%°-") + ["hr", "spo2", "rr", "t", "bp", "p", "sat", "temp", "c"])
+VITALS_ALPHABET = st.sampled_from(
+    list("0123456789/ .,:=%°-") + ["hr", "spo2", "rr", "t", "bp", "p", "sat", "temp", "c"]
+)
 TIME_ALPHABET = st.sampled_from(list("0123456789:.-+ TZhm") + ["am", "pm", "min", "ago", "2026-03-02"])
-NEXT_ALPHABET = st.sampled_from(list("0123456789:-/ ") + ["in ", "days", "day", "week", "weeks", " at ", "am", "pm", "dec", "jan", "2026", "+0100", "UTC"])
+NEXT_ALPHABET = st.sampled_from(
+    list("0123456789:-/ ")
+    + ["in ", "days", "day", "week", "weeks", " at ", "am", "pm", "dec", "jan", "2026", "+0100", "UTC"]
+)
 
 
 def typed(alphabet: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
@@ -244,11 +272,14 @@ def test_parse_vitals_raises_only_input_error(text: str) -> None:
         assert reading.diastolic is not None and reading.diastolic < reading.systolic
 
 
-@given(typed(TIME_ALPHABET), st.datetimes(min_value=datetime(2000, 1, 2), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)),
-       st.sampled_from([UTC, BERLIN, NEW_YORK]))
+@given(
+    typed(TIME_ALPHABET),
+    st.datetimes(min_value=datetime(2000, 1, 2), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)),
+    st.sampled_from([UTC, BERLIN, NEW_YORK]),
+)
 @example("0001-01-01T00:00+01:00", MORNING, BERLIN)
 @example("9999-12-31T23:59-23:59", MORNING, BERLIN)
-def test_parse_entry_time_raises_only_input_error(text: str, now: datetime, zone) -> None:  # noqa: ANN001
+def test_parse_entry_time_raises_only_input_error(text: str, now: datetime, zone) -> None:
     try:
         result = parse_entry_time(text, now, zone)
     except InputError:
@@ -283,7 +314,7 @@ def test_parse_scale_name_and_phase_raise_only_input_error(text: str) -> None:
 @example("in 3 days at 99:99")
 @example("10:00 +9999")
 @example("in 999 weeks")
-def test_set_next_session_raises_only_input_error(new_chart, text: str) -> None:  # noqa: ANN001
+def test_set_next_session_raises_only_input_error(new_chart, text: str) -> None:
     chart = new_chart("sublingual-troche")
     try:
         event = commands.set_next_session(chart.state(), text, chart.now)
@@ -292,7 +323,7 @@ def test_set_next_session_raises_only_input_error(new_chart, text: str) -> None:
     assert chart.now < event.when <= chart.now + timedelta(days=401)
 
 
-def test_set_next_session_examples(new_chart) -> None:  # noqa: ANN001
+def test_set_next_session_examples(new_chart) -> None:
     chart = new_chart("sublingual-troche")
     state = chart.state()
     assert commands.set_next_session(state, "in 3 days", chart.now).when == chart.now + timedelta(days=3)

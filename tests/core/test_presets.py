@@ -168,7 +168,12 @@ BROKEN_CASES = [
     ("too-few-cards", "cards", "cards = [", "the deck has 12 cards; at least 30 are needed"),
     # The line is the repeated card, not the start of the deck.
     ("duplicate-card", "cards", '"who do I miss?"', "the card 'who do I miss?' appears twice"),
-    ("bad-route", "route", 'route = "oral"', "'oral' is not a route: accepted sublingual, intramuscular, intravenous, intranasal"),
+    (
+        "bad-route",
+        "route",
+        'route = "oral"',
+        "'oral' is not a route: accepted sublingual, intramuscular, intravenous, intranasal",
+    ),
     ("wrong-name", "name", 'name = "right-name"', "'right-name' must match the file name 'wrong-name'"),
     ("negative-minutes", "phases.peak.minutes", "minutes = -5", "greater than or equal to 1"),
     (
@@ -222,7 +227,9 @@ def test_library_loads_the_good_file_and_lists_the_broken_one(tmp_path: Path) ->
     assert set(loaded.presets) == {"sublingual-troche"}
     assert loaded.sources["sublingual-troche"] == tmp_path / "sublingual-troche.toml"
     assert len(loaded.problems) == 1
-    assert loaded.problems[0] == broken_message("negative-minutes").replace(str(BROKEN_DIR / "negative-minutes.toml"), str(broken))
+    assert loaded.problems[0] == broken_message("negative-minutes").replace(
+        str(BROKEN_DIR / "negative-minutes.toml"), str(broken)
+    )
     assert loaded.problems[0].startswith(f"{broken}:{line_of(broken, 'minutes = -5')}: phases.peak.minutes: ")
 
 

@@ -98,8 +98,8 @@ def test_a_bracket_line_inside_a_prompt_is_not_a_table(tmp_path: Path, original:
     # A prompt whose text has a line looking like a [phases.peak] header, before the real one;
     # then the real peak minutes are broken: the message must point at the real table's line.
     text = original.replace(
-        'when the timer comes up (about 12 minutes).',
-        'when the timer comes up (about 12 minutes).\n[phases.peak]\nminutes = 0\n',
+        "when the timer comes up (about 12 minutes).",
+        "when the timer comes up (about 12 minutes).\n[phases.peak]\nminutes = 0\n",
         1,
     )
     assert text != original
@@ -115,7 +115,9 @@ def test_a_repeated_card_points_at_its_own_line(tmp_path: Path, original: str) -
     text = text.replace('"Let my shoulders drop",\n', '"let my shoulders drop", # again\n', 1)
     path = write(tmp_path, text)
     message = message_for(path)
-    assert message.startswith(f"{path}:{line_number(path, '# again')}: cards: the card 'let my shoulders drop' appears twice")
+    assert message.startswith(
+        f"{path}:{line_number(path, '# again')}: cards: the card 'let my shoulders drop' appears twice"
+    )
 
 
 def test_toml_errors_give_the_line_from_the_parser(tmp_path: Path, original: str) -> None:

@@ -23,11 +23,22 @@ def test_the_forms_are_the_published_ones() -> None:
     assert (phq.max_total, gad.max_total) == (27, 21)
 
 
-@pytest.mark.parametrize(("name", "bands"), [
-    ("phq9", [(0, 4, "minimal"), (5, 9, "mild"), (10, 14, "moderate"), (15, 19, "moderately severe"),
-              (20, 27, "severe")]),
-    ("gad7", [(0, 4, "minimal"), (5, 9, "mild"), (10, 14, "moderate"), (15, 21, "severe")]),
-])
+@pytest.mark.parametrize(
+    ("name", "bands"),
+    [
+        (
+            "phq9",
+            [
+                (0, 4, "minimal"),
+                (5, 9, "mild"),
+                (10, 14, "moderate"),
+                (15, 19, "moderately severe"),
+                (20, 27, "severe"),
+            ],
+        ),
+        ("gad7", [(0, 4, "minimal"), (5, 9, "mild"), (10, 14, "moderate"), (15, 21, "severe")]),
+    ],
+)
 def test_bands_are_the_published_ones(name: str, bands: list[tuple[int, int, str]]) -> None:
     form = instrument(name)
     assert [(band.low, band.high, band.words) for band in form.bands] == bands
@@ -41,13 +52,16 @@ def test_scoring_and_parsing() -> None:
     assert parse_answers("gad7", ["3,3,3,3,3,3,3"]) == (3,) * 7
 
 
-@pytest.mark.parametrize(("name", "words", "says"), [
-    ("phq9", ["1", "2", "0"], "a PHQ-9 has 9 answers, one per item; 3 were given"),
-    ("phq9", ["1", "2", "0", "1", "2", "1", "0", "1", "4"], "PHQ-9 item 9: 4 is not an answer: accepted 0-3"),
-    ("gad7", ["1", "x", "0", "1", "2", "1", "0"], "'x' is not a GAD-7 answer"),
-    ("gad7", ["1"] * 9, "a GAD-7 has 7 answers"),
-    ("bdi", ["1"], "'bdi' is not a questionnaire: accepted phq9, gad7"),
-])
+@pytest.mark.parametrize(
+    ("name", "words", "says"),
+    [
+        ("phq9", ["1", "2", "0"], "a PHQ-9 has 9 answers, one per item; 3 were given"),
+        ("phq9", ["1", "2", "0", "1", "2", "1", "0", "1", "4"], "PHQ-9 item 9: 4 is not an answer: accepted 0-3"),
+        ("gad7", ["1", "x", "0", "1", "2", "1", "0"], "'x' is not a GAD-7 answer"),
+        ("gad7", ["1"] * 9, "a GAD-7 has 7 answers"),
+        ("bdi", ["1"], "'bdi' is not a questionnaire: accepted phq9, gad7"),
+    ],
+)
 def test_bad_answers_are_one_sentence(name: str, words: list[str], says: str) -> None:
     with pytest.raises(InputError, match=says.replace("(", r"\(").replace(")", r"\)")):
         parse_answers(name, words)
@@ -81,8 +95,11 @@ def test_item_nine_above_zero_raises_an_alert_acknowledged_only_with_a_note(new_
     with pytest.raises(InputError, match="safety check note"):
         commands.close_session(state, chart.clock.now(), "leaving")
     assert any("safety check" in item for item in state.discharge.missing)
-    check = chart.add(commands.record_safety_check(chart.state(), "asked directly; passive thoughts, no plan; crisis line given",
-                                                  chart.clock.now()))
+    check = chart.add(
+        commands.record_safety_check(
+            chart.state(), "asked directly; passive thoughts, no plan; crisis line given", chart.clock.now()
+        )
+    )
     state = chart.state()
     assert not state.open_safety_alerts and check.visibility == "private"  # type: ignore[attr-defined]
     note = next(note for note in state.notes if note.seq == check.seq)

@@ -8,7 +8,6 @@ on a manual clock (refused ones are simply not recorded, as in the app), then
 
 from __future__ import annotations
 
-
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -56,7 +55,9 @@ ACTIONS = st.one_of(
     st.tuples(st.just("intention"), st.text(min_size=1, max_size=30)),
     st.tuples(st.just("card"), st.randoms(use_true_random=False)),
     st.tuples(st.just("tick"), st.integers(1, 8), st.booleans()),
-    st.tuples(st.just("ack"),),
+    st.tuples(
+        st.just("ack"),
+    ),
     st.tuples(st.just("alert"), st.text(min_size=1, max_size=20)),
     st.tuples(st.just("strike"), st.integers(0, 40)),
     st.tuples(st.just("next-session"), st.integers(1, 30)),
@@ -145,8 +146,10 @@ def summary(state: SessionState) -> dict[str, Any]:
         "intention": state.intention,
         "cards": list(state.cards),
         "ticks": sorted(state.discharge_ticked.items()),
-        "checks": [(c.label, c.due_at, c.window_start, c.window_end, c.reading_at, c.reading_seq, c.status(now))
-                   for c in state.checks],
+        "checks": [
+            (c.label, c.due_at, c.window_start, c.window_end, c.reading_at, c.reading_seq, c.status(now))
+            for c in state.checks
+        ],
         "next_check": state.next_check.label if state.next_check else None,
         "alerts": [(a.key, a.kind, a.level, a.message, a.raised_at, a.active, a.acknowledged_at) for a in state.alerts],
         "timers": [(t.label, t.due_at, t.done) for t in state.timers],
@@ -167,7 +170,7 @@ def build(new_chart: Any, session: tuple) -> Any:
 
 @settings(suppress_health_check=[HealthCheck.too_slow])
 @given(SESSIONS, st.integers(0, 600))
-def test_replaying_the_same_events_gives_the_same_state(new_chart, session: tuple, later: int) -> None:  # noqa: ANN001
+def test_replaying_the_same_events_gives_the_same_state(new_chart, session: tuple, later: int) -> None:
     chart = build(new_chart, session)
     event(f"recorded events: {len(chart.events) // 5 * 5}+")
     event(f"phase reached: {chart.state().phase}")
@@ -189,7 +192,7 @@ def test_replaying_the_same_events_gives_the_same_state(new_chart, session: tupl
 
 @settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(SESSIONS)
-def test_events_read_back_from_the_store_are_the_events_written(new_chart, session: tuple) -> None:  # noqa: ANN001
+def test_events_read_back_from_the_store_are_the_events_written(new_chart, session: tuple) -> None:
     chart = build(new_chart, session)
     with tempfile.TemporaryDirectory() as directory, EventStore(Path(directory)) as store:
         session_id, opened = store.create_session(chart.events[0].model_copy(update={"seq": None}))
@@ -198,7 +201,9 @@ def test_events_read_back_from_the_store_are_the_events_written(new_chart, sessi
             stored = store.append(session_id, event.model_copy(update={"seq": None, "recorded_at": None}))
             assert stored.seq == event.seq  # a fresh store numbers them as the chart did
         back = store.events(session_id)
-    assert [e.model_copy(update={"recorded_at": None}) for e in back] == [e.model_copy(update={"recorded_at": None}) for e in chart.events]
+    assert [e.model_copy(update={"recorded_at": None}) for e in back] == [
+        e.model_copy(update={"recorded_at": None}) for e in chart.events
+    ]
     assert [type(e) for e in back] == [type(e) for e in chart.events]
     assert all(e.recorded_at is not None and e.recorded_at.utcoffset() == timedelta(0) for e in back)
     assert summary(fold(back, chart.preset, chart.now)) == summary(chart.state())

@@ -17,21 +17,21 @@ from kapsession.core.state import fold
 MIN = timedelta(minutes=1)
 
 
-def labels(state) -> list[str]:  # noqa: ANN001
+def labels(state) -> list[str]:
     return [check.label for check in state.checks]
 
 
-def alert_keys(state, open_only: bool = True) -> list[str]:  # noqa: ANN001
+def alert_keys(state, open_only: bool = True) -> list[str]:
     return [alert.key for alert in (state.open_alerts if open_only else state.alerts)]
 
 
-def alert(state, prefix: str):  # noqa: ANN001, ANN201
+def alert(state, prefix: str):
     found = [a for a in state.alerts if a.key.startswith(prefix)]
     assert len(found) == 1, (prefix, [a.key for a in state.alerts])
     return found[0]
 
 
-def dosed(new_chart, preset: str, **opened):  # noqa: ANN001, ANN201
+def dosed(new_chart, preset: str, **opened):
     """Baseline taken at 5 min, phases through dose & onset, the dose given at 30 min."""
     chart = new_chart(preset, **opened)
     chart.phase("intake")
@@ -46,7 +46,7 @@ def dosed(new_chart, preset: str, **opened):  # noqa: ANN001, ANN201
 # --- phases and time -------------------------------------------------------------------------
 
 
-def test_a_new_session_has_no_phase_no_dose_and_no_timers(new_chart) -> None:  # noqa: ANN001
+def test_a_new_session_has_no_phase_no_dose_and_no_timers(new_chart) -> None:
     state = new_chart("sublingual-troche").advance(30).state()
     assert state.phase is None
     assert state.time_in_phase() is None and state.t_plus() is None and state.total_elapsed() is None
@@ -55,7 +55,7 @@ def test_a_new_session_has_no_phase_no_dose_and_no_timers(new_chart) -> None:  #
     assert state.open_alerts == []
 
 
-def test_phases_follow_in_order_with_time_in_each(new_chart) -> None:  # noqa: ANN001
+def test_phases_follow_in_order_with_time_in_each(new_chart) -> None:
     chart = new_chart("sublingual-troche")
     chart.advance(2).phase("next")
     chart.advance(7)
@@ -73,7 +73,7 @@ def test_phases_follow_in_order_with_time_in_each(new_chart) -> None:  # noqa: A
     assert state.spans[0].elapsed(chart.now) == 7 * MIN  # an ended span no longer grows
 
 
-def test_phase_by_name_number_and_title(new_chart) -> None:  # noqa: ANN001
+def test_phase_by_name_number_and_title(new_chart) -> None:
     chart = new_chart("iv-infusion")
     chart.phase("Intake talk")
     chart.advance(1).phase("3")
@@ -82,14 +82,14 @@ def test_phase_by_name_number_and_title(new_chart) -> None:  # noqa: ANN001
         chart.advance(1).phase("Dose onset")
 
 
-def test_next_after_the_last_phase_is_refused(new_chart) -> None:  # noqa: ANN001
+def test_next_after_the_last_phase_is_refused(new_chart) -> None:
     chart = new_chart("sublingual-troche")
     chart.phases_until("integration")
     with pytest.raises(InputError, match="last phase"):
         chart.phase("next")
 
 
-def test_a_backdated_phase_change_takes_its_clinical_time(new_chart) -> None:  # noqa: ANN001
+def test_a_backdated_phase_change_takes_its_clinical_time(new_chart) -> None:
     chart = new_chart("sublingual-troche")
     chart.phase("intake")
     chart.advance(20).phase("intention", at="-4m")
@@ -100,7 +100,7 @@ def test_a_backdated_phase_change_takes_its_clinical_time(new_chart) -> None:  #
         chart.phase("dose-onset", at="-10m")
 
 
-def test_t_plus_counts_from_the_first_dose(new_chart) -> None:  # noqa: ANN001
+def test_t_plus_counts_from_the_first_dose(new_chart) -> None:
     chart = dosed(new_chart, "intramuscular", weight_kg=70)
     chart.advance(16)
     chart.dose(25, booster=True)
@@ -119,7 +119,7 @@ def test_t_plus_counts_from_the_first_dose(new_chart) -> None:  # noqa: ANN001
 # --- the vitals schedule of each built-in preset ---------------------------------------------
 
 
-def test_troche_checks_baseline_40_and_90(new_chart) -> None:  # noqa: ANN001
+def test_troche_checks_baseline_40_and_90(new_chart) -> None:
     chart = dosed(new_chart, "sublingual-troche")
     state = chart.state()
     assert labels(state) == ["baseline", "T+40", "T+90"]
@@ -134,7 +134,7 @@ def test_troche_checks_baseline_40_and_90(new_chart) -> None:  # noqa: ANN001
     assert not any(a.kind == "vitals-due" for a in state.alerts)
 
 
-def test_troche_check_overdue_then_late(new_chart) -> None:  # noqa: ANN001
+def test_troche_check_overdue_then_late(new_chart) -> None:
     chart = dosed(new_chart, "sublingual-troche")
     chart.advance(43)
     state = chart.state()
@@ -151,7 +151,7 @@ def test_troche_check_overdue_then_late(new_chart) -> None:  # noqa: ANN001
     assert state.next_check.label == "T+90"
 
 
-def test_troche_reading_a_little_early_is_on_time(new_chart) -> None:  # noqa: ANN001
+def test_troche_reading_a_little_early_is_on_time(new_chart) -> None:
     chart = dosed(new_chart, "sublingual-troche")
     chart.advance(37).vitals("130/84 80 98")
     state = chart.state()
@@ -162,7 +162,7 @@ def test_troche_reading_a_little_early_is_on_time(new_chart) -> None:  # noqa: A
     assert not chart2.state().checks[1].done
 
 
-def test_troche_check_missed_when_the_next_window_opens(new_chart) -> None:  # noqa: ANN001
+def test_troche_check_missed_when_the_next_window_opens(new_chart) -> None:
     chart = dosed(new_chart, "sublingual-troche")
     chart.advance(84)
     assert chart.state().checks[1].status(chart.now) == "overdue"
@@ -175,7 +175,7 @@ def test_troche_check_missed_when_the_next_window_opens(new_chart) -> None:  # n
     assert alert(chart.state(), "vitals-due:").key == "vitals-due:T+90"
 
 
-def test_intramuscular_checks_baseline_15_40_60(new_chart) -> None:  # noqa: ANN001
+def test_intramuscular_checks_baseline_15_40_60(new_chart) -> None:
     chart = dosed(new_chart, "intramuscular")
     state = chart.state()
     assert labels(state) == ["baseline", "T+15", "T+40", "T+60"]
@@ -187,7 +187,7 @@ def test_intramuscular_checks_baseline_15_40_60(new_chart) -> None:  # noqa: ANN
     assert chart.state().next_check.label == "T+40"
 
 
-def test_iv_checks_every_interval_of_the_phase(new_chart) -> None:  # noqa: ANN001
+def test_iv_checks_every_interval_of_the_phase(new_chart) -> None:
     chart = dosed(new_chart, "iv-infusion")
     # Dose & onset every 10: the next check is known from the moment of the dose.
     assert labels(chart.state()) == ["baseline", "T+10"]
@@ -210,7 +210,7 @@ def test_iv_checks_every_interval_of_the_phase(new_chart) -> None:  # noqa: ANN0
     assert statuses == ["on time"] + ["missed"] * 5 + ["overdue"]
 
 
-def test_iv_readings_every_ten_minutes_are_all_on_time(new_chart) -> None:  # noqa: ANN001
+def test_iv_readings_every_ten_minutes_are_all_on_time(new_chart) -> None:
     chart = dosed(new_chart, "iv-infusion")
     chart.advance(10).vitals("128/84 80 98")
     chart.phase("peak")
@@ -223,7 +223,7 @@ def test_iv_readings_every_ten_minutes_are_all_on_time(new_chart) -> None:  # no
     assert state.next_check.label == "T+50"
 
 
-def test_esketamine_checks_before_dosing_at_40_and_before_leaving(new_chart) -> None:  # noqa: ANN001
+def test_esketamine_checks_before_dosing_at_40_and_before_leaving(new_chart) -> None:
     chart = dosed(new_chart, "intranasal-esketamine", dose_mg=56)
     assert labels(chart.state()) == ["baseline", "T+40"]
     chart.advance(40).vitals("142/88 84 97")
@@ -238,7 +238,7 @@ def test_esketamine_checks_before_dosing_at_40_and_before_leaving(new_chart) -> 
     assert "vitals within the last" not in " ".join(chart.state().discharge.missing)
 
 
-def test_baseline_is_missed_once_the_dose_is_given_without_it(new_chart) -> None:  # noqa: ANN001
+def test_baseline_is_missed_once_the_dose_is_given_without_it(new_chart) -> None:
     chart = new_chart("sublingual-troche")
     chart.phases_until("dose-onset")
     assert chart.state().next_check.label == "baseline"
@@ -256,7 +256,7 @@ def test_baseline_is_missed_once_the_dose_is_given_without_it(new_chart) -> None
 # --- thresholds ------------------------------------------------------------------------------
 
 
-def test_a_high_bp_raises_one_alarm_per_episode_and_a_normal_reading_settles_it(new_chart) -> None:  # noqa: ANN001
+def test_a_high_bp_raises_one_alarm_per_episode_and_a_normal_reading_settles_it(new_chart) -> None:
     chart = dosed(new_chart, "sublingual-troche")
     first = chart.advance(20).vitals("190/100 88 98")
     state = chart.state()
@@ -283,7 +283,7 @@ def test_a_high_bp_raises_one_alarm_per_episode_and_a_normal_reading_settles_it(
     assert f"threshold:bp:{again.seq}" in alert_keys(chart.state())
 
 
-def test_a_new_alarm_comes_before_older_settled_ones(new_chart) -> None:  # noqa: ANN001
+def test_a_new_alarm_comes_before_older_settled_ones(new_chart) -> None:
     chart = dosed(new_chart, "sublingual-troche")
     old = chart.advance(20).vitals("190/115 130 98")  # BP and HR alarms
     chart.advance(5).vitals("130/80 80 98")  # both settle, still open (unacknowledged)
@@ -298,7 +298,7 @@ def test_a_new_alarm_comes_before_older_settled_ones(new_chart) -> None:  # noqa
     assert state.top_alert.key.endswith(f":{new.seq}")  # `a` acknowledges the new one first
 
 
-def test_acknowledging_an_active_alarm_leaves_it_active_but_not_open(new_chart) -> None:  # noqa: ANN001
+def test_acknowledging_an_active_alarm_leaves_it_active_but_not_open(new_chart) -> None:
     chart = dosed(new_chart, "sublingual-troche")
     chart.advance(3).vitals("120/80 hr 130 spo2 90 rr 8")
     state = chart.state()
@@ -314,14 +314,14 @@ def test_acknowledging_an_active_alarm_leaves_it_active_but_not_open(new_chart) 
         chart.ack("threshold:nonsense:1")
 
 
-def test_low_heart_rate_and_fever_are_alarms(new_chart) -> None:  # noqa: ANN001
+def test_low_heart_rate_and_fever_are_alarms(new_chart) -> None:
     chart = dosed(new_chart, "intramuscular")
     chart.advance(3).vitals("120/80 hr 44 t 38.6")
     kinds = {a.key.rsplit(":", 1)[0] for a in chart.state().open_alerts}
     assert {"threshold:heart_rate_low", "threshold:temperature_high"} <= kinds
 
 
-def test_predose_bp_above_140_90_is_a_decision_not_an_alarm(new_chart) -> None:  # noqa: ANN001
+def test_predose_bp_above_140_90_is_a_decision_not_an_alarm(new_chart) -> None:
     chart = new_chart("intranasal-esketamine", dose_mg=56)
     chart.phase("intake")
     chart.advance(5).vitals("150/95 80 98")
@@ -339,7 +339,7 @@ def test_predose_bp_above_140_90_is_a_decision_not_an_alarm(new_chart) -> None: 
 # --- reminders -------------------------------------------------------------------------------
 
 
-def test_phase_time_nudge_after_the_planned_minutes(new_chart) -> None:  # noqa: ANN001
+def test_phase_time_nudge_after_the_planned_minutes(new_chart) -> None:
     chart = new_chart("sublingual-troche")
     started = chart.phase("intake")
     chart.advance(15)
@@ -352,7 +352,7 @@ def test_phase_time_nudge_after_the_planned_minutes(new_chart) -> None:  # noqa:
     assert not any(a.kind == "phase-time" for a in chart.state().alerts)
 
 
-def test_troche_spit_timer(new_chart) -> None:  # noqa: ANN001
+def test_troche_spit_timer(new_chart) -> None:
     chart = dosed(new_chart, "sublingual-troche")
     chart.advance(11)
     state = chart.state()
@@ -366,13 +366,13 @@ def test_troche_spit_timer(new_chart) -> None:  # noqa: ANN001
     assert spit.key not in alert_keys(chart.state())
 
 
-def test_no_spit_timer_for_other_routes(new_chart) -> None:  # noqa: ANN001
+def test_no_spit_timer_for_other_routes(new_chart) -> None:
     chart = dosed(new_chart, "intramuscular")
     chart.advance(20)
     assert not any(t.label == "Spit troche" for t in chart.state().timers)
 
 
-def test_esketamine_devices_five_minutes_apart(new_chart) -> None:  # noqa: ANN001
+def test_esketamine_devices_five_minutes_apart(new_chart) -> None:
     chart = dosed(new_chart, "intranasal-esketamine", dose_mg=84)
     state = chart.state()
     assert state.devices_given == 1
@@ -392,7 +392,7 @@ def test_esketamine_devices_five_minutes_apart(new_chart) -> None:  # noqa: ANN0
         commands.give_dose(state, 30, chart.now)
 
 
-def test_intramuscular_booster_window(new_chart) -> None:  # noqa: ANN001
+def test_intramuscular_booster_window(new_chart) -> None:
     chart = dosed(new_chart, "intramuscular")
     chart.advance(10)
     state = chart.state()
@@ -409,7 +409,7 @@ def test_intramuscular_booster_window(new_chart) -> None:  # noqa: ANN001
     assert not any(t.label.startswith("Booster") for t in state.timers)
 
 
-def test_booster_window_closes_unused(new_chart) -> None:  # noqa: ANN001
+def test_booster_window_closes_unused(new_chart) -> None:
     chart = dosed(new_chart, "intramuscular")
     chart.advance(20)
     state = chart.state()
@@ -417,7 +417,7 @@ def test_booster_window_closes_unused(new_chart) -> None:  # noqa: ANN001
     assert not any(t.label.startswith("Booster") for t in state.timers)
 
 
-def test_a_booster_needs_a_first_dose(new_chart) -> None:  # noqa: ANN001
+def test_a_booster_needs_a_first_dose(new_chart) -> None:
     chart = new_chart("intramuscular")
     with pytest.raises(InputError, match="needs a first dose"):
         chart.dose(25, booster=True)
@@ -426,7 +426,7 @@ def test_a_booster_needs_a_first_dose(new_chart) -> None:  # noqa: ANN001
 # --- observation, discharge, close -----------------------------------------------------------
 
 
-def test_minimum_observation_reminder_and_early_close(new_chart) -> None:  # noqa: ANN001
+def test_minimum_observation_reminder_and_early_close(new_chart) -> None:
     chart = dosed(new_chart, "sublingual-troche")
     state = chart.state()
     assert state.observation_until == chart.at(30 + 90)
@@ -440,7 +440,7 @@ def test_minimum_observation_reminder_and_early_close(new_chart) -> None:  # noq
     assert chart.state().early_reason == "client's driver arrived early; vitals normal"
 
 
-def test_discharge_readiness_needs_every_condition(new_chart) -> None:  # noqa: ANN001
+def test_discharge_readiness_needs_every_condition(new_chart) -> None:
     chart = dosed(new_chart, "intranasal-esketamine", dose_mg=28)
     chart.advance(40).vitals("130/84 80 98")
     chart.phases_until("integration")
@@ -464,7 +464,7 @@ def test_discharge_readiness_needs_every_condition(new_chart) -> None:  # noqa: 
     assert chart.state().discharge.missing == ("vitals within the last 15 min",)
 
 
-def test_unticking_an_item_makes_it_missing_again(new_chart) -> None:  # noqa: ANN001
+def test_unticking_an_item_makes_it_missing_again(new_chart) -> None:
     chart = dosed(new_chart, "sublingual-troche")
     chart.tick("discharge", 1)
     item = chart.preset.discharge_checklist[0]
@@ -475,7 +475,7 @@ def test_unticking_an_item_makes_it_missing_again(new_chart) -> None:  # noqa: A
         chart.tick("discharge", 99)
 
 
-def test_a_closed_session_freezes_its_clocks(new_chart) -> None:  # noqa: ANN001
+def test_a_closed_session_freezes_its_clocks(new_chart) -> None:
     chart = dosed(new_chart, "sublingual-troche")
     chart.phases_until("integration")
     chart.advance(95).vitals("190/100 80 98")
@@ -498,7 +498,7 @@ def test_a_closed_session_freezes_its_clocks(new_chart) -> None:  # noqa: ANN001
 # --- corrections and backdating --------------------------------------------------------------
 
 
-def test_struck_entries_leave_state_but_stay_in_the_record(new_chart) -> None:  # noqa: ANN001
+def test_struck_entries_leave_state_but_stay_in_the_record(new_chart) -> None:
     chart = dosed(new_chart, "sublingual-troche")
     high = chart.advance(10).vitals("195/115 90 98")
     note = chart.note("client is restless")
@@ -519,7 +519,7 @@ def test_struck_entries_leave_state_but_stay_in_the_record(new_chart) -> None:  
         chart.strike(1)
 
 
-def test_striking_the_only_dose_removes_t_plus_and_timers(new_chart) -> None:  # noqa: ANN001
+def test_striking_the_only_dose_removes_t_plus_and_timers(new_chart) -> None:
     chart = dosed(new_chart, "sublingual-troche")
     dose = chart.events[-1]
     chart.advance(15).strike(dose.seq, "dose was recorded for the wrong session")
@@ -528,7 +528,7 @@ def test_striking_the_only_dose_removes_t_plus_and_timers(new_chart) -> None:  #
     assert not any(t.label == "Spit troche" for t in state.timers)
 
 
-def test_a_backdated_reading_takes_its_place_in_clinical_time(new_chart) -> None:  # noqa: ANN001
+def test_a_backdated_reading_takes_its_place_in_clinical_time(new_chart) -> None:
     chart = dosed(new_chart, "sublingual-troche")
     chart.advance(50).vitals("126/82 hr 80")  # typed at T+50
     chart.vitals("140/90 hr 88", at="-12m")  # measured at T+38, typed later
@@ -541,14 +541,14 @@ def test_a_backdated_reading_takes_its_place_in_clinical_time(new_chart) -> None
     assert state.checks[1].status(chart.now) == "on time"
 
 
-def test_a_backdated_normal_reading_does_not_settle_a_later_high_one(new_chart) -> None:  # noqa: ANN001
+def test_a_backdated_normal_reading_does_not_settle_a_later_high_one(new_chart) -> None:
     chart = dosed(new_chart, "sublingual-troche")
     chart.advance(20).vitals("190/112 90 98")
     chart.advance(5).vitals("130/80 80 98", at="-10m")  # before the high reading
     assert alert(chart.state(), "threshold:bp").active
 
 
-def test_an_entry_cannot_be_backdated_far_before_the_session(new_chart) -> None:  # noqa: ANN001
+def test_an_entry_cannot_be_backdated_far_before_the_session(new_chart) -> None:
     chart = new_chart("sublingual-troche")
     chart.advance(3)
     chart.vitals("120/80", at="-10m")  # a late start: up to four hours before it was written (issue 17)
@@ -556,7 +556,7 @@ def test_an_entry_cannot_be_backdated_far_before_the_session(new_chart) -> None:
         chart.vitals("120/80", at="-250m")
 
 
-def test_notes_visibility_and_cards(new_chart) -> None:  # noqa: ANN001
+def test_notes_visibility_and_cards(new_chart) -> None:
     chart = new_chart("sublingual-troche")
     private = chart.note("restless, sighing")
     chart.note("I am allowed to rest", kind="client-words", shareable=True)
@@ -573,7 +573,7 @@ def test_notes_visibility_and_cards(new_chart) -> None:  # noqa: ANN001
         commands.draw_card(chart.state(), chart.now)
 
 
-def test_fold_needs_the_opening_event(new_chart) -> None:  # noqa: ANN001
+def test_fold_needs_the_opening_event(new_chart) -> None:
     chart = new_chart("sublingual-troche")
     chart.phase("intake")
     with pytest.raises(ValueError, match="begin with session_opened"):

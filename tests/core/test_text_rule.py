@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given
@@ -12,29 +12,54 @@ from pydantic import ValidationError
 from kapsession.core import text_rule
 from kapsession.core.errors import InputError
 from kapsession.core.events import (
-    AlertRaised, Client, DoseGiven, EntryStruck, IntentionSet, NoteWritten, SessionClosed, checked, decode_event,
+    AlertRaised,
+    Client,
+    DoseGiven,
+    EntryStruck,
+    IntentionSet,
+    NoteWritten,
+    SessionClosed,
+    checked,
+    decode_event,
     event_json,
 )
 from kapsession.core.text_rule import TextField, cleaned, problem, visible
 from kapsession.settings import parse_settings
 
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 FIELDS = [value for value in vars(text_rule).values() if isinstance(value, TextField)]
-REFUSED_EVERYWHERE = ["\x00", "\x07", "\x1b", "\r", "\x7f", "\x85", "\x9b", "\u202a", "\u202e", "\u2066",
-                      "\u2069", "\udcff", "\ud800"]
+REFUSED_EVERYWHERE = [
+    "\x00",
+    "\x07",
+    "\x1b",
+    "\r",
+    "\x7f",
+    "\x85",
+    "\x9b",
+    "\u202a",
+    "\u202e",
+    "\u2066",
+    "\u2069",
+    "\udcff",
+    "\ud800",
+]
 
 
 def test_the_sentence_names_the_field_the_character_its_position_and_what_is_accepted() -> None:
     assert problem("a note with \x1b[2J", text_rule.NOTE) == (
         "the note holds a control character (U+001B) at position 13: accepted: printable text, line "
-        "breaks and tabs, up to 20,000 characters")
+        "breaks and tabs, up to 20,000 characters"
+    )
     assert problem("rtl \u202eevil", text_rule.SITE) == (
         "the injection site holds a bidirectional override (U+202E) at position 5: accepted: printable "
-        "text on one line, up to 60 characters")
+        "text on one line, up to 60 characters"
+    )
     assert problem("bad \udcff bytes", text_rule.CLIENT_NAME).startswith(
-        "the client's name holds bytes that are not valid text (U+DCFF) at position 5")
+        "the client's name holds bytes that are not valid text (U+DCFF) at position 5"
+    )
     assert problem("x" * 301, text_rule.ALERT_TEXT) == (
-        "the alert text is 301 characters long: accepted: printable text on one line, up to 300 characters")
+        "the alert text is 301 characters long: accepted: printable text on one line, up to 300 characters"
+    )
 
 
 @pytest.mark.parametrize("field", FIELDS, ids=lambda field: field.what)
@@ -67,7 +92,15 @@ def test_each_field_has_its_limit(field: TextField) -> None:
 
 
 def test_ordinary_text_of_every_script_passes() -> None:
-    for text in ("Zoë O'Brien-Łukasz", "שלום עולם", "مرحبا", "日本語のメモ", "🙂 family 👨‍👩‍👧", "a\u200db", "soft\u00adhyphen"):
+    for text in (
+        "Zoë O'Brien-Łukasz",
+        "שלום עולם",
+        "مرحبا",
+        "日本語のメモ",
+        "🙂 family 👨‍👩‍👧",
+        "a\u200db",
+        "soft\u00adhyphen",
+    ):
         assert cleaned(text, text_rule.NOTE) == text
 
 
@@ -90,8 +123,15 @@ def test_the_event_models_refuse_what_the_commands_refuse(index: int) -> None:
 
 
 def test_the_stores_check_refuses_an_event_built_without_validation() -> None:
-    unchecked = NoteWritten.model_construct(type="note_written", at=NOW, text="a\x1b[2Jb", kind="observation",
-                                            visibility="private", seq=None, recorded_at=None)
+    unchecked = NoteWritten.model_construct(
+        type="note_written",
+        at=NOW,
+        text="a\x1b[2Jb",
+        kind="observation",
+        visibility="private",
+        seq=None,
+        recorded_at=None,
+    )
     with pytest.raises(InputError, match="control character \\(U\\+001B\\)"):
         checked(unchecked)
 
@@ -128,7 +168,7 @@ def test_json_made_visible_is_the_same_data(text: str) -> None:
     assert problem(dumped, TextField("json", 10**9, line_breaks=True)) is None
 
 
-def test_a_settings_file_from_before_the_rule_loses_only_the_name_that_breaks_it(tmp_path) -> None:  # noqa: ANN001
+def test_a_settings_file_from_before_the_rule_loses_only_the_name_that_breaks_it(tmp_path) -> None:
     import json
 
     from kapsession.settings import load_settings

@@ -5,7 +5,7 @@ its safety check, a score between sessions, and a planned schedule."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from kapsession.core import commands
@@ -16,14 +16,32 @@ from kapsession.store import EventStore
 from kapsession.store.clients import ClientBook
 from kapsession.store.session_log import SessionLog
 
-START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 CLIENT = "Mara Quill (fictional)"
-PHQ = [[2, 3, 2, 2, 2, 2, 2, 1, 1], [2, 2, 2, 2, 1, 2, 2, 1, 0], [2, 2, 1, 2, 1, 1, 1, 1, 0],
-       [1, 1, 1, 1, 1, 1, 1, 0, 0], [1, 1, 0, 1, 0, 1, 0, 0, 0], [0, 1, 0, 1, 0, 0, 0, 0, 0]]
-GAD = [[2, 3, 2, 2, 2, 2, 2], [2, 2, 2, 2, 1, 2, 1], [2, 2, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1, 1],
-       [1, 1, 1, 1, 0, 1, 0], [1, 0, 1, 0, 0, 0, 0]]
-INTENTIONS = ["to feel safe in my own body", "to put down the old guilt", "to listen to the quieter voice",
-              "to let the grief move", "to trust what I felt last time", "to carry this into ordinary days"]
+PHQ = [
+    [2, 3, 2, 2, 2, 2, 2, 1, 1],
+    [2, 2, 2, 2, 1, 2, 2, 1, 0],
+    [2, 2, 1, 2, 1, 1, 1, 1, 0],
+    [1, 1, 1, 1, 1, 1, 1, 0, 0],
+    [1, 1, 0, 1, 0, 1, 0, 0, 0],
+    [0, 1, 0, 1, 0, 0, 0, 0, 0],
+]
+GAD = [
+    [2, 3, 2, 2, 2, 2, 2],
+    [2, 2, 2, 2, 1, 2, 1],
+    [2, 2, 1, 1, 1, 1, 1],
+    [1, 1, 1, 1, 1, 1, 1],
+    [1, 1, 1, 1, 0, 1, 0],
+    [1, 0, 1, 0, 0, 0, 0],
+]
+INTENTIONS = [
+    "to feel safe in my own body",
+    "to put down the old guilt",
+    "to listen to the quieter voice",
+    "to let the grief move",
+    "to trust what I felt last time",
+    "to carry this into ordinary days",
+]
 PRIVATE_NOTE = "PRIVATE process note: transference about her father resurfacing"
 SIDE_EFFECT = "nausea and light-headedness after the peak; pale"
 SHARED = "I am allowed to take up room"
@@ -39,9 +57,15 @@ def record_course(data_dir: Path, sessions: int = 6, now: datetime | None = None
         for index in range(sessions):
             clock = ManualClock(START + timedelta(days=3 * index + (index // 2)))
             client = book.find(CLIENT) if ids else None
-            opened = commands.open_session(client_name=CLIENT, preset=preset, now=clock.now(), weight_kg=64,
-                                           planned_dose_mg=150 + 25 * index, series_number=index + 1,
-                                           series_length=6)
+            opened = commands.open_session(
+                client_name=CLIENT,
+                preset=preset,
+                now=clock.now(),
+                weight_kg=64,
+                planned_dose_mg=150 + 25 * index,
+                series_number=index + 1,
+                series_length=6,
+            )
             session_id, _ = store.create_session(opened, client_id=client)
             ids.append(session_id)
             log = SessionLog(store, session_id, preset, clock)
@@ -50,8 +74,13 @@ def record_course(data_dir: Path, sessions: int = 6, now: datetime | None = None
             log.record(commands.answer_questionnaire(log.state(), "phq9", PHQ[index], clock.now()))
             log.record(commands.answer_questionnaire(log.state(), "gad7", GAD[index], clock.now()))
             if PHQ[index][8]:
-                log.record(commands.record_safety_check(
-                    log.state(), "PRIVATE safety check: passive thoughts only, no plan, crisis line given", clock.now()))
+                log.record(
+                    commands.record_safety_check(
+                        log.state(),
+                        "PRIVATE safety check: passive thoughts only, no plan, crisis line given",
+                        clock.now(),
+                    )
+                )
             log.record(commands.record_vitals(log.state(), f"{122 + index}/{78 + index} 72 98", clock.now()))
             step(12)
             log.record(commands.start_phase(log.state(), "intention", clock.now()))
@@ -63,13 +92,23 @@ def record_course(data_dir: Path, sessions: int = 6, now: datetime | None = None
             step(40)
             log.record(commands.start_phase(log.state(), "peak", clock.now()))
             spike = index == 1
-            log.record(commands.record_vitals(log.state(), "186/114 104 97" if spike else f"{138 + index}/88 80 98",
-                                              clock.now()))
+            log.record(
+                commands.record_vitals(
+                    log.state(), "186/114 104 97" if spike else f"{138 + index}/88 80 98", clock.now()
+                )
+            )
             if spike:
                 log.record(commands.write_note(log.state(), SIDE_EFFECT, clock.now(), kind="side-effect"))
             log.record(commands.write_note(log.state(), PRIVATE_NOTE, clock.now()))
-            log.record(commands.write_note(log.state(), SHARED if index % 2 == 0 else f"{SHARED}, again",
-                                           clock.now(), kind="client-words", shareable=True))
+            log.record(
+                commands.write_note(
+                    log.state(),
+                    SHARED if index % 2 == 0 else f"{SHARED}, again",
+                    clock.now(),
+                    kind="client-words",
+                    shareable=True,
+                )
+            )
             step(30)
             log.record(commands.start_phase(log.state(), "recovery", clock.now()))
             log.record(commands.record_vitals(log.state(), "126/80 70 98", clock.now()))
@@ -83,7 +122,9 @@ def record_course(data_dir: Path, sessions: int = 6, now: datetime | None = None
             log.record(commands.record_vitals(log.state(), "124/80 70 98", clock.now()))
             log.record(commands.close_session(log.state(), clock.now()))
         client_id = book.find(CLIENT)
-        book.append(client_id, QuestionnaireAnswered(at=START + timedelta(days=4), instrument="phq9",
-                                                     answers=(2, 2, 2, 2, 1, 2, 1, 1, 0)))
+        book.append(
+            client_id,
+            QuestionnaireAnswered(at=START + timedelta(days=4), instrument="phq9", answers=(2, 2, 2, 2, 1, 2, 1, 1, 0)),
+        )
         book.plan(client_id, 6, "every Monday and Thursday at 10:00", START)
     return client_id, ids

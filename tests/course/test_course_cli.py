@@ -36,8 +36,10 @@ class Cli:
         if not (self.data_dir / DATABASE_NAME).exists():
             return (0, 0, 0)
         with EventStore(self.data_dir) as store:
-            return tuple(int(store.connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])  # type: ignore[return-value]
-                         for table in ("events", "client_events", "sessions"))
+            return tuple(
+                int(store.connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])  # type: ignore[return-value]
+                for table in ("events", "client_events", "sessions")
+            )
 
     def refused(self, *args: str) -> str:
         before = self.counts()
@@ -72,7 +74,8 @@ def test_new_takes_an_id_or_a_name(cli: Cli) -> None:
     with EventStore(cli.data_dir) as store:
         assert store.session(third).series_number == 3 and store.session(twin).series_number == 1
     assert cli.refused("new", "--client", "c-zzzzz", "--preset", "sublingual-troche", "--no-open").startswith(
-        "there is no client 'c-zzzzz'")
+        "there is no client 'c-zzzzz'"
+    )
     del first
 
 
@@ -116,7 +119,8 @@ def test_the_course_documents_and_the_calendar(cli: Cli, tmp_path: Path) -> None
     page = cli.ok("course", client_id, "--format", "md", "--for", "client")
     assert SHARED in page and PRIVATE_NOTE not in page and "186/114" not in page
     assert "--include-private is for the prescriber" in cli.refused(
-        "course", client_id, "--for", "client", "--include-private")
+        "course", client_id, "--for", "client", "--include-private"
+    )
     pdf = tmp_path / "course.pdf"
     assert cli.ok("course", client_id, "-o", str(pdf)).strip() == str(pdf)
     assert pdf.read_bytes().startswith(b"%PDF")

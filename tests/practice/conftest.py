@@ -72,8 +72,9 @@ class Rehearsal:
         return self.record(commands.close_session, self.clock.now(), reason)
 
     def debrief(self, now: datetime | None = None) -> Debrief:
-        return debrief_session(self.store, self.session_id, now, presets=builtin_library(),
-                               scenarios=builtin_scenarios())
+        return debrief_session(
+            self.store, self.session_id, now, presets=builtin_library(), scenarios=builtin_scenarios()
+        )
 
     def minutes_since_dose(self) -> float:
         first = self.state().first_dose_at
@@ -88,7 +89,7 @@ def store(tmp_path: Path) -> EventStore:
 
 
 @pytest.fixture
-def rehearse(store: EventStore):  # noqa: ANN201
+def rehearse(store: EventStore):
     def make(scenario: str, clock: Clock) -> Rehearsal:
         return Rehearsal(store, scenario, clock)
 

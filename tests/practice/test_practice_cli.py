@@ -54,7 +54,7 @@ def real_session(data: Path, client: str = "Robin (fictional)") -> str:
         return session_id
 
 
-def test_list_shows_the_scenarios_and_recent_rehearsals(capsys, data: Path) -> None:  # noqa: ANN001
+def test_list_shows_the_scenarios_and_recent_rehearsals(capsys, data: Path) -> None:
     code, out, err = run(capsys, "--data-dir", str(data), "practice", "list")
     assert code == 0 and err == ""
     for name in ("bp-spike-im", "nausea-esketamine", "smooth-troche", "stopped-infusion-iv"):
@@ -68,7 +68,7 @@ def test_list_shows_the_scenarios_and_recent_rehearsals(capsys, data: Path) -> N
     assert code == 0 and plain == out
 
 
-def test_report_as_text_and_markdown(capsys, data: Path) -> None:  # noqa: ANN001
+def test_report_as_text_and_markdown(capsys, data: Path) -> None:
     session_id = rehearsal(data)
     code, text, err = run(capsys, "--data-dir", str(data), "practice", "report", session_id)
     assert code == 0, err
@@ -80,7 +80,7 @@ def test_report_as_text_and_markdown(capsys, data: Path) -> None:  # noqa: ANN00
     assert "| T+40 |" in markdown and "## Scripted events" in markdown
 
 
-def test_report_refuses_a_real_session_and_an_unknown_id(capsys, data: Path) -> None:  # noqa: ANN001
+def test_report_refuses_a_real_session_and_an_unknown_id(capsys, data: Path) -> None:
     session_id = real_session(data)
     code, out, err = run(capsys, "--data-dir", str(data), "practice", "report", session_id)
     assert code == 2 and out == ""
@@ -89,7 +89,7 @@ def test_report_refuses_a_real_session_and_an_unknown_id(capsys, data: Path) -> 
     assert code == 2 and err.startswith("kapsession: there is no session 'zzzzzz'")
 
 
-def test_delete_removes_a_rehearsal_and_refuses_a_real_session(capsys, data: Path) -> None:  # noqa: ANN001
+def test_delete_removes_a_rehearsal_and_refuses_a_real_session(capsys, data: Path) -> None:
     practice_id = rehearsal(data)
     real_id = real_session(data)
     code, out, err = run(capsys, "--data-dir", str(data), "practice", "delete", real_id)
@@ -102,7 +102,7 @@ def test_delete_removes_a_rehearsal_and_refuses_a_real_session(capsys, data: Pat
         assert store.events(real_id)  # untouched
 
 
-def test_practice_sessions_are_listed_apart_and_never_in_a_clients_history(capsys, data: Path) -> None:  # noqa: ANN001
+def test_practice_sessions_are_listed_apart_and_never_in_a_clients_history(capsys, data: Path) -> None:
     practice_id = rehearsal(data)
     real_id = real_session(data, client="Robin (fictional)")
     _, real_only, _ = run(capsys, "--data-dir", str(data), "sessions")
@@ -114,14 +114,23 @@ def test_practice_sessions_are_listed_apart_and_never_in_a_clients_history(capsy
     with EventStore(data) as store:
         assert [row.id for row in store.client_history("Robin (fictional)")] == [real_id]
     # The real client's next session is number 2, not 3: the rehearsal does not count.
-    code, new_id, _ = run(capsys, "--data-dir", str(data), "new", "--client", "Robin (fictional)",
-                          "--preset", "intramuscular", "--no-open")
+    code, new_id, _ = run(
+        capsys,
+        "--data-dir",
+        str(data),
+        "new",
+        "--client",
+        "Robin (fictional)",
+        "--preset",
+        "intramuscular",
+        "--no-open",
+    )
     assert code == 0
     with EventStore(data) as store:
         assert store.session(new_id.strip()).series_number == 2
 
 
-def test_check_validates_a_scenario_file(capsys, data: Path) -> None:  # noqa: ANN001
+def test_check_validates_a_scenario_file(capsys, data: Path) -> None:
     from kapsession import locations
 
     code, out, _ = run(capsys, "practice", "check", str(locations.builtin_scenarios_dir() / "bp-spike-im.toml"))
@@ -133,17 +142,20 @@ def test_check_validates_a_scenario_file(capsys, data: Path) -> None:  # noqa: A
     assert err.count("\n") == 1
 
 
-@pytest.mark.parametrize(("argv", "says"), [
-    (["practice", "bp-spike-im", "--speed", "0"], "speed 0 is out of range: accepted 1-120"),
-    (["practice", "bp-spike-im", "--speed", "121"], "speed 121 is out of range: accepted 1-120"),
-    (["practice", "bp-spike-im", "--speed", "fast"], "speed 'fast' is not a number: accepted 1-120"),
-    (["practice", "bp-spike"], "there is no practice scenario 'bp-spike'. Did you mean 'bp-spike-im'?"),
-    (["practice", "report"], "`kapsession practice report` needs exactly one ID"),
-    (["practice", "list", "--format", "md"], "--format is for `kapsession practice report ID`"),
-    (["practice", "list", "--speed", "20"], "--speed is for running a scenario, not for `practice list`"),
-    (["practice", "a", "b"], "give one scenario to run"),
-])
-def test_refusals_are_one_sentence_and_exit_2(capsys, data: Path, argv: list[str], says: str) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["practice", "bp-spike-im", "--speed", "0"], "speed 0 is out of range: accepted 1-120"),
+        (["practice", "bp-spike-im", "--speed", "121"], "speed 121 is out of range: accepted 1-120"),
+        (["practice", "bp-spike-im", "--speed", "fast"], "speed 'fast' is not a number: accepted 1-120"),
+        (["practice", "bp-spike"], "there is no practice scenario 'bp-spike'. Did you mean 'bp-spike-im'?"),
+        (["practice", "report"], "`kapsession practice report` needs exactly one ID"),
+        (["practice", "list", "--format", "md"], "--format is for `kapsession practice report ID`"),
+        (["practice", "list", "--speed", "20"], "--speed is for running a scenario, not for `practice list`"),
+        (["practice", "a", "b"], "give one scenario to run"),
+    ],
+)
+def test_refusals_are_one_sentence_and_exit_2(capsys, data: Path, argv: list[str], says: str) -> None:
     code, out, err = run(capsys, "--data-dir", str(data), *argv)
     assert code == 2 and out == ""
     assert says in err
@@ -153,8 +165,9 @@ def test_refusals_are_one_sentence_and_exit_2(capsys, data: Path, argv: list[str
 
 
 @pytest.mark.parametrize(("extra", "speed"), [([], 10.0), (["--speed", "60"], 60.0), (["--speed", "1"], 1.0)])
-def test_run_opens_the_live_screen_on_a_scaled_clock(capsys, data: Path, monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
-                                                    extra: list[str], speed: float) -> None:
+def test_run_opens_the_live_screen_on_a_scaled_clock(
+    capsys, data: Path, monkeypatch: pytest.MonkeyPatch, extra: list[str], speed: float
+) -> None:
     seen: dict[str, Any] = {}
 
     def fake_run_app(**kwargs: Any) -> int:

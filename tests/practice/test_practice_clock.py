@@ -7,7 +7,7 @@ carry the virtual times, and pausing stops every one of them."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -19,7 +19,7 @@ from kapsession.practice.driver import PracticeDriver, script
 from tests.conftest import START
 from tests.practice.conftest import Rehearsal, builtin_scenarios
 
-REAL_START = datetime(2026, 1, 5, 14, 0, tzinfo=timezone.utc)
+REAL_START = datetime(2026, 1, 5, 14, 0, tzinfo=UTC)
 # Real seconds between ticks: mostly on time, sometimes late, sometimes a dropped tick or two.
 TICKS = (1.0, 1.0, 0.98, 1.03, 1.0, 1.75, 1.0, 0.6, 3.0, 1.0)
 READING = re.compile(r"(\d{2,3}/\d{2,3}) HR (\d{2,3})(?: SpO2 (\d{2,3}))?")
@@ -78,8 +78,15 @@ class Trainee:
                 r.close()
 
 
-def check_consistent(state: SessionState, driver: PracticeDriver, clock: ScaledClock, real: ManualClock,
-                     speed: float, paused_real: timedelta, real_at: dict[str, timedelta]) -> None:
+def check_consistent(
+    state: SessionState,
+    driver: PracticeDriver,
+    clock: ScaledClock,
+    real: ManualClock,
+    speed: float,
+    paused_real: timedelta,
+    real_at: dict[str, timedelta],
+) -> None:
     """Everything on screen, derived from timestamps, against what the real clock says.
     `real_at`: the unpaused real time elapsed when the dose and each phase were recorded."""
     now = clock.now()
@@ -108,15 +115,20 @@ def check_consistent(state: SessionState, driver: PracticeDriver, clock: ScaledC
 def snapshot(state: SessionState, driver: PracticeDriver, clock: ScaledClock) -> tuple:
     next_check = state.next_check
     return (
-        clock.now(), state.t_plus(), state.time_in_phase(), state.total_elapsed(),
+        clock.now(),
+        state.t_plus(),
+        state.time_in_phase(),
+        state.total_elapsed(),
         next_check.due_at - clock.now() if next_check and next_check.due_at else None,
-        tuple(driver.presented(state)), tuple((a.key, a.message) for a in state.alerts),
-        tuple((t.label, t.done) for t in state.timers), driver.banner(),
+        tuple(driver.presented(state)),
+        tuple((a.key, a.message) for a in state.alerts),
+        tuple((t.label, t.done) for t in state.timers),
+        driver.banner(),
     )
 
 
 @pytest.mark.parametrize("speed", [1, 10, 60, 120])
-def test_a_full_scenario_keeps_t_plus_and_timers_consistent_at_every_speed(rehearse, speed: int) -> None:  # noqa: ANN001
+def test_a_full_scenario_keeps_t_plus_and_timers_consistent_at_every_speed(rehearse, speed: int) -> None:
     real = ManualClock(REAL_START)
     clock = ScaledClock(speed, start=START, real=real)
     r = rehearse("bp-spike-im", clock)
@@ -183,7 +195,7 @@ def test_a_full_scenario_keeps_t_plus_and_timers_consistent_at_every_speed(rehea
     assert debrief.observation is not None and debrief.observation.points == 1.0
 
 
-def test_presented_waits_for_the_start_and_the_dose_and_is_newest_first(rehearse) -> None:  # noqa: ANN001
+def test_presented_waits_for_the_start_and_the_dose_and_is_newest_first(rehearse) -> None:
     clock = ManualClock(START)
     r = rehearse("bp-spike-im", clock)
     presented: list[str] = []

@@ -7,25 +7,25 @@ covered too."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from textual.widgets import Markdown
 
 from kapsession.core.clock import ManualClock, ScaledClock
-from kapsession.tui.screens.practice import DebriefScreen, PracticePicker
 from kapsession.store import EventStore
 from kapsession.tui.app import KapsessionApp
 from kapsession.tui.screens.live import LiveScreen
+from kapsession.tui.screens.practice import DebriefScreen, PracticePicker
 from kapsession.tui.widgets.practice_panel import PracticePanel
 
 SPEED = 60
-REAL_START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+REAL_START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 class Harness:
-    def __init__(self, app: KapsessionApp, pilot, real: ManualClock) -> None:  # noqa: ANN001
+    def __init__(self, app: KapsessionApp, pilot, real: ManualClock) -> None:
         self.app, self.pilot, self.real = app, pilot, real
         screen = app.screen
         assert isinstance(screen, LiveScreen), screen
@@ -83,12 +83,11 @@ class Harness:
 @pytest.fixture
 def fake_real(monkeypatch: pytest.MonkeyPatch) -> ManualClock:
     real = ManualClock(REAL_START)
-    monkeypatch.setattr(PracticePicker, "clock_factory",
-                        staticmethod(lambda speed: ScaledClock(speed, real=real)))
+    monkeypatch.setattr(PracticePicker, "clock_factory", staticmethod(lambda speed: ScaledClock(speed, real=real)))
     return real
 
 
-async def open_picker(app: KapsessionApp, pilot) -> PracticePicker:  # noqa: ANN001
+async def open_picker(app: KapsessionApp, pilot) -> PracticePicker:
     await pilot.press("p")
     await pilot.pause()
     picker = app.screen
@@ -97,7 +96,8 @@ async def open_picker(app: KapsessionApp, pilot) -> PracticePicker:  # noqa: ANN
 
 
 async def test_pilot_plays_bp_spike_and_the_debrief_reports_exactly_what_was_missed(
-        tmp_path: Path, fake_real: ManualClock) -> None:
+    tmp_path: Path, fake_real: ManualClock
+) -> None:
     app = KapsessionApp(tmp_path / "data")
     async with app.run_test(size=(120, 40)) as pilot:
         picker = await open_picker(app, pilot)
@@ -116,55 +116,56 @@ async def test_pilot_plays_bp_spike_and_the_debrief_reports_exactly_what_was_mis
         assert row.practice and row.client_name == "Robin (fictional)"
         assert h.live.session_log.opened.scenario == "bp-spike-im"
 
-        await h.phase()                                  # intake
+        await h.phase()  # intake
         start = h.live.session_log.state().started_at
         assert start is not None
         await h.to_virtual(start + timedelta(minutes=3))
         assert "Monitor shows 128/82 HR 74 SpO2 98" in h.panel_text()
         assert h.live.session_log.state().vitals == []  # presented, not recorded
-        await h.vitals("128/82 74 98")                   # baseline
+        await h.vitals("128/82 74 98")  # baseline
         await h.later(12)
-        await h.phase()                                  # intention cards
+        await h.phase()  # intention cards
         await h.later(10)
-        await h.phase()                                  # dose & onset
-        await h.press("d")                               # screening not done: decide first
-        await h.press("down")                            # defer -> go ahead
+        await h.phase()  # dose & onset
+        await h.press("d")  # screening not done: decide first
+        await h.press("down")  # defer -> go ahead
         await h.type("rehearsal: screened on paper")
         await h.press("enter")
-        await h.press("enter")                           # 54 mg, prefilled from the plan
+        await h.press("enter")  # 54 mg, prefilled from the plan
         assert h.live.session_log.state().total_dose_mg == 54
         await h.at_dose(5)
-        await h.phase()                                  # peak
+        await h.phase()  # peak
         await h.at_dose(15)
-        assert "Monitor shows 132/84 HR 78 SpO2 98" in h.panel_text()   # ignored
+        assert "Monitor shows 132/84 HR 78 SpO2 98" in h.panel_text()  # ignored
         await h.at_dose(27)
         await h.note("says her head is pounding a little")
         await h.at_dose(43)
-        await h.vitals("186/114 118 97")                 # the spike, recorded 3 minutes after it showed
+        await h.vitals("186/114 118 97")  # the spike, recorded 3 minutes after it showed
         assert any(a.message.startswith("BP 186/114") for a in h.live.session_log.state().open_alerts)
         await h.at_dose(50)
-        await h.press("a")                               # acknowledged 7 minutes after it was raised
+        await h.press("a")  # acknowledged 7 minutes after it was raised
         assert h.live.session_log.state().open_alerts == [] or all(
-            a.kind != "threshold" for a in h.live.session_log.state().open_alerts)
-        await h.phase()                                  # recovery
+            a.kind != "threshold" for a in h.live.session_log.state().open_alerts
+        )
+        await h.phase()  # recovery
         await h.at_dose(56)
         await h.vitals("170/100 104 98")
         await h.at_dose(80)
-        await h.phase()                                  # integration
+        await h.phase()  # integration
         await h.at_dose(91)
         await h.vitals("138/86 82 98")
         await h.at_dose(95)
         await h.press("s")
-        await h.press("m", "5", "enter")                 # MOAA/S 5: back to baseline
-        await h.press("x")                               # discharge checklist
-        await h.press(*[str(n) for n in range(1, 9)])    # tick all eight
+        await h.press("m", "5", "enter")  # MOAA/S 5: back to baseline
+        await h.press("x")  # discharge checklist
+        await h.press(*[str(n) for n in range(1, 9)])  # tick all eight
         await h.press("tab")
-        await h.type("10")                               # modified Aldrete
+        await h.type("10")  # modified Aldrete
         await h.at_dose(96)
         await h.press("ctrl+e")
-        await h.press("enter")                           # confirm the close
+        await h.press("enter")  # confirm the close
 
-        for _ in range(50):                              # the next tick brings the debrief
+        for _ in range(50):  # the next tick brings the debrief
             await pilot.pause(0.1)
             if isinstance(app.screen, DebriefScreen) and app.screen.debrief is not None:
                 break
@@ -181,7 +182,10 @@ async def test_pilot_plays_bp_spike_and_the_debrief_reports_exactly_what_was_mis
             "T+41 \u201cThe client's face is flushed; breathing is steady.\u201d: missed: no note within 10 min",
         ]
         assert [(c.label, c.status) for c in debrief.checks] == [
-            ("baseline", "on time"), ("T+15", "missed"), ("T+40", "late by 3:00"), ("T+60", "on time"),
+            ("baseline", "on time"),
+            ("T+15", "missed"),
+            ("T+40", "late by 3:00"),
+            ("T+60", "on time"),
         ]
         assert len(debrief.alerts) == 1 and debrief.alerts[0].delay == timedelta(minutes=7)
         assert debrief.observation is not None and debrief.observation.status.startswith("respected")
@@ -212,11 +216,11 @@ async def test_space_pauses_the_practice_clock_on_the_live_screen(tmp_path: Path
     app = KapsessionApp(tmp_path / "data")
     async with app.run_test(size=(120, 40)) as pilot:
         await open_picker(app, pilot)
-        await pilot.press("enter")                       # bp-spike-im at the default ×10
+        await pilot.press("enter")  # bp-spike-im at the default ×10
         await pilot.pause()
         h = Harness(app, pilot, fake_real)
         await h.phase()
-        fake_real.advance(seconds=30)                    # 5 practice minutes
+        fake_real.advance(seconds=30)  # 5 practice minutes
         h.live.refresh_now()
         elapsed = h.live.session_log.state().total_elapsed()
         assert elapsed == timedelta(minutes=5)
@@ -243,13 +247,17 @@ async def test_the_picker_lists_scenarios_and_reopens_rehearsals(tmp_path: Path,
 
         scenarios = picker.query_one("#practice-scenarios", OptionList)
         assert [scenarios.get_option_at_index(i).id for i in range(scenarios.option_count)] == [
-            "bp-spike-im", "nausea-esketamine", "smooth-troche", "stopped-infusion-iv"]
+            "bp-spike-im",
+            "nausea-esketamine",
+            "smooth-troche",
+            "stopped-infusion-iv",
+        ]
         assert not picker.query_one("#practice-past", OptionList).display  # no rehearsals yet
         await pilot.press("down", "down")
         assert "Sam (fictional)" in str(picker.query_one("#practice-detail").render())
         await pilot.press("minus")
         assert picker.speed == 5
-        await pilot.press("enter")                       # smooth-troche at ×5
+        await pilot.press("enter")  # smooth-troche at ×5
         await pilot.pause()
         live = app.screen
         assert isinstance(live, LiveScreen)
@@ -265,12 +273,12 @@ async def test_the_picker_lists_scenarios_and_reopens_rehearsals(tmp_path: Path,
         assert past.display and past.get_option_at_index(0).id == session_id
         await pilot.press("tab")
         assert past.has_focus
-        await pilot.press("d")                           # the debrief so far
+        await pilot.press("d")  # the debrief so far
         await pilot.pause()
         assert isinstance(app.screen, DebriefScreen)
         await pilot.press("escape")
         await pilot.pause()
-        await pilot.press("enter")                       # carry on where it stopped
+        await pilot.press("enter")  # carry on where it stopped
         await pilot.pause()
         resumed = app.screen
         assert isinstance(resumed, LiveScreen) and resumed.session_log.session_id == session_id
@@ -299,8 +307,8 @@ async def test_practice_report_opens_the_debrief_screen_and_quits_with_it(tmp_pa
 
 
 async def test_practice_without_a_scenario_opens_the_picker_over_home(tmp_path: Path) -> None:
-    from kapsession.tui.screens.practice import practice_app
     from kapsession.tui.screens.home import HomeScreen
+    from kapsession.tui.screens.practice import practice_app
 
     app = practice_app(tmp_path / "data", lambda: PracticePicker(speed=30))
     async with app.run_test(size=(120, 40)) as pilot:

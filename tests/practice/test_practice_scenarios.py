@@ -14,8 +14,12 @@ from kapsession.practice.scenario import ScenarioLibrary, load_scenario_file
 from tests.conftest import builtin_library
 
 BROKEN_DIR = Path(__file__).resolve().parent / "fixtures" / "broken_scenarios"
-SHIPPED = {"smooth-troche": "sublingual-troche", "bp-spike-im": "intramuscular",
-           "nausea-esketamine": "intranasal-esketamine", "stopped-infusion-iv": "iv-infusion"}
+SHIPPED = {
+    "smooth-troche": "sublingual-troche",
+    "bp-spike-im": "intramuscular",
+    "nausea-esketamine": "intranasal-esketamine",
+    "stopped-infusion-iv": "iv-infusion",
+}
 
 
 @pytest.fixture(scope="module")
@@ -87,20 +91,36 @@ def line_of(path: Path, text: str, occurrence: int = 1) -> int:
 
 # stem, the exact message after "path:LINE: " (LINE found independently: text on it, which occurrence)
 BROKEN = [
-    ("unknown-preset", ("preset = ", 1),
-     "preset: there is no preset 'intramusculr' (did you mean 'intramuscular'?): accepted intramuscular, "
-     "intranasal-esketamine, iv-infusion, sublingual-troche"),
-    ("bad-kind", ('kind = "nurse"', 1),
-     "events[3].kind: 'nurse' is not a kind of event: accepted monitor, client, observation"),
-    ("negative-minutes", ("at_minutes = -5", 1),
-     "events[2].at_minutes: -5 is negative: accepted 0-600 minutes after the start or the dose"),
+    (
+        "unknown-preset",
+        ("preset = ", 1),
+        "preset: there is no preset 'intramusculr' (did you mean 'intramuscular'?): accepted intramuscular, "
+        "intranasal-esketamine, iv-infusion, sublingual-troche",
+    ),
+    (
+        "bad-kind",
+        ('kind = "nurse"', 1),
+        "events[3].kind: 'nurse' is not a kind of event: accepted monitor, client, observation",
+    ),
+    (
+        "negative-minutes",
+        ("at_minutes = -5", 1),
+        "events[2].at_minutes: -5 is negative: accepted 0-600 minutes after the start or the dose",
+    ),
     ("unknown-field", ("windw_minutes", 1), "events[2].windw_minutes: is not a known field (check the spelling)"),
     ("bad-from", ('from = "peak"', 1), "events[1].from: 'peak' is not a start for the minutes: accepted start, dose"),
-    ("wrong-name", ('name = "right-name"', 1), "name: 'right-name' must match the file name 'wrong-name': "
-     "set name = \"wrong-name\" in the file, or name the file right-name.toml (a file with a built-in's name "
-     "replaces it)"),
-    ("too-much-dose", ("planned_dose_mg", 1),
-     "planned_dose_mg: 400 mg is above the preset's maximum: accepted up to 150 mg"),
+    (
+        "wrong-name",
+        ('name = "right-name"', 1),
+        "name: 'right-name' must match the file name 'wrong-name': "
+        'set name = "wrong-name" in the file, or name the file right-name.toml (a file with a built-in\'s name '
+        "replaces it)",
+    ),
+    (
+        "too-much-dose",
+        ("planned_dose_mg", 1),
+        "planned_dose_mg: 400 mg is above the preset's maximum: accepted up to 150 mg",
+    ),
 ]
 
 
@@ -140,8 +160,9 @@ def test_a_broken_user_scenario_is_reported_and_the_others_still_load(tmp_path: 
     user.mkdir()
     shutil.copy(BROKEN_DIR / "bad-kind.toml", user / "bad-kind.toml")
     own = (locations.builtin_scenarios_dir() / "smooth-troche.toml").read_text(encoding="utf-8")
-    (user / "smooth-troche.toml").write_text(own.replace('title = "A smooth troche session"', 'title = "My own"'),
-                                             encoding="utf-8")
+    (user / "smooth-troche.toml").write_text(
+        own.replace('title = "A smooth troche session"', 'title = "My own"'), encoding="utf-8"
+    )
     library = ScenarioLibrary.load(locations.builtin_scenarios_dir(), user, presets=builtin_library())
     assert len(library.problems) == 1 and "bad-kind.toml:" in library.problems[0]
     assert set(SHIPPED) <= set(library.scenarios)

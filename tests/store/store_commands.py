@@ -22,8 +22,13 @@ def unprivileged(command: list[str]) -> list[str]:
 
 def run_cli(*args: str, privileged: bool = True, env: dict | None = None) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "kapsession", *args]
-    return subprocess.run(command if privileged else unprivileged(command), capture_output=True, text=True,
-                          timeout=60, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        command if privileged else unprivileged(command),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def assert_one_sentence(result: subprocess.CompletedProcess[str], *words: str) -> None:

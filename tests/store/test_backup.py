@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from store_commands import assert_one_sentence, run_cli
@@ -46,11 +46,16 @@ def test_a_backup_taken_mid_session_restores_to_an_identical_record(tmp_path: Pa
     data = tmp_path / "data"
     passphrase = new_store(data)
     with EventStore(data, passphrase) as store:
-        session_id, _ = store.create_session(SessionOpened(at=datetime.now(timezone.utc), client=Client(name="A.B."),
-                                                           preset="sublingual-troche"))
+        session_id, _ = store.create_session(
+            SessionOpened(at=datetime.now(UTC), client=Client(name="A.B."), preset="sublingual-troche")
+        )
     stop = tmp_path / "stop"
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(data), session_id, passphrase or "", str(stop)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(data), session_id, passphrase or "", str(stop)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     backup = tmp_path / "elsewhere" / "kapsession-backup.sqlite3"
     backup.parent.mkdir()
     try:
@@ -83,7 +88,7 @@ def test_a_backup_taken_mid_session_restores_to_an_identical_record(tmp_path: Pa
         row = store.session(session_id)
     # A consistent snapshot: exactly the first events, each one identical, none half-written.
     assert 21 < len(back) < len(live)
-    assert back == live[:len(back)]
+    assert back == live[: len(back)]
     assert row.event_count == len(back)
 
 
@@ -128,7 +133,10 @@ def test_restore_refuses_to_lose_what_the_backup_lacks(tmp_path: Path) -> None:
 def test_a_backup_is_checked_before_it_is_restored(tmp_path: Path) -> None:
     junk = tmp_path / "junk.sqlite3"
     junk.write_bytes(b"not a backup\n" * 400)
-    assert_one_sentence(run_cli("--data-dir", str(tmp_path / "data"), "restore", str(junk)), "not a kapsession database")
-    assert_one_sentence(run_cli("--data-dir", str(tmp_path / "data"), "restore", str(tmp_path / "none")),
-                        "there is no backup file")
+    assert_one_sentence(
+        run_cli("--data-dir", str(tmp_path / "data"), "restore", str(junk)), "not a kapsession database"
+    )
+    assert_one_sentence(
+        run_cli("--data-dir", str(tmp_path / "data"), "restore", str(tmp_path / "none")), "there is no backup file"
+    )
     assert not (tmp_path / "data" / DATABASE_NAME).exists()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,12 +18,13 @@ from kapsession.store import EventStore
 from kapsession.store.clients import ClientBook
 from kapsession.store.schema import SCHEMA_VERSION, _v1
 
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def opened(name: str, days: float = 0, practice: bool = False) -> SessionOpened:
-    return SessionOpened(at=T0 + timedelta(days=days), client=Client(name=name), preset="sublingual-troche",
-                         practice=practice)
+    return SessionOpened(
+        at=T0 + timedelta(days=days), client=Client(name=name), preset="sublingual-troche", practice=practice
+    )
 
 
 def _first_schema_database(folder: Path, sessions: list[tuple[str, str, bool]]) -> None:
@@ -35,20 +36,35 @@ def _first_schema_database(folder: Path, sessions: list[tuple[str, str, bool]]) 
         connection.execute(
             "INSERT INTO sessions (id, client_name, client_key, preset, series_number, practice, created_at, "
             "last_event_at, event_count) VALUES (?, ?, ?, 'sublingual-troche', ?, ?, ?, ?, 1)",
-            (session_id, name, name.casefold(), index + 1, int(practice), at, at))
-        body = {"type": "session_opened", "client": {"name": name}, "preset": "sublingual-troche",
-                "series_number": index + 1, "practice": practice}
-        connection.execute("INSERT INTO events (session_id, type, at, recorded_at, body) VALUES (?, ?, ?, ?, ?)",
-                           (session_id, "session_opened", at, at, json.dumps(body)))
+            (session_id, name, name.casefold(), index + 1, int(practice), at, at),
+        )
+        body = {
+            "type": "session_opened",
+            "client": {"name": name},
+            "preset": "sublingual-troche",
+            "series_number": index + 1,
+            "practice": practice,
+        }
+        connection.execute(
+            "INSERT INTO events (session_id, type, at, recorded_at, body) VALUES (?, ?, ?, ?, ?)",
+            (session_id, "session_opened", at, at, json.dumps(body)),
+        )
     connection.execute("PRAGMA user_version = 1")
     connection.close()
 
 
 def test_a_first_schema_database_gets_one_client_per_name(tmp_path: Path) -> None:
-    _first_schema_database(tmp_path, [
-        ("aaaaaa", "Jo Smith", False), ("bbbbbb", "jo smith", False), ("cccccc", "JoSmith ", False),
-        ("dddddd", "Ana", False), ("eeeeee", "Jo Smith", True), ("ffffff", "J. Smith", False),
-    ])
+    _first_schema_database(
+        tmp_path,
+        [
+            ("aaaaaa", "Jo Smith", False),
+            ("bbbbbb", "jo smith", False),
+            ("cccccc", "JoSmith ", False),
+            ("dddddd", "Ana", False),
+            ("eeeeee", "Jo Smith", True),
+            ("ffffff", "J. Smith", False),
+        ],
+    )
     with EventStore(tmp_path) as store:
         assert store.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         book = ClientBook(store)
@@ -121,7 +137,11 @@ def test_merge_joins_two_records_and_undoing_it_puts_them_back(tmp_path: Path) -
         assert [row.id for row in book.sessions(sam)] == [one]
         assert book.record(samuel).merged_into is None
         assert [type(e).__name__ for e in book.record(samuel).events] == [
-            "ClientCreated", "QuestionnaireAnswered", "ClientMerged", "ClientMergeUndone"]
+            "ClientCreated",
+            "QuestionnaireAnswered",
+            "ClientMerged",
+            "ClientMergeUndone",
+        ]
 
 
 def test_the_course_counts_boosters_after_the_planned_series(tmp_path: Path) -> None:
@@ -133,8 +153,7 @@ def test_the_course_counts_boosters_after_the_planned_series(tmp_path: Path) -> 
         assert client is not None
         book.plan(client, 3, "every Monday and Thursday at 10:00", T0)
         course = book.course(client, T0 + timedelta(days=5), library=default_library())
-        assert [s.label for s in course.sessions] == ["Session 1 of 3", "Session 2 of 3", "Session 3 of 3",
-                                                    "Booster 1"]
+        assert [s.label for s in course.sessions] == ["Session 1 of 3", "Session 2 of 3", "Session 3 of 3", "Booster 1"]
         assert course.position == "3 of 3 sessions, 1 booster" and course.next_label() == "Booster 2"
         with pytest.raises(InputError, match="not a schedule"):
             book.plan(client, 3, "now and then", T0)

@@ -20,13 +20,22 @@ PASSPHRASE = "correct horse battery staple"
 SECRETS = ("Margarethe Oyelaran-Vance", "the river is calm tonight", "grief about my father")
 
 
-def cli(*args: str, passphrase: str | None = PASSPHRASE):  # noqa: ANN201
+def cli(*args: str, passphrase: str | None = PASSPHRASE):
     return run_cli(*args, env={"KAPSESSION_PASSPHRASE": passphrase or ""})
 
 
 def a_session(data: Path, passphrase: str | None = None) -> str:
-    result = cli("--data-dir", str(data), "new", "--client", SECRETS[0], "--preset", "sublingual-troche",
-                 "--no-open", passphrase=passphrase)
+    result = cli(
+        "--data-dir",
+        str(data),
+        "new",
+        "--client",
+        SECRETS[0],
+        "--preset",
+        "sublingual-troche",
+        "--no-open",
+        passphrase=passphrase,
+    )
     assert result.returncode == 0, result.stderr
     session_id = result.stdout.strip()
     for text in SECRETS[1:]:
@@ -72,8 +81,14 @@ def test_a_missing_or_wrong_passphrase_is_one_sentence_and_exit_2(tmp_path: Path
     missing = cli("--data-dir", str(data), "show", session_id, passphrase=None)
     assert_one_sentence(missing, "is encrypted", "KAPSESSION_PASSPHRASE")
     assert missing.returncode == 2
-    for command in (["show", session_id], ["add", session_id, "note", "x"], ["sessions"], ["check"],
-                    ["backup", str(tmp_path / "b.sqlite3")], ["decrypt"]):
+    for command in (
+        ["show", session_id],
+        ["add", session_id, "note", "x"],
+        ["sessions"],
+        ["check"],
+        ["backup", str(tmp_path / "b.sqlite3")],
+        ["decrypt"],
+    ):
         wrong = cli("--data-dir", str(data), *command, passphrase="not the passphrase")
         assert_one_sentence(wrong, "does not open the store")
         assert wrong.returncode == 2, command
@@ -102,8 +117,9 @@ def test_encrypt_refusals(tmp_path: Path) -> None:
     assert_one_sentence(not_encrypted, "is not encrypted")
 
 
-def test_the_passphrase_typed_at_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_passphrase_typed_at_a_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = tmp_path / "data"
     monkeypatch.delenv("KAPSESSION_PASSPHRASE", raising=False)
     typed = iter([PASSPHRASE, PASSPHRASE, PASSPHRASE, "not it"])
@@ -133,8 +149,9 @@ class FakeKeyring:
         del self.saved[(service, account)]
 
 
-def test_the_os_keyring_remembers_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_os_keyring_remembers_when_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = tmp_path / "data"
     keyring = FakeKeyring()
     monkeypatch.setattr(passphrases, "_keyring", lambda: keyring)

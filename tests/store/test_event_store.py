@@ -3,14 +3,20 @@ follows every event without replaying, and ids, history and practice sessions be
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from kapsession.core.errors import NotFoundError, StoreError
 from kapsession.core.events import (
-    Client, DoseGiven, EntryStruck, PhaseStarted, SessionClosed, SessionOpened, VitalsRecorded,
+    Client,
+    DoseGiven,
+    EntryStruck,
+    PhaseStarted,
+    SessionClosed,
+    SessionOpened,
+    VitalsRecorded,
 )
 from kapsession.core.vitals import VitalsReading
 from kapsession.store import EventStore
@@ -18,7 +24,7 @@ from kapsession.store.event_store import series_defaults
 from kapsession.store.live_lock import LiveLock, is_live
 from kapsession.store.session_ids import ALPHABET, LENGTH
 
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def at(minutes: float) -> datetime:
@@ -87,7 +93,10 @@ def test_a_strike_rebuilds_the_listing_row(store: EventStore) -> None:
 def test_events_after_a_seq(store: EventStore) -> None:
     session_id, _ = store.create_session(opened())
     other, _ = store.create_session(opened("C.D."))
-    seqs = [store.append(session_id, VitalsRecorded(at=at(n), reading=VitalsReading(heart_rate=70 + n))).seq for n in range(3)]
+    seqs = [
+        store.append(session_id, VitalsRecorded(at=at(n), reading=VitalsReading(heart_rate=70 + n))).seq
+        for n in range(3)
+    ]
     store.append(other, VitalsRecorded(at=at(1), reading=VitalsReading(heart_rate=99)))
     assert [e.seq for e in store.events(session_id, after_seq=seqs[0])] == seqs[1:]
     assert store.last_seq(session_id) == seqs[-1]
@@ -159,7 +168,8 @@ def test_an_interrupted_session_is_one_started_unclosed_and_not_on_a_screen(stor
 
 
 def test_a_session_left_open_on_purpose_is_not_interrupted_until_a_screen_takes_it_up_again(
-        store: EventStore, tmp_path: Path) -> None:
+    store: EventStore, tmp_path: Path
+) -> None:
     running, _ = store.create_session(opened())
     store.append(running, PhaseStarted(at=at(1), phase="intake"))
     lock = LiveLock(tmp_path, running)

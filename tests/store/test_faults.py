@@ -12,10 +12,11 @@ import sqlite3
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from store_commands import assert_one_sentence, run_cli
 
 from kapsession.core.errors import StoreError
 from kapsession.core.events import Client, NoteWritten, SessionOpened, VitalsRecorded
@@ -24,9 +25,7 @@ from kapsession.locations import DATABASE_NAME
 from kapsession.store import EventStore
 from kapsession.store.schema import SCHEMA_VERSION
 
-from store_commands import assert_one_sentence, run_cli
-
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def opened(name: str = "A.B.") -> SessionOpened:
@@ -48,7 +47,9 @@ def test_a_0_byte_database_is_refused_and_never_recreated(tmp_path: Path) -> Non
     (tmp_path / DATABASE_NAME).touch()
     with pytest.raises(StoreError, match=r"is empty \(0 bytes\)"):
         EventStore(tmp_path)
-    result = run_cli("--data-dir", str(tmp_path), "new", "--client", "A.B.", "--preset", "sublingual-troche", "--no-open")
+    result = run_cli(
+        "--data-dir", str(tmp_path), "new", "--client", "A.B.", "--preset", "sublingual-troche", "--no-open"
+    )
     assert_one_sentence(result, "is empty (0 bytes)", "move it aside")
     assert result.returncode == 1
     assert (tmp_path / DATABASE_NAME).stat().st_size == 0
@@ -137,8 +138,9 @@ time.sleep(30)
 def test_a_busy_database_says_for_how_long_and_which_process(tmp_path: Path) -> None:
     with EventStore(tmp_path, busy_timeout=0.5) as store:
         session_id, _ = store.create_session(opened())
-        holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(tmp_path / DATABASE_NAME)],
-                                  stdout=subprocess.PIPE, text=True)
+        holder = subprocess.Popen(
+            [sys.executable, "-c", HOLDER, str(tmp_path / DATABASE_NAME)], stdout=subprocess.PIPE, text=True
+        )
         try:
             assert holder.stdout.readline().strip() == "holding"  # type: ignore[union-attr]
             started = time.monotonic()
@@ -174,8 +176,10 @@ def filled_store(data_dir: Path, passphrase: str | None) -> tuple[list[str], dic
         ids = [store.create_session(opened(name))[0] for name in ("A.B.", "C.D.", "E.F.")]
         for minute in range(60):
             for session_id in ids:
-                store.append(session_id, NoteWritten(at=NOW + timedelta(minutes=minute),
-                                                     text=f"entry {minute} " + "calm breathing " * 60))
+                store.append(
+                    session_id,
+                    NoteWritten(at=NOW + timedelta(minutes=minute), text=f"entry {minute} " + "calm breathing " * 60),
+                )
         events = {session_id: store.events(session_id) for session_id in ids}
     return ids, events
 

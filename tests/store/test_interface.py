@@ -11,8 +11,11 @@ from kapsession.store.interface import Store
 
 
 def _public_methods(cls: type) -> dict[str, inspect.Signature]:
-    return {name: inspect.signature(member) for name, member in vars(cls).items()
-            if callable(member) and not name.startswith("_")}
+    return {
+        name: inspect.signature(member)
+        for name, member in vars(cls).items()
+        if callable(member) and not name.startswith("_")
+    }
 
 
 def test_event_store_implements_the_interface() -> None:

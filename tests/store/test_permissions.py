@@ -9,9 +9,9 @@ import sqlite3
 import stat
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from store_commands import assert_one_sentence, run_cli, unprivileged
@@ -24,7 +24,7 @@ from kapsession.store import EventStore
 from kapsession.store.schema import SCHEMA_VERSION
 from kapsession.store.session_log import SessionLog
 
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def mode(path: Path) -> int:
@@ -51,8 +51,7 @@ def permissive_umask() -> Iterator[None]:
 # --- modes -----------------------------------------------------------------------------------
 
 
-def test_a_new_data_dir_is_0700_and_the_database_files_0600(tmp_path: Path, permissive_umask: None,
-                                                             new_store) -> None:
+def test_a_new_data_dir_is_0700_and_the_database_files_0600(tmp_path: Path, permissive_umask: None, new_store) -> None:
     data = tmp_path / "nested" / "data"
     passphrase = new_store(data)  # plain, or converted to SQLCipher (a file replaced: born private too)
     with EventStore(data, passphrase) as store:
@@ -126,8 +125,9 @@ def test_an_unreadable_data_dir_is_one_clear_sentence(tmp_path: Path) -> None:
     data.mkdir()
     os.chmod(data, 0o000)
     try:
-        result = subprocess.run(unprivileged([sys.executable, "-c", STORE_SCRIPT, str(data)]),
-                                capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            unprivileged([sys.executable, "-c", STORE_SCRIPT, str(data)]), capture_output=True, text=True, timeout=60
+        )
         assert result.returncode == 0, result.stderr
         assert result.stdout.startswith("StoreError: the data directory"), result.stdout
         assert str(data) in result.stdout
@@ -148,7 +148,9 @@ def test_a_data_dir_that_is_a_file(tmp_path: Path) -> None:
     assert_one_sentence(run_cli("--data-dir", str(path), "sessions"), "the data directory")
 
 
-def test_a_database_from_a_newer_kapsession_is_refused_untouched(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_database_from_a_newer_kapsession_is_refused_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with EventStore(tmp_path) as store:
         session_id, _ = store.create_session(opened())
     database = tmp_path / DATABASE_NAME
@@ -161,8 +163,11 @@ def test_a_database_from_a_newer_kapsession_is_refused_untouched(tmp_path: Path,
     assert_one_sentence(run_cli("--data-dir", str(tmp_path), "sessions"), "newer kapsession", "upgrade")
     from kapsession.cli import main
 
-    for command in (["show", session_id], ["add", session_id, "note", "hello"], ["new", "--client", "X",
-                    "--preset", "sublingual-troche", "--no-open"]):
+    for command in (
+        ["show", session_id],
+        ["add", session_id, "note", "hello"],
+        ["new", "--client", "X", "--preset", "sublingual-troche", "--no-open"],
+    ):
         assert main(["--data-dir", str(tmp_path), *command]) == 1
         captured = capsys.readouterr()
         assert captured.out == "" and captured.err.count("\n") == 1 and "newer kapsession" in captured.err
@@ -231,8 +236,12 @@ def test_another_process_appending_at_the_same_time(tmp_path: Path) -> None:
     per_writer = 60
     with EventStore(tmp_path) as store:
         session_id, _ = store.create_session(opened())
-        other = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), session_id, str(per_writer)],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        other = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(tmp_path), session_id, str(per_writer)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             mine = [store.append(session_id, note(f"mine {n}", n)).seq for n in range(per_writer)]
             out, err = other.communicate(timeout=60)

@@ -4,10 +4,10 @@ on one store stand for two terminals; the one that looked first is stale when it
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -20,7 +20,7 @@ from kapsession.store import EventStore
 from kapsession.store.event_store import series_so_far
 from kapsession.store.session_log import SessionLog
 
-START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -94,7 +94,8 @@ def test_two_alerts_in_one_second_get_two_keys_and_one_ack_clears_one(store: Eve
 
 
 def test_next_moves_one_phase_from_the_phase_it_finds_and_a_screen_moves_only_from_what_it_showed(
-        store: EventStore) -> None:
+    store: EventStore,
+) -> None:
     therapist, nurse = two_terminals(store, "sublingual-troche")
     shown = therapist.state().phase  # not started
     nurse.record(partial(commands.start_phase, which="next", now=nurse.now()))
@@ -121,12 +122,16 @@ def test_the_series_number_is_counted_under_the_lock(store: EventStore) -> None:
     preset = default_library().get("sublingual-troche")
     numbers = []
     for _ in range(3):
+
         def opened(history: list) -> object:
             number, last = series_so_far(history)
-            return commands.open_session(client_name="c.d.", preset=preset, now=START, series_number=number,
-                                         previous_dose_mg=last)
+            return commands.open_session(
+                client_name="c.d.", preset=preset, now=START, series_number=number, previous_dose_mg=last
+            )
+
         numbers.append(store.create_session_checked("C.D.", opened)[1].series_number)
     assert numbers == [1, 2, 3]
     with pytest.raises(Exception, match="another client"):
-        store.create_session_checked("E.F.", lambda _history: commands.open_session(
-            client_name="G.H.", preset=preset, now=START))
+        store.create_session_checked(
+            "E.F.", lambda _history: commands.open_session(client_name="G.H.", preset=preset, now=START)
+        )

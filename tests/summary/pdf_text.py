@@ -10,8 +10,9 @@ import pytest
 
 def pdf_text(pdf: bytes) -> str:
     if shutil.which("pdftotext"):
-        result = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True,
-                                check=True, timeout=60)
+        result = subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True, timeout=60
+        )
         return result.stdout.decode("utf-8", "replace")
     try:
         import pypdf

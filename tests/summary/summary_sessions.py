@@ -7,10 +7,9 @@ same events into a real EventStore for the command-line tests.
 
 from __future__ import annotations
 
-
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Callable
 
 from kapsession import locations
 from kapsession.core import commands
@@ -20,7 +19,7 @@ from kapsession.core.preset_library import PresetLibrary
 from kapsession.core.protocol import Preset
 from kapsession.core.state import SessionState, fold
 
-START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 _LIBRARY: PresetLibrary | None = None
 
 
@@ -32,15 +31,30 @@ def preset(name: str) -> Preset:
 
 
 class Script:
-    def __init__(self, preset_name: str = "sublingual-troche", *, client: str = "A.B.", weight_kg: float | None = 70,
-                 planned_mg: float | None = 200, series_number: int = 3, series_length: int | None = 6,
-                 start: datetime = START, practice: bool = False) -> None:
+    def __init__(
+        self,
+        preset_name: str = "sublingual-troche",
+        *,
+        client: str = "A.B.",
+        weight_kg: float | None = 70,
+        planned_mg: float | None = 200,
+        series_number: int = 3,
+        series_length: int | None = 6,
+        start: datetime = START,
+        practice: bool = False,
+    ) -> None:
         self.preset = preset(preset_name)
         self.clock = ManualClock(start)
-        opened = commands.open_session(client_name=client, preset=self.preset, now=self.clock.now(),
-                                       weight_kg=weight_kg, planned_dose_mg=planned_mg,
-                                       series_number=series_number, series_length=series_length,
-                                       practice=practice)
+        opened = commands.open_session(
+            client_name=client,
+            preset=self.preset,
+            now=self.clock.now(),
+            weight_kg=weight_kg,
+            planned_dose_mg=planned_mg,
+            series_number=series_number,
+            series_length=series_length,
+            practice=practice,
+        )
         self.events: list[EventBase] = []
         self._append(opened)
 
@@ -55,7 +69,7 @@ class Script:
     def do(self, command: Callable[..., EventBase], *args: object, **kwargs: object) -> EventBase:
         return self._append(command(self.state(), *args, **kwargs))
 
-    def wait(self, **delta: float) -> "Script":
+    def wait(self, **delta: float) -> Script:
         self.clock.advance(timedelta(**delta))
         return self
 
@@ -88,7 +102,9 @@ class Script:
         from kapsession.store.event_store import EventStore
 
         with EventStore(data_dir) as store:
-            session_id, opened = store.create_session(self.events[0].model_copy(update={"seq": None, "recorded_at": None}))  # type: ignore[arg-type]
+            session_id, opened = store.create_session(
+                self.events[0].model_copy(update={"seq": None, "recorded_at": None})
+            )  # type: ignore[arg-type]
             new_seq = {self.events[0].seq: opened.seq}
             for event in self.events[1:]:
                 # Events that point at others by seq (visibility, strike) follow the store's numbering.
@@ -111,16 +127,23 @@ SHORT_NOTES = [
 ]
 
 
-def short_session(client: str = "Maya Lindqvist", preset_name: str = "sublingual-troche", *,
-                  notes: list[tuple[str, bool, str]] | None = None, close: bool = True,
-                  next_session: str | None = "in 3 days at 10:00") -> Script:
+def short_session(
+    client: str = "Maya Lindqvist",
+    preset_name: str = "sublingual-troche",
+    *,
+    notes: list[tuple[str, bool, str]] | None = None,
+    close: bool = True,
+    next_session: str | None = "in 3 days at 10:00",
+) -> Script:
     """A typical troche session: about two and a half hours, a few notes, three shared."""
     s = Script(preset_name, client=client)
     s.phase("intake")
     s.tick_all("intake")
     s.wait(minutes=8).vitals("124/80 72 98")
     s.wait(minutes=7).phase("intention")
-    s.do(commands.set_intention, "to be gentler with myself, and to stop apologising for taking up space", s.clock.now())
+    s.do(
+        commands.set_intention, "to be gentler with myself, and to stop apologising for taking up space", s.clock.now()
+    )
     s.do(commands.draw_card, s.clock.now(), __import__("random").Random(3))
     s.do(commands.draw_card, s.clock.now(), __import__("random").Random(4))
     s.wait(minutes=10).phase("dose-onset")

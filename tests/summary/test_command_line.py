@@ -52,8 +52,9 @@ def test_markdown_and_html_on_stdout(session_id: str, capsys: pytest.CaptureFixt
     assert "@page { size: letter;" in out  # paper from the settings
 
 
-def test_pdf_goes_to_the_private_exports_folder(session_id: str, env: dict[str, Path],
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_pdf_goes_to_the_private_exports_folder(
+    session_id: str, env: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = run(capsys, "summary", session_id)
     assert code == 0, err
     path = Path(out.strip())
@@ -63,12 +64,14 @@ def test_pdf_goes_to_the_private_exports_folder(session_id: str, env: dict[str, 
     assert [round(v) for v in page_size_points(path.read_bytes())] == [612, 792]  # letter, from settings
 
 
-def test_output_file_is_0600_and_paper_flag_wins(session_id: str, env: dict[str, Path],
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_output_file_is_0600_and_paper_flag_wins(
+    session_id: str, env: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     target = env["tmp"] / "out" / "summary.pdf"
     target.parent.mkdir()
-    code, out, err = run(capsys, "summary", session_id, "--format", "pdf", "-o", str(target), "--paper", "a4",
-                         "--include-clinical")
+    code, out, err = run(
+        capsys, "summary", session_id, "--format", "pdf", "-o", str(target), "--paper", "a4", "--include-clinical"
+    )
     assert code == 0, err
     assert out.strip() == str(target)
     assert mode(target) == 0o600
@@ -79,8 +82,9 @@ def test_output_file_is_0600_and_paper_flag_wins(session_id: str, env: dict[str,
     assert sorted(p.name for p in target.parent.iterdir()) == ["summary.pdf"]  # no temp file left
 
 
-def test_an_existing_file_is_replaced_whole_and_made_private(session_id: str, env: dict[str, Path],
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_existing_file_is_replaced_whole_and_made_private(
+    session_id: str, env: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     target = env["tmp"] / "summary.md"
     target.write_text("old")
     os.chmod(target, 0o644)
@@ -88,9 +92,9 @@ def test_an_existing_file_is_replaced_whole_and_made_private(session_id: str, en
     assert target.read_text().startswith("# Maya") and mode(target) == 0o600
 
 
-def test_written_through_a_temporary_file_then_renamed(session_id: str, env: dict[str, Path],
-                                                       capsys: pytest.CaptureFixture[str],
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_written_through_a_temporary_file_then_renamed(
+    session_id: str, env: dict[str, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = env["tmp"] / "record.pdf"
     renames: list[tuple[str, str]] = []
     real_replace = os.replace
@@ -107,9 +111,9 @@ def test_written_through_a_temporary_file_then_renamed(session_id: str, env: dic
     assert len(renames) == 1 and target.exists()
 
 
-def test_a_failed_write_leaves_nothing_half_written(session_id: str, env: dict[str, Path],
-                                                    capsys: pytest.CaptureFixture[str],
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_write_leaves_nothing_half_written(
+    session_id: str, env: dict[str, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = env["tmp"] / "summary.pdf"
     target.write_bytes(b"the previous good copy")
 
@@ -133,19 +137,24 @@ def test_unknown_id_is_one_sentence(env: dict[str, Path], capsys: pytest.Capture
 
 
 @pytest.mark.parametrize("where", ["missing-folder", "folder", "under-a-file"])
-def test_unwritable_path_is_one_sentence(where: str, session_id: str, env: dict[str, Path],
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_unwritable_path_is_one_sentence(
+    where: str, session_id: str, env: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     blocker = env["tmp"] / "a-file"
     blocker.write_text("x")
-    target = {"missing-folder": env["tmp"] / "nowhere" / "s.pdf", "folder": env["tmp"],
-              "under-a-file": blocker / "s.pdf"}[where]
+    target = {
+        "missing-folder": env["tmp"] / "nowhere" / "s.pdf",
+        "folder": env["tmp"],
+        "under-a-file": blocker / "s.pdf",
+    }[where]
     code, out, err = run(capsys, "summary", session_id, "-o", str(target))
     assert code == 2 and out == ""
     assert err.startswith(f"kapsession: cannot write {target}") and err.count("\n") == 1
 
 
-def test_a_failed_render_is_one_sentence(session_id: str, env: dict[str, Path], capsys: pytest.CaptureFixture[str],
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_render_is_one_sentence(
+    session_id: str, env: dict[str, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     broken = env["tmp"] / "templates"
     broken.mkdir()
     (broken / "summary.typ").write_text("#let = oops\n")
@@ -156,8 +165,9 @@ def test_a_failed_render_is_one_sentence(session_id: str, env: dict[str, Path], 
     assert err.startswith("kapsession: the PDF could not be rendered (") and err.count("\n") == 1
 
 
-def test_print_without_lp_says_so(session_id: str, env: dict[str, Path], capsys: pytest.CaptureFixture[str],
-                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_print_without_lp_says_so(
+    session_id: str, env: dict[str, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     empty = env["tmp"] / "empty-bin"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
@@ -165,21 +175,25 @@ def test_print_without_lp_says_so(session_id: str, env: dict[str, Path], capsys:
     assert code == 1
     saved = Path(out.strip())
     assert saved.exists()
-    assert err.strip() == (f"kapsession: there is no printer command (lp) on this computer, so nothing was "
-                           f"printed; the file is at {saved}")
+    assert err.strip() == (
+        f"kapsession: there is no printer command (lp) on this computer, so nothing was printed; the file is at {saved}"
+    )
     code, out, err = run(capsys, "summary", session_id, "--format", "md", "--print")
     assert code == 1 and out == "" and "no printer command (lp)" in err
 
 
-def test_print_sends_the_pdf_to_lp(session_id: str, env: dict[str, Path], capsys: pytest.CaptureFixture[str],
-                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_print_sends_the_pdf_to_lp(
+    session_id: str, env: dict[str, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     bin_dir = env["tmp"] / "bin"
     bin_dir.mkdir()
     received = env["tmp"] / "printed.pdf"
     args_file = env["tmp"] / "lp-args"
     lp = bin_dir / "lp"
-    lp.write_text(f'#!/bin/sh\necho "$@" > "{args_file}"\nfor last; do :; done\ncp "$last" "{received}"\n'
-                  'echo "request id is office-42 (1 file(s))"\n')
+    lp.write_text(
+        f'#!/bin/sh\necho "$@" > "{args_file}"\nfor last; do :; done\ncp "$last" "{received}"\n'
+        'echo "request id is office-42 (1 file(s))"\n'
+    )
     lp.chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
     code, out, err = run(capsys, "record", session_id, "--format", "md", "--print")

@@ -27,23 +27,28 @@ def at(minutes: float) -> str:
 def sedated_session(close_after: float = 130, confirm: tuple[str, str] | None = None) -> Script:
     """Minute 0 = 09:00 UTC. Two devices at 20 and 25 (lot EK-2291); MOAA/S 3 at T+30, dissociation
     6; back to MOAA/S 5, Aldrete 10 and normal vitals at T+75 (minute 95); closed at `close_after`."""
-    s = Script("intranasal-esketamine", client="R.K.", planned_mg=56, weight_kg=80, series_number=1,
-               series_length=8)
+    s = Script("intranasal-esketamine", client="R.K.", planned_mg=56, weight_kg=80, series_number=1, series_length=8)
     s.phase("intake")
-    for key, answer in (("benzodiazepines", "yes"), ("sedative-hypnotics", "no"), ("psychostimulants", "no"),
-                        ("maois", "no"), ("opioids", "no"), ("rems-enrolled", "yes")):
+    for key, answer in (
+        ("benzodiazepines", "yes"),
+        ("sedative-hypnotics", "no"),
+        ("psychostimulants", "no"),
+        ("maois", "no"),
+        ("opioids", "no"),
+        ("rems-enrolled", "yes"),
+    ):
         s.do(commands.answer_screening, key, answer, s.clock.now())
-    s.wait(minutes=10).vitals("132/84 74 98 14")                  # 09:10: before dosing
+    s.wait(minutes=10).vitals("132/84 74 98 14")  # 09:10: before dosing
     s.wait(minutes=10).phase("dose-onset")
-    s.dose(28, lot="EK-2291")                                      # 09:20 device 1
-    s.wait(minutes=5).dose(28, lot="EK-2291")                      # 09:25 device 2
-    s.wait(minutes=25).scale("moaas", 3)                           # 09:50 (T+30): sedated
+    s.dose(28, lot="EK-2291")  # 09:20 device 1
+    s.wait(minutes=5).dose(28, lot="EK-2291")  # 09:25 device 2
+    s.wait(minutes=25).scale("moaas", 3)  # 09:50 (T+30): sedated
     s.scale("dissociation", 6)
-    s.wait(minutes=10).vitals("156/94 88 96 12")                   # 10:00 (T+40)
-    s.wait(minutes=35).vitals("128/82 74 98 14")                   # 10:35 (T+75)
+    s.wait(minutes=10).vitals("156/94 88 96 12")  # 10:00 (T+40)
+    s.wait(minutes=35).vitals("128/82 74 98 14")  # 10:35 (T+75)
     s.scale("moaas", 5)
-    s.scale("aldrete", 10)                                          # clinically ready at T+75
-    s.wait(minutes=40).vitals("124/80 72 98 14")                   # 11:15 (T+115)
+    s.scale("aldrete", 10)  # clinically ready at T+75
+    s.wait(minutes=40).vitals("124/80 72 98 14")  # 11:15 (T+115)
     s.tick_all("discharge")
     if confirm:
         s.do(commands.confirm_form_answer, *confirm, s.clock.now())
@@ -62,12 +67,20 @@ def test_the_evaluation_answer_comes_before_the_two_hour_minimum() -> None:
 
 
 def test_every_field_in_the_forms_order() -> None:
-    form = monitoring_form(sedated_session(150).state(), therapist_name="Dr Ana Reyes", practice_name="Quiet Harbour",
-                           practice_phone="555 0100")
+    form = monitoring_form(
+        sedated_session(150).state(),
+        therapist_name="Dr Ana Reyes",
+        practice_name="Quiet Harbour",
+        practice_phone="555 0100",
+    )
     titles = [section.title for section in form.sections]
-    assert titles == ["Patient information", "Concomitant medication that may cause sedation or blood pressure changes",
-                      "Healthcare provider conducting patient monitoring", "Healthcare setting",
-                      "Patient treatment session (administration and monitoring)"]
+    assert titles == [
+        "Patient information",
+        "Concomitant medication that may cause sedation or blood pressure changes",
+        "Healthcare provider conducting patient monitoring",
+        "Healthcare setting",
+        "Patient treatment session (administration and monitoring)",
+    ]
     values = {f.label: f.value for section in form.sections for f in section.fields}
     assert values["Patient name"] == "R.K."
     assert values["Date of birth"] == "" and values["Sex"] == ""  # not in the record: marked blanks
@@ -111,8 +124,9 @@ def test_the_form_is_only_for_esketamine_doses() -> None:
     s = sedated_session(150)
     assert is_esketamine(s.state())
     nasal_ketamine = preset("intranasal-esketamine").model_copy(update={"drug": "racemic ketamine"})
-    as_ketamine = [e.model_copy(update={"drug": "racemic ketamine"}) if isinstance(e, DoseGiven) else e
-                   for e in s.events]
+    as_ketamine = [
+        e.model_copy(update={"drug": "racemic ketamine"}) if isinstance(e, DoseGiven) else e for e in s.events
+    ]
     state = fold(as_ketamine, nasal_ketamine, START + timedelta(minutes=200))
     assert not is_esketamine(state)
     assert build_record(state, "abc234").form is None

@@ -41,33 +41,50 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 # --- 4. the format from -o's extension -----------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "starts"), [("s.html", b"<!DOCTYPE html>"), ("s.HTM", b"<!DOCTYPE html>"),
-                                              ("s.md", b"# Maya Lindqvist"), ("s.pdf", b"%PDF"),
-                                              ("summary", b"%PDF")])
-def test_the_output_files_extension_chooses_the_format(session_id: str, tmp_path: Path, name: str, starts: bytes,
-                                                        capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("name", "starts"),
+    [
+        ("s.html", b"<!DOCTYPE html>"),
+        ("s.HTM", b"<!DOCTYPE html>"),
+        ("s.md", b"# Maya Lindqvist"),
+        ("s.pdf", b"%PDF"),
+        ("summary", b"%PDF"),
+    ],
+)
+def test_the_output_files_extension_chooses_the_format(
+    session_id: str, tmp_path: Path, name: str, starts: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / name
     code, out, err = run(capsys, "summary", session_id, "-o", str(target))
     assert code == 0, err
     assert target.read_bytes().startswith(starts)
 
 
-def test_the_record_takes_its_format_from_the_extension_too(session_id: str, tmp_path: Path,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_record_takes_its_format_from_the_extension_too(
+    session_id: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "record.md"
     assert run(capsys, "record", session_id, "-o", str(target))[0] == 0
     assert target.read_text().startswith("# Clinical session record")
 
 
-@pytest.mark.parametrize(("argv", "says"), [
-    (["summary", "-o", "{tmp}/s.html", "--format", "pdf"],
-     "{tmp}/s.html is named as HTML but --format asks for pdf; drop --format or name the file .pdf"),
-    (["summary", "-o", "{tmp}/s.txt"],
-     "{tmp}/s.txt ends in .txt, which names no format: name the file .md or .html or .pdf, or give --format"),
-    (["record", "-o", "{tmp}/r.html"], "the record is not written as HTML ({tmp}/r.html): accepted md or pdf"),
-])
-def test_a_contradiction_is_one_sentence_exit_2_and_no_file(session_id: str, tmp_path: Path, argv: list[str],
-                                                            says: str, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (
+            ["summary", "-o", "{tmp}/s.html", "--format", "pdf"],
+            "{tmp}/s.html is named as HTML but --format asks for pdf; drop --format or name the file .pdf",
+        ),
+        (
+            ["summary", "-o", "{tmp}/s.txt"],
+            "{tmp}/s.txt ends in .txt, which names no format: name the file .md or .html or .pdf, or give --format",
+        ),
+        (["record", "-o", "{tmp}/r.html"], "the record is not written as HTML ({tmp}/r.html): accepted md or pdf"),
+    ],
+)
+def test_a_contradiction_is_one_sentence_exit_2_and_no_file(
+    session_id: str, tmp_path: Path, argv: list[str], says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     words = [word.format(tmp=tmp_path) for word in argv]
     code, out, err = run(capsys, words[0], session_id, *words[1:])
     assert (code, out) == (2, "")
@@ -107,8 +124,10 @@ def test_two_readings_draw_the_chart_with_its_legend() -> None:
 @pytest.fixture(scope="module")
 def pdfs() -> dict[str, bytes]:
     state = short_session().state()
-    return {"summary": render_summary_pdf(build_summary(state, include_clinical_figures=True)),
-            "record": render_record_pdf(record_for(state, "abcdef"))}
+    return {
+        "summary": render_summary_pdf(build_summary(state, include_clinical_figures=True)),
+        "record": render_record_pdf(record_for(state, "abcdef")),
+    }
 
 
 @pytest.mark.parametrize("kind", ["summary", "record"])

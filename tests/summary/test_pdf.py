@@ -100,7 +100,7 @@ def test_an_unbroken_run_wraps_instead_of_running_off_the_page() -> None:
     assert "a" * 200 in text
 
 
-def test_a_failed_render_is_one_sentence(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+def test_a_failed_render_is_one_sentence(tmp_path, monkeypatch) -> None:
     (tmp_path / "summary.typ").write_text("#let data = json(bytes(sys.inputs.data))\n#data.missing_field\n")
     monkeypatch.setattr(pdf_module, "TEMPLATES", tmp_path)
     with pytest.raises(RenderError) as caught:
@@ -109,13 +109,13 @@ def test_a_failed_render_is_one_sentence(tmp_path, monkeypatch) -> None:  # noqa
     assert message.startswith("the PDF could not be rendered (") and "\n" not in message
 
 
-def test_a_missing_template_is_reported(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+def test_a_missing_template_is_reported(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(pdf_module, "TEMPLATES", tmp_path)
     with pytest.raises(RenderError, match="template summary.typ is missing"):
         render_pdf("summary", {})
 
 
-def test_data_reaches_typst_as_json_not_markup(monkeypatch) -> None:  # noqa: ANN001
+def test_data_reaches_typst_as_json_not_markup(monkeypatch) -> None:
     seen: dict[str, str] = {}
     real = pdf_module.render_pdf
 
@@ -130,7 +130,7 @@ def test_data_reaches_typst_as_json_not_markup(monkeypatch) -> None:  # noqa: AN
     assert "sys.inputs" in template and "eval(" not in template
 
 
-def test_without_the_font_packages_it_still_renders(monkeypatch) -> None:  # noqa: ANN001
+def test_without_the_font_packages_it_still_renders(monkeypatch) -> None:
     monkeypatch.setattr(pdf_module, "font_dirs", lambda: [])
     monkeypatch.setattr(pdf_module, "_font_cache", {})
     pdf = render_summary_pdf(build_summary(multiscript_session().state()))
@@ -150,9 +150,11 @@ def test_summary_modules_do_not_load_textual() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, kapsession.summary.command_line, kapsession.summary.model, kapsession.summary.record, "
-            "kapsession.summary.pdf, kapsession.summary.html, kapsession.summary.markdown, kapsession.summary.files; "
-            "print('textual' in sys.modules)")
+    code = (
+        "import sys, kapsession.summary.command_line, kapsession.summary.model, kapsession.summary.record, "
+        "kapsession.summary.pdf, kapsession.summary.html, kapsession.summary.markdown, kapsession.summary.files; "
+        "print('textual' in sys.modules)"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
 
@@ -163,8 +165,12 @@ def test_note_paragraphs_captions_and_breaking_are_worked_out_before_typst() -> 
     assert paragraphs("  one\n\ntwo\n \t\nthree\nstill three  ") == ["one", "two", "three\nstill three"]
     assert paragraphs("\n\n  \n") == []
     long_text = "word " * (SHORT_NOTE_CHARS // 4)
-    notes = [("resting, eyes closed", True, "observation"), ("I am allowed to rest", True, "client-words"),
-             (long_text, True, "observation"), ("a\nb\nc\nd\ne\nf\ng", True, "client-words")]
+    notes = [
+        ("resting, eyes closed", True, "observation"),
+        ("I am allowed to rest", True, "client-words"),
+        (long_text, True, "observation"),
+        ("a\nb\nc\nd\ne\nf\ng", True, "client-words"),
+    ]
     data = summary_template_data(build_summary(short_session(notes=notes).state()))
     short, quote, long_note, many_lines = data["notes"]
     assert short["paras"] == ["resting, eyes closed"] and short["breakable"] is False
@@ -185,8 +191,13 @@ def test_a_short_note_is_never_parted_from_its_time() -> None:
     pdf = render_summary_pdf(summary)
     pages = []
     for number in range(1, page_count(pdf) + 1):
-        done = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), "-enc", "UTF-8", "-", "-"],
-                              input=pdf, capture_output=True, check=True, timeout=60)
+        done = subprocess.run(
+            ["pdftotext", "-f", str(number), "-l", str(number), "-enc", "UTF-8", "-", "-"],
+            input=pdf,
+            capture_output=True,
+            check=True,
+            timeout=60,
+        )
         pages.append(" ".join(done.stdout.decode("utf-8").split()))
     checked = 0
     for note in summary.notes:
@@ -213,12 +224,14 @@ def test_a_long_phase_name_wraps_inside_its_half_of_the_timeline() -> None:
     assert len(steps) == 7  # four rows: steps 0-3 on the left, 4-6 on the right
     steps[1]["words"] = "A very long phase name that certainly wraps onto a second line here"
     pdf = render_pdf("summary", data, runs_wrapped=True)
-    done = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox", "-", "-"], input=pdf, capture_output=True,
-                          check=True, timeout=60)
+    done = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", "-bbox", "-", "-"], input=pdf, capture_output=True, check=True, timeout=60
+    )
     words: dict[str, list[tuple[float, float, float]]] = {}
     for x_min, y_min, x_max, word in re.findall(
-            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>',
-            done.stdout.decode("utf-8")):
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>',
+        done.stdout.decode("utf-8"),
+    ):
         words.setdefault(word, []).append((float(x_min), float(y_min), float(x_max)))
 
     def first(word: str) -> tuple[float, float, float]:

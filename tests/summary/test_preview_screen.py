@@ -74,8 +74,9 @@ async def test_shows_the_summary_and_says_when_nothing_personal_is_included(tmp_
 
 
 async def test_space_shares_a_note_as_an_event(tmp_path: Path) -> None:
-    log = open_log(tmp_path, notes=[("Private WORDSALPHA", False, "observation"),
-                                    ("Shared WORDSBETA", True, "client-words")])
+    log = open_log(
+        tmp_path, notes=[("Private WORDSALPHA", False, "observation"), ("Shared WORDSBETA", True, "client-words")]
+    )
     app = PreviewApp(log, tmp_path / "exports")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
@@ -109,10 +110,16 @@ async def test_clinical_figures_toggle(tmp_path: Path) -> None:
         assert "Figures from today" not in markdown_of(app)
 
 
-@pytest.mark.parametrize("key,suffix,start", [("p", "summary.pdf", b"%PDF"), ("h", "summary.html", b"<!DOCTYPE"),
-                                               ("m", "summary.md", b"# Maya"), ("R", "record.pdf", b"%PDF")])
-async def test_export_keys_write_private_files_in_a_worker(tmp_path: Path, key: str, suffix: str,
-                                                            start: bytes) -> None:
+@pytest.mark.parametrize(
+    "key,suffix,start",
+    [
+        ("p", "summary.pdf", b"%PDF"),
+        ("h", "summary.html", b"<!DOCTYPE"),
+        ("m", "summary.md", b"# Maya"),
+        ("R", "record.pdf", b"%PDF"),
+    ],
+)
+async def test_export_keys_write_private_files_in_a_worker(tmp_path: Path, key: str, suffix: str, start: bytes) -> None:
     log = open_log(tmp_path)
     exports = tmp_path / "exports"
     app = PreviewApp(log, exports)

@@ -39,12 +39,16 @@ class PlannedNote:
 notes_strategy = st.lists(
     st.builds(
         PlannedNote,
-        before=words, after=words,
+        before=words,
+        after=words,
         kind=st.sampled_from(["observation", "client-words", "intervention", "side-effect", "other"]),
-        shareable=st.booleans(), toggle=st.booleans(), strike=st.integers(0, 7).map(lambda n: n == 0),
+        shareable=st.booleans(),
+        toggle=st.booleans(),
+        strike=st.integers(0, 7).map(lambda n: n == 0),
         minutes=st.integers(0, 12),
     ),
-    min_size=0, max_size=14,
+    min_size=0,
+    max_size=14,
 )
 
 
@@ -93,10 +97,10 @@ def check(text: str, shared: list[str], private: list[str], what: str) -> None:
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(plan=notes_strategy, intention=st.one_of(st.none(), words.filter(str.strip)),
-       clinical=st.booleans())
-def test_markdown_and_html_carry_only_shareable_notes(plan: list[PlannedNote], intention: str | None,
-                                                      clinical: bool) -> None:
+@given(plan=notes_strategy, intention=st.one_of(st.none(), words.filter(str.strip)), clinical=st.booleans())
+def test_markdown_and_html_carry_only_shareable_notes(
+    plan: list[PlannedNote], intention: str | None, clinical: bool
+) -> None:
     script, shared, private = build(plan, intention)
     summary = build_summary(script.state(), include_clinical_figures=clinical)
     assert len(summary.notes) == len(shared)
@@ -120,8 +124,8 @@ def test_pdf_text_carries_only_shareable_notes(plan: list[PlannedNote], intentio
 
 from kapsession.core.client_events import ClientCreated, fold_client  # noqa: E402
 from kapsession.core.course import build_course  # noqa: E402
-from kapsession.course.markdown import render_course_markdown, render_progress_markdown  # noqa: E402
 from kapsession.course.export import course_bytes  # noqa: E402
+from kapsession.course.markdown import render_course_markdown, render_progress_markdown  # noqa: E402
 from kapsession.course.report import build_course_report, build_progress_page  # noqa: E402
 
 
@@ -152,8 +156,9 @@ def check_private_only(text: str, private: list[str], what: str) -> None:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plans=st.lists(notes_strategy, min_size=2, max_size=2), safety_shared=st.booleans())
-def test_course_documents_keep_private_notes_where_they_belong(plans: list[list[PlannedNote]],
-                                                               safety_shared: bool) -> None:
+def test_course_documents_keep_private_notes_where_they_belong(
+    plans: list[list[PlannedNote]], safety_shared: bool
+) -> None:
     course, shared, private = course_of(plans, safety_shared)
     page = build_progress_page(course)  # type: ignore[arg-type]
     progress = render_progress_markdown(page) + repr(page.to_data())
@@ -173,7 +178,13 @@ def test_course_documents_keep_private_notes_where_they_belong(plans: list[list[
 @given(plans=st.lists(notes_strategy.filter(lambda p: len(p) >= 2), min_size=2, max_size=2))
 def test_course_pdfs_keep_private_notes_out(plans: list[list[PlannedNote]]) -> None:
     course, _shared, private = course_of(plans, False)
-    check_private_only(pdf_text(course_bytes(build_progress_page(course), "pdf")), private,  # type: ignore[arg-type]
-                       "progress page PDF")
-    check_private_only(pdf_text(course_bytes(build_course_report(course), "pdf")), private,  # type: ignore[arg-type]
-                       "prescriber report PDF")
+    check_private_only(
+        pdf_text(course_bytes(build_progress_page(course), "pdf")),
+        private,  # type: ignore[arg-type]
+        "progress page PDF",
+    )
+    check_private_only(
+        pdf_text(course_bytes(build_course_report(course), "pdf")),
+        private,  # type: ignore[arg-type]
+        "prescriber report PDF",
+    )

@@ -9,9 +9,9 @@ from pdf_text import pdf_text
 from summary_sessions import START, Script, short_session
 
 from kapsession.core import commands
+from kapsession.summary.esketamine_form import monitoring_form
 from kapsession.summary.model import clock
 from kapsession.summary.pdf import render_record_pdf
-from kapsession.summary.esketamine_form import monitoring_form
 from kapsession.summary.record import build_record, discharge_ready_at, render_record_markdown
 
 
@@ -24,23 +24,23 @@ def esketamine_session(*, close_after: float = 170, reason: str | None = None) -
     s = Script("intranasal-esketamine", client="R.K.", planned_mg=56, weight_kg=80)
     s.phase("intake")
     s.wait(minutes=10).vitals("128/82 72 98")
-    s.wait(minutes=10).vitals("132/84 74 98")                      # 09:20: the last before dosing
+    s.wait(minutes=10).vitals("132/84 74 98")  # 09:20: the last before dosing
     s.wait(minutes=5).phase("intention")
     s.wait(minutes=10).phase("dose-onset")
-    s.wait(minutes=5).dose(28)                                        # 09:40 device 1
-    s.wait(minutes=5).dose(28)                                        # 09:45 device 2
+    s.wait(minutes=5).dose(28)  # 09:40 device 1
+    s.wait(minutes=5).dose(28)  # 09:45 device 2
     s.wait(minutes=10).phase("peak")
     s.note("Private process note: grief about father", shareable=False)
-    s.wait(minutes=17).vitals("150/92 88 97")                       # 10:12, T+32
-    s.wait(minutes=10).vitals("158/96 90 97")                       # 10:22, T+42: nearest to T+40
+    s.wait(minutes=17).vitals("150/92 88 97")  # 10:12, T+32
+    s.wait(minutes=10).vitals("158/96 90 97")  # 10:22, T+42: nearest to T+40
     s.note("I saw the sea", shareable=True, kind="client-words")
     s.wait(minutes=18).phase("recovery")
-    s.wait(minutes=50).vitals("130/84 76 98")                       # 11:30
+    s.wait(minutes=50).vitals("130/84 76 98")  # 11:30
     s.wait(minutes=5).phase("integration")
-    s.wait(minutes=5).vitals("126/80 72 98")                        # 11:40: the last before close
+    s.wait(minutes=5).vitals("126/80 72 98")  # 11:40: the last before close
     s.scale("moaas", 5)
     s.scale("aldrete", 10)
-    s.wait(minutes=1).tick_all("discharge")                          # 11:41: ready to leave
+    s.wait(minutes=1).tick_all("discharge")  # 11:41: ready to leave
     s.clock.set(START + timedelta(minutes=close_after))
     s.close(reason)
     return s
@@ -87,9 +87,14 @@ def test_monitoring_form_in_record_markdown_and_pdf() -> None:
     record = build_record(esketamine_session().state(), "k7f3ab")
     assert record.form is not None
     assert record.form.field("Total monitoring time").value == "130 minutes"
-    assert record.form.field("Blood pressure about 40 minutes after administration").value == f"158/96 at {at(82)} (T+42:00)"
-    assert record.form.field("Evaluation: ready to leave, without the minimum").value == \
-        "120 minutes from the start of administration"
+    assert (
+        record.form.field("Blood pressure about 40 minutes after administration").value
+        == f"158/96 at {at(82)} (T+42:00)"
+    )
+    assert (
+        record.form.field("Evaluation: ready to leave, without the minimum").value
+        == "120 minutes from the start of administration"
+    )
     markdown = render_record_markdown(record)
     assert "## Esketamine monitoring form (SPRAVATO REMS, outpatient)" in markdown
     assert "| Total monitoring time | 130 minutes |" in markdown
@@ -131,10 +136,10 @@ def test_alerts_keep_their_acknowledgement_times() -> None:
     s.wait(minutes=5).vitals("124/80 72 98")
     s.wait(minutes=5).phase("dose-onset")
     s.dose(200)
-    s.wait(minutes=30).vitals("186/112 96 97")            # hypertensive alarm
+    s.wait(minutes=30).vitals("186/112 96 97")  # hypertensive alarm
     s.wait(minutes=2)
-    s.do(commands.acknowledge, s.clock.now())             # acknowledged 2 min later
-    s.wait(minutes=10).vitals("150/90 80 98")             # settles
+    s.do(commands.acknowledge, s.clock.now())  # acknowledged 2 min later
+    s.wait(minutes=10).vitals("150/90 80 98")  # settles
     s.wait(minutes=60)
     s.do(commands.raise_alert, "client vomited", s.clock.now())  # hand-raised, never acknowledged
     s.wait(minutes=5)
@@ -168,23 +173,34 @@ def test_discharge_ready_waits_for_the_minimum_observation() -> None:
     s.scale("moaas", 5)
     s.scale("aldrete", 10)
     s.tick_all("discharge")
-    s.wait(minutes=55).vitals("120/80 70 98")   # T+115
-    s.wait(minutes=10)                          # T+125, observation ended at T+120
+    s.wait(minutes=55).vitals("120/80 70 98")  # T+115
+    s.wait(minutes=10)  # T+125, observation ended at T+120
     s.close()
     assert discharge_ready_at(s.state()) == START + timedelta(minutes=130)
 
 
-def _ready_by_folding(state):  # noqa: ANN001, ANN202 - the slow, obvious definition
+def _ready_by_folding(state):
     from kapsession.core.events import (
-        ChecklistTicked, DischargeCriterionWaived, DoseGiven, InfusionStopped, ScaleRated, SessionClosed, VitalsRecorded,
+        ChecklistTicked,
+        DischargeCriterionWaived,
+        DoseGiven,
+        InfusionStopped,
+        ScaleRated,
+        SessionClosed,
+        VitalsRecorded,
     )
     from kapsession.core.state import fold
 
     events = [e for e in state.events if not isinstance(e, SessionClosed)]
     end = state.closed_at or state.now
     start = state.first_dose_at or state.opened.at
-    moments = {e.at for e in events if isinstance(e, (ChecklistTicked, ScaleRated, VitalsRecorded, DoseGiven,
-                                                       InfusionStopped, DischargeCriterionWaived))}
+    moments = {
+        e.at
+        for e in events
+        if isinstance(
+            e, (ChecklistTicked, ScaleRated, VitalsRecorded, DoseGiven, InfusionStopped, DischargeCriterionWaived)
+        )
+    }
     if state.observation_until is not None:
         moments.add(state.observation_until)
     for moment in sorted(m for m in moments if start <= m <= end):
@@ -200,11 +216,15 @@ def test_fast_discharge_replay_agrees_with_folding() -> None:
     late_vitals.wait(minutes=30).vitals("120/80 70 98")
     late_vitals.scale("moaas", 5)
     late_vitals.scale("aldrete", 10)
-    late_vitals.tick_all("discharge")            # ticked early: vitals still fresh, observation not over
+    late_vitals.tick_all("discharge")  # ticked early: vitals still fresh, observation not over
     late_vitals.wait(minutes=80).vitals("118/78 68 98")  # after the observation time: ready here
     late_vitals.wait(minutes=5).close()
-    scripts = [esketamine_session(), esketamine_session(close_after=100, reason="left early"), short_session(),
-               late_vitals]
+    scripts = [
+        esketamine_session(),
+        esketamine_session(close_after=100, reason="left early"),
+        short_session(),
+        late_vitals,
+    ]
     for script in scripts:
         state = script.state()
         assert discharge_ready_at(state) == _ready_by_folding(state)

@@ -31,21 +31,21 @@ def iv_session() -> Script:
     s.wait(minutes=9)
     s.do(commands.decide_predose, "proceed", "BP controlled on treatment, prescriber agrees", s.clock.now())
     s.wait(minutes=1).phase("dose-onset")
-    s.dose(35)                                                      # 09:15
-    s.wait(minutes=20).vitals("190/115 104 97 14")                  # 09:35
+    s.dose(35)  # 09:15
+    s.wait(minutes=20).vitals("190/115 104 97 14")  # 09:35
     s.do(commands.stop_infusion, s.clock.now(), None, "BP 190/115")  # 17.5 mg delivered
     s.do(commands.record_adverse, "hypertension", "severe", s.clock.now(), action="infusion stopped; clonidine")
     s.do(commands.give_medication, "clonidine", "0.1", "mg", s.clock.now())
-    s.wait(minutes=5).scale("moaas", 2)                             # 09:40
+    s.wait(minutes=5).scale("moaas", 2)  # 09:40
     s.wait(minutes=10).do(commands.record_adverse, "nausea", "mild", s.clock.now())
     s.do(commands.give_medication, "ondansetron", "4", "mg", s.clock.now())
-    s.wait(minutes=15).vitals("142/88 80 98 14")                    # 10:05
+    s.wait(minutes=15).vitals("142/88 80 98 14")  # 10:05
     s.scale("moaas", 5)
     s.scale("aldrete", 10)
     for seq in [e.seq for e in s.events if e.type == "adverse_event"]:
         s.do(commands.resolve_adverse, seq, s.clock.now(), "settled")
     s.tick_all("discharge")
-    s.wait(minutes=35).vitals("130/84 74 98 14")                    # 10:40
+    s.wait(minutes=35).vitals("130/84 74 98 14")  # 10:40
     s.close()
     return s
 
@@ -64,9 +64,13 @@ def test_the_infusion_its_stop_and_the_observation_from_the_stop() -> None:
 def test_medicines_adverse_events_sedation_screening_and_the_decision() -> None:
     record = build_record(iv_session().state(), "iv0001")
     assert [(m.medicine, m.route, m.reason) for m in record.medications] == [
-        ("clonidine 0.1 mg", "oral", "raised blood pressure"), ("ondansetron 4 mg", "ODT", "nausea")]
+        ("clonidine 0.1 mg", "oral", "raised blood pressure"),
+        ("ondansetron 4 mg", "ODT", "nausea"),
+    ]
     assert [(a.kind, a.severity, a.resolved) for a in record.adverse] == [
-        ("hypertension", "severe", f"{at(65)}: settled"), ("nausea", "mild", f"{at(65)}: settled")]
+        ("hypertension", "severe", f"{at(65)}: settled"),
+        ("nausea", "mild", f"{at(65)}: settled"),
+    ]
     assert any(a.message.startswith("MOAA/S 2: responds only after mild prodding or shaking") for a in record.alerts)
     stop = [r for r in record.screening if r.stop]
     assert [(r.question, r.answer) for r in stop] == [("Uncontrolled high blood pressure?", "yes")]
@@ -74,14 +78,26 @@ def test_medicines_adverse_events_sedation_screening_and_the_decision() -> None:
     assert decision.decision == "go ahead" and decision.reason.startswith("BP controlled")
     assert any("'Uncontrolled high blood pressure?' answered yes" in short for short in decision.short)
     markdown = render_record_markdown(record)
-    for words in ("## Other medicines", "| clonidine 0.1 mg | oral | raised blood pressure |",
-                  "## Adverse events", "| hypertension | severe | infusion stopped; clonidine |",
-                  "yes (STOP AND DECIDE)", "**Decision at", "Stopped " + at(35) + ": 17.5 of 35 mg delivered (early: BP 190/115)"):
+    for words in (
+        "## Other medicines",
+        "| clonidine 0.1 mg | oral | raised blood pressure |",
+        "## Adverse events",
+        "| hypertension | severe | infusion stopped; clonidine |",
+        "yes (STOP AND DECIDE)",
+        "**Decision at",
+        "Stopped " + at(35) + ": 17.5 of 35 mg delivered (early: BP 190/115)",
+    ):
         assert words in markdown, words
     text = pdf_text(render_record_pdf(record))
     squeezed = "".join(text.split())  # headings are letter-spaced
-    for words in ("OTHERMEDICINES", "ondansetron4mg", "ADVERSEEVENTS", "17.5of35mgdelivered", "STOPANDDECIDE",
-                  "Decisionat"):
+    for words in (
+        "OTHERMEDICINES",
+        "ondansetron4mg",
+        "ADVERSEEVENTS",
+        "17.5of35mgdelivered",
+        "STOPANDDECIDE",
+        "Decisionat",
+    ):
         assert words in squeezed, words
 
 
@@ -98,7 +114,11 @@ def test_a_booster_shows_both_doses_the_total_and_the_observation_from_the_boost
     assert [(d.mg, d.booster, d.lot) for d in record.doses] == [("50", False, "K-77"), ("25", True, "K-77")]
     assert record.total_dose == "75 mg" and record.total_mg_per_kg == "0.94 mg/kg"
     assert record.observation == f"90 min from the booster at {at(27)}: until {at(117)}"
-    assert [c.label for c in record.checks if c.label.startswith("booster")] == ["booster+15", "booster+40", "booster+60"]
+    assert [c.label for c in record.checks if c.label.startswith("booster")] == [
+        "booster+15",
+        "booster+40",
+        "booster+60",
+    ]
 
 
 def test_a_close_with_the_sedation_criterion_unmet_says_so() -> None:

@@ -65,13 +65,18 @@ def test_shared_notes_with_client_words_as_quotes() -> None:
     assert quotes and all(n.text.startswith(("I am", "It was")) for n in quotes)
     markdown = render_markdown(summary)
     assert "> \u201cI am allowed to rest. I don't have to earn it.\u201d" in markdown
-    assert "<blockquote><p>\u201cI am allowed to rest. I don&#x27;t have to earn it.\u201d</p></blockquote>" in render_html(summary)
+    assert (
+        "<blockquote><p>\u201cI am allowed to rest. I don&#x27;t have to earn it.\u201d</p></blockquote>"
+        in render_html(summary)
+    )
 
 
 def test_prompts_are_tied_to_the_intention() -> None:
     state = short_session().state()
     prompts = build_summary(state).prompts
-    assert any("\u201cto be gentler with myself, and to stop apologising for taking up space\u201d" in p for p in prompts)
+    assert any(
+        "\u201cto be gentler with myself, and to stop apologising for taking up space\u201d" in p for p in prompts
+    )
     assert not any("{intention}" in p for p in prompts)
 
 
@@ -80,7 +85,9 @@ def test_prompts_needing_an_intention_are_left_out_without_one() -> None:
     assert fill_prompts(prompts, None) == ("What felt lighter?",)
     assert fill_prompts(prompts, "  ") == ("What felt lighter?",)
     assert fill_prompts(prompts, "to rest.") == (
-        "You came in with the intention: \u201cto rest\u201d. What shifted?", "What felt lighter?")
+        "You came in with the intention: \u201cto rest\u201d. What shifted?",
+        "What felt lighter?",
+    )
     script = Script()
     script.phase("intake")
     summary = build_summary(script.state())
@@ -125,16 +132,23 @@ def test_clinical_figures_only_when_asked() -> None:
 
 
 def test_no_shareable_notes_still_makes_a_good_summary() -> None:
-    notes = [("Private: spoke about the divorce.", False, "observation"),
-             ("Private: cried for a long time.", False, "observation")]
+    notes = [
+        ("Private: spoke about the divorce.", False, "observation"),
+        ("Private: cried for a long time.", False, "observation"),
+    ]
     summary = build_summary(short_session(notes=notes).state(), **NAMES)
     assert summary.nothing_personal
     assert summary.notes == ()
     markdown = render_markdown(summary)
     assert "What you chose to keep" not in markdown
     assert "divorce" not in markdown and "cried" not in markdown
-    for heading in ("## Your intention", "## The shape of the session", "## To carry with you",
-                    "## Looking after yourself", "## Your next session"):
+    for heading in (
+        "## Your intention",
+        "## The shape of the session",
+        "## To carry with you",
+        "## Looking after yourself",
+        "## Your next session",
+    ):
         assert heading in markdown
     assert "divorce" not in render_html(summary)
 

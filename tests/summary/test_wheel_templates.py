@@ -31,8 +31,9 @@ def test_installed_copy_renders_from_its_own_templates(built_wheel: Path, tmp_pa
         " 'next_session': None, 'clinical': None, 'practice': False, 'nothing_personal': True};"
         "print(pdf.render_pdf('summary', data)[:5])"
     )
-    result = subprocess.run([sys.executable, "-c", code, str(target)], capture_output=True, text=True,
-                            cwd=tmp_path, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(target)], capture_output=True, text=True, cwd=tmp_path, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     where, head = result.stdout.splitlines()
     assert where.startswith(str(target)) and head == "b'%PDF-'"

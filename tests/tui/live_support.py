@@ -4,26 +4,23 @@ a ManualClock, and screen readers. Imported as `live_support` (a unique module n
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-import pytest
 from textual.app import App
 from textual.widgets import Input
 
 from kapsession.core import commands
 from kapsession.core.clock import ManualClock
-from kapsession.presets import default_library
-from kapsession.core.protocol import Preset
 from kapsession.store.event_store import EventStore
 from kapsession.store.session_log import SessionLog
 from kapsession.tui.screens.live import LiveScreen
 from kapsession.tui.theme_files import APP_VARIABLE_DEFAULTS, default_theme_dirs, load_themes
 
-START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 @dataclass
@@ -34,8 +31,9 @@ class Settings:
 class LiveTestApp(App):
     """Pushes LiveScreen(log, practice) on mount; themes from the shipped theme files."""
 
-    def __init__(self, log: SessionLog, practice: Any = None, *, theme_name: str | None = None,
-                 bell: bool = False) -> None:
+    def __init__(
+        self, log: SessionLog, practice: Any = None, *, theme_name: str | None = None, bell: bool = False
+    ) -> None:
         super().__init__()
         self.session_log = log
         self.practice = practice
@@ -105,8 +103,9 @@ def advance_to_mid_peak(s: SessionFixture) -> None:
     clock.advance(minutes=5)
     s.add(commands.rate_scale, "moaas", 4, clock.now())
     s.add(commands.rate_scale, "dissociation", 6, clock.now())
-    log.record(commands.write_note(log.state(), "I am allowed to rest", clock.now(),
-                                   kind="client-words", shareable=True))
+    log.record(
+        commands.write_note(log.state(), "I am allowed to rest", clock.now(), kind="client-words", shareable=True)
+    )
     clock.advance(minutes=6)
     s.add(commands.record_vitals, "138/88 84 97", clock.now())
     clock.advance(minutes=6, seconds=30)
@@ -133,7 +132,7 @@ async def type_text(pilot, text: str) -> None:
     await pilot.pause()
 
 
-def drawn(widget) -> str:  # noqa: ANN001 - a LiveText
+def drawn(widget) -> str:
     """What a text widget draws on screen, line by line (not only the text it was given)."""
     return "\n".join(strip.text.strip() for strip in widget.render_lines(widget.outer_size.region))
 
@@ -162,7 +161,7 @@ class RedrawCounter:
     """How many times each text widget of a live screen really changed its text, from now on
     (keyed by id, or class name for a widget without one)."""
 
-    def __init__(self, live) -> None:  # noqa: ANN001 - a LiveScreen
+    def __init__(self, live) -> None:
         from kapsession.tui.widgets.live_text import LiveText
         from kapsession.tui.widgets.notes_log import NotesLog
 

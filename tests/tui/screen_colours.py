@@ -26,10 +26,15 @@ TERMINAL_FOREGROUND = SVG_EXPORT_THEME.foreground_color.hex
 TERMINAL_BACKGROUND = SVG_EXPORT_THEME.background_color.hex
 
 _CLASS_FILL = re.compile(r"\.(terminal-\d+-r\d+) \{ fill: (#[0-9a-f]{6})")
-_RECT = re.compile(r'<rect fill="(#[0-9a-f]{6})" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="[\d.]+" '
-                   r'shape-rendering="crispEdges"/>')
-_TEXT = re.compile(r'<text class="(terminal-\d+-r\d+)" x="([\d.]+)" y="([\d.]+)" textLength="[\d.]+" '
-                   r'clip-path="[^"]*">(.*?)</text>', re.DOTALL)
+_RECT = re.compile(
+    r'<rect fill="(#[0-9a-f]{6})" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="[\d.]+" '
+    r'shape-rendering="crispEdges"/>'
+)
+_TEXT = re.compile(
+    r'<text class="(terminal-\d+-r\d+)" x="([\d.]+)" y="([\d.]+)" textLength="[\d.]+" '
+    r'clip-path="[^"]*">(.*?)</text>',
+    re.DOTALL,
+)
 
 
 @dataclass
@@ -60,11 +65,7 @@ class ScreenColours:
 
     def lowest_letter_contrast(self, at_least_cells: int = 1) -> tuple[float, tuple[str, str]]:
         """The least readable (text, background) pair used for `at_least_cells` letters or more."""
-        return min(
-            (contrast_ratio(*pair), pair)
-            for pair, cells in self.letters.items()
-            if cells >= at_least_cells
-        )
+        return min((contrast_ratio(*pair), pair) for pair, cells in self.letters.items() if cells >= at_least_cells)
 
 
 def _add(counts: dict[Any, int], key: Any, count: int = 1) -> None:

@@ -38,16 +38,17 @@ class Frame:
 def _rows(frame: bytes) -> dict[int, str]:
     rows: dict[int, str] = {}
     moves = list(_MOVE.finditer(frame))
-    for move, following in zip(moves, [*moves[1:], None]):
+    for move, following in zip(moves, [*moves[1:], None], strict=True):
         end = following.start() if following else len(frame)
-        text = _ESCAPE.sub(b"", frame[move.end():end]).decode("utf-8", "replace")
+        text = _ESCAPE.sub(b"", frame[move.end() : end]).decode("utf-8", "replace")
         row = int(move.group(1)) - 1
         rows[row] = rows.get(row, "") + text
     return rows
 
 
-def run_frames(argv: list[str], env: dict[str, str], size: tuple[int, int], frames: int = 3,
-               seconds: float = 20.0) -> list[Frame]:
+def run_frames(
+    argv: list[str], env: dict[str, str], size: tuple[int, int], frames: int = 3, seconds: float = 20.0
+) -> list[Frame]:
     """Run `argv` in a terminal of `size` (width, height) until it has sent `frames` frames (or
     for `seconds`), press ctrl+q, and return the frames it sent."""
     width, height = size

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -36,18 +37,26 @@ NOT_BEFORE_FIRST_PAINT = (
 
 
 def _run(code: str, env: dict[str, str]) -> str:
-    result = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
-                            env={**os.environ, **env}, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
 
 def test_importing_the_app_and_home_screen_loads_nothing_a_key_press_needs(tmp_path: Path) -> None:
-    out = _run("""
+    out = _run(
+        """
         import sys
         import kapsession.tui.app, kapsession.tui.screens.home
         print("\\n".join(sorted(sys.modules)))
-    """, {"KAPSESSION_CONFIG_DIR": str(tmp_path), "KAPSESSION_CACHE_DIR": str(tmp_path / "cache")})
+    """,
+        {"KAPSESSION_CONFIG_DIR": str(tmp_path), "KAPSESSION_CACHE_DIR": str(tmp_path / "cache")},
+    )
     loaded = set(out.split())
     assert not loaded & set(NOT_BEFORE_FIRST_PAINT)
 
@@ -132,12 +141,13 @@ async def test_a_subclass_elsewhere_still_finds_the_app_stylesheet(tmp_path: Pat
 
 
 @pytest.mark.parametrize("resume", [True, False], ids=["resume", "home"])
-async def test_no_screen_opened_later_parses_the_stylesheet_again(tmp_path: Path, config_dir: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch, resume: bool) -> None:
+async def test_no_screen_opened_later_parses_the_stylesheet_again(
+    tmp_path: Path, config_dir: Path, monkeypatch: pytest.MonkeyPatch, resume: bool
+) -> None:
     """The live screen's and the dialogs' CSS is read just after the first paint (a resume reads
     the live screen's before it), so opening the live screen from home, or a dialog on it, never
     has Textual parse every file again and restyle every widget."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from textual.css.stylesheet import Stylesheet
 
@@ -148,10 +158,11 @@ async def test_no_screen_opened_later_parses_the_stylesheet_again(tmp_path: Path
     from kapsession.tui.screens.dialogs import NoteDialog
     from kapsession.tui.screens.live import LiveScreen
 
-    now = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
     with EventStore(tmp_path / "data") as store:
-        session_id, _ = store.create_session(commands.open_session(
-            client_name="A.B.", preset=default_library().get("sublingual-troche"), now=now))
+        session_id, _ = store.create_session(
+            commands.open_session(client_name="A.B.", preset=default_library().get("sublingual-troche"), now=now)
+        )
     reparsed: list[int] = []
     reparse = Stylesheet.reparse
     monkeypatch.setattr(Stylesheet, "reparse", lambda self: (reparsed.append(1), reparse(self))[1])

@@ -4,7 +4,6 @@ every broken theme file, the theme choice remembered, the bell and the settings 
 
 from __future__ import annotations
 
-
 import json
 import sys
 import types
@@ -188,7 +187,7 @@ async def test_escape_leaves_settings_unchanged(data_dir: Path) -> None:
 
 
 class FakeLive(Screen[None]):
-    def __init__(self, log, practice=None) -> None:  # noqa: ANN001
+    def __init__(self, log, practice=None) -> None:
         super().__init__()
         self.session_log, self.practice = log, practice
 
@@ -196,7 +195,9 @@ class FakeLive(Screen[None]):
         yield Static("LIVE")
 
 
-async def test_a_session_id_opens_on_the_live_screen_and_home_follows(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_session_id_opens_on_the_live_screen_and_home_follows(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     module = types.ModuleType("kapsession.tui.screens.live")
     module.LiveScreen = FakeLive  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "kapsession.tui.screens.live", module)
@@ -212,7 +213,11 @@ async def test_a_session_id_opens_on_the_live_screen_and_home_follows(data_dir: 
         assert isinstance(app.screen, FakeLive)
         log = app.screen.session_log
         assert (log.session_id, log.preset.name, log.clock, app.screen.practice) == (
-            session_id, "iv-infusion", clock, marker)
+            session_id,
+            "iv-infusion",
+            clock,
+            marker,
+        )
         assert log.store is app.store
         # the practice clock drives that run only: a session opened from home runs on real time
         assert type(app.clock).__name__ == "SystemClock"

@@ -43,8 +43,8 @@ def only_report(data_dir: Path) -> Path:
 
 @pytest.mark.parametrize("app_class", [CrashingOnMount, CrashingInAWorker])
 def test_a_crash_prints_one_sentence_and_leaves_a_private_report_without_client_data(
-        tmp_path: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-        app_class: type[KapsessionApp]) -> None:
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, app_class: type[KapsessionApp]
+) -> None:
     monkeypatch.delenv("KAPSESSION_DEBUG", raising=False)
     app = app_class(tmp_path)
     run_reporting_crashes(app, tmp_path, headless=True)
@@ -61,19 +61,21 @@ def test_a_crash_prints_one_sentence_and_leaves_a_private_report_without_client_
     # a Textual upgrade, check that App._fatal_error still calls self.bell() inside the handler.
     expected = "ValueError" if app_class is CrashingOnMount else "KeyError"
     function = "on_mount" if app_class is CrashingOnMount else "save_in_the_background"
-    assert expected in text and f"test_crash_report.py:" in text and f"in {function}" in text
+    assert expected in text and "test_crash_report.py:" in text and f"in {function}" in text
 
 
-def test_textuals_own_crash_screen_would_have_shown_the_note(tmp_path: Path, capfd: pytest.CaptureFixture[str],
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_textuals_own_crash_screen_would_have_shown_the_note(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """What the guard keeps off the terminal: with KAPSESSION_DEBUG=1 Textual's screen is shown as is."""
     monkeypatch.setenv("KAPSESSION_DEBUG", "1")
     run_reporting_crashes(CrashingOnMount(tmp_path), tmp_path, headless=True)
     assert "Ezekiel" in capfd.readouterr().err
 
 
-def test_the_command_lines_last_resort_writes_the_same_report(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_command_lines_last_resort_writes_the_same_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     import kapsession.cli as cli
 
     def failing_locate(ctx: object) -> int:

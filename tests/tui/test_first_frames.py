@@ -8,23 +8,28 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from terminal_frames import run_frames
 
 from benchmarks import seed
 from kapsession.core import commands
 from kapsession.presets import default_library
 from kapsession.store.event_store import EventStore
-from terminal_frames import run_frames
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
     inherited = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")}
-    return {**inherited, "KAPSESSION_DATA_DIR": str(tmp_path / "data"),
-            "KAPSESSION_CONFIG_DIR": str(tmp_path / "config"), "KAPSESSION_CACHE_DIR": str(tmp_path / "cache"),
-            "TERM": "xterm-256color", "COLORTERM": "truecolor"}
+    return {
+        **inherited,
+        "KAPSESSION_DATA_DIR": str(tmp_path / "data"),
+        "KAPSESSION_CONFIG_DIR": str(tmp_path / "config"),
+        "KAPSESSION_CACHE_DIR": str(tmp_path / "cache"),
+        "TERM": "xterm-256color",
+        "COLORTERM": "truecolor",
+    }
 
 
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
@@ -45,12 +50,15 @@ def test_a_resumed_session_is_whole_in_the_first_frame(tmp_path: Path, size: tup
 def test_the_first_frame_of_the_home_screen_is_the_finished_list(tmp_path: Path) -> None:
     """No second frame to measure columns or add rows: the first frame already lists the newest
     session, in full, with every column."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     preset = default_library().get("sublingual-troche")
     with EventStore(tmp_path / "data") as store:
         for index in range(250):
-            store.create_session(commands.open_session(client_name=f"Client {index:05d}", preset=preset,
-                                                       now=now - timedelta(hours=250 - index)))
+            store.create_session(
+                commands.open_session(
+                    client_name=f"Client {index:05d}", preset=preset, now=now - timedelta(hours=250 - index)
+                )
+            )
     frames = run_frames([sys.executable, "-m", "kapsession"], _env(tmp_path), (120, 40))
     assert frames, "nothing was drawn"
     first = frames[0].text

@@ -18,14 +18,18 @@ PREFIXES = [
 
 
 @settings(max_examples=300, deadline=None)
-@given(words=st.lists(WORD, min_size=1, max_size=30), width=st.integers(12, 90),
-       indent=st.integers(0, 8), prefix=st.sampled_from(PREFIXES))
+@given(
+    words=st.lists(WORD, min_size=1, max_size=30),
+    width=st.integers(12, 90),
+    indent=st.integers(0, 8),
+    prefix=st.sampled_from(PREFIXES),
+)
 def test_wrapped_notes_keep_every_word_whole(words: list[str], width: int, indent: int, prefix: Content) -> None:
     room = max(10, width - indent)
     lines = hang(prefix, " ".join(words), width, indent, body_style="i")
     head = prefix.plain.rstrip()
     assert lines[0].plain.startswith(head)
-    body_lines = [lines[0].plain[len(head):]] + [line.plain for line in lines[1:]]
+    body_lines = [lines[0].plain[len(head) :]] + [line.plain for line in lines[1:]]
     for line in lines[1:]:
         assert line.plain.startswith(" " * indent)
         assert line.cell_length <= indent + room

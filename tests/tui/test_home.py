@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 import types
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -28,14 +28,14 @@ from kapsession.store.live_lock import LiveLock
 from kapsession.tui.app import KapsessionApp
 from kapsession.tui.widgets.session_list import SessionList
 
-NOW = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
 SIZES = [(80, 24), (120, 40)]
 
 
 class FakeLive(Screen[None]):
     """Stands in for kapsession.tui.screens.live.LiveScreen(log, practice=None)."""
 
-    def __init__(self, log, practice=None) -> None:  # noqa: ANN001
+    def __init__(self, log, practice=None) -> None:
         super().__init__()
         self.session_log = log
         self.practice = practice
@@ -69,13 +69,28 @@ def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
 
 
-def seed(store: EventStore, library: PresetLibrary, name: str, *, hours_ago: float,
-         preset: str = "sublingual-troche", practice: bool = False, phase: str | None = None,
-         closed: bool = False, dose: float | None = None) -> str:
+def seed(
+    store: EventStore,
+    library: PresetLibrary,
+    name: str,
+    *,
+    hours_ago: float,
+    preset: str = "sublingual-troche",
+    practice: bool = False,
+    phase: str | None = None,
+    closed: bool = False,
+    dose: float | None = None,
+) -> str:
     at = NOW - timedelta(hours=hours_ago)
     number, last = (1, None) if practice else series_defaults(store, name)
-    opened = commands.open_session(client_name=name, preset=library.get(preset), now=at,
-                                   series_number=number, previous_dose_mg=last, practice=practice)
+    opened = commands.open_session(
+        client_name=name,
+        preset=library.get(preset),
+        now=at,
+        series_number=number,
+        previous_dose_mg=last,
+        practice=practice,
+    )
     session_id, _ = store.create_session(opened)
     if phase:
         store.append(session_id, PhaseStarted(at=at + timedelta(minutes=1), phase="intake"))
@@ -112,9 +127,11 @@ def table_rows(app: KapsessionApp) -> dict[str, list[str]]:
 
 # -- the list ---------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("size", SIZES)
-async def test_home_lists_sessions_newest_first_with_practice_marked(data_dir: Path, library: PresetLibrary,
-                                                                      size: tuple[int, int]) -> None:
+async def test_home_lists_sessions_newest_first_with_practice_marked(
+    data_dir: Path, library: PresetLibrary, size: tuple[int, int]
+) -> None:
     with EventStore(data_dir) as store:
         old = seed(store, library, "A.B.", hours_ago=24 * 7, phase="integration", closed=True, dose=150)
         practice = seed(store, library, "Trainee run", hours_ago=5, practice=True, phase="peak", closed=True)
@@ -137,8 +154,9 @@ async def test_home_shows_only_the_200_most_recent(data_dir: Path, library: Pres
     with EventStore(data_dir) as store:
         preset = library.get("sublingual-troche")
         for index in range(230):
-            opened = commands.open_session(client_name=f"Client {index}", preset=preset,
-                                           now=NOW - timedelta(hours=230 - index))
+            opened = commands.open_session(
+                client_name=f"Client {index}", preset=preset, now=NOW - timedelta(hours=230 - index)
+            )
             store.create_session(opened)
     app = make_app(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -155,7 +173,7 @@ async def test_empty_data_dir_says_what_to_do(data_dir: Path) -> None:
         assert not app.screen.query_one("#home-empty").has_class("hidden")
 
 
-async def test_enter_opens_the_selected_session(data_dir: Path, library: PresetLibrary, fake_live) -> None:  # noqa: ANN001
+async def test_enter_opens_the_selected_session(data_dir: Path, library: PresetLibrary, fake_live) -> None:
     with EventStore(data_dir) as store:
         older = seed(store, library, "A.B.", hours_ago=30, phase="integration", closed=True)
         newer = seed(store, library, "C.D.", hours_ago=1, phase="integration", closed=True)
@@ -176,8 +194,10 @@ async def test_enter_opens_the_selected_session(data_dir: Path, library: PresetL
 
 # -- interrupted -------------------------------------------------------------------------------------
 
-async def test_interrupted_session_is_announced_first_and_i_resumes_it(data_dir: Path, library: PresetLibrary,
-                                                                        fake_live) -> None:  # noqa: ANN001
+
+async def test_interrupted_session_is_announced_first_and_i_resumes_it(
+    data_dir: Path, library: PresetLibrary, fake_live
+) -> None:
     with EventStore(data_dir) as store:
         interrupted = seed(store, library, "G.H.", hours_ago=1, phase="peak", dose=200)
         seed(store, library, "A.B.", hours_ago=0.5)  # newer, but only planned
@@ -218,13 +238,15 @@ async def test_a_session_open_on_another_screen_is_not_interrupted(data_dir: Pat
 
 # -- new session -------------------------------------------------------------------------------------
 
-async def type_text(pilot, text: str) -> None:  # noqa: ANN001
+
+async def type_text(pilot, text: str) -> None:
     for character in text:
         await pilot.press(character if character != " " else "space")
 
 
-async def test_new_session_validates_and_records_nothing_until_valid(data_dir: Path, library: PresetLibrary,
-                                                                     fake_live) -> None:  # noqa: ANN001
+async def test_new_session_validates_and_records_nothing_until_valid(
+    data_dir: Path, library: PresetLibrary, fake_live
+) -> None:
     app = make_app(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -261,10 +283,15 @@ async def test_new_session_validates_and_records_nothing_until_valid(data_dir: P
 
 
 async def test_new_session_gets_its_series_number_and_last_dose_and_opens_live(
-        data_dir: Path, library: PresetLibrary, fake_live) -> None:  # noqa: ANN001
+    data_dir: Path, library: PresetLibrary, fake_live
+) -> None:
     with EventStore(data_dir) as store:
-        seed(store, library, "A.B.", hours_ago=24 * 10, preset="intramuscular", phase="integration", closed=True, dose=50)
-        seed(store, library, "A.B.", hours_ago=24 * 5, preset="intramuscular", phase="integration", closed=True, dose=75)
+        seed(
+            store, library, "A.B.", hours_ago=24 * 10, preset="intramuscular", phase="integration", closed=True, dose=50
+        )
+        seed(
+            store, library, "A.B.", hours_ago=24 * 5, preset="intramuscular", phase="integration", closed=True, dose=75
+        )
         seed(store, library, "A.B.", hours_ago=24 * 2, practice=True, phase="peak", closed=True, dose=300)
     app = make_app(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -296,7 +323,7 @@ async def test_new_session_gets_its_series_number_and_last_dose_and_opens_live(
         assert len(app.store.list_sessions(practice=False)) == 3
 
 
-async def test_new_session_for_a_new_client_is_number_one(data_dir: Path, fake_live) -> None:  # noqa: ANN001
+async def test_new_session_for_a_new_client_is_number_one(data_dir: Path, fake_live) -> None:
     app = make_app(data_dir)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -313,6 +340,7 @@ async def test_new_session_for_a_new_client_is_number_one(data_dir: Path, fake_l
 
 
 # -- other keys ----------------------------------------------------------------------------------------
+
 
 async def test_preview_needs_a_closed_session(data_dir: Path, library: PresetLibrary) -> None:
     with EventStore(data_dir) as store:
@@ -348,14 +376,25 @@ async def test_home_keys_are_in_the_command_palette(data_dir: Path, library: Pre
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         names = [command.title for command in app.get_system_commands(app.screen)]
-        for expected in ("Resume ⚠ (i)", "New (n)", "Open (r)", "Practice (p)", "Summary (v)", "Help (?)",
-                         "Bell", "Settings", "Theme", "Quit"):
+        for expected in (
+            "Resume ⚠ (i)",
+            "New (n)",
+            "Open (r)",
+            "Practice (p)",
+            "Summary (v)",
+            "Help (?)",
+            "Bell",
+            "Settings",
+            "Theme",
+            "Quit",
+        ):
             assert expected in names, names
         assert names.count("Settings") == 1 and "Settings (s)" not in names
         assert not any("Cursor" in name for name in names)  # a widget's own keys stay out
 
 
 # -- too small ----------------------------------------------------------------------------------------
+
 
 async def test_a_small_window_asks_to_be_made_larger(data_dir: Path, library: PresetLibrary) -> None:
     with EventStore(data_dir) as store:
@@ -374,8 +413,9 @@ async def test_a_small_window_asks_to_be_made_larger(data_dir: Path, library: Pr
         assert type(app.screen).__name__ == "TooSmallScreen"
 
 
-async def test_a_small_window_covers_a_live_screen_opened_at_startup(data_dir: Path, library: PresetLibrary,
-                                                                    fake_live) -> None:  # noqa: ANN001
+async def test_a_small_window_covers_a_live_screen_opened_at_startup(
+    data_dir: Path, library: PresetLibrary, fake_live
+) -> None:
     with EventStore(data_dir) as store:
         session_id = seed(store, library, "A.B.", hours_ago=1, phase="peak")
     app = make_app(data_dir, session_id=session_id)
@@ -400,15 +440,18 @@ async def test_long_client_names_use_the_room_a_wide_screen_has(data_dir: Path, 
 
 # -- the list itself (kapsession/tui/widgets/session_list.py) -------------------------------------------
 
+
 def many(store: EventStore, library: PresetLibrary, count: int) -> list[str]:
     """`count` closed sessions an hour apart; returns their ids newest first."""
-    ids = [seed(store, library, f"Client {index:03d}", hours_ago=count - index + 2, closed=True)
-           for index in range(count)]
+    ids = [
+        seed(store, library, f"Client {index:03d}", hours_ago=count - index + 2, closed=True) for index in range(count)
+    ]
     return ids[::-1]
 
 
-async def test_the_list_moves_by_row_by_page_and_to_either_end(data_dir: Path, library: PresetLibrary,
-                                                                fake_live) -> None:  # noqa: ANN001
+async def test_the_list_moves_by_row_by_page_and_to_either_end(
+    data_dir: Path, library: PresetLibrary, fake_live
+) -> None:
     with EventStore(data_dir) as store:
         ids = many(store, library, 60)
     app = make_app(data_dir)
@@ -444,8 +487,9 @@ async def test_the_list_moves_by_row_by_page_and_to_either_end(data_dir: Path, l
         assert app.screen.selected_id() == ids[1]  # still chosen after coming back
 
 
-async def test_a_click_chooses_a_session_and_a_second_click_opens_it(data_dir: Path, library: PresetLibrary,
-                                                                     fake_live) -> None:  # noqa: ANN001
+async def test_a_click_chooses_a_session_and_a_second_click_opens_it(
+    data_dir: Path, library: PresetLibrary, fake_live
+) -> None:
     with EventStore(data_dir) as store:
         ids = many(store, library, 5)
     app = make_app(data_dir)
@@ -463,8 +507,9 @@ async def test_a_click_chooses_a_session_and_a_second_click_opens_it(data_dir: P
         assert app.screen.session_log.session_id == ids[2]
 
 
-async def test_an_interrupted_session_far_down_the_list_is_chosen_and_in_view(data_dir: Path,
-                                                                             library: PresetLibrary) -> None:
+async def test_an_interrupted_session_far_down_the_list_is_chosen_and_in_view(
+    data_dir: Path, library: PresetLibrary
+) -> None:
     with EventStore(data_dir) as store:
         interrupted = seed(store, library, "G.H.", hours_ago=200, phase="peak", dose=200)
         many(store, library, 60)
@@ -478,15 +523,31 @@ async def test_an_interrupted_session_far_down_the_list_is_chosen_and_in_view(da
 
 
 @pytest.mark.parametrize("size", SIZES)
-async def test_every_column_is_readable_at_80_and_120_columns(data_dir: Path, library: PresetLibrary,
-                                                               size: tuple[int, int]) -> None:
+async def test_every_column_is_readable_at_80_and_120_columns(
+    data_dir: Path, library: PresetLibrary, size: tuple[int, int]
+) -> None:
     """The widest rows there are (a long name, a practice run, an interrupted session in a long
     phase, the longest preset): the state is never cut off; only a name gives up room."""
     with EventStore(data_dir) as store:
-        seed(store, library, "Trainee run", hours_ago=3, preset="intranasal-esketamine", practice=True,
-             phase="peak", closed=True)
-        seed(store, library, "Maria Lopez-Fernández de la Vega", hours_ago=2, preset="intranasal-esketamine",
-             phase="integration", dose=56)
+        seed(
+            store,
+            library,
+            "Trainee run",
+            hours_ago=3,
+            preset="intranasal-esketamine",
+            practice=True,
+            phase="peak",
+            closed=True,
+        )
+        seed(
+            store,
+            library,
+            "Maria Lopez-Fernández de la Vega",
+            hours_ago=2,
+            preset="intranasal-esketamine",
+            phase="integration",
+            dose=56,
+        )
         seed(store, library, "A.B.", hours_ago=1, preset="intranasal-esketamine", phase="dose-onset", dose=56)
     app = make_app(data_dir)
     async with app.run_test(size=size) as pilot:
@@ -503,6 +564,7 @@ async def test_every_column_is_readable_at_80_and_120_columns(data_dir: Path, li
 
 # -- with the real screens the keys lead to ------------------------------------------------------------
 
+
 async def test_i_opens_the_real_live_screen_on_the_interrupted_session(data_dir: Path, library: PresetLibrary) -> None:
     live = pytest.importorskip("kapsession.tui.screens.live")
     with EventStore(data_dir) as store:
@@ -518,6 +580,7 @@ async def test_i_opens_the_real_live_screen_on_the_interrupted_session(data_dir:
 
 async def test_p_opens_practice_mode(data_dir: Path) -> None:
     from kapsession.tui.screens import practice
+
     app = make_app(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -539,8 +602,9 @@ async def test_v_previews_the_summary_of_a_closed_session(data_dir: Path, librar
         assert app.screen.session_log.session_id == closed
 
 
-async def test_a_session_left_open_on_purpose_is_a_reminder_not_a_warning(data_dir: Path,
-                                                                         library: PresetLibrary) -> None:
+async def test_a_session_left_open_on_purpose_is_a_reminder_not_a_warning(
+    data_dir: Path, library: PresetLibrary
+) -> None:
     """`q`, "Leave" on the live screen with the session open: home says it is open and `i` goes
     back to it; no "interrupted" warning and no ⚠ in the list. Taken up again and then stopped
     without "Leave" (the app or the laptop died), it is interrupted again."""
@@ -570,13 +634,16 @@ async def test_a_session_left_open_on_purpose_is_a_reminder_not_a_warning(data_d
 
 
 async def test_a_session_written_only_from_the_command_line_is_open_not_interrupted(
-        data_dir: Path, library: PresetLibrary, capsys: pytest.CaptureFixture[str]) -> None:
+    data_dir: Path, library: PresetLibrary, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Issue 17: interrupted means a screen died. A session started and written with `kapsession
     add` and never opened on a screen is open: a reminder on home, no ⚠."""
     import kapsession.cli as cli
 
-    assert cli.main(["--data-dir", str(data_dir), "new", "--client", "K.L.", "--preset", "sublingual-troche",
-                     "--no-open"]) == 0
+    assert (
+        cli.main(["--data-dir", str(data_dir), "new", "--client", "K.L.", "--preset", "sublingual-troche", "--no-open"])
+        == 0
+    )
     session_id = capsys.readouterr().out.strip()
     for entry in (["phase", "intake"], ["vitals", "128/84", "76", "98"], ["phase", "recovery"]):
         assert cli.main(["--data-dir", str(data_dir), "add", session_id, *entry]) == 0
@@ -592,7 +659,8 @@ async def test_a_session_written_only_from_the_command_line_is_open_not_interrup
 
 
 def test_resume_without_an_id_takes_the_interrupted_then_the_left_open_session(
-        data_dir: Path, library: PresetLibrary, monkeypatch: pytest.MonkeyPatch) -> None:
+    data_dir: Path, library: PresetLibrary, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import kapsession.cli as cli
 
     with EventStore(data_dir) as store:
@@ -611,8 +679,9 @@ def test_resume_without_an_id_takes_the_interrupted_then_the_left_open_session(
     assert chosen == [left, crashed]
 
 
-async def test_a_second_screen_takes_the_session_over_when_the_first_leaves(data_dir: Path,
-                                                                          library: PresetLibrary) -> None:
+async def test_a_second_screen_takes_the_session_over_when_the_first_leaves(
+    data_dir: Path, library: PresetLibrary
+) -> None:
     """Co-monitoring: the second screen cannot hold the session while the first does; once the
     first leaves on purpose, the second takes it over within a second (so the session is on a
     screen, and the mark "left open" goes), and if the second then dies, the session was

@@ -25,8 +25,9 @@ async def test_vitals_from_another_store_appear_within_two_seconds(session):
             events = nurse.events(session.session_id)
             state = fold(events, session.log.preset, session.clock.now())
             nurse.append(session.session_id, commands.record_vitals(state, "141/93 hr 88", session.clock.now()))
-            nurse.append(session.session_id, commands.write_note(state, "nurse: client asked for water",
-                                                                 session.clock.now()))
+            nurse.append(
+                session.session_id, commands.write_note(state, "nurse: client asked for water", session.clock.now())
+            )
         written = time.monotonic()
         while "141/93" not in screen_text(app) and time.monotonic() - written < 2.0:
             await pilot.pause(0.05)

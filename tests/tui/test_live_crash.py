@@ -52,14 +52,26 @@ CHILD = textwrap.dedent("""
 def test_killed_mid_session_resumes_intact(session, tmp_path: Path):
     session.add(commands.start_phase, "next", session.clock.now())  # intake at START
     script = tmp_path / "child.py"
-    script.write_text(CHILD.format(tests_dir=str(Path(__file__).parent), data_dir=str(session.data_dir),
-                                   session_id=session.session_id).replace("*\"", "*\"").replace(
-        '*"126/82 74 99"', '*[("space" if c == " " else c) for c in "126/82 74 99"]').replace(
-        '*"arrived calm, slept well"', '*[("space" if c == " " else c) for c in "arrived calm, slept well"]'))
-    child = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True, env={**os.environ, "TZ": "UTC",
-                                             # the child runs this checkout's kapsession, not the installed one
-                                             "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
+    script.write_text(
+        CHILD.format(
+            tests_dir=str(Path(__file__).parent), data_dir=str(session.data_dir), session_id=session.session_id
+        )
+        .replace('*"', '*"')
+        .replace('*"126/82 74 99"', '*[("space" if c == " " else c) for c in "126/82 74 99"]')
+        .replace('*"arrived calm, slept well"', '*[("space" if c == " " else c) for c in "arrived calm, slept well"]')
+    )
+    child = subprocess.Popen(
+        [sys.executable, str(script)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={
+            **os.environ,
+            "TZ": "UTC",
+            # the child runs this checkout's kapsession, not the installed one
+            "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+        },
+    )
     try:
         line = child.stdout.readline()  # type: ignore[union-attr]
         assert line.strip() == "READY", child.stderr.read()  # type: ignore[union-attr]

@@ -6,8 +6,7 @@ from textual.widgets import Input, Static
 
 from kapsession.core import commands
 from kapsession.core.events import ChecklistTicked, ScaleRated, SessionClosed
-from kapsession.tui.screens.dialogs import ConfirmDialog, DischargeDialog, EarlyCloseDialog
-
+from kapsession.tui.screens.dialogs import ConfirmDialog, DischargeDialog
 
 try:
     from .conftest import LiveTestApp, advance_to_mid_peak, screen_text, type_text

@@ -5,12 +5,11 @@ every text at the height it needs."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from textual.content import Content
 
 from kapsession.core.timeparse import format_duration
 from kapsession.tui.widgets.big_figures import BigFigures, digit_rows, figure_lines
 from kapsession.tui.widgets.phase_timeline import PhaseTimeline
-from textual.content import Content
 
 try:
     from .conftest import LiveTestApp, RedrawCounter, advance_to_mid_peak, screen_text
@@ -19,9 +18,11 @@ except ImportError:
 
 
 def test_big_figure_lines_fit_and_use_textual_digits():
-    figures = ((Content.assemble(("Peak", "b $phase-peak"), " of 40 min"), "17:30", False),
-               (Content.styled("T+ since the first dose", "$text-muted"), "1:32:30", False),
-               (Content.styled("▲ vitals T+40 OVERDUE by", "b $alert-warning"), "1:35", True))
+    figures = (
+        (Content.assemble(("Peak", "b $phase-peak"), " of 40 min"), "17:30", False),
+        (Content.styled("T+ since the first dose", "$text-muted"), "1:32:30", False),
+        (Content.styled("▲ vitals T+40 OVERDUE by", "b $alert-warning"), "1:35", True),
+    )
     for width in (78, 118, 200):
         lines = figure_lines(figures, width)
         assert len(lines) == 4
@@ -40,7 +41,7 @@ async def test_a_second_redraws_the_clocks_and_only_them(session):
         live = app.live
         redraws = RedrawCounter(live)
         figures = live.query_one(BigFigures)
-        for second in range(1, 4):
+        for _second in range(1, 4):
             session.clock.advance(seconds=1)
             live.refresh_now(poll=True)
             await pilot.pause()

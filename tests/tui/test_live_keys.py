@@ -9,7 +9,13 @@ from textual.widgets import Input, Static
 
 from kapsession.core import commands
 from kapsession.core.events import (
-    AlertAcknowledged, CardDrawn, DoseGiven, IntentionSet, NoteWritten, PhaseStarted, ScaleRated,
+    AlertAcknowledged,
+    CardDrawn,
+    DoseGiven,
+    IntentionSet,
+    NoteWritten,
+    PhaseStarted,
+    ScaleRated,
     VitalsRecorded,
 )
 from kapsession.tui.screens.dialogs import ConfirmDialog, NoteDialog
@@ -90,7 +96,9 @@ async def test_a_session_by_keys_at_80x24(session):
         await pilot.press("enter")
         notes = of_type(session.fresh_events(), NoteWritten)
         assert [(n.text, n.visibility) for n in notes] == [
-            ("eyes closed, breathing slow", "private"), ("I am allowed to rest", "shareable")]
+            ("eyes closed, breathing slow", "private"),
+            ("I am allowed to rest", "shareable"),
+        ]
         assert notes[0].at == began
         assert notes[1].kind == "client-words"
         shown = screen_text(app)
@@ -139,8 +147,16 @@ async def test_escape_backs_out_of_every_dialog_recording_nothing(session):
         await pilot.pause()
         await pilot.press("p", "enter")
         before = len(session.fresh_events())
-        for key, text in (("v", "128/84 76 98"), ("n", "a thought"), ("d", ""), ("i", "an intention"),
-                          ("s", "4"), ("x", ""), ("p", ""), ("q", "")):
+        for key, text in (
+            ("v", "128/84 76 98"),
+            ("n", "a thought"),
+            ("d", ""),
+            ("i", "an intention"),
+            ("s", "4"),
+            ("x", ""),
+            ("p", ""),
+            ("q", ""),
+        ):
             await pilot.press(key)
             if key == "v":  # the vitals line opens on the live screen itself
                 assert app.screen is app.live and app.live.vitals_line.is_open

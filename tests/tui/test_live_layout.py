@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from textual.widgets import Static
 
 from kapsession.core import commands
@@ -26,10 +28,26 @@ async def test_80x24_shows_header_alerts_vitals_notes_intention_and_every_key(se
         live = app.live
         assert not live.has_class("-too-small")
         text = screen_text(app)
-        for expected in ("A.B.", "Sublingual troche", "● PEAK", "of 40m", "T+ 32:30", "total 55:30",
-                         "vitals T+40 in 7:30", "▲ ALERT BP 192/112 above 180/110", "192/112 ▲ HIGH",
-                         "124 ▲ HIGH", "91% ▼ LOW", "SHARE ✓", "private", "“to be gentler with myself”",
-                         "◇", "MOAA/S 4/5", "✓ Intk 14m", "▶ PEAK 17/40m"):
+        for expected in (
+            "A.B.",
+            "Sublingual troche",
+            "● PEAK",
+            "of 40m",
+            "T+ 32:30",
+            "total 55:30",
+            "vitals T+40 in 7:30",
+            "▲ ALERT BP 192/112 above 180/110",
+            "192/112 ▲ HIGH",
+            "124 ▲ HIGH",
+            "91% ▼ LOW",
+            "SHARE ✓",
+            "private",
+            "“to be gentler with myself”",
+            "◇",
+            "MOAA/S 4/5",
+            "✓ Intk 14m",
+            "▶ PEAK 17/40m",
+        ):
             assert expected in text, expected
         # every key is in the key bar, which fits in two lines at 80 columns
         bar = live.query_one(KeyBar)
@@ -137,8 +155,8 @@ async def test_bell_rings_once_per_new_alarm_only_when_asked(session):
     advance_to_mid_peak(session)
     for bell in (False, True):
         app = LiveTestApp(session.log, bell=bell)
-        rung = []
-        app.bell = lambda: rung.append(1)  # type: ignore[method-assign]
+        rung: list[int] = []
+        app.bell = functools.partial(rung.append, 1)  # type: ignore[method-assign]
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             session.clock.advance(seconds=5)

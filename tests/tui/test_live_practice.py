@@ -4,7 +4,6 @@ on_tick once a second."""
 from __future__ import annotations
 
 from kapsession.tui.widgets.live_text import LiveText
-
 from kapsession.tui.widgets.practice_panel import PracticePanel
 
 try:

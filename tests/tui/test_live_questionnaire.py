@@ -34,8 +34,7 @@ async def test_a_phq9_is_eleven_keystrokes_and_item_nine_asks_for_a_safety_check
         await pilot.press("enter")
         assert app.screen is app.live
         taken = of_type(session.fresh_events(), QuestionnaireAnswered)
-        assert [(q.instrument, q.answers, q.by_client) for q in taken] == [
-            ("phq9", (1, 2, 1, 1, 2, 1, 0, 1, 1), False)]
+        assert [(q.instrument, q.answers, q.by_client) for q in taken] == [("phq9", (1, 2, 1, 1, 2, 1, 0, 1, 1), False)]
         assert "ALERT" in screen_text(app) and "item 9" in screen_text(app)
 
         # a: the safety alert is acknowledged only with the note (Enter on an empty one is refused).

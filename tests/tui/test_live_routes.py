@@ -20,8 +20,9 @@ except ImportError:
 def open_with(session, preset_name: str, dose_mg: float) -> SessionLog:
     preset = default_library().get(preset_name)
     clock = ManualClock(START)
-    opened = commands.open_session(client_name="C.D.", preset=preset, now=clock.now(), weight_kg=80,
-                                   planned_dose_mg=dose_mg)
+    opened = commands.open_session(
+        client_name="C.D.", preset=preset, now=clock.now(), weight_kg=80, planned_dose_mg=dose_mg
+    )
     session_id, _ = session.store.create_session(opened)
     log = SessionLog(session.store, session_id, preset, clock)
     for _ in range(3):

@@ -73,8 +73,14 @@ def test_timeline_done_current_upcoming_and_windows(session):
     advance_to_mid_peak(session)
     state = session.log.state()
     statuses = [(seg.phase, seg.status, seg.minutes) for seg in segments(state)]
-    assert statuses == [("intake", "done", 14), ("intention", "done", 9), ("dose-onset", "done", 15),
-                        ("peak", "current", 17), ("recovery", "upcoming", 30), ("integration", "upcoming", 30)]
+    assert statuses == [
+        ("intake", "done", 14),
+        ("intention", "done", 9),
+        ("dose-onset", "done", 15),
+        ("peak", "current", 17),
+        ("recovery", "upcoming", 30),
+        ("integration", "upcoming", 30),
+    ]
     assert compact_line(state, 78).cell_length <= 78
     lines = [plain(line) for line in full_lines(state, 116)]
     assert len(lines) == 3 and all(len(line) <= 116 for line in lines)
@@ -93,8 +99,9 @@ def test_typed_text_is_never_read_as_markup(session):
 
     assert f"“{typed}”" in " ".join(intention_text(state, 200).plain.split("\n"))
     assert typed in lines_plain(notes_lines(state.notes, 200))
-    wrapped = hang(Content.assemble(("09:00", "b"), " "), "one two three four five six seven eight nine ten", 20,
-                   indent=6)
+    wrapped = hang(
+        Content.assemble(("09:00", "b"), " "), "one two three four five six seven eight nine ten", 20, indent=6
+    )
     assert all(line.cell_length <= 20 for line in wrapped)
     assert all(line.plain.startswith("      ") for line in wrapped[1:])
 
@@ -118,5 +125,5 @@ def test_a_flagged_reading_in_the_history_wraps_under_its_time_rather_than_being
         lines = history_lines(session.log.state(), width=width)
         assert all(line.cell_length <= width for line in lines), width
         newest = " ".join(lines_plain(lines).split("\n")[:2])
-        for flag in ("BP ▲", "HR ▲", "SpO2 ▼", "RR ▼"):
-            assert flag in " ".join(newest.split()), (width, newest)
+        for marker in ("BP ▲", "HR ▲", "SpO2 ▼", "RR ▼"):
+            assert marker in " ".join(newest.split()), (width, newest)

@@ -4,7 +4,7 @@ drawn, wrapped again when the width changes, and scrolled back to the newest whe
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from kapsession.core import commands
 from kapsession.core.state import NoteView
@@ -18,7 +18,7 @@ except ImportError:
 LONG = "shifted position and said the room feels very far away, then asked for the blanket again"
 
 
-def _write_notes(session, count: int, body: str = LONG) -> None:  # noqa: ANN001 - a SessionFixture
+def _write_notes(session, count: int, body: str = LONG) -> None:
     """`count` notes, 20 s apart: `note N: body`."""
     for number in range(count):
         session.clock.advance(seconds=20)
@@ -26,7 +26,7 @@ def _write_notes(session, count: int, body: str = LONG) -> None:  # noqa: ANN001
 
 
 @asynccontextmanager
-async def _notes_on_screen(session, size: tuple[int, int]):  # noqa: ANN001, ANN202 - a SessionFixture
+async def _notes_on_screen(session, size: tuple[int, int]):
     """The live screen of `session` at `size`, settled: (the app, its pilot, the notes log)."""
     app = LiveTestApp(session.log)
     async with app.run_test(size=size) as pilot:
@@ -35,7 +35,7 @@ async def _notes_on_screen(session, size: tuple[int, int]):  # noqa: ANN001, ANN
 
 
 def _note(seq: int, text: str, visibility: str = "private") -> NoteView:
-    at = datetime(2026, 3, 4, 9, 0, tzinfo=timezone.utc) + timedelta(minutes=seq)
+    at = datetime(2026, 3, 4, 9, 0, tzinfo=UTC) + timedelta(minutes=seq)
     return NoteView(seq=seq, at=at, text=text, kind="observation", visibility=visibility)
 
 
@@ -88,8 +88,10 @@ async def test_a_long_log_draws_only_the_rows_in_view_and_rewraps_on_resize(sess
 
 
 def test_wide_characters_are_measured_in_cells_and_nothing_is_lost():
-    text = ("wide: 今日はとても静かな気持ちです、ありがとう 😊🌿 client smiled; 안녕하세요 세상 "
-            "and more words after the wide run to wrap")
+    text = (
+        "wide: 今日はとても静かな気持ちです、ありがとう 😊🌿 client smiled; 안녕하세요 세상 "
+        "and more words after the wide run to wrap"
+    )
     for width in (36, 40, 61):
         lines = notes_lines((_note(1, text, "shareable"),), width)
         assert all(line.cell_length <= width for line in lines), width
@@ -120,7 +122,7 @@ async def test_every_frame_drawn_during_a_resize_has_the_top_note_at_the_top(ses
     tops: list[str] = []
     render_line = NotesLog.render_line
 
-    def drawn(log: NotesLog, y: int):  # noqa: ANN202
+    def drawn(log: NotesLog, y: int):
         strip = render_line(log, y)
         if y == 0 and log._lines:
             tops.append(strip.text)

@@ -14,7 +14,7 @@ from kapsession.tui.screens.passphrase import PassphraseApp, PassphraseDialog
 PASSPHRASE = "correct horse battery staple"
 
 
-async def settle(pilot, app) -> None:  # noqa: ANN001
+async def settle(pilot, app) -> None:
     await app.workers.wait_for_complete()
     await pilot.pause()
 
@@ -33,7 +33,9 @@ async def test_a_wrong_passphrase_asks_again_and_the_right_one_opens_the_store(t
         assert "not it" not in str(app.screen_stack[-1].query_one(Input).render())
         await pilot.press("enter")
         await settle(pilot, app)
-        assert dialog.query_one("#error", Static).render().plain == "That passphrase does not open the store. Try again."
+        assert (
+            dialog.query_one("#error", Static).render().plain == "That passphrase does not open the store. Try again."
+        )
         assert field.value == "" and not field.disabled and field.has_focus
         await pilot.press(*PASSPHRASE, "enter")
         await settle(pilot, app)

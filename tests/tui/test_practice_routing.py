@@ -16,11 +16,14 @@ def _practice_and_real(data_dir: Path) -> tuple[str, str]:
     library = default_library()
     store = EventStore(data_dir)
     now = SystemClock().now()
-    practice_id, _ = store.create_session(open_session(
-        client_name="Rehearsal", preset=library.get("intramuscular"), now=now, practice=True,
-        scenario="bp-spike-im"))
-    real_id, _ = store.create_session(open_session(
-        client_name="R.L.", preset=library.get("sublingual-troche"), now=now))
+    practice_id, _ = store.create_session(
+        open_session(
+            client_name="Rehearsal", preset=library.get("intramuscular"), now=now, practice=True, scenario="bp-spike-im"
+        )
+    )
+    real_id, _ = store.create_session(
+        open_session(client_name="R.L.", preset=library.get("sublingual-troche"), now=now)
+    )
     store.close()
     return practice_id, real_id
 
@@ -33,8 +36,9 @@ async def test_opening_a_practice_session_uses_the_rehearsal_path(tmp_path: Path
 
     practice_id, real_id = _practice_and_real(tmp_path)
     opened: list[str] = []
-    monkeypatch.setattr(practice_screens, "rehearsal_screen",
-                        lambda app, session_id, **_: opened.append(session_id) or Screen())
+    monkeypatch.setattr(
+        practice_screens, "rehearsal_screen", lambda app, session_id, **_: opened.append(session_id) or Screen()
+    )
     app = KapsessionApp(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
@@ -52,8 +56,8 @@ def test_resume_without_an_id_skips_rehearsals(tmp_path: Path, monkeypatch) -> N
     practice_id, real_id = _practice_and_real(tmp_path)
     store = EventStore(tmp_path)
     for session_id in (practice_id, real_id):
-        from kapsession.core.events import PhaseStarted
         from kapsession.core.clock import SystemClock
+        from kapsession.core.events import PhaseStarted
 
         store.append(session_id, PhaseStarted(at=SystemClock().now(), phase="intake"))
     store.close()

@@ -61,8 +61,10 @@ def test_a_locked_store_is_one_sentence_and_nothing_recorded(session, monkeypatc
     monkeypatch.setattr(session.log.store, "append_checked", locked)
     outcome = record.record(lambda state, now: commands.write_note(state, "resting", now), saved="Note saved.")
     assert not outcome.saved and outcome.events == ()
-    assert outcome.problem == ("Not saved: the session's database is busy (another screen or terminal is "
-                               "writing to it). Nothing was recorded; try again.")
+    assert outcome.problem == (
+        "Not saved: the session's database is busy (another screen or terminal is "
+        "writing to it). Nothing was recorded; try again."
+    )
     assert heard.told == [(outcome.problem, "error")] and heard.shown == []
     assert len(session.fresh_events()) == before
     assert len(session.log.events) == before  # nor in memory
@@ -83,9 +85,13 @@ def test_what_the_command_refuses_is_its_own_sentence(session):
 
 
 def test_every_store_error_becomes_a_sentence():
-    for error in (sqlite3.OperationalError("disk I/O error"), sqlite3.DatabaseError("file is not a database"),
-                  StoreError("the data folder is not a kapsession data folder"),
-                  OSError(28, "No space left on device"), InputError("the session is already in Peak")):
+    for error in (
+        sqlite3.OperationalError("disk I/O error"),
+        sqlite3.DatabaseError("file is not a database"),
+        StoreError("the data folder is not a kapsession data folder"),
+        OSError(28, "No space left on device"),
+        InputError("the session is already in Peak"),
+    ):
         sentence = problem_sentence(error)
         assert "\n" not in sentence and sentence[0].isupper() and "Traceback" not in sentence
         if not isinstance(error, InputError):
@@ -105,8 +111,9 @@ def test_several_events_stop_at_the_one_that_failed(session, monkeypatch):
         return appended(*args, **kwargs)
 
     monkeypatch.setattr(session.log.store, "append_checked", second_fails)
-    outcome = record.record(lambda state, now: [commands.write_note(state, "one", now),
-                                                commands.write_note(state, "two", now)])
+    outcome = record.record(
+        lambda state, now: [commands.write_note(state, "one", now), commands.write_note(state, "two", now)]
+    )
     assert [e.text for e in outcome.events] == ["one"] and outcome.problem
     assert [n.text for n in of_type(session.fresh_events(), NoteWritten)][-2:] == ["I am allowed to rest", "one"]
     assert heard.shown == [outcome.events]  # what was recorded is shown
@@ -155,8 +162,10 @@ async def test_a_card_the_store_refuses_is_one_notification(session, monkeypatch
         await pilot.press("c")
         await pilot.pause()
         told = [n.message for n in app._notifications]
-        assert told == ["Not saved: the session's database is busy (another screen or terminal is writing "
-                        "to it). Nothing was recorded; try again."]
+        assert told == [
+            "Not saved: the session's database is busy (another screen or terminal is writing "
+            "to it). Nothing was recorded; try again."
+        ]
         assert not of_type(session.fresh_events(), CardDrawn)
         monkeypatch.undo()
         await pilot.press("c")
@@ -191,4 +200,6 @@ async def test_a_medicine_the_store_refuses_opens_again_as_typed(session, monkey
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is app.live
-        assert [(m.name, m.at) for m in of_type(session.fresh_events(), MedicationGiven)] == [("ondansetron", opened_at)]
+        assert [(m.name, m.at) for m in of_type(session.fresh_events(), MedicationGiven)] == [
+            ("ondansetron", opened_at)
+        ]

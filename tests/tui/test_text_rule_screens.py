@@ -25,13 +25,13 @@ except ImportError:
     from live_support import LiveTestApp, screen_text
 
 
-async def paste(pilot, text: str) -> None:  # noqa: ANN001
+async def paste(pilot, text: str) -> None:
     """What a terminal's bracketed paste delivers to the focused widget."""
     pilot.app.screen.focused.post_message(events.Paste(text))
     await pilot.pause()
 
 
-async def test_a_pasted_bidi_override_in_a_note_is_refused_in_the_rules_words(session) -> None:  # noqa: ANN001
+async def test_a_pasted_bidi_override_in_a_note_is_refused_in_the_rules_words(session) -> None:
     app = LiveTestApp(session.log)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -46,11 +46,13 @@ async def test_a_pasted_bidi_override_in_a_note_is_refused_in_the_rules_words(se
         assert not [event for event in session.fresh_events() if isinstance(event, NoteWritten)]
 
 
-async def test_a_note_stored_before_the_rule_is_drawn_without_raw_control_characters(session) -> None:  # noqa: ANN001
+async def test_a_note_stored_before_the_rule_is_drawn_without_raw_control_characters(session) -> None:
     session.log.record(commands.write_note(session.log.state(), "PLACEHOLDER", session.clock.now()))
     # As an older version stored it: the rule is bypassed by writing the row directly.
     with sqlite3.connect(session.data_dir / DATABASE_NAME) as connection:
-        connection.execute("UPDATE events SET body = replace(body, 'PLACEHOLDER', ?)", ("calm\\u001b]0;owned\\u0007now",))
+        connection.execute(
+            "UPDATE events SET body = replace(body, 'PLACEHOLDER', ?)", ("calm\\u001b]0;owned\\u0007now",)
+        )
     reread = SessionLog(session.store, session.session_id, session.log.preset, session.clock)
     app = LiveTestApp(reread)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -60,8 +62,9 @@ async def test_a_note_stored_before_the_rule_is_drawn_without_raw_control_charac
         assert "\x1b" not in shown and "\x07" not in shown
 
 
-async def test_the_settings_form_refuses_a_control_character_under_its_field(tmp_path: Path,
-                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_the_settings_form_refuses_a_control_character_under_its_field(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("KAPSESSION_CONFIG_DIR", str(tmp_path / "config"))
     app = KapsessionApp(tmp_path / "data")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -8,17 +8,29 @@ import re
 from pathlib import Path
 
 import pytest
+from screen_colours import screen_colours
 from textual.app import App, ComposeResult
 from textual.color import Color
-from textual.theme import Theme
 from textual.containers import Horizontal, Vertical
+from textual.theme import Theme
 from textual.widgets import (
-    Button, Checkbox, DataTable, Footer, Header, Input, Label, ListItem, ListView, Markdown,
-    OptionList, ProgressBar, Sparkline, Static,
+    Button,
+    Checkbox,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Label,
+    ListItem,
+    ListView,
+    Markdown,
+    OptionList,
+    ProgressBar,
+    Sparkline,
+    Static,
 )  # fmt: skip
 
 from kapsession import locations
-from screen_colours import screen_colours
 from kapsession.core.errors import PresetError
 from kapsession.tui.theme_files import (
     APP_VARIABLE_DEFAULTS,
@@ -296,8 +308,7 @@ def test_two_files_with_one_name_in_a_folder_are_reported(tmp_path: Path) -> Non
     themes, problems = load_themes(tmp_path)
     assert list(themes) == ["twin"]
     assert problems == [
-        f"{tmp_path / 'b.toml'}: name: 'twin' is already used by a.toml in the same folder; "
-        "this file was skipped"
+        f"{tmp_path / 'b.toml'}: name: 'twin' is already used by a.toml in the same folder; this file was skipped"
     ]
 
 
@@ -399,8 +410,7 @@ class WidgetGallery(App[None]):
             with Vertical():
                 yield OptionList("Session one", "Session two", "Session three")
                 yield Markdown(
-                    "# Help\n\n## Keys\n\n`v` vitals, **bold**, [link](x)\n\n"
-                    "| key | does |\n|---|---|\n| v | vitals |"
+                    "# Help\n\n## Keys\n\n`v` vitals, **bold**, [link](x)\n\n| key | does |\n|---|---|\n| v | vitals |"
                 )
                 yield Sparkline([1, 4, 2, 6, 3, 5])
                 yield ProgressBar(total=100)

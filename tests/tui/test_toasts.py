@@ -5,7 +5,7 @@ when the next dialog opened within its few seconds. Only the top screen shows to
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from kapsession.store.event_store import EventStore
 from kapsession.tui.app import KapsessionApp
 from kapsession.tui.screens.dialogs import ConfirmDialog
 
-NOW = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -29,14 +29,21 @@ def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def toasts_shown(app: KapsessionApp, words: str) -> int:
     """How many toasts with these words are visible, on every screen of the stack (a screen under
     a dialog shows through it)."""
-    return sum(1 for screen in app.screen_stack for toast in screen.query("Toast")
-               if toast.visible and words in str(toast.render()))
+    return sum(
+        1
+        for screen in app.screen_stack
+        for toast in screen.query("Toast")
+        if toast.visible and words in str(toast.render())
+    )
 
 
 def real_session(data_dir: Path, clock: ManualClock) -> KapsessionApp:
     with EventStore(data_dir) as store:
-        session_id, _ = store.create_session(commands.open_session(
-            client_name="A.B.", preset=default_library().get("sublingual-troche"), now=clock.now()))
+        session_id, _ = store.create_session(
+            commands.open_session(
+                client_name="A.B.", preset=default_library().get("sublingual-troche"), now=clock.now()
+            )
+        )
     return KapsessionApp(data_dir, session_id=session_id, clock=clock)
 
 
@@ -46,13 +53,14 @@ def practice_run(data_dir: Path, clock: ManualClock) -> KapsessionApp:
 
     library = default_library()
     with EventStore(data_dir) as store:
-        session_id, _, driver = open_practice_session(store, library, default_scenarios(library).get("smooth-troche"),
-                                                      clock)
+        session_id, _, driver = open_practice_session(
+            store, library, default_scenarios(library).get("smooth-troche"), clock
+        )
     return KapsessionApp(data_dir, session_id=session_id, clock=clock, practice=driver)
 
 
 @pytest.mark.parametrize("make_app", [real_session, practice_run], ids=["real", "practice"])
-async def test_a_phase_changes_toast_is_shown_once_under_the_next_dialog(tmp_path: Path, make_app) -> None:  # noqa: ANN001
+async def test_a_phase_changes_toast_is_shown_once_under_the_next_dialog(tmp_path: Path, make_app) -> None:
     app = make_app(tmp_path / "data", ManualClock(NOW))
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.pause()

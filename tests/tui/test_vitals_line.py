@@ -125,9 +125,11 @@ async def test_the_reading_is_durable_before_it_is_shown(session, monkeypatch):
             def checking_show(state):
                 if state.vitals:
                     # a fresh reader of the data dir already has every reading about to be shown
-                    seen.append((show.__name__,
-                                 len(of_type(session.fresh_events(), VitalsRecorded)) == len(state.vitals)))
+                    seen.append(
+                        (show.__name__, len(of_type(session.fresh_events(), VitalsRecorded)) == len(state.vitals))
+                    )
                 return show(state)
+
             return checking_show
 
         for name in ("show_state", "show_reading"):
@@ -185,8 +187,10 @@ async def test_a_store_that_refuses_keeps_the_text(session, monkeypatch):
         await pilot.press("enter")
         line = app.live.vitals_line
         assert line.is_open and line.text == "128/84 76 98"
-        assert ("Not saved: the session's database is busy (another screen or terminal is writing to it). "
-                "Nothing was recorded; try again.") in " ".join(bar_text(app).split())
+        assert (
+            "Not saved: the session's database is busy (another screen or terminal is writing to it). "
+            "Nothing was recorded; try again."
+        ) in " ".join(bar_text(app).split())
         monkeypatch.undo()
         await pilot.press("enter")
         assert not line.is_open
@@ -298,7 +302,10 @@ def test_each_key_in_the_bar_is_two_runs():
     assert lines[0].plain == "v Vitals  n Note  ? Help  ^p commands"
     assert [spot[1:3] for spot in spots] == [(0, 8), (10, 16), (18, 24), (26, 37)]
     assert [(span.start, span.end, span.style) for span in lines[0].spans[:3]] == [
-        (0, 1, "b"), (1, 10, "$text-muted"), (10, 11, "b")]
+        (0, 1, "b"),
+        (1, 10, "$text-muted"),
+        (10, 11, "b"),
+    ]
 
 
 def test_recent_values_are_the_end_of_the_series(session):
@@ -312,4 +319,3 @@ def test_recent_values_are_the_end_of_the_series(session):
         series = tuple(value for _, value in state.series(measure))
         for count in (0, 1, 2, 5, 24, 1000):
             assert recent_values(state, measure, count) == (series[-count:] if count else ())
-

@@ -84,8 +84,15 @@ def _load(key: str) -> Instrument:
         for index, (low, band) in enumerate(zip(lows, data["bands"], strict=True))
     )
     return Instrument(
-        name=key, title=data["title"], long_title=data["long_title"], source=data["source"], stem=data["stem"],
-        answers=tuple(data["answers"]), items=items, bands=bands, safety_item=data.get("safety_item"),
+        name=key,
+        title=data["title"],
+        long_title=data["long_title"],
+        source=data["source"],
+        stem=data["stem"],
+        answers=tuple(data["answers"]),
+        items=items,
+        bands=bands,
+        safety_item=data.get("safety_item"),
     )
 
 
@@ -100,8 +107,10 @@ def check_answers(name: str, answers: Sequence[int]) -> tuple[int, ...]:
         raise InputError(f"a {form.title} has {len(form.items)} answers, one per item; {len(answers)} were given")
     for number, answer in enumerate(answers, start=1):
         if not 0 <= answer <= ANSWER_MAX:
-            raise InputError(f"{form.title} item {number}: {answer} is not an answer: accepted 0-{ANSWER_MAX} "
-                             f"({', '.join(f'{i} {words.lower()}' for i, words in enumerate(form.answers))})")
+            raise InputError(
+                f"{form.title} item {number}: {answer} is not an answer: accepted 0-{ANSWER_MAX} "
+                f"({', '.join(f'{i} {words.lower()}' for i, words in enumerate(form.answers))})"
+            )
     return tuple(answers)
 
 

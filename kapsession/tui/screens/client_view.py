@@ -42,8 +42,13 @@ class ClientViewScreen(Screen[None]):
     BINDINGS = [
         Binding("w", "back", "Back to the live screen", id="client.back"),
         Binding("escape", "back", "Back", id="client.escape", show=False),
-        Binding("f", "questionnaire", "Questionnaire", id="client.questionnaire",
-                tooltip="the client answers a PHQ-9 (or GAD-7) themselves, one item at a time"),
+        Binding(
+            "f",
+            "questionnaire",
+            "Questionnaire",
+            id="client.questionnaire",
+            tooltip="the client answers a PHQ-9 (or GAD-7) themselves, one item at a time",
+        ),
     ]
 
     def __init__(self, log: SessionLog) -> None:
@@ -71,7 +76,7 @@ class ClientViewScreen(Screen[None]):
         try:
             if self.session_log.has_news():
                 self.session_log.refresh()
-        except Exception:  # noqa: BLE001 - a busy database just means "look again next time"
+        except Exception:
             pass
         state = self.session_log.state()
         self.query_one("#client-phase", LiveText).show(Content(soft_phase(state)))

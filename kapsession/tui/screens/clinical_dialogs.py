@@ -34,9 +34,15 @@ from kapsession.tui.screens.dialogs import ESCAPE_HINT, Dialog, EntryDialog, Num
 MUTED = "$text-muted"
 
 # A threshold rule (or a sedation alert) and the adverse event it is.
-ALERT_KINDS = {"bp": "hypertension", "heart_rate_high": "tachycardia", "heart_rate_low": "bradycardia",
-               "spo2_low": "desaturation", "resp_rate_low": "respiratory-depression", "sedation": "excessive-sedation",
-               "sedation-deep": "excessive-sedation"}
+ALERT_KINDS = {
+    "bp": "hypertension",
+    "heart_rate_high": "tachycardia",
+    "heart_rate_low": "bradycardia",
+    "spo2_low": "desaturation",
+    "resp_rate_low": "respiratory-depression",
+    "sedation": "excessive-sedation",
+    "sedation-deep": "excessive-sedation",
+}
 
 
 def adverse_kind_for(alert: Alert | None) -> str | None:
@@ -61,8 +67,13 @@ class ChooserDialog(EntryDialog[Any]):
         self.set_focus(None)
 
     def on_key(self, event: Key) -> None:
-        if self.focused is None and event.character and event.character.isprintable() \
-                and not event.character.isdigit() and event.key not in ("up", "down", "space"):
+        if (
+            self.focused is None
+            and event.character
+            and event.character.isprintable()
+            and not event.character.isdigit()
+            and event.key not in ("up", "down", "space")
+        ):
             field = self.query_one(self.TYPE_INTO, Input)
             field.focus()
             field.insert_text_at_cursor(event.character)
@@ -82,8 +93,7 @@ def _field(label: str, widget: Input) -> Horizontal:
 class MedicationDialog(ChooserDialog):
     """A standing adjunct with its digit (1, 2, 3 ...), or any medicine typed; never ketamine."""
 
-    BINDINGS = [Binding(str(n), f"pick({n})", f"Adjunct {n}", id=f"medication.pick{n}")
-                for n in range(1, 10)]
+    BINDINGS = [Binding(str(n), f"pick({n})", f"Adjunct {n}", id=f"medication.pick{n}") for n in range(1, 10)]
     TYPE_INTO = "#med-name"
 
     def __init__(self, log: SessionLog, *, entry: MedicationEntry | None = None, problem: str | None = None) -> None:
@@ -99,22 +109,40 @@ class MedicationDialog(ChooserDialog):
             picks += [(str(n), "b"), " ", visible(adjunct.describe(), line_breaks=False)]
         filled = self.filled
         with Vertical(id="dialog"):
-            yield Static(Content.assemble("standing adjuncts: ", *picks) if picks
-                         else Content("no standing adjuncts in this preset"), classes="help")
-            yield _field("medicine", Input(filled.name if filled else "", id="med-name",
-                                           placeholder="e.g. ondansetron", compact=True))
-            yield _field("amount", Input(filled.amount if filled else "", id="med-amount", placeholder="e.g. 4",
-                                         compact=True))
-            yield _field("unit", Input(filled.unit if filled else "mg", id="med-unit",
-                                       placeholder="mg, mcg, g, mL or tablet", compact=True))
-            yield _field("route", Input(filled.route if filled else "", id="med-route",
-                                        placeholder="e.g. ODT, oral, IM", compact=True))
-            yield _field("reason", Input(filled.reason if filled else "", id="med-reason",
-                                         placeholder="e.g. nausea", compact=True))
+            yield Static(
+                Content.assemble("standing adjuncts: ", *picks)
+                if picks
+                else Content("no standing adjuncts in this preset"),
+                classes="help",
+            )
+            yield _field(
+                "medicine",
+                Input(filled.name if filled else "", id="med-name", placeholder="e.g. ondansetron", compact=True),
+            )
+            yield _field(
+                "amount", Input(filled.amount if filled else "", id="med-amount", placeholder="e.g. 4", compact=True)
+            )
+            yield _field(
+                "unit",
+                Input(
+                    filled.unit if filled else "mg", id="med-unit", placeholder="mg, mcg, g, mL or tablet", compact=True
+                ),
+            )
+            yield _field(
+                "route",
+                Input(filled.route if filled else "", id="med-route", placeholder="e.g. ODT, oral, IM", compact=True),
+            )
+            yield _field(
+                "reason",
+                Input(filled.reason if filled else "", id="med-reason", placeholder="e.g. nausea", compact=True),
+            )
             yield Static(Content.styled("never counted against the ketamine maximum", MUTED), classes="help")
             yield Static("", id="error", classes="error")
-            yield Static(f"[b]1-{len(self.adjuncts)}[/b] a standing adjunct, or type another · [b]Tab[/b] next field · "
-                         f"[b]Enter[/b] saves · {ESCAPE_HINT}", classes="hint")
+            yield Static(
+                f"[b]1-{len(self.adjuncts)}[/b] a standing adjunct, or type another · [b]Tab[/b] next field · "
+                f"[b]Enter[/b] saves · {ESCAPE_HINT}",
+                classes="hint",
+            )
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = "Another medicine"
@@ -124,14 +152,21 @@ class MedicationDialog(ChooserDialog):
         if not 1 <= number <= len(self.adjuncts):
             return
         adjunct = self.adjuncts[number - 1]
-        for field, value in (("name", adjunct.name), ("amount", f"{adjunct.amounts[0]:g}"),
-                             ("unit", adjunct.unit), ("route", adjunct.routes[0]), ("reason", adjunct.reason)):
+        for field, value in (
+            ("name", adjunct.name),
+            ("amount", f"{adjunct.amounts[0]:g}"),
+            ("unit", adjunct.unit),
+            ("route", adjunct.routes[0]),
+            ("reason", adjunct.reason),
+        ):
             self.query_one(f"#med-{field}", Input).value = value
         self.query_one("#med-amount", Input).focus()
 
     def entry(self) -> MedicationEntry:
-        value = {field: self.query_one(f"#med-{field}", Input).value for field in ("name", "amount", "unit",
-                                                                                    "route", "reason")}
+        value = {
+            field: self.query_one(f"#med-{field}", Input).value
+            for field in ("name", "amount", "unit", "route", "reason")
+        }
         return MedicationEntry(self.opened_at, **value)
 
 
@@ -149,8 +184,14 @@ class AdverseDialog(ChooserDialog):
     ]
     TYPE_INTO = "#adverse-action"
 
-    def __init__(self, log: SessionLog, alert: Alert | None = None, *, entry: AdverseEntry | None = None,
-                 problem: str | None = None) -> None:
+    def __init__(
+        self,
+        log: SessionLog,
+        alert: Alert | None = None,
+        *,
+        entry: AdverseEntry | None = None,
+        problem: str | None = None,
+    ) -> None:
         super().__init__(log, problem)
         self.filled = entry
         self.opened_at = entry.opened_at if entry else log.now()
@@ -162,17 +203,39 @@ class AdverseDialog(ChooserDialog):
         filled = self.filled
         with Vertical(id="dialog"):
             if self.alert is not None:
-                yield Static(Content(f"from the alert: {visible(self.alert.message, line_breaks=False)} "
-                                     f"({format_local(self.alert.raised_at)})"), classes="help")
+                yield Static(
+                    Content(
+                        f"from the alert: {visible(self.alert.message, line_breaks=False)} "
+                        f"({format_local(self.alert.raised_at)})"
+                    ),
+                    classes="help",
+                )
             yield Static("", id="adverse-kind", classes="choice")
             yield Static("", id="adverse-severity", classes="choice")
-            yield _field("action", Input(filled.action if filled else "", id="adverse-action",
-                                         placeholder="what was done, e.g. infusion stopped", compact=True))
-            yield _field("detail", Input(filled.detail if filled else "", id="adverse-detail",
-                                         placeholder="what it was (needed for other)", compact=True))
+            yield _field(
+                "action",
+                Input(
+                    filled.action if filled else "",
+                    id="adverse-action",
+                    placeholder="what was done, e.g. infusion stopped",
+                    compact=True,
+                ),
+            )
+            yield _field(
+                "detail",
+                Input(
+                    filled.detail if filled else "",
+                    id="adverse-detail",
+                    placeholder="what it was (needed for other)",
+                    compact=True,
+                ),
+            )
             yield Static("", id="error", classes="error")
-            yield Static(f"[b]↑↓[/b] kind · [b]1[/b] mild [b]2[/b] moderate [b]3[/b] severe, then what was done · "
-                         f"[b]Enter[/b] saves · {ESCAPE_HINT}", classes="hint")
+            yield Static(
+                f"[b]↑↓[/b] kind · [b]1[/b] mild [b]2[/b] moderate [b]3[/b] severe, then what was done · "
+                f"[b]Enter[/b] saves · {ESCAPE_HINT}",
+                classes="hint",
+            )
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = "Adverse event"
@@ -181,9 +244,12 @@ class AdverseDialog(ChooserDialog):
 
     def _show(self) -> None:
         self.query_one("#adverse-kind", Static).update(
-            Content.assemble("kind: ", (f" {adverse_words(self.kind)} ", "b reverse")))
-        levels = Content("  ").join(Content.styled(f"{n} {word}", "b reverse" if word == self.severity else MUTED)
-                                    for n, word in enumerate(SEVERITIES, 1))
+            Content.assemble("kind: ", (f" {adverse_words(self.kind)} ", "b reverse"))
+        )
+        levels = Content("  ").join(
+            Content.styled(f"{n} {word}", "b reverse" if word == self.severity else MUTED)
+            for n, word in enumerate(SEVERITIES, 1)
+        )
         self.query_one("#adverse-severity", Static).update(Content.assemble("severity: ", levels))
 
     def action_move(self, step: int) -> None:
@@ -198,9 +264,13 @@ class AdverseDialog(ChooserDialog):
         self.query_one("#adverse-action", Input).focus()  # then what was done
 
     def entry(self) -> AdverseEntry:
-        return AdverseEntry(self.opened_at, self.kind, self.severity,
-                            action=self.query_one("#adverse-action", Input).value,
-                            detail=self.query_one("#adverse-detail", Input).value)
+        return AdverseEntry(
+            self.opened_at,
+            self.kind,
+            self.severity,
+            action=self.query_one("#adverse-action", Input).value,
+            detail=self.query_one("#adverse-detail", Input).value,
+        )
 
 
 # -- the running infusion -------------------------------------------------------------------------
@@ -229,15 +299,17 @@ class InfusionDialog(EntryDialog[InfusionEntry]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(infusion_words(self.session_log.state(), self.opened_at), id="infusion-state",
-                         classes="help")
+            yield Static(infusion_words(self.session_log.state(), self.opened_at), id="infusion-state", classes="help")
             yield _field("rate mg/h", RateInput(id="infusion-rate", placeholder="e.g. 30", compact=True))
             yield _field("delivered", RateInput(id="infusion-delivered", compact=True))
-            yield _field("reason", Input(id="infusion-reason", placeholder="why it stops early, e.g. BP 190/115",
-                                         compact=True))
+            yield _field(
+                "reason", Input(id="infusion-reason", placeholder="why it stops early, e.g. BP 190/115", compact=True)
+            )
             yield Static("", id="error", classes="error")
-            yield Static(f"[b]r[/b] new rate · [b]p[/b] pause or resume · [b]s[/b] stop · [b]Enter[/b] saves · "
-                         f"{ESCAPE_HINT}", classes="hint")
+            yield Static(
+                f"[b]r[/b] new rate · [b]p[/b] pause or resume · [b]s[/b] stop · [b]Enter[/b] saves · {ESCAPE_HINT}",
+                classes="hint",
+            )
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = "Infusion"
@@ -290,9 +362,12 @@ class InfusionDialog(EntryDialog[InfusionEntry]):
         self.action_save()
 
     def entry(self) -> InfusionEntry:
-        return InfusionEntry(self.mode, rate=self.query_one("#infusion-rate", Input).value,
-                             delivered=self.query_one("#infusion-delivered", Input).value,
-                             reason=self.query_one("#infusion-reason", Input).value)
+        return InfusionEntry(
+            self.mode,
+            rate=self.query_one("#infusion-rate", Input).value,
+            delivered=self.query_one("#infusion-delivered", Input).value,
+            reason=self.query_one("#infusion-reason", Input).value,
+        )
 
 
 def infusion_words(state: SessionState, now: Any) -> Content:
@@ -302,24 +377,35 @@ def infusion_words(state: SessionState, now: Any) -> Content:
         stopped = [i for i in state.infusions if i.stopped is not None]
         if stopped:
             last = stopped[-1]
-            return Content(f"stopped at {format_local(last.stopped_at)}: {last.delivered_mg:g} of "  # type: ignore[arg-type]
-                           f"{last.planned_mg:g} mg delivered")
+            return Content(
+                f"stopped at {format_local(last.stopped_at)}: {last.delivered_mg:g} of "  # type: ignore[arg-type]
+                f"{last.planned_mg:g} mg delivered"
+            )
         return Content("no infusion is running (an intravenous dose starts one)")
     so_far = infusion.mg_so_far(now)
     if infusion.paused:
         status = Content.assemble(("PAUSED", "b"), f" since {format_local(infusion.paused_at)}")  # type: ignore[arg-type]
     else:
         end = infusion.planned_end()
-        status = Content.assemble(("RUNNING", "b"), f" at {infusion.mg_per_hour:g} mg/h" + (
-            f", planned end {format_local(end)}" if end else ""))
+        status = Content.assemble(
+            ("RUNNING", "b"),
+            f" at {infusion.mg_per_hour:g} mg/h" + (f", planned end {format_local(end)}" if end else ""),
+        )
     elapsed = int((now - infusion.started_at).total_seconds() // 60)
-    return Content.assemble("infusion ", status, f" · {so_far:.1f} of {infusion.planned_mg:g} mg so far · started "
-                            f"{format_local(infusion.started_at)} ({elapsed} min)")
+    return Content.assemble(
+        "infusion ",
+        status,
+        f" · {so_far:.1f} of {infusion.planned_mg:g} mg so far · started "
+        f"{format_local(infusion.started_at)} ({elapsed} min)",
+    )
 
 
 # -- the pre-dose decision -----------------------------------------------------------------------
-DECISION_WORDS = {"defer": "defer (the session stays open)", "proceed": "go ahead with the dose",
-                  "cancel": "cancel the session (it is closed)"}
+DECISION_WORDS = {
+    "defer": "defer (the session stays open)",
+    "proceed": "go ahead with the dose",
+    "cancel": "cancel the session (it is closed)",
+}
 
 
 class PreDoseDialog(EntryDialog[PreDoseEntry]):
@@ -333,8 +419,9 @@ class PreDoseDialog(EntryDialog[PreDoseEntry]):
     ]
     CHOICES = ("defer", "proceed", "cancel")
 
-    def __init__(self, log: SessionLog, short: tuple[str, ...], *, entry: PreDoseEntry | None = None,
-                 problem: str | None = None) -> None:
+    def __init__(
+        self, log: SessionLog, short: tuple[str, ...], *, entry: PreDoseEntry | None = None, problem: str | None = None
+    ) -> None:
         super().__init__(log, problem)
         self.short = short
         self.choice = entry.choice if entry else "defer"
@@ -342,12 +429,20 @@ class PreDoseDialog(EntryDialog[PreDoseEntry]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(Content.assemble(("Before the first dose, this is short:", "b"),
-                                          *(f"\n• {visible(s, line_breaks=False)}" for s in self.short)),
-                         classes="help")
+            yield Static(
+                Content.assemble(
+                    ("Before the first dose, this is short:", "b"),
+                    *(f"\n• {visible(s, line_breaks=False)}" for s in self.short),
+                ),
+                classes="help",
+            )
             yield Static("", id="predose-choice", classes="choice")
-            yield _field("reason", Input(self.typed, id="predose-reason",
-                                         placeholder="why (recorded), e.g. prescriber agreed", compact=True))
+            yield _field(
+                "reason",
+                Input(
+                    self.typed, id="predose-reason", placeholder="why (recorded), e.g. prescriber agreed", compact=True
+                ),
+            )
             yield Static("", id="error", classes="error")
             yield Static(f"[b]↑↓[/b] decision · [b]Enter[/b] records it · {ESCAPE_HINT}", classes="hint")
 
@@ -358,8 +453,12 @@ class PreDoseDialog(EntryDialog[PreDoseEntry]):
         self.query_one("#predose-reason", Input).focus()
 
     def _show(self) -> None:
-        lines = [Content.styled(f"▶ {DECISION_WORDS[c]}", "b reverse") if c == self.choice
-                 else Content.assemble("  ", (DECISION_WORDS[c], MUTED)) for c in self.CHOICES]
+        lines = [
+            Content.styled(f"▶ {DECISION_WORDS[c]}", "b reverse")
+            if c == self.choice
+            else Content.assemble("  ", (DECISION_WORDS[c], MUTED))
+            for c in self.CHOICES
+        ]
         self.query_one("#predose-choice", Static).update(Content("\n").join(lines))
 
     def action_move(self, step: int) -> None:
@@ -382,9 +481,13 @@ class CloseReasonDialog(Dialog["str | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(Content.assemble("Closing now needs a reason; it is recorded with the session:",
-                                          *(f"\n• {visible(w, line_breaks=False)}" for w in self.why)),
-                         classes="help")
+            yield Static(
+                Content.assemble(
+                    "Closing now needs a reason; it is recorded with the session:",
+                    *(f"\n• {visible(w, line_breaks=False)}" for w in self.why),
+                ),
+                classes="help",
+            )
             yield Input(id="reason", placeholder="e.g. client well and collected by partner; prescriber agreed")
             yield Static("", id="error", classes="error")
             yield Static(f"[b]Enter[/b] closes with this reason · {ESCAPE_HINT}", classes="hint")
@@ -403,5 +506,13 @@ class CloseReasonDialog(Dialog["str | None"]):
         self.dismiss(reason)
 
 
-__all__ = ["MedicationDialog", "AdverseDialog", "InfusionDialog", "PreDoseDialog", "CloseReasonDialog",
-           "adverse_kind_for", "infusion_words", "Dialog"]
+__all__ = [
+    "MedicationDialog",
+    "AdverseDialog",
+    "InfusionDialog",
+    "PreDoseDialog",
+    "CloseReasonDialog",
+    "adverse_kind_for",
+    "infusion_words",
+    "Dialog",
+]

@@ -53,16 +53,28 @@ class ClientPicker(ModalScreen["str | None"]):
         options = []
         for row, count, newest in rows:
             when = newest.astimezone().strftime("%d %b %Y") if newest else "no session yet"
-            options.append(Option(Content.assemble(f"{visible(row.name)}  ", (
-                f"{row.id} \u00b7 {count} session{'s' if count != 1 else ''} \u00b7 last {when}", "$text-muted")),
-                id=row.id))
+            options.append(
+                Option(
+                    Content.assemble(
+                        f"{visible(row.name)}  ",
+                        (
+                            f"{row.id} \u00b7 {count} session{'s' if count != 1 else ''} \u00b7 last {when}",
+                            "$text-muted",
+                        ),
+                    ),
+                    id=row.id,
+                )
+            )
         with Vertical(id="picker"):
             yield Static("Choose a client", id="picker-title")
             if options:
                 yield OptionList(*options, id="clients")
             else:
-                yield Static("No clients yet: a client is added with their first session (n on the home screen) "
-                             "or with `kapsession client add NAME`.", id="picker-empty")
+                yield Static(
+                    "No clients yet: a client is added with their first session (n on the home screen) "
+                    "or with `kapsession client add NAME`.",
+                    id="picker-empty",
+                )
             yield Static("[b]Enter[/b] opens the course \u00b7 [b]Escape[/b] back", id="picker-hint")
 
     def on_mount(self) -> None:
@@ -97,8 +109,13 @@ def change_words(course: Course) -> str:
     return "\n".join(parts) or "[$text-muted]No PHQ-9 or GAD-7 yet.[/]"
 
 
-SHORT_KINDS = {"blood pressure high": "BP high", "heart rate high": "HR high", "heart rate low": "HR low",
-               "respiratory rate low": "RR low", "temperature high": "temp high"}
+SHORT_KINDS = {
+    "blood pressure high": "BP high",
+    "heart rate high": "HR high",
+    "heart rate low": "HR low",
+    "respiratory rate low": "RR low",
+    "temperature high": "temp high",
+}
 
 
 def adverse_cell(kinds: list[str]) -> str:
@@ -115,12 +132,22 @@ class CourseScreen(Screen[None]):
     AUTO_FOCUS = "#sessions"
     BINDINGS = [
         Binding("enter", "open_session", "Open session", id="course.open", priority=True),
-        Binding("n", "plan_next", "Plan next", id="course.plan",
-                tooltip="A new session for this client (the form shows the previous dose, BP and scores)"),
+        Binding(
+            "n",
+            "plan_next",
+            "Plan next",
+            id="course.plan",
+            tooltip="A new session for this client (the form shows the previous dose, BP and scores)",
+        ),
         Binding("r", "report", "Report", id="course.report", tooltip="The course report for the prescriber (PDF)"),
         Binding("R", "progress", "Client page", id="course.progress", tooltip="The client's progress page (PDF)"),
-        Binding("i", "calendar", "Calendar", id="course.calendar",
-                tooltip="The next planned session as an .ics file for the client (practice name and time only)"),
+        Binding(
+            "i",
+            "calendar",
+            "Calendar",
+            id="course.calendar",
+            tooltip="The next planned session as an .ics file for the client (practice name and time only)",
+        ),
         Binding("escape", "back", "Back", id="course.back"),
     ]
 
@@ -156,19 +183,22 @@ class CourseScreen(Screen[None]):
         from kapsession.store.clients import ClientBook
 
         kap = _kap(self)
-        self.course = ClientBook(kap.store).course(self.client_id, kap.clock.now(), library=kap.presets,
-                                                   default_planned=kap.settings.series_length)
+        self.course = ClientBook(kap.store).course(
+            self.client_id, kap.clock.now(), library=kap.presets, default_planned=kap.settings.series_length
+        )
         self._show()
 
     def _show(self) -> None:
         course = self.course
         assert course is not None
         client = course.client
-        title = Content.assemble((f"{visible(client.name)}  ", "b"), (f"{client.id} \u00b7 ", "$text-muted"),
-                                 course.position)
+        title = Content.assemble(
+            (f"{visible(client.name)}  ", "b"), (f"{client.id} \u00b7 ", "$text-muted"), course.position
+        )
         if course.open_safety:
-            title = Content.assemble(title, "  ", ("ALERT", "b $alert-alarm"),
-                                     " PHQ-9 item 9 between sessions: safety check due")
+            title = Content.assemble(
+                title, "  ", ("ALERT", "b $alert-alarm"), " PHQ-9 item 9 between sessions: safety check due"
+            )
         self.query_one("#course-title", Static).update(title)
         self.query_one("#course-changes", Static).update(change_words(course))
         self._show_chart()
@@ -193,8 +223,10 @@ class CourseScreen(Screen[None]):
         planned = [when.astimezone().strftime("%a %d %b %H:%M") for when in course.planned_next]
         next_words = f"Next: {course.next_label()}"
         self.query_one("#course-planned", Static).update(
-            f"{next_words} \u00b7 planned: {', '.join(planned)}" if planned
-            else f"{next_words} \u00b7 nothing planned yet (n plans it)")
+            f"{next_words} \u00b7 planned: {', '.join(planned)}"
+            if planned
+            else f"{next_words} \u00b7 nothing planned yet (n plans it)"
+        )
 
     def _show_chart(self) -> None:
         from kapsession.tui.widgets.score_chart import chart_text
@@ -245,14 +277,22 @@ class CourseScreen(Screen[None]):
         course = self.course
         assert course is not None
         settings = kap.settings
-        names: dict[str, Any] = {"therapist_name": settings.therapist_name, "practice_name": settings.practice_name,
-                 "paper": settings.paper}
-        document: Any = build_progress_page(course, **names) if kind == "progress" else build_course_report(
-            course, **names)
+        names: dict[str, Any] = {
+            "therapist_name": settings.therapist_name,
+            "practice_name": settings.practice_name,
+            "paper": settings.paper,
+        }
+        document: Any = (
+            build_progress_page(course, **names) if kind == "progress" else build_course_report(course, **names)
+        )
         try:
-            path = write_export(default_export_path(kap.data_dir, course.client.id,
-                                                    course.now.astimezone().strftime("%Y-%m-%d"), kind, "pdf"),
-                                course_bytes(document, "pdf"), make_folder=True)
+            path = write_export(
+                default_export_path(
+                    kap.data_dir, course.client.id, course.now.astimezone().strftime("%Y-%m-%d"), kind, "pdf"
+                ),
+                course_bytes(document, "pdf"),
+                make_folder=True,
+            )
         except Exception as error:
             self.app.call_from_thread(self.notify, f"Not saved: {error}", severity="error", timeout=10)
             return
@@ -265,15 +305,21 @@ class CourseScreen(Screen[None]):
 
         course = self.course
         if course is None or not course.planned_next:
-            self.notify("No session is planned ahead: plan the course (`kapsession client plan`) or set the "
-                        "next session in the last one.", timeout=6)
+            self.notify(
+                "No session is planned ahead: plan the course (`kapsession client plan`) or set the "
+                "next session in the last one.",
+                timeout=6,
+            )
             return
         kap = _kap(self)
         when = course.planned_next[0]
         try:
-            path = write_export(exports_dir(kap.data_dir) / f"{when.astimezone():%Y-%m-%d}-{course.client.id}-next.ics",
-                                appointment_ics(when, practice_name=kap.settings.practice_name), make_folder=True)
-        except Exception as error:  # noqa: BLE001 - one sentence for any failure to write
+            path = write_export(
+                exports_dir(kap.data_dir) / f"{when.astimezone():%Y-%m-%d}-{course.client.id}-next.ics",
+                appointment_ics(when, practice_name=kap.settings.practice_name),
+                make_folder=True,
+            )
+        except Exception as error:
             self.notify(f"Not saved: {error}", severity="error", timeout=10)
             return
         self.notify(f"The next session's calendar file is saved: {path}", timeout=8)

@@ -157,8 +157,15 @@ class NoteDialog(EntryDialog[NoteEntry]):
         Binding("ctrl+t", "next_kind", "Kind of note", id="note.kind", priority=True),
     ]
 
-    def __init__(self, log: SessionLog, kind: str = "observation", shareable: bool = False, *,
-                 entry: NoteEntry | None = None, problem: str | None = None) -> None:
+    def __init__(
+        self,
+        log: SessionLog,
+        kind: str = "observation",
+        shareable: bool = False,
+        *,
+        entry: NoteEntry | None = None,
+        problem: str | None = None,
+    ) -> None:
         super().__init__(log, problem)
         self.started_at = entry.started_at if entry else log.now()
         self.kind = entry.kind if entry else kind
@@ -167,14 +174,21 @@ class NoteDialog(EntryDialog[NoteEntry]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(Content.assemble(f"started at {format_local(self.started_at, seconds=True)} ",
-                                          ("(the note keeps this time)", "$text-muted")), classes="help")
+            yield Static(
+                Content.assemble(
+                    f"started at {format_local(self.started_at, seconds=True)} ",
+                    ("(the note keeps this time)", "$text-muted"),
+                ),
+                classes="help",
+            )
             yield Input(self.typed, placeholder="what you notice, or the client's words", id="note-text")
             yield Static("", id="note-kind", classes="choice")
             yield Static("", id="note-visibility", classes="choice")
             yield Static("", id="error", classes="error")
-            yield Static(f"[b]Enter[/b] saves · [b]ctrl+s[/b] private/shareable · [b]ctrl+t[/b] kind · "
-                         f"{ESCAPE_HINT}", classes="hint")
+            yield Static(
+                f"[b]Enter[/b] saves · [b]ctrl+s[/b] private/shareable · [b]ctrl+t[/b] kind · {ESCAPE_HINT}",
+                classes="hint",
+            )
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = "Note"
@@ -182,7 +196,8 @@ class NoteDialog(EntryDialog[NoteEntry]):
 
     def _show_choices(self) -> None:
         kinds = Content("  ").join(
-            Content.styled(kind, "b reverse" if kind == self.kind else "$text-muted") for kind in NOTE_KINDS)
+            Content.styled(kind, "b reverse" if kind == self.kind else "$text-muted") for kind in NOTE_KINDS
+        )
         self.query_one("#note-kind", Static).update(Content.assemble("kind: ", kinds))
         if self.shareable:
             words = Content.assemble(("SHARE ✓ shareable", "b $note-shareable"), ": may go in the client's summary")
@@ -250,41 +265,55 @@ class DoseDialog(EntryDialog[DoseEntry]):
         preset = state.preset
         filled = self.filled
         with Vertical(id="dialog"):
-            yield Static(Content.assemble("route: ", (preset.route, "b"),
-                                          (f" ({preset.route_in_plain_words}, from the preset)", "$text-muted")),
-                         classes="help")
+            yield Static(
+                Content.assemble(
+                    "route: ",
+                    (preset.route, "b"),
+                    (f" ({preset.route_in_plain_words}, from the preset)", "$text-muted"),
+                ),
+                classes="help",
+            )
             if self.per_device:
                 with Horizontal(classes="field"):
                     yield Label("devices", classes="field-label")
-                    yield NumberInput(filled.devices or "1" if filled else "1", id="dose-devices",
-                                      restrict=r"[0-9]*", max_length=1)
+                    yield NumberInput(
+                        filled.devices or "1" if filled else "1", id="dose-devices", restrict=r"[0-9]*", max_length=1
+                    )
                 yield Static("", id="dose-mg-note", classes="help")
             else:
                 planned = planned_mg(state)
                 with Horizontal(classes="field"):
                     yield Label("mg", classes="field-label")
-                    yield Input(filled.mg if filled else f"{planned:g}" if planned else "", id="dose-mg",
-                                placeholder="mg")
+                    yield Input(
+                        filled.mg if filled else f"{planned:g}" if planned else "", id="dose-mg", placeholder="mg"
+                    )
                 yield Static("", id="dose-mg-note", classes="help")
             # The infusion's minutes (IV) and the lot, one compact line (the dialog fits 80x24).
             with Horizontal(classes="field compact-row"):
                 if preset.route == "intravenous":
                     yield Label("over", classes="field-label")
                     minutes = preset.dosing.infusion_minutes
-                    yield NumberInput(f"{minutes}" if minutes else "", id="dose-over", restrict=r"[0-9]*",
-                                      max_length=3, compact=True)
+                    yield NumberInput(
+                        f"{minutes}" if minutes else "", id="dose-over", restrict=r"[0-9]*", max_length=3, compact=True
+                    )
                     yield Label("min", classes="unit")
                 yield Label("lot", classes="field-label")
                 yield Input(id="dose-lot", placeholder="optional lot number", max_length=40, compact=True)
             if preset.dosing.sites:
                 with Horizontal(classes="field"):
                     yield Label("site", classes="field-label")
-                    yield Input(filled.site or "" if filled else "", id="dose-site",
-                                placeholder="optional: " + ", ".join(preset.dosing.sites))
+                    yield Input(
+                        filled.site or "" if filled else "",
+                        id="dose-site",
+                        placeholder="optional: " + ", ".join(preset.dosing.sites),
+                    )
             with Horizontal(classes="field"):
                 yield Label("at", classes="field-label")
-                yield Input(filled.at or "" if filled else "", id="dose-at",
-                            placeholder=f"optional, to backdate (now {format_local(self.opened_at)})")
+                yield Input(
+                    filled.at or "" if filled else "",
+                    id="dose-at",
+                    placeholder=f"optional, to backdate (now {format_local(self.opened_at)})",
+                )
             if self.has_booster:
                 yield Static("", id="dose-booster", classes="choice")
             yield Static("", id="error", classes="error")
@@ -301,8 +330,9 @@ class DoseDialog(EntryDialog[DoseEntry]):
             return
         window = self.state.preset.timers.booster_window
         mark = Content.styled("✓ booster", "b") if self.booster else Content.styled("not a booster", "$text-muted")
-        self.query_one("#dose-booster", Static).update(Content.assemble(
-            mark, (f" (window T+{window.start}-{window.end} min)", "$text-muted")))  # type: ignore[union-attr]
+        self.query_one("#dose-booster", Static).update(
+            Content.assemble(mark, (f" (window T+{window.start}-{window.end} min)", "$text-muted"))
+        )  # type: ignore[union-attr]
 
     def action_toggle_booster(self) -> None:
         if self.has_booster:
@@ -319,9 +349,13 @@ class DoseDialog(EntryDialog[DoseEntry]):
             of = f" of {max(1, round(planned / self.per_device))}" if planned else ""
             count = int(text) if text.isascii() and text.isdigit() else 0
             first = f"device {given + 1}{of}" if count <= 1 else f"devices {given + 1}-{given + count}{of}"
-            note.update(Content.assemble((f"{count} × {self.per_device:g} mg = ", "$text-muted"),
-                                         (f"{count * self.per_device:g} mg", "b $text-muted"),
-                                         (f" · this is {first}", "$text-muted")))
+            note.update(
+                Content.assemble(
+                    (f"{count} × {self.per_device:g} mg = ", "$text-muted"),
+                    (f"{count * self.per_device:g} mg", "b $text-muted"),
+                    (f" · this is {first}", "$text-muted"),
+                )
+            )
             return
         weight = self.state.opened.client.weight_kg
         text = self.query_one("#dose-mg", Input).value.strip()
@@ -334,8 +368,11 @@ class DoseDialog(EntryDialog[DoseEntry]):
         planned = planned_mg(self.state)
         plan = f" (planned {planned:g} mg)" if planned else ""
         over = self.query_one("#dose-over", Input).value.strip() if self.query("#dose-over") else ""
-        rate = f" · an infusion over {over} min: {mg / int(over) * 60:.3g} mg/h" \
-            if over.isdigit() and int(over) > 0 else ""
+        rate = (
+            f" · an infusion over {over} min: {mg / int(over) * 60:.3g} mg/h"
+            if over.isdigit() and int(over) > 0
+            else ""
+        )
         note.update(Content.styled(f"{mg:g} mg{per_kg}{plan}{rate}", "$text-muted"))
 
     def entry(self) -> DoseEntry:
@@ -368,8 +405,9 @@ class ScaleDialog(EntryDialog[ScaleEntry]):
         Binding("down", "move(1)", "Next scale", id="scale.down", priority=True),
     ]
 
-    def __init__(self, log: SessionLog, scale: str = "moaas", *, entry: ScaleEntry | None = None,
-                 problem: str | None = None) -> None:
+    def __init__(
+        self, log: SessionLog, scale: str = "moaas", *, entry: ScaleEntry | None = None, problem: str | None = None
+    ) -> None:
         super().__init__(log, problem)
         self.scale = entry.scale if entry else scale
         self.typed = entry.value if entry else ""
@@ -382,8 +420,11 @@ class ScaleDialog(EntryDialog[ScaleEntry]):
                 yield NumberInput(self.typed, id="scale-value", restrict=r"[0-9]*", max_length=2, placeholder="0-5")
             yield Static("", id="scale-anchors", classes="help")
             yield Static("", id="error", classes="error")
-            yield Static(f"[b]m[/b] [b]d[/b] [b]n[/b] or [b]↑↓[/b] choose · type the number · "
-                         f"[b]Enter[/b] saves · {ESCAPE_HINT}", classes="hint")
+            yield Static(
+                f"[b]m[/b] [b]d[/b] [b]n[/b] or [b]↑↓[/b] choose · type the number · "
+                f"[b]Enter[/b] saves · {ESCAPE_HINT}",
+                classes="hint",
+            )
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = "Rate a scale"
@@ -398,8 +439,11 @@ class ScaleDialog(EntryDialog[ScaleEntry]):
             label = Content.assemble((key, "b"), f"  {spec.title:<13} {spec.low}-{spec.high:<3} ")
             if latest:
                 label += Content.styled(f"latest {latest.value} at {format_local(latest.at)}", "$text-muted")
-            lines.append(Content.assemble("▶ ", label).stylize("reverse") if name == self.scale
-                         else Content.assemble("  ", label))
+            lines.append(
+                Content.assemble("▶ ", label).stylize("reverse")
+                if name == self.scale
+                else Content.assemble("  ", label)
+            )
         self.query_one("#scale-choices", Static).update(Content("\n").join(lines))
         spec = SCALES[self.scale]
         value = self.query_one("#scale-value", Input)
@@ -452,10 +496,15 @@ class EarlyCloseDialog(Dialog["str | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(Content.assemble(
-                "The minimum observation runs until ", (format_local(self.until), "b"),
-                f" ({format_duration(self.until - self.now)} to go). Closing now needs a reason; it is "
-                "recorded with the session."), classes="help")
+            yield Static(
+                Content.assemble(
+                    "The minimum observation runs until ",
+                    (format_local(self.until), "b"),
+                    f" ({format_duration(self.until - self.now)} to go). Closing now needs a reason; it is "
+                    "recorded with the session.",
+                ),
+                classes="help",
+            )
             yield Input(id="reason", placeholder="e.g. client well and collected by partner; prescriber agreed")
             yield Static("", id="error", classes="error")
             yield Static(f"[b]Enter[/b] closes with this reason · {ESCAPE_HINT}", classes="hint")
@@ -469,8 +518,9 @@ class EarlyCloseDialog(Dialog["str | None"]):
         event.stop()
         reason = event.value.strip()
         if not reason:
-            self.show_error("a reason is needed to close before the minimum observation time: "
-                            "write a few words (Escape goes back)")
+            self.show_error(
+                "a reason is needed to close before the minimum observation time: write a few words (Escape goes back)"
+            )
             return
         self.dismiss(reason)
 
@@ -521,23 +571,43 @@ class DischargeDialog(Dialog["DischargeEntry | None"]):
             yield Static("", id="readiness")
             yield SelectionList[str](
                 *(Selection(f"{n}. {item}", item, item in ticked) for n, item in enumerate(self.items, start=1)),
-                id="discharge-items", compact=True,
+                id="discharge-items",
+                compact=True,
             )
             latest = state.latest_scale("aldrete")
-            last = (Content.styled(f" (latest {latest.value} at {format_local(latest.at)})", "$text-muted")
-                    if latest else "")
-            yield Static(Content.assemble("Modified Aldrete", last, f": {', '.join(ALDRETE_ITEMS)}, 0-2 each (",
-                                          ("2 2 2 2 1", "b"), ") or the total"), classes="help")
+            last = (
+                Content.styled(f" (latest {latest.value} at {format_local(latest.at)})", "$text-muted")
+                if latest
+                else ""
+            )
+            yield Static(
+                Content.assemble(
+                    "Modified Aldrete",
+                    last,
+                    f": {', '.join(ALDRETE_ITEMS)}, 0-2 each (",
+                    ("2 2 2 2 1", "b"),
+                    ") or the total",
+                ),
+                classes="help",
+            )
             with Horizontal(classes="field"):
                 yield Label("Aldrete", classes="field-label")
-                yield Input(filled.aldrete if filled else "", id="aldrete", placeholder="2 2 2 2 2",
-                            restrict=r"[0-9 ,+]*", max_length=12, compact=True)
+                yield Input(
+                    filled.aldrete if filled else "",
+                    id="aldrete",
+                    placeholder="2 2 2 2 2",
+                    restrict=r"[0-9 ,+]*",
+                    max_length=12,
+                    compact=True,
+                )
             yield Static("", id="aldrete-total", classes="help")
             yield Static(aldrete_anchor_line(""), id="aldrete-anchors", classes="help")
             yield Static("", id="error", classes="error")
-            yield Static(f"[b]Space[/b] or [b]1-{len(self.items)}[/b] ticks · [b]Tab[/b] Aldrete · "
-                         f"[b]Enter[/b] saves · [b]ctrl+e[/b] closes the session · {ESCAPE_HINT}",
-                         classes="hint")
+            yield Static(
+                f"[b]Space[/b] or [b]1-{len(self.items)}[/b] ticks · [b]Tab[/b] Aldrete · "
+                f"[b]Enter[/b] saves · [b]ctrl+e[/b] closes the session · {ESCAPE_HINT}",
+                classes="hint",
+            )
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = "Discharge checklist"
@@ -548,8 +618,12 @@ class DischargeDialog(Dialog["DischargeEntry | None"]):
 
     # what would be recorded
     def entry(self, close: bool = False, early_reason: str | None = None) -> DischargeEntry:
-        return DischargeEntry(frozenset(self.query_one("#discharge-items", SelectionList).selected),
-                              self.query_one("#aldrete", Input).value, close, early_reason)
+        return DischargeEntry(
+            frozenset(self.query_one("#discharge-items", SelectionList).selected),
+            self.query_one("#aldrete", Input).value,
+            close,
+            early_reason,
+        )
 
     def _hypothetical(self, entry: DischargeEntry) -> SessionState:
         """The session as it would be with the ticks and score on screen (raises InputError for a
@@ -573,8 +647,9 @@ class DischargeDialog(Dialog["DischargeEntry | None"]):
             others = [item for item in state.discharge.missing if item not in self.items]
             parts = [f"{len(unticked)} item{'s' if len(unticked) != 1 else ''} to tick"] if unticked else []
             parts += others
-            text = Content.assemble(("✗ NOT READY", "b $alert-warning"), " ", ("still missing:", "$text-muted"),
-                                    " ", "; ".join(parts))
+            text = Content.assemble(
+                ("✗ NOT READY", "b $alert-warning"), " ", ("still missing:", "$text-muted"), " ", "; ".join(parts)
+            )
         self.query_one("#readiness", Static).update(text)
 
     @on(SelectionList.SelectedChanged)
@@ -664,8 +739,9 @@ class DischargeDialog(Dialog["DischargeEntry | None"]):
         missing = self._hypothetical(entry).discharge.missing
         detail = ("Still missing: " + "; ".join(missing) + ".") if missing else "Every discharge item is done."
         self.app.push_screen(
-            ConfirmDialog("Close the session now?", detail + " Nothing more can be recorded after closing.",
-                          yes="Close"),
+            ConfirmDialog(
+                "Close the session now?", detail + " Nothing more can be recorded after closing.", yes="Close"
+            ),
             callback=lambda yes: self._finish_close(None) if yes else None,
         )
 

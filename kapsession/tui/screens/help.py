@@ -3,8 +3,8 @@ help can never disagree with the footer or the command palette."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from textual.app import ComposeResult
 from textual.binding import Binding

@@ -52,7 +52,7 @@ def _when(moment: datetime, today: datetime) -> str:
     return f"{local:%d %b %Y}"
 
 
-def state_words(row: "SessionRow") -> str:
+def state_words(row: SessionRow) -> str:
     if row.closed_at:
         return "closed"
     if row.phase:
@@ -64,22 +64,46 @@ class HomeScreen(Screen[None]):
     """Sessions at a glance. Everything is one key; all keys are also in the command palette."""
 
     BINDINGS = [
-        Binding("i", "resume_interrupted", "Resume ⚠", id="home.resume-interrupted",
-                tooltip="Resume the session that was interrupted (shown at the top)"),
-        Binding("i", "resume_left_open", "Resume", id="home.resume-left-open",
-                tooltip="Go back to the session left open (shown at the top)"),
+        Binding(
+            "i",
+            "resume_interrupted",
+            "Resume ⚠",
+            id="home.resume-interrupted",
+            tooltip="Resume the session that was interrupted (shown at the top)",
+        ),
+        Binding(
+            "i",
+            "resume_left_open",
+            "Resume",
+            id="home.resume-left-open",
+            tooltip="Go back to the session left open (shown at the top)",
+        ),
         Binding("n", "new_session", "New", id="home.new", tooltip="Start a new session"),
-        Binding("r", "resume", "Open", id="home.resume",
-                tooltip="Open the selected session on the live screen"),
+        Binding("r", "resume", "Open", id="home.resume", tooltip="Open the selected session on the live screen"),
         Binding("enter", "resume", "Open", show=False, id="home.open"),
-        Binding("c", "course", "Course", id="home.course",
-                tooltip="Choose a client: their sessions, PHQ-9 and GAD-7 over time, the course report"),
-        Binding("p", "practice", "Practice", id="home.practice",
-                tooltip="Rehearse a protocol on a fast clock"),
-        Binding("v", "preview", "Summary", id="home.preview",
-                tooltip="Preview the client summary of the selected closed session"),
-        Binding("s", "settings", "Settings", show=False, id="home.settings",
-                tooltip="Therapist and practice names, paper size, series length"),
+        Binding(
+            "c",
+            "course",
+            "Course",
+            id="home.course",
+            tooltip="Choose a client: their sessions, PHQ-9 and GAD-7 over time, the course report",
+        ),
+        Binding("p", "practice", "Practice", id="home.practice", tooltip="Rehearse a protocol on a fast clock"),
+        Binding(
+            "v",
+            "preview",
+            "Summary",
+            id="home.preview",
+            tooltip="Preview the client summary of the selected closed session",
+        ),
+        Binding(
+            "s",
+            "settings",
+            "Settings",
+            show=False,
+            id="home.settings",
+            tooltip="Therapist and practice names, paper size, series length",
+        ),
         Binding("question_mark", "help", "Help", id="home.help", tooltip="What every key does"),
         Binding("q", "quit", "Quit", id="home.quit", tooltip="Leave kapsession"),
     ]
@@ -91,7 +115,7 @@ class HomeScreen(Screen[None]):
         self.left_open: list[SessionRow] = []  # left from the live screen on purpose, still open
 
     @property
-    def kap(self) -> "KapsessionApp":
+    def kap(self) -> KapsessionApp:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -104,8 +128,7 @@ class HomeScreen(Screen[None]):
             yield Static(id="home-heading")
             yield table
             yield Static(
-                "No sessions yet.\n\nPress n to start a new session, or p to rehearse a protocol "
-                "in practice mode.",
+                "No sessions yet.\n\nPress n to start a new session, or p to rehearse a protocol in practice mode.",
                 id="home-empty",
                 classes="hidden",
             )
@@ -150,7 +173,7 @@ class HomeScreen(Screen[None]):
         self.refresh_bindings()
 
     @staticmethod
-    def _cells(row: "SessionRow", interrupted: bool, now: datetime, width: int) -> tuple[str, ...]:
+    def _cells(row: SessionRow, interrupted: bool, now: datetime, width: int) -> tuple[str, ...]:
         state = state_words(row)
         return (
             _when(row.started_at or row.created_at, now),
@@ -192,15 +215,17 @@ class HomeScreen(Screen[None]):
         if row.practice:  # a rehearsal carries on from its last entry, on its own fast clock
             text.append(" to go back to it.")
         else:
-            text.append(f" to {'resume' if interrupted else 'go back to'} it: the clocks show the "
-                        "true time since.")
+            text.append(f" to {'resume' if interrupted else 'go back to'} it: the clocks show the true time since.")
         more = len(self.interrupted) - 1 if interrupted else 0
         if more:
             text.append(f"\n{more} more interrupted session{'s are' if more > 1 else ' is'} marked ⚠ in the list.")
         others = self.left_open if interrupted else self.left_open[1:]
         if others:
-            text.append(f"\n{'Also open' if interrupted else 'Open too'}: "
-                        + ", ".join(other.client_name for other in others) + ".")
+            text.append(
+                f"\n{'Also open' if interrupted else 'Open too'}: "
+                + ", ".join(other.client_name for other in others)
+                + "."
+            )
         banner.update(text)
         banner.set_class(not interrupted, "-left-open")
         banner.remove_class("hidden")
@@ -277,8 +302,7 @@ class HomeScreen(Screen[None]):
         row = self.rows[session_id]
         if not row.closed_at:
             self.notify(
-                "The summary can be previewed once the session is closed (discharge checklist, x, "
-                "on the live screen).",
+                "The summary can be previewed once the session is closed (discharge checklist, x, on the live screen).",
                 title="Not closed yet",
                 timeout=6,
             )

@@ -16,9 +16,10 @@ is the injected clock). `practice`, when given, is duck-typed: `banner()`, `pres
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterable
 from copy import copy
 from functools import partial
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -29,7 +30,6 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
 
-from kapsession.tui.key_commands import KeyCommands
 from kapsession.core import commands
 from kapsession.core.errors import InputError, KapsessionError
 from kapsession.core.events import EventBase, SessionClosed, VitalsRecorded
@@ -38,17 +38,18 @@ from kapsession.core.state import SessionState
 from kapsession.core.timeparse import format_duration, format_local
 from kapsession.store.live_lock import LiveLock
 from kapsession.store.session_log import SessionLog
+from kapsession.tui.key_commands import KeyCommands
+from kapsession.tui.recorder import Outcome, Recorder, Saved, Severity
 from kapsession.tui.widgets.alerts_strip import AlertsStrip, top_level
 from kapsession.tui.widgets.big_figures import BigFigures
 from kapsession.tui.widgets.header_band import HeaderBand
 from kapsession.tui.widgets.intention_corner import IntentionCorner
 from kapsession.tui.widgets.key_bar import KeyBar, KeyHint
+from kapsession.tui.widgets.live_text import LiveText
 from kapsession.tui.widgets.notes_log import NotesLog
 from kapsession.tui.widgets.phase_timeline import PhaseTimeline
 from kapsession.tui.widgets.practice_panel import PracticePanel
 from kapsession.tui.widgets.scales_panel import ScalesPanel
-from kapsession.tui.recorder import Outcome, Recorder, Saved, Severity
-from kapsession.tui.widgets.live_text import LiveText
 from kapsession.tui.widgets.vitals_entry import VitalsLine
 from kapsession.tui.widgets.vitals_panel import VitalsPanel, dose_text
 
@@ -56,55 +57,101 @@ MIN_WIDTH, MIN_HEIGHT = 80, 24
 TALL_HEIGHT = 34  # from here the full timeline, the phase prompt and more alerts fit
 WIDE_WIDTH = 110
 
+
 def _key(key: str, action: str, description: str, binding_id: str, detail: str) -> tuple[Binding, str]:
     return Binding(key, action, description, id=binding_id, tooltip=detail), detail
 
 
 # Each key: its binding (id + key-bar word) and a sentence for the help screen and palette.
 LIVE_KEYS: list[tuple[Binding, str]] = [
-    _key("v", "vitals", "Vitals", "live.vitals",
-         "record vitals on the line at the foot, e.g. 128/84 76 98 (add @10:42 to backdate); "
-         "Enter saves, Escape leaves"),
-    _key("n", "note", "Note", "live.note",
-         "write a note; it keeps the time you started typing; private unless marked shareable"),
-    _key("d", "dose", "Dose", "live.dose",
-         "record the dose (mg from the plan, route from the preset; devices or booster where the route has them; "
-         "an IV dose starts an infusion); before the first dose, what is short asks for a decision"),
-    _key("l", "infusion", "Infusion", "live.infusion",
-         "the running infusion: its state, a new rate, pause or resume, stop (with a reason when early)"),
-    _key("m", "medication", "Med", "live.medication",
-         "another medicine (a standing adjunct with its digit, or typed); never counted as ketamine"),
-    _key("e", "adverse", "AE", "live.adverse",  # (an adverse event: the key bar keeps two lines at 80)
-         "record an adverse event (from the top alert when it is a threshold or sedation alert)"),
-    _key("c", "card", "Card", "live.card",
-         "draw an intention card (never the same one twice in a session)"),
-    _key("i", "intention", "Intention", "live.intention",
-         "write or edit the client's intention in their own words"),
-    _key("s", "scale", "Scale", "live.scale",
-         "rate MOAA/S, dissociation or nausea"),
-    _key("f", "questionnaire", "PHQ/GAD", "live.questionnaire",
-         "PHQ-9 or GAD-7: one digit per item (0-3), Tab switches form, Enter saves"),
-    _key("p", "next_phase", "Phase", "live.next_phase",
-         "move to the next phase (asks first: Enter or y confirms)"),
-    _key("a", "acknowledge", "Ack", "live.acknowledge",
-         "acknowledge the top open alert (recorded with its time)"),
-    _key("x", "discharge", "Discharge", "live.discharge",
-         "discharge checklist and modified Aldrete; close the session from here"),
-    _key("w", "client_view", "Client", "live.client_view",
-         "a calm full-screen view to show the client (the same key turns it back)"),
-    _key("r", "preview", "Summary", "live.preview",
-         "preview the client's summary"),
-    _key("space", "practice_pause", "Pause", "live.practice_pause",
-         "practice only: pause or resume the practice clock"),
-    _key("question_mark", "help", "Help", "live.help",
-         "this help"),
-    _key("q", "quit_live", "Quit", "live.quit",
-         "leave the live screen (asks first; nothing is lost, an open session can be resumed)"),
+    _key(
+        "v",
+        "vitals",
+        "Vitals",
+        "live.vitals",
+        "record vitals on the line at the foot, e.g. 128/84 76 98 (add @10:42 to backdate); Enter saves, Escape leaves",
+    ),
+    _key(
+        "n",
+        "note",
+        "Note",
+        "live.note",
+        "write a note; it keeps the time you started typing; private unless marked shareable",
+    ),
+    _key(
+        "d",
+        "dose",
+        "Dose",
+        "live.dose",
+        "record the dose (mg from the plan, route from the preset; devices or booster where the route has them; "
+        "an IV dose starts an infusion); before the first dose, what is short asks for a decision",
+    ),
+    _key(
+        "l",
+        "infusion",
+        "Infusion",
+        "live.infusion",
+        "the running infusion: its state, a new rate, pause or resume, stop (with a reason when early)",
+    ),
+    _key(
+        "m",
+        "medication",
+        "Med",
+        "live.medication",
+        "another medicine (a standing adjunct with its digit, or typed); never counted as ketamine",
+    ),
+    _key(
+        "e",
+        "adverse",
+        "AE",
+        "live.adverse",  # (an adverse event: the key bar keeps two lines at 80)
+        "record an adverse event (from the top alert when it is a threshold or sedation alert)",
+    ),
+    _key("c", "card", "Card", "live.card", "draw an intention card (never the same one twice in a session)"),
+    _key("i", "intention", "Intention", "live.intention", "write or edit the client's intention in their own words"),
+    _key("s", "scale", "Scale", "live.scale", "rate MOAA/S, dissociation or nausea"),
+    _key(
+        "f",
+        "questionnaire",
+        "PHQ/GAD",
+        "live.questionnaire",
+        "PHQ-9 or GAD-7: one digit per item (0-3), Tab switches form, Enter saves",
+    ),
+    _key("p", "next_phase", "Phase", "live.next_phase", "move to the next phase (asks first: Enter or y confirms)"),
+    _key("a", "acknowledge", "Ack", "live.acknowledge", "acknowledge the top open alert (recorded with its time)"),
+    _key(
+        "x",
+        "discharge",
+        "Discharge",
+        "live.discharge",
+        "discharge checklist and modified Aldrete; close the session from here",
+    ),
+    _key(
+        "w",
+        "client_view",
+        "Client",
+        "live.client_view",
+        "a calm full-screen view to show the client (the same key turns it back)",
+    ),
+    _key("r", "preview", "Summary", "live.preview", "preview the client's summary"),
+    _key(
+        "space", "practice_pause", "Pause", "live.practice_pause", "practice only: pause or resume the practice clock"
+    ),
+    _key("question_mark", "help", "Help", "live.help", "this help"),
+    _key(
+        "q",
+        "quit_live",
+        "Quit",
+        "live.quit",
+        "leave the live screen (asks first; nothing is lost, an open session can be resumed)",
+    ),
 ]
 
-TOO_SMALL = ("The window is too small for the live screen.\n\n"
-             "[b]Make the window larger[/b] (it needs at least {min_w}x{min_h}; it is {w}x{h} now).\n\n"
-             "Nothing is lost: the session keeps its time and everything recorded.")
+TOO_SMALL = (
+    "The window is too small for the live screen.\n\n"
+    "[b]Make the window larger[/b] (it needs at least {min_w}x{min_h}; it is {w}x{h} now).\n\n"
+    "Nothing is lost: the session keeps its time and everything recorded."
+)
 
 
 def leaving_words(state: SessionState) -> str:
@@ -112,15 +159,23 @@ def leaving_words(state: SessionState) -> str:
     one is done (no "can be resumed"), an open one waits; a rehearsal is told apart."""
     if state.closed:
         if state.practice:
-            return ("Everything is saved. This practice run is closed; its debrief stays in practice mode "
-                    "(p on the home screen).")
-        return ("Everything is saved. This session is closed; its summary and record stay with it on the "
-                "home screen's list.")
+            return (
+                "Everything is saved. This practice run is closed; its debrief stays in practice mode "
+                "(p on the home screen)."
+            )
+        return (
+            "Everything is saved. This session is closed; its summary and record stay with it on the "
+            "home screen's list."
+        )
     if state.practice:
-        return ("Everything is saved. The practice run stays open and can be picked up again from practice "
-                "mode (its clock waits meanwhile).")
-    return ("Everything is saved. The session stays open and can be resumed "
-            "(its times keep counting from the stored timestamps).")
+        return (
+            "Everything is saved. The practice run stays open and can be picked up again from practice "
+            "mode (its clock waits meanwhile)."
+        )
+    return (
+        "Everything is saved. The session stays open and can be resumed "
+        "(its times keep counting from the stored timestamps)."
+    )
 
 
 class LiveCommands(KeyCommands):
@@ -133,7 +188,7 @@ class LiveCommands(KeyCommands):
         # An app that already lists the screen's keys as system commands gets no duplicates.
         try:
             listed = {str(command.title) for command in self.app.get_system_commands(screen)}
-        except Exception:  # noqa: BLE001 - the palette must open whatever the app does
+        except Exception:
             listed = set()
         for binding, detail in LIVE_KEYS:
             if screen.check_action(binding.action, ()) is False:
@@ -170,14 +225,14 @@ def _discharge_saved(events: tuple[EventBase, ...]) -> str:
     return f"Session closed at {format_local(closed.at)}{extra}. r previews the client's summary."
 
 
-def _dialogs():  # noqa: ANN202 - the dialogs module, imported when first needed
+def _dialogs():
     """The dialogs are imported after the live screen has painted (`_warm_up`), or on first use."""
     from kapsession.tui.screens import dialogs
 
     return dialogs
 
 
-def _clinical():  # noqa: ANN202 - the clinical record's dialogs, imported when first needed
+def _clinical():
     from kapsession.tui.screens import clinical_dialogs
 
     return clinical_dialogs
@@ -248,17 +303,21 @@ class LiveScreen(Screen[None]):
         if not self._lock.acquire():
             # Co-monitoring: the other screen holds the session; this one takes it over (each
             # second, see _tick) once that one lets go, so the session stays "on a screen".
-            self.notify("This session is also open on another screen; both record into it.",
-                        severity="warning", timeout=8)
+            self.notify(
+                "This session is also open on another screen; both record into it.", severity="warning", timeout=8
+            )
         self.query_one("#phase-prompt").border_title = "Phase prompt"
         self._seen_alarms = {alert.key for alert in self.state.open_alerts if alert.level == "alarm"}
         self._apply_size(self.app.size.width, self.app.size.height)
         self.refresh_now()
         keys = self.query_one(KeyBar)
-        keys.show_keys([
-            KeyHint(_key_name(binding.key), binding.description, binding.action)
-            for binding, _ in LIVE_KEYS if self.check_action(binding.action, ()) is not False
-        ])
+        keys.show_keys(
+            [
+                KeyHint(_key_name(binding.key), binding.description, binding.action)
+                for binding, _ in LIVE_KEYS
+                if self.check_action(binding.action, ()) is not False
+            ]
+        )
         keys.show_entry(self.vitals_line)
         self._ticker = self.set_interval(self.tick_seconds, self._tick, name="live-tick")
         self.call_after_refresh(self._warm_up)
@@ -305,7 +364,8 @@ class LiveScreen(Screen[None]):
         self.set_class(width >= WIDE_WIDTH, "-wide")
         if too_small:
             self.query_one("#too-small", Static).update(
-                TOO_SMALL.format(min_w=MIN_WIDTH, min_h=MIN_HEIGHT, w=width, h=height))
+                TOO_SMALL.format(min_w=MIN_WIDTH, min_h=MIN_HEIGHT, w=width, h=height)
+            )
         timeline = self.query_one(PhaseTimeline)
         timeline.set_class(height >= TALL_HEIGHT, "-full")
         self.query_one(AlertsStrip).limit = 4 if height >= TALL_HEIGHT else 2
@@ -320,7 +380,7 @@ class LiveScreen(Screen[None]):
         if self.practice is not None:
             try:
                 self.practice.on_tick(self.session_log.state())
-            except Exception as error:  # noqa: BLE001 - a practice script must not end a session
+            except Exception as error:
                 self.notify(f"The practice script stumbled: {error}", severity="warning")
         self.refresh_now(poll=True)
 
@@ -344,8 +404,12 @@ class LiveScreen(Screen[None]):
         shown = self._shown_events
         if key == shown:
             self._show(state, events_changed=False)
-        elif (shown is not None and shown[0] == key[0] and shown[1] < key[1]
-              and all(isinstance(event, VitalsRecorded) for event in events[shown[1]:])):
+        elif (
+            shown is not None
+            and shown[0] == key[0]
+            and shown[1] < key[1]
+            and all(isinstance(event, VitalsRecorded) for event in events[shown[1] :])
+        ):
             self._show(state, events_changed=True, readings_only=True)
         else:
             self._show(state, events_changed=True)
@@ -358,7 +422,7 @@ class LiveScreen(Screen[None]):
             return None
         try:
             return str(self.practice.banner())
-        except Exception:  # noqa: BLE001
+        except Exception:
             return "PRACTICE"
 
     def _widgets(self) -> dict[str, Any]:
@@ -423,7 +487,7 @@ class LiveScreen(Screen[None]):
         if w["practice"] is not None:
             try:
                 items = list(self.practice.presented(state))
-            except Exception:  # noqa: BLE001
+            except Exception:
                 items = []
             w["practice"].show_items(items)
 
@@ -474,13 +538,17 @@ class LiveScreen(Screen[None]):
         for stored in readings:
             if vitals[-1] is not stored:
                 self.call_after_refresh(
-                    self.notify, f"Vitals saved for {format_local(stored.at)} (before the latest "
-                    f"reading, so in the history): {stored.reading.describe()}.", timeout=5)
+                    self.notify,
+                    f"Vitals saved for {format_local(stored.at)} (before the latest "
+                    f"reading, so in the history): {stored.reading.describe()}.",
+                    timeout=5,
+                )
 
     def _ask(self, dialog: Callable[..., Any], saved: Saved) -> None:
         """Open `dialog(entry=None, problem=None)` and record the entry it returns. When the store
         refuses it, the dialog opens again filled in with the entry and the sentence saying why,
         so what was typed is never lost; Escape (None) records nothing."""
+
         def answered(entry: Any) -> None:
             if entry is None:
                 return
@@ -493,8 +561,11 @@ class LiveScreen(Screen[None]):
     def _refuse_if_closed(self, what: str) -> bool:
         state = self.session_log.state()
         if state.closed:
-            self.notify(f"This session was closed at {format_local(state.closed_at)}; {what} can no "  # type: ignore[arg-type]
-                        "longer be added.", severity="warning")
+            self.notify(
+                f"This session was closed at {format_local(state.closed_at)}; {what} can no "  # type: ignore[arg-type]
+                "longer be added.",
+                severity="warning",
+            )
             return True
         return False
 
@@ -544,8 +615,9 @@ class LiveScreen(Screen[None]):
                 return
             outcome = self.recorder.record(entry.command, tell_problem=False)
             if not outcome.saved:
-                self.app.push_screen(_clinical().PreDoseDialog(self.session_log, short, entry=entry,
-                                                               problem=outcome.problem), decided)
+                self.app.push_screen(
+                    _clinical().PreDoseDialog(self.session_log, short, entry=entry, problem=outcome.problem), decided
+                )
             elif entry.choice == "proceed":
                 self._ask(partial(_dialogs().DoseDialog, self.session_log), "Dose saved.")
             else:
@@ -567,8 +639,10 @@ class LiveScreen(Screen[None]):
         if self._refuse_if_closed("an adverse event"):
             return
         clinical = _clinical()
-        top = next((alert for alert in self.session_log.state().open_alerts
-                    if clinical.adverse_kind_for(alert) is not None), None)
+        top = next(
+            (alert for alert in self.session_log.state().open_alerts if clinical.adverse_kind_for(alert) is not None),
+            None,
+        )
         self._ask(partial(clinical.AdverseDialog, self.session_log, top), "Adverse event saved.")
 
     def action_card(self) -> None:
@@ -605,7 +679,8 @@ class LiveScreen(Screen[None]):
                 # from the phase the dialog named (another screen may have moved the session meanwhile).
                 self.recorder.record(
                     lambda state_now, now: commands.start_phase(state_now, event.phase, now, from_phase=state.phase),
-                    saved=lambda events: f"{target} started at {format_local(events[0].at)}.")
+                    saved=lambda events: f"{target} started at {format_local(events[0].at)}.",
+                )
 
         self.app.push_screen(_dialogs().ConfirmDialog(prompt, detail, yes=f"Start {target.lower()}"), confirmed)
 
@@ -629,15 +704,18 @@ class LiveScreen(Screen[None]):
             # Acknowledged only with the safety check note (core.commands.record_safety_check).
             from kapsession.tui.screens.questionnaire import SafetyCheckDialog
 
-            self._ask(partial(SafetyCheckDialog, self.session_log, top.key, top.message),
-                      "Safety check recorded; the alert is acknowledged.")
+            self._ask(
+                partial(SafetyCheckDialog, self.session_log, top.key, top.message),
+                "Safety check recorded; the alert is acknowledged.",
+            )
             return
         if not state.open_alerts:
             self.notify("There is no open alert to acknowledge.", timeout=3)
             return
         messages = {alert.key: alert.message for alert in state.open_alerts}
-        self.recorder.record(commands.acknowledge,
-                             saved=lambda events: f"Acknowledged: {messages.get(events[0].key, '')}")  # type: ignore[attr-defined]
+        self.recorder.record(
+            commands.acknowledge, saved=lambda events: f"Acknowledged: {messages.get(events[0].key, '')}"
+        )  # type: ignore[attr-defined]
 
     def action_discharge(self) -> None:
         if not self._refuse_if_closed("discharge ticks"):
@@ -668,8 +746,9 @@ class LiveScreen(Screen[None]):
     def action_help(self) -> None:
         from kapsession.tui.screens.help import HelpScreen
 
-        keys = [(binding, detail) for binding, detail in LIVE_KEYS
-                if self.check_action(binding.action, ()) is not False]
+        keys = [
+            (binding, detail) for binding, detail in LIVE_KEYS if self.check_action(binding.action, ()) is not False
+        ]
         self.app.push_screen(HelpScreen(keys))
 
     def action_quit_live(self) -> None:
@@ -695,8 +774,9 @@ class LiveScreen(Screen[None]):
                 self.app.exit()
 
         self.app.push_screen(
-            _dialogs().ConfirmDialog("Leave the live screen?", leaving_words(self.session_log.state()),
-                                     yes="Leave", no="Stay"),
+            _dialogs().ConfirmDialog(
+                "Leave the live screen?", leaving_words(self.session_log.state()), yes="Leave", no="Stay"
+            ),
             confirmed,
         )
 

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 FIELDS = ("client", "weight", "dose")
 
 
-def preset_label(preset: "Preset") -> str:
+def preset_label(preset: Preset) -> str:
     return f"{preset.title} · {preset.route}, {preset.planned_total_minutes} min"
 
 
@@ -43,8 +43,13 @@ class NewSessionScreen(ModalScreen["str | None"]):
 
     BINDINGS = [
         Binding("escape", "cancel", "Back (nothing saved)", id="new.cancel"),
-        Binding("ctrl+s", "create", "Create", id="new.create",
-                tooltip="Create the session and open it (Enter in any field does the same)"),
+        Binding(
+            "ctrl+s",
+            "create",
+            "Create",
+            id="new.create",
+            tooltip="Create the session and open it (Enter in any field does the same)",
+        ),
     ]
 
     def __init__(self, client_id: str | None = None) -> None:
@@ -55,13 +60,14 @@ class NewSessionScreen(ModalScreen["str | None"]):
         self._course_for: tuple[str | None, list[str]] = (None, [])
 
     @property
-    def kap(self) -> "KapsessionApp":
+    def kap(self) -> KapsessionApp:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         library = self.kap.presets
-        options = [(preset_label(p), name) for name, p in sorted(library.presets.items(),
-                                                                    key=lambda item: item[1].title)]
+        options = [
+            (preset_label(p), name) for name, p in sorted(library.presets.items(), key=lambda item: item[1].title)
+        ]
         with Vertical(id="new-session-form"):
             yield Static("New session", id="new-session-title")
             yield Label("Client (name, initials or id)", classes="field-label")
@@ -81,14 +87,15 @@ class NewSessionScreen(ModalScreen["str | None"]):
                     yield Input(placeholder="e.g. 200", id="dose", max_length=12, compact=True)
                     yield Static(classes="field-error hidden", id="dose-error")
             yield Static(classes="field-error hidden", id="form-error")
-            yield Static("Enter: create it and open it  ·  Escape: back out, nothing is saved",
-                         id="new-session-hint")
+            yield Static("Enter: create it and open it  ·  Escape: back out, nothing is saved", id="new-session-hint")
         yield Footer()
 
     def on_mount(self) -> None:
         if not self.kap.presets.presets:
-            self._show_error("preset", "No presets could be loaded, so no session can be started; "
-                                       "`kapsession presets` shows the problem.")
+            self._show_error(
+                "preset",
+                "No presets could be loaded, so no session can be started; `kapsession presets` shows the problem.",
+            )
         client = self.query_one("#client", Input)
         client.focus()
         if self._prefill:
@@ -101,8 +108,7 @@ class NewSessionScreen(ModalScreen["str | None"]):
     def _history_text(name: str, last_dose: float | None, number: int) -> Text:
         text = Text()
         if not name.strip():
-            text.append("The session number and last dose fill in from the client's history.",
-                        style="italic")
+            text.append("The session number and last dose fill in from the client's history.", style="italic")
             return text
         text.append(f"Session {number}", style="bold")
         if number == 1:
@@ -113,7 +119,7 @@ class NewSessionScreen(ModalScreen["str | None"]):
             text.append(_mg(last_dose) if last_dose else "none recorded", style="bold")
         return text
 
-    def _client(self, text: str):  # noqa: ANN202 - NewSessionClient, or an InputError's sentence
+    def _client(self, text: str):
         from kapsession.core.errors import KapsessionError
         from kapsession.course.command_line import client_for_new_session
 
@@ -128,8 +134,12 @@ class NewSessionScreen(ModalScreen["str | None"]):
             from kapsession.course.report import previous_session_lines
             from kapsession.store.clients import ClientBook
 
-            course = ClientBook(self.kap.store).course(client_id, self.kap.clock.now(), library=self.kap.presets,
-                                                       default_planned=self.kap.settings.series_length)
+            course = ClientBook(self.kap.store).course(
+                client_id,
+                self.kap.clock.now(),
+                library=self.kap.presets,
+                default_planned=self.kap.settings.series_length,
+            )
             self._course_for = (client_id, previous_session_lines(course))
         return self._course_for[1]
 
@@ -149,7 +159,13 @@ class NewSessionScreen(ModalScreen["str | None"]):
             info.update(self._history_text(name, last_dose, number))
         dose = self.query_one("#dose", Input)
         dose.placeholder = f"last: {last_dose:g}" if last_dose else "e.g. 200"
-        if name and number > 1 and not self._preset_chosen_by_hand and client is not None and not isinstance(client, str):
+        if (
+            name
+            and number > 1
+            and not self._preset_chosen_by_hand
+            and client is not None
+            and not isinstance(client, str)
+        ):
             from kapsession.store.clients import ClientBook
 
             last_preset = ClientBook(self.kap.store).sessions(client.client_id)[-1].preset  # type: ignore[arg-type]
@@ -174,7 +190,7 @@ class NewSessionScreen(ModalScreen["str | None"]):
             self._validate(only=field)
 
     # -- validation ---------------------------------------------------------------------------------
-    def _preset(self) -> "Preset | None":
+    def _preset(self) -> Preset | None:
         value = self.query_one("#preset", Select).value
         if not isinstance(value, str):
             return None
@@ -195,9 +211,9 @@ class NewSessionScreen(ModalScreen["str | None"]):
         values = self._values()
         now = self.kap.clock.now()
         checks = {
-            "client": dict(client_name=values["client"]),
-            "weight": dict(client_name="x", weight_kg=values["weight"].strip() or None),
-            "dose": dict(client_name="x", planned_dose_mg=values["dose"].strip() or None),
+            "client": {"client_name": values["client"]},
+            "weight": {"client_name": "x", "weight_kg": values["weight"].strip() or None},
+            "dose": {"client_name": "x", "planned_dose_mg": values["dose"].strip() or None},
         }
         errors: dict[str, str] = {}
         for field, arguments in checks.items():
@@ -251,10 +267,14 @@ class NewSessionScreen(ModalScreen["str | None"]):
         def opened(history: list) -> Any:  # the client's series, counted under the write lock
             number, last_dose = series_so_far(history)
             return commands.open_session(
-                client_name=client.name, preset=preset, now=now,
+                client_name=client.name,
+                preset=preset,
+                now=now,
                 weight_kg=values["weight"].strip() or None,
                 planned_dose_mg=values["dose"].strip() or None,
-                series_number=number, previous_dose_mg=last_dose, series_length=series_length,
+                series_number=number,
+                previous_dose_mg=last_dose,
+                series_length=series_length,
             )
 
         try:
@@ -276,7 +296,7 @@ def _sentence(error: Exception) -> str:
             first = errors()[0]
             where = ".".join(str(part) for part in first.get("loc", ()))
             return f"{where}: {first.get('msg', error)}" if where else str(first.get("msg", error))
-        except Exception:  # noqa: BLE001 - fall back to the plain text
+        except Exception:
             pass
     text = str(error)
     return text[:1].upper() + text[1:]

@@ -113,7 +113,7 @@ class PassphraseApp(App["Any | None"]):
                 self.register_theme(theme)
             wanted = load_settings().theme or "dim-room"
             self.theme = wanted if wanted in themes else ("dim-room" if "dim-room" in themes else "textual-dark")
-        except Exception:  # noqa: BLE001 - a theme problem must not keep the sessions closed
+        except Exception:
             self.theme = "textual-dark"
 
     def on_mount(self) -> None:

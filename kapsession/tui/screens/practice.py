@@ -11,8 +11,9 @@ when a practice session is closed, and from `kapsession practice report ID`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -52,7 +53,7 @@ def _real_minutes(minutes: float, speed: float) -> str:
     return f"about {round(real)} minute{'s' if round(real) != 1 else ''}"
 
 
-def practice_live_screen(app: Any, log: "SessionLog", driver: "PracticeDriver") -> Screen:
+def practice_live_screen(app: Any, log: SessionLog, driver: PracticeDriver) -> Screen:
     """A practice session on the live screen, its debrief to follow when it is closed."""
     from kapsession.tui.screens.live import LiveScreen
 
@@ -60,10 +61,10 @@ def practice_live_screen(app: Any, log: "SessionLog", driver: "PracticeDriver") 
     return LiveScreen(log, practice=driver)
 
 
-def debrief_opener(app: Any, session_id: str, driver: "PracticeDriver") -> Callable[["SessionState"], None]:
+def debrief_opener(app: Any, session_id: str, driver: PracticeDriver) -> Callable[[SessionState], None]:
     """The driver's `on_closed`: once the live screen has caught up with the close, the debrief."""
 
-    def open_debrief(state: "SessionState") -> None:
+    def open_debrief(state: SessionState) -> None:
         if driver.paused:
             driver.toggle_pause()  # nothing left to pause; the banner should not say PAUSED
         app.call_later(lambda: app.push_screen(DebriefScreen(session_id, now=state.clock_now)))
@@ -71,8 +72,9 @@ def debrief_opener(app: Any, session_id: str, driver: "PracticeDriver") -> Calla
     return open_debrief
 
 
-def rehearsal_screen(app: Any, session_id: str, speed: float = DEFAULT_SPEED,
-                     scenarios: "ScenarioLibrary | None" = None) -> Screen | None:
+def rehearsal_screen(
+    app: Any, session_id: str, speed: float = DEFAULT_SPEED, scenarios: ScenarioLibrary | None = None
+) -> Screen | None:
     """The screen a stored practice session opens on: a closed one's debrief, an unfinished one's
     live screen with its scenario and a practice clock carrying on from its last entry (so it
     never runs on the wall clock). None, after telling the therapist why, if it cannot open."""
@@ -92,8 +94,9 @@ def rehearsal_screen(app: Any, session_id: str, speed: float = DEFAULT_SPEED,
     return practice_live_screen(app, log, driver)
 
 
-def open_rehearsal(app: Any, session_id: str, speed: float = DEFAULT_SPEED,
-                   scenarios: "ScenarioLibrary | None" = None) -> bool:
+def open_rehearsal(
+    app: Any, session_id: str, speed: float = DEFAULT_SPEED, scenarios: ScenarioLibrary | None = None
+) -> bool:
     """Push `rehearsal_screen` (for the home screen's Enter on a PRACTICE row, and the picker)."""
     screen = rehearsal_screen(app, session_id, speed, scenarios)
     if screen is None:
@@ -102,10 +105,10 @@ def open_rehearsal(app: Any, session_id: str, speed: float = DEFAULT_SPEED,
     return True
 
 
-def debrief_opener_for_active_app(session_id: str, driver: "PracticeDriver") -> Callable[["SessionState"], None]:
+def debrief_opener_for_active_app(session_id: str, driver: PracticeDriver) -> Callable[[SessionState], None]:
     """Like `debrief_opener`, for a driver made before its app (`kapsession practice NAME`)."""
 
-    def open_debrief(state: "SessionState") -> None:
+    def open_debrief(state: SessionState) -> None:
         from textual import active_app
 
         debrief_opener(active_app.get(), session_id, driver)(state)
@@ -125,15 +128,38 @@ class PracticePicker(Screen[None]):
     CSS_PATH = "../practice.tcss"
     BINDINGS = [
         # priority: the focused list binds Enter itself (unshown), which hid Start from the footer.
-        Binding("enter", "start", "Start", id="practice.start", priority=True,
-                tooltip="Start the chosen scenario, or open the chosen rehearsal"),
-        Binding("plus,equals_sign,right_square_bracket", "faster", "Faster", id="practice.faster",
-                key_display="+", tooltip="A faster practice clock"),
-        Binding("minus,left_square_bracket", "slower", "Slower", id="practice.slower",
-                key_display="-", tooltip="A slower practice clock"),
+        Binding(
+            "enter",
+            "start",
+            "Start",
+            id="practice.start",
+            priority=True,
+            tooltip="Start the chosen scenario, or open the chosen rehearsal",
+        ),
+        Binding(
+            "plus,equals_sign,right_square_bracket",
+            "faster",
+            "Faster",
+            id="practice.faster",
+            key_display="+",
+            tooltip="A faster practice clock",
+        ),
+        Binding(
+            "minus,left_square_bracket",
+            "slower",
+            "Slower",
+            id="practice.slower",
+            key_display="-",
+            tooltip="A slower practice clock",
+        ),
         Binding("tab", "switch_list", "Scenarios / rehearsals", id="practice.switch", show=False),
-        Binding("d", "debrief", "Debrief", id="practice.debrief",
-                tooltip="The debrief of the chosen rehearsal (so far, if it is unfinished)"),
+        Binding(
+            "d",
+            "debrief",
+            "Debrief",
+            id="practice.debrief",
+            tooltip="The debrief of the chosen rehearsal (so far, if it is unfinished)",
+        ),
         Binding("escape,q", "back", "Back", id="practice.back", tooltip="Back to the home screen"),
     ]
 
@@ -148,8 +174,13 @@ class PracticePicker(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="practice-body"):
-            yield Static(Text("PRACTICE · rehearse a protocol on a fast clock; nothing here reaches a client's record",
-                              style="bold"), id="practice-title")
+            yield Static(
+                Text(
+                    "PRACTICE · rehearse a protocol on a fast clock; nothing here reaches a client's record",
+                    style="bold",
+                ),
+                id="practice-title",
+            )
             with Horizontal(id="practice-main"):
                 with Vertical(id="practice-left"):
                     yield Static("Scenarios", classes="practice-heading")
@@ -174,8 +205,12 @@ class PracticePicker(Screen[None]):
             scenarios.add_option(Option(Text(f"{scenario.title}  ·  {name}"), id=name))
         problems = self.query_one("#practice-problems", Static)
         if self.library.problems:
-            problems.update(Text("Some scenario files could not be read:\n" + "\n".join(
-                f"• {problem}" for problem in self.library.problems)))
+            problems.update(
+                Text(
+                    "Some scenario files could not be read:\n"
+                    + "\n".join(f"• {problem}" for problem in self.library.problems)
+                )
+            )
             problems.remove_class("hidden")
         if self.library.scenarios:
             scenarios.highlighted = 0
@@ -204,7 +239,7 @@ class PracticePicker(Screen[None]):
             ids = [row.id for row in rows]
             past.highlighted = ids.index(chosen) if chosen in ids else 0
 
-    def _scenario(self) -> "Scenario | None":
+    def _scenario(self) -> Scenario | None:
         options = self.query_one("#practice-scenarios", OptionList)
         if self.library is None or options.highlighted is None:
             return None
@@ -239,7 +274,9 @@ class PracticePicker(Screen[None]):
             if row.closed_at:
                 text.append("Closed. Enter or d: its debrief.\n")
             else:
-                text.append("Unfinished. Enter: carry on where it stopped (at the chosen speed); d: the debrief so far.\n")
+                text.append(
+                    "Unfinished. Enter: carry on where it stopped (at the chosen speed); d: the debrief so far.\n"
+                )
             detail.update(text)
             return
         scenario = self._scenario()
@@ -257,8 +294,10 @@ class PracticePicker(Screen[None]):
         text.append(f"Minimum observation: {preset.minimum_observation_minutes} min after {after}\n\n")
         text.append(scenario.description.strip() + "\n\n")
         scored = sum(1 for event in scenario.events if event.expect)
-        text.append(f"{len(scenario.events)} scripted events ({scored} to respond to). What the monitor or the "
-                    "client presents appears in the practice panel; you record it yourself.\n")
+        text.append(
+            f"{len(scenario.events)} scripted events ({scored} to respond to). What the monitor or the "
+            "client presents appears in the practice panel; you record it yourself.\n"
+        )
         detail.update(text)
 
     # -- keys ---------------------------------------------------------------------------------------
@@ -335,13 +374,24 @@ class DebriefScreen(Screen[None]):
     CSS_PATH = "../practice.tcss"
     BINDINGS = [
         Binding("escape,q", "back", "Back", id="debrief.back"),
-        Binding("m", "save_markdown", "Save Markdown", id="debrief.save",
-                tooltip="Write the debrief as Markdown (for a supervisor) into the data folder"),
-        Binding("r", "reload", "Refresh", id="debrief.reload", show=False,
-                tooltip="Score the session again (for one still running)"),
+        Binding(
+            "m",
+            "save_markdown",
+            "Save Markdown",
+            id="debrief.save",
+            tooltip="Write the debrief as Markdown (for a supervisor) into the data folder",
+        ),
+        Binding(
+            "r",
+            "reload",
+            "Refresh",
+            id="debrief.reload",
+            show=False,
+            tooltip="Score the session again (for one still running)",
+        ),
     ]
 
-    def __init__(self, session_id: str, now: Any = None, debrief: "Debrief | None" = None) -> None:
+    def __init__(self, session_id: str, now: Any = None, debrief: Debrief | None = None) -> None:
         super().__init__(id="debrief")
         self.session_id = session_id
         self.now = now
@@ -357,11 +407,15 @@ class DebriefScreen(Screen[None]):
         self.query_one("#debrief-scroll").focus()
         self.action_reload(initial=True)
 
-    def _score(self) -> "Debrief":
+    def _score(self) -> Debrief:
         from kapsession.practice.debrief import debrief_session
 
-        return debrief_session(self.app.store, self.session_id, self.now,  # type: ignore[attr-defined]
-                               presets=getattr(self.app, "presets", None))
+        return debrief_session(
+            self.app.store,
+            self.session_id,
+            self.now,  # type: ignore[attr-defined]
+            presets=getattr(self.app, "presets", None),
+        )
 
     def action_reload(self, initial: bool = False) -> None:
         from kapsession.core.errors import KapsessionError
@@ -394,9 +448,10 @@ class DebriefScreen(Screen[None]):
             make_private_dir(folder)
             path = folder / f"practice-{self.session_id}.md"
             write_private(path, text.encode("utf-8"))
-        except Exception as error:  # noqa: BLE001 - reported, never a crash
-            self.app.call_from_thread(self.notify, f"The debrief could not be saved ({error}).",
-                                      title="Debrief", severity="error")
+        except Exception as error:
+            self.app.call_from_thread(
+                self.notify, f"The debrief could not be saved ({error}).", title="Debrief", severity="error"
+            )
             return
         self.app.call_from_thread(self.notify, f"Saved to {path}", title="Debrief", timeout=8)
 
@@ -404,8 +459,9 @@ class DebriefScreen(Screen[None]):
         self.dismiss(None)
 
 
-def run_rehearsal(data_dir: Path | str, session_id: str, driver: "PracticeDriver", clock: Any,
-                  theme: str | None = None) -> int:
+def run_rehearsal(
+    data_dir: Path | str, session_id: str, driver: PracticeDriver, clock: Any, theme: str | None = None
+) -> int:
     """`kapsession practice NAME`: the app opened on a new practice session's live screen."""
     from kapsession.tui.app import run_app
 
@@ -413,8 +469,9 @@ def run_rehearsal(data_dir: Path | str, session_id: str, driver: "PracticeDriver
     return run_app(data_dir=data_dir, session_id=session_id, theme=theme, practice=driver, clock=clock)
 
 
-def practice_app(data_dir: Path | str, first: Callable[[], Screen], theme: str | None = None,
-                 exit_with_it: bool = False) -> Any:
+def practice_app(
+    data_dir: Path | str, first: Callable[[], Screen], theme: str | None = None, exit_with_it: bool = False
+) -> Any:
     """The kapsession app opened on one of these screens (`practice` with no scenario: the picker
     over the home screen; `practice report ID`: the debrief, quitting when it closes)."""
     from kapsession.tui.app import KapsessionApp
@@ -427,10 +484,11 @@ def practice_app(data_dir: Path | str, first: Callable[[], Screen], theme: str |
     return PracticeApp(data_dir, theme=theme)
 
 
-def run_practice_app(data_dir: Path | str, first: Callable[[], Screen], theme: str | None = None,
-                     exit_with_it: bool = False) -> int:
+def run_practice_app(
+    data_dir: Path | str, first: Callable[[], Screen], theme: str | None = None, exit_with_it: bool = False
+) -> int:
     app = practice_app(data_dir, first, theme, exit_with_it)
-    app.store  # a data dir that cannot be used is a one-line error from the command line
+    _ = app.store  # a data dir that cannot be used is a one-line error from the command line
     from kapsession.tui.crash_guard import run_reporting_crashes
 
     result = run_reporting_crashes(app, data_dir)  # no client data on a crash screen

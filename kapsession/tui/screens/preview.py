@@ -12,50 +12,58 @@ notification, so the screen never freezes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.content import Content
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from kapsession.tui.key_commands import KeyCommands
 from kapsession.core import commands
 from kapsession.core.errors import KapsessionError
-from kapsession.core.text_rule import visible
 from kapsession.core.state import NoteView, SessionState
+from kapsession.core.text_rule import visible
 from kapsession.core.timeparse import format_local
 from kapsession.store.session_log import SessionLog
 from kapsession.summary.markdown import render_markdown
 from kapsession.summary.model import ClientSummary, build_summary
+from kapsession.tui.key_commands import KeyCommands
 from kapsession.tui.recorder import Recorder, Severity
 from kapsession.tui.widgets.key_bar import KeyBar, KeyHint
 
 PREVIEW_KEYS: list[tuple[Binding, str]] = [
-    (Binding("space", "toggle_note", "Share/unshare", id="preview.toggle_note"),
-     "make the highlighted note shareable or private (recorded as an event)"),
-    (Binding("c", "toggle_clinical", "Clinical figures", id="preview.toggle_clinical"),
-     "include or leave out the vitals and dose figures (a small chart and table)"),
-    (Binding("p", "export('pdf')", "PDF", id="preview.export_pdf"),
-     "save the summary as a PDF in the exports folder"),
-    (Binding("h", "export('html')", "HTML", id="preview.export_html"),
-     "save the summary as one HTML file (prints on A4 or Letter)"),
-    (Binding("m", "export('md')", "Markdown", id="preview.export_md"),
-     "save the summary as Markdown, for email or a client portal"),
-    (Binding("P", "print_summary", "Print", id="preview.print"),
-     "send the summary PDF to the printer (lp)"),
-    (Binding("R", "export_record", "Record", id="preview.export_record"),
-     "save the therapist's clinical record (all notes, private included) as a PDF"),
-    (Binding("escape", "back", "Back", id="preview.back"),
-     "leave the preview"),
+    (
+        Binding("space", "toggle_note", "Share/unshare", id="preview.toggle_note"),
+        "make the highlighted note shareable or private (recorded as an event)",
+    ),
+    (
+        Binding("c", "toggle_clinical", "Clinical figures", id="preview.toggle_clinical"),
+        "include or leave out the vitals and dose figures (a small chart and table)",
+    ),
+    (Binding("p", "export('pdf')", "PDF", id="preview.export_pdf"), "save the summary as a PDF in the exports folder"),
+    (
+        Binding("h", "export('html')", "HTML", id="preview.export_html"),
+        "save the summary as one HTML file (prints on A4 or Letter)",
+    ),
+    (
+        Binding("m", "export('md')", "Markdown", id="preview.export_md"),
+        "save the summary as Markdown, for email or a client portal",
+    ),
+    (Binding("P", "print_summary", "Print", id="preview.print"), "send the summary PDF to the printer (lp)"),
+    (
+        Binding("R", "export_record", "Record", id="preview.export_record"),
+        "save the therapist's clinical record (all notes, private included) as a PDF",
+    ),
+    (Binding("escape", "back", "Back", id="preview.back"), "leave the preview"),
 ]
 
 KEY_NAMES = {"space": "space", "escape": "esc"}
@@ -80,8 +88,11 @@ def note_prompt(note: NoteView, width: int = 60) -> Content:
         first = first[: width - 1] + "\u2026"
     if note.kind == "client-words":
         first = f"\u201c{first}\u201d"
-    mark = (Content.styled("\u2713 shared ", "b $note-shareable") if note.shareable
-            else Content.styled("\u00b7 private", "$note-private"))
+    mark = (
+        Content.styled("\u2713 shared ", "b $note-shareable")
+        if note.shareable
+        else Content.styled("\u00b7 private", "$note-private")
+    )
     return Content.assemble(mark, "  ", (format_local(note.at), "$text-muted"), "  ", visible(first))
 
 
@@ -89,13 +100,17 @@ def included_line(summary: ClientSummary, state: SessionState) -> str:
     shared, total = len(summary.notes), len(state.notes)
     figures = "with" if summary.clinical is not None else "without"
     if summary.nothing_personal:
-        first = ("Nothing personal is included: no note is marked shareable"
-                 + (f" (space on a note shares it; {total} written)." if total else "."))
+        first = "Nothing personal is included: no note is marked shareable" + (
+            f" (space on a note shares it; {total} written)." if total else "."
+        )
     else:
         first = f"{shared} of {total} notes shared."
     missing = summary.missing_numbers()
-    numbers = (f"  \u26a0 Not set: {' and '.join(missing)} (printed under \u201cwhen to call\u201d; add in Settings)."
-               if missing else "")
+    numbers = (
+        f"  \u26a0 Not set: {' and '.join(missing)} (printed under \u201cwhen to call\u201d; add in Settings)."
+        if missing
+        else ""
+    )
     return f"{first}  Printed {figures} clinical figures (c).{numbers}"
 
 
@@ -130,10 +145,12 @@ class PreviewScreen(Screen[None]):
         yield KeyBar(id="preview-keys")
 
     def on_mount(self) -> None:
-        self.query_one(KeyBar).show_keys([
-            KeyHint(KEY_NAMES.get(binding.key, binding.key), binding.description, binding.action)
-            for binding, _ in PREVIEW_KEYS
-        ])
+        self.query_one(KeyBar).show_keys(
+            [
+                KeyHint(KEY_NAMES.get(binding.key, binding.key), binding.description, binding.action)
+                for binding, _ in PREVIEW_KEYS
+            ]
+        )
         self.rebuild()
         if self.state is not None and self.state.notes:
             self.query_one("#preview-notes", OptionList).focus()
@@ -162,22 +179,29 @@ class PreviewScreen(Screen[None]):
         try:
             if log.has_news():
                 log.refresh()
-        except Exception:  # noqa: BLE001 - a busy database: show what we have
+        except Exception:
             pass
         state = log.state()
         settings = self._settings()
         summary = build_summary(
-            state, therapist_name=settings.therapist_name, practice_name=settings.practice_name,
-            include_clinical_figures=self.include_clinical, paper=settings.paper,
-            practice_phone=getattr(settings, "practice_phone", ""), crisis_line=getattr(settings, "crisis_line", ""),
+            state,
+            therapist_name=settings.therapist_name,
+            practice_name=settings.practice_name,
+            include_clinical_figures=self.include_clinical,
+            paper=settings.paper,
+            practice_phone=getattr(settings, "practice_phone", ""),
+            crisis_line=getattr(settings, "crisis_line", ""),
         )
         self.state, self.summary = state, summary
         self.markdown_text = render_markdown(summary)
         self.query_one("#preview-markdown", Markdown).update(self.markdown_text)
         closed = f"closed {format_local(state.closed_at)}" if state.closed_at else "not closed yet"
         self.query_one("#preview-title", Static).update(
-            Text.assemble(("Client summary", "bold"), f"  {summary.client_name} \u00b7 {summary.session_label} "
-                          f"\u00b7 {summary.date} \u00b7 {closed}"))
+            Text.assemble(
+                ("Client summary", "bold"),
+                f"  {summary.client_name} \u00b7 {summary.session_label} \u00b7 {summary.date} \u00b7 {closed}",
+            )
+        )
         included = self.query_one("#preview-included", Static)
         included.update(included_line(summary, state))
         included.set_class(summary.nothing_personal, "-nothing-personal")
@@ -214,7 +238,8 @@ class PreviewScreen(Screen[None]):
         now = "shareable: it will be printed" if not note.shareable else "private: it will not be printed"
         self.recorder.record(
             lambda state, at: commands.set_note_visibility(state, note.seq, not note.shareable, at),  # type: ignore[arg-type]
-            saved=f"Note at {format_local(note.at)} is now {now}.")
+            saved=f"Note at {format_local(note.at)} is now {now}.",
+        )
 
     def _tell(self, sentence: str, severity: Severity) -> None:
         self.notify(sentence, severity=severity, timeout=3 if severity == "information" else 10, markup=False)
@@ -225,8 +250,9 @@ class PreviewScreen(Screen[None]):
 
     def action_toggle_clinical(self) -> None:
         self.include_clinical = not self.include_clinical
-        self.notify("Clinical figures will be printed." if self.include_clinical
-                    else "Clinical figures left out.", timeout=3)
+        self.notify(
+            "Clinical figures will be printed." if self.include_clinical else "Clinical figures left out.", timeout=3
+        )
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -251,10 +277,15 @@ class PreviewScreen(Screen[None]):
         from kapsession.summary.record import build_record, client_record_of
 
         settings = self._settings()
-        record = build_record(self.state, self.session_log.session_id, therapist_name=settings.therapist_name,
-                              practice_name=settings.practice_name, practice_phone=getattr(settings, "practice_phone", ""),
-                              paper=settings.paper,
-                              client_record=client_record_of(self.session_log.store, self.session_log.session_id))
+        record = build_record(
+            self.state,
+            self.session_log.session_id,
+            therapist_name=settings.therapist_name,
+            practice_name=settings.practice_name,
+            practice_phone=getattr(settings, "practice_phone", ""),
+            paper=settings.paper,
+            client_record=client_record_of(self.session_log.store, self.session_log.session_id),
+        )
         self.notify("Saving the clinical record as PDF\u2026", timeout=2)
         self.run_export(record, "pdf", self._target("record", "pdf"), record=True)
 
@@ -275,12 +306,13 @@ class PreviewScreen(Screen[None]):
         except KapsessionError as error:
             self.app.call_from_thread(self._report, f"{what} not saved: {error}.", True)
             return
-        except Exception as error:  # noqa: BLE001 - one sentence, never a traceback on the screen
+        except Exception as error:
             self.app.call_from_thread(self._report, f"{what} not saved: {type(error).__name__}: {error}.", True)
             return
         self.exports.append(target)
-        personal = "" if record or not getattr(document, "nothing_personal", False) else \
-            " Nothing personal is included."
+        personal = (
+            "" if record or not getattr(document, "nothing_personal", False) else " Nothing personal is included."
+        )
         self.app.call_from_thread(self._report, f"{what} saved: {target}.{personal}", False)
 
     @work(thread=True, group="preview-export")
@@ -299,5 +331,10 @@ class PreviewScreen(Screen[None]):
         self.app.call_from_thread(self._report, f"Sent to the printer ({answer}).", False)
 
     def _report(self, message: str, problem: bool) -> None:
-        self.notify(message, title="Summary", severity="error" if problem else "information",
-                    timeout=10 if problem else 8, markup=False)
+        self.notify(
+            message,
+            title="Summary",
+            severity="error" if problem else "information",
+            timeout=10 if problem else 8,
+            markup=False,
+        )

@@ -74,8 +74,9 @@ class AnswerKeys:
 
 def _answer_words(form: Instrument) -> Content:
     """`0 Not at all   1 Several days   ...`: each answer with its digit."""
-    return Content("   ").join(Content.assemble((str(value), "b"), f" {visible(words)}")
-                                for value, words in enumerate(form.answers))
+    return Content("   ").join(
+        Content.assemble((str(value), "b"), f" {visible(words)}") for value, words in enumerate(form.answers)
+    )
 
 
 class QuestionnaireDialog(EntryDialog[QuestionnaireEntry]):
@@ -87,12 +88,20 @@ class QuestionnaireDialog(EntryDialog[QuestionnaireEntry]):
         Binding("tab", "switch", "PHQ-9 / GAD-7", id="questionnaire.switch", priority=True),
     ]
 
-    def __init__(self, log: SessionLog, name: str | None = None, *, by_client: bool = False,
-                 entry: QuestionnaireEntry | None = None, problem: str | None = None) -> None:
+    def __init__(
+        self,
+        log: SessionLog,
+        name: str | None = None,
+        *,
+        by_client: bool = False,
+        entry: QuestionnaireEntry | None = None,
+        problem: str | None = None,
+    ) -> None:
         super().__init__(log, problem)
         self.by_client = by_client
-        self.answering = (AnswerKeys(entry.instrument, entry.answers) if entry
-                          else AnswerKeys(name or first_instrument(log)))
+        self.answering = (
+            AnswerKeys(entry.instrument, entry.answers) if entry else AnswerKeys(name or first_instrument(log))
+        )
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -101,8 +110,11 @@ class QuestionnaireDialog(EntryDialog[QuestionnaireEntry]):
             yield Static("", id="q-answers", classes="choice")
             yield Static("", id="q-row")
             yield Static("", id="error", classes="error")
-            yield Static(f"[b]0-3[/b] answers · [b]Backspace[/b] back · [b]Tab[/b] PHQ-9/GAD-7 · "
-                         f"[b]Enter[/b] saves · {ESCAPE_HINT}", classes="hint")
+            yield Static(
+                f"[b]0-3[/b] answers · [b]Backspace[/b] back · [b]Tab[/b] PHQ-9/GAD-7 · "
+                f"[b]Enter[/b] saves · {ESCAPE_HINT}",
+                classes="hint",
+            )
 
     def on_mount(self) -> None:
         self._show()
@@ -116,13 +128,15 @@ class QuestionnaireDialog(EntryDialog[QuestionnaireEntry]):
             total = sum(answering.answers)
             item = Content.styled(f"Total {total} of {form.max_total}: {form.band(total).words}", "b")
             if form.safety_flagged(answering.answers):
-                item = Content.assemble(item, "\n", ("ALERT", "b $alert-alarm"),
-                                        f" item {form.safety_item} above 0: a safety check follows")
+                item = Content.assemble(
+                    item, "\n", ("ALERT", "b $alert-alarm"), f" item {form.safety_item} above 0: a safety check follows"
+                )
             item = Content.assemble(item, "\nEnter saves.")
         else:
             number = answering.current + 1
-            item = Content.assemble((f"{number} of {len(form.items)}.", "b"),
-                                    f" {visible(form.items[answering.current])}")
+            item = Content.assemble(
+                (f"{number} of {len(form.items)}.", "b"), f" {visible(form.items[answering.current])}"
+            )
         self.query_one("#q-item", Static).update(item)
         self.query_one("#q-answers", Static).update(_answer_words(form))
         self.query_one("#q-row", Static).update(Content(f"answers: {answering.row()}"))
@@ -136,8 +150,9 @@ class QuestionnaireDialog(EntryDialog[QuestionnaireEntry]):
 
     def action_switch(self) -> None:
         if self.answering.answers:
-            self.show_error("Switch before the first answer (Backspace clears them), or save this one first.",
-                            soft=True)
+            self.show_error(
+                "Switch before the first answer (Backspace clears them), or save this one first.", soft=True
+            )
             return
         self.answering = AnswerKeys("gad7" if self.answering.form.name == "phq9" else "phq9")
         self._show()
@@ -181,16 +196,24 @@ class ClientQuestionnaire(QuestionnaireDialog):
             stem.update("Thank you.")
             self.query_one("#q-item", Static).update(
                 f"Your answers are saved. Your total is {total} of {form.max_total}.\n\n"
-                "Your therapist will talk it through with you.")
+                "Your therapist will talk it through with you."
+            )
             answers.update("")
             self.query_one("#q-row", Static).update("")
             hint.update("Press Enter to go back.")
             return
         stem.update(Content(visible(form.stem)))
-        self.query_one("#q-item", Static).update(Content.assemble(
-            f"{answering.current + 1} of {len(form.items)}\n\n", (visible(form.items[answering.current]), "b")))
-        answers.update(Content("\n").join(Content.assemble("  ", (str(value), "b"), f"   {visible(words)}")
-                                          for value, words in enumerate(form.answers)))
+        self.query_one("#q-item", Static).update(
+            Content.assemble(
+                f"{answering.current + 1} of {len(form.items)}\n\n", (visible(form.items[answering.current]), "b")
+            )
+        )
+        answers.update(
+            Content("\n").join(
+                Content.assemble("  ", (str(value), "b"), f"   {visible(words)}")
+                for value, words in enumerate(form.answers)
+            )
+        )
         self.query_one("#q-row", Static).update("")
 
     def on_key(self, event: Key) -> None:
@@ -224,8 +247,15 @@ class SafetyCheckDialog(EntryDialog[SafetyCheckEntry]):
 
     BINDINGS = [Binding("ctrl+s", "toggle_shareable", "Private / shareable", id="safety.shareable", priority=True)]
 
-    def __init__(self, log: SessionLog, key: str, message: str, *, entry: SafetyCheckEntry | None = None,
-                 problem: str | None = None) -> None:
+    def __init__(
+        self,
+        log: SessionLog,
+        key: str,
+        message: str,
+        *,
+        entry: SafetyCheckEntry | None = None,
+        problem: str | None = None,
+    ) -> None:
         super().__init__(log, problem)
         self.key = key
         self.message = message
@@ -235,21 +265,28 @@ class SafetyCheckDialog(EntryDialog[SafetyCheckEntry]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(Content.assemble(("ALERT", "b $alert-alarm"), f" {visible(self.message)}"), classes="help")
-            yield Static("The safety check: what was asked, the client's answer, and the plan "
-                         "(a crisis line given, who was told).", classes="help")
+            yield Static(
+                "The safety check: what was asked, the client's answer, and the plan "
+                "(a crisis line given, who was told).",
+                classes="help",
+            )
             yield Input(self.typed, placeholder="the safety check note", id="safety-text")
             yield Static("", id="safety-visibility", classes="choice")
             yield Static("", id="error", classes="error")
-            yield Static(f"[b]Enter[/b] saves and acknowledges · [b]ctrl+s[/b] private/shareable · {ESCAPE_HINT}",
-                         classes="hint")
+            yield Static(
+                f"[b]Enter[/b] saves and acknowledges · [b]ctrl+s[/b] private/shareable · {ESCAPE_HINT}", classes="hint"
+            )
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = "Safety check"
         self._show_visibility()
 
     def _show_visibility(self) -> None:
-        words = (Content.styled("SHARE \u2713 shareable", "b $note-shareable") if self.shareable
-                 else Content.assemble(("private", "b $note-private"), ": stays in the clinical record only"))
+        words = (
+            Content.styled("SHARE \u2713 shareable", "b $note-shareable")
+            if self.shareable
+            else Content.assemble(("private", "b $note-private"), ": stays in the clinical record only")
+        )
         self.query_one("#safety-visibility", Static).update(words)
 
     def action_toggle_shareable(self) -> None:

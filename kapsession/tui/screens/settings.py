@@ -23,8 +23,12 @@ if TYPE_CHECKING:
 
 
 # The settings fields typed on this form, and the input each is typed in.
-FIELD_INPUTS = {"therapist_name": "therapist", "practice_name": "practice", "practice_phone": "practice-phone",
-                "crisis_line": "crisis-line"}
+FIELD_INPUTS = {
+    "therapist_name": "therapist",
+    "practice_name": "practice",
+    "practice_phone": "practice-phone",
+    "crisis_line": "crisis-line",
+}
 
 
 class SettingsScreen(ModalScreen["Settings | None"]):
@@ -33,7 +37,7 @@ class SettingsScreen(ModalScreen["Settings | None"]):
         Binding("ctrl+s", "save", "Save", id="settings.save"),
     ]
 
-    def __init__(self, settings: "Settings") -> None:
+    def __init__(self, settings: Settings) -> None:
         super().__init__(id="settings")
         self.settings = settings
 
@@ -45,7 +49,9 @@ class SettingsScreen(ModalScreen["Settings | None"]):
             yield Input(s.therapist_name, placeholder="e.g. Dr. R. Moss", id="therapist", max_length=120, compact=True)
             yield Static(classes="field-error hidden", id="therapist-error")
             yield Label("Practice name (on the client summary)", classes="field-label")
-            yield Input(s.practice_name, placeholder="e.g. Quiet Harbour Therapy", id="practice", max_length=120, compact=True)
+            yield Input(
+                s.practice_name, placeholder="e.g. Quiet Harbour Therapy", id="practice", max_length=120, compact=True
+            )
             yield Static(classes="field-error hidden", id="practice-error")
             with Horizontal(id="series-and-paper"):
                 with Vertical(classes="amount"):
@@ -53,19 +59,34 @@ class SettingsScreen(ModalScreen["Settings | None"]):
                     yield Input(str(s.series_length), id="series-length", max_length=3, compact=True)
                 with Vertical(classes="amount"):
                     yield Label("Paper for printed summaries", classes="field-label")
-                    yield Select([("A4", "a4"), ("US Letter", "letter")], value=s.paper, allow_blank=False,
-                                 id="paper", compact=True)
+                    yield Select(
+                        [("A4", "a4"), ("US Letter", "letter")],
+                        value=s.paper,
+                        allow_blank=False,
+                        id="paper",
+                        compact=True,
+                    )
             yield Static(classes="field-error hidden", id="series-length-error")
             # Side by side: the form keeps its note and hint on screen at 80x24.
             with Horizontal(id="call-numbers"):
                 with Vertical(classes="amount"):
                     yield Label("Practice phone (when to call)", classes="field-label")
-                    yield Input(s.practice_phone, placeholder="the number clients call", id="practice-phone",
-                                max_length=60, compact=True)
+                    yield Input(
+                        s.practice_phone,
+                        placeholder="the number clients call",
+                        id="practice-phone",
+                        max_length=60,
+                        compact=True,
+                    )
                 with Vertical(classes="amount"):
                     yield Label("Crisis line (name and number)", classes="field-label")
-                    yield Input(s.crisis_line, placeholder="your region's crisis line", id="crisis-line",
-                                max_length=120, compact=True)
+                    yield Input(
+                        s.crisis_line,
+                        placeholder="your region's crisis line",
+                        id="crisis-line",
+                        max_length=120,
+                        compact=True,
+                    )
             yield Static(classes="field-error hidden", id="practice-phone-error")
             yield Static(classes="field-error hidden", id="crisis-line-error")
             yield Static(
@@ -91,15 +112,17 @@ class SettingsScreen(ModalScreen["Settings | None"]):
             box.add_class("hidden")
         length_text = self.query_one("#series-length", Input).value.strip()
         try:
-            updated = parse_settings({
-                **as_dict(self.settings),
-                "therapist_name": self.query_one("#therapist", Input).value.strip(),
-                "practice_name": self.query_one("#practice", Input).value.strip(),
-                "practice_phone": self.query_one("#practice-phone", Input).value.strip(),
-                "crisis_line": self.query_one("#crisis-line", Input).value.strip(),
-                "series_length": length_text,
-                "paper": self.query_one("#paper", Select).value,
-            })
+            updated = parse_settings(
+                {
+                    **as_dict(self.settings),
+                    "therapist_name": self.query_one("#therapist", Input).value.strip(),
+                    "practice_name": self.query_one("#practice", Input).value.strip(),
+                    "practice_phone": self.query_one("#practice-phone", Input).value.strip(),
+                    "crisis_line": self.query_one("#crisis-line", Input).value.strip(),
+                    "series_length": length_text,
+                    "paper": self.query_one("#paper", Select).value,
+                }
+            )
         except ValidationError as error:
             field = str(error.errors(include_url=False)[0]["loc"][0])
             if field in FIELD_INPUTS:

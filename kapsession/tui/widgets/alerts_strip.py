@@ -19,8 +19,9 @@ def alert_text(alert: Alert, room: int | None = None) -> Content:
     word = f"{SYMBOLS[alert.level]} {alert.word}"
     head = Content.assemble((f"{word:<7}", f"b $alert-{alert.level}"), " ")
     if room is None:
-        return Content.assemble(head, (visible(alert.message), f"$alert-{alert.level}"), " ",
-                                (format_local(alert.raised_at), MUTED))
+        return Content.assemble(
+            head, (visible(alert.message), f"$alert-{alert.level}"), " ", (format_local(alert.raised_at), MUTED)
+        )
     message = Content.styled(visible(alert.message), f"$alert-{alert.level}")
     return Content.assemble(head, message.truncate(max(8, room - 9), ellipsis=True))
 
@@ -36,8 +37,11 @@ def alerts_text(state: SessionState, limit: int, width: int = 200) -> Content:
         if line.cell_length > width:
             line = alert_text(alert, width)
         lines.append(line)
-    adverse = [(" · ", MUTED), ("e", f"b {MUTED}"), (" adverse event", MUTED)] \
-        if alerts[0].kind in ("threshold", "sedation") else []
+    adverse = (
+        [(" · ", MUTED), ("e", f"b {MUTED}"), (" adverse event", MUTED)]
+        if alerts[0].kind in ("threshold", "sedation")
+        else []
+    )
     hint = Content.assemble("  ", ("(", MUTED), ("a", f"b {MUTED}"), (" acknowledges", MUTED), *adverse, (")", MUTED))
     if lines[0].cell_length + hint.cell_length <= width:
         lines[0] += hint

@@ -48,25 +48,36 @@ def figures(state: SessionState) -> tuple[Figure, Figure, Figure]:
     else:
         elapsed = state.time_in_phase() or timedelta(0)
         planned = int((state.planned_in_phase() or timedelta(0)).total_seconds() // 60)
-        label = Content.assemble((PHASE_TITLES[state.phase], f"b $phase-{state.phase}"), " ",
-                                 (f"of {planned} min", MUTED))
+        label = Content.assemble(
+            (PHASE_TITLES[state.phase], f"b $phase-{state.phase}"), " ", (f"of {planned} min", MUTED)
+        )
         if elapsed > timedelta(minutes=planned):
             label = Content.assemble(label, " ", ("▸ over plan", "$alert-nudge"))
         phase = (label, format_duration(elapsed), False)
     t_plus = state.t_plus()
     tplus: Figure = (
         Content.styled("T+ since the first dose" if t_plus is not None else "T+ (no dose yet)", MUTED),
-        format_duration(t_plus) if t_plus is not None else "--:--", False)
+        format_duration(t_plus) if t_plus is not None else "--:--",
+        False,
+    )
     check = state.next_check
     overdue = state.vitals_overdue_by()
     if state.closed or check is None:
         vitals: Figure = (Content.styled("next vitals: none due", MUTED), "--:--", False)
     elif overdue is not None:
-        vitals = (Content.styled(f"▲ vitals {check.label} OVERDUE by", "b $alert-warning"), format_duration(overdue), True)
+        vitals = (
+            Content.styled(f"▲ vitals {check.label} OVERDUE by", "b $alert-warning"),
+            format_duration(overdue),
+            True,
+        )
     elif check.due_at is None:
         vitals = (Content.styled(f"vitals: {check.label} before the dose", MUTED), "--:--", False)
     else:
-        vitals = (Content.styled(f"vitals {check.label} in", MUTED), format_duration(check.due_at - state.clock_now), False)
+        vitals = (
+            Content.styled(f"vitals {check.label} in", MUTED),
+            format_duration(check.due_at - state.clock_now),
+            False,
+        )
     return phase, tplus, vitals
 
 

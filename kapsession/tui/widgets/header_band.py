@@ -26,8 +26,12 @@ NARROW_SEPARATOR = Content.assemble(" ", ("│", MUTED), " ")
 EMPTY = Content("")
 
 PHASE_SHORT = {
-    "intake": "INTAKE", "intention": "INTENTION", "dose-onset": "DOSE", "peak": "PEAK",
-    "recovery": "RECOVERY", "integration": "INTEGRATION",
+    "intake": "INTAKE",
+    "intention": "INTENTION",
+    "dose-onset": "DOSE",
+    "peak": "PEAK",
+    "recovery": "RECOVERY",
+    "integration": "INTEGRATION",
 }
 
 
@@ -113,7 +117,9 @@ def who_line(state: SessionState, width: int = 200) -> Content:
     name = Content.styled(visible(opened.client.name), "b")
     dot = Content.assemble(" ", ("·", MUTED), " ")
     weight = Content(f"{opened.client.weight_kg:g} kg") if opened.client.weight_kg else None
-    series = Content(f"session {opened.series_number}" + (f" of {opened.series_length}" if opened.series_length else ""))
+    series = Content(
+        f"session {opened.series_number}" + (f" of {opened.series_length}" if opened.series_length else "")
+    )
     short_series = Content(f"#{opened.series_number}" + (f"/{opened.series_length}" if opened.series_length else ""))
     title, short_title = Content(state.preset.title), Content(state.preset.name)
     attempts = (
@@ -134,8 +140,9 @@ def who_line(state: SessionState, width: int = 200) -> Content:
 def timers_part(state: SessionState, limit: int = 2) -> Content:
     """Pending route timers, soonest first: `◷ Spit troche in 3:12`."""
     now = state.clock_now
-    pending = sorted((timer for timer in state.timers if not timer.done and timer.due_at > now),
-                     key=lambda timer: timer.due_at)
+    pending = sorted(
+        (timer for timer in state.timers if not timer.done and timer.due_at > now), key=lambda timer: timer.due_at
+    )
     parts = []
     for timer in pending[:limit]:
         if timer.label == "Minimum observation":
@@ -173,8 +180,11 @@ class HeaderBand(Vertical):
 
     def show_state(self, state: SessionState, practice_banner: str | None = None) -> None:
         if not hasattr(self, "_parts"):
-            self._parts = (self.query_one("#who", LiveText), self.query_one("#times", LiveText),
-                           self.query_one("#practice-banner", LiveText) if self._banner is not None else None)
+            self._parts = (
+                self.query_one("#who", LiveText),
+                self.query_one("#times", LiveText),
+                self.query_one("#practice-banner", LiveText) if self._banner is not None else None,
+            )
         who, times, banner = self._parts
         self.state = state
         if practice_banner is not None and banner is not None:

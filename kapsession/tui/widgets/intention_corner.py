@@ -16,8 +16,9 @@ def intention_text(state: SessionState, width: int = 200) -> Content:
     if state.intention:
         lines += hang(Content(""), f"“{state.intention}”", width, indent=1, body_style="i")
     else:
-        lines.append(Content.assemble(("no intention yet: ", MUTED), ("i", f"b {MUTED}"),
-                                      (" writes it in their words", MUTED)))
+        lines.append(
+            Content.assemble(("no intention yet: ", MUTED), ("i", f"b {MUTED}"), (" writes it in their words", MUTED))
+        )
     if state.cards:
         for card in state.cards:
             lines += hang(CARD_MARK, card, width, indent=2)

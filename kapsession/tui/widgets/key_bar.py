@@ -98,6 +98,7 @@ class KeyBar(LiveText):
         x, y = event.x - self.gutter.left, event.y
         for row, start, end, action in self._spots:
             if row == y and start <= x < end:
-                await self.screen.run_action(action) if not action.startswith("app.") \
-                    else await self.app.run_action(action[4:])
+                await self.screen.run_action(action) if not action.startswith("app.") else await self.app.run_action(
+                    action[4:]
+                )
                 return

@@ -54,7 +54,7 @@ def hang(prefix: Content, body: str | Content, width: int, indent: int, body_sty
         if len(first.plain) < start:  # the prefix itself was wrapped: keep it whole
             first = prefix
         taken = len(first.plain)
-        rest = text[taken + _spaces(text.plain, taken):]
+        rest = text[taken + _spaces(text.plain, taken) :]
     lines = [first.rstrip()]
     if rest:
         lines += [line.pad_left(indent) for line in rest.wrap(room)]
@@ -174,8 +174,9 @@ class LiveText(Widget):
         styles = self.styles
         lines = self._text_given
         if styles.text_wrap != "nowrap" and any(line.cell_length > width for line in lines):
-            lines = [part for line in lines
-                     for part in (line.wrap(max(1, width)) if line.cell_length > width else [line])]
+            lines = [
+                part for line in lines for part in (line.wrap(max(1, width)) if line.cell_length > width else [line])
+            ]
         align = styles.text_align
         if align in ("center", "right", "end"):
             lines = [_aligned(line, width, align) for line in lines]
@@ -254,7 +255,7 @@ def _changed_cells(new: Content, old: Content, width: int) -> tuple[int, int]:
     x = Content(text[:first]).cell_length
     if x >= width:
         return 0, width
-    return x, min(width, Content(text[:last + 1]).cell_length) - x
+    return x, min(width, Content(text[: last + 1]).cell_length) - x
 
 
 def _same_lines(new: list[Content], old: list[Content]) -> bool:

@@ -35,8 +35,13 @@ def note_lines(note: NoteView, width: int = 200) -> list[Content]:
     """`09:43 SHARE ✓  client's words: “I am allowed to rest”`, wrapped under the tag."""
     body = f"“{note.text}”" if note.kind == "client-words" else note.text
     kind = KIND_WORDS.get(note.kind, "")
-    prefix = Content.assemble((format_local(note.at), "$text-muted"), " ",
-                              SHAREABLE_TAG if note.shareable else PRIVATE_TAG, "  ", (kind, "$text-muted"))
+    prefix = Content.assemble(
+        (format_local(note.at), "$text-muted"),
+        " ",
+        SHAREABLE_TAG if note.shareable else PRIVATE_TAG,
+        "  ",
+        (kind, "$text-muted"),
+    )
     return hang(prefix, body, width, indent=6)
 
 

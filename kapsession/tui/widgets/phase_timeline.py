@@ -19,12 +19,20 @@ from kapsession.core.timeparse import format_local
 from kapsession.tui.widgets.live_text import LiveText, join_lines
 
 SHORT_NAMES = {
-    "intake": "Intake", "intention": "Intention", "dose-onset": "Dose", "peak": "Peak",
-    "recovery": "Recovery", "integration": "Integration",
+    "intake": "Intake",
+    "intention": "Intention",
+    "dose-onset": "Dose",
+    "peak": "Peak",
+    "recovery": "Recovery",
+    "integration": "Integration",
 }
 TINY_NAMES = {
-    "intake": "Intk", "intention": "Int", "dose-onset": "Dose", "peak": "Peak",
-    "recovery": "Rec", "integration": "Integ",
+    "intake": "Intk",
+    "intention": "Int",
+    "dose-onset": "Dose",
+    "peak": "Peak",
+    "recovery": "Rec",
+    "integration": "Integ",
 }
 
 
@@ -57,8 +65,7 @@ def segments(state: SessionState) -> list[Segment]:
             out.append(Segment(span.phase, span.started_at, end, "current", _minutes(elapsed), planned))
         else:
             end = span.ended_at or now
-            out.append(Segment(span.phase, span.started_at, end, "done",
-                               _minutes(end - span.started_at), planned))
+            out.append(Segment(span.phase, span.started_at, end, "done", _minutes(end - span.started_at), planned))
         cursor = end
     if not state.closed:
         for phase in PHASES:
@@ -91,10 +98,10 @@ def _style(segment: Segment) -> str:
 def compact_line(state: SessionState, width: int) -> Content:
     segs = segments(state)
     line = Content("")
-    for names, separator in ((PHASE_TITLES, " › "), (SHORT_NAMES, " › "), (SHORT_NAMES, " "),
-                             (TINY_NAMES, " ")):
+    for names, separator in ((PHASE_TITLES, " › "), (SHORT_NAMES, " › "), (SHORT_NAMES, " "), (TINY_NAMES, " ")):
         line = Content(separator).join(
-            Content.styled(_label(seg, names).replace("Intention cards", "Intention"), _style(seg)) for seg in segs)
+            Content.styled(_label(seg, names).replace("Intention cards", "Intention"), _style(seg)) for seg in segs
+        )
         if line.cell_length <= width:
             return line
     return line
@@ -147,8 +154,10 @@ def full_lines(state: SessionState, width: int) -> list[Content]:
     first = state.first_dose_at
     preset = state.preset
     if first is not None:
-        for window, char, colour in ((preset.onset_window, "╌", "$phase-dose-onset"),
-                                     (preset.peak_window, "━", "$phase-peak")):
+        for window, char, colour in (
+            (preset.onset_window, "╌", "$phase-dose-onset"),
+            (preset.peak_window, "━", "$phase-peak"),
+        ):
             a = _column(first + timedelta(minutes=window.start), origin, per_column, width)
             b = _column(first + timedelta(minutes=window.end), origin, per_column, width)
             for col in range(a, max(a, b) + 1):
@@ -162,13 +171,19 @@ def full_lines(state: SessionState, width: int) -> list[Content]:
     parts = [Content.styled(format_local(origin), "$text-muted")]
     if first is not None:
         parts.append(Content.styled(f"◆ dose {format_local(first)}", "$phase-dose-onset"))
-        parts.append(Content.styled(f"╌ onset T+{preset.onset_window.start}-{preset.onset_window.end}",
-                                    "$phase-dose-onset"))
+        parts.append(
+            Content.styled(f"╌ onset T+{preset.onset_window.start}-{preset.onset_window.end}", "$phase-dose-onset")
+        )
         parts.append(Content.styled(f"━ peak T+{preset.peak_window.start}-{preset.peak_window.end}", "$phase-peak"))
     else:
-        parts.append(Content.styled(f"after the dose: onset T+{preset.onset_window.start}-"
-                                    f"{preset.onset_window.end} min, peak T+{preset.peak_window.start}-"
-                                    f"{preset.peak_window.end} min", "$text-muted"))
+        parts.append(
+            Content.styled(
+                f"after the dose: onset T+{preset.onset_window.start}-"
+                f"{preset.onset_window.end} min, peak T+{preset.peak_window.start}-"
+                f"{preset.peak_window.end} min",
+                "$text-muted",
+            )
+        )
     if not state.closed:
         parts.append(Content.assemble(("│", "b"), f" now {format_local(state.clock_now)}"))
         parts.append(Content.styled(f"planned end ~{format_local(end)}", "$text-muted"))
@@ -201,8 +216,14 @@ class PhaseTimeline(LiveText):
         now = state.clock_now.timestamp()
         in_phase = state.time_in_phase()
         # (A new width builds the text again by itself: LiveText.show_for_width.)
-        key = (id(state.events), len(state.events), self.has_class("-full"),
-               int(now // 5), int(now // 60), in_phase and int(in_phase.total_seconds() // 60))
+        key = (
+            id(state.events),
+            len(state.events),
+            self.has_class("-full"),
+            int(now // 5),
+            int(now // 60),
+            in_phase and int(in_phase.total_seconds() // 60),
+        )
         if key == getattr(self, "_key", None):
             return
         self._key = key

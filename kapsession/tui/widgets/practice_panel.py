@@ -3,7 +3,7 @@ words), shown above the notes. Fed by `practice.presented(state)`: a list of (ti
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from textual.content import Content
 

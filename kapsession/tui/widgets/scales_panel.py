@@ -11,8 +11,14 @@ from kapsession.core.timeparse import format_local
 from kapsession.tui.widgets.live_text import LiveText
 
 # MOAA/S anchors, short enough for one line of the panel.
-MOAAS_SHORT = {5: "responds readily", 4: "lethargic to name", 3: "loud/repeated name",
-               2: "only to prodding", 1: "only to trapezius", 0: "no response"}
+MOAAS_SHORT = {
+    5: "responds readily",
+    4: "lethargic to name",
+    3: "loud/repeated name",
+    2: "only to prodding",
+    1: "only to trapezius",
+    0: "no response",
+}
 LABELS = {"moaas": "MOAA/S ", "dissociation": "Dissoc ", "nausea": "Nausea ", "aldrete": "Aldrete"}
 MUTED = "$text-muted"
 

@@ -62,8 +62,11 @@ def chart_text(course: Course, width: int, height: int) -> Content:
     """The chart: P and G in their own colours (the letters carry the meaning)."""
     if not course.scores:
         return Content.styled("No PHQ-9 or GAD-7 yet: f on the live screen takes one at intake.", "$text-muted")
-    lines = [Content.assemble(*((character, CHART_STYLES.get(character, "")) for character in line)).simplify()
-             for line in chart_rows(course.scores, width, height - 1)]
-    lines.append(Content.styled("P PHQ-9 \u00b7 G GAD-7 \u00b7 * both \u00b7 \u2504 5: under it is remission",
-                                "$text-muted"))
+    lines = [
+        Content.assemble(*((character, CHART_STYLES.get(character, "")) for character in line)).simplify()
+        for line in chart_rows(course.scores, width, height - 1)
+    ]
+    lines.append(
+        Content.styled("P PHQ-9 \u00b7 G GAD-7 \u00b7 * both \u00b7 \u2504 5: under it is remission", "$text-muted")
+    )
     return Content("\n").join(lines)

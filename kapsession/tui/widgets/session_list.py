@@ -17,7 +17,8 @@ The API is the part of DataTable's the home screen and its tests use: `rows` (ke
 
 from __future__ import annotations
 
-from typing import ClassVar, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -113,21 +114,28 @@ class SessionList(ScrollView, can_focus=True):
     class RowHighlighted(Message):
         """The cursor moved to another row."""
 
-        def __init__(self, session_list: "SessionList", row_key: RowKey, cursor_row: int) -> None:
+        def __init__(self, session_list: SessionList, row_key: RowKey, cursor_row: int) -> None:
             super().__init__()
             self.session_list = session_list
             self.row_key = row_key
             self.cursor_row = cursor_row
 
         @property
-        def control(self) -> "SessionList":
+        def control(self) -> SessionList:
             return self.session_list
 
     class RowSelected(RowHighlighted):
         """Enter (or a click on the cursor row) chose a row."""
 
-    def __init__(self, columns: Sequence[str], *, shrink: Sequence[int] = (), min_width: int = 8,
-                 id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self,
+        columns: Sequence[str],
+        *,
+        shrink: Sequence[int] = (),
+        min_width: int = 8,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         """`columns`: the header labels. `shrink`: the columns (by index) that give up width,
         first to last, when a row would not fit the widget (their texts are clipped with "…",
         never below `min_width`); the others always show in full."""
@@ -198,7 +206,7 @@ class SessionList(ScrollView, can_focus=True):
         self.refresh()
 
     # -- cursor -------------------------------------------------------------------------------
-    def move_cursor(self, *, row: int, animate: bool = False) -> None:  # noqa: ARG002 - DataTable's signature
+    def move_cursor(self, *, row: int, animate: bool = False) -> None:
         if not self._keys:
             return
         row = max(0, min(row, len(self._keys) - 1))
@@ -302,7 +310,7 @@ class SessionList(ScrollView, can_focus=True):
         if text is None:
             widths = self._column_widths(width)
             texts = self.columns if index < 0 else self._cells[self._keys[index]]
-            text = " " * EDGE + (" " * GAP).join(_fit(cell, size) for cell, size in zip(texts, widths))
+            text = " " * EDGE + (" " * GAP).join(_fit(cell, size) for cell, size in zip(texts, widths, strict=False))
             length = _cells(text)
             if length < width:
                 text += " " * (width - length)

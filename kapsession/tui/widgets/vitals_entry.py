@@ -46,10 +46,20 @@ SHORT_KEYS = Content.assemble(("Enter", f"b {MUTED}"), (" saves · ", MUTED))
 FIELD = "on $background"
 CURSOR = "reverse"
 PLACEHOLDER = "128/84 76 98"
-HINT = Content.assemble(("BP HR SpO2 [RR] [temp], or by name: ", MUTED), ("128/84 hr 76 spo2 98 rr 14", f"b {MUTED}"),
-                        ("; ", MUTED), ("@10:42", f"b {MUTED}"), (" at the end backdates", MUTED))
-SHORT_HINT = Content.assemble(("BP HR SpO2 [RR] [temp] · by name: ", MUTED), ("128/84 hr 76 spo2 98", f"b {MUTED}"),
-                              (" · ", MUTED), ("@10:42", f"b {MUTED}"), (" backdates", MUTED))
+HINT = Content.assemble(
+    ("BP HR SpO2 [RR] [temp], or by name: ", MUTED),
+    ("128/84 hr 76 spo2 98 rr 14", f"b {MUTED}"),
+    ("; ", MUTED),
+    ("@10:42", f"b {MUTED}"),
+    (" at the end backdates", MUTED),
+)
+SHORT_HINT = Content.assemble(
+    ("BP HR SpO2 [RR] [temp] · by name: ", MUTED),
+    ("128/84 hr 76 spo2 98", f"b {MUTED}"),
+    (" · ", MUTED),
+    ("@10:42", f"b {MUTED}"),
+    (" backdates", MUTED),
+)
 
 
 class LineEditor:
@@ -67,7 +77,7 @@ class LineEditor:
 
     def insert(self, text: str) -> None:
         text = "".join(ch for ch in text if ch.isprintable())
-        self.text = self.text[:self.cursor] + text + self.text[self.cursor:]
+        self.text = self.text[: self.cursor] + text + self.text[self.cursor :]
         self.cursor += len(text)
 
     def _word_left(self) -> int:
@@ -91,9 +101,9 @@ class LineEditor:
         text, cursor = self.text, self.cursor
         if key == "backspace":
             if cursor:
-                self.text, self.cursor = text[:cursor - 1] + text[cursor:], cursor - 1
+                self.text, self.cursor = text[: cursor - 1] + text[cursor:], cursor - 1
         elif key in ("delete", "ctrl+d"):
-            self.text = text[:cursor] + text[cursor + 1:]
+            self.text = text[:cursor] + text[cursor + 1 :]
         elif key == "left":
             self.cursor = max(0, cursor - 1)
         elif key == "right":
@@ -121,14 +131,16 @@ class LineEditor:
         """The text in `width` cells with the cursor shown, scrolled to keep the cursor in view."""
         width = max(2, width)
         if not self.text:
-            return Content.assemble((" ", f"{CURSOR} {FIELD}"),
-                                    (PLACEHOLDER[:width - 1].ljust(width - 1), f"{MUTED} {FIELD}"))
+            return Content.assemble(
+                (" ", f"{CURSOR} {FIELD}"), (PLACEHOLDER[: width - 1].ljust(width - 1), f"{MUTED} {FIELD}")
+            )
         text = self.text + " "  # room for the cursor after the last character
         start = max(0, self.cursor - width + 1)
-        shown = text[start:start + width]
+        shown = text[start : start + width]
         at = self.cursor - start
-        return Content.assemble((shown[:at], FIELD), (shown[at], f"{CURSOR} {FIELD}"),
-                                (shown[at + 1:].ljust(width - at - 1), FIELD))
+        return Content.assemble(
+            (shown[:at], FIELD), (shown[at], f"{CURSOR} {FIELD}"), (shown[at + 1 :].ljust(width - at - 1), FIELD)
+        )
 
 
 def preview_line(state: SessionState, event: VitalsRecorded) -> Content:
@@ -239,8 +251,9 @@ class VitalsLine:
         except InputError as error:
             self.message, self.error = Content.styled(visible(str(error)), REFUSED), True
             return None
-        outcome = self.recorder.record(lambda state, now: commands.record_vitals(state, text, now),
-                                       tell_problem=False, state=self._state())
+        outcome = self.recorder.record(
+            lambda state, now: commands.record_vitals(state, text, now), tell_problem=False, state=self._state()
+        )
         if outcome.problem is not None:
             self.message, self.error = Content.styled(visible(outcome.problem), REFUSED), True
             return None

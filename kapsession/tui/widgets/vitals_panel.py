@@ -20,8 +20,7 @@ from kapsession.core.text_rule import visible
 from kapsession.core.timeparse import format_duration, format_local
 from kapsession.tui.widgets.live_text import LiveText, hang
 
-SHORT = {"systolic": "BP", "diastolic": "BP", "heart_rate": "HR", "spo2": "SpO2",
-         "resp_rate": "RR", "temperature": "T"}
+SHORT = {"systolic": "BP", "diastolic": "BP", "heart_rate": "HR", "spo2": "SpO2", "resp_rate": "RR", "temperature": "T"}
 HIGH = "▲ HIGH"
 LOW = "▼ LOW"
 MUTED = "$text-muted"
@@ -74,8 +73,9 @@ def bp_text(state: SessionState) -> Content:
     for event in reversed(state.vitals):
         reading = event.reading
         if reading.systolic is not None:
-            word = (flag(state, "systolic", reading.systolic, event.at)
-                    or flag(state, "diastolic", reading.diastolic or 0, event.at))
+            word = flag(state, "systolic", reading.systolic, event.at) or flag(
+                state, "diastolic", reading.diastolic or 0, event.at
+            )
             return Content.assemble("BP   ", _value(f"{reading.systolic}/{reading.diastolic}", word), _when(event.at))
     return Content.assemble("BP   ", ("—", MUTED))
 
@@ -139,30 +139,46 @@ def dose_text(state: SessionState) -> Content:
         planned = state.opened.planned_dose_mg
         route = ROUTE_SHORT.get(state.preset.route, state.preset.route)
         plan = f"planned {planned:g} mg {route}" if planned else f"route {route}"
-        return Content.assemble("Dose ", (f"{plan}, not given (", MUTED), ("d", f"b {MUTED}"), (")", MUTED),
-                                other_medicine_text(state))
+        return Content.assemble(
+            "Dose ", (f"{plan}, not given (", MUTED), ("d", f"b {MUTED}"), (")", MUTED), other_medicine_text(state)
+        )
     infusions = {infusion.seq: infusion for infusion in state.infusions}
     parts = []
     for dose in state.doses:
         infusion = infusions.get(dose.seq)
         if infusion is None:
-            parts.append(Content.assemble((visible(describe_dose(dose, with_drug=False), line_breaks=False), "b"), " ",
-                                          (format_local(dose.at), MUTED)))
+            parts.append(
+                Content.assemble(
+                    (visible(describe_dose(dose, with_drug=False), line_breaks=False), "b"),
+                    " ",
+                    (format_local(dose.at), MUTED),
+                )
+            )
             continue
         now = state.clock_now
         key = [(" (", MUTED), ("l", f"b {MUTED}"), (")", MUTED)]
         if infusion.stopped is not None:
-            status = Content.styled(f"stopped {format_local(infusion.stopped_at)}: "  # type: ignore[arg-type]
-                                    f"{infusion.delivered_mg:g} of {infusion.planned_mg:g} mg", MUTED)
+            status = Content.styled(
+                f"stopped {format_local(infusion.stopped_at)}: "  # type: ignore[arg-type]
+                f"{infusion.delivered_mg:g} of {infusion.planned_mg:g} mg",
+                MUTED,
+            )
         elif infusion.paused:
-            status = Content.assemble(("PAUSED", "b $alert-warning"),
-                                      f" {infusion.mg_so_far(now):.1f} of {infusion.planned_mg:g} mg ",
-                                      (f"since {format_local(infusion.paused_at)}", MUTED), *key)  # type: ignore[arg-type]
+            status = Content.assemble(
+                ("PAUSED", "b $alert-warning"),
+                f" {infusion.mg_so_far(now):.1f} of {infusion.planned_mg:g} mg ",
+                (f"since {format_local(infusion.paused_at)}", MUTED),
+                *key,
+            )  # type: ignore[arg-type]
         else:
             end = infusion.planned_end()
             ends = f", ends {format_local(end)}" if end else ""
-            status = Content.assemble(("▶ RUNNING", "b"), f" {infusion.mg_so_far(now):.1f} of {infusion.planned_mg:g} mg ",
-                                      (f"{infusion.mg_per_hour:g} mg/h{ends}", MUTED), *key)
+            status = Content.assemble(
+                ("▶ RUNNING", "b"),
+                f" {infusion.mg_so_far(now):.1f} of {infusion.planned_mg:g} mg ",
+                (f"{infusion.mg_per_hour:g} mg/h{ends}", MUTED),
+                *key,
+            )
         parts.append(Content.assemble(("IV infusion", "b"), " ", (format_local(dose.at), MUTED), " ", status))
     total = Content.styled(f"  total {state.total_dose_mg:g} mg", MUTED) if len(state.doses) > 1 else ""
     return Content.assemble("Dose ", Content(" · ").join(parts), total, other_medicine_text(state))
@@ -178,12 +194,18 @@ def other_medicine_text(state: SessionState) -> Content:
     if state.medications:
         given = Content(" · ").join(
             Content.assemble(visible(describe_medication(m), line_breaks=False), " ", (format_local(m.at), MUTED))
-            for m in state.medications)
+            for m in state.medications
+        )
         lines.append(Content.assemble(("Medicines", MUTED), " ", given))
     if state.adverse:
-        shown = [Content.assemble((f"● {adverse_words(a.kind)}", "b $alert-warning"), f" {a.severity} ",
-                                  (f"#{entry_number(state, a.seq)} {format_local(a.at)}", MUTED))
-                 for a in state.open_adverse]
+        shown = [
+            Content.assemble(
+                (f"● {adverse_words(a.kind)}", "b $alert-warning"),
+                f" {a.severity} ",
+                (f"#{entry_number(state, a.seq)} {format_local(a.at)}", MUTED),
+            )
+            for a in state.open_adverse
+        ]
         resolved = len(state.adverse) - len(state.open_adverse)
         if resolved:
             shown.append(Content.styled(f"{resolved} resolved", MUTED))
@@ -196,9 +218,13 @@ def history_lines(state: SessionState, limit: int = 8, width: int = 200) -> list
     (out-of-range flags, a temperature) goes on under its time rather than being cut."""
     lines: list[Content] = []
     for event in reversed(state.vitals[-limit:]):
-        flagged = list(dict.fromkeys(
-            f"{SHORT[measure]} {word.split()[0]}" for measure, value in event.reading.measures().items()
-            if (word := flag(state, measure, value, event.at))))
+        flagged = list(
+            dict.fromkeys(
+                f"{SHORT[measure]} {word.split()[0]}"
+                for measure, value in event.reading.measures().items()
+                if (word := flag(state, measure, value, event.at))
+            )
+        )
         reading = Content(event.reading.describe())
         if flagged:
             reading = Content.assemble(reading, " ", (" ".join(flagged), OUT))
@@ -269,8 +295,9 @@ class VitalsPanel(LiveText):
             shades: tuple[Style | str, ...] = (MUTED,) * 4
             if low is not None and high is not None:
                 start, end = Color.from_rich_color(low), Color.from_rich_color(high)
-                shades = tuple(Style(foreground=start.blend(end, (shade * 2 + 1) / (len(BARS) - 1)))
-                               for shade in range(4))
+                shades = tuple(
+                    Style(foreground=start.blend(end, (shade * 2 + 1) / (len(BARS) - 1))) for shade in range(4)
+                )
             self._shades = (key, shades)
         return self._shades[1]
 
@@ -331,7 +358,7 @@ class VitalsPanel(LiveText):
         if len(values) != self._value_count or len(shown) < len(values):
             self.show_state(state)
             return
-        lines = [*values, *shown[len(values):]]
+        lines = [*values, *shown[len(values) :]]
         self._lines = lines
         self.show_for_width(lambda now: lines if now == width else self._panel(state, now))
 
