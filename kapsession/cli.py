@@ -110,7 +110,14 @@ class Context:
         preset_name = store.session(session_id).preset
         from kapsession.presets import find_preset
 
-        return SessionLog(store, session_id, find_preset(preset_name, self._library), clock)
+        return SessionLog(store, session_id, find_preset(preset_name, self._library), clock, clinician=self.clinician())
+
+    def clinician(self) -> str | None:
+        """Whose entries these are (`--clinician`, KAPSESSION_CLINICIAN, the settings), checked
+        before anything is recorded."""
+        from kapsession.settings import clinician_here, load_settings
+
+        return clinician_here(getattr(self.args, "clinician", None), load_settings())
 
     def close(self) -> None:
         if self._store is not None:
@@ -156,10 +163,12 @@ def cmd_new(ctx: Context) -> int:
     client = client_for_new_session(store, client_text, new_client=args.new_client)
     started = commands.session_start(SystemClock().now(), args.started_at)
     series_length = args.series_length or client.planned_sessions or load_settings().series_length
+    clinician = ctx.clinician()
 
     def opened(history: list) -> Any:  # the client's series, counted under the write lock
         number, last_dose = series_so_far(history)
         return commands.open_session(
+            by=clinician,
             client_name=client.name,
             preset=preset,
             now=started,
@@ -413,10 +422,10 @@ def command_word(argv: Sequence[str]) -> str | None:
     index = 0
     while index < len(argv):
         token = argv[index]
-        if token in ("--data-dir", "--theme"):
+        if token in ("--data-dir", "--theme", "--clinician"):
             index += 2
             continue
-        if token.startswith(("--data-dir=", "--theme=")):
+        if token.startswith(("--data-dir=", "--theme=", "--clinician=")):
             index += 1
             continue
         if token.startswith("-"):
@@ -447,6 +456,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         metavar="NAME",
         help="theme for the screens (remembered): dim-room, calm-dark, "
         "daylight, high-contrast or one of yours, e.g. daylight",
+    )
+    parser.add_argument(
+        "--clinician",
+        metavar="INITIALS",
+        help="who is recording, stamped on every entry this command makes, e.g. RM "
+        "(default: $KAPSESSION_CLINICIAN, else the settings)",
     )
     parser.set_defaults(func=cmd_home)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=parser_type)

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kapsession.core import text_rule
+from kapsession.core.clinician import Initials, initials
 
 
 class Settings(BaseModel):
@@ -25,6 +26,23 @@ class Settings(BaseModel):
     """A crisis line for the client's region (name and number), printed beside it."""
     paper: Literal["a4", "letter"] = "a4"
     series_length: Annotated[int, Field(ge=1, le=50)] = 6
+    clinician: Initials | Literal[""] = ""
+    """Who records on this computer, as initials stamped on every entry ("": not said). A
+    terminal can say otherwise with KAPSESSION_CLINICIAN, a command with `--clinician`."""
+
+
+CLINICIAN_VARIABLE = "KAPSESSION_CLINICIAN"
+
+
+def clinician_here(given: str | None, settings: Settings, environ: dict[str, str] | None = None) -> str | None:
+    """Whose entries this terminal makes: `--clinician` if given, else KAPSESSION_CLINICIAN (one
+    terminal of two on a computer), else the settings; None when none says. An InputError when the
+    one that says is not initials (nothing is recorded under a wrong name)."""
+    environ = os.environ if environ is None else environ  # type: ignore[assignment]
+    for said in (given, environ.get(CLINICIAN_VARIABLE), settings.clinician):
+        if said is not None and said.strip():
+            return initials(said)
+    return None
 
 
 def parse_settings(data: Any) -> Settings:

@@ -27,8 +27,10 @@ BUILTIN_PRESETS = ("sublingual-troche", "intramuscular", "iv-infusion", "intrana
 def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """No test ever reads or writes the real user data, config or cache dir."""
     saved = {
-        key: os.environ.get(key) for key in ("KAPSESSION_DATA_DIR", "KAPSESSION_CONFIG_DIR", "KAPSESSION_CACHE_DIR")
+        key: os.environ.get(key)
+        for key in ("KAPSESSION_DATA_DIR", "KAPSESSION_CONFIG_DIR", "KAPSESSION_CACHE_DIR", "KAPSESSION_CLINICIAN")
     }
+    os.environ.pop("KAPSESSION_CLINICIAN", None)  # a developer's own initials never reach a record
     os.environ["KAPSESSION_DATA_DIR"] = str(tmp_path_factory.mktemp("default-data"))
     os.environ["KAPSESSION_CONFIG_DIR"] = str(tmp_path_factory.mktemp("default-config"))
     os.environ["KAPSESSION_CACHE_DIR"] = str(tmp_path_factory.mktemp("default-cache"))

@@ -99,6 +99,7 @@ def open_session(
     previous_dose_mg: float | None = None,
     practice: bool = False,
     scenario: str | None = None,
+    by: str | None = None,
 ) -> SessionOpened:
     name = text_rule.cleaned(client_name, text_rule.CLIENT_NAME)
     if not name:
@@ -118,6 +119,7 @@ def open_session(
         planned_dose_mg=dose,
         previous_dose_mg=previous_dose_mg,
         practice=practice,
+        by=by,
         scenario=scenario,
     )
 

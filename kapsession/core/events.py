@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import Field, TypeAdapter, ValidationError, field_validator
 
 from kapsession.core import text_rule
+from kapsession.core.clinician import Initials
 from kapsession.core.errors import InputError
 from kapsession.core.phases import Phase
 from kapsession.core.scales import ScaleName
@@ -93,6 +94,9 @@ class EventBase(StrictModel):
     at: datetime
     seq: int | None = None
     recorded_at: datetime | None = None
+    by: Initials | None = None
+    """The initials of the clinician who recorded it (None: not said, as in records made before
+    entries carried them)."""
 
     @field_validator("at", "recorded_at")
     @classmethod

@@ -55,6 +55,7 @@ class TimelineLine(NamedTuple):
     struck_reason: str | None = None
     number: int | None = None  # the entry's number in the session (core/entries.py)
     written_at: datetime | None = None  # when a late entry was written (None: at the time)
+    by: str | None = None  # the initials of the clinician who recorded it (core/clinician.py)
 
 
 DECISION_WORDS = {"proceed": "go ahead", "defer": "defer", "cancel": "cancel"}
@@ -244,6 +245,7 @@ def timeline(state: SessionState) -> list[TimelineLine]:
                 state.struck.get(event.seq) if event.seq is not None else None,
                 numbers.get(event.seq) if event.seq is not None else None,
                 written_late(state, event),
+                event.by,
             )
         )
     return lines
@@ -285,6 +287,8 @@ def render_text(state: SessionState, session_id: str) -> str:
         text = line.text if line.struck_reason is None else f"~{line.text}~ [struck: {line.struck_reason}]"
         if line.written_at is not None:
             text += f"  (late entry, written {format_local(line.written_at)})"
+        if line.by:
+            text += f"  by {line.by}"
         body.append(f"{format_local(line.at)}  {line.t_plus:>10}  {number:>5}  {line.label:<9} {text}")
     open_alerts = state.open_alerts
     footer = []

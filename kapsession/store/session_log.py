@@ -22,8 +22,18 @@ Entry = EventBase | Callable[[SessionState], EventBase]
 
 
 class SessionLog:
-    def __init__(self, store: EventStore, session_id: str, preset: Preset, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        store: EventStore,
+        session_id: str,
+        preset: Preset,
+        clock: Clock | None = None,
+        *,
+        clinician: str | None = None,
+    ) -> None:
         self.store = store
+        self.clinician = clinician
+        """The initials every entry made through this log is stamped with (None: not said)."""
         self.session_id = session_id
         self.preset = preset
         self.clock: Clock = clock or SystemClock()
@@ -67,14 +77,21 @@ class SessionLog:
             self._take(news)
             if callable(entry):
                 state = self.state()
-                return admit(state, entry(state))
+                return self.signed(admit(state, entry(state)))
             # An event built earlier: its rules need only what the events say, not the moment,
             # except an acknowledgement (which alerts are open depends on the time).
-            return admit(self.state() if isinstance(entry, AlertAcknowledged) else self._replay().base, entry)
+            base = self.state() if isinstance(entry, AlertAcknowledged) else self._replay().base
+            return self.signed(admit(base, entry))
 
         stored = self.store.append_checked(self.session_id, decide, after_seq=self._last_seq)
         self._take([stored])
         return stored
+
+    def signed(self, event: EventBase) -> EventBase:
+        """`event` with this terminal's clinician as who recorded it, unless it already says."""
+        if self.clinician is None or event.by is not None:
+            return event
+        return event.model_copy(update={"by": self.clinician})
 
     def _take(self, events: list[EventBase]) -> None:
         fresh = [event for event in events if (event.seq or 0) > self._last_seq]

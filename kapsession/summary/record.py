@@ -178,6 +178,7 @@ class RecordEntry:
     private: bool
     struck: str  # the reason, or ""
     written: str = ""  # a late entry: the clock time it was written (core/entries.py)
+    by: str = ""  # the initials of the clinician who recorded it, or "" where the record does not say
 
 
 @dataclass(frozen=True)
@@ -498,6 +499,7 @@ def build_record(
             line.private,
             line.struck_reason or "",
             _stamp(line.written_at, zone),
+            line.by or "",
         )
         for line in timeline(state)
     )
@@ -930,8 +932,10 @@ def render_record_markdown(record: ClinicalRecord) -> str:
             text = f"~~{text}~~ (struck: {escape(entry.struck)})"
         if entry.written:
             text += f" (late entry, written {entry.written})"
-        rows.append([entry.time, entry.t_plus, f"#{entry.number}" if entry.number else "", entry.label, text])
-    out += _table(["Time", "T+", "#", "Entry", "Detail"], rows)
+        rows.append(
+            [entry.time, entry.t_plus, f"#{entry.number}" if entry.number else "", entry.label, text, escape(entry.by)]
+        )
+    out += _table(["Time", "T+", "#", "Entry", "Detail", "By"], rows)
     if record.form is not None:
         out += _form_markdown(record.form)
     add("")

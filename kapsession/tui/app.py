@@ -330,6 +330,13 @@ class KapsessionApp(ReportsCrashes, App[int]):
             self.pop_screen()
 
     # -- opening sessions ---------------------------------------------------------------------------
+    def clinician(self) -> str | None:
+        """Whose entries this terminal makes (KAPSESSION_CLINICIAN, else the settings); an
+        InputError, shown where the session would open, when it is not initials."""
+        from kapsession.settings import clinician_here
+
+        return clinician_here(None, self.settings)
+
     def session_log(self, session_id: str, clock: Clock | None = None) -> SessionLog | None:
         """A SessionLog for a stored session (on the app's clock unless another is given), or None
         after telling the therapist why not."""
@@ -341,7 +348,7 @@ class KapsessionApp(ReportsCrashes, App[int]):
             from kapsession.presets import find_preset
 
             preset = find_preset(row.preset, self._presets)  # (only its file, before the library loads)
-            return SessionLog(self.store, session_id, preset, clock or self.clock)
+            return SessionLog(self.store, session_id, preset, clock or self.clock, clinician=self.clinician())
         except KapsessionError as error:
             self.notify(str(error), title="The session cannot be opened", severity="error", timeout=12, markup=False)
             return None

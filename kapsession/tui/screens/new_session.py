@@ -263,10 +263,16 @@ class NewSessionScreen(ModalScreen["str | None"]):
             return
         now = self.kap.clock.now()
         series_length = client.planned_sessions or self.kap.settings.series_length
+        try:
+            clinician = self.kap.clinician()
+        except KapsessionError as error:
+            self._show_error("form", _sentence(error))
+            return
 
         def opened(history: list) -> Any:  # the client's series, counted under the write lock
             number, last_dose = series_so_far(history)
             return commands.open_session(
+                by=clinician,
                 client_name=client.name,
                 preset=preset,
                 now=now,

@@ -1,5 +1,6 @@
 """A small settings form: the names on the client summary's header, the numbers it gives under
-"when to call" (the practice's phone, a crisis line), paper size, series length.
+"when to call" (the practice's phone, a crisis line), paper size, series length, and the
+initials stamped on every entry made on this computer.
 
 Dismissed with the changed `Settings` (the app saves them), or None on Escape. The bell and the
 theme are changed from the command palette ("Bell", "Theme").
@@ -28,6 +29,7 @@ FIELD_INPUTS = {
     "practice_name": "practice",
     "practice_phone": "practice-phone",
     "crisis_line": "crisis-line",
+    "clinician": "clinician",
 }
 
 
@@ -66,7 +68,11 @@ class SettingsScreen(ModalScreen["Settings | None"]):
                         id="paper",
                         compact=True,
                     )
+                with Vertical(classes="amount"):
+                    yield Label("Your initials (on each entry)", classes="field-label")
+                    yield Input(s.clinician, placeholder="e.g. RM", id="clinician", max_length=8, compact=True)
             yield Static(classes="field-error hidden", id="series-length-error")
+            yield Static(classes="field-error hidden", id="clinician-error")
             # Side by side: the form keeps its note and hint on screen at 80x24.
             with Horizontal(id="call-numbers"):
                 with Vertical(classes="amount"):
@@ -121,6 +127,7 @@ class SettingsScreen(ModalScreen["Settings | None"]):
                     "crisis_line": self.query_one("#crisis-line", Input).value.strip(),
                     "series_length": length_text,
                     "paper": self.query_one("#paper", Select).value,
+                    "clinician": self.query_one("#clinician", Input).value.strip(),
                 }
             )
         except ValidationError as error:
