@@ -2,6 +2,7 @@
 
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -34,11 +35,10 @@ class Settings(BaseModel):
 CLINICIAN_VARIABLE = "KAPSESSION_CLINICIAN"
 
 
-def clinician_here(given: str | None, settings: Settings, environ: dict[str, str] | None = None) -> str | None:
+def clinician_here(given: str | None, settings: Settings, environ: Mapping[str, str] = os.environ) -> str | None:
     """Whose entries this terminal makes: `--clinician` if given, else KAPSESSION_CLINICIAN (one
     terminal of two on a computer), else the settings; None when none says. An InputError when the
     one that says is not initials (nothing is recorded under a wrong name)."""
-    environ = os.environ if environ is None else environ  # type: ignore[assignment]
     for said in (given, environ.get(CLINICIAN_VARIABLE), settings.clinician):
         if said is not None and said.strip():
             return initials(said)
