@@ -421,14 +421,23 @@ class KapsessionApp(ReportsCrashes, App[int]):
                 _RunAction(self, binding.action, active.node),
             )
 
+    def say(self, sentence: str, title: str) -> None:
+        """A confirmation: on the live screen, its status line (nothing over the notes or the
+        client's view); on the other screens, a toast."""
+        tell = getattr(self.screen, "tell", None)
+        if callable(tell):
+            tell(f"{title}: {sentence}")
+        else:
+            self.notify(sentence, title=title, timeout=3)
+
     def action_toggle_bell(self) -> None:
         self.settings.bell = not self.settings.bell
         self.save_settings()
         if self.settings.bell:
-            self.notify("The terminal bell rings once for each new alert.", title="Bell on")
+            self.say("The terminal bell rings once for each new alert.", "Bell on")
             self.bell()
         else:
-            self.notify("No sound: alerts only show on the screen.", title="Bell off")
+            self.say("No sound: alerts only show on the screen.", "Bell off")
 
     def action_settings(self) -> None:
         from kapsession.tui.screens.settings import SettingsScreen
@@ -441,7 +450,7 @@ class KapsessionApp(ReportsCrashes, App[int]):
         self.settings = settings
         self.save_settings()
         self.sub_title = settings.practice_name
-        self.notify("Saved.", title="Settings", timeout=3)
+        self.say("saved.", "Settings")
 
 
 class _RunAction:

@@ -174,3 +174,14 @@ class RedrawCounter:
 
     def changed(self) -> set[str]:
         return {key for key, w in self.widgets.items() if w.updates != self.before[key]}
+
+
+def said(app: App) -> str:
+    """The sentence on the live screen's status line (the key bar's last line), or ""."""
+    from kapsession.tui.widgets.key_bar import KeyBar
+
+    for screen in app.screen_stack:
+        for bar in screen.query(KeyBar):
+            if bar.said is not None:
+                return bar.said.plain
+    return ""

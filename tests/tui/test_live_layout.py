@@ -194,24 +194,3 @@ async def test_client_view_is_calm_and_toggles_back(session):
             assert clinical not in text, clinical
         await pilot.press("w")
         assert app.screen is app.live
-
-
-async def test_summary_key_is_gentle_when_the_preview_is_missing(session, monkeypatch):
-    import builtins
-
-    real_import = builtins.__import__
-
-    def no_preview(name, *args, **kwargs):
-        if name == "kapsession.tui.screens.preview":
-            error = ModuleNotFoundError(f"No module named '{name}'")
-            error.name = name
-            raise error
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_preview)
-    app = LiveTestApp(session.log)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("r")
-        assert app.screen is app.live
-        assert any("summary preview" in n.message for n in app._notifications)

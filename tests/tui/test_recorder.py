@@ -15,9 +15,9 @@ from kapsession.tui.recorder import Recorder, problem_sentence
 from kapsession.tui.screens.dialogs import DoseDialog
 
 try:
-    from .conftest import LiveTestApp, advance_to_mid_peak, type_text
+    from .conftest import LiveTestApp, advance_to_mid_peak, said, type_text
 except ImportError:
-    from live_support import LiveTestApp, advance_to_mid_peak, type_text
+    from live_support import LiveTestApp, advance_to_mid_peak, said, type_text
 
 
 def of_type(events, kind):
@@ -161,11 +161,11 @@ async def test_a_card_the_store_refuses_is_one_notification(session, monkeypatch
         monkeypatch.setattr(session.log.store, "append_checked", locked)
         await pilot.press("c")
         await pilot.pause()
-        told = [n.message for n in app._notifications]
-        assert told == [
-            "Not saved: the session's database is busy (another screen or terminal is writing "
+        assert not app._notifications  # said on the status line, not over the panels
+        assert said(app) == (
+            "✗ Not saved: the session's database is busy (another screen or terminal is writing "
             "to it). Nothing was recorded; try again."
-        ]
+        )
         assert not of_type(session.fresh_events(), CardDrawn)
         monkeypatch.undo()
         await pilot.press("c")

@@ -19,9 +19,9 @@ from kapsession.tui.widgets.vitals_entry import LineEditor
 from kapsession.tui.widgets.vitals_panel import VitalsPanel
 
 try:
-    from .conftest import LiveTestApp, advance_to_mid_peak, drawn, screen_text, type_text
+    from .conftest import LiveTestApp, advance_to_mid_peak, drawn, said, screen_text, type_text
 except ImportError:
-    from live_support import LiveTestApp, advance_to_mid_peak, drawn, screen_text, type_text
+    from live_support import LiveTestApp, advance_to_mid_peak, drawn, said, screen_text, type_text
 
 
 def of_type(events, kind):
@@ -208,7 +208,7 @@ async def test_a_reading_backdated_behind_the_latest_is_confirmed_in_words(sessi
         await pilot.pause()
         latest = of_type(session.fresh_events(), VitalsRecorded)[-1]
         assert latest.at == session.clock.now() - timedelta(minutes=10)
-        assert any("Vitals saved for 09:45" in n.message for n in app._notifications)
+        assert said(app).startswith("✓ Vitals saved for 09:45")
         assert "138/88" in screen_text(app)  # still the latest reading on the panel
 
 

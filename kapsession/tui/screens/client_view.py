@@ -1,6 +1,11 @@
 """The client view: a calm full screen to show the client. Their intention in their own words
 and the cards they drew, in large, centred type with room around it; the phase in soft words;
-no clinical numbers. The same key (`w`) turns it back to the live screen."""
+no clinical numbers. The same key (`w`) turns it back to the live screen.
+
+While an alarm is open (a reading past a threshold, perhaps entered from the nurse's terminal),
+a small dot sits in the bottom-right corner with the number open: the therapist sees it, the
+client sees a dot. The live screen beneath keeps ticking, so the bell (if it is on) rings there
+as it would with the live screen in front."""
 
 from __future__ import annotations
 
@@ -30,6 +35,14 @@ def intention_words(state: SessionState) -> Content:
     if state.intention:
         return Content(f"“{visible(state.intention)}”")
     return Content.styled("Your intention will be written here, in your own words.", "$text-muted")
+
+
+def alarm_mark(state: SessionState) -> Content:
+    """The corner mark: "•" and how many alarms are open, or nothing."""
+    open_alarms = sum(1 for alert in state.open_alerts if alert.level == "alarm")
+    if not open_alarms:
+        return Content("")
+    return Content.styled(f"• {open_alarms}", "$text-warning")
 
 
 def cards_words(state: SessionState) -> Content:
@@ -67,6 +80,7 @@ class ClientViewScreen(Screen[None]):
                     yield LiveText("Your intention", id="client-heading")
                     yield LiveText("", id="client-intention")
                     yield LiveText("", id="client-cards")
+        yield LiveText("", id="client-alarm-mark")
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -84,6 +98,7 @@ class ClientViewScreen(Screen[None]):
         cards = self.query_one("#client-cards", LiveText)
         cards.display = bool(state.cards)
         cards.show(cards_words(state))
+        self.query_one("#client-alarm-mark", LiveText).show(alarm_mark(state))
 
     def action_back(self) -> None:
         self.dismiss(None)

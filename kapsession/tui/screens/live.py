@@ -258,7 +258,7 @@ class LiveScreen(Screen[None]):
         self.rings = 0  # bells rung (tests read it)
         self.ticks = 0
         self._shown_events: tuple[int, int] | None = None  # which events the screen shows
-        self.recorder = Recorder(log, show=self._show_recorded, tell=self._tell)
+        self.recorder = Recorder(log, show=self._show_recorded, tell=self.tell)
         self.vitals_line = VitalsLine(log, self.recorder)  # `v`: drawn in the key bar
         self._check_key: tuple | None = None  # the next vitals check shown in the header
         self._applied_size: tuple[int, int] | None = None  # the size the layout classes are for
@@ -303,8 +303,8 @@ class LiveScreen(Screen[None]):
         if not self._lock.acquire():
             # Co-monitoring: the other screen holds the session; this one takes it over (each
             # second, see _tick) once that one lets go, so the session stays "on a screen".
-            self.notify(
-                "This session is also open on another screen; both record into it.", severity="warning", timeout=8
+            self.call_after_refresh(
+                self.tell, "This session is also open on another screen; both record into it.", "warning"
             )
         self.query_one("#phase-prompt").border_title = "Phase prompt"
         self._seen_alarms = {alert.key for alert in self.state.open_alerts if alert.level == "alarm"}
@@ -381,7 +381,7 @@ class LiveScreen(Screen[None]):
             try:
                 self.practice.on_tick(self.session_log.state())
             except Exception as error:
-                self.notify(f"The practice script stumbled: {error}", severity="warning")
+                self.tell(f"The practice script stumbled: {error}", "warning")
         self.refresh_now(poll=True)
 
     def poll(self) -> bool:
@@ -504,9 +504,10 @@ class LiveScreen(Screen[None]):
         return bool(getattr(settings, "bell", False))
 
     # -- recording --------------------------------------------------------------------------------
-    def _tell(self, sentence: str, severity: Severity) -> None:
-        """What the recorder has to say: saved (briefly), or why not (longer)."""
-        self.notify(sentence, severity=severity, timeout=3 if severity == "information" else 10, markup=False)
+    def tell(self, sentence: str, severity: Severity = "information") -> None:
+        """What the screen has to say (saved, briefly; why not, longer), on the key bar's status
+        line: nothing is put over the notes, the intention or the client's view."""
+        self.query_one(KeyBar).say(sentence, severity)
 
     def _show_recorded(self, events: tuple[EventBase, ...]) -> None:
         """The recorder made `events` durable: show them. Readings take the quick way
@@ -538,10 +539,9 @@ class LiveScreen(Screen[None]):
         for stored in readings:
             if vitals[-1] is not stored:
                 self.call_after_refresh(
-                    self.notify,
+                    self.tell,
                     f"Vitals saved for {format_local(stored.at)} (before the latest "
                     f"reading, so in the history): {stored.reading.describe()}.",
-                    timeout=5,
                 )
 
     def _ask(self, dialog: Callable[..., Any], saved: Saved) -> None:
@@ -561,10 +561,10 @@ class LiveScreen(Screen[None]):
     def _refuse_if_closed(self, what: str) -> bool:
         state = self.session_log.state()
         if state.closed:
-            self.notify(
+            self.tell(
                 f"This session was closed at {format_local(state.closed_at)}; {what} can no "  # type: ignore[arg-type]
                 "longer be added.",
-                severity="warning",
+                "warning",
             )
             return True
         return False
@@ -621,7 +621,7 @@ class LiveScreen(Screen[None]):
             elif entry.choice == "proceed":
                 self._ask(partial(_dialogs().DoseDialog, self.session_log), "Dose saved.")
             else:
-                self.notify(f"Recorded: {entry.choice} before the first dose.", timeout=4)
+                self.tell(f"Recorded: {entry.choice} before the first dose.")
 
         self.app.push_screen(_clinical().PreDoseDialog(self.session_log, short), decided)
 
@@ -660,7 +660,7 @@ class LiveScreen(Screen[None]):
         try:
             event = commands.start_phase(state, "next", self.session_log.now())
         except InputError as error:
-            self.notify(str(error), severity="warning")
+            self.tell(str(error), "warning")
             return
         target = PHASE_TITLES[event.phase]
         if state.phase is None:
@@ -710,7 +710,7 @@ class LiveScreen(Screen[None]):
             )
             return
         if not state.open_alerts:
-            self.notify("There is no open alert to acknowledge.", timeout=3)
+            self.tell("There is no open alert to acknowledge.")
             return
         messages = {alert.key: alert.message for alert in state.open_alerts}
         self.recorder.record(
@@ -728,20 +728,15 @@ class LiveScreen(Screen[None]):
         self.app.push_screen(ClientViewScreen(self.session_log))
 
     def action_preview(self) -> None:
-        try:
-            from kapsession.tui.screens.preview import PreviewScreen
-        except ModuleNotFoundError as error:
-            if error.name not in ("kapsession.tui.screens.preview",):
-                raise
-            self.notify("The summary preview is not part of this version yet.", timeout=4)
-            return
+        from kapsession.tui.screens.preview import PreviewScreen
+
         self.app.push_screen(PreviewScreen(self.session_log))
 
     def action_practice_pause(self) -> None:
         if self.practice is None:
             return
         paused = self.practice.toggle_pause()
-        self.notify("Practice paused." if paused else "Practice running.", timeout=2)
+        self.tell("Practice paused." if paused else "Practice running.")
         self.refresh_now()
 
     def action_help(self) -> None:

@@ -5,11 +5,15 @@ columns). A click on a key runs its action, as in the Footer.
 While the vitals line is open (`v`, see `vitals_entry.VitalsLine`) the bar shows that line
 instead, on as many lines as the keys took, so opening and closing it is a repaint of these
 lines only.
+
+The bar is also the screen's status line (`say`): "Note saved.", or why an entry was refused,
+takes the bar's last line for a few seconds. A toast would cover the notes, the intention or the
+client's card, and four of them stack; a line where the keys are covers nothing a therapist reads.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from textual.content import Content
 from textual.events import Click
@@ -17,9 +21,15 @@ from textual.events import Click
 from kapsession.tui.widgets.live_text import LiveText
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from kapsession.tui.widgets.vitals_entry import VitalsLine
 
 MUTED = "$text-muted"
+# How long a sentence stays: a save is a glance; a refusal is read, perhaps twice.
+SAID_FOR = {"information": 4.0, "warning": 10.0, "error": 12.0}
+SAID_MARK = {"information": ("✓ ", "$text-success"), "warning": ("! ", "$text-warning"), "error": ("✗ ", "$text-error")}
+Severity = Literal["information", "warning", "error"]
 
 
 class KeyHint(NamedTuple):  # (a NamedTuple: built at import, on the way to the first paint)
@@ -65,6 +75,8 @@ class KeyBar(LiveText):
         self.entry: VitalsLine | None = None
         self._spots: list[Spot] = []
         self._keys: tuple[int, list[Content]] | None = None  # (width, lines)
+        self.said: Content | None = None  # the status sentence on the last line, while it lasts
+        self._said_timer: Timer | None = None
 
     def show_keys(self, hints: list[KeyHint]) -> None:
         self.hints = hints
@@ -73,6 +85,20 @@ class KeyBar(LiveText):
 
     def show_entry(self, entry: VitalsLine | None) -> None:
         self.entry = entry
+        self.redraw()
+
+    def say(self, sentence: str, severity: Severity = "information") -> None:
+        """Show `sentence` on the bar's last line for a few seconds (longer for a problem)."""
+        mark, style = SAID_MARK[severity]
+        self.said = Content.assemble((mark, f"b {style}"), (sentence, "" if severity == "information" else style))
+        if self._said_timer is not None:
+            self._said_timer.stop()
+        self._said_timer = self.set_timer(SAID_FOR[severity], self.unsay)
+        self.redraw()
+
+    def unsay(self) -> None:
+        self.said = None
+        self._said_timer = None
         self.redraw()
 
     def _key_lines(self, width: int) -> list[Content]:
@@ -86,9 +112,15 @@ class KeyBar(LiveText):
             return
         entry = self.entry
 
+        said = self.said
+
         def lines(width: int) -> list[Content]:
             keys = self._key_lines(width)
-            return entry.lines(width, len(keys)) if entry is not None and entry.is_open else keys
+            if entry is not None and entry.is_open:
+                return entry.lines(width, len(keys))
+            if said is not None:
+                return [*keys[:-1], said.truncate(width, ellipsis=True)]
+            return keys
 
         self.show_for_width(lines)  # laid out for the bar's width, again when it changes
 
