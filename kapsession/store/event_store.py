@@ -28,6 +28,7 @@ from kapsession.store.store_lock import StoreLock
 
 if TYPE_CHECKING:
     from kapsession.core.events import EventBase, SessionOpened
+    from kapsession.store.drafts import NoteDraft
     from kapsession.store.passphrase import Asker
 
 # The event models are imported when events are first read or written, not with the store:
@@ -474,6 +475,33 @@ class EventStore:
     def _transaction(self) -> _Transaction:
         return self._Transaction(self.connection)
 
+    # -- note drafts (store/drafts.py): kept until the note is saved or discarded --------------
+    def keep_note_draft(
+        self, session_id: str, author: str, text: str, started_at: datetime, kind: str, shareable: bool
+    ) -> None:
+        """Keep (or replace) this clinician's draft note for the session, durably."""
+        from kapsession.store.drafts import draft_json, now_text
+
+        with self._faults(), self._transaction():
+            self.connection.execute(
+                "INSERT INTO note_drafts (session_id, author, body, saved_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (session_id, author) DO UPDATE SET body = excluded.body, saved_at = excluded.saved_at",
+                (session_id, author, draft_json(text, started_at, kind, shareable), now_text()),
+            )
+
+    def note_draft(self, session_id: str, author: str) -> NoteDraft | None:
+        from kapsession.store.drafts import draft_from
+
+        with self._faults():
+            row = self.connection.execute(
+                "SELECT body, saved_at FROM note_drafts WHERE session_id = ? AND author = ?", (session_id, author)
+            ).fetchone()
+        return None if row is None else draft_from(row[0], row[1])
+
+    def drop_note_draft(self, session_id: str, author: str) -> None:
+        with self._faults(), self._transaction():
+            self.connection.execute("DELETE FROM note_drafts WHERE session_id = ? AND author = ?", (session_id, author))
+
     def delete_practice_session(self, session_id: str) -> None:
         """Practice sessions are rehearsals, not records: they may be deleted, and only they."""
         with self._faults(), self._transaction():
@@ -483,6 +511,7 @@ class EventStore:
             if not row[0]:
                 raise StoreError(f"session {session_id} is a real session; only practice sessions can be deleted")
             self.connection.execute("DELETE FROM events WHERE session_id = ?", (session_id,))
+            self.connection.execute("DELETE FROM note_drafts WHERE session_id = ?", (session_id,))
             self.connection.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
 
     # -- reading -------------------------------------------------------------------------------

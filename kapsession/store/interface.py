@@ -18,9 +18,11 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from datetime import datetime
     from pathlib import Path
 
     from kapsession.core.events import EventBase, SessionOpened
+    from kapsession.store.drafts import NoteDraft
     from kapsession.store.event_store import SessionRow
 
 
@@ -66,5 +68,14 @@ class Store(Protocol):
     def session_ids(self) -> list[str]: ...
 
     def iter_all_events(self) -> Iterator[tuple[str, EventBase]]: ...
+
+    # A note being written (store/drafts.py): durable, private, not part of the record.
+    def keep_note_draft(
+        self, session_id: str, author: str, text: str, started_at: datetime, kind: str, shareable: bool
+    ) -> None: ...
+
+    def note_draft(self, session_id: str, author: str) -> NoteDraft | None: ...
+
+    def drop_note_draft(self, session_id: str, author: str) -> None: ...
 
     def close(self) -> None: ...

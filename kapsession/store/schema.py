@@ -101,8 +101,26 @@ def _v3_clients(connection: sqlite3.Connection) -> None:
     migrate_sessions_to_clients(connection)
 
 
+def _v4_note_drafts(connection: sqlite3.Connection) -> None:
+    """A note being written, kept while it is typed and when the therapist leaves it as a draft,
+    so a crash or a stray Escape never loses the client's words. Not part of the record: a draft
+    is replaced as it is typed and deleted once the note is saved or discarded. One per session
+    and clinician (two terminals on one session each keep their own)."""
+    connection.execute(
+        """
+        CREATE TABLE note_drafts (
+            session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            author     TEXT NOT NULL,             -- the clinician's initials, "" when not said
+            body       TEXT NOT NULL,             -- JSON: text, started_at, kind, shareable
+            saved_at   TEXT NOT NULL,
+            PRIMARY KEY (session_id, author)
+        )
+        """
+    )
+
+
 # MIGRATIONS[n] brings a database from version n to n + 1.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3_clients]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3_clients, _v4_note_drafts]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from textual import events
-from textual.widgets import Input, Static
+from textual.widgets import Input, Static, TextArea
 
 from kapsession.core import commands
 from kapsession.core.events import NoteWritten
@@ -26,8 +26,9 @@ except ImportError:
 
 
 async def paste(pilot, text: str) -> None:
-    """What a terminal's bracketed paste delivers to the focused widget."""
-    pilot.app.screen.focused.post_message(events.Paste(text))
+    """What a terminal's bracketed paste delivers: a Paste event to the app, which hands it to the
+    focused widget (posted to the widget itself, it would also bubble back and arrive twice)."""
+    pilot.app.post_message(events.Paste(text))
     await pilot.pause()
 
 
@@ -42,7 +43,7 @@ async def test_a_pasted_bidi_override_in_a_note_is_refused_in_the_rules_words(se
         assert isinstance(app.screen, NoteDialog)
         error = app.screen.query_one("#error", Static).render().plain
         assert "the note holds a bidirectional override (U+202E) at position 9" in error
-        assert app.screen.query_one("#note-text", Input).value == "resting \u202eevil"
+        assert app.screen.query_one("#note-text", TextArea).text == "resting \u202eevil"
         assert not [event for event in session.fresh_events() if isinstance(event, NoteWritten)]
 
 

@@ -23,7 +23,8 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Click, Key
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, SelectionList, Static
+from textual.timer import Timer
+from textual.widgets import Button, Input, Label, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
 from kapsession.core.errors import InputError
@@ -149,13 +150,22 @@ class ConfirmDialog(Dialog[bool]):
 class NoteDialog(EntryDialog[NoteEntry]):
     """A note keeps the moment the therapist started typing (when the dialog first opened).
 
+    The note is a soft-wrapped editor showing all of it; Enter saves, ctrl+j starts a new line.
     ctrl+s toggles private / shareable; ctrl+t cycles the kind. Private by default.
+
+    What is typed is kept as a draft in the store (a second after typing pauses, and on leaving
+    it as a draft), so a crash or a stray Escape never loses the client's words: Escape on a
+    note with words in it asks whether to keep it as a draft or discard it, and the next note
+    opened on this session starts from the draft.
     """
 
     BINDINGS = [
+        Binding("enter", "save", "Save", id="note.save", priority=True),
+        Binding("ctrl+j,shift+enter", "new_line", "New line", id="note.new_line", priority=True),
         Binding("ctrl+s", "toggle_shareable", "Private / shareable", id="note.shareable", priority=True),
         Binding("ctrl+t", "next_kind", "Kind of note", id="note.kind", priority=True),
     ]
+    DRAFT_AFTER = 1.0  # seconds of no typing before the draft is kept
 
     def __init__(
         self,
@@ -167,10 +177,16 @@ class NoteDialog(EntryDialog[NoteEntry]):
         problem: str | None = None,
     ) -> None:
         super().__init__(log, problem)
+        self.author = log.clinician or ""
+        draft = None if entry is not None else log.store.note_draft(log.session_id, self.author)
+        self.restored = draft
+        if draft is not None:
+            entry = NoteEntry(draft.text, draft.started_at, draft.kind, draft.shareable)
         self.started_at = entry.started_at if entry else log.now()
         self.kind = entry.kind if entry else kind
         self.shareable = entry.shareable if entry else shareable
         self.typed = entry.text if entry else ""
+        self._draft_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -181,18 +197,32 @@ class NoteDialog(EntryDialog[NoteEntry]):
                 ),
                 classes="help",
             )
-            yield Input(self.typed, placeholder="what you notice, or the client's words", id="note-text")
+            yield TextArea(
+                self.typed,
+                soft_wrap=True,
+                placeholder="what you notice, or the client's words",
+                id="note-text",
+                compact=True,
+                highlight_cursor_line=False,
+            )
             yield Static("", id="note-kind", classes="choice")
             yield Static("", id="note-visibility", classes="choice")
             yield Static("", id="error", classes="error")
             yield Static(
-                f"[b]Enter[/b] saves · [b]ctrl+s[/b] private/shareable · [b]ctrl+t[/b] kind · {ESCAPE_HINT}",
+                "[b]Enter[/b] saves · [b]ctrl+j[/b] new line · [b]ctrl+s[/b] private/shareable · "
+                "[b]ctrl+t[/b] kind · [b]Escape[/b] keep as a draft or discard",
                 classes="hint",
             )
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = "Note"
         self._show_choices()
+        if self.restored is not None and not self.problem:
+            self.show_error(
+                f"Your draft from {format_local(self.restored.saved_at)} is back; Enter saves it.", soft=True
+            )
+        area = self.query_one("#note-text", TextArea)
+        area.move_cursor(area.document.end)
 
     def _show_choices(self) -> None:
         kinds = Content("  ").join(
@@ -210,11 +240,16 @@ class NoteDialog(EntryDialog[NoteEntry]):
     def action_toggle_shareable(self) -> None:
         self.shareable = not self.shareable
         self._show_choices()
+        self._draft_soon()
 
     def action_next_kind(self) -> None:
         index = NOTE_KINDS.index(self.kind)
         self.kind = NOTE_KINDS[(index + 1) % len(NOTE_KINDS)]
         self._show_choices()
+        self._draft_soon()
+
+    def action_new_line(self) -> None:
+        self.query_one("#note-text", TextArea).insert("\n")
 
     @on(Click, "#note-visibility")
     def _click_visibility(self) -> None:
@@ -224,8 +259,101 @@ class NoteDialog(EntryDialog[NoteEntry]):
     def _click_kind(self) -> None:
         self.action_next_kind()
 
+    @on(TextArea.Changed, "#note-text")
+    def _typed(self) -> None:
+        self._draft_soon()
+
+    def _draft_soon(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(self.DRAFT_AFTER, self.keep_draft)
+
+    def keep_draft(self) -> None:
+        """Keep what is typed as this clinician's draft (or drop the draft when nothing is)."""
+        self._draft_timer = None
+        log = self.session_log
+        text = self.query_one("#note-text", TextArea).text
+        if text.strip():
+            log.store.keep_note_draft(log.session_id, self.author, text, self.started_at, self.kind, self.shareable)
+        else:
+            log.store.drop_note_draft(log.session_id, self.author)
+
+    def action_cancel(self) -> None:
+        if not self.query_one("#note-text", TextArea).text.strip():
+            self._stop_drafting()
+            self.session_log.store.drop_note_draft(self.session_log.session_id, self.author)
+            self.dismiss(None)
+            return
+
+        def chosen(choice: str | None) -> None:
+            if choice is None:
+                self.query_one("#note-text", TextArea).focus()
+                return
+            self._stop_drafting()
+            if choice == "keep":
+                self.keep_draft()
+            else:
+                self.session_log.store.drop_note_draft(self.session_log.session_id, self.author)
+            self.dismiss(None)
+
+        self.app.push_screen(DraftChoiceDialog(), chosen)
+
+    def _stop_drafting(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+
+    def action_save(self) -> None:
+        self._stop_drafting()
+        self.keep_draft()  # until the store has the note itself; dropped once it is saved
+        super().action_save()
+
     def entry(self) -> NoteEntry:
-        return NoteEntry(self.query_one("#note-text", Input).value, self.started_at, self.kind, self.shareable)
+        return NoteEntry(self.query_one("#note-text", TextArea).text, self.started_at, self.kind, self.shareable)
+
+
+class DraftChoiceDialog(Dialog["str | None"]):
+    """Escape on a note with words in it: keep it as a draft (Enter, the default: nothing is
+    lost), discard it, or go back to it."""
+
+    BINDINGS = [
+        Binding("k,enter", "keep", "Keep as a draft", id="draft.keep", priority=True),
+        Binding("d", "discard", "Discard", id="draft.discard", priority=True),
+        Binding("escape,b", "back", "Back to the note", id="draft.back", priority=True),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="confirm"):
+            yield Label("Keep this note as a draft?", id="prompt")
+            yield Static(
+                Content.styled(
+                    "A draft is not in the record. It comes back the next time you open a note here.",
+                    "$text-muted",
+                ),
+                id="detail",
+            )
+            with Horizontal(id="buttons"):
+                yield Button("Keep draft (Enter / k)", id="keep", variant="primary")
+                yield Button("Discard (d)", id="discard")
+                yield Button("Back (Escape)", id="back")
+
+    def on_mount(self) -> None:
+        self.query_one("#dialog").border_title = "Leave the note"
+
+    def action_keep(self) -> None:
+        self.dismiss("keep")
+
+    def action_discard(self) -> None:
+        self.dismiss("discard")
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        {"keep": self.action_keep, "discard": self.action_discard, "back": self.action_back}[
+            event.button.id or "back"
+        ]()
 
 
 # -- dose ---------------------------------------------------------------------------------------

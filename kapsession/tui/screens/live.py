@@ -306,6 +306,12 @@ class LiveScreen(Screen[None]):
             self.call_after_refresh(
                 self.tell, "This session is also open on another screen; both record into it.", "warning"
             )
+        log = self.session_log
+        draft = log.store.note_draft(log.session_id, log.clinician or "")
+        if draft is not None:  # left as a draft, or typed before a crash
+            self.call_after_refresh(
+                self.tell, f"A note draft from {format_local(draft.saved_at)} is kept: n finishes it."
+            )
         self.query_one("#phase-prompt").border_title = "Phase prompt"
         self._seen_alarms = {alert.key for alert in self.state.open_alerts if alert.level == "alarm"}
         self._apply_size(self.app.size.width, self.app.size.height)
@@ -544,10 +550,11 @@ class LiveScreen(Screen[None]):
                     f"reading, so in the history): {stored.reading.describe()}.",
                 )
 
-    def _ask(self, dialog: Callable[..., Any], saved: Saved) -> None:
+    def _ask(self, dialog: Callable[..., Any], saved: Saved, after_saved: Callable[[], None] | None = None) -> None:
         """Open `dialog(entry=None, problem=None)` and record the entry it returns. When the store
         refuses it, the dialog opens again filled in with the entry and the sentence saying why,
-        so what was typed is never lost; Escape (None) records nothing."""
+        so what was typed is never lost; Escape (None) records nothing. `after_saved` runs once
+        the entry is durable."""
 
         def answered(entry: Any) -> None:
             if entry is None:
@@ -555,6 +562,8 @@ class LiveScreen(Screen[None]):
             outcome: Outcome = self.recorder.record(entry.command, saved=saved, tell_problem=False)
             if not outcome.saved:
                 self.app.push_screen(dialog(entry=entry, problem=outcome.problem), answered)
+            elif after_saved is not None:
+                after_saved()
 
         self.app.push_screen(dialog(entry=None, problem=None), answered)
 
@@ -595,7 +604,12 @@ class LiveScreen(Screen[None]):
             self._widgets()["keys"].redraw()
 
     def action_note(self) -> None:
-        self._ask(partial(_dialogs().NoteDialog, self.session_log), "Note saved.")
+        log = self.session_log
+        self._ask(
+            partial(_dialogs().NoteDialog, log),
+            "Note saved.",
+            after_saved=lambda: log.store.drop_note_draft(log.session_id, log.clinician or ""),
+        )
 
     def action_dose(self) -> None:
         """The dose entry; before the first dose with something short, the decision comes first
