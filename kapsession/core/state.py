@@ -138,6 +138,7 @@ class NoteView:
     text: str
     kind: str
     visibility: str
+    struck: str | None = None  # the reason it was struck; a struck note is shown struck, not hidden
 
     @property
     def shareable(self) -> bool:

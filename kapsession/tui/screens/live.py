@@ -120,6 +120,13 @@ LIVE_KEYS: list[tuple[Binding, str]] = [
     _key("p", "next_phase", "Phase", "live.next_phase", "move to the next phase (asks first: Enter or y confirms)"),
     _key("a", "acknowledge", "Ack", "live.acknowledge", "acknowledge the top open alert (recorded with its time)"),
     _key(
+        "u",
+        "correct",
+        "Correct",
+        "live.correct",
+        "strike a wrong entry with a reason (kept, drawn struck, never deleted), or strike it and enter it again corrected",
+    ),
+    _key(
         "x",
         "discharge",
         "Discharge",
@@ -710,6 +717,61 @@ class LiveScreen(Screen[None]):
             return "Questionnaire saved.", "information"
 
         self._ask(partial(QuestionnaireDialog, self.session_log), saved)
+
+    def action_correct(self) -> None:
+        """`u`: choose an entry and strike it with a reason; with ctrl+e, then enter it again."""
+        from kapsession.core.entries import entry_number
+        from kapsession.tui.screens.strike_dialog import StrikeDialog
+
+        log = self.session_log
+
+        def answered(entry: Any) -> None:
+            if entry is None:
+                return
+            target = next(event for event in log.events if event.seq == entry.target_seq)
+            number = entry_number(log.state(), entry.target_seq)
+            outcome = self.recorder.record(entry.command, saved=f"Entry #{number} struck.", tell_problem=False)
+            if not outcome.saved:
+                self.app.push_screen(StrikeDialog(log, entry=entry, problem=outcome.problem), answered)
+            elif entry.enter_again:
+                self._enter_again(target, number)
+
+        self.app.push_screen(StrikeDialog(log), answered)
+
+    def _enter_again(self, struck: EventBase, number: int | None) -> None:
+        """After a strike, the same kind of entry filled in with what the struck one held (at its
+        time), to be put right; kinds without a dialog of their own are entered with their key."""
+        from kapsession.core.events import DoseGiven, IntentionSet, NoteWritten
+        from kapsession.tui.dialog_entries import DoseEntry, IntentionEntry, NoteEntry
+
+        dialogs = _dialogs()
+        log = self.session_log
+        first: Any
+        if isinstance(struck, VitalsRecorded):
+            self.vitals_line.close()
+            self.vitals_line.editor.insert(f"{struck.reading.describe()} @{format_local(struck.at)}")
+            self.vitals_line.open()
+            self._widgets()["keys"].redraw()
+            return
+        if isinstance(struck, NoteWritten):
+            first, make, saved = (
+                NoteEntry(struck.text, struck.at, struck.kind, struck.visibility == "shareable"),
+                dialogs.NoteDialog,
+                "Correction saved.",
+            )
+        elif isinstance(struck, IntentionSet):
+            first, make, saved = IntentionEntry(struck.text), dialogs.IntentionDialog, "Intention corrected."
+        elif isinstance(struck, DoseGiven):
+            first = DoseEntry(opened_at=struck.at, mg=f"{struck.mg:g}", booster=struck.booster, site=struck.site)
+            make, saved = dialogs.DoseDialog, "Dose corrected."
+        else:
+            self.tell(f"Entry #{number} struck; enter the right one with its key.")
+            return
+
+        def corrected(entry: Any = None, problem: str | None = None) -> Any:
+            return make(log, entry=entry or first, problem=problem)
+
+        self._ask(corrected, saved)
 
     def action_acknowledge(self) -> None:
         state = self.session_log.state()

@@ -15,6 +15,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from kapsession.core.events import NoteWritten
 from kapsession.core.state import NoteView, SessionState
 from kapsession.core.timeparse import format_local
 from kapsession.tui.widgets.live_text import hang
@@ -32,9 +33,14 @@ NO_NOTES_HINT = "writes one (private unless you mark it to share)"
 
 
 def note_lines(note: NoteView, width: int = 200) -> list[Content]:
-    """`09:43 SHARE ✓  client's words: “I am allowed to rest”`, wrapped under the tag."""
+    """`09:43 SHARE ✓  client's words: “I am allowed to rest”`, wrapped under the tag; a struck
+    note keeps its place, its words struck through and the reason after them."""
     body = f"“{note.text}”" if note.kind == "client-words" else note.text
     kind = KIND_WORDS.get(note.kind, "")
+    if note.struck is not None:
+        prefix = Content.assemble((format_local(note.at), "$text-muted"), " ", ("STRUCK", "b $text-muted"), " ")
+        lines = hang(prefix, f"{body} (struck: {note.struck})", width, indent=6, body_style="strike $text-muted")
+        return lines
     prefix = Content.assemble(
         (format_local(note.at), "$text-muted"),
         " ",
@@ -43,6 +49,19 @@ def note_lines(note: NoteView, width: int = 200) -> list[Content]:
         (kind, "$text-muted"),
     )
     return hang(prefix, body, width, indent=6)
+
+
+def with_struck_notes(state: SessionState) -> tuple[NoteView, ...]:
+    """The notes in force and the struck ones, in the order they were written: a struck note
+    stays in view, drawn struck (the state's notes leave it out, as the summary must)."""
+    struck = [
+        NoteView(event.seq, event.at, event.text, event.kind, event.visibility, struck=state.struck[event.seq])
+        for event in state.events
+        if isinstance(event, NoteWritten) and event.seq is not None and event.seq in state.struck
+    ]
+    if not struck:
+        return tuple(state.notes)
+    return tuple(sorted([*state.notes, *struck], key=lambda note: (note.at, note.seq or 0)))
 
 
 def notes_lines(notes: tuple[NoteView, ...], width: int = 200) -> list[Content]:
@@ -88,11 +107,12 @@ class NotesLog(ScrollView, can_focus=False):
         self.border_title = "Notes (newest first)"
 
     def show_state(self, state: SessionState) -> None:
-        key = tuple((n.seq, n.visibility, n.at) for n in state.notes)
+        notes = with_struck_notes(state)
+        key = tuple((n.seq, n.visibility, n.at, n.struck) for n in notes)
         if key == self._key:
             return
         self._key = key
-        self._notes = tuple(state.notes)
+        self._notes = notes
         self.updates += 1
         self._wrap()
         self.scroll_home(animate=False)
