@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
+from kapsession.core.closing import open_at_close
 from kapsession.core.entries import entry_numbers
 from kapsession.core.events import (
     AlertAcknowledged,
@@ -178,6 +179,7 @@ class RecordEntry:
     private: bool
     struck: str  # the reason, or ""
     written: str = ""  # a late entry: the clock time it was written (core/entries.py)
+    addendum: str = ""  # written after the close: when (core/timeline.addendum_written)
 
 
 @dataclass(frozen=True)
@@ -224,6 +226,7 @@ class ClinicalRecord:
     discharge_missing: tuple[str, ...]
     discharge_reasons: tuple[str, ...]  # criteria a recorded reason stood in for
     closed_unmet: tuple[str, ...]
+    open_at_close: tuple[str, ...]  # what the close recorded as open: alarms, criteria with reasons
     form: MonitoringForm | None  # esketamine doses only
     entries: tuple[RecordEntry, ...]
     paper: str = "a4"
@@ -499,7 +502,8 @@ def build_record(
             line.text,
             line.private,
             line.struck_reason or "",
-            _stamp(line.written_at, zone),
+            "" if line.addendum_at else _stamp(line.written_at, zone),
+            _stamp(line.addendum_at, zone),
         )
         for line in timeline(state)
     )
@@ -555,6 +559,7 @@ def build_record(
         discharge_missing=() if ready_at else tuple(state.discharge.missing),
         discharge_reasons=tuple(f"{criterion}: {reason}" for criterion, reason in state.waived.items()),
         closed_unmet=state.closed_unmet,
+        open_at_close=tuple(open_at_close(state.closing)) if state.closing is not None else (),
         form=form,
         entries=entries,
         paper=paper if paper in ("a4", "letter") else "a4",
@@ -913,7 +918,12 @@ def render_record_markdown(record: ClinicalRecord) -> str:
         add("Discharge criteria were not all met: " + "; ".join(record.discharge_missing) + ".")
     for reason in record.discharge_reasons:
         add(f"Reason recorded for a criterion not met: {escape(reason)}.")
-    if record.closed_unmet:
+    if record.open_at_close:
+        add(f"Session closed: {record.closed}, with {len(record.open_at_close)} open, each recorded:")
+        add("")
+        for line in record.open_at_close:
+            add(f"- {escape(line)}")
+    elif record.closed_unmet:
         add(f"Closed with {escape('; '.join(record.closed_unmet))} not met; reason: {escape(record.early_reason)}.")
     else:
         add(
@@ -932,6 +942,8 @@ def render_record_markdown(record: ClinicalRecord) -> str:
             text = f"~~{text}~~ (struck: {escape(entry.struck)})"
         if entry.written:
             text += f" (late entry, written {entry.written})"
+        if entry.addendum:
+            text = f"**addendum**, written {entry.addendum}: {text}"
         rows.append([entry.time, entry.t_plus, f"#{entry.number}" if entry.number else "", entry.label, text])
     out += _table(["Time", "T+", "#", "Entry", "Detail"], rows)
     if record.form is not None:
