@@ -245,7 +245,7 @@ def close_with_reasons(state: SessionState, now: datetime, typed: list[str]) -> 
     criterion its prefix names (core/closing.py), or, without one, to every criterion not given
     its own. Refused (exit 2) while an alarm is not acknowledged, or a criterion has no reason."""
     from kapsession.core import commands
-    from kapsession.core.closing import criterion_for, unmet_criteria
+    from kapsession.core.closing import alarms_sentence, criterion_for, unacknowledged_alarms, unmet_criteria
 
     criteria = unmet_criteria(state)
     own: dict[str, str] = {}
@@ -257,6 +257,9 @@ def close_with_reasons(state: SessionState, now: datetime, typed: list[str]) -> 
             own[criterion.key] = rest.strip()
         elif text.strip():
             general.append(text.strip())
+    alarms = unacknowledged_alarms(state)
+    if alarms:
+        raise InputError(f"{alarms_sentence(alarms)} (`kapsession add ID ack` acknowledges the top one; once for each)")
     try:
         return commands.close_session(state, now, "; ".join(general) or None, own)
     except InputError as error:

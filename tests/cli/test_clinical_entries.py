@@ -185,6 +185,7 @@ def test_close_exits_2_listing_the_unacknowledged_alarms_and_takes_a_reason_per_
     cli.ok("add", session_id, "vitals", "122/80", "45", "98")
     refused = cli.refused("add", session_id, "close", "--reason", "test: everything else on paper")
     assert refused.startswith("1 alarm not acknowledged: ALERT HR 45 below")
+    assert "`kapsession add ID ack` acknowledges the top one" in refused
     cli.ok("add", session_id, "ack")
     refused = cli.refused("add", session_id, "close", "--reason", "aldrete: 8, walking steadily")
     assert "needs a reason for each" in refused and "not ticked: " in refused

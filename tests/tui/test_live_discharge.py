@@ -8,6 +8,7 @@ from textual.widgets import Input, Static
 from kapsession.core import commands
 from kapsession.core.events import ChecklistTicked, ScaleRated, SessionClosed
 from kapsession.tui.screens.dialogs import CloseDialog, DischargeDialog
+from kapsession.tui.screens.preview import PreviewScreen
 
 try:
     from .conftest import LiveTestApp, advance_to_mid_peak, screen_text, type_text
@@ -151,3 +152,27 @@ async def test_closing_past_an_alarm_acknowledges_it_and_the_record_says_what_wa
         assert state.closed and state.closing is not None
         assert state.closing.alarms and state.closing.alarms[0].startswith("ALERT HR 45 below")
         assert "Closed with" in screen_text(app) and "HR 45" in screen_text(app)
+
+
+async def test_a_note_after_the_close_is_an_addendum_in_the_preview(session):
+    with_an_alarm(session)
+    session.add(commands.acknowledge, session.clock.now())
+    session.add(commands.close_session, session.clock.now(), "test: discharged")
+    session.clock.advance(minutes=12)
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("v")  # vitals: refused, saying what a closed session still takes
+        await pilot.pause()
+        assert app.screen is app.live
+        await pilot.press("n")
+        await type_text(pilot, "client phoned: home safe")
+        await pilot.press("enter")
+        assert app.screen is app.live
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, PreviewScreen)
+        shown = screen_text(app) + " ".join(
+            str(option.prompt) for option in app.screen.query_one("#preview-notes").options
+        )
+        assert "addendum written" in shown and "client phoned: home safe" in shown
