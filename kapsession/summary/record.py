@@ -31,7 +31,7 @@ from kapsession.core.phases import PHASE_TITLES
 from kapsession.core.protocol import ROUTE_PLAIN_WORDS
 from kapsession.core.scales import SCALES
 from kapsession.core.state import Alert, SessionState, fold
-from kapsession.core.timeline import DECISION_WORDS, ROUTE_SHORT, adverse_words, timeline
+from kapsession.core.timeline import DECISION_WORDS, ROUTE_SHORT, addendum_written, adverse_words, timeline
 from kapsession.core.timeparse import format_duration
 from kapsession.summary.esketamine_form import MonitoringForm, is_esketamine, monitoring_form
 from kapsession.summary.model import clock, long_date, session_label
@@ -112,6 +112,7 @@ class RecordNote:
     kind: str
     text: str
     private: bool
+    addendum: str = ""  # written after the close: when (core/timeline.addendum_written)
 
 
 @dataclass(frozen=True)
@@ -445,6 +446,8 @@ def build_record(
         for alert, acknowledged in record_alerts(state)
     )
     numbers = entry_numbers(state)
+    close_seq = state.closing.seq if state.closing is not None else None
+    addenda = {event.seq: addendum_written(event, close_seq) for event in state.events}
     notes = tuple(
         RecordNote(
             numbers.get(note.seq) if note.seq is not None else None,
@@ -453,6 +456,7 @@ def build_record(
             note.kind,
             note.text,
             not note.shareable,
+            _stamp(addenda.get(note.seq), zone),
         )
         for note in state.notes
     )
@@ -898,7 +902,8 @@ def render_record_markdown(record: ClinicalRecord) -> str:
                 )
                 if p
             )
-            add(f"- **{where}** [{mark}] *{note.kind}*: " + escape(note.text).replace("\n", "  \n  "))
+            addendum = f"**addendum**, written {note.addendum}: " if note.addendum else ""
+            add(f"- **{where}** [{mark}] *{note.kind}*: {addendum}" + escape(note.text).replace("\n", "  \n  "))
     else:
         add("No notes.")
 

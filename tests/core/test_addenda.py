@@ -36,8 +36,10 @@ def test_entries_after_the_close_are_addenda_with_the_time_they_were_written(new
     assert "[addendum, written " in shown and "client phoned: home safe" in shown
     assert shown.count("[addendum, written") == 2  # the note and the next session
     record = render_record_markdown(build_record(state, "abc123"))
-    assert record.count("**addendum**, written") == 2
-    assert "**addendum**" not in next(line for line in record.splitlines() if "before the close" in line)
+    assert record.count("**addendum**, written") == 3  # both in the timeline, the note in the notes too
+    assert all("**addendum**" not in line for line in record.splitlines() if "before the close" in line)
+    notes = record.split("## Notes")[1].split("## ")[0]
+    assert "**addendum**, written" in next(line for line in notes.splitlines() if "client phoned" in line)
 
 
 @pytest.mark.parametrize(

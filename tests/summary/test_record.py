@@ -228,3 +228,18 @@ def test_fast_discharge_replay_agrees_with_folding() -> None:
         state = script.state()
         assert discharge_ready_at(state) == _ready_by_folding(state)
     assert discharge_ready_at(late_vitals.state()) == START + timedelta(minutes=115)
+
+
+def test_a_note_after_the_close_is_an_addendum_in_the_pdf_notes(new_chart) -> None:
+    chart = new_chart("sublingual-troche", weight_kg=70)
+    chart.phase("intake")
+    chart.advance(5).vitals("124/80 72 98")
+    chart.dose(200)
+    chart.advance(130).scale("moaas", 5)
+    chart.close("test: checklist on paper")
+    chart.advance(20).note("client phoned: home safe")
+    record = build_record(chart.state(), "k7f3ab")
+    [note] = record.notes
+    assert note.addendum == clock(chart.now)
+    text = " ".join(pdf_text(render_record_pdf(record)).split())
+    assert text.count(f"addendum, written {note.addendum}") == 2  # in the timeline and in the notes
