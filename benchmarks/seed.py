@@ -152,7 +152,7 @@ def _short_session(writer: _Writer, rng: random.Random) -> None:
     add(commands.rate_scale(state(), "moaas", 5, writer.now))  # back to baseline alertness: discharge may close
     step(30)
     add(commands.record_vitals(state(), _reading(rng), writer.now))
-    add(commands.close_session(fresh(), writer.now))
+    add(commands.close_session(fresh(), writer.now, "seeded: the checklist kept on paper"))
 
 
 def client_name(index: int) -> str:

@@ -232,9 +232,14 @@ def cmd_add(ctx: Context) -> int:
     what = args.what
     # `-` for the text: read from standard input before the store is opened.
     private_text = (
-        text_or_stdin(args.reason if what in ("strike", "close") else args.text, STDIN_TEXT_FIELDS[what])
-        if what in STDIN_TEXT_FIELDS
+        text_or_stdin(args.reason if what == "strike" else args.text, STDIN_TEXT_FIELDS[what])
+        if what in STDIN_TEXT_FIELDS and what != "close"
         else None
+    )
+    close_reasons = (
+        [text_or_stdin(reason, STDIN_TEXT_FIELDS[what]) or "" for reason in args.reason or []]
+        if what == "close"
+        else []
     )
     log = ctx.open_log(args.id)
     from kapsession import clinical_entries
@@ -275,7 +280,7 @@ def cmd_add(ctx: Context) -> int:
         if what == "share":
             return commands.set_note_visibility(state, entry_seq(state, args.number), not args.private, now)
         if what == "close":
-            return commands.close_session(state, now, private_text)
+            return clinical_entries.close_with_reasons(state, now, close_reasons)
         raise UsageError(f"unknown entry kind {what}")  # pragma: no cover - argparse restricts the choices
 
     return _record_and_say(ctx, log, [command])
@@ -606,8 +611,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         close = kinds.add_parser("close", help="close the session (discharge)")
         close.add_argument(
             "--reason",
-            help="needed before the minimum observation time, "
-            'e.g. "client well, left with carer"; - reads it from standard input',
+            action="append",
+            help="a reason for a discharge criterion not met, recorded with the close (each alarm must be "
+            'acknowledged first, with `ack`): "CRITERION: why" for one (observation, sedation, aldrete, '
+            'vitals, item N or the start of a checklist item), or "why" alone for every one without its own; '
+            'repeat it, e.g. --reason "aldrete: 8, walking steadily" --reason "client well, left with carer"; '
+            "- reads one from standard input",
         )
         from kapsession.course.command_line import register_add_kinds
 

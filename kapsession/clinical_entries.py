@@ -38,6 +38,16 @@ def register(kinds: Any, parser_class: type, at_help: str) -> None:
         action="store_true",
         help="this dose is a booster after the first dose (routes with a booster window)",
     )
+    dose.add_argument(
+        "--repeat",
+        action="store_true",
+        help="this dose is given again on purpose after the first (a further dose is a booster or a repeat)",
+    )
+    dose.add_argument(
+        "--confirm",
+        action="store_true",
+        help="give a dose far from the plan (under half the planned dose, or over it) anyway",
+    )
     dose.add_argument("--site", help='the injection site, e.g. --site "left deltoid"')
     dose.add_argument("--lot", help="the lot number, up to 40 characters, e.g. --lot EK2291")
     dose.add_argument(
@@ -186,19 +196,24 @@ def _dose(args: Any, state: SessionState, now: datetime) -> list[EventBase]:
     from kapsession.core import commands
     from kapsession.core.predose import gate_open
 
-    dose = commands.give_dose(
-        state,
-        args.mg,
-        now,
-        route=args.route,
-        devices=args.devices,
-        booster=args.booster,
-        site=args.site,
-        at_text=args.at,
-        lot=args.lot,
-        over_minutes=args.over,
-        rate_mg_per_hour=args.rate,
-    )
+    try:
+        dose = commands.give_dose(
+            state,
+            args.mg,
+            now,
+            route=args.route,
+            devices=args.devices,
+            booster=args.booster,
+            repeat=args.repeat,
+            confirmed=args.confirm,
+            site=args.site,
+            at_text=args.at,
+            lot=args.lot,
+            over_minutes=args.over,
+            rate_mg_per_hour=args.rate,
+        )
+    except commands.FarFromPlan as far:
+        raise InputError(f"{far}: accepted --confirm to give it anyway, or the amount as planned") from None
     if gate_open(state):
         return [dose]
     if not args.override:
@@ -223,3 +238,34 @@ def _screening(words: list[str], state: SessionState, now: datetime) -> list[Eve
             f"food-hours 4`; the questions: {listed}"
         )
     return [commands.answer_screening(state, words[i], words[i + 1], now) for i in range(0, len(words), 2)]
+
+
+def close_with_reasons(state: SessionState, now: datetime, typed: list[str]) -> EventBase:
+    """`add ID close [--reason "CRITERION: why"] [--reason "why"]`: each reason goes to the
+    criterion its prefix names (core/closing.py), or, without one, to every criterion not given
+    its own. Refused (exit 2) while an alarm is not acknowledged, or a criterion has no reason."""
+    from kapsession.core import commands
+    from kapsession.core.closing import alarms_sentence, criterion_for, unacknowledged_alarms, unmet_criteria
+
+    criteria = unmet_criteria(state)
+    own: dict[str, str] = {}
+    general: list[str] = []
+    for text in typed:
+        prefix, colon, rest = text.partition(":")
+        criterion = criterion_for(criteria, prefix, state.preset.discharge_checklist) if colon else None
+        if criterion is not None and rest.strip():
+            own[criterion.key] = rest.strip()
+        elif text.strip():
+            general.append(text.strip())
+    alarms = unacknowledged_alarms(state)
+    if alarms:
+        raise InputError(f"{alarms_sentence(alarms)} (`kapsession add ID ack` acknowledges the top one; once for each)")
+    try:
+        return commands.close_session(state, now, "; ".join(general) or None, own)
+    except InputError as error:
+        if "a reason for each" not in str(error):
+            raise
+        keys = ", ".join(c.key for c in criteria if c.key not in own)
+        raise InputError(
+            f'{error}; accepted: --reason "CRITERION: why" for one ({keys}), or --reason "why" for every one'
+        ) from error

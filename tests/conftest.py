@@ -109,6 +109,7 @@ class Chart:
         return self.add(commands.record_vitals(self.state(), text, self.now, at))
 
     def dose(self, mg: str | float, **kwargs: Any) -> EventBase:
+        kwargs.setdefault("confirmed", True)  # a dose far from the plan: the rule has its own tests
         return self.add(commands.give_dose(self.state(), mg, self.now, **kwargs))
 
     def scale(self, name: str, value: str | int) -> EventBase:
@@ -132,6 +133,14 @@ class Chart:
         return self.add(commands.strike(self.state(), seq, reason, self.now))
 
     def close(self, reason: str | None = None) -> EventBase:
+        """As a therapist closes who has looked at everything: each alarm acknowledged, and the
+        reason (a test's own when none is given) for every discharge criterion not met."""
+        from kapsession.core.closing import unacknowledged_alarms, unmet_criteria
+
+        for alarm in unacknowledged_alarms(self.state()):
+            self.ack(alarm.key)
+        if reason is None and unmet_criteria(self.state()):
+            reason = "test: discharged with criteria open"
         return self.add(commands.close_session(self.state(), self.now, reason))
 
 

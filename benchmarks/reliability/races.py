@@ -170,7 +170,8 @@ def _race_dose(store: Any, writers: Writers, race: int, count: RaceCount, librar
     store.append(
         session, PreDoseDecision(at=datetime.now(UTC), decision="proceed", reason="race test: no intake taken")
     )
-    _tally(count, writers.race(race, ["add", session, "dose", str(DOSE_MG)]))
+    # Each writer gives its dose as a repeat, confirmed, so the maximum is what stops them.
+    _tally(count, writers.race(race, ["add", session, "dose", str(DOSE_MG), "--repeat", "--confirm"]))
     given = sum(event.mg for event in store.events(session) if isinstance(event, DoseGiven))
     maximum = library.get("intramuscular").dosing.max_mg
     count.violated(int(given > maximum), f"{given:g} mg recorded against a maximum of {maximum:g} mg")

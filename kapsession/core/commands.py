@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
-from kapsession.core import text_rule
+from kapsession.core import closing, text_rule
 from kapsession.core.entries import earliest_entry_time, earliest_start, entry_number
 from kapsession.core.errors import InputError
 from kapsession.core.events import (
@@ -26,6 +27,7 @@ from kapsession.core.events import (
     CardDrawn,
     ChecklistTicked,
     Client,
+    CriterionReason,
     DischargeCriterionWaived,
     DoseGiven,
     EntryStruck,
@@ -158,7 +160,10 @@ def session_start(now: datetime, at_text: str | None) -> datetime:
 
 def _not_closed(state: SessionState, what: str) -> None:
     if state.closed:
-        raise InputError(f"this session was closed at {format_local(state.closed_at)}; {what} can no longer be added")  # type: ignore[arg-type]
+        raise InputError(
+            f"this session was closed at {format_local(state.closed_at)}; {what} can no longer be added "  # type: ignore[arg-type]
+            "(notes, corrections and the next session are kept as addenda)"
+        )
 
 
 ANY_PHASE = "any"
@@ -202,6 +207,38 @@ def record_vitals(state: SessionState, text: str, now: datetime, at_text: str | 
     return VitalsRecorded(at=_entry_time(state, now, suffix or at_text), reading=reading)
 
 
+class FarFromPlan(InputError):
+    """A dose under half the planned dose, or over it: given only once confirmed."""
+
+
+def planned_dose_mg(state: SessionState) -> float | None:
+    """The planned dose: the session's own, else the preset's typical dose, else mg/kg by weight."""
+    opened = state.opened
+    if opened.planned_dose_mg:
+        return opened.planned_dose_mg
+    dosing = state.preset.dosing
+    if dosing.typical_mg:
+        return dosing.typical_mg
+    if dosing.mg_per_kg and opened.client.weight_kg:
+        return round(dosing.mg_per_kg * opened.client.weight_kg)
+    return None
+
+
+def doses_given(state: SessionState) -> str:
+    """`150 mg at 10:05` (and each further dose): what was already given, and when."""
+    return ", ".join(
+        f"{dose.mg:g} mg{' (booster)' if dose.booster else ''} at {format_local(dose.at)}" for dose in state.doses
+    )
+
+
+def further_dose_needs_a_choice(state: SessionState, route: str) -> bool:
+    """After the first dose, another is a booster or an explicit repeat, except a nasal spray's
+    next device (the planned doses of an esketamine session are given a device at a time)."""
+    if not state.doses:
+        return False
+    return not (route == "intranasal" and state.preset.timers.mg_per_device)
+
+
 def give_dose(
     state: SessionState,
     mg: str | float,
@@ -210,6 +247,8 @@ def give_dose(
     route: str | None = None,
     devices: str | int | None = None,
     booster: bool = False,
+    repeat: bool = False,
+    confirmed: bool = False,
     site: str | None = None,
     at_text: str | None = None,
     lot: str | None = None,
@@ -265,6 +304,19 @@ def give_dose(
             f"the infusion started at {format_local(running.started_at)} has not been stopped; "
             "stop it (or change its rate) before another dose"
         )
+    if booster and repeat:
+        raise InputError("a further dose is a booster or a repeat, not both")
+    if further_dose_needs_a_choice(state, chosen_route) and not (booster or repeat):
+        raise InputError(
+            f"{doses_given(state)} already given; a further dose is recorded only as a booster or an explicit "
+            "repeat: accepted --booster (routes with a booster window) or --repeat"
+        )
+    # The plan is for the first dose; a further one is already a deliberate choice (booster, repeat).
+    planned = planned_dose_mg(state)
+    if planned and not state.doses and not confirmed and chosen_route != "intranasal":
+        if amount > planned or amount < planned / 2:
+            how = "over" if amount > planned else "under half of"
+            raise FarFromPlan(f"{amount:g} mg is {how} the planned {planned:g} mg; it is given only once confirmed")
     infusion_minutes = _infusion_minutes(
         preset.dosing.infusion_minutes, amount, chosen_route, over_minutes, rate_mg_per_hour
     )
@@ -278,6 +330,7 @@ def give_dose(
         site=text_rule.cleaned(site, text_rule.SITE) or None,
         devices=device_count,
         booster=booster,
+        repeat=repeat and bool(state.doses),
         drug=preset.drug,
         lot=cleaned_lot or None,
         infusion_minutes=infusion_minutes,
@@ -848,30 +901,34 @@ def set_next_session(state: SessionState, text: str, now: datetime) -> NextSessi
     return NextSessionSet(at=now, when=when_utc)
 
 
-def close_session(state: SessionState, now: datetime, early_reason: str | None = None) -> SessionClosed:
+def close_session(
+    state: SessionState,
+    now: datetime,
+    early_reason: str | None = None,
+    reasons: Mapping[str, str] | None = None,
+) -> SessionClosed:
+    """The close (core/closing.py): refused while an infusion runs, a safety check waits or an
+    alarm is not acknowledged; each discharge criterion not met needs a reason, its own (`reasons`,
+    by the criterion's key) or `early_reason` for every one without. What was open is recorded."""
     _not_closed(state, "a second close")
-    running = state.running_infusion
-    if running is not None:
+    blocked = closing.nothing_to_close_past(state)
+    if blocked is not None:
+        raise InputError(blocked)
+    alarms = closing.unacknowledged_alarms(state)
+    if alarms:
+        raise InputError(closing.alarms_sentence(alarms))
+    general = text_rule.cleaned(early_reason, text_rule.CLOSE_REASON) or None
+    own = {key: text_rule.cleaned(text, text_rule.CLOSE_REASON) for key, text in (reasons or {}).items()}
+    given, without = closing.reasons_for(closing.unmet_criteria(state), own, general)
+    if without:
         raise InputError(
-            f"the infusion started at {format_local(running.started_at)} is still running; "
-            "record its stop before closing"
+            "closing with a discharge criterion not met needs a reason for each, which is recorded: "
+            + "; ".join(criterion.words for criterion in without)
         )
-    if state.open_safety_alerts:
-        raise InputError("a PHQ-9 item 9 above 0 is waiting for its safety check note; record it before closing")
-    until = state.observation_until
-    reason = text_rule.cleaned(early_reason, text_rule.CLOSE_REASON) or None
-    if until is not None and now < until and reason is None:
-        raise InputError(
-            f"the minimum observation time runs until {format_local(until)}; "
-            "closing before then needs a reason, which is recorded"
-        )
-    sedation = sedation_short(state)
-    unmet: tuple[str, ...] = ()
-    if sedation is not None and SEDATION_CRITERION not in state.waived:
-        if reason is None:
-            raise InputError(
-                f"discharge needs {sedation}: rate the MOAA/S, or close with a reason the client "
-                "may leave anyway, which is recorded"
-            )
-        unmet = (sedation,)
-    return SessionClosed(at=now, early_reason=reason, unmet=unmet)
+    return SessionClosed(
+        at=now,
+        early_reason=general,
+        unmet=tuple(criterion.words for criterion, _ in given),
+        reasons=tuple(CriterionReason(criterion=criterion.words, reason=reason) for criterion, reason in given),
+        alarms=closing.alarms_going_on(state),
+    )

@@ -134,6 +134,9 @@ class DoseGiven(EventBase):
     site: Annotated[str, follows(text_rule.SITE)] | None = None
     devices: Annotated[int, Field(ge=1, le=6)] | None = None
     booster: bool = False
+    repeat: bool = False
+    """A further dose given on purpose as a repeat (not a booster): a dose after the first is
+    one or the other (core/rules.py)."""
     drug: Drug | None = None
     """None in sessions recorded before doses named their drug: the preset's drug is meant."""
     lot: Annotated[str, Field(min_length=1, max_length=40), follows(text_rule.LOT)] | None = None
@@ -297,6 +300,13 @@ class NextSessionSet(EventBase):
     when: datetime
 
 
+class CriterionReason(StrictModel):
+    """A discharge criterion not met at the close, as it was shown, and the reason recorded for it."""
+
+    criterion: Annotated[str, Field(min_length=1, max_length=300)]
+    reason: Annotated[str, Field(min_length=1), follows(text_rule.CLOSE_REASON)]
+
+
 class SessionClosed(EventBase):
     type: Literal["session_closed"] = "session_closed"
     early_reason: Annotated[str, Field(min_length=1), follows(text_rule.CLOSE_REASON)] | None = None
@@ -304,6 +314,11 @@ class SessionClosed(EventBase):
     criterion in `unmet`."""
     unmet: tuple[str, ...] = ()
     """Discharge criteria not met when the session was closed (with the reason above)."""
+    reasons: tuple[CriterionReason, ...] = ()
+    """Each criterion in `unmet` with its own reason (sessions closed before these were kept say
+    only `early_reason`)."""
+    alarms: tuple[str, ...] = ()
+    """Alarms still going on at the close (each acknowledged before it), as they were shown."""
 
 
 class QuestionnaireAnswered(EventBase):

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from kapsession.core.closing import check_close
+from kapsession.core.commands import doses_given, further_dose_needs_a_choice
 from kapsession.core.errors import InputError
 from kapsession.core.events import (
     AlertAcknowledged,
@@ -44,22 +46,26 @@ _NOT_AFTER_CLOSE = {
     CardDrawn: "a card",
     ChecklistTicked: "a checklist tick",
     SessionClosed: "a second close",
+    AlertRaised: "an alert",
 }
 
 
 def admit(state: SessionState, event: EventBase) -> EventBase:
     """`event` if the session's rules allow it after `state`; otherwise an InputError. Only an
-    acknowledgement needs `state` at a moment (which alerts are open); every other rule reads
-    what the events alone say (a replay's base state will do)."""
+    acknowledgement and the close need `state` at a moment (which alerts are open, whether the
+    minimum observation has passed); every other rule reads what the events alone say (a replay's
+    base state will do)."""
     if isinstance(event, SessionOpened):
         raise InputError("a session is opened once, when it is created")
     what = _NOT_AFTER_CLOSE.get(type(event))
     if what is not None and state.closed:
         raise InputError(
             f"this session was closed at {format_local(state.closed_at)}; "  # type: ignore[arg-type]
-            f"{what} can no longer be added"
+            f"{what} can no longer be added (notes, corrections and the next session are kept as addenda)"
         )
-    if isinstance(event, DoseGiven):
+    if isinstance(event, SessionClosed):
+        check_close(state, event)
+    elif isinstance(event, DoseGiven):
         _dose(state, event)
     elif isinstance(event, CardDrawn):
         if event.card.casefold() in {card.casefold() for card in state.cards}:
@@ -93,6 +99,11 @@ def _dose(state: SessionState, event: DoseGiven) -> None:
         )
     if event.booster and not state.doses:
         raise InputError("a booster needs a first dose before it; record the first dose without the booster mark")
+    if further_dose_needs_a_choice(state, event.route) and not (event.booster or event.repeat):
+        # Another terminal may have recorded a dose since this one was typed as the first.
+        raise InputError(
+            f"{doses_given(state)} already given; a further dose is recorded only as a booster or an explicit repeat"
+        )
 
 
 def _phase(state: SessionState, event: PhaseStarted) -> None:

@@ -196,6 +196,7 @@ class SessionState:
     closed_at: datetime | None = None
     early_reason: str | None = None
     closed_unmet: tuple[str, ...] = ()
+    closing: SessionClosed | None = None
     discharge: Discharge = Discharge(False, ())
     events: list[EventBase] = field(default_factory=list)
     infusions: list[Infusion] = field(default_factory=list)
@@ -896,6 +897,7 @@ def replay(events: Iterable[EventBase], preset: Preset) -> Replay:
             state.closed_at = event.at
             state.early_reason = event.early_reason
             state.closed_unmet = event.unmet
+            state.closing = event
         elif isinstance(event, MedicationGiven):
             state.medications.append(event)
         elif isinstance(event, AdverseEventRecorded):

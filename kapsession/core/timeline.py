@@ -56,6 +56,7 @@ class TimelineLine(NamedTuple):
     number: int | None = None  # the entry's number in the session (core/entries.py)
     written_at: datetime | None = None  # when a late entry was written (None: at the time)
     by: str | None = None  # the initials of the clinician who recorded it (core/clinician.py)
+    addendum_at: datetime | None = None  # written after the close: an addendum, written then
 
 
 DECISION_WORDS = {"proceed": "go ahead", "defer": "defer", "cancel": "cancel"}
@@ -214,11 +215,14 @@ def describe(event: EventBase, state: SessionState) -> tuple[str, str]:
         visibility = note.visibility if note else event.visibility
         return "safety", f"[{visibility}] safety check: {event.text}"
     if isinstance(event, SessionClosed):
-        if event.unmet:
-            reason = f" with {'; '.join(event.unmet)} not met: {event.early_reason}"
-        else:
-            reason = f" (before minimum observation: {event.early_reason})" if event.early_reason else ""
-        return "closed", f"session closed{reason}"
+        from kapsession.core.closing import open_at_close
+
+        was_open = open_at_close(event)
+        if was_open:
+            return "closed", f"session closed with {len(was_open)} open: " + "; ".join(was_open)
+        if event.early_reason:
+            return "closed", f"session closed (reason: {event.early_reason})"
+        return "closed", "session closed, nothing open"
     return event.type, ""
 
 
@@ -226,6 +230,7 @@ def timeline(state: SessionState) -> list[TimelineLine]:
     """Every event in clinical-time order, struck ones kept and marked (nothing is hidden)."""
     first = state.first_dose_at
     numbers = entry_numbers(state)
+    close_seq = state.closing.seq if state.closing is not None else None
     lines = []
     for event in sorted(state.events, key=lambda e: (e.at, e.seq or 0)):
         label, text = describe(event, state)
@@ -246,9 +251,18 @@ def timeline(state: SessionState) -> list[TimelineLine]:
                 numbers.get(event.seq) if event.seq is not None else None,
                 written_late(state, event),
                 event.by,
+                addendum_written(event, close_seq),
             )
         )
     return lines
+
+
+def addendum_written(event: EventBase, close_seq: int | None) -> datetime | None:
+    """When an entry written after the close (in the order entries were written, whatever time
+    it describes) was written: it is an addendum. None for anything written before the close."""
+    if close_seq is None or event.seq is None or event.seq <= close_seq:
+        return None
+    return event.recorded_at or event.at
 
 
 def render_text(state: SessionState, session_id: str) -> str:
@@ -285,10 +299,12 @@ def render_text(state: SessionState, session_id: str) -> str:
     for line in timeline(state):
         number = f"#{line.number}" if line.number is not None else ""
         text = line.text if line.struck_reason is None else f"~{line.text}~ [struck: {line.struck_reason}]"
-        if line.written_at is not None:
+        if line.written_at is not None and line.addendum_at is None:
             text += f"  (late entry, written {format_local(line.written_at)})"
         if line.by:
             text += f"  by {line.by}"
+        if line.addendum_at is not None:
+            text = f"[addendum, written {format_local(line.addendum_at)}] {text}"
         body.append(f"{format_local(line.at)}  {line.t_plus:>10}  {number:>5}  {line.label:<9} {text}")
     open_alerts = state.open_alerts
     footer = []

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kapsession.core.clock import Clock, SystemClock
-from kapsession.core.events import AlertAcknowledged, EventBase, SessionOpened
+from kapsession.core.events import AlertAcknowledged, EventBase, SessionClosed, SessionOpened
 from kapsession.core.protocol import Preset
 from kapsession.core.rules import admit
 from kapsession.core.state import Replay, SessionState, replay
@@ -79,9 +79,10 @@ class SessionLog:
                 state = self.state()
                 return self.signed(admit(state, entry(state)))
             # An event built earlier: its rules need only what the events say, not the moment,
-            # except an acknowledgement (which alerts are open depends on the time).
-            base = self.state() if isinstance(entry, AlertAcknowledged) else self._replay().base
-            return self.signed(admit(base, entry))
+            # except an acknowledgement and the close (which alerts are open, and whether the
+            # minimum observation has passed, depend on the time).
+            at_a_moment = isinstance(entry, (AlertAcknowledged, SessionClosed))
+            return self.signed(admit(self.state() if at_a_moment else self._replay().base, entry))
 
         stored = self.store.append_checked(self.session_id, decide, after_seq=self._last_seq)
         self._take([stored])

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
+from kapsession.core.closing import open_at_close
 from kapsession.core.entries import entry_numbers
 from kapsession.core.events import (
     AlertAcknowledged,
@@ -30,7 +31,7 @@ from kapsession.core.phases import PHASE_TITLES
 from kapsession.core.protocol import ROUTE_PLAIN_WORDS
 from kapsession.core.scales import SCALES
 from kapsession.core.state import Alert, SessionState, fold
-from kapsession.core.timeline import DECISION_WORDS, ROUTE_SHORT, adverse_words, timeline
+from kapsession.core.timeline import DECISION_WORDS, ROUTE_SHORT, addendum_written, adverse_words, timeline
 from kapsession.core.timeparse import format_duration
 from kapsession.summary.esketamine_form import MonitoringForm, is_esketamine, monitoring_form
 from kapsession.summary.model import clock, long_date, session_label
@@ -111,6 +112,7 @@ class RecordNote:
     kind: str
     text: str
     private: bool
+    addendum: str = ""  # written after the close: when (core/timeline.addendum_written)
 
 
 @dataclass(frozen=True)
@@ -179,6 +181,7 @@ class RecordEntry:
     struck: str  # the reason, or ""
     written: str = ""  # a late entry: the clock time it was written (core/entries.py)
     by: str = ""  # the initials of the clinician who recorded it, or "" where the record does not say
+    addendum: str = ""  # written after the close: when (core/timeline.addendum_written)
 
 
 @dataclass(frozen=True)
@@ -225,6 +228,7 @@ class ClinicalRecord:
     discharge_missing: tuple[str, ...]
     discharge_reasons: tuple[str, ...]  # criteria a recorded reason stood in for
     closed_unmet: tuple[str, ...]
+    open_at_close: tuple[str, ...]  # what the close recorded as open: alarms, criteria with reasons
     form: MonitoringForm | None  # esketamine doses only
     entries: tuple[RecordEntry, ...]
     paper: str = "a4"
@@ -443,6 +447,8 @@ def build_record(
         for alert, acknowledged in record_alerts(state)
     )
     numbers = entry_numbers(state)
+    close_seq = state.closing.seq if state.closing is not None else None
+    addenda = {event.seq: addendum_written(event, close_seq) for event in state.events}
     notes = tuple(
         RecordNote(
             numbers.get(note.seq) if note.seq is not None else None,
@@ -451,6 +457,7 @@ def build_record(
             note.kind,
             note.text,
             not note.shareable,
+            _stamp(addenda.get(note.seq), zone),
         )
         for note in state.notes
     )
@@ -498,8 +505,9 @@ def build_record(
             line.text,
             line.private,
             line.struck_reason or "",
-            _stamp(line.written_at, zone),
+            "" if line.addendum_at else _stamp(line.written_at, zone),
             line.by or "",
+            _stamp(line.addendum_at, zone),
         )
         for line in timeline(state)
     )
@@ -555,6 +563,7 @@ def build_record(
         discharge_missing=() if ready_at else tuple(state.discharge.missing),
         discharge_reasons=tuple(f"{criterion}: {reason}" for criterion, reason in state.waived.items()),
         closed_unmet=state.closed_unmet,
+        open_at_close=tuple(open_at_close(state.closing)) if state.closing is not None else (),
         form=form,
         entries=entries,
         paper=paper if paper in ("a4", "letter") else "a4",
@@ -895,7 +904,8 @@ def render_record_markdown(record: ClinicalRecord) -> str:
                 )
                 if p
             )
-            add(f"- **{where}** [{mark}] *{note.kind}*: " + escape(note.text).replace("\n", "  \n  "))
+            addendum = f"**addendum**, written {note.addendum}: " if note.addendum else ""
+            add(f"- **{where}** [{mark}] *{note.kind}*: {addendum}" + escape(note.text).replace("\n", "  \n  "))
     else:
         add("No notes.")
 
@@ -913,7 +923,12 @@ def render_record_markdown(record: ClinicalRecord) -> str:
         add("Discharge criteria were not all met: " + "; ".join(record.discharge_missing) + ".")
     for reason in record.discharge_reasons:
         add(f"Reason recorded for a criterion not met: {escape(reason)}.")
-    if record.closed_unmet:
+    if record.open_at_close:
+        add(f"Session closed: {record.closed}, with {len(record.open_at_close)} open, each recorded:")
+        add("")
+        for line in record.open_at_close:
+            add(f"- {escape(line)}")
+    elif record.closed_unmet:
         add(f"Closed with {escape('; '.join(record.closed_unmet))} not met; reason: {escape(record.early_reason)}.")
     else:
         add(
@@ -932,6 +947,8 @@ def render_record_markdown(record: ClinicalRecord) -> str:
             text = f"~~{text}~~ (struck: {escape(entry.struck)})"
         if entry.written:
             text += f" (late entry, written {entry.written})"
+        if entry.addendum:
+            text = f"**addendum**, written {entry.addendum}: {text}"
         rows.append(
             [entry.time, entry.t_plus, f"#{entry.number}" if entry.number else "", entry.label, text, escape(entry.by)]
         )

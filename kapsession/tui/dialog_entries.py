@@ -19,7 +19,7 @@ from kapsession.core import commands
 from kapsession.core.errors import InputError
 from kapsession.core.events import EventBase
 from kapsession.core.scales import parse_aldrete
-from kapsession.core.state import SessionState
+from kapsession.core.state import SessionState, fold
 
 
 class Entry(Protocol):
@@ -49,6 +49,8 @@ class DoseEntry:
     at: str | None = None  # a typed time to backdate to
     over: str | None = None  # an intravenous dose's infusion minutes, as typed
     lot: str | None = None
+    repeat: bool = False  # a further dose given again on purpose (not a booster)
+    confirmed: bool = False  # a dose far from the plan, confirmed with a second Enter
 
     def command(self, state: SessionState, now: datetime) -> EventBase:
         mg: str | float = self.mg
@@ -63,6 +65,8 @@ class DoseEntry:
         given = {
             "devices": devices,
             "booster": self.booster,
+            "repeat": self.repeat,
+            "confirmed": self.confirmed,
             "site": self.site,
             "over_minutes": self.over,
             "lot": self.lot,
@@ -99,6 +103,8 @@ class DischargeEntry:
     aldrete: str = ""
     close: bool = False
     early_reason: str | None = None
+    reasons: tuple[tuple[str, str], ...] = ()  # (criterion key, reason) for each criterion not met
+    acknowledge: tuple[str, ...] = ()  # the alarms acknowledged from the close dialog, by key
 
     def changes(self, state: SessionState, now: datetime) -> list[EventBase]:
         """A tick (or untick) for every item whose mark differs from the record, then the
@@ -116,8 +122,21 @@ class DischargeEntry:
     def command(self, state: SessionState, now: datetime) -> list[EventBase]:
         events = self.changes(state, now)
         if self.close:
-            events.append(commands.close_session(state, now, self.early_reason))
+            events += [commands.acknowledge(state, now, key) for key in self.acknowledge]
+            # The close is decided on the session as it will be with the ticks, the score and the
+            # acknowledgements before it (they are recorded first).
+            after = fold([*state.events, *events], state.preset, now)
+            events.append(commands.close_session(after, now, self.early_reason, dict(self.reasons)))
         return events
+
+
+@dataclass(frozen=True)
+class CloseChoice:
+    """What the close dialog returns: the alarms to acknowledge before the close (by key), and a
+    reason for each discharge criterion not met (by the criterion's key)."""
+
+    acknowledge: tuple[str, ...] = ()
+    reasons: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

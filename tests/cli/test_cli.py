@@ -335,7 +335,8 @@ def test_close_needs_a_reason_before_the_minimum_observation(cli: Cli) -> None:
     session_id = cli.new()
     cli.ok("add", session_id, "phase", "intake")
     cli.ok("add", session_id, "dose", "200", "--override", "gate not under test")
-    assert "closing before then needs a reason" in cli.refused("add", session_id, "close")
+    refused = cli.refused("add", session_id, "close")
+    assert "needs a reason for each, which is recorded: minimum observation until" in refused
     assert recorded(cli.ok("add", session_id, "close", "--reason", "client unwell, sent home with carer"), "closed")
     assert "closed" in cli.refused("add", session_id, "vitals", "120/80")
 

@@ -10,6 +10,7 @@ from test_cli import Cli, recorded
 from kapsession.core.events import (
     AdverseEventRecorded,
     AdverseEventResolved,
+    DoseGiven,
     InfusionStopped,
     MedicationGiven,
     PreDoseDecision,
@@ -154,7 +155,9 @@ def test_discharge_with_a_moaas_below_5_needs_a_reason(cli: Cli) -> None:
     cli.ok("add", session_id, "scale", "moaas", "4")
     assert "MOAA/S 5 after the last dose (latest 4" in cli.refused("add", session_id, "close")
     assert "already met" not in cli.ok("add", session_id, "waive", "sedation", "--reason", "usual alertness")
-    assert recorded(cli.ok("add", session_id, "close"), "closed") == "session closed"
+    assert "MOAA/S" not in cli.refused("add", session_id, "close")  # the checklist and the Aldrete remain
+    closed = recorded(cli.ok("add", session_id, "close", "--reason", "test: the rest on paper"), "closed")
+    assert closed.startswith("session closed") and "MOAA/S" not in closed
 
 
 def test_form_answers_are_confirmed_yes_or_no(cli: Cli) -> None:
@@ -172,3 +175,42 @@ def test_the_esketamine_form_takes_date_of_birth_and_sex_from_the_clients_record
     assert "| Date of birth | 07/21/1984 | the client's record |" in record
     assert "| Sex | female | the client's record |" in record
     assert "| Lot number | EK-7 | the doses |" in record
+
+
+def test_close_exits_2_listing_the_unacknowledged_alarms_and_takes_a_reason_per_criterion(cli: Cli) -> None:
+    session_id = cli.backdated_session(150)
+    cli.ok("add", session_id, "phase", "intake", "--at", "-140m")
+    cli.ok("add", session_id, "dose", "200", "--at", "-130m", "--override", "test")
+    cli.ok("add", session_id, "scale", "moaas", "5")
+    cli.ok("add", session_id, "vitals", "122/80", "45", "98")
+    refused = cli.refused("add", session_id, "close", "--reason", "test: everything else on paper")
+    assert refused.startswith("1 alarm not acknowledged: ALERT HR 45 below")
+    assert "`kapsession add ID ack` acknowledges the top one" in refused
+    cli.ok("add", session_id, "ack")
+    refused = cli.refused("add", session_id, "close", "--reason", "aldrete: 8, walking steadily")
+    assert "needs a reason for each" in refused and "not ticked: " in refused
+    assert "modified Aldrete" not in refused  # it has its own reason
+    out = cli.ok(
+        "add", session_id, "close", "--reason", "aldrete: 8, walking steadily", "--reason", "checklist done on paper"
+    )
+    assert recorded(out, "closed").startswith("session closed")
+    closed = events_of(cli, session_id, SessionClosed)[0]
+    reasons = {reason.criterion: reason.reason for reason in closed.reasons}
+    assert reasons["modified Aldrete not scored (9 or more needed)"] == "8, walking steadily"
+    assert {r for c, r in reasons.items() if c.startswith("not ticked: ")} == {"checklist done on paper"}
+    assert closed.alarms and closed.alarms[0].startswith("ALERT HR 45 below")
+    shown = cli.ok("show", session_id)
+    assert "HR 45" in shown and "8, walking steadily" in shown
+
+
+def test_a_second_dose_exits_2_saying_what_was_given_and_a_far_dose_asks_for_confirm(cli: Cli) -> None:
+    session_id = cli.new("A.B.", "sublingual-troche", "--weight-kg", "70", "--dose-mg", "150")
+    far = cli.refused("add", session_id, "dose", "15", "--override", "test")
+    assert far.startswith("15 mg is under half of the planned 150 mg") and "accepted --confirm" in far
+    assert events_of(cli, session_id, DoseGiven) == []
+    cli.ok("add", session_id, "dose", "150", "--override", "test")
+    again = cli.refused("add", session_id, "dose", "150")
+    assert again.startswith("150 mg at ") and "already given" in again and "--repeat" in again
+    cli.ok("add", session_id, "dose", "50", "--repeat")
+    assert [(d.mg, d.repeat) for d in events_of(cli, session_id, DoseGiven)] == [(150, False), (50, True)]
+    assert "--repeat" in cli.ok("add", session_id, "dose", "--help")

@@ -111,7 +111,7 @@ def test_t_plus_counts_from_the_first_dose(new_chart) -> None:
     assert state.total_dose_mg == 75
     assert state.doses[0].mg_per_kg == pytest.approx(50 / 70, abs=1e-3)
     # A dose backdated before the first one becomes the first.
-    chart.dose(10, at_text="-40m")
+    chart.dose(10, at_text="-40m", repeat=True)
     assert chart.state().first_dose_at == chart.at(20)
     assert chart.state().t_plus() == 40 * MIN
 
@@ -434,8 +434,8 @@ def test_minimum_observation_reminder_and_early_close(new_chart) -> None:
     assert not any(a.kind == "observation" for a in state.alerts)  # only once recovery begins
     chart.advance(55).phase("recovery")
     assert alert(chart.state(), "observation").level == "info"
-    with pytest.raises(InputError, match="minimum observation time"):
-        chart.close()
+    with pytest.raises(InputError, match="needs a reason for each, which is recorded: minimum observation until"):
+        commands.close_session(chart.state(), chart.now)
     chart.close("client's driver arrived early; vitals normal")
     assert chart.state().early_reason == "client's driver arrived early; vitals normal"
 

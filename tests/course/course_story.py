@@ -10,6 +10,7 @@ from pathlib import Path
 
 from kapsession.core import commands
 from kapsession.core.clock import ManualClock
+from kapsession.core.closing import unacknowledged_alarms
 from kapsession.core.events import QuestionnaireAnswered
 from kapsession.presets import default_library
 from kapsession.store import EventStore
@@ -120,7 +121,9 @@ def record_course(data_dir: Path, sessions: int = 6, now: datetime | None = None
                 log.record(commands.tick_item(log.state(), "discharge", number, clock.now()))
             step(30)
             log.record(commands.record_vitals(log.state(), "124/80 70 98", clock.now()))
-            log.record(commands.close_session(log.state(), clock.now()))
+            for alarm in unacknowledged_alarms(log.state()):  # looked at before the close
+                log.record(commands.acknowledge(log.state(), clock.now(), alarm.key))
+            log.record(commands.close_session(log.state(), clock.now(), "test: the story's close"))
         client_id = book.find(CLIENT)
         book.append(
             client_id,

@@ -53,6 +53,7 @@ class Rehearsal:
         return self.record(commands.record_vitals, text, self.clock.now())
 
     def dose(self, mg: str | float, **kwargs: Any) -> EventBase:
+        kwargs.setdefault("confirmed", True)  # a dose far from the plan: the rule has its own tests
         return self.record(commands.give_dose, mg, self.clock.now(), **kwargs)
 
     def note(self, text: str) -> EventBase:
@@ -69,6 +70,14 @@ class Rehearsal:
             self.record(commands.tick_item, "discharge", number, self.clock.now())
 
     def close(self, reason: str | None = None) -> EventBase:
+        """As a therapist closes who has looked at everything: each alarm acknowledged, and the
+        reason (a test's own when none is given) for every discharge criterion not met."""
+        from kapsession.core.closing import unacknowledged_alarms, unmet_criteria
+
+        for alarm in unacknowledged_alarms(self.state()):
+            self.ack(alarm.key)
+        if reason is None and unmet_criteria(self.state()):
+            reason = "test: discharged with criteria open"
         return self.record(commands.close_session, self.clock.now(), reason)
 
     def debrief(self, now: datetime | None = None) -> Debrief:

@@ -71,8 +71,8 @@ def test_one_card_once_one_close_and_one_acknowledgement_per_alert(store: EventS
         therapist.record(ack)
     assert len(kinds(therapist, AlertAcknowledged)) == 1
 
-    close = commands.close_session(therapist.state(), therapist.now())
-    nurse.record(partial(commands.close_session, now=nurse.now()))
+    close = commands.close_session(therapist.state(), therapist.now(), "test: discharged")
+    nurse.record(partial(commands.close_session, now=nurse.now(), early_reason="test: discharged"))
     with pytest.raises(InputError, match="closed"):
         therapist.record(close)
     assert len(kinds(therapist, SessionClosed)) == 1
@@ -135,3 +135,17 @@ def test_the_series_number_is_counted_under_the_lock(store: EventStore) -> None:
         store.create_session_checked(
             "E.F.", lambda _history: commands.open_session(client_name="G.H.", preset=preset, now=START)
         )
+
+
+def test_a_close_built_before_an_alarm_from_another_terminal_is_refused(store: EventStore) -> None:
+    therapist, nurse = two_terminals(store, "sublingual-troche")
+    close = commands.close_session(therapist.state(), therapist.now(), "test: discharged")  # nothing open yet
+    nurse.record(partial(commands.raise_alert, message="client feels faint", now=nurse.now()))
+    with pytest.raises(InputError, match="1 alarm not acknowledged: CHECK client feels faint"):
+        therapist.record(close)
+    with pytest.raises(InputError, match="alarm not acknowledged"):
+        nurse.record(partial(commands.close_session, now=nurse.now(), early_reason="test: discharged"))
+    assert not kinds(therapist, SessionClosed)
+    nurse.record(partial(commands.acknowledge, now=nurse.now()))
+    closed = therapist.record(partial(commands.close_session, now=therapist.now(), early_reason="test: discharged"))
+    assert isinstance(closed, SessionClosed) and closed.alarms[0].startswith("CHECK client feels faint (raised ")

@@ -81,6 +81,7 @@ class Script:
         return self.do(commands.record_vitals, text, self.clock.now())
 
     def dose(self, mg: float | str, **kwargs: object) -> EventBase:
+        kwargs.setdefault("confirmed", True)  # a dose far from the plan: the rule has its own tests
         return self.do(commands.give_dose, mg, self.clock.now(), **kwargs)
 
     def note(self, text: str, *, shareable: bool = False, kind: str = "observation") -> EventBase:
@@ -94,7 +95,18 @@ class Script:
         for index in range(1, len(items) + 1):
             self.do(commands.tick_item, checklist, index, self.clock.now())
 
+    def ack(self, key: str | None = None) -> EventBase:
+        return self.do(commands.acknowledge, self.clock.now(), key)
+
     def close(self, reason: str | None = None) -> EventBase:
+        """As a therapist closes who has looked at everything: each alarm acknowledged, and the
+        reason (a test's own when none is given) for every discharge criterion not met."""
+        from kapsession.core.closing import unacknowledged_alarms, unmet_criteria
+
+        for alarm in unacknowledged_alarms(self.state()):
+            self.ack(alarm.key)
+        if reason is None and unmet_criteria(self.state()):
+            reason = "test: discharged with criteria open"
         return self.do(commands.close_session, self.clock.now(), reason)
 
     def into_store(self, data_dir: Path) -> str:

@@ -142,8 +142,7 @@ def test_alerts_keep_their_acknowledgement_times() -> None:
     s.wait(minutes=10).vitals("150/90 80 98")  # settles
     s.wait(minutes=60)
     s.do(commands.raise_alert, "client vomited", s.clock.now())  # hand-raised, never acknowledged
-    s.wait(minutes=5)
-    s.close("test")
+    s.wait(minutes=5)  # still open: a close needs every alarm acknowledged first
     record = build_record(s.state(), "alert1")
     alerts = {a.message.split(" (")[0]: a for a in record.alerts}
     bp = next(a for key, a in alerts.items() if key.startswith("BP 186/112"))
@@ -229,3 +228,18 @@ def test_fast_discharge_replay_agrees_with_folding() -> None:
         state = script.state()
         assert discharge_ready_at(state) == _ready_by_folding(state)
     assert discharge_ready_at(late_vitals.state()) == START + timedelta(minutes=115)
+
+
+def test_a_note_after_the_close_is_an_addendum_in_the_pdf_notes(new_chart) -> None:
+    chart = new_chart("sublingual-troche", weight_kg=70)
+    chart.phase("intake")
+    chart.advance(5).vitals("124/80 72 98")
+    chart.dose(200)
+    chart.advance(130).scale("moaas", 5)
+    chart.close("test: checklist on paper")
+    chart.advance(20).note("client phoned: home safe")
+    record = build_record(chart.state(), "k7f3ab")
+    [note] = record.notes
+    assert note.addendum == clock(chart.now)
+    text = " ".join(pdf_text(render_record_pdf(record)).split())
+    assert text.count(f"addendum, written {note.addendum}") == 2  # in the timeline and in the notes

@@ -131,5 +131,6 @@ def test_a_close_with_the_sedation_criterion_unmet_says_so() -> None:
     record = build_record(s.state(), "sd0001")
     assert record.closed_unmet and record.closed_unmet[0].startswith("MOAA/S 5 after the last dose (latest 4")
     markdown = render_record_markdown(record)
-    assert "Closed with MOAA/S 5 after the last dose (latest 4" in markdown
+    assert ", with 9 open, each recorded:" in markdown  # MOAA/S, the Aldrete and 7 unticked items
+    assert "- MOAA/S 5 after the last dose (latest 4" in markdown
     assert "reason: client left with their driver against advice" in markdown

@@ -192,9 +192,11 @@ async def test_closing_with_the_client_not_back_at_moaas_5_needs_a_reason(sessio
         assert "respiration: 2 breathes deeply and coughs freely" in screen_text(app)
         await pilot.press("ctrl+u")
         await pilot.press("ctrl+e")
-        assert "discharge needs MOAA/S 5 after the last dose (latest 3" in screen_text(app)
+        assert "MOAA/S 5 after the last dose (latest 3" in screen_text(app)
+        assert "1 alarm not acknowledged" in screen_text(app)  # the sedation CHECK
+        await pilot.press("a")  # acknowledged with the close; the first reason has the focus
         await type_text(pilot, "client's usual alertness; partner driving")
-        await pilot.press("enter")
+        await pilot.press("ctrl+r", "ctrl+e")
         [closed] = of_type(session.fresh_events(), SessionClosed)
         assert closed.unmet[0].startswith("MOAA/S 5 after the last dose (latest 3")
-        assert closed.early_reason == "client's usual alertness; partner driving"
+        assert closed.reasons[0].reason == "client's usual alertness; partner driving"

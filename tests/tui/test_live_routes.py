@@ -65,8 +65,11 @@ async def test_intramuscular_booster_is_marked(session):
         await pilot.press("enter")
         log.clock.advance(minutes=16)
         await pilot.press("d")
-        assert "✓ booster" in screen_text(app)  # a second IM dose is a booster unless unmarked
-        await pilot.press("ctrl+u", "2", "5", "tab", "tab", "enter")  # 25 mg; site and time left empty
+        assert "a further dose: choose ctrl+b booster or ctrl+r repeat" in screen_text(app)
+        assert app.screen.query_one("#dose-mg", Input).value == ""  # a further dose is typed, not the plan
+        await pilot.press("ctrl+b")
+        assert "✓ booster" in screen_text(app)
+        await pilot.press("2", "5", "tab", "tab", "enter")  # 25 mg; site and time left empty
         doses = [e for e in log.events if isinstance(e, DoseGiven)]
         assert [(d.mg, d.booster) for d in doses] == [(50, False), (25, True)]
         assert "total 75 mg" in screen_text(app)

@@ -287,6 +287,7 @@ def test_typing_folds_the_state_once_until_the_events_change(session, monkeypatc
     line.open()
     line.handle_key("1", "1")
     assert len(folds) == 1  # a reading was added: folded again
+    session.add(commands.acknowledge, session.clock.now())  # the alarm, looked at before the close
     session.add(commands.close_session, session.clock.now(), "client unwell, transferred")
     line.handle_key("enter", None)
     assert line.error and "closed" in line.message.plain  # a close from elsewhere is seen

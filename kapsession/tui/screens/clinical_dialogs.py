@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -470,48 +469,11 @@ class PreDoseDialog(EntryDialog[PreDoseEntry]):
         return PreDoseEntry(self.choice, self.query_one("#predose-reason", Input).value)
 
 
-# -- a reason to close ---------------------------------------------------------------------------------
-class CloseReasonDialog(Dialog["str | None"]):
-    """Closing before the minimum observation, or with the client not back at MOAA/S 5 since the
-    last dose: the reason, recorded with the close (and what was unmet)."""
-
-    def __init__(self, why: list[str]) -> None:
-        super().__init__()
-        self.why = why
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
-            yield Static(
-                Content.assemble(
-                    "Closing now needs a reason; it is recorded with the session:",
-                    *(f"\n• {visible(w, line_breaks=False)}" for w in self.why),
-                ),
-                classes="help",
-            )
-            yield Input(id="reason", placeholder="e.g. client well and collected by partner; prescriber agreed")
-            yield Static("", id="error", classes="error")
-            yield Static(f"[b]Enter[/b] closes with this reason · {ESCAPE_HINT}", classes="hint")
-
-    def on_mount(self) -> None:
-        self.query_one("#dialog").border_title = "Close with a reason"
-        self.clear_error()
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        reason = event.value.strip()
-        if not reason:
-            self.show_error("a reason is needed to close now: write a few words (Escape goes back)")
-            return
-        self.dismiss(reason)
-
-
 __all__ = [
     "MedicationDialog",
     "AdverseDialog",
     "InfusionDialog",
     "PreDoseDialog",
-    "CloseReasonDialog",
     "adverse_kind_for",
     "infusion_words",
     "Dialog",

@@ -13,13 +13,13 @@ Every entry dialog:
 
 from __future__ import annotations
 
-from datetime import datetime
+import dataclasses
 from typing import Generic, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.events import Click, Key
 from textual.screen import ModalScreen
@@ -32,9 +32,17 @@ from kapsession.core.events import NOTE_KINDS
 from kapsession.core.scales import ALDRETE_ITEMS, SCALES, parse_aldrete
 from kapsession.core.state import SessionState, fold
 from kapsession.core.text_rule import visible
-from kapsession.core.timeparse import format_duration, format_local
+from kapsession.core.timeparse import format_local
 from kapsession.store.session_log import SessionLog
-from kapsession.tui.dialog_entries import DischargeEntry, DoseEntry, Entry, IntentionEntry, NoteEntry, ScaleEntry
+from kapsession.tui.dialog_entries import (
+    CloseChoice,
+    DischargeEntry,
+    DoseEntry,
+    Entry,
+    IntentionEntry,
+    NoteEntry,
+    ScaleEntry,
+)
 
 ResultType = TypeVar("ResultType")
 EntryType = TypeVar("EntryType", bound=Entry)
@@ -358,24 +366,24 @@ class DraftChoiceDialog(Dialog["str | None"]):
 
 # -- dose ---------------------------------------------------------------------------------------
 def planned_mg(state: SessionState) -> float | None:
-    opened = state.opened
-    if opened.planned_dose_mg:
-        return opened.planned_dose_mg
-    dosing = state.preset.dosing
-    if dosing.typical_mg:
-        return dosing.typical_mg
-    if dosing.mg_per_kg and opened.client.weight_kg:
-        return round(dosing.mg_per_kg * opened.client.weight_kg)
-    return None
+    from kapsession.core.commands import planned_dose_mg
+
+    return planned_dose_mg(state)
 
 
 class DoseDialog(EntryDialog[DoseEntry]):
-    """mg (prefilled from the plan), the preset's route, devices for esketamine, booster for IM.
+    """mg (the first dose prefilled from the plan), the preset's route, devices for esketamine.
 
+    After the first dose it says what was given and when, is not prefilled, and takes a further
+    dose only as a booster (ctrl+b, routes with a booster window) or a repeat (ctrl+r), chosen.
+    A dose far from the plan (under half of it, or over it) is given on a second Enter.
     The dose is timed when the dialog first opened (when `d` was pressed); `at` backdates it.
     """
 
-    BINDINGS = [Binding("ctrl+b", "toggle_booster", "Booster", id="dose.booster", priority=True)]
+    BINDINGS = [
+        Binding("ctrl+b", "toggle_booster", "Booster", id="dose.booster", priority=True),
+        Binding("ctrl+r", "toggle_repeat", "Repeat", id="dose.repeat", priority=True),
+    ]
 
     def __init__(self, log: SessionLog, *, entry: DoseEntry | None = None, problem: str | None = None) -> None:
         super().__init__(log, problem)
@@ -385,7 +393,13 @@ class DoseDialog(EntryDialog[DoseEntry]):
         preset = state.preset
         self.per_device = preset.timers.mg_per_device if preset.route == "intranasal" else None
         self.has_booster = preset.timers.booster_window is not None
-        self.booster = entry.booster if entry else self.has_booster and bool(state.doses)
+        from kapsession.core.commands import further_dose_needs_a_choice
+
+        self.further = further_dose_needs_a_choice(state, preset.route)
+        self.booster = entry.booster if entry else False
+        self.repeat = entry.repeat if entry else False
+        # The mg a far-from-plan warning was shown for (a confirmed entry reopened stays confirmed).
+        self.warned_for: str | None = entry.mg if entry and entry.confirmed else None
         self.filled = entry
 
     def compose(self) -> ComposeResult:
@@ -393,6 +407,13 @@ class DoseDialog(EntryDialog[DoseEntry]):
         preset = state.preset
         filled = self.filled
         with Vertical(id="dialog"):
+            if state.doses:
+                from kapsession.core.commands import doses_given
+
+                yield Static(
+                    Content.assemble(("given: ", "b"), (doses_given(state), "b"), f" ({state.total_dose_mg:g} mg)"),
+                    id="dose-given",
+                )
             yield Static(
                 Content.assemble(
                     "route: ",
@@ -412,9 +433,9 @@ class DoseDialog(EntryDialog[DoseEntry]):
                 planned = planned_mg(state)
                 with Horizontal(classes="field"):
                     yield Label("mg", classes="field-label")
-                    yield Input(
-                        filled.mg if filled else f"{planned:g}" if planned else "", id="dose-mg", placeholder="mg"
-                    )
+                    # Only the first dose is filled in from the plan: a further one is typed.
+                    first = f"{planned:g}" if planned and not state.doses else ""
+                    yield Input(filled.mg if filled else first, id="dose-mg", placeholder="mg")
                 yield Static("", id="dose-mg-note", classes="help")
             # The infusion's minutes (IV) and the lot, one compact line (the dialog fits 80x24).
             with Horizontal(classes="field compact-row"):
@@ -442,11 +463,12 @@ class DoseDialog(EntryDialog[DoseEntry]):
                     id="dose-at",
                     placeholder=f"optional, to backdate (now {format_local(self.opened_at)})",
                 )
-            if self.has_booster:
+            if self.has_booster or self.further:
                 yield Static("", id="dose-booster", classes="choice")
             yield Static("", id="error", classes="error")
             booster = " · [b]ctrl+b[/b] booster" if self.has_booster else ""
-            yield Static(f"[b]Enter[/b] saves · [b]Tab[/b] next field{booster} · {ESCAPE_HINT}", classes="hint")
+            repeat = " · [b]ctrl+r[/b] repeat" if self.further else ""
+            yield Static(f"[b]Enter[/b] saves · [b]Tab[/b] next field{booster}{repeat} · {ESCAPE_HINT}", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = "Dose"
@@ -454,18 +476,58 @@ class DoseDialog(EntryDialog[DoseEntry]):
         self._note()
 
     def _show_booster(self) -> None:
-        window = self.state.preset.timers.booster_window
-        if not self.has_booster or window is None:
+        if not (self.has_booster or self.further):
             return
-        mark = Content.styled("✓ booster", "b") if self.booster else Content.styled("not a booster", "$text-muted")
-        self.query_one("#dose-booster", Static).update(
-            Content.assemble(mark, (f" (window T+{window.start}-{window.end} min)", "$text-muted"))
-        )
+        window = self.state.preset.timers.booster_window
+        span = (f" (window T+{window.start}-{window.end} min)", "$text-muted") if window else ""
+        if self.booster:
+            mark = Content.assemble(("✓ booster", "b"), span)
+        elif self.repeat:
+            mark = Content.styled("✓ repeat: given again on purpose", "b")
+        elif self.further:
+            booster = "ctrl+b booster or " if self.has_booster else ""
+            mark = Content.assemble(("✗ a further dose: ", "b $alert-warning"), f"choose {booster}ctrl+r repeat", span)
+        else:
+            mark = Content.assemble(("not a booster", "$text-muted"), span)
+        self.query_one("#dose-booster", Static).update(mark)
 
     def action_toggle_booster(self) -> None:
         if self.has_booster:
             self.booster = not self.booster
+            self.repeat = self.repeat and not self.booster
             self._show_booster()
+
+    def action_toggle_repeat(self) -> None:
+        if self.further:
+            self.repeat = not self.repeat
+            self.booster = self.booster and not self.repeat
+            self._show_booster()
+
+    def action_save(self) -> None:
+        """A dose far from the plan is given on a second Enter with the same amount."""
+        from kapsession.core.commands import FarFromPlan
+
+        log = self.session_log
+        entry = self.entry()
+        try:
+            entry.command(log.state(), log.now())
+        except FarFromPlan as far:
+            if self.warned_for != entry.mg:
+                self.warned_for = entry.mg
+                self.show_error(f"{far}: Enter again gives it, or change the amount")
+                return
+            entry = dataclasses.replace(entry, confirmed=True)
+        except InputError:
+            pass  # the shared check below says it
+        else:
+            self.dismiss(entry)
+            return
+        try:
+            entry.command(log.state(), log.now())
+        except InputError as error:
+            self.show_error(str(error))
+            return
+        self.dismiss(entry)
 
     @on(Input.Changed)
     def _note(self) -> None:
@@ -510,6 +572,7 @@ class DoseDialog(EntryDialog[DoseEntry]):
             mg="" if self.per_device else self.query_one("#dose-mg", Input).value,
             devices=self.query_one("#dose-devices", Input).value if self.per_device else None,
             booster=self.booster,
+            repeat=self.repeat,
             site=site,
             at=self.query_one("#dose-at", Input).value.strip() or None,
             over=self.query_one("#dose-over", Input).value if self.query("#dose-over") else None,
@@ -612,45 +675,164 @@ class IntentionDialog(EntryDialog[IntentionEntry]):
         return IntentionEntry(self.query_one("#intention-text", Input).value)
 
 
-# -- early close reason -------------------------------------------------------------------------
-class EarlyCloseDialog(Dialog["str | None"]):
-    """Closing before the minimum observation time needs a reason, which is recorded. Dismisses
-    with the reason (or None)."""
+# -- close --------------------------------------------------------------------------------------
+class CloseDialog(Dialog["CloseChoice | None"]):
+    """The close, with everything still open named: the alarms not acknowledged and the discharge
+    criteria not met (core/closing.py). With anything open its default (Enter, the focused button)
+    is to go back; closing past it needs `a` (every alarm acknowledged, recorded with the close)
+    and a reason for each criterion, then ctrl+e. Dismisses with a `CloseChoice`, or None."""
 
-    def __init__(self, until: datetime, now: datetime) -> None:
+    BINDINGS = [
+        Binding("ctrl+e", "close_session", "Close the session", id="close.close", priority=True),
+        Binding("a", "acknowledge", "Acknowledge the alarms", id="close.acknowledge"),
+        Binding("ctrl+r", "same_reason", "The same reason for each", id="close.same-reason", priority=True),
+    ]
+
+    def __init__(self, state: SessionState) -> None:
         super().__init__()
-        self.until = until
-        self.now = now
+        from kapsession.core.closing import unacknowledged_alarms, unmet_criteria
+
+        self.alarms = unacknowledged_alarms(state)
+        self.criteria = unmet_criteria(state)
+        self.acknowledged = False
+
+    @property
+    def anything_open(self) -> bool:
+        return bool(self.alarms or self.criteria)
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
-            yield Static(
-                Content.assemble(
-                    "The minimum observation runs until ",
-                    (format_local(self.until), "b"),
-                    f" ({format_duration(self.until - self.now)} to go). Closing now needs a reason; it is "
-                    "recorded with the session.",
-                ),
-                classes="help",
-            )
-            yield Input(id="reason", placeholder="e.g. client well and collected by partner; prescriber agreed")
+        from kapsession.core.closing import AFTER_CLOSE
+
+        with Vertical(id="dialog", classes="wide"):
+            if not self.anything_open:
+                yield Static(
+                    Content.assemble(("✓ Nothing is open:", "b"), " every discharge criterion is met, no alarm waits."),
+                    classes="help",
+                )
+            if self.alarms:
+                yield Static("", id="close-alarms")
+            if self.criteria:
+                yield Static(
+                    Content.assemble(
+                        (
+                            f"✗ {len(self.criteria)} discharge criteri{'a' if len(self.criteria) != 1 else 'on'} not met",
+                            "b",
+                        ),
+                        ": a reason for each, recorded with the close",
+                    ),
+                    classes="help",
+                )
+                with VerticalScroll(id="close-criteria"):
+                    for number, criterion in enumerate(self.criteria):
+                        with Horizontal(classes="field"):
+                            yield Label(Content(visible(criterion.words)), classes="criterion")
+                            yield Input(id=f"reason-{number}", placeholder="the reason", max_length=500, compact=True)
+            yield Static(AFTER_CLOSE, classes="help")
             yield Static("", id="error", classes="error")
-            yield Static(f"[b]Enter[/b] closes with this reason · {ESCAPE_HINT}", classes="hint")
+            with Horizontal(id="buttons"):
+                if self.anything_open:
+                    yield Button("Go back (Enter)", id="back", variant="primary")
+                    yield Button("Close anyway (ctrl+e)", id="close", variant="error")
+                else:
+                    yield Button("Close the session (Enter)", id="close", variant="primary")
+                    yield Button("Go back (Escape)", id="back")
+            keys = []
+            if self.alarms:
+                keys.append("[b]a[/b] acknowledges")
+            if self.criteria:
+                keys.append("[b]Tab[/b] reasons · [b]ctrl+r[/b] one reason for all")
+            yield Static(" · ".join([*keys, "[b]Escape[/b] goes back"]), classes="hint")
 
     def on_mount(self) -> None:
-        self.query_one("#dialog").border_title = "Close before the minimum observation"
+        self.query_one("#dialog").border_title = "Close the session?"
         self.clear_error()
+        self._show_alarms()
+        self.query_one("#back" if self.anything_open else "#close", Button).focus()
+
+    def _show_alarms(self) -> None:
+        if not self.alarms:
+            return
+        count = len(self.alarms)
+        head = (
+            Content.assemble(
+                ("✓ ", "b"), f"{count} alarm{'s' if count != 1 else ''} to be acknowledged with the close:"
+            )
+            if self.acknowledged
+            else Content.assemble(
+                (f"✗ {count} alarm{'s' if count != 1 else ''} not acknowledged", "b $alert-alarm"),
+                " (a acknowledges them):",
+            )
+        )
+        lines = [
+            Content.assemble(
+                (f"  {alert.word:<6}", f"b $alert-{alert.level}"),
+                " ",
+                visible(alert.message, line_breaks=False),
+                (f" ({format_local(alert.raised_at)})", "$text-muted"),
+            )
+            for alert in self.alarms
+        ]
+        self.query_one("#close-alarms", Static).update(Content("\n").join([head, *lines]))
+
+    def action_acknowledge(self) -> None:
+        if self.alarms:
+            self.acknowledged = True
+            self._show_alarms()
+            self.clear_error()
+            reasons = self._reasons()
+            if reasons:  # what closing needs next
+                reasons[0].focus()
+
+    def _reasons(self) -> list[Input]:
+        return [self.query_one(f"#reason-{number}", Input) for number in range(len(self.criteria))]
+
+    def action_same_reason(self) -> None:
+        """The reason being typed (or the first one given) for every criterion still without one."""
+        reasons = self._reasons()
+        focused = self.focused
+        typed = focused.value.strip() if isinstance(focused, Input) and focused in reasons else ""
+        typed = typed or next((field.value.strip() for field in reasons if field.value.strip()), "")
+        if not typed:
+            self.show_error("type a reason first; ctrl+r then gives it to every criterion without one")
+            return
+        for field in reasons:
+            if not field.value.strip():
+                field.value = typed
+
+    def action_close_session(self) -> None:
+        from kapsession.tui.dialog_entries import CloseChoice
+
+        if self.alarms and not self.acknowledged:
+            self.show_error("each alarm needs acknowledging before the close: a acknowledges them (recorded)")
+            return
+        reasons = self._reasons()
+        missing = next((n for n, field in enumerate(reasons) if not field.value.strip()), None)
+        if missing is not None:
+            self.show_error(f"a reason is needed for: {self.criteria[missing].words}")
+            reasons[missing].focus()
+            return
+        self.dismiss(
+            CloseChoice(
+                tuple(alert.key for alert in self.alarms),
+                tuple((c.key, field.value.strip()) for c, field in zip(self.criteria, reasons, strict=True)),
+            )
+        )
 
     @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
+    def _next_field(self, event: Input.Submitted) -> None:
+        # Enter in a reason moves on, never closes: the last one leads back to "Go back".
         event.stop()
-        reason = event.value.strip()
-        if not reason:
-            self.show_error(
-                "a reason is needed to close before the minimum observation time: write a few words (Escape goes back)"
-            )
-            return
-        self.dismiss(reason)
+        reasons = self._reasons()
+        index = reasons.index(event.input) if event.input in reasons else len(reasons)
+        (reasons[index + 1] if index + 1 < len(reasons) else self.query_one("#back", Button)).focus()
+
+    @on(Button.Pressed, "#back")
+    def _back(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#close")
+    def _close(self) -> None:
+        self.action_close_session()
 
 
 # -- discharge ----------------------------------------------------------------------------------
@@ -675,7 +857,7 @@ class DischargeDialog(Dialog["DischargeEntry | None"]):
     """The preset's discharge checklist, the modified Aldrete, and closing the session.
 
     Space (or the item's number) ticks an item; Enter saves the ticks and the Aldrete score;
-    ctrl+e closes the session (asking first, and for a reason before the minimum observation).
+    ctrl+e opens the close dialog (what is still open, named; going back is its default).
     Dismisses with a `DischargeEntry` (what to record, the close included), or None.
     """
 
@@ -745,12 +927,11 @@ class DischargeDialog(Dialog["DischargeEntry | None"]):
         self._show_readiness()
 
     # what would be recorded
-    def entry(self, close: bool = False, early_reason: str | None = None) -> DischargeEntry:
+    def entry(self, close: bool = False) -> DischargeEntry:
         return DischargeEntry(
             frozenset(self.query_one("#discharge-items", SelectionList).selected),
             self.query_one("#aldrete", Input).value,
             close,
-            early_reason,
         )
 
     def _hypothetical(self, entry: DischargeEntry) -> SessionState:
@@ -842,42 +1023,24 @@ class DischargeDialog(Dialog["DischargeEntry | None"]):
             self.show_error(str(error))
             self.query_one("#aldrete", Input).focus()
             return
-        state, now = log.state(), log.now()
+        state = log.state()
         if state.closed:
             self.show_error(f"this session was already closed at {format_local(state.closed_at)}")  # type: ignore[arg-type]
             return
-        until = state.observation_until
-        early = until is not None and now < until
-        sedation = self._hypothetical(entry)
-        from kapsession.core.state import SEDATION_CRITERION, sedation_short
+        from kapsession.core.closing import nothing_to_close_past
 
-        unmet = sedation_short(sedation) if SEDATION_CRITERION not in sedation.waived else None
-        if unmet is not None:
-            # The client not back at MOAA/S 5 since the last dose: a reason, recorded with the close.
-            from kapsession.tui.screens.clinical_dialogs import CloseReasonDialog
-
-            why = [f"discharge needs {unmet}"]
-            if early:
-                why.append(f"the minimum observation runs until {format_local(until)}")  # type: ignore[arg-type]
-            self.app.push_screen(CloseReasonDialog(why), callback=self._close_early)
+        after = self._hypothetical(entry)
+        blocked = nothing_to_close_past(after)  # an infusion running, a safety check waiting
+        if blocked is not None:
+            self.show_error(blocked)
             return
-        if early:
-            self.app.push_screen(EarlyCloseDialog(until, now), callback=self._close_early)  # type: ignore[arg-type]
-            return
-        missing = self._hypothetical(entry).discharge.missing
-        detail = ("Still missing: " + "; ".join(missing) + ".") if missing else "Every discharge item is done."
-        self.app.push_screen(
-            ConfirmDialog(
-                "Close the session now?", detail + " Nothing more can be recorded after closing.", yes="Close"
-            ),
-            callback=lambda yes: self._finish_close(None) if yes else None,
-        )
+        self.app.push_screen(CloseDialog(after), callback=self._close_dialog_left)
 
-    def _close_early(self, reason: str | None) -> None:
-        if reason:  # (None: the reason dialog was left with Escape: back to the checklist)
-            self._finish_close(reason)
+    def _close_dialog_left(self, choice: CloseChoice | None) -> None:
+        if choice is not None:  # (None: back to the checklist)
+            self._finish_close(choice)
 
-    def _finish_close(self, reason: str | None) -> None:
-        entry = self.entry(close=True, early_reason=reason)
+    def _finish_close(self, choice: CloseChoice) -> None:
+        entry = dataclasses.replace(self.entry(close=True), reasons=choice.reasons, acknowledge=choice.acknowledge)
         if self._checked(entry):
             self.dismiss(entry)

@@ -228,7 +228,8 @@ def _discharge_saved(events: tuple[EventBase, ...]) -> str:
     closed = next((event for event in events if isinstance(event, SessionClosed)), None)
     if closed is None:
         return "Discharge checklist saved." if events else ""
-    extra = f" (before the minimum observation: {closed.early_reason})" if closed.early_reason else ""
+    count = len(closed.alarms) + len(closed.reasons or closed.unmet)
+    extra = f", with {count} item{'s' if count != 1 else ''} open, each recorded" if count else ""
     return f"Session closed at {format_local(closed.at)}{extra}. r previews the client's summary."
 
 
@@ -579,7 +580,7 @@ class LiveScreen(Screen[None]):
         if state.closed:
             self.tell(
                 f"This session was closed at {format_local(state.closed_at)}; {what} can no "  # type: ignore[arg-type]
-                "longer be added.",
+                "longer be added (notes, corrections and the next session are kept as addenda).",
                 "warning",
             )
             return True

@@ -13,6 +13,7 @@ notification, so the screen never freezes.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from kapsession.core import commands
 from kapsession.core.errors import KapsessionError
 from kapsession.core.state import NoteView, SessionState
 from kapsession.core.text_rule import visible
+from kapsession.core.timeline import addendum_written
 from kapsession.core.timeparse import format_local
 from kapsession.store.session_log import SessionLog
 from kapsession.summary.markdown import render_markdown
@@ -81,8 +83,9 @@ class PreviewCommands(KeyCommands):
             yield title, detail, partial(screen.run_action, binding.action)
 
 
-def note_prompt(note: NoteView, width: int = 60) -> Content:
-    """One line per note: its mark (a word and a symbol, never colour alone), time and text."""
+def note_prompt(note: NoteView, width: int = 60, addendum_at: datetime | None = None) -> Content:
+    """One line per note: its mark (a word and a symbol, never colour alone), time and text; a
+    note written after the close says so, with the time it was written."""
     first = " ".join(note.text.split())
     if len(first) > width:
         first = first[: width - 1] + "\u2026"
@@ -93,7 +96,12 @@ def note_prompt(note: NoteView, width: int = 60) -> Content:
         if note.shareable
         else Content.styled("\u00b7 private", "$note-private")
     )
-    return Content.assemble(mark, "  ", (format_local(note.at), "$text-muted"), "  ", visible(first))
+    addendum = (
+        Content.assemble(("addendum", "b"), (f" written {format_local(addendum_at)}  ", "$text-muted"))
+        if addendum_at is not None
+        else ""
+    )
+    return Content.assemble(mark, "  ", (format_local(note.at), "$text-muted"), "  ", addendum, visible(first))
 
 
 def included_line(summary: ClientSummary, state: SessionState) -> str:
@@ -211,7 +219,15 @@ class PreviewScreen(Screen[None]):
         notes = self.query_one("#preview-notes", OptionList)
         highlighted = notes.highlighted
         notes.clear_options()
-        notes.add_options([Option(note_prompt(note), id=str(note.seq)) for note in state.notes if note.seq is not None])
+        close_seq = state.closing.seq if state.closing is not None else None
+        written = {event.seq: addendum_written(event, close_seq) for event in state.events}
+        notes.add_options(
+            [
+                Option(note_prompt(note, addendum_at=written.get(note.seq)), id=str(note.seq))
+                for note in state.notes
+                if note.seq is not None
+            ]
+        )
         empty = self.query_one("#preview-notes-empty", Static)
         empty.update("" if state.notes else "No notes were written in this session.")
         empty.display = not state.notes

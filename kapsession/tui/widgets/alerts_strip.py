@@ -29,6 +29,26 @@ def alert_text(alert: Alert, room: int | None = None) -> Content:
 def alerts_text(state: SessionState, limit: int, width: int = 200) -> Content:
     """One line per alert (cut with … rather than wrapped), the top one first."""
     alerts = state.open_alerts
+    if not alerts and state.closing is not None:
+        # A closed session shows what was still open when it was closed (each recorded), never a tick.
+        from kapsession.core.closing import open_at_close
+
+        was_open = open_at_close(state.closing)
+        if was_open:
+            head = Content.styled(f"Closed with {len(was_open)} item{'s' if len(was_open) != 1 else ''} open:", "b")
+            room = max(1, limit - 1)
+            left_out = len(was_open) - room
+            more_words = f"  +{left_out} more in the record" if left_out > 0 else ""
+            shown = [
+                Content(visible(line, line_breaks=False)).truncate(
+                    width - (len(more_words) if n == room - 1 else 0), ellipsis=True
+                )
+                for n, line in enumerate(was_open[:room])
+            ]
+            if more_words:
+                shown[-1] += Content.styled(more_words, MUTED)
+            return join_lines([head, *shown])
+        return Content.styled("✓ closed with nothing open", MUTED)
     if not alerts:
         return Content.styled("✓ no open alerts", MUTED)
     lines = []
