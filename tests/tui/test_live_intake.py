@@ -125,3 +125,15 @@ async def test_shift_n_sets_the_next_session_in_the_command_lines_words(session)
         assert app.screen is app.live
         [chosen] = of_type(session.fresh_events(), NextSessionSet)
         assert chosen.when - session.clock.now() > timedelta(days=13)
+
+
+async def test_checklists_show_ticks_without_colour(session) -> None:
+    """✓ for a ticked item and · for one not yet, in the discharge list as in the intake's."""
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("x", "2")
+        await pilot.pause()
+        shown = shown_text(app)
+        assert "· 1. Alert and oriented" in shown and "✓ 2. Walks steadily without help" in shown
+        assert "X" not in shown.replace("Escape", "")  # no ▐X▌ buttons
