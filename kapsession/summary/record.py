@@ -31,7 +31,7 @@ from kapsession.core.phases import PHASE_TITLES
 from kapsession.core.protocol import ROUTE_PLAIN_WORDS
 from kapsession.core.scales import SCALES
 from kapsession.core.state import Alert, SessionState, fold
-from kapsession.core.timeline import DECISION_WORDS, ROUTE_SHORT, adverse_words, timeline
+from kapsession.core.timeline import ALERT_KIND_WORDS, DECISION_WORDS, ROUTE_SHORT, adverse_words, timeline
 from kapsession.core.timeparse import format_duration
 from kapsession.summary.esketamine_form import MonitoringForm, is_esketamine, monitoring_form
 from kapsession.summary.model import clock, long_date, session_label
@@ -328,7 +328,8 @@ def record_alerts(state: SessionState) -> list[tuple[Alert, datetime | None]]:
         then = fold([event for event in events if event.at <= ack.at], state.preset, ack.at)
         alert = next((candidate for candidate in then.alerts if candidate.key == ack.key), None)
         if alert is None:
-            alert = Alert(ack.key, "unknown", "info", f"alert {ack.key}", ack.at)
+            words = ALERT_KIND_WORDS.get(ack.key.split(":", 1)[0], "an alert")  # never the internal key
+            alert = Alert(ack.key, "unknown", "info", words, ack.at)
         found[ack.key] = (alert, ack.at)
     return sorted(found.values(), key=lambda pair: pair[0].raised_at)
 

@@ -345,9 +345,11 @@ def test_strike_and_ack(cli: Cli) -> None:
     cli.ok("add", session_id, "phase", "intake")
     cli.ok("add", session_id, "vitals", "150/95", "80", "98")  # above 140/90 before dosing
     out = cli.ok("add", session_id, "ack")
-    assert "acknowledged: BP 150/95 above 140/90 before dosing" in out
+    assert "recorded #4 at " in out and out.rstrip().endswith(
+        ": ack BP 150/95 above 140/90 before dosing: decide before giving the dose"
+    )
     assert "reason" in cli.refused("add", session_id, "strike", "3", "--reason", " ")
-    assert "#3 struck: wrong client" in cli.ok("add", session_id, "strike", "3", "--reason", "wrong client")
+    assert ": struck #3, reason: wrong client" in cli.ok("add", session_id, "strike", "3", "--reason", "wrong client")
     assert "already struck" in cli.refused("add", session_id, "strike", "3", "--reason", "again")
 
 
