@@ -368,7 +368,7 @@ def test_show_prints_the_timeline_with_a_private_mark(cli: Cli) -> None:
     out = cli.ok("show", session_id)
     assert out.startswith(f"Session {session_id}\nClient:  A.B.  (70 kg)\nPreset:  sublingual-troche")
     assert "State:   Intake talk" in out
-    assert re.search(r"\n\d\d:\d\d\s+T\+0:\d\d\s+#6\s+note\s+\[private\] sighing, restless\n", out), out
+    assert re.search(r"\n\d\d:\d\d\s+T\+0:\d\d:\d\d\s+#6\s+note\s+\[private\] sighing, restless\n", out), out
     assert "[shareable] (client-words) \u201cI can rest\u201d" in out
     assert "~128/84 HR 76 SpO2 98%~ [struck: wrong cuff]" in out
     assert "200 mg racemic ketamine SL (2.86 mg/kg)" in out

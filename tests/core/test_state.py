@@ -141,12 +141,12 @@ def test_troche_check_overdue_then_late(new_chart) -> None:
     assert state.vitals_overdue_by() == 3 * MIN
     overdue = alert(state, "vitals-due:T+40")
     assert overdue.level == "warning" and overdue.word == "CHECK"
-    assert "overdue by 3:00" in overdue.message
+    assert "overdue by 0:03:00" in overdue.message
     assert state.checks[1].status(chart.now) == "overdue"
     chart.vitals("138/88 84 97")
     state = chart.state()
     assert state.checks[1].done
-    assert state.checks[1].status(chart.now) == "late by 3:00"
+    assert state.checks[1].status(chart.now) == "late by 0:03:00"
     assert not any(a.kind == "vitals-due" for a in state.alerts)
     assert state.next_check.label == "T+90"
 
