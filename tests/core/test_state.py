@@ -567,10 +567,11 @@ def test_notes_visibility_and_cards(new_chart) -> None:
     import random
 
     rng = random.Random(4)
-    drawn = [chart.add(commands.draw_card(chart.state(), chart.now, rng)).card for _ in range(len(chart.preset.cards))]
-    assert len(set(drawn)) == len(drawn)
-    with pytest.raises(InputError, match="every card"):
+    drawn = [chart.add(commands.draw_card(chart.state(), chart.now, rng)).card for _ in range(chart.preset.max_cards)]
+    assert len(set(drawn)) == len(drawn) == 3  # the preset's cap (max_cards, 3 by default)
+    with pytest.raises(InputError) as refused:
         commands.draw_card(chart.state(), chart.now)
+    assert str(refused.value) == "3 cards are drawn already; this preset allows 3 a session (max_cards)"
 
 
 def test_fold_needs_the_opening_event(new_chart) -> None:

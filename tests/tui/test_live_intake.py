@@ -137,3 +137,29 @@ async def test_checklists_show_ticks_without_colour(session) -> None:
         shown = shown_text(app)
         assert "· 1. Alert and oriented" in shown and "✓ 2. Walks steadily without help" in shown
         assert "X" not in shown.replace("Escape", "")  # no ▐X▌ buttons
+
+
+async def test_c_asks_before_a_second_card_and_the_cap_is_said(session) -> None:
+    from kapsession.core.events import CardDrawn
+
+    app = LiveTestApp(session.log)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("c")  # the first card: at once
+        await pilot.pause()
+        assert len(of_type(session.fresh_events(), CardDrawn)) == 1
+        await pilot.press("c")  # a second: asks first
+        await pilot.pause()
+        assert "Draw another card? 1 is drawn already." in shown_text(app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert len(of_type(session.fresh_events(), CardDrawn)) == 1
+        await pilot.press("c", "y", "c", "y")
+        await pilot.pause()
+        assert len(of_type(session.fresh_events(), CardDrawn)) == 3
+        told: list[str] = []
+        app.live.notify = lambda message, **_: told.append(message)  # type: ignore[method-assign]
+        await pilot.press("c")  # past the cap: refused, saying the cap
+        await pilot.pause()
+        assert len(of_type(session.fresh_events(), CardDrawn)) == 3
+        assert any("this preset allows 3 a session" in sentence for sentence in told)

@@ -114,7 +114,13 @@ LIVE_KEYS: list[tuple[Binding, str]] = [
         "live.adverse",  # (an adverse event: the key bar keeps two lines at 80)
         "record an adverse event (from the top alert when it is a threshold or sedation alert)",
     ),
-    _key("c", "card", "Card", "live.card", "draw an intention card (never the same one twice in a session)"),
+    _key(
+        "c",
+        "card",
+        "Card",
+        "live.card",
+        "draw an intention card (never the same one twice; a further one asks first; the preset caps them)",
+    ),
     _key("i", "intention", "Intention", "live.intention", "write or edit the client's intention in their own words"),
     _key("s", "scale", "Scale", "live.scale", "rate MOAA/S, dissociation or nausea"),
     _key(
@@ -684,7 +690,25 @@ class LiveScreen(Screen[None]):
         self._ask(partial(clinical.AdverseDialog, self.session_log, top), "Adverse event saved.")
 
     def action_card(self) -> None:
-        self.recorder.record(commands.draw_card, saved=lambda events: f"Card drawn: {events[0].card}")  # type: ignore[attr-defined]
+        """The first card is drawn at once; a further one asks first (three quick presses drew
+        three), and the preset's `max_cards` refuses past the cap, saying it."""
+
+        def draw() -> None:
+            self.recorder.record(commands.draw_card, saved=lambda events: f"Card drawn: {events[0].card}")  # type: ignore[attr-defined]
+
+        state = self.session_log.state()
+        if not state.cards or state.closed or len(state.cards) >= state.preset.max_cards:
+            draw()  # (the command says why not, when it is closed or at the cap)
+            return
+        drawn = len(state.cards)
+        self.app.push_screen(
+            _dialogs().ConfirmDialog(
+                f"Draw another card? {drawn} {'is' if drawn == 1 else 'are'} drawn already.",
+                f"This preset allows {state.preset.max_cards} a session.",
+                yes="Draw",
+            ),
+            lambda yes: draw() if yes else None,
+        )
 
     def action_intention(self) -> None:
         self._ask(partial(_dialogs().IntentionDialog, self.session_log), "Intention saved.")
