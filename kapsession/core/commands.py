@@ -710,6 +710,9 @@ def draw_card(
     state: SessionState, now: datetime, rng: random.Random | None = None, at_text: str | None = None
 ) -> CardDrawn:
     _not_closed(state, "a card")
+    cap = state.preset.max_cards
+    if len(state.cards) >= cap:
+        raise InputError(f"{len(state.cards)} cards are drawn already; this preset allows {cap} a session (max_cards)")
     left = state.cards_left()
     if not left:
         raise InputError("every card in this deck has been drawn in this session")

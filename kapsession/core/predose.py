@@ -47,7 +47,10 @@ def predose_short(state: SessionState) -> tuple[str, ...]:
         answer = state.screening.get(question.key)
         if answer is not None and is_stop(question, answer.answer):
             short.append(f"screening: '{question.text}' answered {answer.answer} (stop and decide)")
-    unticked = [item for item in preset.intake_checklist if not state.intake_ticked.get(item)]
+    from kapsession.core.intake import intake_done
+
+    done = intake_done(state)  # a baseline item counts the baseline reading
+    unticked = [item for item in preset.intake_checklist if item not in done]
     if unticked:
         short.append(f"intake checklist: {len(unticked)} of {len(preset.intake_checklist)} not ticked")
     return tuple(short)

@@ -120,6 +120,8 @@ class Preset(StrictModel):
     vitals: VitalsSchedule
     minimum_observation_minutes: Annotated[int, Field(ge=0, le=600)]
     cards: list[str]
+    max_cards: Annotated[int, Field(ge=1, le=10)] = 3
+    """How many intention cards a session may draw (a few are a reflection; a stream is a game)."""
     intake_checklist: Annotated[list[str], Field(min_length=1)]
     discharge_checklist: Annotated[list[str], Field(min_length=1)]
     integration_prompts: Annotated[list[str], Field(min_length=1)]

@@ -201,13 +201,12 @@ def describe(event: EventBase, state: SessionState) -> tuple[str, str]:
     if isinstance(event, AlertRaised):
         return "alert", event.message
     if isinstance(event, AlertAcknowledged):
-        alert = next((a for a in state.alerts if a.key == event.key), None)
-        what = alert.message if alert else event.key
-        return "ack", f"acknowledged: {what}"
+        return "ack", acknowledged_words(event, state)
     if isinstance(event, EntryStruck):
-        return "struck", f"#{entry_number(state, event.target_seq)} struck: {event.reason}"
+        return "struck", f"#{entry_number(state, event.target_seq)}, reason: {event.reason}"
     if isinstance(event, NextSessionSet):
-        return "next", f"next session {event.when.astimezone():%a %d %b %Y %H:%M}"
+        local = event.when.astimezone()
+        return "next", f"session: {local:%a} {local.day} {local:%b %Y} at {local:%H:%M}"
     if isinstance(event, QuestionnaireAnswered):
         return "score", describe_questionnaire(event)
     if isinstance(event, SafetyCheckRecorded):
@@ -224,6 +223,36 @@ def describe(event: EventBase, state: SessionState) -> tuple[str, str]:
             return "closed", f"session closed (reason: {event.early_reason})"
         return "closed", "session closed, nothing open"
     return event.type, ""
+
+
+# What an alert was, from its key's kind, when the alert itself is no longer derived (a reminder
+# exists only while it is true): words for a person, never the key.
+ALERT_KIND_WORDS = {
+    "spit": "troche: time to spit",
+    "device": "the next esketamine device",
+    "vitals-due": "vitals due",
+    "phase-time": "a phase past its planned time",
+    "infusion-end": "the infusion's planned end",
+    "threshold": "a vitals threshold crossed",
+    "sedation": "a sedation rating",
+    "sedation-deep": "a deep sedation rating",
+    "safety": "PHQ-9 item 9",
+}
+
+
+def acknowledged_words(event: AlertAcknowledged, state: SessionState) -> str:
+    """The alert an acknowledgement was for, in the words it had then (never its internal key)."""
+    alert = next((a for a in state.alerts if a.key == event.key), None)
+    if alert is None:
+        from kapsession.core.state import fold
+
+        # The alert as it stood when it was acknowledged (a reminder is derived only while true).
+        before = [other for other in state.events if other.at <= event.at and other is not event]
+        then = fold(before, state.preset, event.at)
+        alert = next((a for a in then.alerts if a.key == event.key), None)
+    if alert is not None:
+        return alert.message
+    return ALERT_KIND_WORDS.get(event.key.split(":", 1)[0], "an alert")
 
 
 def timeline(state: SessionState) -> list[TimelineLine]:

@@ -123,13 +123,16 @@ def format_local(moment: datetime, zone: tzinfo | None = None, seconds: bool = F
     return to_local(moment, zone).strftime("%H:%M:%S" if seconds else "%H:%M")
 
 
-def format_duration(delta: timedelta | float) -> str:
-    """`h:mm:ss` over an hour, else `m:ss`; negative durations get a minus sign."""
-    seconds = delta.total_seconds() if isinstance(delta, timedelta) else float(delta)
-    sign = "-" if seconds < 0 else ""
-    whole = int(abs(seconds))
+def format_duration(delta: timedelta | float, *, seconds: bool = True) -> str:
+    """The one way a duration is written: `h:mm:ss` (`0:05:30`, `1:02:47`), or `h:mm` with
+    `seconds=False` (`0:55`, `1:02`) where seconds do not matter. The hours are always there, so
+    `1:01` never means a minute in one place and an hour in another; a negative duration gets a
+    minus sign."""
+    total = delta.total_seconds() if isinstance(delta, timedelta) else float(delta)
+    sign = "-" if total < 0 else ""
+    whole = int(abs(total))
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
-    if hours:
+    if seconds:
         return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
-    return f"{sign}{minutes}:{secs:02d}"
+    return f"{sign}{hours}:{minutes:02d}"

@@ -27,11 +27,19 @@ from kapsession.core.events import (
     SessionClosed,
     VitalsRecorded,
 )
+from kapsession.core.intake import BASELINE_LINE, baseline_reading, intake_done, names_baseline
 from kapsession.core.phases import PHASE_TITLES
 from kapsession.core.protocol import ROUTE_PLAIN_WORDS
 from kapsession.core.scales import SCALES
 from kapsession.core.state import Alert, SessionState, fold
-from kapsession.core.timeline import DECISION_WORDS, ROUTE_SHORT, addendum_written, adverse_words, timeline
+from kapsession.core.timeline import (
+    ALERT_KIND_WORDS,
+    DECISION_WORDS,
+    ROUTE_SHORT,
+    addendum_written,
+    adverse_words,
+    timeline,
+)
 from kapsession.core.timeparse import format_duration
 from kapsession.summary.esketamine_form import MonitoringForm, is_esketamine, monitoring_form
 from kapsession.summary.model import clock, long_date, session_label
@@ -331,7 +339,10 @@ def record_alerts(state: SessionState) -> list[tuple[Alert, datetime | None]]:
             continue
         then = fold([event for event in events if event.at <= ack.at], state.preset, ack.at)
         known = next((candidate for candidate in then.alerts if candidate.key == ack.key), None)
-        found[ack.key] = (known or Alert(ack.key, "unknown", "info", f"alert {ack.key}", ack.at), ack.at)
+        if known is None:
+            words = ALERT_KIND_WORDS.get(ack.key.split(":", 1)[0], "an alert")  # never the internal key
+            known = Alert(ack.key, "unknown", "info", words, ack.at)
+        found[ack.key] = (known, ack.at)
     return sorted(found.values(), key=lambda pair: pair[0].raised_at)
 
 
@@ -465,16 +476,22 @@ def build_record(
     for event in state.events:
         if isinstance(event, ChecklistTicked) and not (event.seq is not None and event.seq in state.struck):
             tick_times[(event.checklist, event.item)] = event.at
+    # An intake item naming the baseline vitals is done by the baseline reading (core/intake.py).
+    intake = {item: at or tick_times.get(("intake", item)) for item, at in intake_done(state).items()}
+    discharge = {item: tick_times.get(("discharge", item)) for item, done in state.discharge_ticked.items() if done}
     checklists = tuple(
-        ChecklistLine(
-            name, item, bool(ticked.get(item)), _stamp(tick_times.get((name, item)), zone) if ticked.get(item) else ""
-        )
-        for name, items, ticked in (
-            ("intake", state.preset.intake_checklist, state.intake_ticked),
-            ("discharge", state.preset.discharge_checklist, state.discharge_ticked),
+        ChecklistLine(name, item, item in done, _stamp(done.get(item), zone) if item in done else "")
+        for name, items, done in (
+            ("intake", state.preset.intake_checklist, intake),
+            ("discharge", state.preset.discharge_checklist, discharge),
         )
         for item in items
     )
+    if state.preset.vitals.baseline and not any(names_baseline(item) for item in state.preset.intake_checklist):
+        # The baseline is read from the vitals, never ticked; the record still says it was taken.
+        baseline = baseline_reading(state)
+        at = _stamp(baseline.at, zone) if baseline is not None else ""
+        checklists = (ChecklistLine("intake", BASELINE_LINE, baseline is not None, at), *checklists)
     phases = tuple(
         (
             PHASE_TITLES[span.phase],

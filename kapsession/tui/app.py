@@ -390,7 +390,14 @@ class KapsessionApp(ReportsCrashes, App[int]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         state = "on" if self.settings.bell else "off"
         commands = [
-            *super().get_system_commands(screen),
+            # Textual's own Screenshot writes wherever it can (and failed in a real run); ours goes
+            # into a private folder of the data dir and says where.
+            *(command for command in super().get_system_commands(screen) if command.title != "Screenshot"),
+            SystemCommand(
+                "Screenshot",
+                "Save an SVG picture of the screen in the data folder's screenshots (private: 0700, 0600)",
+                lambda: self.set_timer(0.1, self.save_private_screenshot),
+            ),
             SystemCommand(
                 "Bell",
                 f"Ring the terminal bell for new alerts (now {state}; silent by default)",
@@ -429,6 +436,23 @@ class KapsessionApp(ReportsCrashes, App[int]):
             tell(f"{title}: {sentence}")
         else:
             self.notify(sentence, title=title, timeout=3)
+
+    def save_private_screenshot(self) -> Path | None:
+        """The screen as SVG in `<data dir>/screenshots/` (a 0700 folder, a 0600 file): it may show
+        a client's name and notes. Says where, or why not; returns the path."""
+        from datetime import datetime
+
+        from kapsession.core.errors import InputError
+        from kapsession.summary.files import write_export
+
+        path = self.data_dir / "screenshots" / f"kapsession-{datetime.now():%Y-%m-%d-%H%M%S-%f}.svg"
+        try:
+            write_export(path, self.export_screenshot().encode("utf-8"), make_folder=True)
+        except (InputError, OSError) as error:
+            self.notify(f"The screenshot was not saved: {error}", severity="warning", markup=False)
+            return None
+        self.notify(f"Screenshot saved: {path}", timeout=6, markup=False)
+        return path
 
     def action_toggle_bell(self) -> None:
         self.settings.bell = not self.settings.bell

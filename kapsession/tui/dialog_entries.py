@@ -240,3 +240,41 @@ class PreDoseEntry:
         if decision.decision == "cancel":
             return [decision, commands.close_session(state, now, f"cancelled before dosing: {decision.reason}")]
         return [decision]
+
+
+@dataclass(frozen=True)
+class IntakeEntry:
+    """The intake checklist as ticked on screen and the screening answers as typed (by the
+    question's key); what differs from the record is recorded, in the preset's order."""
+
+    ticked: frozenset[str]
+    answers: tuple[tuple[str, str], ...] = ()
+
+    def command(self, state: SessionState, now: datetime) -> list[EventBase]:
+        from kapsession.core.screening import parse_answer
+
+        items = state.preset.intake_checklist
+        events: list[EventBase] = [
+            commands.tick_item(state, "intake", number, now, done=item in self.ticked)
+            for number, item in enumerate(items, start=1)
+            if bool(state.intake_ticked.get(item)) != (item in self.ticked)
+        ]
+        typed = dict(self.answers)
+        for question in state.preset.screening_questions:
+            text = typed.get(question.key, "")
+            if not text.strip():
+                continue  # not answered on screen: nothing to record
+            recorded = state.screening.get(question.key)
+            if recorded is None or recorded.answer != parse_answer(question, text):
+                events.append(commands.answer_screening(state, question.key, text, now))
+        return events
+
+
+@dataclass(frozen=True)
+class NextSessionEntry:
+    """The next session's date and time as typed (the command line's formats)."""
+
+    text: str
+
+    def command(self, state: SessionState, now: datetime) -> EventBase:
+        return commands.set_next_session(state, self.text, now)

@@ -346,9 +346,11 @@ def test_strike_and_ack(cli: Cli) -> None:
     cli.ok("add", session_id, "phase", "intake")
     cli.ok("add", session_id, "vitals", "150/95", "80", "98")  # above 140/90 before dosing
     out = cli.ok("add", session_id, "ack")
-    assert "acknowledged: BP 150/95 above 140/90 before dosing" in out
+    assert "recorded #4 at " in out and out.rstrip().endswith(
+        ": ack BP 150/95 above 140/90 before dosing: decide before giving the dose"
+    )
     assert "reason" in cli.refused("add", session_id, "strike", "3", "--reason", " ")
-    assert "#3 struck: wrong client" in cli.ok("add", session_id, "strike", "3", "--reason", "wrong client")
+    assert ": struck #3, reason: wrong client" in cli.ok("add", session_id, "strike", "3", "--reason", "wrong client")
     assert "already struck" in cli.refused("add", session_id, "strike", "3", "--reason", "again")
 
 
@@ -367,7 +369,7 @@ def test_show_prints_the_timeline_with_a_private_mark(cli: Cli) -> None:
     out = cli.ok("show", session_id)
     assert out.startswith(f"Session {session_id}\nClient:  A.B.  (70 kg)\nPreset:  sublingual-troche")
     assert "State:   Intake talk" in out
-    assert re.search(r"\n\d\d:\d\d\s+T\+0:\d\d\s+#6\s+note\s+\[private\] sighing, restless\n", out), out
+    assert re.search(r"\n\d\d:\d\d\s+T\+0:\d\d:\d\d\s+#6\s+note\s+\[private\] sighing, restless\n", out), out
     assert "[shareable] (client-words) \u201cI can rest\u201d" in out
     assert "~128/84 HR 76 SpO2 98%~ [struck: wrong cuff]" in out
     assert "200 mg racemic ketamine SL (2.86 mg/kg)" in out

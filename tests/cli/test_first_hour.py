@@ -131,7 +131,9 @@ def test_entries_are_numbered_per_session_as_show_prints_them(cli: Cli) -> None:
     shown = cli.ok("show", second)
     assert re.search(r"#1\s+opened .*\n.*#2\s+phase .*\n.*#3\s+vitals .*\n.*#4\s+note ", shown), shown
 
-    assert recorded(cli.ok("add", second, "strike", "3", "--reason", "wrong cuff"), "struck") == "#3 struck: wrong cuff"
+    assert (
+        recorded(cli.ok("add", second, "strike", "3", "--reason", "wrong cuff"), "struck") == "#3, reason: wrong cuff"
+    )
     assert "~128/84 HR 76 SpO2 98%~ [struck: wrong cuff]" in cli.ok("show", second)
     assert recorded(cli.ok("add", second, "share", "4", "--private"), "unshared") == "note #4 made private"
     assert (

@@ -180,9 +180,12 @@ def test_a_typed_clock_time_is_never_in_the_future_and_within_a_day(minutes: int
 
 
 def test_format_duration() -> None:
-    assert format_duration(timedelta(minutes=3)) == "3:00"
+    # One format: the hours always there, so "1:01" is never a minute in one place and an hour in another.
+    assert format_duration(timedelta(minutes=3)) == "0:03:00"
     assert format_duration(timedelta(hours=1, minutes=2, seconds=3)) == "1:02:03"
-    assert format_duration(-90) == "-1:30"
+    assert format_duration(-90) == "-0:01:30"
+    assert format_duration(timedelta(minutes=61, seconds=59), seconds=False) == "1:01"
+    assert format_duration(timedelta(minutes=3), seconds=False) == "0:03"
 
 
 # --- scales and phases -----------------------------------------------------------------------

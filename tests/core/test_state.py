@@ -141,12 +141,12 @@ def test_troche_check_overdue_then_late(new_chart) -> None:
     assert state.vitals_overdue_by() == 3 * MIN
     overdue = alert(state, "vitals-due:T+40")
     assert overdue.level == "warning" and overdue.word == "CHECK"
-    assert "overdue by 3:00" in overdue.message
+    assert "overdue by 0:03:00" in overdue.message
     assert state.checks[1].status(chart.now) == "overdue"
     chart.vitals("138/88 84 97")
     state = chart.state()
     assert state.checks[1].done
-    assert state.checks[1].status(chart.now) == "late by 3:00"
+    assert state.checks[1].status(chart.now) == "late by 0:03:00"
     assert not any(a.kind == "vitals-due" for a in state.alerts)
     assert state.next_check.label == "T+90"
 
@@ -567,10 +567,11 @@ def test_notes_visibility_and_cards(new_chart) -> None:
     import random
 
     rng = random.Random(4)
-    drawn = [chart.add(commands.draw_card(chart.state(), chart.now, rng)).card for _ in range(len(chart.preset.cards))]
-    assert len(set(drawn)) == len(drawn)
-    with pytest.raises(InputError, match="every card"):
+    drawn = [chart.add(commands.draw_card(chart.state(), chart.now, rng)).card for _ in range(chart.preset.max_cards)]
+    assert len(set(drawn)) == len(drawn) == 3  # the preset's cap (max_cards, 3 by default)
+    with pytest.raises(InputError) as refused:
         commands.draw_card(chart.state(), chart.now)
+    assert str(refused.value) == "3 cards are drawn already; this preset allows 3 a session (max_cards)"
 
 
 def test_fold_needs_the_opening_event(new_chart) -> None:

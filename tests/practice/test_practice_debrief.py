@@ -65,22 +65,22 @@ def test_bp_spike_debrief_reports_exactly_the_misses_and_delays(rehearse) -> Non
     assert [(c.label, c.status) for c in debrief.checks] == [
         ("baseline", "on time"),
         ("T+15", "missed"),
-        ("T+40", "late by 3:00"),
+        ("T+40", "late by 0:03:00"),
         ("T+60", "on time"),
     ]
     assert len(debrief.alerts) == 1
     alert = debrief.alerts[0]
     assert alert.message.startswith("BP 186/114 above 180/110")
     assert alert.delay == timedelta(minutes=7)
-    assert alert.status == "acknowledged after 7:00 (late)"
+    assert alert.status == "acknowledged after 0:07:00 (late)"
     assert [(s.when, s.status) for s in debrief.scripted] == [
-        ("start+3", "answered after 0:00"),
-        ("T+15", "missed: no vitals entry within 5 min (first after 28:00)"),
-        ("T+25", "answered after 2:00"),
-        ("T+40", "answered after 3:00"),
+        ("start+3", "answered after 0:00:00"),
+        ("T+15", "missed: no vitals entry within 5 min (first after 0:28:00)"),
+        ("T+25", "answered after 0:02:00"),
+        ("T+40", "answered after 0:03:00"),
         ("T+41", "missed: no note within 10 min"),
-        ("T+55", "answered after 1:00"),
-        ("T+90", "answered after 1:00"),
+        ("T+55", "answered after 0:01:00"),
+        ("T+90", "answered after 0:01:00"),
     ]
     assert [(p.phase, p.status) for p in debrief.phases] == [
         ("intake", "on plan"),
@@ -88,7 +88,7 @@ def test_bp_spike_debrief_reports_exactly_the_misses_and_delays(rehearse) -> Non
         ("dose-onset", "on plan"),
         ("peak", "on plan"),
         ("recovery", "on plan"),
-        ("integration", "14:00 under"),
+        ("integration", "0:14:00 under"),
     ]
     assert all(done for _, done in debrief.discharge_items)
     assert debrief.discharge_other_missing == []
@@ -97,16 +97,16 @@ def test_bp_spike_debrief_reports_exactly_the_misses_and_delays(rehearse) -> Non
 
     assert debrief.misses == [
         "Vitals T+15: missed",
-        "Vitals T+40: late by 3:00",
-        f"Alert \u201c{alert.message}\u201d: acknowledged after 7:00 (late)",
-        "T+15 \u201cMonitor shows 132/84 HR 78 SpO2 98\u201d: missed: no vitals entry within 5 min (first after 28:00)",
+        "Vitals T+40: late by 0:03:00",
+        f"Alert \u201c{alert.message}\u201d: acknowledged after 0:07:00 (late)",
+        "T+15 \u201cMonitor shows 132/84 HR 78 SpO2 98\u201d: missed: no vitals entry within 5 min (first after 0:28:00)",
         "T+41 \u201cThe client's face is flushed; breathing is steady.\u201d: missed: no note within 10 min",
     ]
     # vitals 2.5/4, alerts 0.5/1, scripted 5/7, discharge 8/8, observation 1/1
     assert debrief.score == round(100 * (2.5 / 4 + 0.5 + 5 / 7 + 1 + 1) / 5)
     summary = dict(debrief.summary_lines())
     assert summary["Vitals checks"] == "2 of 4 on time, 1 late, 1 missed"
-    assert summary["Alerts"] == "0 of 1 acknowledged promptly, 1 late, 0 never (slowest 7:00)"
+    assert summary["Alerts"] == "0 of 1 acknowledged promptly, 1 late, 0 never (slowest 0:07:00)"
     assert summary["Scripted events"] == "5 of 7 answered in time, 2 missed"
 
 
@@ -129,7 +129,7 @@ def test_markdown_and_text_put_the_score_first_and_the_details_below(rehearse) -
         "## Minimum observation",
     ]
     assert "| T+15 | 09:40" in markdown or "| T+15 |" in markdown
-    assert "late by 3:00" in markdown and "acknowledged after 7:00 (late)" in markdown
+    assert "late by 0:03:00" in markdown and "acknowledged after 0:07:00 (late)" in markdown
     assert "- [x] Injection site checked" in markdown
     text = debrief.to_text()
     assert text.splitlines()[0] == "PRACTICE DEBRIEF: BLOOD PRESSURE SPIKE AFTER AN IM DOSE"
@@ -196,11 +196,11 @@ def test_closing_before_the_minimum_observation(rehearse) -> None:
     assert debrief.observation is not None
     assert debrief.observation.points == 0.5
     assert debrief.observation.status == (
-        "closed 25:00 before the minimum 120 min, with a recorded reason: "
+        "closed 0:25:00 before the minimum 120 min, with a recorded reason: "
         "client insisted on leaving against advice; friend driving"
     )
     leave = next(s for s in debrief.scripted if "can I go" in s.text)
-    assert leave.status == "answered after 0:00"
+    assert leave.status == "answered after 0:00:00"
 
     # A close with no reason (an older record, or one typed into another tool) is not respected.
     events = [
@@ -208,7 +208,7 @@ def test_closing_before_the_minimum_observation(rehearse) -> None:
     ]
     bare = build_debrief(events, builtin_library().get("intranasal-esketamine"), r.scenario, clock.now())
     assert bare.observation is not None and bare.observation.points == 0.0
-    assert bare.observation.status == "not respected: closed 25:00 before the minimum 120 min, without a reason"
+    assert bare.observation.status == "not respected: closed 0:25:00 before the minimum 120 min, without a reason"
     assert "Minimum observation: not respected" in " ".join(bare.misses)
 
 
@@ -277,7 +277,7 @@ def test_the_nausea_scenario_expects_an_antiemetic_and_an_adverse_event(rehearse
     assert any("I still feel really sick" in miss for miss in debrief.misses)
     r.record(commands.give_medication, "ondansetron", "4", "mg", clock.now())
     late = next(s for s in r.debrief().scripted if s.expect == "medication")
-    assert late.status == "missed: no medicine given within 10 min (first after 15:00)"
+    assert late.status == "missed: no medicine given within 10 min (first after 0:15:00)"
 
 
 def test_the_iv_scenario_scores_the_early_stop_and_counts_from_it(rehearse) -> None:
@@ -307,7 +307,7 @@ def test_the_iv_scenario_scores_the_early_stop_and_counts_from_it(rehearse) -> N
     debrief = r.debrief()
     assert [s.points for s in debrief.scripted] == [1.0] * 7
     stop = next(s for s in debrief.scripted if s.expect == "infusion-stop")
-    assert stop.status == "answered after 1:00"
+    assert stop.status == "answered after 0:01:00"
     state = r.state()
     assert state.infusions[0].delivered_mg == pytest.approx(19.2, abs=0.1)
     assert state.observation_until == first + timedelta(minutes=22 + 30)

@@ -176,15 +176,15 @@ async def test_pilot_plays_bp_spike_and_the_debrief_reports_exactly_what_was_mis
         assert debrief is not None and debrief.session_id == session_id
         assert debrief.misses == [
             "Vitals T+15: missed",
-            "Vitals T+40: late by 3:00",
-            f"Alert \u201c{debrief.alerts[0].message}\u201d: acknowledged after 7:00 (late)",
-            "T+15 \u201cMonitor shows 132/84 HR 78 SpO2 98\u201d: missed: no vitals entry within 5 min (first after 28:00)",
+            "Vitals T+40: late by 0:03:00",
+            f"Alert \u201c{debrief.alerts[0].message}\u201d: acknowledged after 0:07:00 (late)",
+            "T+15 \u201cMonitor shows 132/84 HR 78 SpO2 98\u201d: missed: no vitals entry within 5 min (first after 0:28:00)",
             "T+41 \u201cThe client's face is flushed; breathing is steady.\u201d: missed: no note within 10 min",
         ]
         assert [(c.label, c.status) for c in debrief.checks] == [
             ("baseline", "on time"),
             ("T+15", "missed"),
-            ("T+40", "late by 3:00"),
+            ("T+40", "late by 0:03:00"),
             ("T+60", "on time"),
         ]
         assert len(debrief.alerts) == 1 and debrief.alerts[0].delay == timedelta(minutes=7)
@@ -192,7 +192,7 @@ async def test_pilot_plays_bp_spike_and_the_debrief_reports_exactly_what_was_mis
         assert all(done for _, done in debrief.discharge_items)
         assert f"score {debrief.score}%" in str(screen.query_one("#debrief-banner").render())
         markdown = screen.query_one("#debrief-body", Markdown).source
-        assert "late by 3:00" in markdown and "acknowledged after 7:00 (late)" in markdown
+        assert "late by 0:03:00" in markdown and "acknowledged after 0:07:00 (late)" in markdown
 
         # m writes the Markdown for a supervisor.
         await pilot.press("m")

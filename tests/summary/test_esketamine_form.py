@@ -93,8 +93,8 @@ def test_every_field_in_the_forms_order() -> None:
     assert values["Dose administered"] == "56 mg" and values["Lot number"] == "EK-2291"
     assert values["Vital signs acceptable before administration"] == "Yes"
     assert values["Vital signs acceptable before completion"] == "Yes"
-    assert values["Blood pressure before administration"] == f"132/84 at {at(10)} (T-10:00)"
-    assert values["Blood pressure about 40 minutes after administration"] == f"156/94 at {at(60)} (T+40:00)"
+    assert values["Blood pressure before administration"] == f"132/84 at {at(10)} (T-0:10:00)"
+    assert values["Blood pressure about 40 minutes after administration"] == f"156/94 at {at(60)} (T+0:40:00)"
     assert values["Blood pressure before completion"] == f"124/80 at {at(135)} (T+1:55:00)"
     assert values["Sedation"] == "Yes" and "MOAA/S 3" in form.field("Sedation").source
     assert values["Dissociation"] == "Yes" and "dissociation 6/10" in form.field("Dissociation").source

@@ -56,7 +56,7 @@ def test_esketamine_monitoring_form_fields() -> None:
     assert form.bp_before_dosing is not None and form.bp_before_dosing.bp == "132/84"
     assert form.bp_before_dosing.time == at(20)
     assert form.bp_at_40 is not None and (form.bp_at_40.bp, form.bp_at_40.time) == ("158/96", at(82))
-    assert form.bp_at_40.t_plus == "T+42:00"
+    assert form.bp_at_40.t_plus == "T+0:42:00"
     assert form.bp_before_completion is not None and form.bp_before_completion.bp == "126/80"
     assert form.bp_before_completion.time == at(160)
     # Clinically ready at 11:40 (MOAA/S 5, Aldrete 10, vitals fine): 120 min from the first device.
@@ -89,7 +89,7 @@ def test_monitoring_form_in_record_markdown_and_pdf() -> None:
     assert record.form.field("Total monitoring time").value == "130 minutes"
     assert (
         record.form.field("Blood pressure about 40 minutes after administration").value
-        == f"158/96 at {at(82)} (T+42:00)"
+        == f"158/96 at {at(82)} (T+0:42:00)"
     )
     assert (
         record.form.field("Evaluation: ready to leave, without the minimum").value

@@ -109,5 +109,5 @@ def test_killed_mid_session_resumes_intact(session, tmp_path: Path):
         text = asyncio.run(resume())
     finally:
         store.close()
-    assert "total 40:00" in text and "INTAKE" in text
+    assert "total 0:40" in text and "INTAKE" in text
     assert "126/82" in text and "arrived calm, slept well" in text

@@ -252,9 +252,9 @@ async def test_scale_dialog_refuses_out_of_range(session):
         assert [(r.scale, r.value) for r in of_type(session.fresh_events(), ScaleRated)] == [("nausea", 7)]
 
 
-async def test_card_refused_when_the_deck_is_empty(session):
+async def test_card_refused_at_the_presets_cap(session):
     state = session.log.state()
-    for _ in range(len(state.preset.cards)):
+    for _ in range(state.preset.max_cards):
         session.add(commands.draw_card, session.clock.now())
     app = LiveTestApp(session.log)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -42,7 +42,7 @@ async def test_esketamine_is_recorded_device_by_device(session):
         await pilot.press("enter")
         dose = [e for e in log.events if isinstance(e, DoseGiven)]
         assert [(d.mg, d.devices, d.route) for d in dose] == [(28, 1, "intranasal")]
-        assert "Device 2 of 2 in 5:00" in screen_text(app)
+        assert "Device 2 of 2 in 0:05:00" in screen_text(app)
         log.clock.advance(minutes=5)
         app.live.refresh_now()
         await pilot.pause()

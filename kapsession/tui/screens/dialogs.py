@@ -43,6 +43,7 @@ from kapsession.tui.dialog_entries import (
     NoteEntry,
     ScaleEntry,
 )
+from kapsession.tui.widgets.tick_list import TickList
 
 ResultType = TypeVar("ResultType")
 EntryType = TypeVar("EntryType", bound=Entry)
@@ -879,7 +880,7 @@ class DischargeDialog(Dialog["DischargeEntry | None"]):
         ticked = filled.ticked if filled else {item for item in self.items if state.discharge_ticked.get(item)}
         with Vertical(id="dialog", classes="wide"):
             yield Static("", id="readiness")
-            yield SelectionList[str](
+            yield TickList[str](  # ✓ and ·, not colour alone
                 *(Selection(f"{n}. {item}", item, item in ticked) for n, item in enumerate(self.items, start=1)),
                 id="discharge-items",
                 compact=True,

@@ -32,7 +32,7 @@ from textual.widgets import Static
 
 from kapsession.core import commands
 from kapsession.core.errors import InputError, KapsessionError
-from kapsession.core.events import EventBase, SessionClosed, VitalsRecorded
+from kapsession.core.events import ChecklistTicked, EventBase, SessionClosed, VitalsRecorded
 from kapsession.core.phases import PHASE_TITLES, next_phase
 from kapsession.core.state import SessionState
 from kapsession.core.timeparse import format_duration, format_local
@@ -72,6 +72,13 @@ LIVE_KEYS: list[tuple[Binding, str]] = [
         "record vitals on the line at the foot, e.g. 128/84 76 98 (add @10:42 to backdate); Enter saves, Escape leaves",
     ),
     _key(
+        "t",
+        "intake",
+        "Intake",
+        "live.intake",
+        "the intake checklist and the screening questions: Space or a number ticks, y or n answers; Enter saves",
+    ),
+    _key(
         "n",
         "note",
         "Note",
@@ -107,7 +114,13 @@ LIVE_KEYS: list[tuple[Binding, str]] = [
         "live.adverse",  # (an adverse event: the key bar keeps two lines at 80)
         "record an adverse event (from the top alert when it is a threshold or sedation alert)",
     ),
-    _key("c", "card", "Card", "live.card", "draw an intention card (never the same one twice in a session)"),
+    _key(
+        "c",
+        "card",
+        "Card",
+        "live.card",
+        "draw an intention card (never the same one twice; a further one asks first; the preset caps them)",
+    ),
     _key("i", "intention", "Intention", "live.intention", "write or edit the client's intention in their own words"),
     _key("s", "scale", "Scale", "live.scale", "rate MOAA/S, dissociation or nausea"),
     _key(
@@ -134,6 +147,13 @@ LIVE_KEYS: list[tuple[Binding, str]] = [
         "discharge checklist and modified Aldrete; close the session from here",
     ),
     _key(
+        "N",
+        "next_session",
+        "Next",
+        "live.next_session",
+        "set the next session's date and time (e.g. 'in 3 days at 10:00', 'tue 14:00', 2026-03-09 10:00)",
+    ),
+    _key(
         "w",
         "client_view",
         "Client",
@@ -153,6 +173,11 @@ LIVE_KEYS: list[tuple[Binding, str]] = [
         "leave the live screen (asks first; nothing is lost, an open session can be resumed)",
     ),
 ]
+
+# Keys of a moment in the session (the intake, the next session) that the key bar shows only from
+# WIDE_WIDTH columns: at 80 the bar would take a third line from the notes. `?` and the palette
+# list them at every width.
+KEY_BAR_WHEN_WIDE = frozenset({"intake", "next_session", "correct"})
 
 TOO_SMALL = (
     "The window is too small for the live screen.\n\n"
@@ -231,6 +256,17 @@ def _discharge_saved(events: tuple[EventBase, ...]) -> str:
     count = len(closed.alarms) + len(closed.reasons or closed.unmet)
     extra = f", with {count} item{'s' if count != 1 else ''} open, each recorded" if count else ""
     return f"Session closed at {format_local(closed.at)}{extra}. r previews the client's summary."
+
+
+def intake_saved(events: tuple[EventBase, ...]) -> str:
+    """What the intake dialog's save says (nothing when nothing changed)."""
+    if not events:
+        return ""
+    ticks = sum(1 for event in events if isinstance(event, ChecklistTicked))
+    answers = len(events) - ticks
+    parts = [f"{ticks} intake tick{'s' if ticks != 1 else ''}"] if ticks else []
+    parts += [f"{answers} screening answer{'s' if answers != 1 else ''}"] if answers else []
+    return "Saved: " + " and ".join(parts) + "."
 
 
 def _dialogs():
@@ -325,16 +361,22 @@ class LiveScreen(Screen[None]):
         self._apply_size(self.app.size.width, self.app.size.height)
         self.refresh_now()
         keys = self.query_one(KeyBar)
-        keys.show_keys(
+        self._show_key_hints(self.app.size.width)
+        keys.show_entry(self.vitals_line)
+        self._ticker = self.set_interval(self.tick_seconds, self._tick, name="live-tick")
+        self.call_after_refresh(self._warm_up)
+
+    def _show_key_hints(self, width: int) -> None:
+        """Every key in the key bar; below `WIDE_WIDTH` the keys of `KEY_BAR_WHEN_WIDE` are left to
+        the help (?) and the palette, so the bar keeps two lines at 80 columns."""
+        self.query_one(KeyBar).show_keys(
             [
                 KeyHint(_key_name(binding.key), binding.description, binding.action)
                 for binding, _ in LIVE_KEYS
                 if self.check_action(binding.action, ()) is not False
+                and (width >= WIDE_WIDTH or binding.action not in KEY_BAR_WHEN_WIDE)
             ]
         )
-        keys.show_entry(self.vitals_line)
-        self._ticker = self.set_interval(self.tick_seconds, self._tick, name="live-tick")
-        self.call_after_refresh(self._warm_up)
 
     def _warm_up(self) -> None:
         """After the first paint, off the UI thread: what the keys' dialogs need."""
@@ -376,6 +418,8 @@ class LiveScreen(Screen[None]):
         self.set_class(height >= TALL_HEIGHT, "-tall")
         self.query_one(BigFigures).display = height >= TALL_HEIGHT and not too_small
         self.set_class(width >= WIDE_WIDTH, "-wide")
+        if self.is_mounted:
+            self._show_key_hints(width)
         if too_small:
             self.query_one("#too-small", Static).update(
                 TOO_SMALL.format(min_w=MIN_WIDTH, min_h=MIN_HEIGHT, w=width, h=height)
@@ -668,7 +712,25 @@ class LiveScreen(Screen[None]):
         self._ask(partial(clinical.AdverseDialog, self.session_log, top), "Adverse event saved.")
 
     def action_card(self) -> None:
-        self.recorder.record(commands.draw_card, saved=lambda events: f"Card drawn: {events[0].card}")  # type: ignore[attr-defined]
+        """The first card is drawn at once; a further one asks first (three quick presses drew
+        three), and the preset's `max_cards` refuses past the cap, saying it."""
+
+        def draw() -> None:
+            self.recorder.record(commands.draw_card, saved=lambda events: f"Card drawn: {events[0].card}")  # type: ignore[attr-defined]
+
+        state = self.session_log.state()
+        if not state.cards or state.closed or len(state.cards) >= state.preset.max_cards:
+            draw()  # (the command says why not, when it is closed or at the cap)
+            return
+        drawn = len(state.cards)
+        self.app.push_screen(
+            _dialogs().ConfirmDialog(
+                f"Draw another card? {drawn} {'is' if drawn == 1 else 'are'} drawn already.",
+                f"This preset allows {state.preset.max_cards} a session.",
+                yes="Draw",
+            ),
+            lambda yes: draw() if yes else None,
+        )
 
     def action_intention(self) -> None:
         self._ask(partial(_dialogs().IntentionDialog, self.session_log), "Intention saved.")
@@ -798,6 +860,17 @@ class LiveScreen(Screen[None]):
     def action_discharge(self) -> None:
         if not self._refuse_if_closed("discharge ticks"):
             self._ask(partial(_dialogs().DischargeDialog, self.session_log), _discharge_saved)
+
+    def action_intake(self) -> None:
+        if not self._refuse_if_closed("intake ticks and screening answers"):
+            from kapsession.tui.screens.intake_dialog import IntakeDialog
+
+            self._ask(partial(IntakeDialog, self.session_log), intake_saved)
+
+    def action_next_session(self) -> None:
+        from kapsession.tui.screens.next_session_dialog import NextSessionDialog, next_session_saved
+
+        self._ask(partial(NextSessionDialog, self.session_log), next_session_saved)
 
     def action_client_view(self) -> None:
         from kapsession.tui.screens.client_view import ClientViewScreen

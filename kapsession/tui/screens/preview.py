@@ -65,6 +65,10 @@ PREVIEW_KEYS: list[tuple[Binding, str]] = [
         Binding("R", "export_record", "Record", id="preview.export_record"),
         "save the therapist's clinical record (all notes, private included) as a PDF",
     ),
+    (
+        Binding("N", "next_session", "Next session", id="preview.next_session"),
+        "set the next session's date and time (printed on the summary), e.g. 'in 2 weeks at 10:00'",
+    ),
     (Binding("escape", "back", "Back", id="preview.back"), "leave the preview"),
 ]
 
@@ -269,6 +273,20 @@ class PreviewScreen(Screen[None]):
         self.notify(
             "Clinical figures will be printed." if self.include_clinical else "Clinical figures left out.", timeout=3
         )
+
+    def action_next_session(self) -> None:
+        from kapsession.tui.screens.next_session_dialog import NextSessionDialog, next_session_saved
+
+        def answered(entry: Any) -> None:
+            if entry is None:
+                return
+            outcome = self.recorder.record(entry.command, saved=next_session_saved, tell_problem=False)
+            if not outcome.saved:
+                self.app.push_screen(
+                    NextSessionDialog(self.session_log, entry=entry, problem=outcome.problem), answered
+                )
+
+        self.app.push_screen(NextSessionDialog(self.session_log), answered)
 
     def action_back(self) -> None:
         self.dismiss(None)

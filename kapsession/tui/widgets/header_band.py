@@ -64,7 +64,7 @@ def total_part(state: SessionState) -> Content:
     total = state.total_elapsed()
     if total is None:
         return EMPTY
-    return Content(f"total {format_duration(total)}")
+    return Content(f"total {format_duration(total, seconds=False)}")  # h:mm: the seconds are T+'s
 
 
 def vitals_part(state: SessionState) -> Content:
