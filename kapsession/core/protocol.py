@@ -48,6 +48,12 @@ class VitalsSchedule(StrictModel):
     discharge_window_minutes: Annotated[int, Field(ge=1, le=120)] = 15
     tolerance_minutes: Annotated[int, Field(ge=0, le=30)] = 5
     """A reading this many minutes before a check counts for it."""
+    on_time_grace_minutes: Annotated[int, Field(ge=0, le=15)] = 2
+    """A reading this many minutes after a check is due is still on time: the live screen says
+    "overdue" only past it, and the practice debrief counts it as on time (one rule for both)."""
+    recheck_after_alert_minutes: Annotated[int, Field(ge=1, le=60)] | None = 5
+    """After a reading crosses a threshold, a recheck is due this many minutes later (the next
+    vitals countdown shows it); none: no recheck is asked for."""
 
     @field_validator("after_dose_minutes", "after_stop_minutes")
     @classmethod
@@ -79,6 +85,12 @@ class Thresholds(StrictModel):
     temperature_high: float = 38.0
     predose_systolic_high: int = 140
     predose_diastolic_high: int = 90
+    systolic_low: int = 90
+    """Hypotension: a systolic below this raises an alarm (see the presets for the source)."""
+    systolic_rise: Annotated[int, Field(ge=1, le=100)] | None = 40
+    diastolic_rise: Annotated[int, Field(ge=1, le=100)] | None = 25
+    """After the dose, a BP this far above the client's own baseline (the first BP reading of the
+    session) is flagged even under the absolute limits; none: no relative rule."""
     moaas_alert: Annotated[int, Field(ge=1, le=4)] = 3
     """A MOAA/S at or below this raises an alert; 1 or 0 is always an alarm."""
 

@@ -53,8 +53,8 @@ LEVEL_WORDS: dict[str, str] = {"alarm": "ALERT", "warning": "CHECK", "nudge": "n
 SAFETY_CHECK_KIND = "safety-check"
 # A check this close to an earlier one is the same check (an interval and a fixed minute meeting).
 SAME_CHECK = timedelta(minutes=2)
-# A reading this soon after a check was due still counts as on time in a debrief.
-ON_TIME_GRACE = timedelta(minutes=2)
+# The label of a check asked for after a reading crossed a threshold.
+RECHECK = "recheck"
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,7 @@ class VitalsCheck:
     window_end: datetime | None  # the next check's window opens here
     reading_at: datetime | None = None
     reading_seq: int | None = None
+    grace: timedelta = timedelta(minutes=2)  # the preset's on-time grace
 
     @property
     def done(self) -> bool:
@@ -89,19 +90,29 @@ class VitalsCheck:
             return None
         return max(timedelta(0), self.reading_at - self.due_at)
 
+    def overdue_by(self, now: datetime) -> timedelta | None:
+        """How long past due an unanswered check is, once past the grace (None within it)."""
+        if self.reading_at is not None or self.due_at is None:
+            return None
+        late = now - self.due_at
+        return late if late > self.grace else None
+
     def status(self, now: datetime) -> str:
-        """`on time`, `late by m:ss`, `missed`, `overdue`, or `upcoming`, for the debrief."""
+        """`on time`, `late by m:ss`, `missed`, `overdue`, `due now` or `upcoming`: the one rule
+        the live screen and the debrief share (a reading within the grace is on time)."""
         from kapsession.core.timeparse import format_duration
 
         if self.reading_at is not None:
             late = self.lateness()
-            if late is None or late <= ON_TIME_GRACE:
+            if late is None or late <= self.grace:
                 return "on time"
             return f"late by {format_duration(late)}"
         if self.window_end is not None and now >= self.window_end:
             return "missed"
-        if self.due_at is not None and now > self.due_at:
+        if self.overdue_by(now) is not None:
             return "overdue"
+        if self.due_at is not None and now > self.due_at:
+            return "due now"
         return "upcoming"
 
 
@@ -341,11 +352,9 @@ class SessionState:
         return None
 
     def vitals_overdue_by(self) -> timedelta | None:
+        """How long the next check is past due, once past the preset's on-time grace."""
         check = self.next_check
-        if check is None or check.due_at is None:
-            return None
-        late = self.clock_now - check.due_at
-        return late if late > timedelta(0) else None
+        return None if check is None else check.overdue_by(self.clock_now)
 
     # -- alerts ------------------------------------------------------------------------------
     @property
@@ -431,20 +440,40 @@ def _schedule(state: SessionState) -> list[tuple[str, datetime | None]]:
         if kept and moment - kept[-1][1] < SAME_CHECK:
             continue
         kept.append((label, moment))
+    # A recheck close to a scheduled check (or to another recheck) is that check.
+    for moment in _recheck_times(state):
+        if all(abs(moment - other) >= SAME_CHECK for _, other in kept):
+            kept.append((RECHECK, moment))
+    kept.sort(key=lambda item: item[1])
     if preset.vitals.baseline:
         due.append(("baseline", None))
     due.extend(kept)
     return due
 
 
+def _recheck_times(state: SessionState) -> list[datetime]:
+    """A recheck is due the preset's minutes after each reading that crossed a threshold."""
+    minutes = state.preset.vitals.recheck_after_alert_minutes
+    if not minutes:
+        return []
+    first = state.first_dose_at
+    return [
+        event.at + timedelta(minutes=minutes)
+        for event in state.vitals
+        if threshold_crossings(event.reading, state, first is None or event.at < first)
+    ]
+
+
 def _match_checks(state: SessionState) -> list[VitalsCheck]:
     """Give each scheduled check the first reading inside its window.
 
-    A check's window opens `tolerance` before it is due and closes where the next one opens; the
-    baseline's window is everything up to the first dose.
+    A check's window opens `tolerance` before it is due and closes where the next scheduled one
+    opens; the baseline's window is everything up to the first dose. A recheck's opens just after
+    the reading that asked for it and stays open until a reading answers it (late, if need be).
     """
     schedule = _schedule(state)
     tolerance = timedelta(minutes=state.preset.vitals.tolerance_minutes)
+    recheck_minutes = state.preset.vitals.recheck_after_alert_minutes or 0
     first = state.first_dose_at
     checks: list[VitalsCheck] = []
     for index, (label, due) in enumerate(schedule):
@@ -452,10 +481,11 @@ def _match_checks(state: SessionState) -> list[VitalsCheck]:
             start, end = None, first
         else:
             start = due - tolerance
-            end = None
-            following = schedule[index + 1][1] if index + 1 < len(schedule) else None
-            if following is not None:
-                end = following - tolerance
+            if label == RECHECK:
+                # The reading that asked for the recheck does not answer it.
+                start = max(start, due - timedelta(minutes=recheck_minutes) + timedelta(microseconds=1))
+            following = [moment for other, moment in schedule[index + 1 :] if other != RECHECK and moment]
+            end = following[0] - tolerance if following and label != RECHECK else None
         reading = next(
             (
                 event
@@ -474,6 +504,7 @@ def _match_checks(state: SessionState) -> list[VitalsCheck]:
                 window_end=end,
                 reading_at=reading.at if reading else None,
                 reading_seq=reading.seq if reading else None,
+                grace=timedelta(minutes=state.preset.vitals.on_time_grace_minutes),
             )
         )
     return checks
@@ -481,6 +512,7 @@ def _match_checks(state: SessionState) -> list[VitalsCheck]:
 
 _THRESHOLD_RULES: tuple[tuple[str, str], ...] = (
     ("bp", "blood pressure high"),
+    ("bp_low", "blood pressure low"),
     ("heart_rate_high", "heart rate high"),
     ("heart_rate_low", "heart rate low"),
     ("spo2_low", "SpO2 low"),
@@ -502,6 +534,12 @@ def threshold_crossings(reading: VitalsReading, state: SessionState, before_dose
         if reading.systolic > high_s or reading.diastolic > high_d:
             context = " before dosing: decide before giving the dose" if before_dose else ""
             found["bp"] = f"BP {reading.systolic}/{reading.diastolic} above {high_s}/{high_d}{context}"
+        elif not before_dose and (rise := _rise_over_baseline(reading, state)) is not None:
+            # Under the limits but far above the client's own baseline: the same episode, so a
+            # 170/100 after a 190/115 has not settled while it is still that far up.
+            found["bp"] = rise
+        if reading.systolic < limits.systolic_low:
+            found["bp_low"] = f"BP {reading.systolic}/{reading.diastolic} systolic below {limits.systolic_low}"
     if reading.heart_rate is not None:
         if reading.heart_rate > limits.heart_rate_high:
             found["heart_rate_high"] = f"HR {reading.heart_rate} above {limits.heart_rate_high}"
@@ -516,8 +554,28 @@ def threshold_crossings(reading: VitalsReading, state: SessionState, before_dose
     return found
 
 
+def _rise_over_baseline(reading: VitalsReading, state: SessionState) -> str | None:
+    """The words for a BP far above the session's first BP reading, or None."""
+    limits = state.preset.thresholds
+    baseline = next((event.reading for event in state.vitals if event.reading.systolic is not None), None)
+    if baseline is None or baseline is reading or reading.systolic is None or reading.diastolic is None:
+        return None
+    assert baseline.systolic is not None and baseline.diastolic is not None
+    up_s = reading.systolic - baseline.systolic
+    up_d = reading.diastolic - baseline.diastolic
+    if (limits.systolic_rise is not None and up_s >= limits.systolic_rise) or (
+        limits.diastolic_rise is not None and up_d >= limits.diastolic_rise
+    ):
+        return (
+            f"BP {reading.systolic}/{reading.diastolic} up {up_s}/{up_d} from the baseline "
+            f"{baseline.systolic}/{baseline.diastolic}"
+        )
+    return None
+
+
 _RULE_MEASURE = {
     "bp": "systolic",
+    "bp_low": "systolic",
     "heart_rate_high": "heart_rate",
     "heart_rate_low": "heart_rate",
     "spo2_low": "spo2",
@@ -553,8 +611,13 @@ def _threshold_alerts(state: SessionState) -> list[Alert]:
                 continue
             if rule in crossed:
                 if rule in episode:
-                    seq, raised, _old = episode[rule]
-                    episode[rule] = (seq, raised, crossed[rule])
+                    seq, raised, old = episode[rule]
+                    message = crossed[rule]
+                    if " up " in message and " above " in old:
+                        # Still far above the baseline after a reading over the limit: keep the
+                        # peak in the words, and say where it stands now.
+                        message = f"{old.partition('; then ')[0]}; then {message.removeprefix('BP ')}"
+                    episode[rule] = (seq, raised, message)
                 else:
                     episode[rule] = (event.seq, event.at, crossed[rule])
             elif rule in episode:
@@ -624,13 +687,14 @@ def _reminder_alerts(state: SessionState) -> tuple[list[Alert], list[RouteTimer]
     timers: list[RouteTimer] = []
 
     check = state.next_check
-    if check is not None and check.due_at is not None and now > check.due_at:
+    overdue = None if check is None else check.overdue_by(now)
+    if check is not None and check.due_at is not None and overdue is not None:
         alerts.append(
             Alert(
                 f"vitals-due:{check.label}",
                 "vitals-due",
                 "warning",
-                f"Vitals {check.label} overdue by {format_duration(now - check.due_at)}",
+                f"Vitals {check.label} overdue by {format_duration(overdue)}",
                 check.due_at,
             )
         )

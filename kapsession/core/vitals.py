@@ -37,6 +37,14 @@ MEASURES: dict[str, Measure] = {
     "resp_rate": Measure("resp_rate", "respiratory rate", "/min", 4, 60),
     "temperature": Measure("temperature", "temperature", "°C", 30.0, 43.0, integer=False),
 }
+# The same plausible range in °F (30-43 °C): the two do not overlap, so a bare number says its unit.
+FAHRENHEIT = Measure("temperature", "temperature", "°F", 86.0, 109.4, integer=False)
+
+
+def celsius(fahrenheit: float) -> float:
+    """98.6 -> 37.0, to the tenth a thermometer shows."""
+    return round((fahrenheit - 32) * 5 / 9, 1)
+
 
 POSITIONAL_ORDER = ("heart_rate", "spo2", "resp_rate", "temperature")
 
@@ -69,9 +77,11 @@ class VitalsReading(StrictModel):
     spo2: int | None = None
     resp_rate: int | None = None
     temperature: float | None = None
+    """Always in °C; `temperature_fahrenheit` keeps what was typed when it was typed in °F."""
+    temperature_fahrenheit: float | None = None
 
     def measures(self) -> dict[str, float]:
-        return self.model_dump(exclude_none=True)
+        return self.model_dump(exclude_none=True, exclude={"temperature_fahrenheit"})
 
     def describe(self) -> str:
         """Compact, as a therapist writes it: `128/84 HR 76 SpO2 98% RR 14`."""
@@ -85,12 +95,21 @@ class VitalsReading(StrictModel):
         if self.resp_rate is not None:
             parts.append(f"RR {self.resp_rate}")
         if self.temperature is not None:
-            parts.append(f"T {self.temperature:.1f}°C")
+            typed = f" ({self.temperature_fahrenheit:.1f}°F)" if self.temperature_fahrenheit is not None else ""
+            parts.append(f"T {self.temperature:.1f}°C{typed}")
         return " ".join(parts)
 
 
 _NUMBER = re.compile(r"^\d{1,3}(\.\d{1,2})?$", re.ASCII)
 _BP = re.compile(r"^(\d{1,3})/(\d{1,3})$", re.ASCII)
+_FAHRENHEIT = re.compile(r"^(\d{2,3}(?:\.\d{1,2})?)°?f$", re.ASCII)
+_FAHRENHEIT_AS_WRITTEN = re.compile(r"^\(\d{2,3}(?:\.\d{1,2})?°f\)$", re.ASCII)
+
+
+def _fahrenheit(token: str) -> float | None:
+    """`98.6f`, `98.6°f` -> 98.6; anything else -> None."""
+    match = _FAHRENHEIT.match(token)
+    return float(match.group(1)) if match else None
 
 
 def _number(token: str, field: str) -> float:
@@ -107,12 +126,13 @@ def _check_range(field: str, value: float) -> None:
     measure = MEASURES[field]
     if not measure.low <= value <= measure.high:
         shown = int(value) if measure.integer else value
-        raise InputError(f"{measure.label} {shown} is out of range: accepted {measure.accepted}")
+        accepted = measure.accepted + (f" or {FAHRENHEIT.accepted}" if field == "temperature" else "")
+        raise InputError(f"{measure.label} {shown} is out of range: accepted {accepted}")
 
 
 def _without_unit(token: str) -> str:
     """`98%` -> `98`, `36.8°c` -> `36.8` (as `describe()` writes them, so a reading reads back)."""
-    for unit in ("%", "°c", "°"):
+    for unit in ("%", "°c", "°", "c"):
         if token.endswith(unit):
             return token[: -len(unit)]
     return token
@@ -139,6 +159,7 @@ def parse_vitals(text: str) -> VitalsReading:
     if not tokens:
         raise InputError("the vitals line is empty; " + ACCEPTED_FORMAT)
     values: dict[str, float] = {}
+    typed_fahrenheit: float | None = None
     positional = 0
     index = 0
 
@@ -168,8 +189,17 @@ def parse_vitals(text: str) -> VitalsReading:
                 value_token = tokens[index].lstrip(":=")
             if field == "bp":
                 assign_bp(value_token)
+            elif field == "temperature" and _fahrenheit(value_token) is not None:
+                typed_fahrenheit = _fahrenheit(value_token)
+                assign(field, typed_fahrenheit)  # type: ignore[arg-type]
             else:
                 assign(field, _number(_without_unit(value_token), field))
+        elif _FAHRENHEIT_AS_WRITTEN.match(token) and "temperature" in values:
+            pass  # `(98.6°f)` after a temperature, as `describe()` writes one typed in °F
+        elif _fahrenheit(token) is not None:
+            fahrenheit = _fahrenheit(token)
+            assign("temperature", fahrenheit)  # type: ignore[arg-type]
+            typed_fahrenheit = fahrenheit
         elif _NUMBER.match(_without_unit(token)):
             # Bare numbers fill heart rate, SpO2, RR, temperature in that order.
             while positional < len(POSITIONAL_ORDER) and POSITIONAL_ORDER[positional] in values:
@@ -183,6 +213,17 @@ def parse_vitals(text: str) -> VitalsReading:
             raise InputError(f"'{token}' is not understood; " + ACCEPTED_FORMAT)
         index += 1
 
+    if values.get("temperature", 0) > MEASURES["temperature"].high and typed_fahrenheit is None:
+        # A bare number in the °F range is a temperature typed in °F (98.6), not a typing error.
+        if FAHRENHEIT.low <= values["temperature"] <= FAHRENHEIT.high:
+            typed_fahrenheit = values["temperature"]
+    if typed_fahrenheit is not None:
+        if not FAHRENHEIT.low <= typed_fahrenheit <= FAHRENHEIT.high:
+            raise InputError(
+                f"temperature {typed_fahrenheit}°F is out of range: accepted "
+                f"{MEASURES['temperature'].accepted} or {FAHRENHEIT.accepted}"
+            )
+        values["temperature"] = celsius(typed_fahrenheit)
     for field, value in values.items():
         _check_range(field, value)
     if "systolic" in values and values["diastolic"] >= values["systolic"]:
@@ -190,7 +231,11 @@ def parse_vitals(text: str) -> VitalsReading:
             f"diastolic {int(values['diastolic'])} must be below systolic {int(values['systolic'])}: "
             f"accepted diastolic {MEASURES['diastolic'].accepted}, lower than the systolic"
         )
-    cleaned = {field: (value if not MEASURES[field].integer else int(value)) for field, value in values.items()}
+    cleaned: dict[str, float | int] = {
+        field: (value if not MEASURES[field].integer else int(value)) for field, value in values.items()
+    }
+    if typed_fahrenheit is not None:
+        cleaned["temperature_fahrenheit"] = typed_fahrenheit
     return VitalsReading(**cleaned)
 
 

@@ -432,6 +432,8 @@ def _checks(state: SessionState, end: datetime) -> list[CheckResult]:
         elif status == "overdue":
             # Still waiting in an open session; in a closed one it can never come.
             status, points = ("missed", 0.0) if state.closed else ("overdue", 0.0)
+        elif status == "due now":
+            status, points = ("missed", 0.0) if state.closed else ("due now", None)
         else:
             status, points = ("not reached" if state.closed else "upcoming"), None
         results.append(CheckResult(check.label, check.due_at, check.reading_at, status, points))

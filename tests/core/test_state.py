@@ -171,7 +171,10 @@ def test_troche_check_missed_when_the_next_window_opens(new_chart) -> None:
     assert state.checks[1].status(chart.now) == "missed"
     assert state.next_check.label == "T+90"
     assert state.vitals_overdue_by() is None
-    chart.advance(6)
+    chart.advance(6)  # T+91: due, within the preset's 2 minutes of grace
+    assert not any(a.kind == "vitals-due" for a in chart.state().alerts)
+    assert chart.state().next_check.status(chart.now) == "due now"
+    chart.advance(2)
     assert alert(chart.state(), "vitals-due:").key == "vitals-due:T+90"
 
 
@@ -182,7 +185,9 @@ def test_intramuscular_checks_baseline_15_40_60(new_chart) -> None:
     assert [c.due_at - chart.at(30) for c in state.checks[1:]] == [15 * MIN, 40 * MIN, 60 * MIN]
     chart.advance(16)
     assert chart.state().next_check.label == "T+15"
-    assert chart.state().vitals_overdue_by() == MIN
+    assert chart.state().vitals_overdue_by() is None  # within the grace
+    chart.advance(2)
+    assert chart.state().vitals_overdue_by() == 3 * MIN
     chart.vitals("150/92 96 97")
     assert chart.state().next_check.label == "T+40"
 

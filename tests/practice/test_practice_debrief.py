@@ -66,11 +66,14 @@ def test_bp_spike_debrief_reports_exactly_the_misses_and_delays(rehearse) -> Non
         ("baseline", "on time"),
         ("T+15", "missed"),
         ("T+40", "late by 0:03:00"),
+        # 186/114 at T+43 asked for a recheck 5 minutes later; the next reading came at T+56.
+        ("recheck", "late by 0:08:00"),
         ("T+60", "on time"),
     ]
     assert len(debrief.alerts) == 1
     alert = debrief.alerts[0]
-    assert alert.message.startswith("BP 186/114 above 180/110")
+    # 170/100 at T+56 is still 42 above the baseline 128/82: the episode has not settled.
+    assert alert.message.startswith("BP 186/114 above 180/110; then 170/100 up 42/18 from the baseline 128/82")
     assert alert.delay == timedelta(minutes=7)
     assert alert.status == "acknowledged after 0:07:00 (late)"
     assert [(s.when, s.status) for s in debrief.scripted] == [
@@ -98,14 +101,15 @@ def test_bp_spike_debrief_reports_exactly_the_misses_and_delays(rehearse) -> Non
     assert debrief.misses == [
         "Vitals T+15: missed",
         "Vitals T+40: late by 0:03:00",
+        "Vitals recheck: late by 0:08:00",
         f"Alert \u201c{alert.message}\u201d: acknowledged after 0:07:00 (late)",
         "T+15 \u201cMonitor shows 132/84 HR 78 SpO2 98\u201d: missed: no vitals entry within 5 min (first after 0:28:00)",
         "T+41 \u201cThe client's face is flushed; breathing is steady.\u201d: missed: no note within 10 min",
     ]
-    # vitals 2.5/4, alerts 0.5/1, scripted 5/7, discharge 8/8, observation 1/1
-    assert debrief.score == round(100 * (2.5 / 4 + 0.5 + 5 / 7 + 1 + 1) / 5)
+    # vitals 3/5, alerts 0.5/1, scripted 5/7, discharge 8/8, observation 1/1
+    assert debrief.score == round(100 * (3 / 5 + 0.5 + 5 / 7 + 1 + 1) / 5)
     summary = dict(debrief.summary_lines())
-    assert summary["Vitals checks"] == "2 of 4 on time, 1 late, 1 missed"
+    assert summary["Vitals checks"] == "2 of 5 on time, 2 late, 1 missed"
     assert summary["Alerts"] == "0 of 1 acknowledged promptly, 1 late, 0 never (slowest 0:07:00)"
     assert summary["Scripted events"] == "5 of 7 answered in time, 2 missed"
 
@@ -317,6 +321,8 @@ def test_the_iv_scenario_scores_the_early_stop_and_counts_from_it(rehearse) -> N
         ("baseline", "on time"),
         ("T+10", "on time"),
         ("stop+0", "on time"),
+        # 190/115 at T+20 asked for a recheck at T+25; the next reading came at T+36.
+        ("recheck", "late by 0:11:00"),
         ("stop+15", "on time"),
         ("stop+30", "on time"),
     ]

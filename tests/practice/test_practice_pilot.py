@@ -177,6 +177,7 @@ async def test_pilot_plays_bp_spike_and_the_debrief_reports_exactly_what_was_mis
         assert debrief.misses == [
             "Vitals T+15: missed",
             "Vitals T+40: late by 0:03:00",
+            "Vitals recheck: late by 0:08:00",
             f"Alert \u201c{debrief.alerts[0].message}\u201d: acknowledged after 0:07:00 (late)",
             "T+15 \u201cMonitor shows 132/84 HR 78 SpO2 98\u201d: missed: no vitals entry within 5 min (first after 0:28:00)",
             "T+41 \u201cThe client's face is flushed; breathing is steady.\u201d: missed: no note within 10 min",
@@ -185,6 +186,7 @@ async def test_pilot_plays_bp_spike_and_the_debrief_reports_exactly_what_was_mis
             ("baseline", "on time"),
             ("T+15", "missed"),
             ("T+40", "late by 0:03:00"),
+            ("recheck", "late by 0:08:00"),
             ("T+60", "on time"),
         ]
         assert len(debrief.alerts) == 1 and debrief.alerts[0].delay == timedelta(minutes=7)

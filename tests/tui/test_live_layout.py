@@ -35,7 +35,7 @@ async def test_80x24_shows_header_alerts_vitals_notes_intention_and_every_key(se
             "of 40m",
             "T+ 0:32:30",
             "total 0:55",
-            "vitals T+40 in 0:07:30",
+            "vitals recheck in 0:05:00",  # 192/112 asks for a recheck (preset: 5 min)
             "▲ ALERT BP 192/112 above 180/110",
             "192/112 ▲ HIGH",
             "124 ▲ HIGH",

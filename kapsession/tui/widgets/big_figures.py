@@ -72,6 +72,9 @@ def figures(state: SessionState) -> tuple[Figure, Figure, Figure]:
         )
     elif check.due_at is None:
         vitals = (Content.styled(f"vitals: {check.label} before the dose", MUTED), "--:--", False)
+    elif check.due_at <= state.clock_now:
+        # Within the preset's on-time grace: due, not yet overdue.
+        vitals = (Content.styled(f"vitals {check.label} due now", "b"), "0:00", False)
     else:
         vitals = (
             Content.styled(f"vitals {check.label} in", MUTED),

@@ -79,6 +79,9 @@ def vitals_part(state: SessionState) -> Content:
         return Content.styled(f"▲ vitals {label} overdue by {format_duration(overdue)}", "b $alert-warning")
     if check.due_at is None:
         return Content(f"vitals: {label} before the dose")
+    if check.due_at <= state.clock_now:
+        # Within the preset's on-time grace: due, not yet overdue.
+        return Content.styled(f"vitals {label} due now", "b")
     remaining = check.due_at - state.clock_now
     return Content.assemble(f"vitals {label} in ", (format_duration(remaining), "b"))
 

@@ -103,6 +103,8 @@ def checks_parts(state: SessionState) -> list[Content]:
             parts.append(Content.styled(f"✗ {check.label} missed", "$alert-warning"))
         elif status == "overdue":
             parts.append(Content.styled(f"▲ {check.label} overdue", "b $alert-warning"))
+        elif status == "due now":
+            parts.append(Content.styled(f"{check.label} due now", "b"))
         elif check.due_at is not None:
             parts.append(Content.styled(f"{check.label} {format_local(check.due_at)}", MUTED))
         else:
