@@ -681,11 +681,13 @@ def write_note(
     earliest = earliest_entry_time(state)
     if started_at < earliest:
         started_at = earliest
+    saved = state.clock_now
     return NoteWritten(
         at=started_at,
         text=cleaned,
         kind=kind,
         visibility="shareable" if shareable else "private",
+        saved_at=saved if saved > started_at else None,
     )
 
 

@@ -251,6 +251,9 @@ class NoteWritten(EventBase):
     text: Annotated[str, Field(min_length=1, max_length=20_000), follows(text_rule.NOTE)]
     kind: NoteKind = "observation"
     visibility: Visibility = "private"
+    saved_at: datetime | None = None
+    """When it was saved, if later than `at` (when typing began): the practice debrief judges a
+    note by when it was saved. Older records have none."""
 
 
 class NoteVisibilityChanged(EventBase):

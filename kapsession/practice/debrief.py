@@ -25,6 +25,7 @@ from kapsession.core.events import (
     AlertAcknowledged,
     EntryStruck,
     EventBase,
+    NoteWritten,
     SessionClosed,
     SessionOpened,
 )
@@ -39,6 +40,8 @@ from kapsession.practice.scenario import EXPECT_WORDS, KIND_WORDS, Scenario
 ACK_WITHIN = timedelta(minutes=2)
 # A phase within this of its plan is "on plan".
 PHASE_SLACK = timedelta(minutes=1)
+# A phase shorter than this was passed through (a 0:00 integration), not held.
+HELD_AT_LEAST = timedelta(minutes=1)
 # Alerts the debrief accounts for: those a person must look at. Vitals-due reminders are already
 # accounted for by the checks; phase-time, timer and observation notes are gentle nudges.
 DEBRIEF_ALERT_KINDS = ("threshold", "manual")
@@ -454,7 +457,9 @@ def _responses(state: SessionState, expect: str) -> list[datetime]:
     if expect == "vitals":
         return [e.at for e in state.vitals]
     if expect == "note":
-        return [n.at for n in state.notes]
+        # Judged by when it was saved, not when typing began (a minute before the cue, perhaps).
+        saved = {e.seq: e.saved_at for e in state.events if isinstance(e, NoteWritten) and e.saved_at}
+        return [saved.get(n.seq) or n.at for n in state.notes]
     if expect == "scale":
         return [r.at for ratings in state.scales.values() for r in ratings]
     if expect == "ack":
@@ -528,7 +533,11 @@ def _phases(state: SessionState, end: datetime) -> list[PhaseResult]:
             continue
         actual = sum((s.elapsed(end) for s in spans), timedelta())
         diff = actual - planned
-        if current is not None and current.phase == phase and current.ended_at is None:
+        in_progress = current is not None and current.phase == phase and current.ended_at is None
+        if not in_progress and actual < HELD_AT_LEAST:
+            results.append(PhaseResult(phase, planned, None, f"not held (passed in {format_duration(actual)})"))
+            continue
+        if in_progress:
             status = "in progress"
         elif abs(diff) <= PHASE_SLACK:
             status = "on plan"
@@ -636,5 +645,6 @@ def debrief_session(store, session_id: str, now: datetime | None = None, presets
         except NotFoundError:
             scenario = None
     if now is None:
-        now = max(event.at for event in events)
+        # The last moment the record knows of, a note's save included (it may follow its `at`).
+        now = max((event.saved_at or event.at) if isinstance(event, NoteWritten) else event.at for event in events)
     return build_debrief(events, preset, scenario, now, session_id)
