@@ -31,7 +31,7 @@ def test_a_note_begun_before_the_cue_and_saved_after_it_answers_it(rehearse) -> 
     note = r.record(commands.write_note, "says her head is pounding a little", began)
     assert note.at == began and note.saved_at == clock.now()
     words = next(s for s in r.debrief(clock.now()).scripted if s.when == "T+25")
-    assert words.status == "answered after 1:00"
+    assert words.status == "answered after 0:01:00"
 
 
 def test_a_phase_passed_through_in_no_time_is_not_held(rehearse) -> None:
@@ -50,6 +50,6 @@ def test_a_phase_passed_through_in_no_time_is_not_held(rehearse) -> None:
     debrief = r.debrief()
     phases = {p.phase: p for p in debrief.phases}
     assert phases["integration"].actual is None
-    assert phases["integration"].status == "not held (passed in 0:00)"
+    assert phases["integration"].status == "not held (passed in 0:00:00)"
     assert phases["recovery"].actual == timedelta(minutes=40)
     assert dict(debrief.summary_lines())["Phases"].startswith("5 of 6 held")
