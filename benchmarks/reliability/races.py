@@ -7,7 +7,7 @@ the real command-line code (`cli.cmd_add` / `cli.cmd_new`: argument parsing, the
 command, the store). The parent then reads the session back and counts what broke a rule:
 
 - dose:   `add ID dose 100` on an intramuscular session (maximum 150 mg): more than 150 mg given
-- card:   `add ID card` with three cards left: a card drawn twice
+- card:   `add ID card` from a new session: more cards than the preset's `max_cards`, or one drawn twice
 - close:  `add ID close`: more than one close
 - phase:  `add ID phase next` from no phase: a phase that is not the one after the phase before it
 - series: `new --client X` for one new client: series numbers that are not 1..8
@@ -37,7 +37,6 @@ PRELOAD = [
     "kapsession.store.event_store",
 ]
 WRITERS = 8
-CARDS_LEFT = 3
 DOSE_MG = 100
 
 
@@ -181,13 +180,13 @@ def _race_card(store: Any, writers: Writers, race: int, count: RaceCount, librar
     from kapsession.core.events import CardDrawn
 
     session = _new_session(store, "sublingual-troche", f"race-card-{race}")
-    now = datetime.now(UTC)
-    for card in library.get("sublingual-troche").cards[:-CARDS_LEFT]:
-        store.append(session, CardDrawn(at=now, card=card))
+    cap = library.get("sublingual-troche").max_cards
     _tally(count, writers.race(race, ["add", session, "card"]))
     drawn = Counter(event.card.casefold() for event in store.events(session) if isinstance(event, CardDrawn))
     twice = sum(times - 1 for times in drawn.values())
     count.violated(twice, f"{twice} card(s) drawn twice in one session")
+    over = max(0, sum(drawn.values()) - cap)
+    count.violated(over, f"{over} card(s) drawn past the preset's cap of {cap}")
 
 
 def _race_close(store: Any, writers: Writers, race: int, count: RaceCount, library: Any) -> None:

@@ -47,7 +47,7 @@ def test_no_rule_breaks_under_eight_concurrent_writers(race_dir: Path, new_store
         assert count.accepted + count.refused == ROUNDS * WRITERS * (2 if rule == "alert" else 1), rule
     # Each rule let through exactly what it allows, every time.
     assert counts["dose"].accepted == ROUNDS  # one 100 mg dose under a 150 mg maximum
-    assert counts["card"].accepted == 3 * ROUNDS  # three cards were left in each deck
+    assert counts["card"].accepted == 3 * ROUNDS  # the preset's cap: three cards a session
     assert counts["close"].accepted == ROUNDS
     assert counts["phase"].accepted == 6 * ROUNDS  # intake ... integration, then "already the last"
     assert counts["series"].accepted == WRITERS * ROUNDS

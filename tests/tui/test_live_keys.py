@@ -61,6 +61,7 @@ async def test_a_session_by_keys_at_80x24(session):
         await pilot.press("enter")
         await pilot.press("c")
         await pilot.press("c")
+        await pilot.press("y")  # a second card: asked first
         events = session.fresh_events()
         assert of_type(events, IntentionSet)[0].text == "to rest without guilt"
         cards = [e.card for e in of_type(events, CardDrawn)]

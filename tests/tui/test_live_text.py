@@ -28,11 +28,13 @@ def test_vitals_countdown_turns_into_overdue_by(session):
     advance_to_mid_peak(session)  # T+32:30, the T+40 check is 7:30 away
     state = session.log.state()
     assert "vitals T+40 in 0:07:30" in plain(times_line(state, 78))
-    session.clock.advance(minutes=9, seconds=5)
+    session.clock.advance(minutes=8, seconds=5)  # within the preset's grace: due now
+    assert "vitals T+40 due now" in plain(times_line(session.log.state(), 78))
+    session.clock.advance(minutes=2)  # past the grace: overdue, counted from the due time
     state = session.log.state()
     line = plain(times_line(state, 78))
-    assert "▲ vitals T+40 overdue by 0:01:35" in line
-    assert "CHECK" in plain(alerts_text(state, 2, 78)) and "overdue by 0:01:35" in plain(alerts_text(state, 2, 78))
+    assert "▲ vitals T+40 overdue by 0:02:35" in line
+    assert "CHECK" in plain(alerts_text(state, 2, 78)) and "overdue by 0:02:35" in plain(alerts_text(state, 2, 78))
     assert "▲ T+40 overdue" in plain(checks_text(state))
 
 

@@ -13,6 +13,8 @@ Every entry dialog:
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 from typing import Generic, TypeVar
 
@@ -75,7 +77,15 @@ class Dialog(ModalScreen[ResultType], Generic[ResultType]):
 class EntryDialog(Dialog["EntryType | None"], Generic[EntryType]):
     """A dialog whose Enter dismisses with `entry()`, checked by its core command first; an
     InputError keeps it open with the sentence. `problem`: a sentence to show as it opens (why
-    the entry it is filled in with was not saved)."""
+    the entry it is filled in with was not saved).
+
+    Enter is the dialog's own priority binding (`action_save_typed`), not a field's Submitted
+    message: a message is handled after the keys already waiting, which the app would hand to
+    this dialog, still on top (a fast `v` after Enter was typed into the note it saved). The
+    binding runs as the app takes the Enter, so the dialog is gone before the next key is handed
+    on; it first lets the field take the keys typed before the Enter."""
+
+    BINDINGS = [Binding("enter", "save_typed", "Save", id="entry.save", show=False, priority=True)]
 
     def __init__(self, log: SessionLog, problem: str | None = None) -> None:
         super().__init__()
@@ -87,6 +97,17 @@ class EntryDialog(Dialog["EntryType | None"], Generic[EntryType]):
 
     def on_mount(self) -> None:
         self.show_error(self.problem or "")
+
+    async def action_save_typed(self) -> None:
+        """Enter: the keys typed before it reach the focused field (they wait in its queue), then
+        `action_save`, while the app holds the keys typed after it."""
+        field = self.focused
+        if field is not None:
+            taken = asyncio.Event()
+            if field.call_later(taken.set):
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(taken.wait(), timeout=1.0)
+        self.action_save()
 
     def action_save(self) -> None:
         log = self.session_log
@@ -169,7 +190,7 @@ class NoteDialog(EntryDialog[NoteEntry]):
     """
 
     BINDINGS = [
-        Binding("enter", "save", "Save", id="note.save", priority=True),
+        Binding("enter", "save_typed", "Save", id="note.save", priority=True),
         Binding("ctrl+j,shift+enter", "new_line", "New line", id="note.new_line", priority=True),
         Binding("ctrl+s", "toggle_shareable", "Private / shareable", id="note.shareable", priority=True),
         Binding("ctrl+t", "next_kind", "Kind of note", id="note.kind", priority=True),
