@@ -16,10 +16,14 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from kapsession import __version__
 from kapsession.core.errors import InputError, KapsessionError, NotFoundError, PresetError, StoreError
+
+if TYPE_CHECKING:
+    from kapsession.core.preset_library import PresetLibrary
+    from kapsession.store import EventStore
 
 EXTENSIONS = (
     "kapsession.summary.command_line",
@@ -68,8 +72,8 @@ class Context:
     def __init__(
         self,
         args: argparse.Namespace,
-        _store: object | None = None,
-        _library: object | None = None,
+        _store: EventStore | None = None,
+        _library: PresetLibrary | None = None,
         out: Callable[[str], None] = print_visible,
     ) -> None:
         self.args = args
@@ -83,7 +87,7 @@ class Context:
 
         return locations.data_dir(getattr(self.args, "data_dir", None))
 
-    def store(self):
+    def store(self) -> EventStore:
         if self._store is None:
             from kapsession.store import EventStore
             from kapsession.store.passphrase import ask_on_terminal
@@ -91,7 +95,7 @@ class Context:
             self._store = EventStore(self.data_dir, ask=ask_on_terminal)  # (asked only if encrypted)
         return self._store
 
-    def library(self):
+    def library(self) -> PresetLibrary:
         if self._library is None:
             from kapsession.presets import default_library
 
@@ -110,7 +114,7 @@ class Context:
 
     def close(self) -> None:
         if self._store is not None:
-            self._store.close()  # type: ignore[attr-defined]
+            self._store.close()
 
 
 # -- presets ------------------------------------------------------------------------------------
@@ -359,7 +363,7 @@ def _open_screen(ctx: Context, session_id: str | None = None, resume: bool = Fal
     # asked for once); `main` closes it when the app is done.
     return run_app(
         data_dir=ctx.data_dir, session_id=session_id, theme=getattr(ctx.args, "theme", None), store=ctx._store
-    )  # type: ignore[arg-type]
+    )
 
 
 def cmd_home(ctx: Context) -> int:

@@ -338,7 +338,7 @@ def decide_predose(state: SessionState, decision: str, reason: str, now: datetim
     cleaned = text_rule.cleaned(reason, text_rule.DECISION_REASON)
     if not cleaned:
         raise InputError(f"a decision to {word} needs a reason, which is recorded")
-    return PreDoseDecision(at=now, decision=word, reason=cleaned, short=predose_short(state))  # type: ignore[arg-type]
+    return PreDoseDecision(at=now, decision=word, reason=cleaned, short=predose_short(state))
 
 
 # -- the infusion -----------------------------------------------------------------------------------
@@ -381,8 +381,8 @@ def pause_infusion(
 ) -> InfusionPaused:
     _not_closed(state, "an infusion change")
     infusion = _open_infusion(state, "pause")
-    if infusion.paused:
-        raise InputError(f"the infusion is already paused (since {format_local(infusion.paused_at)})")  # type: ignore[arg-type]
+    if infusion.paused and infusion.paused_at is not None:
+        raise InputError(f"the infusion is already paused (since {format_local(infusion.paused_at)})")
     return InfusionPaused(
         at=_infusion_time(state, infusion, now, at_text),
         dose_seq=infusion.seq,
@@ -508,7 +508,7 @@ def record_adverse(
     return AdverseEventRecorded(
         at=_entry_time(state, now, at_text),
         kind=key,
-        severity=level,  # type: ignore[arg-type]
+        severity=level,
         action=_short_text(action, "the action"),
         outcome=_short_text(outcome, "the outcome"),
         detail=said,
@@ -529,11 +529,11 @@ def resolve_adverse(
         raise InputError(
             f"entry #{entry_number(state, event_seq)} is not an adverse event in this session (open: {known})"
         )
-    if found.resolved:
+    if found.resolved_at is not None:
         raise InputError(
             f"the {found.kind} (#{entry_number(state, event_seq)}) was already resolved at "
             f"{format_local(found.resolved_at)}"
-        )  # type: ignore[arg-type]
+        )
     at = _entry_time(state, now, at_text)
     if at < found.at:
         raise InputError(f"{format_local(at)} is before the {found.kind} was recorded ({format_local(found.at)})")
@@ -598,7 +598,7 @@ def confirm_form_answer(state: SessionState, field: str, answer: str, now: datet
     word = {"y": "yes", "n": "no"}.get(word, word)
     if word not in ("yes", "no"):
         raise InputError(f"'{answer}' is not an answer: accepted yes or no")
-    return FormAnswerConfirmed(at=now, field=key, answer=word)  # type: ignore[arg-type]
+    return FormAnswerConfirmed(at=now, field=key, answer=word)
 
 
 def rate_scale(
@@ -629,7 +629,7 @@ def write_note(
     return NoteWritten(
         at=started_at,
         text=cleaned,
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         visibility="shareable" if shareable else "private",
     )
 
@@ -679,7 +679,7 @@ def tick_item(
     ticked = state.intake_ticked if checklist == "intake" else state.discharge_ticked
     if bool(ticked.get(chosen)) == done:
         raise InputError(f"'{chosen}' is already {'ticked' if done else 'unticked'} on the {checklist} checklist")
-    return ChecklistTicked(at=now, checklist=checklist, item=chosen, done=done)  # type: ignore[arg-type]
+    return ChecklistTicked(at=now, checklist=checklist, item=chosen, done=done)
 
 
 def _checklist_item(items: tuple[str, ...] | list[str], typed: str, checklist: str) -> str:
@@ -740,7 +740,7 @@ def answer_questionnaire(
     name = instrument_name(instrument)
     return QuestionnaireAnswered(
         at=_entry_time(state, now, at_text),
-        instrument=name,  # type: ignore[arg-type]
+        instrument=name,
         answers=check_answers(name, answers),
         by_client=by_client,
     )
@@ -797,7 +797,7 @@ def strike(state: SessionState, target_seq: int, reason: str, now: datetime) -> 
         raise InputError(f"there is no entry with seq {target_seq} in this session")
     number = entry_number(state, target_seq)  # as `show` prints it
     if isinstance(target, (SessionOpened, EntryStruck, SessionClosed)):
-        raise InputError(f"entry #{number} ({target.type.replace('_', ' ')}) cannot be struck")  # type: ignore[attr-defined]
+        raise InputError(f"entry #{number} ({target.type.replace('_', ' ')}) cannot be struck")
     if target_seq in state.struck:
         raise InputError(f"entry #{number} is already struck")
     return EntryStruck(at=now, target_seq=target_seq, reason=cleaned)

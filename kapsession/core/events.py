@@ -12,7 +12,7 @@ one `TypeAdapter` read any event back.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import Field, TypeAdapter, ValidationError, field_validator
 
@@ -423,12 +423,12 @@ def event_json(event: EventBase) -> str:
 
 def decode_event(data: bytes | str) -> EventBase:
     """One event from `event_json`'s form; a pydantic `ValidationError` if it breaks a rule."""
-    return _adapter("one").validate_json(data, context=text_rule.READING_THE_RECORD)  # type: ignore[no-any-return]
+    return _adapter("one").validate_json(data, context=text_rule.READING_THE_RECORD)
 
 
 def decode_events(data: bytes | str) -> list[EventBase]:
     """A JSON array of events in `event_json`'s form, decoded (and checked) in one call."""
-    return _adapter("many").validate_json(data, context=text_rule.READING_THE_RECORD)  # type: ignore[no-any-return]
+    return _adapter("many").validate_json(data, context=text_rule.READING_THE_RECORD)
 
 
 def event_body_json(event: EventBase) -> str:
@@ -450,7 +450,10 @@ def describe_error(error: ValidationError) -> str:
     return f"{where}: {message}" if where else message
 
 
-def checked(event: EventBase) -> EventBase:
+AnyEvent = TypeVar("AnyEvent", bound=EventBase)
+
+
+def checked(event: AnyEvent) -> AnyEvent:
     """`event`, validated again from its fields so every rule above holds before it is stored
     (a model built with `model_copy` or `model_construct` skips validation); an `InputError`
     naming the field and the rule when one is broken (nothing is recorded)."""

@@ -33,7 +33,7 @@ def next_phase(phase: str | None) -> Phase | None:
     """The phase after `phase` (the first one when no phase has started), or None at the end."""
     if phase is None:
         return PHASES[0]
-    index = PHASES.index(phase)  # type: ignore[arg-type]
+    index = PHASES.index(phase)
     return PHASES[index + 1] if index + 1 < len(PHASES) else None
 
 

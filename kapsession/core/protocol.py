@@ -412,7 +412,7 @@ def _plain_words(problem: dict[str, Any]) -> str | None:
 
 def describe_validation_error(path: Path, text: str, error: ValidationError) -> str:
     """`describe_problems` for a pydantic `ValidationError` (presets, practice scenarios)."""
-    return describe_problems(path, text, list(error.errors(include_url=False)))
+    return describe_problems(path, text, [dict(problem) for problem in error.errors(include_url=False)])
 
 
 def describe_problems(path: Path, text: str, problems: list[dict[str, Any]]) -> str:

@@ -451,8 +451,9 @@ def _match_checks(state: SessionState) -> list[VitalsCheck]:
         else:
             start = due - tolerance
             end = None
-            if index + 1 < len(schedule) and schedule[index + 1][1] is not None:
-                end = schedule[index + 1][1] - tolerance  # type: ignore[operator]
+            following = schedule[index + 1][1] if index + 1 < len(schedule) else None
+            if following is not None:
+                end = following - tolerance
         reading = next(
             (
                 event

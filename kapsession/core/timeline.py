@@ -218,7 +218,7 @@ def describe(event: EventBase, state: SessionState) -> tuple[str, str]:
         else:
             reason = f" (before minimum observation: {event.early_reason})" if event.early_reason else ""
         return "closed", f"session closed{reason}"
-    return event.type, ""  # type: ignore[attr-defined]
+    return event.type, ""
 
 
 def timeline(state: SessionState) -> list[TimelineLine]:
@@ -259,12 +259,12 @@ def render_text(state: SessionState, session_id: str) -> str:
         + (f" of {opened.series_length}" if opened.series_length else ""),
         f"State:   {'closed ' + format_local(state.closed_at) if state.closed_at else (PHASE_TITLES[state.phase] if state.phase else 'planned, not started')}",
     ]
-    if state.doses:
+    if state.doses and state.first_dose_at is not None:
         drugs = sorted({state.drug_of(dose) for dose in state.doses})
         header.append(
             f"Dose:    {state.total_dose_mg:g} mg {' and '.join(drugs)} total, first at "
             f"{format_local(state.first_dose_at)}"
-        )  # type: ignore[arg-type]
+        )
     running = state.running_infusion
     if running is not None:
         now = state.clock_now

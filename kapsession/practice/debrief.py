@@ -394,8 +394,8 @@ class Debrief:
 
         out += ["", "Discharge checklist:"]
         out += [f"  [{'x' if done else ' '}] {item}" for item, done in self.discharge_items]
-        for item in self.discharge_other_missing:
-            out.append(f"  also not met: {item}")
+        for missing in self.discharge_other_missing:
+            out.append(f"  also not met: {missing}")
 
         out += ["", "Minimum observation:"]
         out.append(f"  {self.observation.status if self.observation else 'no dose was recorded'}")

@@ -130,11 +130,11 @@ class PracticeDriver:
     # -- more than the live screen needs ---------------------------------------------------------
     def pause(self) -> None:
         if hasattr(self.clock, "pause"):
-            self.clock.pause()  # type: ignore[attr-defined]
+            self.clock.pause()
 
     def resume(self) -> None:
         if hasattr(self.clock, "resume"):
-            self.clock.resume()  # type: ignore[attr-defined]
+            self.clock.resume()
 
     def set_speed(self, speed: float) -> None:
         speed = validate_speed(speed)

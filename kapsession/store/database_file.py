@@ -96,7 +96,7 @@ def foreign(path: Path, what: str = "it is not a kapsession database") -> StoreE
 
 def sqlcipher() -> Any:
     try:
-        import sqlcipher3  # type: ignore[import-not-found, import-untyped]
+        import sqlcipher3
     except ImportError as error:  # pragma: no cover - a dependency; missing only in a broken install
         raise StoreError(
             "this store is encrypted, and the sqlcipher3 package that reads it is not installed; reinstall kapsession"

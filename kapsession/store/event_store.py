@@ -282,9 +282,9 @@ class EventStore:
 
         cursor = self.connection.execute(
             "INSERT INTO events (session_id, type, at, recorded_at, body) VALUES (?, ?, ?, ?, ?)",
-            (session_id, event.type, _iso(event.at), _iso(recorded_at), event_body_json(event)),  # type: ignore[attr-defined]
+            (session_id, event.type, _iso(event.at), _iso(recorded_at), event_body_json(event)),
         )
-        return int(cursor.lastrowid)  # type: ignore[arg-type]
+        return int(cursor.lastrowid)
 
     def create_session(
         self, opened: SessionOpened, *, client_id: str | None = None, new_client: bool = False
@@ -339,7 +339,7 @@ class EventStore:
                 else client_for_session(self.connection, client_name, at, client_id=client_id, new_client=new_client)
             )
             history = [] if owner is None else ClientBook(self).sessions(owner)
-            opened = checked(decide(history))  # type: ignore[assignment]
+            opened = checked(decide(history))
             if owner is not None and name_key(opened.client.name) != name_key(ClientBook(self).record(owner).name):
                 raise StoreError("a session was opened for another client than the one whose series was read")
             recorded = utc_now()
@@ -406,7 +406,7 @@ class EventStore:
         from kapsession.core.events import DoseGiven, PhaseStarted, SessionClosed
 
         at = _iso(event.at)
-        if event.type == "entry_struck":  # type: ignore[attr-defined]
+        if event.type == "entry_struck":
             self._reproject(session_id)
             return
         sql = "UPDATE sessions SET event_count = event_count + 1, last_event_at = MAX(last_event_at, ?)"

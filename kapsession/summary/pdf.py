@@ -20,14 +20,15 @@ import re
 import threading
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from kapsession.core.errors import KapsessionError
 from kapsession.core.text_rule import visible
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 FONT_PACKAGES = ("manimgx_fonts", "manimgx_fonts_cjk")
-PDF_STANDARD = "a-2a"  # PDF/A-2 level A: archival, tagged, text extractable
+PdfStandard = Literal["a-2a"]  # the one archival level we produce
+PDF_STANDARD: PdfStandard = "a-2a"  # PDF/A-2 level A: archival, tagged, text extractable
 
 SERIF_FIRST = ("Libertinus Serif", "Noto Serif")
 SANS_FIRST = ("Noto Sans", "DejaVu Sans")
@@ -202,7 +203,7 @@ def render_pdf(
     data: dict[str, Any],
     *,
     paper: str = "a4",
-    pdf_standard: str | None = PDF_STANDARD,
+    pdf_standard: PdfStandard | None = PDF_STANDARD,
     runs_wrapped: bool = False,
 ) -> bytes:
     """Compile `templates/<template>.typ` with `data`; returns the PDF bytes or raises RenderError.

@@ -325,10 +325,8 @@ def record_alerts(state: SessionState) -> list[tuple[Alert, datetime | None]]:
         if ack.key in found and found[ack.key][1] is not None:
             continue
         then = fold([event for event in events if event.at <= ack.at], state.preset, ack.at)
-        alert = next((candidate for candidate in then.alerts if candidate.key == ack.key), None)
-        if alert is None:
-            alert = Alert(ack.key, "unknown", "info", f"alert {ack.key}", ack.at)
-        found[ack.key] = (alert, ack.at)
+        known = next((candidate for candidate in then.alerts if candidate.key == ack.key), None)
+        found[ack.key] = (known or Alert(ack.key, "unknown", "info", f"alert {ack.key}", ack.at), ack.at)
     return sorted(found.values(), key=lambda pair: pair[0].raised_at)
 
 

@@ -19,7 +19,7 @@ import json
 import os
 import threading
 from collections.abc import Iterable
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -46,13 +46,13 @@ _THEME_CACHE_VERSION = 1
 _CSS_DIR = Path(__file__).resolve().parent
 
 
-def _startup_css(session_id: str | None) -> list[Path]:
+def _startup_css(session_id: str | None) -> list[str | PurePath]:
     """The CSS read before the first paint. A resume opens the live screen at once, so its styles
     are read with the app's: Textual parses every file of a stylesheet again whenever a screen
-    brings a file it has not read yet, twice over for that file, and restyles every widget
-    (about 20 ms on this path). A launch to home reads only the app's. The rest is read just
+    brings a file it has not read yet, twice over for that file, and restyles every widget.
+    A launch to home reads only the app's. The rest is read just
     after the first paint (`_read_later_css`)."""
-    files = [_CSS_DIR / "app.tcss"]
+    files: list[str | PurePath] = [_CSS_DIR / "app.tcss"]
     if session_id:
         files.append(_CSS_DIR / "live.tcss")
     return files
@@ -270,8 +270,8 @@ class KapsessionApp(ReportsCrashes, App[int]):
         """The live screen's and the dialogs' CSS, parsed into the app's stylesheet now, after the
         first paint: the files already read are not parsed again, and nothing on screen is
         restyled, since no widget shown yet matches their rules. Left to Textual, the screen that
-        first brings a file has every file parsed again and every widget restyled (about 25 ms,
-        on the first `n` or `v` of a session)."""
+        first brings a file has every file parsed again and every widget restyled, on the
+        first `n` or `v` of a session."""
         stylesheet = self.stylesheet
         unread = [path for name in LATER_CSS if not stylesheet.has_source(str(path := _CSS_DIR / name), "")]
         if unread:

@@ -26,11 +26,11 @@ from rich.console import Console
 from kapsession.crash_report import crash_sentence, write_report
 
 
-class _Nowhere(io.TextIOBase):
+class _Nowhere(io.StringIO):
     """A text file that keeps nothing written to it."""
 
-    def write(self, text: str) -> int:
-        return len(text)
+    def write(self, s: str) -> int:
+        return len(s)
 
 
 class ReportsCrashes:

@@ -30,6 +30,7 @@ from kapsession.core.state import SessionState
 from kapsession.store.session_log import SessionLog
 
 Severity = Literal["information", "warning", "error"]
+_SAVED: Severity = "information"
 Built = EventBase | Sequence[EventBase]
 Command = Callable[[SessionState, datetime], Built]
 Saved = str | Callable[[tuple[EventBase, ...]], "str | tuple[str, Severity]"] | None
@@ -115,7 +116,7 @@ class Recorder:
                 self.tell(problem, "warning" if isinstance(refused, InputError) else "error")
             return Outcome(events, problem)
         words = saved(events) if callable(saved) else saved
-        sentence, severity = words if isinstance(words, tuple) else (words, "information")
+        sentence, severity = words if isinstance(words, tuple) else (words, _SAVED)
         if sentence:
             self.tell(sentence, severity)
         return Outcome(events)

@@ -326,13 +326,13 @@ class DoseDialog(EntryDialog[DoseEntry]):
         self._note()
 
     def _show_booster(self) -> None:
-        if not self.has_booster:
-            return
         window = self.state.preset.timers.booster_window
+        if not self.has_booster or window is None:
+            return
         mark = Content.styled("✓ booster", "b") if self.booster else Content.styled("not a booster", "$text-muted")
         self.query_one("#dose-booster", Static).update(
             Content.assemble(mark, (f" (window T+{window.start}-{window.end} min)", "$text-muted"))
-        )  # type: ignore[union-attr]
+        )
 
     def action_toggle_booster(self) -> None:
         if self.has_booster:

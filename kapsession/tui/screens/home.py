@@ -156,8 +156,8 @@ class HomeScreen(Screen[None]):
         width = client_width(self.app.size.width)
         # The list draws only the lines on screen: all the rows go in at once.
         table.add_rows((row.id, self._cells(row, row.id in interrupted_ids, now, width)) for row in recent)
-        first = (self.interrupted or self.left_open or [None])[0]
-        self._place_cursor(first.id if first is not None else selected)
+        needing_attention = self.interrupted or self.left_open
+        self._place_cursor(needing_attention[0].id if needing_attention else selected)
 
         today = sum(1 for row in recent if (row.started_at or row.created_at).astimezone().date() == now.date())
         shown = f"the {RECENT_LIMIT} most recent" if len(recent) >= RECENT_LIMIT else "all"
@@ -310,7 +310,7 @@ class HomeScreen(Screen[None]):
         if importlib.util.find_spec("kapsession.tui.screens.preview") is None:
             self.notify("The summary preview is not installed.", title="Summary", timeout=5)
             return
-        from kapsession.tui.screens.preview import PreviewScreen  # type: ignore[import-not-found]
+        from kapsession.tui.screens.preview import PreviewScreen
 
         log = self.kap.session_log(session_id)
         if log is not None:

@@ -714,8 +714,9 @@ class LiveScreen(Screen[None]):
             return
         messages = {alert.key: alert.message for alert in state.open_alerts}
         self.recorder.record(
-            commands.acknowledge, saved=lambda events: f"Acknowledged: {messages.get(events[0].key, '')}"
-        )  # type: ignore[attr-defined]
+            commands.acknowledge,
+            saved=lambda events: f"Acknowledged: {messages.get(getattr(events[0], 'key', ''), '')}",
+        )
 
     def action_discharge(self) -> None:
         if not self._refuse_if_closed("discharge ticks"):
@@ -728,7 +729,7 @@ class LiveScreen(Screen[None]):
 
     def action_preview(self) -> None:
         try:
-            from kapsession.tui.screens.preview import PreviewScreen  # type: ignore[import-not-found]
+            from kapsession.tui.screens.preview import PreviewScreen
         except ModuleNotFoundError as error:
             if error.name not in ("kapsession.tui.screens.preview",):
                 raise

@@ -168,7 +168,7 @@ class NewSessionScreen(ModalScreen["str | None"]):
         ):
             from kapsession.store.clients import ClientBook
 
-            last_preset = ClientBook(self.kap.store).sessions(client.client_id)[-1].preset  # type: ignore[arg-type]
+            last_preset = ClientBook(self.kap.store).sessions(client.client_id)[-1].preset
             if last_preset in self.kap.presets.presets:
                 self._setting_preset = True
                 self.query_one("#preset", Select).value = last_preset

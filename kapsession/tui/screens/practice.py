@@ -411,9 +411,9 @@ class DebriefScreen(Screen[None]):
         from kapsession.practice.debrief import debrief_session
 
         return debrief_session(
-            self.app.store,
+            self.app.store,  # type: ignore[attr-defined]
             self.session_id,
-            self.now,  # type: ignore[attr-defined]
+            self.now,
             presets=getattr(self.app, "presets", None),
         )
 

@@ -163,13 +163,13 @@ def dose_text(state: SessionState) -> Content:
                 f"{infusion.delivered_mg:g} of {infusion.planned_mg:g} mg",
                 MUTED,
             )
-        elif infusion.paused:
+        elif infusion.paused and infusion.paused_at is not None:
             status = Content.assemble(
                 ("PAUSED", "b $alert-warning"),
                 f" {infusion.mg_so_far(now):.1f} of {infusion.planned_mg:g} mg ",
                 (f"since {format_local(infusion.paused_at)}", MUTED),
                 *key,
-            )  # type: ignore[arg-type]
+            )
         else:
             end = infusion.planned_end()
             ends = f", ends {format_local(end)}" if end else ""
