@@ -36,9 +36,8 @@ def opened(name: str = "A.B.", practice: bool = False, minutes: float = 0) -> Se
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> EventStore:
-    with EventStore(tmp_path) as opened_store:
-        yield opened_store  # type: ignore[misc]
+def store(engine_store: EventStore) -> EventStore:
+    return engine_store  # SQLite and PostgreSQL (tests/store/conftest.py)
 
 
 def test_ids_are_short_and_unambiguous(store: EventStore) -> None:
