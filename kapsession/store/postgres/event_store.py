@@ -19,14 +19,16 @@ from typing import TYPE_CHECKING, Any
 
 from kapsession.core.errors import StoreError
 from kapsession.store.event_store import EventStore, ensure_private_dir
+from kapsession.store.postgres.listen import CHANNEL
 from kapsession.store.postgres.schema import MIGRATION_LOCK
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from kapsession.core.events import EventBase
+    from kapsession.store.postgres.listen import Listener
 
-CHANNEL = "kapsession_events"
+
 _STORE_WIDE = (MIGRATION_LOCK, 1)  # the two-key form: its own key space, apart from the sessions'
 
 
@@ -74,6 +76,8 @@ class PostgresEventStore(EventStore):
         self.encrypted = False  # encryption at rest is the server's (README)
         self._key = None
         self._session_lock: str | None = None
+        self._watched: dict[str, Listener] = {}
+        self._notified: dict[str, int] = {}
         self.connection = Connection(url)
         try:
             with self._faults():
@@ -110,7 +114,32 @@ class PostgresEventStore(EventStore):
 
     def _project(self, session_id: str, event: EventBase) -> None:
         super()._project(session_id, event)
-        self.connection.execute("SELECT pg_notify(?, ?)", (CHANNEL, session_id))
+        # Delivered at commit, to every machine listening: "session_id seq".
+        self.connection.execute(
+            "SELECT pg_notify(?, ? || ' ' || (SELECT MAX(seq) FROM events WHERE session_id = ?))",
+            (CHANNEL, session_id, session_id),
+        )
+
+    def last_seq(self, session_id: str) -> int:
+        """While a Listener watches this session and is online, the last seq it was told of (no
+        query: a live screen asks every second, and the table is not polled); else the table's."""
+        watching = self._watched.get(session_id)
+        if watching is not None and watching.online:
+            return self._notified.get(session_id, 0)
+        return super().last_seq(session_id)
+
+    def watch(self, session_id: str, on_news: Callable[[int], None], on_online: Callable[[bool], None]) -> Listener:
+        """Listen for this session's events from every connection (another machine's too):
+        `on_news(seq)` and `on_online(bool)` are called from the listener's thread."""
+        from kapsession.store.postgres.listen import Listener
+
+        def news(seq: int) -> None:
+            self._notified[session_id] = max(seq, self._notified.get(session_id, 0))
+            on_news(seq)
+
+        listener = Listener(self.url, session_id, news, on_online)
+        self._watched[session_id] = listener
+        return listener.start()
 
     def backup_into(self, target: Path) -> None:
         raise StoreError(
@@ -119,6 +148,8 @@ class PostgresEventStore(EventStore):
         )
 
     def close(self) -> None:
+        for listener in self._watched.values():
+            listener.stop()
         self.connection.close()
 
     def __enter__(self) -> PostgresEventStore:

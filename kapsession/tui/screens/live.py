@@ -321,6 +321,9 @@ class LiveScreen(Screen[None]):
         keys.show_entry(self.vitals_line)
         self._ticker = self.set_interval(self.tick_seconds, self._tick, name="live-tick")
         self.call_after_refresh(self._warm_up)
+        from kapsession.tui.live_listen import listen_for_other_machines
+
+        self._listener = listen_for_other_machines(self)  # PostgreSQL: LISTEN/NOTIFY (None on SQLite)
 
     def _warm_up(self) -> None:
         """After the first paint, off the UI thread: what the keys' dialogs need."""
@@ -332,6 +335,9 @@ class LiveScreen(Screen[None]):
         # Quitting the app on purpose (ctrl+q, the palette's Quit) leaves the session open as
         # surely as "Leave" does; any other end of the screen here is not a leave.
         self._release_lock(left_open=getattr(self.app, "quitting_on_purpose", False))
+        from kapsession.tui.live_listen import stop_listening
+
+        stop_listening(getattr(self, "_listener", None))
 
     def _release_lock(self, left_open: bool = False) -> None:
         """Let go of the session for good. `left_open`: on purpose, so home shows it as left open
