@@ -7,7 +7,7 @@ A sentence names the server by host, port and database only: a URL can carry a p
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from kapsession.core.errors import StoreError
 
@@ -23,8 +23,10 @@ def where(url: str) -> str:
     """The server a URL names, without its user's password: "db.clinic.example:5432/kapsession"."""
     try:
         parts = urlsplit(url)
-        host = parts.hostname or "localhost"
-        port = parts.port or 5432
+        # A Unix socket or a port may be given in the query (?host=/run/postgresql&port=5433).
+        query = parse_qs(parts.query)
+        host = parts.hostname or query.get("host", ["localhost"])[0]
+        port = parts.port or query.get("port", ["5432"])[0]
     except ValueError:
         return "the PostgreSQL server"
     database = parts.path.lstrip("/") or (parts.username or "")
@@ -72,13 +74,22 @@ def sentence(error: BaseException, url: str) -> StoreError:
         return StoreError(
             f"the PostgreSQL server {server} does not let this user in from here (pg_hba.conf); ask whoever runs the server (nothing was recorded)"
         )
+    # Refusals at connection time carry no SQLSTATE in psycopg: the server's words tell them apart.
+    if "is not permitted to log in" in text or ("role" in text and "does not exist" in text):
+        return StoreError(
+            f"the PostgreSQL server {server} has no login for the URL's user (a role that may LOGIN; README: roles); nothing was recorded"
+        )
+    if state == "3D000" or ("database" in text and "does not exist" in text):
+        return StoreError(
+            f"the PostgreSQL server has no database {server.rsplit('/', 1)[-1]}; create it first (createdb) (nothing was recorded)"
+        )
+    if "too many connections" in text or "remaining connection slots" in text:
+        return StoreError(
+            f"the PostgreSQL server {server} has no connection left for this user (max_connections); nothing was recorded: try again in a moment"
+        )
     if "ssl" in text or "certificate" in text:
         return StoreError(
             f"a TLS connection to the PostgreSQL server {server} could not be made or verified ({_first_line(error)}); check sslmode and sslrootcert in the URL (nothing was recorded)"
-        )
-    if state == "3D000":
-        return StoreError(
-            f"the PostgreSQL server has no database {server.rsplit('/', 1)[-1]}; create it first (createdb) (nothing was recorded)"
         )
     if state == "42501":
         return StoreError(
