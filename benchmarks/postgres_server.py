@@ -34,8 +34,9 @@ class ThrowawayCluster:
     """initdb, pg_ctl start and stop in a temporary directory; the server listens on a Unix socket
     in that directory and nowhere else."""
 
-    def __init__(self) -> None:
+    def __init__(self, tcp: bool = False) -> None:
         binaries = _binaries()
+        self.port = _free_port() if tcp else None
         if binaries is None:
             raise RuntimeError(NO_SERVER)
         self.bin = binaries
@@ -57,8 +58,15 @@ class ThrowawayCluster:
     def url(self) -> str:
         return f"postgresql://kapsession@/postgres?host={self.root}"
 
+    @property
+    def tcp_url(self) -> str:
+        """Over TCP on the loopback address (for the benchmarks: a server on another machine is
+        reached over TCP, not a Unix socket)."""
+        return f"postgresql://kapsession@127.0.0.1:{self.port}/postgres"
+
     def start(self) -> None:
-        options = f"-k {self.root} -c listen_addresses='' -c fsync=on"
+        listen = f"-c listen_addresses=127.0.0.1 -p {self.port}" if self.port else "-c listen_addresses=''"
+        options = f"-k {self.root} {listen} -c fsync=on"
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "log"), "-w", "start")
 
     def stop(self) -> None:
@@ -69,6 +77,14 @@ class ThrowawayCluster:
             self.stop()
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def admin_url() -> tuple[str | None, ThrowawayCluster | None, str]:
@@ -92,17 +108,17 @@ def admin_url() -> tuple[str | None, ThrowawayCluster | None, str]:
 def fresh_database(admin: str) -> str:
     """A new empty database on the server; returns its URL."""
     import psycopg
-    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+    from psycopg.conninfo import conninfo_to_dict
 
     name = f"kapsession_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
     params = conninfo_to_dict(admin)
     params["dbname"] = name
-    return _as_url(make_conninfo(**params), params)
+    return _as_url(params)
 
 
-def _as_url(_conninfo: str, params: dict) -> str:
+def _as_url(params: dict) -> str:
     """A postgresql:// URL (the app takes only URLs) for these connection parameters."""
     from urllib.parse import quote, urlencode
 

@@ -77,6 +77,15 @@ ALTER TABLE sessions ADD COLUMN client_id TEXT REFERENCES clients(id);
 CREATE INDEX sessions_by_client_id ON sessions (client_id, created_at)
 """
 
+# PostgreSQL only: which sessions a live screen held and whether it was left open on purpose
+# (store/postgres/presence.py; the SQLite store keeps this in lock files beside the database).
+_V4_SCREENS = """
+CREATE TABLE session_screens (
+    session_id TEXT PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+    left_open  BOOLEAN NOT NULL DEFAULT FALSE
+)
+"""
+
 
 def _script(script: str) -> Callable[[Any], None]:
     def run(raw: Any) -> None:
@@ -89,7 +98,7 @@ def _script(script: str) -> Callable[[Any], None]:
 
 # MIGRATIONS[n] brings a database from version n to n + 1, as store/schema.py's do for SQLite (a
 # new PostgreSQL store has no sessions to give clients to, so v3 only makes the tables).
-MIGRATIONS: list[Callable[[Any], None]] = [_script(_V1), _script(_V2), _script(_V3_CLIENTS)]
+MIGRATIONS: list[Callable[[Any], None]] = [_script(_V1), _script(_V2), _script(_V3_CLIENTS), _script(_V4_SCREENS)]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
