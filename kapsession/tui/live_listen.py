@@ -15,7 +15,7 @@ from typing import Any
 
 from textual.widgets import Static
 
-OFFLINE = "offline: the database server cannot be reached; nothing new is saved until it is back (reconnecting)"
+OFFLINE = "offline: cannot reach the database server; reconnecting; nothing new is saved"
 
 
 class OfflineLine(Static):

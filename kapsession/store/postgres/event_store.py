@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from kapsession.core.events import EventBase
+    from kapsession.store.event_store import SessionRow
     from kapsession.store.postgres.listen import Listener
+    from kapsession.store.postgres.presence import ScreenLease
 
 
 _STORE_WIDE = (MIGRATION_LOCK, 1)  # the two-key form: its own key space, apart from the sessions'
@@ -127,6 +129,32 @@ class PostgresEventStore(EventStore):
         if watching is not None and watching.online:
             return self._notified.get(session_id, 0)
         return super().last_seq(session_id)
+
+    def screen_lease(self, session_id: str) -> ScreenLease:
+        """What a live screen holds while it shows the session, seen from every machine
+        (store/postgres/presence.py), in place of this machine's lock file."""
+        from kapsession.store.postgres.presence import ScreenLease
+
+        return ScreenLease(self.url, session_id)
+
+    def sessions_off_screen(self) -> tuple[list[SessionRow], list[SessionRow]]:
+        """As SQLite's (interrupted, left open; newest entry first), with the live screens of every
+        machine connected to the server, not this machine's lock files."""
+        from kapsession.store.event_store import _ROW_COLUMNS, _row
+        from kapsession.store.postgres.presence import off_screen
+
+        with self._faults():
+            rows = self.connection.execute(
+                f"SELECT {_ROW_COLUMNS} FROM sessions WHERE started_at IS NOT NULL AND closed_at IS NULL "
+                "ORDER BY last_event_at DESC"
+            ).fetchall()
+            interrupted_ids = off_screen(self.connection)
+        interrupted: list[SessionRow] = []
+        left_open: list[SessionRow] = []
+        for row in map(_row, rows):
+            if row.id in interrupted_ids:  # (the others are on a screen now)
+                (interrupted if interrupted_ids[row.id] else left_open).append(row)
+        return interrupted, left_open
 
     def watch(self, session_id: str, on_news: Callable[[int], None], on_online: Callable[[bool], None]) -> Listener:
         """Listen for this session's events from every connection (another machine's too):

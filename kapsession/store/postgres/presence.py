@@ -14,6 +14,7 @@ screen holds was interrupted if a screen held it and did not leave it on purpose
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from kapsession.store.postgres.schema import MIGRATION_LOCK
@@ -21,6 +22,7 @@ from kapsession.store.postgres.schema import MIGRATION_LOCK
 # The first key of a live screen's advisory lock: apart from the migration and store-wide locks.
 SCREEN_LOCK_SPACE = MIGRATION_LOCK + 1
 # A vanished machine's connection is given up after idle + interval * count seconds (about 60).
+CONNECT_TIMEOUT_S = 3
 _KEEPALIVES = "-c tcp_keepalives_idle=30 -c tcp_keepalives_interval=10 -c tcp_keepalives_count=3"
 
 # Started, not closed, on no screen now: (id, was on a screen, left open on purpose), newest first.
@@ -37,34 +39,44 @@ WHERE s.started_at IS NOT NULL AND s.closed_at IS NULL AND NOT EXISTS (
 
 class ScreenLease:
     """store/live_lock.py's `LiveLock` on the server: `acquire`, `held`, `release(left_open)`.
-    A server that cannot be reached is a lease not held (the live screen tries again each second),
-    never an error on the screen: the offline line says the rest."""
+    The first `acquire` (the screen opening, the server just answered) asks the server at once;
+    a later one (the screen's once-a-second retry) asks from a thread and returns at once, so a
+    server that cannot be reached never holds up the screen. A server that cannot be reached is a
+    lease not held, never an error on the screen: the offline line says the rest."""
 
     def __init__(self, url: str, session_id: str) -> None:
         self.url = url
         self.session_id = session_id
         self._connection: Any | None = None
         self._held = False
-
-    def _usable(self) -> Any:
-        import psycopg
-
-        connection = self._connection
-        if connection is None or connection.closed or connection.broken:
-            if connection is not None:
-                connection.close()
-            self._connection = connection = psycopg.connect(
-                self.url, autocommit=True, connect_timeout=5, application_name="kapsession-screen", options=_KEEPALIVES
-            )
-        return connection
+        self._asked = False
+        self._asking: threading.Thread | None = None
 
     def acquire(self) -> bool:
         """True if this screen now holds the session; False if another screen (on any machine)
-        has it, or the server cannot be reached."""
+        has it, the server cannot be reached, or the answer is still on its way."""
+        if not self._asked:
+            self._asked = True
+            return self._try()
+        if self._asking is None or not self._asking.is_alive():
+            self._asking = threading.Thread(target=self._try, name="kapsession-screen-lease", daemon=True)
+            self._asking.start()
+        return self.held
+
+    def _try(self) -> bool:
         import psycopg
 
         try:
-            connection = self._usable()
+            connection = self._connection
+            if connection is None or connection.closed or connection.broken:
+                self._drop()
+                self._connection = connection = psycopg.connect(
+                    self.url,
+                    autocommit=True,
+                    connect_timeout=CONNECT_TIMEOUT_S,
+                    application_name="kapsession-screen",
+                    options=_KEEPALIVES,
+                )
             got = connection.execute(
                 "SELECT pg_try_advisory_lock(%s, hashtext(%s))", (SCREEN_LOCK_SPACE, self.session_id)
             ).fetchone()
@@ -91,24 +103,23 @@ class ScreenLease:
         a screen taking it up after this cannot find the mark made behind its back)."""
         import psycopg
 
-        if not self.held:
-            self._drop()
-            return
+        if self._asking is not None:
+            self._asking.join(timeout=CONNECT_TIMEOUT_S + 1)
         try:
-            if left_open:
-                self._usable().execute(
+            if left_open and self.held and self._connection is not None:
+                self._connection.execute(
                     "UPDATE session_screens SET left_open = TRUE WHERE session_id = %s", (self.session_id,)
                 )
         except psycopg.Error:
-            pass  # the server went: the lock went with the connection; home will say interrupted
+            pass  # the server went, and the lock with the connection: home will say interrupted
         finally:
             self._drop()  # closing the connection ends the lock
 
     def _drop(self) -> None:
         self._held = False
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            connection.close()
 
 
 def off_screen(connection: Any) -> dict[str, bool]:

@@ -97,7 +97,8 @@ def _script(script: str) -> Callable[[Any], None]:
 
 
 # MIGRATIONS[n] brings a database from version n to n + 1, as store/schema.py's do for SQLite (a
-# new PostgreSQL store has no sessions to give clients to, so v3 only makes the tables).
+# new PostgreSQL store has no sessions to give clients to, so v3 only makes the tables; v4 is the
+# server's record of live screens, which SQLite keeps in lock files).
 MIGRATIONS: list[Callable[[Any], None]] = [_script(_V1), _script(_V2), _script(_V3_CLIENTS), _script(_V4_SCREENS)]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -36,7 +36,7 @@ from kapsession.core.events import EventBase, SessionClosed, VitalsRecorded
 from kapsession.core.phases import PHASE_TITLES, next_phase
 from kapsession.core.state import SessionState
 from kapsession.core.timeparse import format_duration, format_local
-from kapsession.store.live_lock import LiveLock
+from kapsession.store.live_lock import ScreenHold, live_lock_for
 from kapsession.store.session_log import SessionLog
 from kapsession.tui.key_commands import KeyCommands
 from kapsession.tui.recorder import Outcome, Recorder, Saved, Severity
@@ -253,7 +253,7 @@ class LiveScreen(Screen[None]):
         self.practice = practice
         self.tick_seconds = tick_seconds
         self.state: SessionState = log.state()
-        self._lock: LiveLock | None = None
+        self._lock: ScreenHold | None = None
         self._seen_alarms: set[str] = set()
         self.rings = 0  # bells rung (tests read it)
         self.ticks = 0
@@ -299,7 +299,7 @@ class LiveScreen(Screen[None]):
         yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
-        self._lock = LiveLock(self.session_log.store.data_dir, self.session_log.session_id)
+        self._lock = live_lock_for(self.session_log.store, self.session_log.session_id)  # PostgreSQL: the server's
         if not self._lock.acquire():
             # Co-monitoring: the other screen holds the session; this one takes it over (each
             # second, see _tick) once that one lets go, so the session stays "on a screen".
