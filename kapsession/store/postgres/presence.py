@@ -21,11 +21,12 @@ from kapsession.store.postgres.schema import MIGRATION_LOCK
 
 # The first key of a live screen's advisory lock: apart from the migration and store-wide locks.
 SCREEN_LOCK_SPACE = MIGRATION_LOCK + 1
-# A vanished machine's connection is given up after idle + interval * count seconds (about 60).
+# A server that has not answered a connection in this many seconds is offline for this try.
 CONNECT_TIMEOUT_S = 3
+# A vanished machine's connection is given up after idle + interval * count seconds (about 60).
 _KEEPALIVES = "-c tcp_keepalives_idle=30 -c tcp_keepalives_interval=10 -c tcp_keepalives_count=3"
 
-# Started, not closed, on no screen now: (id, was on a screen, left open on purpose), newest first.
+# Started, not closed, on no screen now: (id, was on a screen, left open on purpose).
 OFF_SCREEN = """
 SELECT s.id, w.session_id IS NOT NULL, COALESCE(w.left_open, FALSE)
 FROM sessions s LEFT JOIN session_screens w ON w.session_id = s.id
