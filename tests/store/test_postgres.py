@@ -170,7 +170,7 @@ def test_a_non_empty_target_is_refused_and_left_as_it_was(postgres_url: str, tmp
 
 
 def test_a_server_that_cannot_be_reached_is_one_sentence(tmp_path: Path) -> None:
-    pytest.importorskip("psycopg")
+    pytest.importorskip("psycopg", exc_type=ImportError)
     url = "postgresql://nobody:secret-password@127.0.0.1:1/kapsession"
     with pytest.raises(StoreError) as refused:
         open_store(tmp_path, url)
