@@ -107,9 +107,15 @@ class ScreenLease:
         if self._asking is not None:
             self._asking.join(timeout=CONNECT_TIMEOUT_S + 1)
         try:
-            if left_open and self.held and self._connection is not None:
+            if self.held and self._connection is not None:
+                if left_open:
+                    self._connection.execute(
+                        "UPDATE session_screens SET left_open = TRUE WHERE session_id = %s", (self.session_id,)
+                    )
+                # Let go before returning: a closed connection's backend drops its locks a moment
+                # later, and home, asked right after, must not see the session still on a screen.
                 self._connection.execute(
-                    "UPDATE session_screens SET left_open = TRUE WHERE session_id = %s", (self.session_id,)
+                    "SELECT pg_advisory_unlock(%s, hashtext(%s))", (SCREEN_LOCK_SPACE, self.session_id)
                 )
         except psycopg.Error:
             pass  # the server went, and the lock with the connection: home will say interrupted
