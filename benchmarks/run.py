@@ -35,6 +35,8 @@ ORDER = (
     "memory",
     "append",
     "append-encrypted",
+    "append-postgres",
+    "writers-postgres",
     "fold",
     "list",
     "course",
@@ -52,6 +54,8 @@ NEEDS = {
     "memory": {"long"},
     "append": {"long"},
     "append-encrypted": {"long"},
+    "append-postgres": set(),
+    "writers-postgres": set(),
     "fold": {"fold"},
     "list": {"list"},
     "course": {"course"},
@@ -97,7 +101,7 @@ def prepare(ws: Workspace, wanted: set[str], log: Callable[[str], None] = print)
 
 
 def benchmarks() -> dict[str, Callable[[Workspace], Row | tuple[Row, ...]]]:
-    from benchmarks import core, processes, screens
+    from benchmarks import core, postgres, processes, screens
 
     return {
         "home": screens.bench_home,
@@ -106,6 +110,7 @@ def benchmarks() -> dict[str, Callable[[Workspace], Row | tuple[Row, ...]]]:
         "idle-cpu": screens.bench_idle,  # also gives "idle-switches" and "memory"
         "append": core.bench_append,
         "append-encrypted": core.bench_append_encrypted,
+        "append-postgres": postgres.bench_append_postgres,  # also gives "writers-postgres"
         "fold": core.bench_fold,
         "list": core.bench_list,
         "course": core.bench_course,
@@ -123,6 +128,8 @@ def run(
         wanted = set(only or ORDER)
         if wanted & {"memory", "idle-switches"}:
             wanted.add("idle-cpu")
+        if "writers-postgres" in wanted:
+            wanted.add("append-postgres")
         log(f"seeding data in {ws.root}")
         prepare(ws, wanted, log)
         for key, bench in benchmarks().items():
@@ -148,7 +155,13 @@ def run(
     return [
         rows[key]
         for key in ORDER
-        if key in rows and (not only or key in only or (key in ("memory", "idle-switches") and "idle-cpu" in only))
+        if key in rows
+        and (
+            not only
+            or key in only
+            or (key in ("memory", "idle-switches") and "idle-cpu" in only)
+            or (key == "writers-postgres" and "append-postgres" in only)
+        )
     ]
 
 

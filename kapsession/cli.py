@@ -89,10 +89,12 @@ class Context:
 
     def store(self) -> EventStore:
         if self._store is None:
-            from kapsession.store import EventStore
+            from kapsession.store.factory import open_store
             from kapsession.store.passphrase import ask_on_terminal
 
-            self._store = EventStore(self.data_dir, ask=ask_on_terminal)  # (asked only if encrypted)
+            # PostgreSQL when --database or $KAPSESSION_DATABASE_URL names one, else SQLite.
+            database = getattr(self.args, "database", None)
+            self._store = open_store(self.data_dir, database, ask=ask_on_terminal)  # (asked only if encrypted)
         return self._store
 
     def library(self) -> PresetLibrary:
@@ -371,10 +373,14 @@ def cmd_locate(ctx: Context) -> int:
 
 
 def _open_screen(ctx: Context, session_id: str | None = None, resume: bool = False) -> int:
+    # The store the command opened goes on to the screens (an encrypted one's passphrase was
+    # asked for once; a PostgreSQL one is opened here, so the screens use it); `main` closes it
+    # when the app is done.
+    from kapsession.store.factory import database_url
     from kapsession.tui.app import run_app
 
-    # The store the command opened goes on to the screens (an encrypted one's passphrase was
-    # asked for once); `main` closes it when the app is done.
+    if ctx._store is None and database_url(getattr(ctx.args, "database", None)):
+        ctx.store()
     return run_app(
         data_dir=ctx.data_dir, session_id=session_id, theme=getattr(ctx.args, "theme", None), store=ctx._store
     )
@@ -427,10 +433,10 @@ def command_word(argv: Sequence[str]) -> str | None:
     index = 0
     while index < len(argv):
         token = argv[index]
-        if token in ("--data-dir", "--theme", "--clinician"):
+        if token in ("--data-dir", "--theme", "--clinician", "--database"):
             index += 2
             continue
-        if token.startswith(("--data-dir=", "--theme=", "--clinician=")):
+        if token.startswith(("--data-dir=", "--theme=", "--clinician=", "--database=")):
             index += 1
             continue
         if token.startswith("-"):
@@ -455,6 +461,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         "--data-dir",
         metavar="DIR",
         help="where sessions are stored, e.g. ~/kap-data (default: $KAPSESSION_DATA_DIR, else the user data dir)",
+    )
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="a clinic's PostgreSQL server instead of the SQLite file in the data dir, "
+        "e.g. postgresql://me@db.clinic.example/kapsession (default: $KAPSESSION_DATABASE_URL)",
     )
     parser.add_argument(
         "--theme",

@@ -183,3 +183,33 @@ def built_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
         timeout=300,
     )
     return next(out.glob("kapsession-*.whl"))
+
+
+@pytest.fixture(scope="session")
+def postgres_admin() -> Iterator[str]:
+    """A PostgreSQL server for this run (benchmarks/postgres_server.py): the one
+    $KAPSESSION_TEST_DATABASE_URL names, else a throwaway cluster, else the test is skipped with
+    the reason."""
+    import sys
+
+    root = str(repo_root())
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    from benchmarks.postgres_server import admin_url
+
+    url, cluster, reason = admin_url()
+    if url is None:
+        pytest.skip(reason)
+    try:
+        yield url
+    finally:
+        if cluster is not None:
+            cluster.remove()
+
+
+@pytest.fixture
+def postgres_url(postgres_admin: str) -> str:
+    """A fresh, empty PostgreSQL database for one test."""
+    from benchmarks.postgres_server import fresh_database
+
+    return fresh_database(postgres_admin)

@@ -66,9 +66,9 @@ def _writer(data_dir: str, passphrase: str | None, jobs: Any, results: Any, barr
     from kapsession import cli
     from kapsession.core.errors import KapsessionError
     from kapsession.presets import default_library
-    from kapsession.store import EventStore
+    from kapsession.store.factory import open_store
 
-    store = EventStore(Path(data_dir), passphrase)
+    store = open_store(Path(data_dir), passphrase=passphrase)  # PostgreSQL if $KAPSESSION_DATABASE_URL says so
     library = default_library()
     parsers: dict[str | None, Any] = {}  # built once per command: argparse is slow to build
     try:
@@ -260,11 +260,11 @@ def run_races(
     """`rounds` races of `writers` processes on each rule, in `data_dir` (a store is made there
     if absent); returns the count per rule."""
     from kapsession.presets import default_library
-    from kapsession.store import EventStore
+    from kapsession.store.factory import open_store
 
     library = default_library()
     counts = {rule: RaceCount(rule) for rule in rules}
-    store = EventStore(Path(data_dir), passphrase)
+    store = open_store(Path(data_dir), passphrase=passphrase)  # PostgreSQL if $KAPSESSION_DATABASE_URL says so
     pool = Writers(Path(data_dir), passphrase, writers)
     try:
         race = 0

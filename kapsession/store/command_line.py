@@ -7,6 +7,7 @@
     kapsession encrypt [--remember]       convert the store to SQLCipher (passphrase asked twice)
     kapsession decrypt                    convert it back to plain SQLite
     kapsession passphrase remember|forget the OS keyring keeps the passphrase (optional extra)
+    kapsession store copy --to URL|DIR    the whole store into an empty one on the other engine, verified
 
 An encrypted store's passphrase comes from $KAPSESSION_PASSPHRASE, the keyring, or a prompt at a
 terminal. Refusals are one sentence (kapsession.cli prints them): exit 2 for what was typed, 1 for
@@ -75,6 +76,17 @@ def register(subparsers: Any) -> None:
         help="remember (asks for it and keeps it in the keyring) or forget, e.g. forget",
     )
     passphrase.set_defaults(func=_in_sentences(cmd_passphrase))
+
+    store = subparsers.add_parser("store", help="copy the whole store into PostgreSQL, or back into SQLite")
+    store.add_argument("action", choices=["copy"], help="copy (the only action), e.g. copy")
+    store.add_argument(
+        "--to",
+        required=True,
+        metavar="URL|DIR",
+        help="an empty PostgreSQL database (postgresql://...) or a folder for a new SQLite store, "
+        "e.g. --to postgresql://me@db.clinic.example/kapsession",
+    )
+    store.set_defaults(func=_in_sentences(cmd_store_copy))
 
 
 def _database(ctx: Any) -> Path:
@@ -228,4 +240,33 @@ def cmd_passphrase(ctx: Any) -> int:
             raise passphrases.PassphraseError("the store is not encrypted; there is no passphrase to remember")
     passphrases.remember(database, typed)
     ctx.out("the OS keyring remembers the passphrase on this computer")
+    return 0
+
+
+def cmd_store_copy(ctx: Any) -> int:
+    """Copy the store this command line uses (--database, $KAPSESSION_DATABASE_URL, else the data
+    directory's SQLite file) into the empty store `--to` names; the source is only read."""
+    from kapsession.store.copy import copy_store
+    from kapsession.store.factory import open_store
+    from kapsession.store.postgres.connection import is_postgres_url, where
+
+    to = str(ctx.args.to).strip()
+    source = ctx.store()
+    if is_postgres_url(to):
+        if is_postgres_url(getattr(source, "url", None)) and where(to) == where(source.url):
+            raise StoreError("the store would be copied into itself; --to must name another database")
+        target, name = open_store(ctx.data_dir, to), f"the PostgreSQL database {where(to)}"
+    else:
+        folder = Path(to).expanduser()
+        if folder.resolve() == Path(ctx.data_dir).resolve() and not is_postgres_url(getattr(source, "url", None)):
+            raise StoreError("the store would be copied into itself; --to must name another folder")
+        target, name = open_store(folder, None), f"the SQLite store in {folder}"
+    with target:
+        report = copy_store(source, target, name)
+    counts = report.counts
+    ctx.out(
+        f"copied into {name}: {_count(counts.clients, 'client')} ({_count(counts.client_events, 'client event')}), "
+        f"{_count(counts.sessions, 'session')}, {_count(counts.events, 'event')}"
+    )
+    ctx.out(f"verified:  the counts, and a SHA-256 over each of the {_count(len(report.hashes), 'session')}' events")
     return 0

@@ -13,6 +13,7 @@ from __future__ import annotations
 import fcntl
 import os
 from pathlib import Path
+from typing import Any, Protocol
 
 
 def _lock_path(data_dir: Path, session_id: str) -> Path:
@@ -83,3 +84,21 @@ def is_live(data_dir: Path, session_id: str) -> bool:
         return False
     finally:
         os.close(fd)
+
+
+class ScreenHold(Protocol):
+    """What a live screen holds while it shows a session: `LiveLock` (this machine's lock file,
+    SQLite) or a server's lease (store/postgres/presence.py, seen from every machine)."""
+
+    def acquire(self) -> bool: ...
+
+    @property
+    def held(self) -> bool: ...
+
+    def release(self, left_open: bool = False) -> None: ...
+
+
+def live_lock_for(store: Any, session_id: str) -> ScreenHold:
+    """The store's own screen lease where it has one (PostgreSQL), else the data directory's lock."""
+    lease = getattr(store, "screen_lease", None)
+    return lease(session_id) if lease is not None else LiveLock(store.data_dir, session_id)

@@ -123,9 +123,9 @@ class KapsessionApp(ReportsCrashes, App[int]):
         if self._store is None:
             with self._lock:
                 if self._store is None:
-                    from kapsession.store.event_store import EventStore
+                    from kapsession.store.factory import open_store
 
-                    self._store = EventStore(self.data_dir)
+                    self._store = open_store(self.data_dir)  # PostgreSQL if $KAPSESSION_DATABASE_URL says so
         return self._store
 
     @property

@@ -42,6 +42,8 @@ def test_each_benchmark_measures_or_says_why_not(rows: dict[str, Row], key: str)
     row = rows[key]
     if row.status.startswith(NOT_YET):
         return  # a feature another part of kapsession has not delivered yet: reported, not broken
+    if row.status.startswith("no PostgreSQL"):
+        pytest.skip(row.status)  # the PostgreSQL rows, on a machine without a server
     assert row.measured_ok, _explain(row)
     assert row.measured not in ("", "–")
     assert row.met is not None

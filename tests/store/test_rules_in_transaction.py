@@ -4,10 +4,8 @@ on one store stand for two terminals; the one that looked first is stale when it
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from pathlib import Path
 
 import pytest
 
@@ -24,9 +22,8 @@ START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[EventStore]:
-    with EventStore(tmp_path) as opened:
-        yield opened
+def store(engine_store: EventStore) -> EventStore:
+    return engine_store  # SQLite and PostgreSQL (tests/store/conftest.py)
 
 
 def two_terminals(store: EventStore, preset_name: str = "intramuscular") -> tuple[SessionLog, SessionLog]:

@@ -36,7 +36,7 @@ from kapsession.core.events import ChecklistTicked, EventBase, SessionClosed, Vi
 from kapsession.core.phases import PHASE_TITLES, next_phase
 from kapsession.core.state import SessionState
 from kapsession.core.timeparse import format_duration, format_local
-from kapsession.store.live_lock import LiveLock
+from kapsession.store.live_lock import ScreenHold, live_lock_for
 from kapsession.store.session_log import SessionLog
 from kapsession.tui.key_commands import KeyCommands
 from kapsession.tui.recorder import Outcome, Recorder, Saved, Severity
@@ -297,7 +297,7 @@ class LiveScreen(Screen[None]):
         self.practice = practice
         self.tick_seconds = tick_seconds
         self.state: SessionState = log.state()
-        self._lock: LiveLock | None = None
+        self._lock: ScreenHold | None = None
         self._seen_alarms: set[str] = set()
         self.rings = 0  # bells rung (tests read it)
         self.ticks = 0
@@ -343,7 +343,7 @@ class LiveScreen(Screen[None]):
         yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
-        self._lock = LiveLock(self.session_log.store.data_dir, self.session_log.session_id)
+        self._lock = live_lock_for(self.session_log.store, self.session_log.session_id)  # PostgreSQL: the server's
         if not self._lock.acquire():
             # Co-monitoring: the other screen holds the session; this one takes it over (each
             # second, see _tick) once that one lets go, so the session stays "on a screen".
@@ -365,6 +365,9 @@ class LiveScreen(Screen[None]):
         keys.show_entry(self.vitals_line)
         self._ticker = self.set_interval(self.tick_seconds, self._tick, name="live-tick")
         self.call_after_refresh(self._warm_up)
+        from kapsession.tui.live_listen import listen_for_other_machines
+
+        self._listener = listen_for_other_machines(self)  # PostgreSQL: LISTEN/NOTIFY (None on SQLite)
 
     def _show_key_hints(self, width: int) -> None:
         """Every key in the key bar; below `WIDE_WIDTH` the keys of `KEY_BAR_WHEN_WIDE` are left to
@@ -388,6 +391,9 @@ class LiveScreen(Screen[None]):
         # Quitting the app on purpose (ctrl+q, the palette's Quit) leaves the session open as
         # surely as "Leave" does; any other end of the screen here is not a leave.
         self._release_lock(left_open=getattr(self.app, "quitting_on_purpose", False))
+        from kapsession.tui.live_listen import stop_listening
+
+        stop_listening(getattr(self, "_listener", None))
 
     def _release_lock(self, left_open: bool = False) -> None:
         """Let go of the session for good. `left_open`: on purpose, so home shows it as left open
