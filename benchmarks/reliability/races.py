@@ -61,14 +61,17 @@ class RaceCount:
 # -- the writers --------------------------------------------------------------------------------
 
 
-def _writer(data_dir: str, passphrase: str | None, jobs: Any, results: Any, barrier: Any) -> None:
-    """One writer process: one store, kept open; each job is one command line run at the barrier."""
+def _writer(data_dir: str, database: str | None, passphrase: str | None, jobs: Any, results: Any, barrier: Any) -> None:
+    """One writer process: one store, kept open; each job is one command line run at the barrier.
+    The store is named by the parent (`database`), never read from this process's environment:
+    writers fork from a fork server that keeps the environment of the run that started it."""
     from kapsession import cli
     from kapsession.core.errors import KapsessionError
     from kapsession.presets import default_library
+    from kapsession.store.event_store import EventStore
     from kapsession.store.factory import open_store
 
-    store = open_store(Path(data_dir), passphrase=passphrase)  # PostgreSQL if $KAPSESSION_DATABASE_URL says so
+    store = EventStore(Path(data_dir), passphrase) if database is None else open_store(Path(data_dir), database)
     library = default_library()
     parsers: dict[str | None, Any] = {}  # built once per command: argparse is slow to build
     try:
@@ -98,7 +101,9 @@ def _writer(data_dir: str, passphrase: str | None, jobs: Any, results: Any, barr
 class Writers:
     """`count` writer processes sharing one barrier."""
 
-    def __init__(self, data_dir: Path, passphrase: str | None, count: int = WRITERS) -> None:
+    def __init__(
+        self, data_dir: Path, passphrase: str | None, count: int = WRITERS, database: str | None = None
+    ) -> None:
         # A fork server that has imported kapsession once starts eight writers in a moment (each
         # a fresh process, not a copy of a parent holding an open database).
         context = multiprocessing.get_context("forkserver")
@@ -109,7 +114,9 @@ class Writers:
         self.jobs = [context.Queue() for _ in range(count)]
         self.processes = [
             context.Process(
-                target=_writer, args=(str(data_dir), passphrase, jobs, self.results, self.barrier), daemon=True
+                target=_writer,
+                args=(str(data_dir), database, passphrase, jobs, self.results, self.barrier),
+                daemon=True,
             )
             for jobs in self.jobs
         ]
@@ -260,12 +267,13 @@ def run_races(
     """`rounds` races of `writers` processes on each rule, in `data_dir` (a store is made there
     if absent); returns the count per rule."""
     from kapsession.presets import default_library
-    from kapsession.store.factory import open_store
+    from kapsession.store.factory import database_url, open_store
 
     library = default_library()
     counts = {rule: RaceCount(rule) for rule in rules}
-    store = open_store(Path(data_dir), passphrase=passphrase)  # PostgreSQL if $KAPSESSION_DATABASE_URL says so
-    pool = Writers(Path(data_dir), passphrase, writers)
+    database = database_url(None)  # PostgreSQL if $KAPSESSION_DATABASE_URL says so, else None
+    store = open_store(Path(data_dir), database, passphrase=passphrase)
+    pool = Writers(Path(data_dir), passphrase, writers, database)
     try:
         race = 0
         for rule in rules:
