@@ -58,10 +58,14 @@ def test_live_mid_peak_with_an_alarm(snap_compare, session, theme: str, size: tu
         (("n",), "settling, hands open"),  # the note dialog
         (("d",), ""),  # the dose dialog
         (("x",), ""),  # the discharge checklist
-        (("w",), ""),  # the client view
+        (("w",), ""),  # the client view, with the alarm's quiet dot in its corner
         (("r",), ""),  # the summary preview
+        (("t",), ""),  # intake and screening
+        (("u",), ""),  # strike or correct an entry
+        (("N",), ""),  # the next session
+        (("question_mark",), ""),  # help
     ],
-    ids=["vitals-line", "note", "dose", "discharge", "client-view", "preview"],
+    ids=["vitals-line", "note", "dose", "discharge", "client-view", "preview", "intake", "correct", "next", "help"],
 )
 def test_what_opens_from_the_live_screen(snap_compare, session, keys: tuple[str, ...], text: str) -> None:
     assert snap_compare(mid_peak_app(session), terminal_size=(80, 24), run_before=after(*keys, text=text))
@@ -112,3 +116,20 @@ def test_practice_debrief(snap_compare, tmp_path: Path, fixed_session_ids: None,
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=debrief_drawn)
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [("n",), ("s",), ("p",)],
+    ids=["new-session", "settings", "practice-picker"],
+)
+def test_what_opens_from_home(
+    snap_compare, tmp_path: Path, fixed_session_ids: None, config_dir: Path, keys: tuple[str, ...]
+) -> None:
+    from tests.tui.test_home import make_app, seed
+
+    data_dir = tmp_path / "data"
+    library = default_library()
+    with EventStore(data_dir) as store:
+        seed(store, library, "A.B.", hours_ago=24 * 7, phase="integration", closed=True, dose=150)
+    assert snap_compare(make_app(data_dir), terminal_size=(80, 24), run_before=after(*keys))
