@@ -12,7 +12,7 @@ one `TypeAdapter` read any event back.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar, get_args
 
 from pydantic import Field, TypeAdapter, ValidationError, field_validator
 
@@ -36,7 +36,7 @@ Drug = Literal["racemic ketamine", "esketamine"]
 DRUGS: tuple[str, ...] = ("racemic ketamine", "esketamine")
 Decision = Literal["proceed", "defer", "cancel"]
 Severity = Literal["mild", "moderate", "severe"]
-SEVERITIES: tuple[str, ...] = ("mild", "moderate", "severe")
+SEVERITIES: tuple[str, ...] = get_args(Severity)
 AdverseKind = Literal[
     "nausea",
     "vomiting",
@@ -52,21 +52,7 @@ AdverseKind = Literal[
     "dizziness",
     "other",
 ]
-ADVERSE_KINDS: tuple[str, ...] = (
-    "nausea",
-    "vomiting",
-    "hypertension",
-    "tachycardia",
-    "bradycardia",
-    "desaturation",
-    "respiratory-depression",
-    "excessive-sedation",
-    "distressing-dissociation",
-    "agitation",
-    "headache",
-    "dizziness",
-    "other",
-)
+ADVERSE_KINDS: tuple[str, ...] = get_args(AdverseKind)
 MedicationUnit = Literal["mg", "mcg", "g", "mL", "tablet"]
 ShortText = Annotated[str, Field(min_length=1, max_length=500), follows(text_rule.CLINICAL_TEXT)]
 
