@@ -192,3 +192,31 @@ def test_a_clients_course_from_home(
         ClientBook(store).add("T.Q.", START - timedelta(days=7))  # a second client, with no session yet
     app = KapsessionApp(data_dir, clock=ManualClock(START + timedelta(days=16)))  # type: ignore[arg-type]
     assert snap_compare(app, terminal_size=size, run_before=after(*keys))
+
+
+PASSPHRASE = "made-up passphrase for the snapshot"
+
+
+@pytest.mark.parametrize("typed", ["", "not the passphrase"], ids=["asked", "refused"])
+def test_the_passphrase_prompt(
+    snap_compare, tmp_path: Path, config_dir: Path, monkeypatch: pytest.MonkeyPatch, typed: str
+) -> None:
+    """The dialog as it opens, and after a wrong passphrase (the field emptied, one sentence)."""
+    from kapsession.store.maintenance import encrypt
+    from kapsession.tui.screens.passphrase import PassphraseApp
+
+    monkeypatch.delenv("KAPSESSION_PASSPHRASE", raising=False)
+    data_dir = tmp_path / "data"
+    encrypt(data_dir, PASSPHRASE)
+
+    async def run_before(pilot: Any) -> None:
+        await pilot.pause()
+        if typed:
+            await type_text(pilot, typed)
+            await pilot.press("enter")
+            await pilot.app.workers.wait_for_complete()  # the key derivation runs in a thread
+            await pilot.pause()
+        freeze_cursor(pilot.app)
+        await pilot.pause()
+
+    assert snap_compare(PassphraseApp(data_dir), terminal_size=(80, 24), run_before=run_before)
