@@ -390,44 +390,51 @@ class EventStore:
         from kapsession.core.events import SessionOpened, checked, with_store_fields
 
         with self._faults(), self._transaction():
-            exists = self.connection.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone()
-            if not exists:
-                raise NotFoundError(f"there is no session '{session_id}'")
             news = [] if after_seq is None else self._events(session_id, after_seq)
             event = decide(news)
             if isinstance(event, SessionOpened):
                 raise StoreError("a session is opened with create_session, not append")
             event = checked(event)
             recorded = utc_now()
+            # The listing row is updated first: no row, no session, and nothing is inserted.
+            if not self._project(session_id, event):
+                raise NotFoundError(f"there is no session '{session_id}'")
             seq = self._insert(session_id, event, recorded)
-            self._project(session_id, event)
+            if event.type == "entry_struck":
+                self._reproject(session_id)
+            self._appended(session_id, seq)
         return with_store_fields(event, seq, recorded)
 
-    def _project(self, session_id: str, event: EventBase) -> None:
+    def _appended(self, session_id: str, seq: int) -> None:
+        """Called inside the append's transaction once the event has its seq (an engine that
+        tells other machines about appends does it here)."""
+
+    def _project(self, session_id: str, event: EventBase) -> bool:
+        """Bring the session's listing row up to date with `event`, which is about to be
+        inserted after it; False when there is no such session."""
         from kapsession.core.events import DoseGiven, PhaseStarted, SessionClosed
 
         at = _iso(event.at)
-        if event.type == "entry_struck":
-            self._reproject(session_id)
-            return
         sql = "UPDATE sessions SET event_count = event_count + 1, last_event_at = MAX(last_event_at, ?)"
         params: list[object] = [at]
         if isinstance(event, PhaseStarted):
-            # The current phase is the latest by clinical time (a backdated change may be older).
+            # The current phase is the latest by clinical time (a backdated change may be older):
+            # a live phase change later than this one, else this one.
             sql += (
-                ", started_at = COALESCE(MIN(started_at, ?), ?), phase = (SELECT json_extract(body, '$.phase') "
-                "FROM events WHERE session_id = ? AND type = 'phase_started' AND seq NOT IN ("
+                ", started_at = COALESCE(MIN(started_at, ?), ?), phase = COALESCE((SELECT json_extract(body, "
+                "'$.phase') FROM events WHERE session_id = ? AND type = 'phase_started' AND at > ? AND seq NOT IN ("
                 "SELECT json_extract(body, '$.target_seq') FROM events WHERE session_id = ? "
-                "AND type = 'entry_struck') ORDER BY at DESC, seq DESC LIMIT 1)"
+                "AND type = 'entry_struck') ORDER BY at DESC, seq DESC LIMIT 1), ?)"
             )
-            params += [at, at, session_id, session_id]
+            params += [at, at, session_id, at, session_id, event.phase]
         elif isinstance(event, DoseGiven):
             sql += ", first_dose_at = COALESCE(MIN(first_dose_at, ?), ?), dose_mg = COALESCE(dose_mg, 0) + ?"
             params += [at, at, event.mg]
         elif isinstance(event, SessionClosed):
             sql += ", closed_at = ?"
             params.append(at)
-        self.connection.execute(sql + " WHERE id = ?", (*params, session_id))
+        # (A struck entry changes the row in ways only the events say: `_reproject` follows.)
+        return self.connection.execute(sql + " WHERE id = ?", (*params, session_id)).rowcount > 0
 
     def _reproject(self, session_id: str) -> None:
         """After a strike, rebuild this session's listing row from its events."""

@@ -119,8 +119,24 @@ def _v4_note_drafts(connection: sqlite3.Connection) -> None:
     )
 
 
+def _v5_open_sessions_by_creation(connection: sqlite3.Connection) -> None:
+    """The index of open sessions was keyed on `last_event_at`, which every append moves, so each
+    append rewrote an index page as well as the listing row. Open sessions are a handful: they
+    are found through the same partial index keyed on a column that never changes, and sorted."""
+    connection.execute("DROP INDEX sessions_open")
+    connection.execute(
+        "CREATE INDEX sessions_open ON sessions (created_at) WHERE started_at IS NOT NULL AND closed_at IS NULL"
+    )
+
+
 # MIGRATIONS[n] brings a database from version n to n + 1.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3_clients, _v4_note_drafts]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _v1,
+    _v2,
+    _v3_clients,
+    _v4_note_drafts,
+    _v5_open_sessions_by_creation,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

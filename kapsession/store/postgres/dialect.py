@@ -37,10 +37,12 @@ def translate(sql: str) -> str:
 
 
 class Cursor:
-    """What the store reads from a sqlite3 cursor: rows, and the seq an insert was given."""
+    """What the store reads from a sqlite3 cursor: rows, the rows an update changed, and the seq
+    an insert was given."""
 
     def __init__(self, cursor: Any, returns_seq: bool) -> None:
         self._cursor = cursor
+        self.rowcount: int = cursor.rowcount
         self.lastrowid: int | None = None
         self._pending: tuple | None = None
         if returns_seq:

@@ -114,13 +114,9 @@ class PostgresEventStore(EventStore):
         finally:
             self._session_lock = None
 
-    def _project(self, session_id: str, event: EventBase) -> None:
-        super()._project(session_id, event)
+    def _appended(self, session_id: str, seq: int) -> None:
         # Delivered at commit, to every machine listening: "session_id seq".
-        self.connection.execute(
-            "SELECT pg_notify(?, ? || ' ' || (SELECT MAX(seq) FROM events WHERE session_id = ?))",
-            (CHANNEL, session_id, session_id),
-        )
+        self.connection.execute("SELECT pg_notify(?, ?)", (CHANNEL, f"{session_id} {seq}"))
 
     def last_seq(self, session_id: str) -> int:
         """While a Listener watches this session and is online, the last seq it was told of (no

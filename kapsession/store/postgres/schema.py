@@ -98,6 +98,12 @@ CREATE TABLE note_drafts (
 )
 """
 
+# As SQLite's v5: the open sessions' index keyed on a column an append never moves.
+_V6_OPEN_SESSIONS_BY_CREATION = """
+DROP INDEX sessions_open;
+CREATE INDEX sessions_open ON sessions (created_at) WHERE started_at IS NOT NULL AND closed_at IS NULL
+"""
+
 
 def _script(script: str) -> Callable[[Any], None]:
     def run(raw: Any) -> None:
@@ -117,6 +123,7 @@ MIGRATIONS: list[Callable[[Any], None]] = [
     _script(_V3_CLIENTS),
     _script(_V4_SCREENS),
     _script(_V5_NOTE_DRAFTS),
+    _script(_V6_OPEN_SESSIONS_BY_CREATION),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
