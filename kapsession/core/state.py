@@ -218,6 +218,8 @@ class SessionState:
     waived: dict[str, str] = field(default_factory=dict)
     form_answers: dict[str, str] = field(default_factory=dict)
     questionnaires: list[QuestionnaireAnswered] = field(default_factory=list)
+    # When a recheck falls due: after each reading that crossed a threshold (the events alone say)
+    rechecks_due: tuple[datetime, ...] = ()
 
     # -- where we are ------------------------------------------------------------------------
     @property
@@ -441,7 +443,7 @@ def _schedule(state: SessionState) -> list[tuple[str, datetime | None]]:
             continue
         kept.append((label, moment))
     # A recheck close to a scheduled check (or to another recheck) is that check.
-    for moment in _recheck_times(state):
+    for moment in state.rechecks_due:
         if all(abs(moment - other) >= SAME_CHECK for _, other in kept):
             kept.append((RECHECK, moment))
     kept.sort(key=lambda item: item[1])
@@ -451,17 +453,17 @@ def _schedule(state: SessionState) -> list[tuple[str, datetime | None]]:
     return due
 
 
-def _recheck_times(state: SessionState) -> list[datetime]:
+def _recheck_times(state: SessionState) -> tuple[datetime, ...]:
     """A recheck is due the preset's minutes after each reading that crossed a threshold."""
     minutes = state.preset.vitals.recheck_after_alert_minutes
     if not minutes:
-        return []
+        return ()
     first = state.first_dose_at
-    return [
+    return tuple(
         event.at + timedelta(minutes=minutes)
         for event in state.vitals
         if threshold_crossings(event.reading, state, first is None or event.at < first)
-    ]
+    )
 
 
 def _match_checks(state: SessionState) -> list[VitalsCheck]:
@@ -1004,6 +1006,7 @@ def replay(events: Iterable[EventBase], preset: Preset) -> Replay:
         ended = phase_events[index + 1].at if index + 1 < len(phase_events) else state.closed_at
         state.spans.append(PhaseSpan(event.phase, event.at, ended, preset.phases[event.phase].minutes, event.seq))
 
+    state.rechecks_due = _recheck_times(state)
     return Replay(
         state,
         acknowledged,

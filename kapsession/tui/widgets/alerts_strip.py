@@ -92,7 +92,10 @@ class AlertsStrip(LiveText):
 
     def show_state(self, state: SessionState) -> None:
         self.state = state
-        self.show_for_width(lambda width: alerts_text(state, self.limit, width))
+        limit = self.limit
+        self.show_for_width(
+            lambda width: alerts_text(state, limit, width), key=(tuple(state.open_alerts), state.closing, limit)
+        )
         top = top_level(state)
         if self._top != top:
             self._top = top

@@ -155,9 +155,10 @@ def timers_part(state: SessionState, limit: int = 2) -> Content:
     return Content.styled("  ".join(parts), MUTED)
 
 
-def first_line(state: SessionState, width: int) -> Content:
-    """Who (left) and the pending route timers (right), on one line of `width`."""
-    timers = timers_part(state)
+def first_line(state: SessionState, width: int, timers: Content | None = None) -> Content:
+    """Who (left) and the pending route timers (right, `timers_part` unless given), on one line
+    of `width`."""
+    timers = timers_part(state) if timers is None else timers
     room = width - (timers.cell_length + 2 if timers else 0)
     who = who_line(state, max(10, room))
     if not timers:
@@ -192,5 +193,10 @@ class HeaderBand(Vertical):
         self.state = state
         if practice_banner is not None and banner is not None:
             banner.show(Content(f"▶ {visible(practice_banner)}"))
-        who.show_for_width(lambda width: first_line(state, width))
+        timers = timers_part(state)
+        # Who it is changes only with the session's first event; the timers with the clock.
+        who.show_for_width(
+            lambda width: first_line(state, width, timers),
+            key=(state.opened, state.preset.title, state.preset.name, timers.plain),
+        )
         times.show_for_width(lambda width: times_line(state, width))

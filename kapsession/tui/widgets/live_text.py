@@ -87,6 +87,7 @@ class LiveText(Widget):
         self._text_given: list[Content] = _as_lines(content)  # the text's lines, as given
         self._text_builder: Build | None = None
         self._text_width = 0  # the width the text was built for (0: not built yet)
+        self._text_key: object = None  # what the text was built from, when the caller said
         self._drawn_lines: tuple[int, list[Content]] | None = None  # (width, the lines drawn at it)
         self._drawn_strips: dict[int, Strip] = {}  # drawn lines, by row
         self._drawn_in: tuple | None = None  # the colours (and theme) they were drawn in
@@ -105,14 +106,23 @@ class LiveText(Widget):
         """Show `content` (markup when a str; lines when a sequence) unless it is shown already;
         True if it changed."""
         self._text_builder = None
+        self._text_key = None
         return self._replace(content, measuring=False)
 
-    def show_for_width(self, build: Build) -> bool:
+    def show_for_width(self, build: Build, key: object = None) -> bool:
         """Show what `build(width)` makes (a Content, or its lines) for the content width, and
         build it again whenever the width changes. False when nothing changed (or nothing can be
-        built yet)."""
-        self._text_builder = build
+        built yet).
+
+        `key`, when given, is everything the text is made from besides the width: offered the
+        same key at the same width, the text is not built again (most of what the screen offers
+        each second is what it offered the second before)."""
         width = self.content_region.width
+        if key is not None and key == self._text_key and width == self._text_width and width > 0:
+            self._text_builder = build
+            return False
+        self._text_builder = build
+        self._text_key = key
         if width <= 0:  # not laid out yet, or hidden
             if self._text_width and self.is_mounted:
                 self.refresh(layout=True)  # measured again (and so built) at the next layout
