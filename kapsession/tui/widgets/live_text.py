@@ -203,7 +203,7 @@ class LiveText(Widget):
 
     def on_resize(self) -> None:
         if self._text_builder is not None and self.content_region.width != self._text_width:
-            self.show_for_width(self._text_builder)
+            self.show_for_width(self._text_builder, key=self._text_key)
 
     # -- Textual asks -----------------------------------------------------------------------
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
