@@ -124,7 +124,7 @@ async def test_every_frame_drawn_during_a_resize_has_the_top_note_at_the_top(ses
 
     def drawn(log: NotesLog, y: int):
         strip = render_line(log, y)
-        if y == 0 and log._lines:
+        if y == 0 and log._wrapping.lines:
             tops.append(strip.text)
         return strip
 

@@ -46,6 +46,8 @@ def hang(prefix: Content, body: str | Content, width: int, indent: int, body_sty
         return [prefix]
     room = max(10, width - indent)
     text = Content.assemble(prefix, body)
+    if text.cell_length <= width and "\n" not in text.plain:
+        return [text.rstrip()]  # one line: nothing to wrap (most notes on a wide panel)
     start = len(prefix.plain)
     if prefix.cell_length >= width:
         first, rest = prefix, text[start:]

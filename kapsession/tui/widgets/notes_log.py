@@ -3,7 +3,9 @@ says in a word whether it is private or may go in the client's summary.
 
 A three-hour session holds a couple of hundred notes and the panel shows a dozen or two, so the
 log is a Line API scroll view: the notes are wrapped into lines of Textual `Content` (typed text
-is never parsed as markup) and only the lines in view are ever drawn.
+is never parsed as markup) and only the lines in view are ever drawn. The notes are wrapped
+newest first as far as the lines drawn reach; the rest just after that frame, so a resumed
+session's first frame wraps the notes it shows, not all of them.
 """
 
 from __future__ import annotations
@@ -71,15 +73,46 @@ def notes_lines(notes: tuple[NoteView, ...], width: int = 200) -> list[Content]:
 
 def wrap_notes(notes: tuple[NoteView, ...], width: int) -> tuple[list[Content], list[int]]:
     """`notes_lines`, and the line each note (newest first) begins on."""
-    if not notes:
-        prefix = Content.assemble(("no notes yet: ", "$text-muted"), ("n", "b $text-muted"), " ")
-        return hang(prefix, NO_NOTES_HINT, width, indent=0, body_style="$text-muted"), []
-    lines: list[Content] = []
-    starts: list[int] = []
-    for note in reversed(notes):
-        starts.append(len(lines))
-        lines.extend(note_lines(note, width))
-    return lines, starts
+    wrapping = NotesWrapping(notes, width)
+    wrapping.finish()
+    return wrapping.lines, wrapping.starts
+
+
+class NotesWrapping:
+    """The notes wrapped to one width, newest first, note by note as far as asked."""
+
+    def __init__(self, notes: tuple[NoteView, ...], width: int) -> None:
+        self.width = width
+        self.lines: list[Content] = []
+        self.starts: list[int] = []  # the line each note (newest first) begins on
+        self._newest_first = notes[::-1]
+        if not notes and width > 0:
+            prefix = Content.assemble(("no notes yet: ", "$text-muted"), ("n", "b $text-muted"), " ")
+            self.lines = hang(prefix, NO_NOTES_HINT, width, indent=0, body_style="$text-muted")
+
+    @property
+    def unwrapped(self) -> int:
+        """How many notes are not wrapped yet (each will take at least one line)."""
+        return len(self._newest_first) - len(self.starts)
+
+    def through_line(self, index: int) -> None:
+        """Wrap notes until line `index` exists, or every note is wrapped."""
+        while len(self.lines) <= index and self.unwrapped:
+            self._wrap_next()
+
+    def through_note(self, index: int) -> None:
+        """Wrap notes until note `index` (newest first) is wrapped, or every note is."""
+        while len(self.starts) <= index and self.unwrapped:
+            self._wrap_next()
+
+    def finish(self) -> None:
+        while self.unwrapped:
+            self._wrap_next()
+
+    def _wrap_next(self) -> None:
+        note = self._newest_first[len(self.starts)]
+        self.starts.append(len(self.lines))
+        self.lines.extend(note_lines(note, self.width))
 
 
 def lines_plain(lines: list[Content]) -> str:
@@ -94,8 +127,7 @@ class NotesLog(ScrollView, can_focus=False):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._notes: tuple[NoteView, ...] | None = None  # None: no state offered yet
-        self._lines: list[Content] = []
-        self._starts: list[int] = []  # the line each note (newest first) begins on
+        self._wrapping = NotesWrapping((), 0)
         self._wrapped_at = 0  # the width the lines were wrapped to (0: not wrapped yet)
         self._top_line: int | None = None  # where to scroll once the view knows the new lines
         self._strips: dict[int, Strip] = {}  # drawn lines, by index
@@ -120,7 +152,14 @@ class NotesLog(ScrollView, can_focus=False):
     @property
     def plain(self) -> str:
         """The notes as they read on screen, every line (tests read it)."""
-        return lines_plain(self._lines)
+        self._wrapping.finish()
+        return lines_plain(self._wrapping.lines)
+
+    @property
+    def _starts(self) -> list[int]:
+        """The line each note (newest first) begins on, every note wrapped (tests read it)."""
+        self._wrapping.finish()
+        return self._wrapping.starts
 
     # -- wrapping ------------------------------------------------------------------------------
     # A new width is known when the frame at that width is drawn, before Textual tells the
@@ -139,19 +178,33 @@ class NotesLog(ScrollView, can_focus=False):
         width = self._wrap_width()
         if self._notes is None or width <= 0 or width == self._wrapped_at:
             return False
-        top = bisect_right(self._starts, round(self.scroll_y)) - 1 if self._starts else -1
+        old = self._wrapping
+        old.through_line(round(self.scroll_y))
+        top = bisect_right(old.starts, round(self.scroll_y)) - 1 if old.starts else -1
         self._wrapped_at = width
-        self._lines, self._starts = wrap_notes(self._notes, width)
+        self._wrapping = NotesWrapping(self._notes, width)
         self._strips.clear()
-        if 0 <= top < len(self._starts) and self.scroll_y > 0:
-            self._top_line = self._starts[top]
+        if top >= 0 and self.scroll_y > 0:
+            self._wrapping.through_note(top)
+            if top < len(self._wrapping.starts):
+                self._top_line = self._wrapping.starts[top]
+        if self._wrapping.unwrapped:
+            self.call_after_refresh(self._wrap_the_rest, self._wrapping)
         return True
 
+    def _wrap_the_rest(self, wrapping: NotesWrapping) -> None:
+        """After the frame that drew the notes in view: the others, for the scrollbar's length."""
+        if wrapping is self._wrapping and wrapping.unwrapped:
+            wrapping.finish()
+            self.virtual_size = Size(self._wrapped_at, len(wrapping.lines))
+
     def _fit_to_lines(self) -> None:
-        """The scroll view takes the wrapped lines' length, and scrolls to the kept top line."""
+        """The scroll view takes the wrapped lines' length (a note not wrapped yet counted as
+        one line), and scrolls to the kept top line."""
         if not self._wrapped_at:
             return
-        self.virtual_size = Size(self._wrapped_at, len(self._lines))
+        wrapping = self._wrapping
+        self.virtual_size = Size(self._wrapped_at, len(wrapping.lines) + wrapping.unwrapped)
         if self._top_line is not None:
             self.scroll_to(y=self._top_line, animate=False, immediate=True)
             self._top_line = None
@@ -178,9 +231,11 @@ class NotesLog(ScrollView, can_focus=False):
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
         index = (scroll_y if self._top_line is None else self._top_line) + y
-        if index >= len(self._lines):
+        lines = self._wrapping.lines
+        self._wrapping.through_line(index)
+        if index >= len(lines):
             return Strip.blank(width, base.rich_style)
         strip = self._strips.get(index)
         if strip is None:
-            strip = self._strips[index] = Strip(self._lines[index].render_segments(base))
+            strip = self._strips[index] = Strip(lines[index].render_segments(base))
         return strip.crop_extend(scroll_x, scroll_x + width, base.rich_style)
