@@ -10,6 +10,7 @@ exports folder of the data directory (0600), like the client summary.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -36,6 +37,15 @@ def _kap(screen: Screen[Any]) -> KapsessionApp:
     return screen.app  # type: ignore[return-value]
 
 
+def sessions_words(count: int, newest: datetime | None) -> str:
+    """A client's sessions in the client list: "no sessions yet", "1 session \u00b7 last 16 Mar
+    2026", "5 sessions \u00b7 last 16 Mar 2026"."""
+    if not count:
+        return "no sessions yet"
+    words = f"{count} session{'s' if count != 1 else ''}"
+    return f"{words} \u00b7 last {newest.astimezone():%d %b %Y}" if newest else words
+
+
 class ClientPicker(ModalScreen["str | None"]):
     """Choose a client (the most recently seen first); dismissed with the client's id."""
 
@@ -52,15 +62,10 @@ class ClientPicker(ModalScreen["str | None"]):
         rows = ClientBook(_kap(self).store).rows()
         options = []
         for row, count, newest in rows:
-            when = newest.astimezone().strftime("%d %b %Y") if newest else "no session yet"
             options.append(
                 Option(
                     Content.assemble(
-                        f"{visible(row.name)}  ",
-                        (
-                            f"{row.id} \u00b7 {count} session{'s' if count != 1 else ''} \u00b7 last {when}",
-                            "$text-muted",
-                        ),
+                        f"{visible(row.name)}  ", (f"{row.id} \u00b7 {sessions_words(count, newest)}", "$text-muted")
                     ),
                     id=row.id,
                 )
