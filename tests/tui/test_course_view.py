@@ -5,7 +5,7 @@ RESPONSE and REMISSION as words, one row per session, the keys to open a session
 from __future__ import annotations
 
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Static
 
 from kapsession.core.clock import ManualClock
 from kapsession.tui.app import KapsessionApp
-from kapsession.tui.screens.course_view import ClientPicker, CourseScreen
+from kapsession.tui.screens.course_view import ClientPicker, CourseScreen, sessions_words
 from kapsession.tui.screens.new_session import NewSessionScreen
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "course"))
@@ -94,3 +94,10 @@ async def test_the_course_view_at_a_size(tmp_path: Path, size: tuple[int, int]) 
         assert type(app.screen).__name__ == "LiveScreen"
         assert app.screen.session_log.session_id == sessions[-1]  # type: ignore[attr-defined]
     del client_id
+
+
+def test_the_client_list_says_a_clients_sessions_in_words() -> None:
+    newest = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
+    assert sessions_words(0, None) == "no sessions yet"
+    assert sessions_words(1, newest) == "1 session \u00b7 last 12 Mar 2026"
+    assert sessions_words(3, newest) == "3 sessions \u00b7 last 12 Mar 2026"

@@ -10,6 +10,7 @@ exports folder of the data directory (0600), like the client summary.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -18,12 +19,13 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, OptionList, Static
+from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kapsession.core.course import Course
 from kapsession.core.questionnaires import INSTRUMENTS, instrument
 from kapsession.core.text_rule import visible
+from kapsession.tui.widgets.key_bar import KeyBar, KeyHint
 
 if TYPE_CHECKING:
     from kapsession.tui.app import KapsessionApp
@@ -34,6 +36,15 @@ ROUTE_SHORT = {"sublingual": "SL", "intramuscular": "IM", "intravenous": "IV", "
 
 def _kap(screen: Screen[Any]) -> KapsessionApp:
     return screen.app  # type: ignore[return-value]
+
+
+def sessions_words(count: int, newest: datetime | None) -> str:
+    """A client's sessions in the client list: "no sessions yet", "1 session \u00b7 last 16 Mar
+    2026", "5 sessions \u00b7 last 16 Mar 2026"."""
+    if not count:
+        return "no sessions yet"
+    words = f"{count} session{'s' if count != 1 else ''}"
+    return f"{words} \u00b7 last {newest.astimezone():%d %b %Y}" if newest else words
 
 
 class ClientPicker(ModalScreen["str | None"]):
@@ -52,15 +63,10 @@ class ClientPicker(ModalScreen["str | None"]):
         rows = ClientBook(_kap(self).store).rows()
         options = []
         for row, count, newest in rows:
-            when = newest.astimezone().strftime("%d %b %Y") if newest else "no session yet"
             options.append(
                 Option(
                     Content.assemble(
-                        f"{visible(row.name)}  ",
-                        (
-                            f"{row.id} \u00b7 {count} session{'s' if count != 1 else ''} \u00b7 last {when}",
-                            "$text-muted",
-                        ),
+                        f"{visible(row.name)}  ", (f"{row.id} \u00b7 {sessions_words(count, newest)}", "$text-muted")
                     ),
                     id=row.id,
                 )
@@ -104,7 +110,9 @@ def change_words(course: Course) -> str:
             continue
         form = instrument(name)
         band = form.band(change.latest).words
-        marks = "".join(f" [b reverse] {word} [/]" for word in change.words)
+        # A word with a tick, as the key bar marks a save: a reversed block of the body colour was
+        # the brightest thing on a dim-room screen. The word says it; the colour only agrees.
+        marks = "".join(f"  [b $text-success]\u2713 {word}[/]" for word in change.words)
         parts.append(f"[b]{form.title} [/]{change.figures()} {band}{marks}")
     return "\n".join(parts) or "[$text-muted]No PHQ-9 or GAD-7 yet.[/]"
 
@@ -127,29 +135,36 @@ def adverse_cell(kinds: list[str]) -> str:
     return cell if len(cell) <= 20 else cell[:19] + "\u2026"
 
 
+# The course view's keys, in the key bar in this order. The key bar wraps onto a second line at
+# 80 columns, where Textual's Footer cut the last keys off; every key is also in the palette.
+COURSE_KEYS: list[Binding] = [
+    Binding("enter", "open_session", "Open session", id="course.open", priority=True),
+    Binding(
+        "n",
+        "plan_next",
+        "Plan next",
+        id="course.plan",
+        tooltip="A new session for this client (the form shows the previous dose, BP and scores)",
+    ),
+    Binding("r", "report", "Report", id="course.report", tooltip="The course report for the prescriber (PDF)"),
+    Binding("R", "progress", "Client page", id="course.progress", tooltip="The client's progress page (PDF)"),
+    Binding(
+        "i",
+        "calendar",
+        "Calendar",
+        id="course.calendar",
+        tooltip="The next planned session as an .ics file for the client (practice name and time only)",
+    ),
+    Binding("escape", "back", "Back", id="course.back"),
+]
+# The key bar's names for keys Textual spells out.
+KEY_NAMES = {"escape": "esc"}
+
+
 class CourseScreen(Screen[None]):
     CSS_PATH = COURSE_CSS
     AUTO_FOCUS = "#sessions"
-    BINDINGS = [
-        Binding("enter", "open_session", "Open session", id="course.open", priority=True),
-        Binding(
-            "n",
-            "plan_next",
-            "Plan next",
-            id="course.plan",
-            tooltip="A new session for this client (the form shows the previous dose, BP and scores)",
-        ),
-        Binding("r", "report", "Report", id="course.report", tooltip="The course report for the prescriber (PDF)"),
-        Binding("R", "progress", "Client page", id="course.progress", tooltip="The client's progress page (PDF)"),
-        Binding(
-            "i",
-            "calendar",
-            "Calendar",
-            id="course.calendar",
-            tooltip="The next planned session as an .ics file for the client (practice name and time only)",
-        ),
-        Binding("escape", "back", "Back", id="course.back"),
-    ]
+    BINDINGS = [*COURSE_KEYS]
 
     def __init__(self, client_id: str) -> None:
         super().__init__()
@@ -164,11 +179,17 @@ class CourseScreen(Screen[None]):
             table: DataTable[str] = DataTable(id="sessions", cursor_type="row", zebra_stripes=False)
             yield table
             yield Static("", id="course-planned")
-        yield Footer()
+        yield KeyBar(id="course-keys")
 
     def on_mount(self) -> None:
         table = self.query_one("#sessions", DataTable)
         table.add_columns("Session", "Date", "Route", "Dose", "mg/kg", "Peak BP", "Adverse", "Left")
+        self.query_one(KeyBar).show_keys(
+            [
+                KeyHint(KEY_NAMES.get(binding.key, binding.key), binding.description, binding.action)
+                for binding in COURSE_KEYS
+            ]
+        )
         self.load()
 
     def on_screen_resume(self) -> None:

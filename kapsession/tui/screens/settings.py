@@ -47,9 +47,20 @@ class SettingsScreen(ModalScreen["Settings | None"]):
         s = self.settings
         with Vertical(id="settings-form"):
             yield Static("Settings", id="settings-title")
-            yield Label("Therapist's name (on the client summary)", classes="field-label")
-            yield Input(s.therapist_name, placeholder="e.g. Dr. R. Moss", id="therapist", max_length=120, compact=True)
+            # Two fields a row at most: a row of three left each label 22 cells at 80 columns, and
+            # the labels ran into each other. The initials sit beside the therapist's name (both
+            # are about whoever uses this computer), in a column as wide as their label.
+            with Horizontal(id="therapist-and-initials"):
+                with Vertical(classes="amount"):
+                    yield Label("Therapist's name (on the client summary)", classes="field-label")
+                    yield Input(
+                        s.therapist_name, placeholder="e.g. Dr. R. Moss", id="therapist", max_length=120, compact=True
+                    )
+                with Vertical(classes="amount", id="initials-column"):
+                    yield Label("Your initials (on entries)", classes="field-label")
+                    yield Input(s.clinician, placeholder="e.g. RM", id="clinician", max_length=8, compact=True)
             yield Static(classes="field-error hidden", id="therapist-error")
+            yield Static(classes="field-error hidden", id="clinician-error")
             yield Label("Practice name (on the client summary)", classes="field-label")
             yield Input(
                 s.practice_name, placeholder="e.g. Quiet Harbour Therapy", id="practice", max_length=120, compact=True
@@ -68,11 +79,7 @@ class SettingsScreen(ModalScreen["Settings | None"]):
                         id="paper",
                         compact=True,
                     )
-                with Vertical(classes="amount"):
-                    yield Label("Your initials (on each entry)", classes="field-label")
-                    yield Input(s.clinician, placeholder="e.g. RM", id="clinician", max_length=8, compact=True)
             yield Static(classes="field-error hidden", id="series-length-error")
-            yield Static(classes="field-error hidden", id="clinician-error")
             # Side by side: the form keeps its note and hint on screen at 80x24.
             with Horizontal(id="call-numbers"):
                 with Vertical(classes="amount"):
