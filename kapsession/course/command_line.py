@@ -166,9 +166,12 @@ def cmd_clients(ctx: Any) -> int:
         ctx.out("No clients yet. Add one with: kapsession client add NAME")
         return 0
     for row, count, newest in rows:
-        when = newest.astimezone().strftime("%Y-%m-%d") if newest else "no session"
+        if count and newest:
+            sessions = f"{count:>3} session{'s' if count != 1 else ' '}  last {newest.astimezone():%Y-%m-%d}"
+        else:
+            sessions = "    no sessions yet"
         merged = f"  merged into {row.merged_into}" if row.merged_into else ""
-        ctx.out(f"{row.id}  {row.name[:30]:<30}  {count:>3} session{'s' if count != 1 else ' '}  last {when}{merged}")
+        ctx.out(f"{row.id}  {row.name[:30]:<30}  {sessions}{merged}")
     return 0
 
 

@@ -100,7 +100,8 @@ def test_clients_scores_merge_and_bad_input(cli: Cli) -> None:
     assert "PHQ-9 0 (minimal)" in cli.ok("client", "score", ana, "phq9", "000000000", "--date", "yesterday")
     assert "in the future" in cli.refused("client", "score", ana, "gad7", "0000000", "--date", "2999-01-01")
     assert "cannot be merged with itself" in cli.refused("client", "merge", ana, ana)
-    assert f"did you mean {ana}" in cli.refused("client", "score", ana[:-1] + "9", "phq9", "000000000")
+    mistyped = ana[:-1] + ("9" if ana[-1] != "9" else "8")  # one character off, never the id itself
+    assert f"did you mean {ana}" in cli.refused("client", "score", mistyped, "phq9", "000000000")
     assert "not a date of birth" in cli.refused("client", "add", "Zed", "--dob", "21/07/1984")
     assert "merged" in cli.ok("client", "merge", other, ana)
     assert [c["id"] for c in json.loads(cli.ok("clients", "--json"))] == [ana]
