@@ -225,3 +225,31 @@ def test_a_server_restart_mid_session_is_a_sentence_and_the_store_reconnects_by_
             assert len(store.events(session_id)) == 2  # the refused append left nothing
     finally:
         cluster.remove()
+
+
+def test_a_connection_lost_during_commit_says_the_entry_may_be_saved(postgres_url: str, tmp_path: Path) -> None:
+    """The server may have committed before the connection went: the sentence never says that
+    nothing was recorded (the therapist would enter it twice), and says where to look."""
+    import psycopg
+
+    with open_store(tmp_path, postgres_url) as store:
+        session_id, _ = store.create_session(opened())
+        connection = store.connection
+        execute = connection.execute
+
+        def lose_the_connection_at_commit(sql: str, parameters: tuple = ()):  # type: ignore[no-untyped-def]
+            if sql == "COMMIT":
+                pid = connection.raw.info.backend_pid
+                with psycopg.connect(postgres_url, autocommit=True) as other:
+                    other.execute("SELECT pg_terminate_backend(%s)", (pid,))
+            return execute(sql, parameters)
+
+        connection.execute = lose_the_connection_at_commit  # type: ignore[method-assign]
+        vitals = VitalsRecorded(at=T0 + timedelta(minutes=1), reading=VitalsReading(systolic=120, diastolic=80))
+        with pytest.raises(StoreError) as uncertain:
+            store.append(session_id, vitals)
+        said = str(uncertain.value)
+        assert "may have been recorded" in said and "look there before entering it again" in said
+        assert "nothing was recorded" not in said and "\n" not in said
+        connection.execute = execute  # type: ignore[method-assign]
+        assert [event.type for event in store.events(session_id)] == ["session_opened"]  # (here it was not)

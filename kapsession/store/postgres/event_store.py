@@ -51,7 +51,7 @@ class _Transaction:
     def __exit__(self, kind: object, *_: object) -> None:
         try:
             if kind is None:
-                self.connection.execute("COMMIT")
+                self._commit()
             elif not (self.connection.raw.closed or self.connection.raw.broken):
                 try:
                     self.connection.execute("ROLLBACK")
@@ -59,6 +59,24 @@ class _Transaction:
                     pass  # the error that stopped the transaction is the one to report
         finally:
             self.connection.in_transaction = False
+
+    def _commit(self) -> None:
+        """COMMIT; when the connection drops during it, the server may have committed before it
+        went, so the sentence says the entry may be saved and how to find out, never that nothing
+        was recorded (an entry made twice is as wrong as one lost)."""
+        from kapsession.store.postgres.connection import where
+
+        try:
+            self.connection.execute("COMMIT")
+        except StoreError as error:
+            raw = self.connection.raw
+            if not (raw.closed or raw.broken):
+                raise  # the server answered: it did not commit (a conflict, a full disk...)
+            raise StoreError(
+                f"the connection to the PostgreSQL server {where(self.connection.url)} dropped while this was "
+                "being saved: it may have been recorded. It shows on the screen once the server is back; "
+                "look there before entering it again"
+            ) from error.__cause__
 
 
 class PostgresEventStore(EventStore):
