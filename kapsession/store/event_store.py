@@ -13,14 +13,14 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from kapsession.core.clock import utc_now
 from kapsession.core.errors import NotFoundError, StoreError
 from kapsession.private_dirs import make_private_dir
+from kapsession.store.database_file import engine_errors
 from kapsession.store.faults import PassphraseError
 from kapsession.store.schema import migrate
 from kapsession.store.session_ids import new_session_id
@@ -97,6 +97,27 @@ def _row(values: tuple) -> SessionRow:
         _parse_iso(last),
         count,
     )
+
+
+class EngineFaults:
+    """A `with` block whose engine errors (`errors()`, looked up only when one is raised) leave
+    as the StoreError `sentence` makes of them. A class rather than a generator: every append
+    passes through one."""
+
+    __slots__ = ("_errors", "_sentence")
+
+    def __init__(
+        self, errors: Callable[[], tuple[type[BaseException], ...]], sentence: Callable[[BaseException], StoreError]
+    ) -> None:
+        self._errors, self._sentence = errors, sentence
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, error: BaseException | None, _trace: object) -> Literal[False]:
+        if error is not None and isinstance(error, self._errors()):
+            raise self._sentence(error) from error
+        return False
 
 
 def ensure_private_dir(directory: Path) -> None:
@@ -232,17 +253,14 @@ class EventStore:
             return StoreError(f"the database {self.path} cannot be opened ({error.strerror or error})")
         return faults.sentence(error, self.path, self.busy_timeout)
 
-    @contextmanager
-    def _faults(self) -> Iterator[None]:
+    def _faults(self) -> EngineFaults:
         """Engine errors leave as one sentence (disk full, busy, damaged, ...)."""
-        from kapsession.store import database_file as files
+        return EngineFaults(engine_errors, self._fault_sentence)
 
-        try:
-            yield
-        except files.engine_errors() as error:
-            from kapsession.store import faults
+    def _fault_sentence(self, error: BaseException) -> StoreError:
+        from kapsession.store import faults
 
-            raise faults.sentence(error, self.path, self.busy_timeout) from error
+        return faults.sentence(error, self.path, self.busy_timeout)
 
     def backup_into(self, target: Path) -> None:
         """Copy the whole store into the new file `target` with SQLite's online backup API: one
@@ -278,12 +296,14 @@ class EventStore:
         self.close()
 
     # -- writing -------------------------------------------------------------------------------
+    # The write path imports the events module (pydantic) when first used, not with this module:
+    # home lists sessions without it. `import ... as` is the cheap form of that on every append.
     def _insert(self, session_id: str, event: EventBase, recorded_at: datetime) -> int:
-        from kapsession.core.events import event_body_json
+        import kapsession.core.events as core_events
 
         cursor = self.connection.execute(
             "INSERT INTO events (session_id, type, at, recorded_at, body) VALUES (?, ?, ?, ?, ?)",
-            (session_id, event.type, _iso(event.at), _iso(recorded_at), event_body_json(event)),
+            (session_id, event.type, _iso(event.at), _iso(recorded_at), core_events.event_body_json(event)),
         )
         return int(cursor.lastrowid)
 
@@ -387,14 +407,14 @@ class EventStore:
     def _append(
         self, session_id: str, decide: Callable[[list[EventBase]], EventBase], after_seq: int | None
     ) -> EventBase:
-        from kapsession.core.events import SessionOpened, checked, with_store_fields
+        import kapsession.core.events as core_events
 
         with self._faults(), self._transaction():
             news = [] if after_seq is None else self._events(session_id, after_seq)
             event = decide(news)
-            if isinstance(event, SessionOpened):
+            if isinstance(event, core_events.SessionOpened):
                 raise StoreError("a session is opened with create_session, not append")
-            event = checked(event)
+            event = core_events.checked(event)
             recorded = utc_now()
             # The listing row is updated first: no row, no session, and nothing is inserted.
             if not self._project(session_id, event):
@@ -403,7 +423,7 @@ class EventStore:
             if event.type == "entry_struck":
                 self._reproject(session_id)
             self._appended(session_id, seq)
-        return with_store_fields(event, seq, recorded)
+        return core_events.with_store_fields(event, seq, recorded)
 
     def _appended(self, session_id: str, seq: int) -> None:
         """Called inside the append's transaction once the event has its seq (an engine that
@@ -412,12 +432,12 @@ class EventStore:
     def _project(self, session_id: str, event: EventBase) -> bool:
         """Bring the session's listing row up to date with `event`, which is about to be
         inserted after it; False when there is no such session."""
-        from kapsession.core.events import DoseGiven, PhaseStarted, SessionClosed
+        import kapsession.core.events as core_events
 
         at = _iso(event.at)
         sql = "UPDATE sessions SET event_count = event_count + 1, last_event_at = MAX(last_event_at, ?)"
         params: list[object] = [at]
-        if isinstance(event, PhaseStarted):
+        if isinstance(event, core_events.PhaseStarted):
             # The current phase is the latest by clinical time (a backdated change may be older):
             # a live phase change later than this one, else this one.
             sql += (
@@ -427,10 +447,10 @@ class EventStore:
                 "AND type = 'entry_struck') ORDER BY at DESC, seq DESC LIMIT 1), ?)"
             )
             params += [at, at, session_id, at, session_id, event.phase]
-        elif isinstance(event, DoseGiven):
+        elif isinstance(event, core_events.DoseGiven):
             sql += ", first_dose_at = COALESCE(MIN(first_dose_at, ?), ?), dose_mg = COALESCE(dose_mg, 0) + ?"
             params += [at, at, event.mg]
-        elif isinstance(event, SessionClosed):
+        elif isinstance(event, core_events.SessionClosed):
             sql += ", closed_at = ?"
             params.append(at)
         # (A struck entry changes the row in ways only the events say: `_reproject` follows.)

@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kapsession.core.errors import StoreError
-from kapsession.store.event_store import EventStore, ensure_private_dir
+from kapsession.store.event_store import EngineFaults, EventStore, ensure_private_dir
 from kapsession.store.postgres.listen import CHANNEL
 from kapsession.store.postgres.schema import MIGRATION_LOCK
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
 
     from kapsession.core.events import EventBase
     from kapsession.store.event_store import SessionRow
@@ -106,19 +106,10 @@ class PostgresEventStore(EventStore):
             self.connection.close()
             raise
 
-    def _faults(self) -> Any:
-        from contextlib import contextmanager
-
+    def _faults(self) -> EngineFaults:
         from kapsession.store.postgres.connection import engine_errors, sentence
 
-        @contextmanager
-        def translated() -> Iterator[None]:
-            try:
-                yield
-            except engine_errors() as error:
-                raise sentence(error, self.url) from error
-
-        return translated()
+        return EngineFaults(engine_errors, lambda error: sentence(error, self.url))
 
     def _transaction(self) -> Any:
         return _Transaction(self.connection, self._session_lock)
