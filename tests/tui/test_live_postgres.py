@@ -20,8 +20,7 @@ from kapsession.tui.live_listen import OfflineLine
 try:
     from .conftest import START, LiveTestApp, screen_text
 except ImportError:
-    from conftest import START  # type: ignore[no-redef]
-    from live_support import LiveTestApp, screen_text  # type: ignore[no-redef]
+    from live_support import START, LiveTestApp, screen_text  # type: ignore[no-redef]
 
 REPO = Path(__file__).resolve().parents[2]
 
