@@ -100,11 +100,6 @@ class NotesWrapping:
         while len(self.lines) <= index and self.unwrapped:
             self._wrap_next()
 
-    def through_note(self, index: int) -> None:
-        """Wrap notes until note `index` (newest first) is wrapped, or every note is."""
-        while len(self.starts) <= index and self.unwrapped:
-            self._wrap_next()
-
     def finish(self) -> None:
         while self.unwrapped:
             self._wrap_next()
@@ -185,7 +180,9 @@ class NotesLog(ScrollView, can_focus=False):
         self._wrapping = NotesWrapping(self._notes, width)
         self._strips.clear()
         if top >= 0 and self.scroll_y > 0:
-            self._wrapping.through_note(top)
+            # Scrolled down: every note is wrapped now, so the scroll view's length is exact and
+            # the top note can be scrolled to even near the end.
+            self._wrapping.finish()
             if top < len(self._wrapping.starts):
                 self._top_line = self._wrapping.starts[top]
         if self._wrapping.unwrapped:
