@@ -25,7 +25,7 @@ from textual.widgets.option_list import Option
 from kapsession.core.course import Course
 from kapsession.core.questionnaires import INSTRUMENTS, instrument
 from kapsession.core.text_rule import visible
-from kapsession.tui.widgets.key_bar import KeyBar, KeyHint
+from kapsession.tui.widgets.key_bar import KeyBar, hint_for
 
 if TYPE_CHECKING:
     from kapsession.tui.app import KapsessionApp
@@ -157,8 +157,6 @@ COURSE_KEYS: list[Binding] = [
     ),
     Binding("escape", "back", "Back", id="course.back"),
 ]
-# The key bar's names for keys Textual spells out.
-KEY_NAMES = {"escape": "esc"}
 
 
 class CourseScreen(Screen[None]):
@@ -184,12 +182,7 @@ class CourseScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#sessions", DataTable)
         table.add_columns("Session", "Date", "Route", "Dose", "mg/kg", "Peak BP", "Adverse", "Left")
-        self.query_one(KeyBar).show_keys(
-            [
-                KeyHint(KEY_NAMES.get(binding.key, binding.key), binding.description, binding.action)
-                for binding in COURSE_KEYS
-            ]
-        )
+        self.query_one(KeyBar).show_keys([hint_for(binding) for binding in COURSE_KEYS])
         self.load()
 
     def on_screen_resume(self) -> None:

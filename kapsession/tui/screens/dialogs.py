@@ -1011,13 +1011,9 @@ class DischargeDialog(Dialog["DischargeEntry | None"]):
     def on_key(self, event: Key) -> None:
         # The item's number ticks it while the list has focus.
         focused = self.focused
-        if isinstance(focused, SelectionList) and event.character and event.character in "123456789":
-            number = int(event.character)
-            if 1 <= number <= len(self.items):
-                focused.toggle(self.items[number - 1])
-                focused.highlighted = number - 1
-                event.stop()
-                event.prevent_default()
+        if isinstance(focused, TickList) and focused.tick_numbered(event.character):
+            event.stop()
+            event.prevent_default()
 
     def _checked(self, entry: DischargeEntry) -> bool:
         """True when the entry's core commands take it; else the sentence is shown."""

@@ -151,11 +151,8 @@ class IntakeDialog(Dialog["IntakeEntry | None"]):
 
     def on_key(self, event: Key) -> None:
         focused = self.focused
-        if isinstance(focused, TickList) and event.character and event.character in "123456789":
-            number = int(event.character)
-            if 1 <= number <= len(self.items):
-                focused.toggle(self.items[number - 1])
-                focused.highlighted = number - 1
+        if isinstance(focused, TickList):
+            if focused.tick_numbered(event.character):
                 event.stop()
                 event.prevent_default()
             return

@@ -44,7 +44,7 @@ from kapsession.tui.widgets.alerts_strip import AlertsStrip, top_level
 from kapsession.tui.widgets.big_figures import BigFigures
 from kapsession.tui.widgets.header_band import HeaderBand
 from kapsession.tui.widgets.intention_corner import IntentionCorner
-from kapsession.tui.widgets.key_bar import KeyBar, KeyHint
+from kapsession.tui.widgets.key_bar import KeyBar, hint_for, key_label
 from kapsession.tui.widgets.live_text import LiveText
 from kapsession.tui.widgets.notes_log import NotesLog
 from kapsession.tui.widgets.phase_timeline import PhaseTimeline
@@ -225,14 +225,10 @@ class LiveCommands(KeyCommands):
         for binding, detail in LIVE_KEYS:
             if screen.check_action(binding.action, ()) is False:
                 continue
-            title = f"{binding.description} ({_key_name(binding.key)})"
+            title = f"{binding.description} ({key_label(binding.key)})"
             if title in listed:
                 continue
             yield title, detail, partial(screen.run_action, binding.action)
-
-
-def _key_name(key: str) -> str:
-    return {"question_mark": "?", "space": "space"}.get(key, key)
 
 
 class Column(Vertical):
@@ -374,7 +370,7 @@ class LiveScreen(Screen[None]):
         the help (?) and the palette, so the bar keeps two lines at 80 columns."""
         self.query_one(KeyBar).show_keys(
             [
-                KeyHint(_key_name(binding.key), binding.description, binding.action)
+                hint_for(binding)
                 for binding, _ in LIVE_KEYS
                 if self.check_action(binding.action, ()) is not False
                 and (width >= WIDE_WIDTH or binding.action not in KEY_BAR_WHEN_WIDE)

@@ -40,7 +40,7 @@ from kapsession.summary.markdown import render_markdown
 from kapsession.summary.model import ClientSummary, build_summary
 from kapsession.tui.key_commands import KeyCommands
 from kapsession.tui.recorder import Recorder, Severity
-from kapsession.tui.widgets.key_bar import KeyBar, KeyHint
+from kapsession.tui.widgets.key_bar import KeyBar, hint_for, key_label
 
 PREVIEW_KEYS: list[tuple[Binding, str]] = [
     (
@@ -72,8 +72,6 @@ PREVIEW_KEYS: list[tuple[Binding, str]] = [
     (Binding("escape", "back", "Back", id="preview.back"), "leave the preview"),
 ]
 
-KEY_NAMES = {"space": "space", "escape": "esc"}
-
 
 class PreviewCommands(KeyCommands):
     """Every preview key is also a command in the palette (ctrl+p)."""
@@ -83,7 +81,7 @@ class PreviewCommands(KeyCommands):
         if not isinstance(screen, PreviewScreen):
             return
         for binding, detail in PREVIEW_KEYS:
-            title = f"Summary: {binding.description} ({KEY_NAMES.get(binding.key, binding.key)})"
+            title = f"Summary: {binding.description} ({key_label(binding.key)})"
             yield title, detail, partial(screen.run_action, binding.action)
 
 
@@ -157,12 +155,7 @@ class PreviewScreen(Screen[None]):
         yield KeyBar(id="preview-keys")
 
     def on_mount(self) -> None:
-        self.query_one(KeyBar).show_keys(
-            [
-                KeyHint(KEY_NAMES.get(binding.key, binding.key), binding.description, binding.action)
-                for binding, _ in PREVIEW_KEYS
-            ]
-        )
+        self.query_one(KeyBar).show_keys([hint_for(binding) for binding, _ in PREVIEW_KEYS])
         self.rebuild()
         if self.state is not None and self.state.notes:
             self.query_one("#preview-notes", OptionList).focus()

@@ -21,6 +21,7 @@ from textual.events import Click
 from kapsession.tui.widgets.live_text import LiveText
 
 if TYPE_CHECKING:
+    from textual.binding import Binding
     from textual.timer import Timer
 
     from kapsession.tui.widgets.vitals_entry import VitalsLine
@@ -36,6 +37,20 @@ class KeyHint(NamedTuple):  # (a NamedTuple: built at import, on the way to the 
     key: str  # as shown: "v", "?", "space"
     description: str
     action: str
+
+
+# Textual's names for the keys that read better short, in a key bar and in a command's title.
+_KEY_LABELS = {"question_mark": "?", "escape": "esc"}
+
+
+def key_label(key: str) -> str:
+    """A binding's key as a key bar shows it: `?` for question_mark, `esc` for escape."""
+    return _KEY_LABELS.get(key, key)
+
+
+def hint_for(binding: Binding) -> KeyHint:
+    """The key bar's hint for a screen's binding."""
+    return KeyHint(key_label(binding.key), binding.description, binding.action)
 
 
 Spot = tuple[int, int, int, str]  # (row, start, end, action)

@@ -42,3 +42,15 @@ class TickList(SelectionList[Value]):
         done = option.value in self.selected
         mark = Segment(f" {tick_mark(done)}  ", style + Style(bold=done))
         return Strip([mark, *line])
+
+    def tick_numbered(self, character: str | None) -> bool:
+        """Tick or untick the item a number key names (1-9, as the list numbers its items) and
+        move to it; False when the character names no item."""
+        if not character or len(character) != 1 or character not in "123456789":
+            return False
+        index = int(character) - 1
+        if index >= self.option_count:
+            return False
+        self.toggle(self.get_option_at_index(index).value)
+        self.highlighted = index
+        return True
